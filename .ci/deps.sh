@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages latedoor needs to build, test and run its demo, if any is missing.
+# Used by kiosk/demo.sh, tests/run.sh and so by .ci/run. Works as root or through sudo.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
+  # libraries
+  libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libnfc-bin libsodium-dev
+  uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libpq-dev
+  # test servers and displays
+  postgresql xvfb xauth xdotool
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=(sudo)
+fi
+echo "latedoor: installing ${missing[*]}" >&2
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

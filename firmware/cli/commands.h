@@ -1,0 +1,15 @@
+/* commands.h: the subcommands of `latedoor`, one per cli/cmd_*.c file. */
+#ifndef LD_CLI_COMMANDS_H
+#define LD_CLI_COMMANDS_H
+
+/* Exit statuses every command uses. */
+enum { LD_EXIT_OK = 0, LD_EXIT_FAIL = 1, LD_EXIT_USAGE = 2 };
+
+/*
+ * Each command gets argv with argv[0] set to its own name ("analyse") and returns an exit
+ * status. Commands print errors on stderr as one line naming the place, and nothing on stdout
+ * when they fail.
+ */
+int ld_cmd_analyse(int argc, char **argv);
+
+#endif

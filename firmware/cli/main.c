@@ -1,0 +1,49 @@
+/* main.c: `latedoor`, the device's command-line tool; dispatches to one command per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+#ifndef LD_VERSION
+#define LD_VERSION "0.1.0"
+#endif
+
+struct command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    {"analyse", "run the attendance core on a JSON document (see docs/analyse.md)",
+     ld_cmd_analyse},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: latedoor COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n  --version        print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return LD_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("latedoor %s\n", LD_VERSION);
+        return LD_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return LD_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "latedoor: unknown command \"%s\" (try latedoor --help)\n", argv[1]);
+    return LD_EXIT_USAGE;
+}

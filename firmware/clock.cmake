@@ -1,0 +1,1 @@
+# clock: sources and libraries of this area (see CMakeLists.txt).

@@ -1,0 +1,1 @@
+# config: sources and libraries of this area (see CMakeLists.txt).

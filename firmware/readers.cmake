@@ -1,0 +1,1 @@
+# readers: sources and libraries of this area (see CMakeLists.txt).

@@ -1,0 +1,1 @@
+# store: sources and libraries of this area (see CMakeLists.txt).

@@ -1,0 +1,30 @@
+/* uid.h: card UIDs (ISO 14443: 4, 7 or 10 bytes; keyboard-wedge readers: up to 10 bytes). */
+#ifndef LD_UID_H
+#define LD_UID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LD_UID_MAX 10
+/* Upper-case hex of the longest UID plus the terminator. */
+#define LD_UID_HEXLEN (2 * LD_UID_MAX + 1)
+
+struct ld_uid {
+    uint8_t len; /* 0 means "no card" */
+    uint8_t bytes[LD_UID_MAX];
+};
+
+/*
+ * Parses hex ("04A2B3C4", upper or lower case; ':' or '-' between bytes allowed) of 1 to
+ * LD_UID_MAX bytes into *out. Returns false, leaving *out alone, on anything else.
+ */
+bool ld_uid_parse(const char *hex, struct ld_uid *out);
+
+/* Writes the UID as upper-case hex with no separators into buf (LD_UID_HEXLEN bytes). */
+void ld_uid_format(const struct ld_uid *uid, char buf[LD_UID_HEXLEN]);
+
+/* Returns true when a and b are the same UID. */
+bool ld_uid_equal(const struct ld_uid *a, const struct ld_uid *b);
+
+#endif

@@ -1,0 +1,1 @@
+# Tests of clock (see CMakeLists.txt for ld_unit_test).

@@ -1,0 +1,1 @@
+# Tests of config (see CMakeLists.txt for ld_unit_test).

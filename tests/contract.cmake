@@ -1,0 +1,1 @@
+# Tests of contract (see CMakeLists.txt for ld_unit_test).

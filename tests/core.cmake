@@ -1,0 +1,1 @@
+# Tests of core (see CMakeLists.txt for ld_unit_test).

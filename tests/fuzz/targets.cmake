@@ -1,0 +1,1 @@
+# Fuzz targets, one ld_fuzz_target() each.
