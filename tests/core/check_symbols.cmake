@@ -1,0 +1,20 @@
+# Fails when the core library calls anything of libc outside the allowed, I/O-free set.
+execute_process(COMMAND nm -D --undefined-only ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIB}")
+endif()
+set(allowed malloc calloc realloc free memcpy memmove memset memcmp strlen strcmp strncmp strcpy
+    strchr qsort bsearch snprintf vsnprintf __stack_chk_fail __snprintf_chk __vsnprintf_chk
+    __memcpy_chk __memset_chk __strcpy_chk __memmove_chk)
+string(REGEX MATCHALL "[ \t]U [^\n]+" lines "${out}")
+foreach(l ${lines})
+  string(REGEX REPLACE "^[ \t]U ([^@ \t]+).*" "\\1" sym "${l}")
+  if(sym MATCHES "^(_ITM_|__gmon_start__|__cxa_finalize)")
+    continue()
+  endif()
+  list(FIND allowed ${sym} found)
+  if(found EQUAL -1)
+    message(FATAL_ERROR "the core uses ${sym}, which is not on its libc allow-list")
+  endif()
+endforeach()
+message(STATUS "core symbols ok")
