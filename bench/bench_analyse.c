@@ -114,7 +114,8 @@ static char *generate(int pupils, int full, size_t *len, size_t *nmarks, size_t 
                     code = s ? "\\\\" : "/";
                 if (!code)
                     continue;
-                put(&b, "%s{\"pupil\":\"P%05d\",\"date\":\"%s\",\"session\":\"%s\",\"code\":\"%s\"}",
+                put(&b,
+                    "%s{\"pupil\":\"P%05d\",\"date\":\"%s\",\"session\":\"%s\",\"code\":\"%s\"}",
                     *nmarks ? "," : "", p, days[d], s ? "pm" : "am", code);
                 (*nmarks)++;
             }
@@ -179,8 +180,8 @@ int main(void)
     const int sizes[] = {250, 500, 1000, 2000};
     double base = 0;
     printf("latedoor analyse: a year (190 days) of marks and arrivals, median of 5 runs\n");
-    printf("%7s %9s %9s %8s %10s %10s %9s %12s\n", "pupils", "marks", "arrivals", "MiB",
-           "analyse", "parse", "analyse/", "growth vs");
+    printf("%7s %9s %9s %8s %10s %10s %9s %12s\n", "pupils", "marks", "arrivals", "MiB", "analyse",
+           "parse", "analyse/", "growth vs");
     printf("%7s %9s %9s %8s %10s %10s %9s %12s\n", "", "", "", "", "ms", "ms (base)", "parse",
            "250 (lin.)");
     for (int full = 0; full < 2; full++) {

@@ -26,8 +26,8 @@ bool ld_bands_stage(const struct ld_band *bands, size_t n, double pct, int *stag
     return false;
 }
 
-ld_err ld_bands_check(const struct ld_band *bands, size_t n, size_t *bad_index,
-                      const char **field, const char **problem)
+ld_err ld_bands_check(const struct ld_band *bands, size_t n, size_t *bad_index, const char **field,
+                      const char **problem)
 {
     *bad_index = 0;
     if (n == 0 || n > LD_BANDS_MAX) {

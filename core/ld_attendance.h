@@ -8,12 +8,12 @@
 #include "ld_err.h"
 
 struct ld_attendance {
-    int possible;       /* possible sessions */
-    int attended;       /* sessions present or in approved activity */
-    bool has_pct;       /* false when possible is 0: no percentage, no division by zero */
-    double pct;         /* 100 * attended / possible, unrounded */
-    bool persistent;    /* missed 10 % or more of possible sessions */
-    bool severe;        /* missed 50 % or more */
+    int possible;    /* possible sessions */
+    int attended;    /* sessions present or in approved activity */
+    bool has_pct;    /* false when possible is 0: no percentage, no division by zero */
+    double pct;      /* 100 * attended / possible, unrounded */
+    bool persistent; /* missed 10 % or more of possible sessions */
+    bool severe;     /* missed 50 % or more */
 };
 
 /* Fills out from the session counts; attended must not exceed possible. */
@@ -41,7 +41,7 @@ bool ld_bands_stage(const struct ld_band *bands, size_t n, double pct, int *stag
  * Checks a band list: 1 to LD_BANDS_MAX bands, each min a finite number from 0 to 100, each
  * stage from 0 to 99. On failure returns LD_ERR_INVALID with the index and field at fault.
  */
-ld_err ld_bands_check(const struct ld_band *bands, size_t n, size_t *bad_index,
-                      const char **field, const char **problem);
+ld_err ld_bands_check(const struct ld_band *bands, size_t n, size_t *bad_index, const char **field,
+                      const char **problem);
 
 #endif

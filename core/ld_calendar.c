@@ -15,7 +15,7 @@ struct ld_calendar {
     size_t nterms;
     ld_date *days; /* school days in date order */
     size_t ndays;
-    ld_date origin;  /* first term's start; index_of[d - origin] */
+    ld_date origin;    /* first term's start; index_of[d - origin] */
     int32_t *index_of; /* school-day index or -1, for every date of the span */
     size_t span;
 };
@@ -55,8 +55,7 @@ static ld_err check_terms(const struct ld_term *terms, size_t n, struct ld_calen
 }
 
 ld_err ld_calendar_create(const struct ld_term *terms, size_t nterms, const ld_date *closed,
-                          size_t nclosed, struct ld_calendar **out,
-                          struct ld_calendar_problem *why)
+                          size_t nclosed, struct ld_calendar **out, struct ld_calendar_problem *why)
 {
     ld_err err = check_terms(terms, nterms, why);
     if (err)

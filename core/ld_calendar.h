@@ -9,9 +9,9 @@
 #include "ld_err.h"
 
 /* Caps that keep a hostile calendar from growing memory without bound. */
-#define LD_CALENDAR_MAX_TERMS 128
+#define LD_CALENDAR_MAX_TERMS     128
 #define LD_CALENDAR_MAX_SPAN_DAYS 7320 /* about 20 years from the first term to the last */
-#define LD_TERM_NAME_MAX 63
+#define LD_TERM_NAME_MAX          63
 
 /* A half-term as the school writes it: inclusive of both dates. */
 struct ld_term {
@@ -41,8 +41,7 @@ struct ld_calendar;
  */
 LD_MUST_CHECK ld_err ld_calendar_create(const struct ld_term *terms, size_t nterms,
                                         const ld_date *closed, size_t nclosed,
-                                        struct ld_calendar **out,
-                                        struct ld_calendar_problem *why);
+                                        struct ld_calendar **out, struct ld_calendar_problem *why);
 
 /* Frees cal; accepts NULL. */
 void ld_calendar_destroy(struct ld_calendar *cal);

@@ -12,15 +12,40 @@ enum ld_code {
     LD_CODE_PRESENT_PM, /* "\" */
     LD_CODE_L,
     /* approved educational activity */
-    LD_CODE_K, LD_CODE_V, LD_CODE_P, LD_CODE_W, LD_CODE_B,
+    LD_CODE_K,
+    LD_CODE_V,
+    LD_CODE_P,
+    LD_CODE_W,
+    LD_CODE_B,
     /* authorised absence */
-    LD_CODE_C, LD_CODE_C1, LD_CODE_C2, LD_CODE_E, LD_CODE_I, LD_CODE_M, LD_CODE_J1,
-    LD_CODE_R, LD_CODE_S, LD_CODE_T, LD_CODE_Q,
+    LD_CODE_C,
+    LD_CODE_C1,
+    LD_CODE_C2,
+    LD_CODE_E,
+    LD_CODE_I,
+    LD_CODE_M,
+    LD_CODE_J1,
+    LD_CODE_R,
+    LD_CODE_S,
+    LD_CODE_T,
+    LD_CODE_Q,
     /* unauthorised absence */
-    LD_CODE_G, LD_CODE_N, LD_CODE_O, LD_CODE_U,
+    LD_CODE_G,
+    LD_CODE_N,
+    LD_CODE_O,
+    LD_CODE_U,
     /* not a possible session */
-    LD_CODE_D, LD_CODE_X, LD_CODE_Y1, LD_CODE_Y2, LD_CODE_Y3, LD_CODE_Y4, LD_CODE_Y5,
-    LD_CODE_Y6, LD_CODE_Y7, LD_CODE_Z, LD_CODE_HASH,
+    LD_CODE_D,
+    LD_CODE_X,
+    LD_CODE_Y1,
+    LD_CODE_Y2,
+    LD_CODE_Y3,
+    LD_CODE_Y4,
+    LD_CODE_Y5,
+    LD_CODE_Y6,
+    LD_CODE_Y7,
+    LD_CODE_Z,
+    LD_CODE_HASH,
     LD_CODE__COUNT
 };
 

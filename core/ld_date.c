@@ -168,7 +168,7 @@ const char *ld_weekday_short(enum ld_weekday wd)
 
 const char *ld_weekday_plural(enum ld_weekday wd)
 {
-    static const char *const n[7] = {"Mondays",   "Tuesdays", "Wednesdays", "Thursdays",
-                                     "Fridays",   "Saturdays", "Sundays"};
+    static const char *const n[7] = {"Mondays", "Tuesdays",  "Wednesdays", "Thursdays",
+                                     "Fridays", "Saturdays", "Sundays"};
     return (unsigned)wd < 7 ? n[wd] : "?";
 }

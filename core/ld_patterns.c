@@ -77,8 +77,8 @@ static const char *plural(int n, const char *one, const char *many)
 }
 
 size_t ld_patterns_find(const struct ld_pattern_rules *r, const struct ld_calendar *cal,
-                        ld_date as_of, const uint8_t *late_day, const uint8_t *u_sessions,
-                        size_t n, struct ld_pattern out[LD_PATTERNS_MAX])
+                        ld_date as_of, const uint8_t *late_day, const uint8_t *u_sessions, size_t n,
+                        struct ld_pattern out[LD_PATTERNS_MAX])
 {
     size_t k = 0;
     size_t w0 = window_start(n, r->window_days);

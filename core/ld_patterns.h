@@ -63,7 +63,7 @@ const char *ld_pattern_kind_name(enum ld_pattern_kind kind);
  * Writes the patterns in the contract's order into out and returns how many.
  */
 size_t ld_patterns_find(const struct ld_pattern_rules *rules, const struct ld_calendar *cal,
-                        ld_date as_of, const uint8_t *late_day, const uint8_t *u_sessions,
-                        size_t n, struct ld_pattern out[LD_PATTERNS_MAX]);
+                        ld_date as_of, const uint8_t *late_day, const uint8_t *u_sessions, size_t n,
+                        struct ld_pattern out[LD_PATTERNS_MAX]);
 
 #endif

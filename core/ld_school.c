@@ -67,7 +67,7 @@ struct ld_school {
 struct ld_result {
     const struct ld_school *school;
     ld_date as_of;
-    size_t ndays;                   /* school days on or before as_of */
+    size_t ndays; /* school days on or before as_of */
     size_t npupils;
     struct ld_pupil_result *pupils; /* id order */
     uint8_t *codes;                 /* [pupil (id order)][day][session] */
@@ -319,8 +319,8 @@ ld_err ld_school_add_mark(struct ld_school *s, const char *pupil, ld_date date,
     return LD_OK;
 }
 
-ld_err ld_school_add_arrival(struct ld_school *s, const char *pupil, ld_date date,
-                             ld_minute minute, const char *reason)
+ld_err ld_school_add_arrival(struct ld_school *s, const char *pupil, ld_date date, ld_minute minute,
+                             const char *reason)
 {
     long p = pupil ? idmap_find(s, pupil) : -1;
     if (p < 0)
@@ -340,8 +340,8 @@ ld_err ld_school_add_arrival(struct ld_school *s, const char *pupil, ld_date dat
         grow((void **)&s->arrivals, &s->arrivals_cap, s->narrivals + 1, sizeof *s->arrivals);
     if (err)
         return err;
-    s->arrivals[s->narrivals++] = (struct arrival){
-        .pupil = (int32_t)p, .date = date, .minute = (int16_t)minute, .reason = r};
+    s->arrivals[s->narrivals++] =
+        (struct arrival){.pupil = (int32_t)p, .date = date, .minute = (int16_t)minute, .reason = r};
     return LD_OK;
 }
 
@@ -404,8 +404,8 @@ static ld_err grid_fill(const struct ld_school *s, size_t ndays, struct grid *g)
         long d = ld_calendar_day_index(s->cal, a->date);
         if (d < 0 || (size_t)d >= ndays)
             continue;
-        size_t c = ((size_t)a->pupil * ndays + (size_t)d) * 2 +
-                   ld_session_of(&s->sessions, a->minute);
+        size_t c =
+            ((size_t)a->pupil * ndays + (size_t)d) * 2 + ld_session_of(&s->sessions, a->minute);
         /* Strictly earlier replaces: in the same minute the first in input order stays. */
         if (g->arr_min[c] < 0 || a->minute < g->arr_min[c]) {
             g->arr_min[c] = a->minute;
@@ -431,8 +431,7 @@ static void decide(const struct ld_school *s, const struct grid *g, size_t day, 
     if (g->arr_min[c] >= 0) {
         struct ld_classification k;
         int r = g->arr_reason[c];
-        ld_classify_arrival(&s->sessions, g->arr_min[c], r >= 0 ? &s->reasons[r].rule : NULL,
-                            &k);
+        ld_classify_arrival(&s->sessions, g->arr_min[c], r >= 0 ? &s->reasons[r].rule : NULL, &k);
         *code = k.code;
         *minutes = k.late ? k.minutes_late : 0;
         return;
@@ -643,8 +642,8 @@ long ld_result_find(const struct ld_result *r, const char *id)
     return -1;
 }
 
-bool ld_result_mark(const struct ld_result *r, size_t i, ld_date date,
-                    enum ld_session_id session, enum ld_code *code, int *minutes)
+bool ld_result_mark(const struct ld_result *r, size_t i, ld_date date, enum ld_session_id session,
+                    enum ld_code *code, int *minutes)
 {
     long d = ld_calendar_day_index(r->school->cal, date);
     if (i >= r->npupils || d < 0 || (size_t)d >= r->ndays || (session != LD_AM && session != LD_PM))

@@ -14,11 +14,11 @@
 #include "ld_session.h"
 
 /* Caps on what one school may hold (bytes, without the terminator; counts). */
-#define LD_PUPIL_ID_MAX 64
-#define LD_CLASS_NAME_MAX 32
-#define LD_FAMILY_ID_MAX 64
-#define LD_REASON_NAME_MAX 64
-#define LD_SCHOOL_MAX_PUPILS 100000
+#define LD_PUPIL_ID_MAX       64
+#define LD_CLASS_NAME_MAX     32
+#define LD_FAMILY_ID_MAX      64
+#define LD_REASON_NAME_MAX    64
+#define LD_SCHOOL_MAX_PUPILS  100000
 #define LD_SCHOOL_MAX_REASONS 64
 #define LD_SCHOOL_MAX_RECORDS 20000000 /* marks, and arrivals, each */
 
@@ -34,8 +34,7 @@ struct ld_school;
  * becomes the caller's, to free with ld_school_destroy.
  */
 LD_MUST_CHECK ld_err ld_school_create(const struct ld_calendar *cal,
-                                      const struct ld_sessions *sessions,
-                                      struct ld_school **out);
+                                      const struct ld_sessions *sessions, struct ld_school **out);
 
 /* Frees school; accepts NULL. Results of ld_school_analyse must be destroyed first. */
 void ld_school_destroy(struct ld_school *school);
@@ -73,9 +72,8 @@ bool ld_school_has_pupil(const struct ld_school *school, const char *id);
  * pupil, day and session (on any day), LD_ERR_INVALID for LD_CODE_NONE or minutes over 1440.
  * Marks on days that are not school days are kept but never count.
  */
-LD_MUST_CHECK ld_err ld_school_add_mark(struct ld_school *school, const char *pupil,
-                                        ld_date date, enum ld_session_id session,
-                                        enum ld_code code, int minutes);
+LD_MUST_CHECK ld_err ld_school_add_mark(struct ld_school *school, const char *pupil, ld_date date,
+                                        enum ld_session_id session, enum ld_code code, int minutes);
 
 /*
  * Adds a late-door arrival at local date and minute with an optional reason (NULL or "" for
@@ -143,8 +141,8 @@ long ld_result_find(const struct ld_result *r, const char *id);
  * Reads the decided mark of pupil i (id order) for a date and session: true with *code and
  * *minutes (late minutes, 0 when not late) when date is a school day on or before as_of.
  */
-bool ld_result_mark(const struct ld_result *r, size_t i, ld_date date,
-                    enum ld_session_id session, enum ld_code *code, int *minutes);
+bool ld_result_mark(const struct ld_result *r, size_t i, ld_date date, enum ld_session_id session,
+                    enum ld_code *code, int *minutes);
 
 /* The first-day-calling list: pupils whose am mark on as_of is N, CP, LAC, CIN, SC, others. */
 size_t ld_result_call_count(const struct ld_result *r);

@@ -42,9 +42,9 @@ struct ld_reason_rule {
 };
 
 enum ld_outcome {
-    LD_OUTCOME_ON_TIME,       /* at or before the session start */
-    LD_OUTCOME_LATE_OPEN,     /* after the start, register still open: L */
-    LD_OUTCOME_LATE_CLOSED,   /* after the register closed: U */
+    LD_OUTCOME_ON_TIME,     /* at or before the session start */
+    LD_OUTCOME_LATE_OPEN,   /* after the start, register still open: L */
+    LD_OUTCOME_LATE_CLOSED, /* after the register closed: U */
 };
 
 struct ld_classification {

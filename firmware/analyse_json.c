@@ -27,7 +27,8 @@ struct run {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static ld_err fail(struct run *run, const char *fmt, ...)
+static ld_err
+fail(struct run *run, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -107,8 +108,8 @@ static ld_err req_date(struct run *run, const cJSON *obj, const char *key, const
 }
 
 /* Reads an optional whole number from lo to hi; *present says whether it was there. */
-static ld_err opt_int(struct run *run, const cJSON *obj, const char *key, const char *path,
-                      int lo, int hi, int *out, bool *present)
+static ld_err opt_int(struct run *run, const cJSON *obj, const char *key, const char *path, int lo,
+                      int hi, int *out, bool *present)
 {
     const cJSON *v = field(obj, key);
     *present = v != NULL;
@@ -116,8 +117,8 @@ static ld_err opt_int(struct run *run, const cJSON *obj, const char *key, const 
         return LD_OK;
     double d = v->valuedouble;
     if (!cJSON_IsNumber(v) || !(d >= lo && d <= hi) || (double)(int)d != d)
-        return fail(run, "%s%s%s: not a whole number from %d to %d", path, *path ? "." : "",
-                    key, lo, hi);
+        return fail(run, "%s%s%s: not a whole number from %d to %d", path, *path ? "." : "", key,
+                    lo, hi);
     *out = (int)d;
     return LD_OK;
 }
@@ -392,9 +393,9 @@ static ld_err read_pupils(struct run *run)
         case LD_ERR_DUPLICATE:
             return fail(run, "%s.id: a second pupil with id %s", path, quote(id, q, sizeof q));
         case LD_ERR_RANGE:
-            return fail(run, "%s: id over %d bytes, class over %d, family over %d, or over %d pupils",
-                        path, LD_PUPIL_ID_MAX, LD_CLASS_NAME_MAX, LD_FAMILY_ID_MAX,
-                        LD_SCHOOL_MAX_PUPILS);
+            return fail(
+                run, "%s: id over %d bytes, class over %d, family over %d, or over %d pupils", path,
+                LD_PUPIL_ID_MAX, LD_CLASS_NAME_MAX, LD_FAMILY_ID_MAX, LD_SCHOOL_MAX_PUPILS);
         default:
             return err;
         }
@@ -581,8 +582,8 @@ static cJSON *herringbone_json(const struct run *run, const char *id, size_t ind
             goto fail;
         for (int c = 0; c < 10; c++) {
             enum ld_code code = h.weeks[w].cells[c];
-            cJSON *cell = code == LD_CODE_NONE ? cJSON_CreateNull()
-                                               : cJSON_CreateString(ld_code_str(code));
+            cJSON *cell =
+                code == LD_CODE_NONE ? cJSON_CreateNull() : cJSON_CreateString(ld_code_str(code));
             if (!cell)
                 goto fail;
             cJSON_AddItemToArray(cells, cell);
@@ -669,8 +670,8 @@ ld_err ld_analyse_json(const char *text, size_t len, char **out, char *msg, size
         err = fail(&run, "input: not a JSON object");
         goto out;
     }
-    if ((err = req_date(&run, run.doc, "as_of", "", &run.as_of)) ||
-        (err = read_sessions(&run)) || (err = read_calendar(&run)))
+    if ((err = req_date(&run, run.doc, "as_of", "", &run.as_of)) || (err = read_sessions(&run)) ||
+        (err = read_calendar(&run)))
         goto out;
     err = ld_school_create(run.cal, &run.sessions, &run.school);
     if (err || (err = read_rules(&run)) || (err = read_reasons(&run)) ||

@@ -15,8 +15,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"analyse", "run the attendance core on a JSON document (see docs/analyse.md)",
-     ld_cmd_analyse},
+    {"analyse", "run the attendance core on a JSON document (see docs/analyse.md)", ld_cmd_analyse},
 };
 
 static void usage(FILE *out)

@@ -106,8 +106,7 @@ static bool same(const cJSON *want, const cJSON *got, const char *key, char *pat
     if (cJSON_IsArray(want)) {
         int n = cJSON_GetArraySize(want);
         if (n != cJSON_GetArraySize(got)) {
-            fprintf(stderr, "%s: expected %d elements, got %d\n", path, n,
-                    cJSON_GetArraySize(got));
+            fprintf(stderr, "%s: expected %d elements, got %d\n", path, n, cJSON_GetArraySize(got));
             return false;
         }
         for (int i = 0; i < n; i++) {

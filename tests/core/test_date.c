@@ -43,9 +43,10 @@ static void leap_years(void **state)
 
 static void bad_dates_are_refused(void **state)
 {
-    const char *bad[] = {"",           "2026-1-01",   "2026-01-1",  "2026/01/01", "2026-00-10",
-                         "2026-13-01", "2026-04-31",  "26-01-01",   "2026-01-01 ", " 2026-01-01",
-                         "2026-01-01T", "abcd-ef-gh", "1899-12-31", "2026-01-0x"};
+    const char *bad[] = {
+        "",           "2026-1-01", "2026-01-1",   "2026/01/01",  "2026-00-10",  "2026-13-01",
+        "2026-04-31", "26-01-01",  "2026-01-01 ", " 2026-01-01", "2026-01-01T", "abcd-ef-gh",
+        "1899-12-31", "2026-01-0x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ld_date d = 42;
         assert_false(ld_date_parse(bad[i], &d));
@@ -77,8 +78,8 @@ static void date_times(void **state)
     assert_int_equal(m, 9 * 60 + 7);
     assert_true(ld_datetime_parse("2026-09-10T09:07:59", &d, &m)); /* seconds dropped */
     assert_int_equal(m, 9 * 60 + 7);
-    const char *bad[] = {"2026-09-10 09:07", "2026-09-10T9:07",    "2026-09-10T09:07:60",
-                         "2026-09-10T09:07:5", "2026-09-10T09:07Z", "2026-09-31T09:07",
+    const char *bad[] = {"2026-09-10 09:07",   "2026-09-10T9:07",      "2026-09-10T09:07:60",
+                         "2026-09-10T09:07:5", "2026-09-10T09:07Z",    "2026-09-31T09:07",
                          "2026-09-10",         "2026-09-10T09:07:00.5"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_false(ld_datetime_parse(bad[i], &d, &m));
@@ -95,9 +96,9 @@ static void weekday_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(epoch_and_weekdays),    cmocka_unit_test(round_trip_every_day_of_a_century),
-        cmocka_unit_test(leap_years),            cmocka_unit_test(bad_dates_are_refused),
-        cmocka_unit_test(minutes_of_the_day),    cmocka_unit_test(date_times),
+        cmocka_unit_test(epoch_and_weekdays), cmocka_unit_test(round_trip_every_day_of_a_century),
+        cmocka_unit_test(leap_years),         cmocka_unit_test(bad_dates_are_refused),
+        cmocka_unit_test(minutes_of_the_day), cmocka_unit_test(date_times),
         cmocka_unit_test(weekday_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

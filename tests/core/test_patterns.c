@@ -121,7 +121,7 @@ static void rising_against_the_previous_half_term(void **state)
     struct fixture *f = *state;
     size_t a2_first, a2_count;
     ld_calendar_term_days(f->cal, 1, &a2_first, &a2_count); /* Autumn 2 */
-    f->late[5] = 1;                                           /* one late day in Autumn 1 */
+    f->late[5] = 1;                                         /* one late day in Autumn 1 */
     f->late[a2_first] = f->late[a2_first + 1] = 1;
     size_t last = a2_first + 10;
     assert_null(run(f, last, LD_PAT_RISING, NULL));

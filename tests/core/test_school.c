@@ -104,8 +104,8 @@ static void explicit_mark_wins(void **state)
 {
     struct fixture *f = *state;
     add(f, "P1", "4B", 0);
-    assert_int_equal(
-        ld_school_add_mark(f->school, "P1", D("2026-09-10"), LD_AM, LD_CODE_L, -1), LD_OK);
+    assert_int_equal(ld_school_add_mark(f->school, "P1", D("2026-09-10"), LD_AM, LD_CODE_L, -1),
+                     LD_OK);
     arrive(f, "P1", "2026-09-10T09:40", NULL);
     const struct ld_pupil_result *p = analyse(f, "2026-09-11", "P1");
     int minutes = -1;
@@ -150,8 +150,8 @@ static void records_outside_school_days_are_ignored(void **state)
 {
     struct fixture *f = *state;
     add(f, "P1", "4B", 0);
-    assert_int_equal(
-        ld_school_add_mark(f->school, "P1", D("2026-09-05"), LD_AM, LD_CODE_U, 10), LD_OK);
+    assert_int_equal(ld_school_add_mark(f->school, "P1", D("2026-09-05"), LD_AM, LD_CODE_U, 10),
+                     LD_OK);
     arrive(f, "P1", "2026-09-02T09:30", NULL); /* INSET */
     arrive(f, "P1", "2026-09-12T09:30", NULL); /* Saturday */
     const struct ld_pupil_result *p = analyse(f, "2026-09-18", "P1");
@@ -209,8 +209,8 @@ static void pupils_sorted_by_id_and_calling_order(void **state)
     const char *ids[] = {"P5", "P3", "P4", "P1", "P2", "P0"};
     for (int i = 0; i < 6; i++)
         arrive(f, ids[i], "2026-09-10T13:40", NULL);
-    assert_int_equal(
-        ld_school_add_mark(f->school, "P0", D("2026-09-10"), LD_AM, LD_CODE_I, -1), LD_OK);
+    assert_int_equal(ld_school_add_mark(f->school, "P0", D("2026-09-10"), LD_AM, LD_CODE_I, -1),
+                     LD_OK);
     analyse(f, "2026-09-10", "P1");
     for (size_t i = 0; i < 6; i++) {
         char want[4] = {'P', (char)('0' + i), 0};
@@ -254,8 +254,8 @@ static void herringbone_rows(void **state)
     struct fixture *f = *state;
     add(f, "P1", "4B", 0);
     arrive(f, "P1", "2026-09-08T09:25", NULL);
-    assert_int_equal(
-        ld_school_add_mark(f->school, "P1", D("2026-09-09"), LD_PM, LD_CODE_M, -1), LD_OK);
+    assert_int_equal(ld_school_add_mark(f->school, "P1", D("2026-09-09"), LD_PM, LD_CODE_M, -1),
+                     LD_OK);
     analyse(f, "2026-09-16", "P1");
     struct ld_herringbone h;
     assert_int_equal(ld_result_herringbone(f->r, 0, &h), LD_OK);

@@ -125,10 +125,8 @@ static void reasons_replace_late_codes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults_pass_the_rules),
-        cmocka_unit_test(thirty_minutes_at_most),
-        cmocka_unit_test(pm_must_start_after_am_closes),
-        cmocka_unit_test(arrivals_at_the_edges),
+        cmocka_unit_test(defaults_pass_the_rules),       cmocka_unit_test(thirty_minutes_at_most),
+        cmocka_unit_test(pm_must_start_after_am_closes), cmocka_unit_test(arrivals_at_the_edges),
         cmocka_unit_test(reasons_replace_late_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
