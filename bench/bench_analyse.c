@@ -175,8 +175,16 @@ static double time_parse(const char *text, size_t len, int reps)
     return t[reps / 2];
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--once")) {
+        /* One analysis of one size, for instruction counting under callgrind. */
+        size_t len, nm, na;
+        char *text = generate(atoi(argv[2]), 0, &len, &nm, &na);
+        time_analyse(text, len, 1);
+        free(text);
+        return 0;
+    }
     const int sizes[] = {250, 500, 1000, 2000};
     double base = 0;
     printf("latedoor analyse: a year (190 days) of marks and arrivals, median of 5 runs\n");
