@@ -40,4 +40,62 @@ struct ld_roster {
 /* Frees the pupils of roster and zeroes it; accepts NULL. */
 void ld_roster_free(struct ld_roster *roster);
 
+/*
+ * Reading an MIS export (roster_csv.c). The first row is a header; columns are found by name,
+ * case, spaces, '_' and '-' ignored, in any order, unknown ones ignored:
+ *   UPN            "UPN", "Unique Pupil Number"                                    (required)
+ *   legal first    "Legal Forename", "Forename", "First Name", "Legal First Name"   (required)
+ *   legal surname  "Legal Surname", "Surname", "Last Name", "Legal Last Name"        (required)
+ *   preferred      "Preferred Forename", "Preferred First Name", "Known As"; "Preferred Surname"
+ *   year           "Year", "Year Group", "NC Year"
+ *   class          "Reg Group", "Registration Group", "Class", "Form"                (required)
+ *   family         "Family", "Family ID"
+ *   flags          "Flags", "Vulnerability": CP LAC CIN SC PP SEN, any case, split by ';' ','
+ *                  or blanks
+ *   card           "Card", "Card UID", "Card Number": hex, ':' '-' or ' ' between bytes allowed
+ * A UPN is a check letter and 12 digits, or 11 digits and a letter (a temporary UPN); lower
+ * case is raised. A wrong check letter is a warning, anything else wrong an error.
+ * RFC 4180 quoting (read strictly), a UTF-8 BOM and CRLF line ends are accepted; rows that are
+ * blank or all empty cells are skipped. Every field kept must be valid UTF-8 without control
+ * characters and within its cap; each row must have as many cells as the header.
+ */
+#define LD_ROSTER_ROW_MAX      4096 /* bytes of a row (quoted line breaks too) besides its end */
+#define LD_ROSTER_FILE_MAX     (32u << 20) /* bytes of a whole file: 32 MiB */
+#define LD_ROSTER_MAX_WARNINGS 200         /* warnings kept; more are only counted */
+#define LD_ROSTER_WARNING_LEN  200         /* bytes of one warning's text */
+
+/* Something worth a look that does not stop the import (a wrong UPN check letter). */
+struct ld_roster_warning {
+    unsigned line;
+    char text[LD_ROSTER_WARNING_LEN]; /* "roster.csv:12: column 1 (UPN): ..." */
+};
+
+struct ld_roster_warnings {
+    struct ld_roster_warning *items;
+    size_t count;   /* kept, at most LD_ROSTER_MAX_WARNINGS */
+    size_t dropped; /* found beyond that */
+};
+
+/* Frees the warnings of w and zeroes it; accepts NULL. */
+void ld_roster_warnings_free(struct ld_roster_warnings *w);
+
+/*
+ * Reads the CSV file at path into *out, all or nothing. A malformed UPN, a duplicate UPN or
+ * card, a bad cell, a row over LD_ROSTER_ROW_MAX bytes, more than LD_ROSTER_MAX_PUPILS rows or
+ * a file over LD_ROSTER_FILE_MAX bytes rejects the whole file: the call returns LD_ERR_INVALID,
+ * LD_ERR_RANGE, LD_ERR_DUPLICATE (content), LD_ERR_NOT_FOUND or LD_ERR_IO (the file) or
+ * LD_ERR_NOMEM, writes one message naming the place into msg ("roster.csv:1207: column 3 (Legal
+ * Surname): not valid UTF-8"; duplicates name both lines) and leaves *out and *warn empty. On
+ * success *out holds the pupils in file order and *warn (when not NULL) the warnings; both are the
+ * caller's to free.
+ */
+LD_MUST_CHECK ld_err ld_roster_parse_csv(const char *path, struct ld_roster *out,
+                                         struct ld_roster_warnings *warn, char *msg, size_t msglen);
+
+/* As ld_roster_parse_csv, for len bytes of CSV in memory called name (for messages). */
+LD_MUST_CHECK ld_err ld_roster_parse_csv_buffer(const char *data, size_t len, const char *name,
+                                                struct ld_roster *out,
+                                                struct ld_roster_warnings *warn, char *msg,
+                                                size_t msglen);
+
 #endif

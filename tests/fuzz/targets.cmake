@@ -2,3 +2,7 @@
 ld_fuzz_target(NAME fuzz_analyse SOURCES fuzz_analyse.c LIBS ld_analyse
                CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/analyse SECONDS 60
                DICT ${CMAKE_CURRENT_SOURCE_DIR}/analyse.dict)
+ld_fuzz_target(NAME fuzz_roster_csv SOURCES fuzz_roster_csv.c LIBS ld_firmware
+               CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/roster SECONDS 60)
+ld_fuzz_target(NAME fuzz_config SOURCES fuzz_config.c LIBS ld_firmware
+               CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/config SECONDS 60)

@@ -1,0 +1,142 @@
+/* config.h: the device and school configuration file (INI, read with inih), strictly checked. */
+#ifndef LD_CONFIG_H
+#define LD_CONFIG_H
+
+#include <stddef.h>
+
+#include "ld_err.h"
+#include "ld_session.h"
+
+/*
+ * The file is strict: an unknown section or key, a key given twice, a bad value, a line that
+ * is not `key = value` or `[section]`, bytes that are not UTF-8 or are control characters, all
+ * reject the whole file with a message naming file:line: section.key. A school appliance that
+ * silently ignores a misspelt `am_register_closes` would mark children with the wrong code.
+ *
+ * Lines may be indented; there are no continuation lines. Comments start a line with ';' or
+ * '#', or follow a value after whitespace and ';'. Keys and section names are matched without
+ * regard to case; values are taken as written.
+ */
+
+/* Caps on every value (bytes of UTF-8, without the terminator). */
+#define LD_CONFIG_FILE_MAX    65536 /* the whole file */
+#define LD_CONFIG_NAME_MAX    64    /* school.name */
+#define LD_CONFIG_TZ_MAX      64    /* school.timezone */
+#define LD_CONFIG_ID_MAX      32    /* device.id */
+#define LD_CONFIG_CONN_MAX    128   /* reader.connstring */
+#define LD_CONFIG_PATH_MAX    255   /* every path, after it is made absolute */
+#define LD_CONFIG_REASON_MAX  40    /* a reason's name */
+#define LD_CONFIG_MAX_REASONS 12    /* reasons a school may offer at the door */
+
+enum ld_device_mode {
+    LD_MODE_LATE_DOOR = 0, /* "late_door": the office door after the gates close */
+    LD_MODE_GATE,          /* "gate": the morning gate */
+};
+
+enum ld_reader_driver {
+    LD_READER_NFC = 0, /* "nfc": libnfc, reader.connstring ("" lets libnfc find the reader) */
+    LD_READER_WEDGE,   /* "wedge": a keyboard-wedge reader at reader.path */
+    LD_READER_SIM,     /* "sim": the simulator socket at reader.path */
+    LD_READER_NONE,    /* "none": touch screen only */
+};
+
+/* One reason offered at the door and what it does to the mark. */
+struct ld_config_reason {
+    char name[LD_CONFIG_REASON_MAX + 1];
+    struct ld_reason_rule rule; /* LD_CODE_NONE ("-" in the file): the mark is not changed */
+};
+
+/*
+ * A whole configuration. Plain data with no pointers: copy it freely, nothing to free.
+ * Defaults are listed with each field; school.name and device.id have none and must be given.
+ */
+struct ld_config {
+    char school_name[LD_CONFIG_NAME_MAX + 1]; /* [school] name: required */
+    char timezone[LD_CONFIG_TZ_MAX + 1];      /* [school] timezone: "Europe/London" */
+    struct ld_sessions sessions;              /* [sessions]: 08:50-09:20, 13:00-13:30 */
+    /* [reasons]: when the file has none, Medical appointment (-, M), Overslept, Traffic and
+     * Other (-, -). */
+    struct ld_config_reason reasons[LD_CONFIG_MAX_REASONS];
+    size_t reason_count;
+    char device_id[LD_CONFIG_ID_MAX + 1]; /* [device] id: required; letters, digits . _ - */
+    enum ld_device_mode mode;             /* [device] mode: late_door */
+    unsigned debounce_ms;                 /* [device] debounce_ms: 5000 (0 to 60000) */
+    unsigned reason_timeout_s;            /* [device] reason_timeout_s: 20 (1 to 600) */
+    enum ld_reader_driver reader;         /* [reader] driver: nfc */
+    char reader_connstring[LD_CONFIG_CONN_MAX + 1]; /* [reader] connstring: "" */
+    char reader_path[LD_CONFIG_PATH_MAX + 1];       /* [reader] path: "/run/latedoor/sim.sock"
+                                                       for sim, else "" */
+    unsigned staff_idle_lock_s;                     /* [staff] idle_lock_s: 60 (10 to 3600) */
+    /* [paths]: relative paths are taken from the config file's directory. */
+    char calendar_path[LD_CONFIG_PATH_MAX + 1]; /* calendar: "calendar.ini" */
+    char store_path[LD_CONFIG_PATH_MAX + 1];    /* store: "/var/lib/latedoor/device.db" */
+};
+
+/* Fills cfg with the defaults above; school_name and device_id are left empty. */
+void ld_config_default(struct ld_config *cfg);
+
+/*
+ * Reads the configuration file at path (at most LD_CONFIG_FILE_MAX bytes) into *out. The time
+ * zone must exist in the system's zone database ($TZDIR or /usr/share/zoneinfo) or be "UTC".
+ * On failure returns LD_ERR_NOT_FOUND or LD_ERR_IO (the file), LD_ERR_INVALID or LD_ERR_RANGE
+ * (its content), writes a message naming file:line: section.key into msg and leaves *out
+ * untouched.
+ */
+LD_MUST_CHECK ld_err ld_config_load(const char *path, struct ld_config *out, char *msg,
+                                    size_t msglen);
+
+/*
+ * Parses the NUL-terminated text as a configuration file called name (used in messages and,
+ * through its directory part, to resolve relative paths; a name without '/' leaves them
+ * relative). Otherwise exactly as ld_config_load.
+ */
+LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
+                                            struct ld_config *out, char *msg, size_t msglen);
+
+/* Returns the rule of the reason called name (exact match), or NULL when there is none. */
+const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);
+
+/* Returns the name of a mode as written in the file ("late_door", "gate"); "?" otherwise. */
+const char *ld_device_mode_name(enum ld_device_mode mode);
+
+/* Returns the name of a reader driver as written in the file ("nfc"); "?" otherwise. */
+const char *ld_reader_driver_name(enum ld_reader_driver driver);
+
+/*
+ * Internals shared by config.c and calendar_file.c (the "config" area). Not for other modules.
+ */
+
+/*
+ * Called for each `key = value` of an INI text, with the section ("" before any), the 1-based
+ * line and a problem buffer. Returns LD_OK, or an error after writing a phrase (no place) into
+ * problem: the caller prefixes "file:line: section.key: ".
+ */
+typedef ld_err (*ld_config__ini_fn)(void *user, const char *section, const char *key,
+                                    const char *value, unsigned line, char *problem,
+                                    size_t problemlen);
+
+/*
+ * Parses len bytes of INI text (a UTF-8 BOM allowed) called name, calling fn for each value
+ * and stopping at the first error, which it writes to msg. Lines longer than inih's line
+ * buffer, bytes that are not UTF-8, control characters and syntax errors are errors too.
+ */
+LD_MUST_CHECK ld_err ld_config__ini_parse(const char *text, size_t len, const char *name,
+                                          ld_config__ini_fn fn, void *user, char *msg,
+                                          size_t msglen);
+
+/*
+ * Reads the whole file at path, at most cap bytes and no NUL byte, into a new NUL-terminated
+ * buffer *text (the caller frees it) of *len bytes. Writes "path: problem" to msg on failure.
+ */
+LD_MUST_CHECK ld_err ld_config__read_file(const char *path, size_t cap, char **text, size_t *len,
+                                          char *msg, size_t msglen);
+
+/* Writes "file:line: " ("file: " when line is 0) and the formatted text to msg (may be NULL). */
+void ld_config__errf(char *msg, size_t msglen, const char *file, unsigned line, const char *fmt,
+                     ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+#endif
