@@ -11,5 +11,6 @@ enum { LD_EXIT_OK = 0, LD_EXIT_FAIL = 1, LD_EXIT_USAGE = 2 };
  * when they fail.
  */
 int ld_cmd_analyse(int argc, char **argv);
+int ld_cmd_config(int argc, char **argv);
 
 #endif

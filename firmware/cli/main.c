@@ -15,7 +15,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"analyse", "run the attendance core on a JSON document (see docs/analyse.md)", ld_cmd_analyse},
+    {"analyse", "run the attendance core on a JSON document (docs/analyse.md)", ld_cmd_analyse},
+    {"config", "check the school config, calendar and time zone (config check)", ld_cmd_config},
 };
 
 static void usage(FILE *out)
