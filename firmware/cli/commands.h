@@ -12,5 +12,10 @@ enum { LD_EXIT_OK = 0, LD_EXIT_FAIL = 1, LD_EXIT_USAGE = 2 };
  */
 int ld_cmd_analyse(int argc, char **argv);
 int ld_cmd_config(int argc, char **argv);
+int ld_cmd_init(int argc, char **argv);
+int ld_cmd_roster(int argc, char **argv);
+int ld_cmd_tap(int argc, char **argv);
+int ld_cmd_events(int argc, char **argv);
+int ld_cmd_backup(int argc, char **argv);
 
 #endif

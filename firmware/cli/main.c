@@ -17,6 +17,11 @@ struct command {
 static const struct command commands[] = {
     {"analyse", "run the attendance core on a JSON document (docs/analyse.md)", ld_cmd_analyse},
     {"config", "check the school config, calendar and time zone (config check)", ld_cmd_config},
+    {"init", "create this device's store", ld_cmd_init},
+    {"roster", "check or import an MIS roster CSV (roster check|import FILE)", ld_cmd_roster},
+    {"tap", "record an arrival as the kiosk does (tap --uid HEX [--at TIME])", ld_cmd_tap},
+    {"events", "print the event log (events [--json])", ld_cmd_events},
+    {"backup", "copy the store safely while it is in use (backup DEST)", ld_cmd_backup},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# cli_e2e.sh LATEDOOR ASSETS: the device commands end to end, as a technician would run them:
+# init, roster check and import (good and bad files), tap, events, backup.
+set -u
+bin=$1
+assets=$2
+dir=$(mktemp -d /tmp/ld-cli-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+run() { "$bin" "$@" --config "$dir/school.ini"; }
+
+cat > "$dir/school.ini" <<INI
+[school]
+name = Hollybrook Primary School
+[device]
+id = door-1
+[reader]
+driver = none
+[paths]
+calendar = $assets/calendar.ini
+store = $dir/device.db
+INI
+
+out=$(run tap --uid 0426C73B4940C6 2>&1) && fail "tap before init should fail: $out"
+echo "$out" | grep -q "latedoor init" || fail "tap before init should say to run init: $out"
+
+run init > /dev/null || fail "init"
+[ "$(stat -c %a "$dir/device.db")" = 600 ] || fail "store mode is not 0600"
+run init > /dev/null 2>&1 && fail "a second init must refuse to overwrite the store"
+
+"$bin" roster check "$assets/roster.csv" | grep -q "200 pupils" || fail "roster check"
+run roster import "$assets/roster.csv" | grep -q "200 added" || fail "roster import"
+
+# A bad row in the middle: rejected with its line, the store unchanged.
+sed '101s/^\([^,]*\),[^,]*,/\1,,/' "$assets/roster.csv" > "$dir/bad.csv"
+out=$(run roster import "$dir/bad.csv" 2>&1) && fail "a bad roster was accepted"
+echo "$out" | grep -q "bad.csv:101" || fail "the error does not name line 101: $out"
+run roster import "$assets/roster.csv" | grep -q "200 unchanged" || fail "store changed by a bad import"
+
+out=$(run tap --uid 0426C73B4940C6 --at 2026-11-23T09:07) || fail "tap: $out"
+echo "$out" | grep -q "signed in Tomás.*L, late, register still open, 17 minutes late" ||
+  fail "tap output: $out"
+out=$(run tap --uid 0426C73B4940C6 --at 2026-11-23T09:40) || fail "second tap: $out"
+echo "$out" | grep -q "^already .* 09:07" || fail "second tap should be 'already': $out"
+out=$(run tap --uid 04DEADBEEF --at 2026-11-23T09:41) || fail "unknown card: $out"
+echo "$out" | grep -q "unknown card 04DEADBEEF" || fail "unknown card output: $out"
+out=$(run tap --upn C873214726123 --at 2026-03-29T01:30 2>&1) && fail "a time in the BST gap was accepted"
+echo "$out" | grep -q "does not exist" || fail "the BST gap error: $out"
+run tap --uid 0426C73B4940C6 --at 2026-11-24T10:01 --reason "Medical appointment" |
+  grep -q "M, late, reason accepted" || fail "reason"
+run tap --uid XYZ > /dev/null 2>&1; [ $? = 2 ] || fail "a bad UID must exit 2"
+
+lines=$(run events --json | wc -l)
+[ "$lines" = 4 ] || fail "expected 4 events (2 arrivals, 1 unknown card, 1 reason), got $lines"
+run events --json | head -1 | grep -q '"kind":"arrival".*"local":"2026-11-23T09:07:00"' ||
+  fail "events --json: $(run events --json | head -1)"
+run events | grep -q "unknown_card" || fail "events text"
+
+run backup "$dir/copy.db" > /dev/null || fail "backup"
+[ "$(stat -c %a "$dir/copy.db")" = 600 ] || fail "backup mode is not 0600"
+n=$(sqlite3 "$dir/copy.db" "select count(*) from events" 2>/dev/null || echo "?")
+[ "$n" = 4 ] || fail "the backup holds $n events, not 4"
+echo "cli end to end: 1 passed, 0 failed"
