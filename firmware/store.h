@@ -352,9 +352,9 @@ struct ld_import_summary {
  * become inactive (their events and cards stay). Cards: every card the roster lists goes to its
  * pupil; cards of earlier rosters that this one no longer lists are removed; cards enrolled at
  * the kiosk stay with their pupil. A UID the roster gives to pupil B that is enrolled at the
- * kiosk to pupil A is refused (LD_ERR_DUPLICATE, naming B's line and A, and A's line when A is
- * in the roster) while A stays on the roster: which child holds the card is for staff to
- * settle (ld_store_card_remove). When A is not on this roster (has left), the card moves to B.
+ * kiosk to pupil A, while A is also on the roster, is refused (LD_ERR_DUPLICATE, naming B's
+ * line, A and A's line): which child holds the card is for staff to settle (ld_store_card_remove
+ * or a corrected roster). When A is not on this roster (has left), the card moves to B.
  * A UID of a staff card is refused. Every row is checked again (caps, UTF-8, UPN form, flags)
  * and duplicates inside the roster (UPN, card) are refused naming both lines. A roster with no
  * pupils is refused (LD_ERR_INVALID): it would make the whole school inactive. On any error the
