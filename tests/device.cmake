@@ -5,3 +5,5 @@ add_test(NAME cli_end_to_end
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/device/cli_e2e.sh $<TARGET_FILE:latedoor>
           ${PROJECT_SOURCE_DIR}/assets/demo)
 set_tests_properties(cli_end_to_end PROPERTIES LABELS device TIMEOUT 120)
+ld_unit_test(NAME test_nfc_tap SOURCES device/test_nfc_tap.c LIBS ld_firmware ld_pn532_emu
+             LABELS device TIMEOUT 120)
