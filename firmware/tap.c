@@ -230,7 +230,7 @@ static ld_err collect_untrusted(void *ctx, const struct ld_event *ev)
     struct repair_scan *s = ctx;
     if (ev->clock == LD_CLOCK_OK || s->ntodo == REPAIR_BATCH)
         return LD_OK;
-    if (bsearch(&ev->seq, s->repaired_seqs, s->nrepaired, sizeof ev->seq, cmp_seq))
+    if (s->nrepaired && bsearch(&ev->seq, s->repaired_seqs, s->nrepaired, sizeof ev->seq, cmp_seq))
         return LD_OK;
     s->todo[s->ntodo++] = *ev;
     return LD_OK;
@@ -263,7 +263,8 @@ ld_err ld_tap_repair_clock(const struct ld_tap *tap, size_t *repaired, size_t *u
     err = ld_store_events_foreach(tap->store, &f, collect_repairs, &scan, msg, msglen);
     if (err)
         goto out;
-    qsort(scan.repaired_seqs, scan.nrepaired, sizeof *scan.repaired_seqs, cmp_seq);
+    if (scan.nrepaired) /* qsort and bsearch want a valid array even when empty */
+        qsort(scan.repaired_seqs, scan.nrepaired, sizeof *scan.repaired_seqs, cmp_seq);
     f.kinds =
         1u << LD_EV_ARRIVAL | 1u << LD_EV_DEPARTURE | 1u << LD_EV_RETURN | 1u << LD_EV_UNKNOWN_CARD;
     err = ld_store_events_foreach(tap->store, &f, collect_untrusted, &scan, msg, msglen);
