@@ -17,5 +17,6 @@ int ld_cmd_roster(int argc, char **argv);
 int ld_cmd_tap(int argc, char **argv);
 int ld_cmd_events(int argc, char **argv);
 int ld_cmd_backup(int argc, char **argv);
+int ld_cmd_clock(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"tap", "record an arrival as the kiosk does (tap --uid HEX [--at TIME])", ld_cmd_tap},
     {"events", "print the event log (events [--json])", ld_cmd_events},
     {"backup", "copy the store safely while it is in use (backup DEST)", ld_cmd_backup},
+    {"clock", "is the clock trusted; repair events recorded while it was not", ld_cmd_clock},
 };
 
 static void usage(FILE *out)

@@ -56,6 +56,9 @@ run events --json | head -1 | grep -q '"kind":"arrival".*"local":"2026-11-23T09:
   fail "events --json: $(run events --json | head -1)"
 run events | grep -q "unknown_card" || fail "events text"
 
+run clock status | grep -q "^clock .* Europe/London, boot " || fail "clock status"
+run clock repair > /dev/null 2>&1; case $? in 0|1) ;; *) fail "clock repair: bad exit" ;; esac
+
 run backup "$dir/copy.db" > /dev/null || fail "backup"
 [ "$(stat -c %a "$dir/copy.db")" = 600 ] || fail "backup mode is not 0600"
 n=$(sqlite3 "$dir/copy.db" "select count(*) from events" 2>/dev/null || echo "?")
