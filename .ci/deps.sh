@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
   # libraries
   libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libnfc-bin libsodium-dev
-  uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libpq-dev tzdata
+  uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libpng-dev libpq-dev tzdata
   # test servers and displays
   postgresql xvfb xauth xdotool
 )

@@ -1,0 +1,217 @@
+/* app_priv.h: the app's state, shared by kiosk_app.c, chrome.c and the screen_*.c files only. */
+#ifndef KIOSK_APP_PRIV_H
+#define KIOSK_APP_PRIV_H
+
+#include "kiosk_app.h"
+#include "pinlock.h"
+#include "screen.h"
+#include "widgets.h"
+
+/* How long each screen waits for a touch before it goes back (milliseconds). */
+#define KIOSK_GREET_MS        4000  /* a greeting, then idle */
+#define KIOSK_GREET_REASON_MS 3000  /* a late greeting, then the reason screen */
+#define KIOSK_THANKS_MS       3000  /* "thank you" after a reason */
+#define KIOSK_UNKNOWN_MS      6000  /* an unknown card */
+#define KIOSK_TOUCH_MS        30000 /* the touch sign-in and the PIN pad, untouched */
+#define KIOSK_ERROR_MS        30000 /* the error screen */
+#define KIOSK_STATUS_MS       10000 /* the status is read again this often */
+
+/* Button ids every screen may use; a screen's own ids stay below KIOSK_ID_COMMON. */
+enum {
+    KIOSK_ID_COMMON = 10000,
+    KIOSK_ID_BACK,
+    KIOSK_ID_PREV,
+    KIOSK_ID_NEXT,
+    KIOSK_ID_ANYWHERE,
+};
+
+enum kiosk_screen_id {
+    KIOSK_SCR_IDLE,
+    KIOSK_SCR_GREET,
+    KIOSK_SCR_REASON,
+    KIOSK_SCR_TOUCH,
+    KIOSK_SCR_UNKNOWN,
+    KIOSK_SCR_PIN,
+    KIOSK_SCR_STAFF,
+    KIOSK_SCR_GATE,
+    KIOSK_SCR_ERROR,
+    KIOSK_SCR__COUNT
+};
+
+/* Whom the pupil picker and the reason screen are working for. */
+enum kiosk_purpose {
+    KIOSK_FOR_PUPIL,    /* a child signing in at the door */
+    KIOSK_FOR_PARENT,   /* staff signing a child in on a parent's behalf */
+    KIOSK_FOR_SIGN_OUT, /* staff signing a child out for an appointment */
+    KIOSK_FOR_ENROL,    /* staff giving an unknown card to a child */
+};
+
+enum kiosk_touch_step {
+    KIOSK_STEP_CLASSES,
+    KIOSK_STEP_NAMES,
+    KIOSK_STEP_CONFIRM,
+    KIOSK_STEP_KEYPAD
+};
+
+enum kiosk_staff_view {
+    KIOSK_VIEW_HOME,
+    KIOSK_VIEW_LATE,
+    KIOSK_VIEW_SPEAK,
+    KIOSK_VIEW_AWAY,
+    KIOSK_VIEW_VOID,
+    KIOSK_VIEW_VOID_CONFIRM,
+    KIOSK_VIEW_ENROL,
+    KIOSK_VIEW_STATUS,
+};
+
+#define KIOSK_QUERY_MAX 24
+
+struct kiosk_app {
+    struct kiosk_backend be;
+    struct kiosk_ui *ui;
+    struct kiosk_sound *sound;
+    kiosk_mono_fn mono;
+    void *mono_ctx;
+    uint64_t now; /* the monotonic time this turn of the loop started */
+    const char *const *demo_cards;
+
+    struct kiosk_settings settings;
+    struct kiosk_status status;
+    uint64_t status_at;
+    struct kiosk_clock clock;
+    char punctual[KIOSK_CLASS_MAX]; /* "" for none */
+
+    enum kiosk_screen_id screen;
+    uint64_t entered, last_input;
+    bool dirty, relayout;
+    struct kiosk_buttons buttons;
+    int pressed; /* the button under a finger, -1 for none */
+    bool quit;
+
+    struct kiosk_greeting greeting;
+    bool thanks; /* the greeting is the "thank you" after a reason */
+
+    struct {
+        enum kiosk_purpose purpose;
+        enum kiosk_touch_step step;
+        size_t page, per_page;
+        struct kiosk_class_list classes;
+        char class_name[KIOSK_CLASS_MAX];
+        struct kiosk_pupil_list pupils;
+        struct kiosk_pupil chosen;
+        char query[KIOSK_QUERY_MAX];
+        struct kiosk_pupil_list found;
+    } pick;
+
+    struct {
+        enum kiosk_purpose purpose;
+        char ref[KIOSK_REF_MAX]; /* KIOSK_FOR_PUPIL: the arrival the reason is for */
+        char upn[KIOSK_UPN_MAX]; /* the staff purposes: the pupil */
+        char name[KIOSK_NAME_MAX];
+        bool pending;   /* a late arrival still owes its reason */
+        unsigned shown; /* the countdown's seconds last drawn */
+    } reason;
+
+    struct {
+        bool unlocked;
+        enum kiosk_staff_view view;
+        size_t page, per_page;
+        char notice[KIOSK_DETAIL_MAX];
+        struct kiosk_arrival_list arrivals;
+        struct kiosk_speak_list speak;
+        struct kiosk_away_list away;
+        struct kiosk_unknown_list unknown;
+        struct kiosk_absent_list absent;
+        struct kiosk_arrival voiding;
+        char enrol_uid[KIOSK_UID_MAX];
+    } staff;
+
+    struct kiosk_pinlock pinlock;
+    char pin[KIOSK_PIN_MAX + 1];
+    char pin_msg[96];
+    bool pin_locked_shown; /* the last frame showed the lock's countdown */
+
+    /* The error on show, and the last one for the idle screen and staff status. */
+    char error_title[96];
+    char error_detail[KIOSK_DETAIL_MAX];
+    char last_error_time[KIOSK_TIME_MAX];
+    char last_error[KIOSK_DETAIL_MAX];
+};
+
+/* Shows screen id: its enter runs, and it is laid out and drawn afresh. */
+void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id);
+
+/* Asks for a new frame; with relayout, for the buttons to be laid out again first. */
+void kiosk_app_redraw(struct kiosk_app *app, bool relayout);
+
+/* Returns milliseconds since the current screen came up. */
+uint64_t kiosk_app_elapsed(const struct kiosk_app *app);
+
+/* Shows the error screen for a failed backend call: title for everyone, the backend's detail
+ * for staff. Plays the error sound and remembers it for the idle screen and staff status. */
+void kiosk_app_fail(struct kiosk_app *app, const char *title);
+
+/* Shows what a tap or a sign-in turned out to be: greeting, unknown card or staff mode. */
+void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting *g);
+
+/* Records "no reason given" for a late arrival that still owes its reason, if any. */
+void kiosk_app_settle_reason(struct kiosk_app *app);
+
+/* Opens staff mode on its home view. */
+void kiosk_app_staff_open(struct kiosk_app *app);
+
+/* Locks staff mode and returns to the idle screen. */
+void kiosk_app_staff_lock(struct kiosk_app *app);
+
+/* Opens the pupil picker for purpose (the touch screen's class list). */
+void kiosk_app_pick(struct kiosk_app *app, enum kiosk_purpose purpose);
+
+/* Adds a button to the current screen's layout; see kiosk_buttons_add. */
+struct kiosk_button *kiosk_app_button(struct kiosk_app *app, SDL_Rect r, int id,
+                                      enum kiosk_button_style style, enum kiosk_icon icon,
+                                      const char *label);
+
+/* ---- chrome.c: what many screens share ---------------------------------------------------- */
+
+/* The regions of a screen with a header and a footer of buttons. */
+struct kiosk_frame {
+    SDL_Rect header, body, footer;
+    int margin, gap, button_h;
+};
+
+/* Computes the regions for the output. */
+void kiosk_chrome_frame(const struct kiosk_app *app, struct kiosk_frame *f);
+
+/* Fills the background and draws the header: title on the left, the time on the right. */
+void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, const char *title);
+
+/* Lays out the footer: a Back button on the left and, when pages > 1, Previous and Next on
+ * the right; returns the free part of the footer in between. */
+SDL_Rect kiosk_chrome_footer(struct kiosk_app *app, const struct kiosk_frame *f,
+                             const char *back_label, size_t page, size_t pages);
+
+/* Draws "Page 2 of 3" centred in r when pages > 1. */
+void kiosk_chrome_page_label(struct kiosk_app *app, SDL_Rect r, size_t page, size_t pages);
+
+/* Draws the buttons of the current layout. */
+void kiosk_app_draw_buttons(struct kiosk_app *app);
+
+/* Writes "HH:MM" of the backend's clock. */
+void kiosk_chrome_time(const struct kiosk_app *app, char out[KIOSK_TIME_MAX]);
+
+/* Writes the date as "Tuesday 14 January 2025". */
+void kiosk_chrome_date(const struct kiosk_clock *c, char *out, size_t outlen);
+
+/* Draws the status line (reader, sync, clock, last error) in r, left to right. */
+void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r);
+
+/* Returns the colour, icon and words of an outcome for the public screen. */
+SDL_Color kiosk_outcome_colour(enum ld_outcome o);
+enum kiosk_icon kiosk_outcome_icon(enum ld_outcome o);
+const char *
+kiosk_outcome_words(enum ld_outcome o); /* "On time", "Late", "After the register closed" */
+
+/* Moves a page index by delta within pages. */
+size_t kiosk_page_step(size_t page, int delta, size_t pages);
+
+#endif

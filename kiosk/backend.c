@@ -1,0 +1,60 @@
+/* backend.c: choosing the kiosk's backend: the demo's fake today, the device layer next. */
+#include "backend.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend_fake.h"
+
+static const char *const demo_cards[] = {
+    KIOSK_FAKE_CARD_ZOE,     /* F1 */
+    KIOSK_FAKE_CARD_LUKASZ,  /* F2 */
+    KIOSK_FAKE_CARD_SIOBHAN, /* F3: already arrived */
+    "04DEADBEEF0199",        /* F4: nobody's card */
+    KIOSK_FAKE_CARD_STAFF,   /* F5 */
+    NULL,
+};
+
+static ld_err build_fake(struct kiosk_backend_handle *out, char *msg, size_t msglen)
+{
+    ld_err err = kiosk_fake_create(&out->fake);
+    if (err) {
+        snprintf(msg, msglen, "Cannot make the demo school: %s", ld_err_str(err));
+        return err;
+    }
+    /* The demo's morning starts at 08:44 today and runs in real time, so the door fills up,
+     * goes late at 08:50 and closes its register at 09:20 while you watch. */
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    struct kiosk_clock c = {
+        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, (tm.tm_wday + 6) % 7, 8, 44, 0};
+    kiosk_fake_set_clock(out->fake, &c, true);
+    kiosk_fake_set_punctual(out->fake, "4B");
+    out->backend = kiosk_fake_backend(out->fake);
+    return LD_OK;
+}
+
+ld_err kiosk_backend_build(const struct kiosk_backend_options *opt,
+                           struct kiosk_backend_handle *out, char *msg, size_t msglen)
+{
+    memset(out, 0, sizeof *out);
+    if (opt->demo_fake)
+        return build_fake(out, msg, msglen);
+    /* The device backend (store, readers, config) is wired here once the device layer lands. */
+    snprintf(msg, msglen,
+             "This build has no device backend yet: run with --demo-fake for the demo school.");
+    return LD_ERR_UNSUPPORTED;
+}
+
+void kiosk_backend_release(struct kiosk_backend_handle *h)
+{
+    kiosk_fake_destroy(h->fake);
+    memset(h, 0, sizeof *h);
+}
+
+const char *const *kiosk_backend_demo_cards(const struct kiosk_backend_handle *h)
+{
+    return h->fake ? demo_cards : NULL;
+}

@@ -1,0 +1,468 @@
+/* kiosk_app.c: the screens' state machine, the timers, and the event loop around them. */
+#include "app_priv.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "names.h"
+
+static const struct kiosk_screen *const screens[KIOSK_SCR__COUNT] = {
+    [KIOSK_SCR_IDLE] = &kiosk_screen_idle,       [KIOSK_SCR_GREET] = &kiosk_screen_greet,
+    [KIOSK_SCR_REASON] = &kiosk_screen_reason,   [KIOSK_SCR_TOUCH] = &kiosk_screen_touch,
+    [KIOSK_SCR_UNKNOWN] = &kiosk_screen_unknown, [KIOSK_SCR_PIN] = &kiosk_screen_pin,
+    [KIOSK_SCR_STAFF] = &kiosk_screen_staff,     [KIOSK_SCR_GATE] = &kiosk_screen_gate,
+    [KIOSK_SCR_ERROR] = &kiosk_screen_error,
+};
+
+static uint64_t sdl_mono(void *ctx)
+{
+    return SDL_GetTicks64();
+}
+
+static uint64_t mono_now(const struct kiosk_app *app)
+{
+    return app->mono(app->mono_ctx);
+}
+
+/* Screens that show staff data: they close when staff mode locks. */
+static bool staff_screen(const struct kiosk_app *app)
+{
+    switch (app->screen) {
+    case KIOSK_SCR_STAFF:
+    case KIOSK_SCR_GATE:
+        return true;
+    case KIOSK_SCR_TOUCH:
+        return app->pick.purpose != KIOSK_FOR_PUPIL;
+    case KIOSK_SCR_REASON:
+        return app->reason.purpose != KIOSK_FOR_PUPIL;
+    default:
+        return false;
+    }
+}
+
+void kiosk_app_redraw(struct kiosk_app *app, bool relayout)
+{
+    app->dirty = true;
+    app->relayout = app->relayout || relayout;
+}
+
+void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
+{
+    app->screen = id;
+    app->entered = app->now;
+    app->pressed = -1;
+    if (screens[id]->enter)
+        screens[id]->enter(app);
+    /* enter may itself have moved on (a failed load shows the error screen): keep its choice. */
+    kiosk_app_redraw(app, true);
+}
+
+uint64_t kiosk_app_elapsed(const struct kiosk_app *app)
+{
+    return app->now >= app->entered ? app->now - app->entered : 0;
+}
+
+struct kiosk_button *kiosk_app_button(struct kiosk_app *app, SDL_Rect r, int id,
+                                      enum kiosk_button_style style, enum kiosk_icon icon,
+                                      const char *label)
+{
+    return kiosk_buttons_add(&app->buttons, r, id, style, icon, label);
+}
+
+void kiosk_app_draw_buttons(struct kiosk_app *app)
+{
+    kiosk_buttons_draw(app->ui, &app->buttons, app->pressed);
+}
+
+void kiosk_app_fail(struct kiosk_app *app, const char *title)
+{
+    const char *detail = app->be.ops->last_error(app->be.impl);
+    kiosk_copy(app->error_title, sizeof app->error_title, title);
+    kiosk_copy(app->error_detail, sizeof app->error_detail, detail);
+    kiosk_chrome_time(app, app->last_error_time);
+    snprintf(app->last_error, sizeof app->last_error, "%s %s", title, detail);
+    SDL_Log("latedoor-kiosk: %s %s", title, detail);
+    kiosk_sound_play(app->sound, KIOSK_CUE_ERROR);
+    kiosk_app_go(app, KIOSK_SCR_ERROR);
+}
+
+void kiosk_app_settle_reason(struct kiosk_app *app)
+{
+    if (!app->reason.pending)
+        return;
+    app->reason.pending = false;
+    struct kiosk_greeting g;
+    if (app->be.ops->record_reason(app->be.impl, app->reason.ref, NULL, &g) != LD_OK)
+        kiosk_app_fail(app, "The reason could not be saved.");
+}
+
+void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting *g)
+{
+    app->greeting = *g;
+    app->thanks = false;
+    switch (g->kind) {
+    case KIOSK_GREET_ARRIVED:
+    case KIOSK_GREET_ALREADY:
+        if (g->kind == KIOSK_GREET_ARRIVED && g->ask_reason) {
+            app->reason.purpose = KIOSK_FOR_PUPIL;
+            kiosk_copy(app->reason.ref, sizeof app->reason.ref, g->arrival);
+            kiosk_copy(app->reason.name, sizeof app->reason.name, g->name);
+            app->reason.pending = true;
+        }
+        kiosk_app_go(app, KIOSK_SCR_GREET);
+        break;
+    case KIOSK_GREET_UNKNOWN:
+        kiosk_app_go(app, KIOSK_SCR_UNKNOWN);
+        break;
+    case KIOSK_GREET_STAFF:
+        kiosk_app_staff_open(app);
+        break;
+    }
+}
+
+void kiosk_app_staff_open(struct kiosk_app *app)
+{
+    app->staff.unlocked = true;
+    app->staff.view = KIOSK_VIEW_HOME;
+    app->staff.page = 0;
+    app->staff.notice[0] = '\0';
+    kiosk_app_go(app, KIOSK_SCR_STAFF);
+}
+
+void kiosk_app_staff_lock(struct kiosk_app *app)
+{
+    app->staff.unlocked = false;
+    app->staff.notice[0] = '\0';
+    kiosk_app_go(app, KIOSK_SCR_IDLE);
+}
+
+void kiosk_app_pick(struct kiosk_app *app, enum kiosk_purpose purpose)
+{
+    app->pick.purpose = purpose;
+    app->pick.step = KIOSK_STEP_CLASSES;
+    app->pick.page = 0;
+    app->pick.query[0] = '\0';
+    app->pick.found.n = app->pick.found.total = 0;
+    kiosk_app_go(app, KIOSK_SCR_TOUCH);
+}
+
+/* A card from the reader thread: whatever shows, the tap comes first. */
+static void handle_card(struct kiosk_app *app, const char *uid)
+{
+    kiosk_app_settle_reason(app);
+    struct kiosk_greeting g;
+    if (app->be.ops->tap_card(app->be.impl, uid, &g) != LD_OK) {
+        kiosk_app_fail(app, "This tap could not be recorded.");
+        return;
+    }
+    /* A child's tap ends any staff session left open; a staff card opens one. */
+    if (g.kind != KIOSK_GREET_STAFF)
+        app->staff.unlocked = false;
+    kiosk_app_show_greeting(app, &g);
+}
+
+static void refresh_status(struct kiosk_app *app)
+{
+    struct kiosk_status st;
+    if (app->be.ops->status(app->be.impl, &st) == LD_OK &&
+        memcmp(&st, &app->status, sizeof st) != 0) {
+        app->status = st;
+        kiosk_app_redraw(app, false);
+    }
+    app->status_at = app->now;
+}
+
+static void refresh_clock(struct kiosk_app *app)
+{
+    struct kiosk_clock c;
+    if (app->be.ops->now(app->be.impl, &c) != LD_OK)
+        return;
+    /* The screens show hours and minutes: a new second alone changes nothing on screen. */
+    bool changed =
+        c.minute != app->clock.minute || c.hour != app->clock.hour || c.day != app->clock.day;
+    app->clock = c;
+    if (changed)
+        kiosk_app_redraw(app, false);
+}
+
+ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **out)
+{
+    /* One allocation for everything a screen may list: no allocation after start-up. */
+    struct kiosk_app *app = calloc(1, sizeof *app);
+    if (!app)
+        return LD_ERR_NOMEM;
+    app->be = cfg->backend;
+    app->ui = cfg->ui;
+    app->sound = cfg->sound;
+    app->mono = cfg->mono_ms ? cfg->mono_ms : sdl_mono;
+    app->mono_ctx = cfg->mono_ctx;
+    app->demo_cards = cfg->demo_cards;
+    app->now = mono_now(app);
+    app->last_input = app->now;
+    app->pressed = -1;
+    kiosk_pinlock_init(&app->pinlock);
+
+    /* Defaults for a backend that cannot read its settings: the kiosk still takes taps. */
+    kiosk_copy(app->settings.school_name, sizeof app->settings.school_name, "latedoor");
+    app->settings.reason_timeout_s = 20;
+    app->settings.staff_idle_lock_s = 60;
+    ld_err err = app->be.ops->settings(app->be.impl, &app->settings);
+    if (app->settings.reason_timeout_s == 0)
+        app->settings.reason_timeout_s = 20;
+    if (app->settings.staff_idle_lock_s == 0)
+        app->settings.staff_idle_lock_s = 60;
+    refresh_status(app);
+    refresh_clock(app);
+    if (!app->be.ops->punctual_class(app->be.impl, app->punctual, sizeof app->punctual))
+        app->punctual[0] = '\0';
+    kiosk_app_go(app, KIOSK_SCR_IDLE);
+    if (err)
+        kiosk_app_fail(app, "The kiosk's settings could not be read.");
+    *out = app;
+    return LD_OK;
+}
+
+void kiosk_app_destroy(struct kiosk_app *app)
+{
+    free(app);
+}
+
+/* The demo's function keys stand in for a reader; returns true when the key was one. */
+static bool demo_key(struct kiosk_app *app, SDL_Keycode key)
+{
+    if (!app->demo_cards || key < SDLK_F1 || key > SDLK_F12)
+        return false;
+    for (int i = 0; app->demo_cards[i]; i++) {
+        if (i == key - SDLK_F1) {
+            handle_card(app, app->demo_cards[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Finger down on a button shows it pressed; lifting the finger on the same button acts. */
+static void pointer(struct kiosk_app *app, int x, int y, bool down)
+{
+    int id = kiosk_buttons_hit(&app->buttons, x, y);
+    if (down) {
+        app->pressed = id;
+        kiosk_app_redraw(app, false);
+        return;
+    }
+    int was = app->pressed;
+    app->pressed = -1;
+    kiosk_app_redraw(app, false);
+    if (id < 0 || id != was)
+        return;
+    const struct kiosk_button *b = kiosk_buttons_by_id(&app->buttons, id);
+    if (b && b->style != KIOSK_BTN_HIDDEN)
+        kiosk_sound_play(app->sound, KIOSK_CUE_KEY);
+    if (screens[app->screen]->press)
+        screens[app->screen]->press(app, id);
+}
+
+void kiosk_app_handle(struct kiosk_app *app, const SDL_Event *ev)
+{
+    app->now = mono_now(app);
+    if (app->relayout) {
+        /* Hit-testing needs the buttons of what is on screen now. */
+        kiosk_buttons_clear(&app->buttons);
+        screens[app->screen]->layout(app);
+        app->relayout = false;
+    }
+    if (ev->type == kiosk_events_type() && ev->type != 0) {
+        if (ev->user.code == KIOSK_EV_CARD && ev->user.data1)
+            handle_card(app, ev->user.data1);
+        else if (ev->user.code == KIOSK_EV_STATUS)
+            refresh_status(app);
+        return;
+    }
+    switch (ev->type) {
+    case SDL_QUIT:
+        app->quit = true;
+        return;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        /* Touches arrive here too: SDL turns a finger into the mouse, so FINGER events are
+         * ignored rather than handled twice. */
+        if (ev->button.button != SDL_BUTTON_LEFT)
+            return;
+        app->last_input = app->now;
+        pointer(app, ev->button.x, ev->button.y, ev->type == SDL_MOUSEBUTTONDOWN);
+        return;
+    case SDL_MOUSEMOTION:
+        if (app->pressed >= 0 &&
+            kiosk_buttons_hit(&app->buttons, ev->motion.x, ev->motion.y) != app->pressed) {
+            app->pressed = -1; /* slid off: no press */
+            kiosk_app_redraw(app, false);
+        }
+        return;
+    case SDL_KEYDOWN:
+        app->last_input = app->now;
+        if (demo_key(app, ev->key.keysym.sym))
+            return;
+        if (screens[app->screen]->event)
+            screens[app->screen]->event(app, ev);
+        return;
+    case SDL_TEXTINPUT:
+        if (screens[app->screen]->event)
+            screens[app->screen]->event(app, ev);
+        return;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+            ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+            char msg[KIOSK_DETAIL_MAX];
+            if (kiosk_ui_resized(app->ui, msg, sizeof msg) != LD_OK)
+                SDL_Log("latedoor-kiosk: %s", msg);
+            kiosk_app_redraw(app, true);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+void kiosk_app_tick(struct kiosk_app *app)
+{
+    app->now = mono_now(app);
+    refresh_clock(app);
+    if (app->now - app->status_at >= KIOSK_STATUS_MS)
+        refresh_status(app);
+    /* Staff mode locks itself when left alone, whatever staff screen shows. */
+    if (app->staff.unlocked &&
+        app->now - app->last_input >= (uint64_t)app->settings.staff_idle_lock_s * 1000) {
+        bool showing = staff_screen(app);
+        app->staff.unlocked = false;
+        if (showing)
+            kiosk_app_staff_lock(app);
+    }
+    if (screens[app->screen]->tick)
+        screens[app->screen]->tick(app);
+}
+
+bool kiosk_app_render(struct kiosk_app *app, bool force, bool present)
+{
+    if (!app->dirty && !force)
+        return false;
+    if (app->relayout) {
+        kiosk_buttons_clear(&app->buttons);
+        screens[app->screen]->layout(app);
+        app->relayout = false;
+    }
+    kiosk_ui_begin(app->ui);
+    screens[app->screen]->draw(app);
+    if (present)
+        kiosk_ui_present(app->ui);
+    app->dirty = false;
+    return true;
+}
+
+int kiosk_app_wait_ms(struct kiosk_app *app)
+{
+    /* The clock's minute must turn over on time; every timeout is coarser than a second. */
+    uint64_t now = mono_now(app);
+    int ms = 1000 - (int)(now % 1000);
+    return ms < 20 ? 20 : ms;
+}
+
+void kiosk_app_run(struct kiosk_app *app)
+{
+    kiosk_app_render(app, true, true);
+    while (!app->quit) {
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, kiosk_app_wait_ms(app))) {
+            do {
+                kiosk_app_handle(app, &ev);
+                kiosk_events_release(&ev);
+            } while (!app->quit && SDL_PollEvent(&ev));
+        }
+        kiosk_app_tick(app);
+        kiosk_app_render(app, false, true);
+    }
+}
+
+const char *kiosk_app_screen(struct kiosk_app *app, const char **view)
+{
+    const struct kiosk_screen *s = screens[app->screen];
+    if (view)
+        *view = s->view ? s->view(app) : "";
+    return s->name;
+}
+
+static void ensure_layout(struct kiosk_app *app)
+{
+    if (app->relayout) {
+        kiosk_buttons_clear(&app->buttons);
+        screens[app->screen]->layout(app);
+        app->relayout = false;
+    }
+}
+
+bool kiosk_app_has_button(struct kiosk_app *app, const char *label)
+{
+    ensure_layout(app);
+    return kiosk_buttons_find(&app->buttons, label) != NULL;
+}
+
+void kiosk_app_touch_at(struct kiosk_app *app, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = x;
+    ev.button.y = y;
+    kiosk_app_handle(app, &ev);
+    ev.type = SDL_MOUSEBUTTONUP;
+    kiosk_app_handle(app, &ev);
+}
+
+bool kiosk_app_touch(struct kiosk_app *app, const char *label)
+{
+    ensure_layout(app);
+    const struct kiosk_button *b = kiosk_buttons_find(&app->buttons, label);
+    if (!b)
+        return false;
+    SDL_Rect r = b->r;
+    kiosk_app_touch_at(app, r.x + r.w / 2, r.y + r.h / 2);
+    return true;
+}
+
+bool kiosk_app_button_rect(struct kiosk_app *app, const char *label, SDL_Rect *r)
+{
+    ensure_layout(app);
+    const struct kiosk_button *b = kiosk_buttons_find(&app->buttons, label);
+    if (b)
+        *r = b->r;
+    return b != NULL;
+}
+
+int kiosk_app_smallest_target(struct kiosk_app *app, const char **label)
+{
+    ensure_layout(app);
+    int best = INT_MAX;
+    *label = "";
+    for (size_t i = 0; i < app->buttons.n; i++) {
+        const struct kiosk_button *b = &app->buttons.items[i];
+        int side = b->r.w < b->r.h ? b->r.w : b->r.h;
+        if (b->style != KIOSK_BTN_HIDDEN && side < best) {
+            best = side;
+            *label = b->label;
+        }
+    }
+    return best;
+}
+
+bool kiosk_app_staff_unlocked(const struct kiosk_app *app)
+{
+    return app->staff.unlocked;
+}
+
+const struct kiosk_greeting *kiosk_app_greeting(const struct kiosk_app *app)
+{
+    return &app->greeting;
+}

@@ -1,0 +1,291 @@
+/* model.h: what the kiosk's screens show, and the backend the UI asks for it. */
+#ifndef KIOSK_MODEL_H
+#define KIOSK_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ld_err.h"
+#include "ld_session.h"
+
+/*
+ * The kiosk UI knows nothing of stores, readers or configuration files. Everything it shows
+ * comes through struct kiosk_backend_ops as the plain structs below, and everything it records
+ * goes back through the same table. The device layer implements the table over the store, the
+ * reader supervisor and the config; kiosk/backend_fake.c implements it in memory for tests and
+ * for `latedoor-kiosk --demo-fake`.
+ *
+ * Privacy is part of the model: a pupil is only ever a display name (preferred first name and
+ * the surname's initial, see kiosk_name_display in names.h), so the public screens cannot show
+ * more even by mistake. Flags and patterns appear only in the staff lists, which the UI shows
+ * after a PIN or a staff card, and there only as the core's sentences.
+ *
+ * Every string is UTF-8, NUL-terminated, and cut by the backend to its array (at a character
+ * boundary). Lists are bounded: n entries are filled, and total says how many there were, so a
+ * screen can say "and 40 more".
+ */
+
+/* Bytes of each string field, terminator included. */
+#define KIOSK_NAME_MAX     64  /* a display name: "Siobhán O." */
+#define KIOSK_CLASS_MAX    33  /* a registration group: "3B" (LD_CLASS_NAME_MAX + 1) */
+#define KIOSK_UPN_MAX      16  /* a pupil's id (a 13-character UPN) */
+#define KIOSK_UID_MAX      21  /* a card UID as upper-case hex (LD_UID_HEXLEN) */
+#define KIOSK_REF_MAX      48  /* the backend's reference to an event ("door-1:42") */
+#define KIOSK_REASON_MAX   41  /* a reason's name (LD_CONFIG_REASON_MAX + 1) */
+#define KIOSK_TIME_MAX     6   /* "HH:MM" */
+#define KIOSK_SCHOOL_MAX   65  /* the school's name (LD_CONFIG_NAME_MAX + 1) */
+#define KIOSK_FAMILY_MAX   64  /* a family's label for staff: "Adams family" */
+#define KIOSK_SENTENCE_MAX 160 /* one pattern sentence from the core */
+#define KIOSK_DETAIL_MAX   160 /* a status detail or an error message */
+#define KIOSK_PIN_MAX      8   /* digits of a staff PIN */
+
+/* Caps of the lists. */
+#define KIOSK_REASONS_MAX   12  /* reasons offered at the door (LD_CONFIG_MAX_REASONS) */
+#define KIOSK_LIST_MAX      256 /* entries of any list */
+#define KIOSK_CLASSES_MAX   64  /* registration groups of a school */
+#define KIOSK_SENTENCES_MAX 4   /* pattern sentences shown per pupil */
+
+/* The school's local wall clock, as the backend reads it. */
+struct kiosk_clock {
+    int year, month, day;     /* 2025, 1..12, 1..31 */
+    int weekday;              /* 0 Monday .. 6 Sunday (enum ld_weekday) */
+    int hour, minute, second; /* 0..23, 0..59, 0..59 */
+};
+
+/* What the school configured for this kiosk; read once at start. */
+struct kiosk_settings {
+    char school_name[KIOSK_SCHOOL_MAX];
+    bool gate_mode; /* the morning gate: staff also see who has not arrived */
+    char reasons[KIOSK_REASONS_MAX][KIOSK_REASON_MAX]; /* offered in this order */
+    size_t reason_count;
+    unsigned reason_timeout_s;  /* the reason screen records "no reason given" after this */
+    unsigned staff_idle_lock_s; /* staff screens lock themselves after this long untouched */
+};
+
+enum kiosk_reader_state {
+    KIOSK_READER_OK,           /* open and polling */
+    KIOSK_READER_MISSING,      /* unplugged or not answering: touch still works */
+    KIOSK_READER_RECONNECTING, /* lost, being reopened with back-off */
+    KIOSK_READER_NONE,         /* configured as touch only */
+};
+
+enum kiosk_sync_state {
+    KIOSK_SYNC_OK,      /* everything recorded is at the central store */
+    KIOSK_SYNC_PENDING, /* events waiting to be sent; the last attempt worked */
+    KIOSK_SYNC_OFFLINE, /* the central store cannot be reached; events are kept */
+    KIOSK_SYNC_NEVER,   /* this device has never synchronised */
+};
+
+enum kiosk_clock_state {
+    KIOSK_CLOCK_OK,      /* the kernel says the clock is synchronised */
+    KIOSK_CLOCK_UNSYNCED /* arrivals are still recorded and repaired later */
+};
+
+/* The health of the device, shown small on the idle screen and in full to staff. */
+struct kiosk_status {
+    enum kiosk_reader_state reader;
+    char reader_detail[KIOSK_DETAIL_MAX]; /* for staff: "pn532_uart:/dev/ttyS0: no answer" */
+    enum kiosk_sync_state sync;
+    char last_sync[KIOSK_TIME_MAX]; /* "HH:MM" today, "" when never or not today */
+    unsigned pending;               /* events not yet at the central store */
+    enum kiosk_clock_state clock;
+};
+
+/* What a tap (or a touch sign-in) turned out to be. */
+enum kiosk_greet_kind {
+    KIOSK_GREET_ARRIVED, /* a new arrival was recorded (committed) */
+    KIOSK_GREET_ALREADY, /* the pupil had already arrived this session: nothing recorded */
+    KIOSK_GREET_UNKNOWN, /* a card nobody has: kept for enrolment */
+    KIOSK_GREET_STAFF,   /* a staff card: opens staff mode without a PIN */
+};
+
+/* The result of a tap, a touch sign-in or a reason, for the greeting screen. */
+struct kiosk_greeting {
+    enum kiosk_greet_kind kind;
+    char name[KIOSK_NAME_MAX];     /* ARRIVED, ALREADY: the display name; STAFF: the staff's */
+    char time[KIOSK_TIME_MAX];     /* ARRIVED: this arrival; ALREADY: the earlier arrival */
+    enum ld_outcome outcome;       /* ARRIVED, ALREADY: how the arrival was marked */
+    bool ask_reason;               /* ARRIVED: late, so the reason screen follows */
+    char reason[KIOSK_REASON_MAX]; /* the reason recorded, "" for none yet */
+    char arrival[KIOSK_REF_MAX];   /* ARRIVED: the event to attach a reason to, or to void */
+    char uid[KIOSK_UID_MAX];       /* UNKNOWN: the card's UID */
+};
+
+/* One pupil as the touch sign-in and the staff pickers show them. */
+struct kiosk_pupil {
+    char upn[KIOSK_UPN_MAX];
+    char name[KIOSK_NAME_MAX];
+    char class_name[KIOSK_CLASS_MAX];
+};
+
+struct kiosk_pupil_list {
+    size_t n, total;
+    struct kiosk_pupil items[KIOSK_LIST_MAX];
+};
+
+struct kiosk_class {
+    char name[KIOSK_CLASS_MAX];
+    unsigned pupils;
+};
+
+struct kiosk_class_list {
+    size_t n, total;
+    struct kiosk_class items[KIOSK_CLASSES_MAX];
+};
+
+/* One arrival of today, for the staff late list and the list to void from. */
+struct kiosk_arrival {
+    char ref[KIOSK_REF_MAX]; /* for void_arrival */
+    char name[KIOSK_NAME_MAX];
+    char class_name[KIOSK_CLASS_MAX];
+    char time[KIOSK_TIME_MAX];
+    enum ld_outcome outcome;
+    char reason[KIOSK_REASON_MAX]; /* "" when none was given */
+    bool by_staff;                 /* signed in by staff on a parent's behalf */
+};
+
+struct kiosk_arrival_list {
+    size_t n, total;
+    struct kiosk_arrival items[KIOSK_LIST_MAX];
+};
+
+/* A pupil or family staff may want a word with today, with the core's sentences. */
+struct kiosk_speak {
+    char name[KIOSK_NAME_MAX];
+    char class_name[KIOSK_CLASS_MAX];
+    char family[KIOSK_FAMILY_MAX]; /* "" when the pupil has no family link */
+    char sentences[KIOSK_SENTENCES_MAX][KIOSK_SENTENCE_MAX];
+    size_t nsentences;
+};
+
+struct kiosk_speak_list {
+    size_t n, total;
+    struct kiosk_speak items[KIOSK_LIST_MAX];
+};
+
+/* A pupil signed out for an appointment and not yet back. */
+struct kiosk_away {
+    char upn[KIOSK_UPN_MAX];
+    char name[KIOSK_NAME_MAX];
+    char class_name[KIOSK_CLASS_MAX];
+    char time[KIOSK_TIME_MAX]; /* when they left */
+    char reason[KIOSK_REASON_MAX];
+};
+
+struct kiosk_away_list {
+    size_t n, total;
+    struct kiosk_away items[KIOSK_LIST_MAX];
+};
+
+/* A card tapped today that nobody has, waiting to be enrolled. */
+struct kiosk_unknown_card {
+    char uid[KIOSK_UID_MAX];
+    char time[KIOSK_TIME_MAX]; /* the last tap */
+};
+
+struct kiosk_unknown_list {
+    size_t n, total;
+    struct kiosk_unknown_card items[KIOSK_LIST_MAX];
+};
+
+/*
+ * A pupil not arrived after the register closed (gate mode), in first-day-calling order. The
+ * vulnerable-pupil groups (CP, LAC, CiN, social care) come first and are marked `priority`,
+ * never named: the list is shown at a gate where parents pass.
+ */
+struct kiosk_absent {
+    char name[KIOSK_NAME_MAX];
+    char class_name[KIOSK_CLASS_MAX];
+    bool priority;
+};
+
+struct kiosk_absent_list {
+    size_t n, total;
+    struct kiosk_absent items[KIOSK_LIST_MAX];
+};
+
+enum kiosk_pin_result {
+    KIOSK_PIN_OK,
+    KIOSK_PIN_WRONG,
+    KIOSK_PIN_LOCKED, /* the backend refuses every PIN for now */
+};
+
+/*
+ * What the UI asks of the device. Every function gets the backend's impl first and is called
+ * from the UI thread only, one call at a time. Functions returning ld_err return LD_OK or an
+ * error after which last_error describes it in a sentence; the UI shows that on its error
+ * screen and never exits because of it. Out-structs are the caller's, filled on LD_OK only.
+ * No function may block for long: the kiosk is waiting at the door.
+ */
+struct kiosk_backend_ops {
+    /* Returns a sentence about the last failed call ("The store is full."); never NULL. */
+    const char *(*last_error)(void *impl);
+
+    /* Fills the configured settings; called once when the kiosk starts. */
+    ld_err (*settings)(void *impl, struct kiosk_settings *out);
+    /* Reads the school's local wall clock. */
+    ld_err (*now)(void *impl, struct kiosk_clock *out);
+    /* Reads the device's health. */
+    ld_err (*status)(void *impl, struct kiosk_status *out);
+    /* Writes this week's most punctual class into out (outlen bytes); false when none. */
+    bool (*punctual_class)(void *impl, char *out, size_t outlen);
+
+    /*
+     * Records the tap of a card (upper-case hex UID) and fills what it was: an arrival
+     * (committed before this returns), an earlier arrival, an unknown card (recorded for
+     * enrolment) or a staff card.
+     */
+    ld_err (*tap_card)(void *impl, const char *uid, struct kiosk_greeting *out);
+    /*
+     * Signs in the pupil upn as an arrival now, by touch (by_staff false, reason NULL) or by
+     * staff on a parent's behalf (by_staff true, reason NULL for none). Fills the greeting
+     * (ARRIVED or ALREADY) as tap_card does.
+     */
+    ld_err (*sign_in)(void *impl, const char *upn, const char *reason, bool by_staff,
+                      struct kiosk_greeting *out);
+    /*
+     * Records the reason for the arrival ref (from a greeting); NULL records "no reason
+     * given". Fills the greeting again with the reason and the outcome as the reason left it.
+     */
+    ld_err (*record_reason)(void *impl, const char *ref, const char *reason,
+                            struct kiosk_greeting *out);
+
+    /* Lists the registration groups in display order. */
+    ld_err (*list_classes)(void *impl, struct kiosk_class_list *out);
+    /* Lists the pupils of a class by display name. */
+    ld_err (*list_pupils)(void *impl, const char *class_name, struct kiosk_pupil_list *out);
+    /*
+     * Lists the pupils whose preferred first name or surname starts with prefix, compared
+     * without regard to case or accents ("zoe" finds Zoë), by display name.
+     */
+    ld_err (*search_pupils)(void *impl, const char *prefix, struct kiosk_pupil_list *out);
+
+    /* Checks a staff PIN (digits only); hashing and any stored lockout are the backend's. */
+    enum kiosk_pin_result (*verify_pin)(void *impl, const char *pin);
+    /* Lists today's arrivals, most recent first; late_only keeps the L and U ones. */
+    ld_err (*arrivals_today)(void *impl, bool late_only, struct kiosk_arrival_list *out);
+    /* Lists the pupils and families to speak to today, most pressing first. */
+    ld_err (*speak_to)(void *impl, struct kiosk_speak_list *out);
+    /* Lists the pupils signed out and not yet back. */
+    ld_err (*away_list)(void *impl, struct kiosk_away_list *out);
+    /* Signs the pupil out now (an appointment) with a reason (NULL for none). */
+    ld_err (*sign_out)(void *impl, const char *upn, const char *reason);
+    /* Signs a signed-out pupil back in now. */
+    ld_err (*sign_back_in)(void *impl, const char *upn);
+    /* Voids the arrival ref (a correction event; nothing is deleted). */
+    ld_err (*void_arrival)(void *impl, const char *ref);
+    /* Lists today's unknown cards, most recent first. */
+    ld_err (*unknown_cards)(void *impl, struct kiosk_unknown_list *out);
+    /* Gives the card uid to pupil upn. LD_ERR_DUPLICATE when the card is someone's already. */
+    ld_err (*enrol_card)(void *impl, const char *uid, const char *upn);
+    /* Gate mode: lists the pupils not arrived this session, in first-day-calling order. */
+    ld_err (*not_arrived)(void *impl, struct kiosk_absent_list *out);
+};
+
+/* A backend: its table and its state. The kiosk borrows both. */
+struct kiosk_backend {
+    const struct kiosk_backend_ops *ops;
+    void *impl;
+};
+
+#endif

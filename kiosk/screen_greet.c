@@ -1,0 +1,154 @@
+/* screen_greet.c: the greeting after a tap: name, time and outcome in colour, icon and words. */
+#include "app_priv.h"
+
+#include <stdio.h>
+
+#include "theme.h"
+
+static SDL_Color greet_colour(const struct kiosk_app *app)
+{
+    if (app->greeting.kind == KIOSK_GREET_ALREADY)
+        return KIOSK_C_ALREADY;
+    return kiosk_outcome_colour(app->greeting.outcome);
+}
+
+static enum kiosk_icon greet_icon(const struct kiosk_app *app)
+{
+    if (app->greeting.kind == KIOSK_GREET_ALREADY || app->thanks)
+        return KIOSK_ICON_TICK;
+    return kiosk_outcome_icon(app->greeting.outcome);
+}
+
+/* The big sentence and the smaller one under it, in words a seven-year-old reads. */
+static void greet_words(const struct kiosk_app *app, char *head, size_t headlen, char *sub,
+                        size_t sublen)
+{
+    const struct kiosk_greeting *g = &app->greeting;
+    bool closed = g->outcome == LD_OUTCOME_LATE_CLOSED;
+    if (g->kind == KIOSK_GREET_ALREADY) {
+        snprintf(head, headlen, "You have already signed in today.");
+        snprintf(sub, sublen, "You arrived at %s. No need to tap again.", g->time);
+    } else if (app->thanks) {
+        if (g->reason[0])
+            snprintf(head, headlen, "Thank you. Reason: %s.", g->reason);
+        else
+            snprintf(head, headlen, "Thank you.");
+        snprintf(sub, sublen, "%s",
+                 closed ? "Please go to the office now." : "Please go to your class.");
+    } else if (g->outcome == LD_OUTCOME_ON_TIME) {
+        snprintf(head, headlen, "%s You're on time.",
+                 app->clock.hour < 12 ? "Good morning!" : "Good afternoon!");
+        snprintf(sub, sublen, "Have a great day.");
+    } else if (!closed) {
+        snprintf(head, headlen, "You're late today. The register is still open.");
+        snprintf(sub, sublen, "%s",
+                 g->ask_reason ? "Next, please tell us why you're late."
+                               : "Please go to your class.");
+    } else {
+        snprintf(head, headlen, "The register has closed. Please go to the office.");
+        snprintf(sub, sublen, "%s",
+                 g->ask_reason ? "First, please tell us why you're late."
+                               : "The office will mark you in.");
+    }
+}
+
+static void greet_enter(struct kiosk_app *app)
+{
+    if (app->thanks)
+        return;
+    enum kiosk_cue cue = KIOSK_CUE_ON_TIME;
+    if (app->greeting.kind == KIOSK_GREET_ARRIVED)
+        cue = app->greeting.outcome == LD_OUTCOME_ON_TIME     ? KIOSK_CUE_ON_TIME
+              : app->greeting.outcome == LD_OUTCOME_LATE_OPEN ? KIOSK_CUE_LATE
+                                                              : KIOSK_CUE_CLOSED;
+    kiosk_sound_play(app->sound, cue);
+}
+
+static void greet_layout(struct kiosk_app *app)
+{
+    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(app->ui), kiosk_ui_h(app->ui)},
+                     KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+}
+
+static void greet_draw(struct kiosk_app *app)
+{
+    struct kiosk_ui *ui = app->ui;
+    const struct kiosk_greeting *g = &app->greeting;
+    int w = kiosk_ui_w(ui), h = kiosk_ui_h(ui);
+    SDL_Color bg = greet_colour(app);
+    kiosk_ui_clear(ui, bg);
+
+    int m = kiosk_ui_px(ui, 40);
+    int icon = kiosk_ui_px(ui, 150);
+    int top = kiosk_ui_px(ui, 46);
+    kiosk_ui_icon(ui, greet_icon(app), (SDL_Rect){m, top, icon, icon}, bg, KIOSK_C_TEXT);
+
+    int tx = m + icon + kiosk_ui_px(ui, 32);
+    SDL_Rect name_box = {tx, top, w - tx - m, kiosk_ui_px(ui, 84)};
+    kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name_box, KIOSK_LEFT, g->name);
+
+    char line[96];
+    if (g->kind == KIOSK_GREET_ALREADY)
+        snprintf(line, sizeof line, "Signed in at %s", g->time);
+    else
+        snprintf(line, sizeof line, "%s  \u00b7  %s", g->time, kiosk_outcome_words(g->outcome));
+    kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
+                     (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
+                     KIOSK_LEFT, line);
+
+    char head[160], sub[160];
+    greet_words(app, head, sizeof head, sub, sizeof sub);
+    int y = top + icon + kiosk_ui_px(ui, 34);
+    y += kiosk_ui_wrap(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
+                       (SDL_Rect){m, y, w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_TITLE) * 2},
+                       KIOSK_LEFT, head, true);
+    y += kiosk_ui_px(ui, 10);
+    kiosk_ui_wrap(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT,
+                  (SDL_Rect){m, y, w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON) * 2},
+                  KIOSK_LEFT, sub, true);
+
+    kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
+                  "Touch the screen to carry on");
+    kiosk_app_draw_buttons(app);
+}
+
+/* Moves on: to the reason screen when a late arrival owes its reason, else back to idle. */
+static void greet_next(struct kiosk_app *app)
+{
+    if (!app->thanks && app->greeting.kind == KIOSK_GREET_ARRIVED && app->reason.pending)
+        kiosk_app_go(app, KIOSK_SCR_REASON);
+    else
+        kiosk_app_go(app, KIOSK_SCR_IDLE);
+}
+
+static void greet_press(struct kiosk_app *app, int id)
+{
+    greet_next(app);
+}
+
+static void greet_tick(struct kiosk_app *app)
+{
+    uint64_t limit = app->thanks ? KIOSK_THANKS_MS
+                     : app->reason.pending && app->greeting.kind == KIOSK_GREET_ARRIVED
+                         ? KIOSK_GREET_REASON_MS
+                         : KIOSK_GREET_MS;
+    if (kiosk_app_elapsed(app) >= limit)
+        greet_next(app);
+}
+
+static const char *greet_view(const struct kiosk_app *app)
+{
+    if (app->thanks)
+        return "thanks";
+    return app->greeting.kind == KIOSK_GREET_ALREADY ? "already" : "arrived";
+}
+
+const struct kiosk_screen kiosk_screen_greet = {
+    .name = "greet",
+    .enter = greet_enter,
+    .layout = greet_layout,
+    .press = greet_press,
+    .draw = greet_draw,
+    .tick = greet_tick,
+    .view = greet_view,
+};

@@ -1,0 +1,185 @@
+/* screen_pin.c: the staff PIN pad; five wrong PINs lock it for a minute. */
+#include "app_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "names.h"
+#include "theme.h"
+
+/* Digit keys are ids 0..9. */
+enum { ID_CLEAR = 20, ID_OK };
+
+#define PIN_MIN 4
+
+static void pin_enter(struct kiosk_app *app)
+{
+    memset(app->pin, 0, sizeof app->pin);
+    app->pin_msg[0] = '\0';
+}
+
+static SDL_Rect keypad_area(const struct kiosk_app *app, const struct kiosk_frame *f)
+{
+    int w = kiosk_ui_px(app->ui, 360);
+    return (SDL_Rect){f->body.x + f->body.w - w, f->body.y, w, f->body.h};
+}
+
+static void pin_layout(struct kiosk_app *app)
+{
+    struct kiosk_frame f;
+    kiosk_chrome_frame(app, &f);
+    SDL_Rect a = keypad_area(app, &f);
+    int gap = kiosk_ui_px(app->ui, 8);
+    int kw = (a.w - 2 * gap) / 3, kh = (a.h - 3 * gap) / 4;
+    static const char *const labels[12] = {"1", "2", "3", "4",     "5", "6",
+                                           "7", "8", "9", "Clear", "0", "OK"};
+    for (int i = 0; i < 12; i++) {
+        SDL_Rect r = {a.x + (i % 3) * (kw + gap), a.y + (i / 3) * (kh + gap), kw, kh};
+        int id = i < 9 ? i + 1 : i == 9 ? ID_CLEAR : i == 10 ? 0 : ID_OK;
+        enum kiosk_button_style style = i == 11  ? KIOSK_BTN_GOOD
+                                        : i == 9 ? KIOSK_BTN_SECONDARY
+                                                 : KIOSK_BTN_KEY;
+        kiosk_app_button(app, r, id, style, KIOSK_ICON_NONE, labels[i]);
+    }
+    kiosk_chrome_footer(app, &f, "Cancel", 0, 1);
+}
+
+static void pin_draw(struct kiosk_app *app)
+{
+    struct kiosk_ui *ui = app->ui;
+    struct kiosk_frame f;
+    kiosk_chrome_frame(app, &f);
+    kiosk_chrome_header(app, &f, "Staff: enter your PIN");
+    SDL_Rect a = keypad_area(app, &f);
+    SDL_Rect left = {f.body.x, f.body.y, a.x - f.body.x - kiosk_ui_px(ui, 30), f.body.h};
+
+    /* One dot per digit typed, on a light field so the count reads from a step away. */
+    SDL_Rect field = {left.x, left.y + kiosk_ui_px(ui, 40), left.w, kiosk_ui_px(ui, 80)};
+    kiosk_ui_round(ui, field, kiosk_ui_px(ui, 12), KIOSK_C_PANEL);
+    size_t n = strlen(app->pin);
+    int d = kiosk_ui_px(ui, 26), gap = kiosk_ui_px(ui, 14);
+    int x = field.x + kiosk_ui_px(ui, 24);
+    for (size_t i = 0; i < KIOSK_PIN_MAX; i++) {
+        SDL_Color c = i < n ? KIOSK_C_TEXT : KIOSK_C_LINE;
+        kiosk_ui_icon(ui, KIOSK_ICON_NONE, (SDL_Rect){x, field.y + (field.h - d) / 2, d, d},
+                      KIOSK_C_NONE, c);
+        x += d + gap;
+    }
+
+    unsigned secs;
+    char line[96];
+    SDL_Rect msg = {left.x, field.y + field.h + kiosk_ui_px(ui, 24), left.w,
+                    kiosk_ui_line_h(ui, KIOSK_FONT_BODY_BOLD) * 3};
+    int icon = kiosk_ui_line_h(ui, KIOSK_FONT_BODY_BOLD);
+    app->pin_locked_shown = kiosk_pinlock_locked(&app->pinlock, app->now, &secs);
+    if (app->pin_locked_shown) {
+        snprintf(line, sizeof line, "Too many wrong PINs. Locked: try again in %u s.", secs);
+        kiosk_ui_icon(ui, KIOSK_ICON_OFFICE, (SDL_Rect){msg.x, msg.y, icon, icon}, KIOSK_C_BG,
+                      KIOSK_C_WARN);
+        msg.x += icon + kiosk_ui_px(ui, 10);
+        msg.w -= icon + kiosk_ui_px(ui, 10);
+        kiosk_ui_wrap(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_WARN, msg, KIOSK_LEFT, line, true);
+    } else if (app->pin_msg[0]) {
+        kiosk_ui_icon(ui, KIOSK_ICON_CROSS, (SDL_Rect){msg.x, msg.y, icon, icon}, KIOSK_C_BG,
+                      KIOSK_C_BAD);
+        msg.x += icon + kiosk_ui_px(ui, 10);
+        msg.w -= icon + kiosk_ui_px(ui, 10);
+        kiosk_ui_wrap(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_BAD, msg, KIOSK_LEFT, app->pin_msg, true);
+    } else {
+        kiosk_ui_wrap(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, msg, KIOSK_LEFT,
+                      "Or tap your staff card on the reader.", true);
+    }
+    kiosk_app_draw_buttons(app);
+}
+
+static void submit(struct kiosk_app *app)
+{
+    if (kiosk_pinlock_locked(&app->pinlock, app->now, NULL))
+        return;
+    if (strlen(app->pin) < PIN_MIN) {
+        snprintf(app->pin_msg, sizeof app->pin_msg, "A PIN has at least %d digits.", PIN_MIN);
+        kiosk_app_redraw(app, false);
+        return;
+    }
+    enum kiosk_pin_result r = app->be.ops->verify_pin(app->be.impl, app->pin);
+    memset(app->pin, 0, sizeof app->pin);
+    switch (r) {
+    case KIOSK_PIN_OK:
+        kiosk_pinlock_success(&app->pinlock);
+        kiosk_app_staff_open(app);
+        return;
+    case KIOSK_PIN_WRONG:
+        if (!kiosk_pinlock_fail(&app->pinlock, app->now))
+            snprintf(app->pin_msg, sizeof app->pin_msg, "Wrong PIN. %d %s left.",
+                     kiosk_pinlock_tries_left(&app->pinlock),
+                     kiosk_pinlock_tries_left(&app->pinlock) == 1 ? "try" : "tries");
+        break;
+    case KIOSK_PIN_LOCKED:
+        snprintf(app->pin_msg, sizeof app->pin_msg,
+                 "Staff PINs are locked for now. Please try again later.");
+        break;
+    }
+    kiosk_app_redraw(app, false);
+}
+
+static void digit(struct kiosk_app *app, char c)
+{
+    size_t n = strlen(app->pin);
+    if (kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || n >= KIOSK_PIN_MAX)
+        return;
+    app->pin[n] = c;
+    app->pin[n + 1] = '\0';
+    app->pin_msg[0] = '\0';
+    kiosk_app_redraw(app, false);
+}
+
+static void pin_press(struct kiosk_app *app, int id)
+{
+    if (id >= 0 && id <= 9) {
+        digit(app, (char)('0' + id));
+    } else if (id == ID_CLEAR) {
+        memset(app->pin, 0, sizeof app->pin);
+        kiosk_app_redraw(app, false);
+    } else if (id == ID_OK) {
+        submit(app);
+    } else if (id == KIOSK_ID_BACK) {
+        memset(app->pin, 0, sizeof app->pin);
+        kiosk_app_go(app, KIOSK_SCR_IDLE);
+    }
+}
+
+static bool pin_event(struct kiosk_app *app, const SDL_Event *ev)
+{
+    if (ev->type == SDL_TEXTINPUT && ev->text.text[0] >= '0' && ev->text.text[0] <= '9') {
+        digit(app, ev->text.text[0]);
+        return true;
+    }
+    if (ev->type == SDL_KEYDOWN &&
+        (ev->key.keysym.sym == SDLK_RETURN || ev->key.keysym.sym == SDLK_KP_ENTER)) {
+        submit(app);
+        return true;
+    }
+    return false;
+}
+
+static void pin_tick(struct kiosk_app *app)
+{
+    if (app->now - app->last_input >= KIOSK_TOUCH_MS) {
+        memset(app->pin, 0, sizeof app->pin);
+        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        return;
+    }
+    /* The countdown, and the frame after it ends. */
+    if (kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || app->pin_locked_shown)
+        kiosk_app_redraw(app, false);
+}
+
+const struct kiosk_screen kiosk_screen_pin = {
+    .name = "pin",
+    .enter = pin_enter,
+    .layout = pin_layout,
+    .press = pin_press,
+    .event = pin_event,
+    .draw = pin_draw,
+    .tick = pin_tick,
+};

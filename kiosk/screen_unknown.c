@@ -1,0 +1,70 @@
+/* screen_unknown.c: a card nobody has: a friendly "please see the office"; the UID is kept. */
+#include "app_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "theme.h"
+
+static void unknown_enter(struct kiosk_app *app)
+{
+    kiosk_sound_play(app->sound, KIOSK_CUE_UNKNOWN);
+}
+
+static void unknown_layout(struct kiosk_app *app)
+{
+    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(app->ui), kiosk_ui_h(app->ui)},
+                     KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+}
+
+static void unknown_draw(struct kiosk_app *app)
+{
+    struct kiosk_ui *ui = app->ui;
+    int w = kiosk_ui_w(ui), h = kiosk_ui_h(ui);
+    kiosk_ui_clear(ui, KIOSK_C_UNKNOWN);
+    int m = kiosk_ui_px(ui, 40), icon = kiosk_ui_px(ui, 150), top = kiosk_ui_px(ui, 46);
+    kiosk_ui_icon(ui, KIOSK_ICON_QUESTION, (SDL_Rect){m, top, icon, icon}, KIOSK_C_UNKNOWN,
+                  KIOSK_C_TEXT);
+    int tx = m + icon + kiosk_ui_px(ui, 32);
+    kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT,
+                     (SDL_Rect){tx, top, w - tx - m, kiosk_ui_px(ui, 84)}, KIOSK_LEFT, "Hello!");
+    kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
+                     (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
+                     KIOSK_LEFT, "We don't know this card yet.");
+
+    int y = top + icon + kiosk_ui_px(ui, 34);
+    y += kiosk_ui_wrap(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
+                       (SDL_Rect){m, y, w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_TITLE) * 2},
+                       KIOSK_LEFT, "Please see the office. They can add your card.", true);
+    /* Only the card's last digits: enough for staff to match it, nothing about a child. */
+    const char *uid = app->greeting.uid;
+    size_t n = strlen(uid);
+    char line[96];
+    snprintf(line, sizeof line, "Card ending %s was kept for the office.",
+             n > 4 ? uid + n - 4 : uid);
+    kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, m, y + kiosk_ui_px(ui, 10), KIOSK_LEFT,
+                  line);
+    kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
+                  "Touch the screen to carry on");
+    kiosk_app_draw_buttons(app);
+}
+
+static void unknown_press(struct kiosk_app *app, int id)
+{
+    kiosk_app_go(app, KIOSK_SCR_IDLE);
+}
+
+static void unknown_tick(struct kiosk_app *app)
+{
+    if (kiosk_app_elapsed(app) >= KIOSK_UNKNOWN_MS)
+        kiosk_app_go(app, KIOSK_SCR_IDLE);
+}
+
+const struct kiosk_screen kiosk_screen_unknown = {
+    .name = "unknown",
+    .enter = unknown_enter,
+    .layout = unknown_layout,
+    .press = unknown_press,
+    .draw = unknown_draw,
+    .tick = unknown_tick,
+};

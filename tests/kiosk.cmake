@@ -1,0 +1,26 @@
+# Tests of the kiosk UI (see CMakeLists.txt for ld_unit_test). Everything runs headless: SDL's
+# dummy video driver and software renderer, no audio. test_kiosk_screens renders every screen
+# at 800x480 and 1920x1080 and compares it with the reviewed PNGs in kiosk/golden/; run it
+# with LD_UPDATE_GOLDEN=1 to write them again (then look at every one before committing).
+pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
+
+add_library(ld_kiosk_harness STATIC kiosk/harness.c kiosk/shot_png.c)
+target_link_libraries(ld_kiosk_harness PUBLIC ld_kiosk_ui PkgConfig::PNG PkgConfig::CMOCKA)
+target_include_directories(ld_kiosk_harness PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/kiosk)
+target_compile_definitions(ld_kiosk_harness PRIVATE LD_TEST_DATA="${LD_TEST_DATA}"
+  KIOSK_SHOT_DIR="${CMAKE_BINARY_DIR}/tests/kiosk-shots")
+
+# Headless: SDL's dummy video driver and software renderer, no audio device.
+set(LD_KIOSK_TEST_ENV "SDL_VIDEODRIVER=dummy;SDL_RENDER_DRIVER=software;SDL_AUDIODRIVER=dummy")
+
+foreach(t names layout pinlock sound)
+  ld_unit_test(NAME test_kiosk_${t} SOURCES kiosk/test_${t}.c LIBS ld_kiosk_ui LABELS kiosk
+               TIMEOUT 30)
+  set_tests_properties(test_kiosk_${t} PROPERTIES ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
+endforeach()
+ld_unit_test(NAME test_kiosk_flow SOURCES kiosk/test_flow.c LIBS ld_kiosk_harness LABELS kiosk
+             TIMEOUT 120)
+ld_unit_test(NAME test_kiosk_screens SOURCES kiosk/test_screens.c LIBS ld_kiosk_harness
+             LABELS kiosk TIMEOUT 600)
+set_tests_properties(test_kiosk_flow test_kiosk_screens PROPERTIES
+  ENVIRONMENT "${LD_KIOSK_TEST_ENV}")

@@ -1,0 +1,63 @@
+/* harness.h: a headless kiosk over the fake school, a clock the test moves, screenshots. */
+#ifndef KIOSK_TEST_HARNESS_H
+#define KIOSK_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend_fake.h"
+#include "kiosk_app.h"
+
+/*
+ * Every harness runs the real app, screens and renderer on SDL's dummy video driver with the
+ * software renderer, so what a test sees is what the appliance draws. The school's clock is
+ * fixed at Tuesday 14 January 2025, 08:57:00 until a test moves it, and the monotonic clock
+ * moves only when the test says.
+ */
+struct harness {
+    struct kiosk_fake *fake;
+    struct kiosk_ui *ui;
+    struct kiosk_app *app;
+    uint64_t mono;
+    int w, h;
+};
+
+/* Starts SDL (dummy video, software rendering, no audio) and SDL_ttf once per process. */
+void harness_init_sdl(void);
+
+/* Stops SDL and SDL_ttf. */
+void harness_quit_sdl(void);
+
+/* Opens a kiosk of w x h at 133 dpi (the 7-inch panel's density); fails the test on error. */
+void harness_open(struct harness *h, int w, int hh);
+
+/* Opens the app again after the test changed the fake (gate mode, status, punctual class). */
+void harness_restart_app(struct harness *h);
+
+void harness_close(struct harness *h);
+
+/* Sets the school's clock to today (14 January 2025) at hh:mm and lets the app see it. */
+void harness_at(struct harness *h, int hour, int minute);
+
+/* Moves the monotonic clock on by ms and runs the app's timers. */
+void harness_advance(struct harness *h, uint64_t ms);
+
+/* Taps a card as the reader thread would: an SDL user event into the app. */
+void harness_card(struct harness *h, const char *uid);
+
+/* Touches the button labelled label; fails the test when it does not show. */
+void harness_touch(struct harness *h, const char *label);
+
+/* Asserts the screen (and view, "" for any) on show. */
+void harness_expect(struct harness *h, const char *screen, const char *view);
+
+/*
+ * Renders the current screen and compares it with tests/kiosk/golden/NAME_WxH.png: the mean
+ * absolute difference over all channels must stay under 2 and fewer than 0.5% of pixels may
+ * differ by more than 32 in a channel. Always writes the frame to the build's kiosk-shots/
+ * folder (and a difference image there on failure). With LD_UPDATE_GOLDEN=1 the golden is
+ * written instead. Fails the test on a mismatch or a missing golden.
+ */
+void harness_shot(struct harness *h, const char *name);
+
+#endif

@@ -1,0 +1,487 @@
+/* test_flow.c: the kiosk's state machine and timers, driven by cards, touches and a fake clock. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "SDL.h"
+#include "events.h"
+#include "harness.h"
+
+static int setup(void **state)
+{
+    static struct harness h;
+    harness_open(&h, 800, 480);
+    *state = &h;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    harness_close(*state);
+    return 0;
+}
+
+static const struct kiosk_fake_log *fake_log(struct harness *h)
+{
+    return kiosk_fake_log(h->fake);
+}
+
+static void staff_pin(struct harness *h, const char *pin)
+{
+    for (const char *p = pin; *p; p++) {
+        char k[2] = {*p, '\0'};
+        harness_touch(h, k);
+    }
+    harness_touch(h, "OK");
+}
+
+/* ---- taps and reasons ------------------------------------------------------------------- */
+
+static void test_on_time_greets_then_idles(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 45);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+    const struct kiosk_greeting *g = kiosk_app_greeting(h->app);
+    assert_string_equal(g->name, "Zoë A.");
+    assert_string_equal(g->time, "08:45");
+    assert_int_equal(g->outcome, LD_OUTCOME_ON_TIME);
+    harness_advance(h, 3999);
+    harness_expect(h, "greet", "");
+    harness_advance(h, 1);
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->reasons, 0);
+}
+
+static void test_reason_timeout_records_no_reason_given(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 5);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    const struct kiosk_greeting *g = kiosk_app_greeting(h->app);
+    assert_int_equal(g->outcome, LD_OUTCOME_LATE_OPEN);
+    assert_true(g->ask_reason);
+    char ref[KIOSK_REF_MAX];
+    strcpy(ref, g->arrival);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+    /* The school's reason_timeout_s is 20: nothing at 19.9 s, "no reason given" at 20 s. */
+    harness_advance(h, 19999);
+    harness_expect(h, "reason", "late");
+    assert_int_equal(fake_log(h)->reasons, 0);
+    harness_advance(h, 1);
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->reasons, 1);
+    assert_int_equal(fake_log(h)->no_reasons, 1);
+    assert_string_equal(fake_log(h)->last_ref, ref);
+}
+
+static void test_reason_chosen_then_thanks(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    assert_int_equal(kiosk_app_greeting(h->app)->outcome, LD_OUTCOME_LATE_CLOSED);
+    /* A touch skips the wait. */
+    harness_touch(h, "Continue");
+    harness_expect(h, "reason", "late");
+    assert_true(kiosk_app_has_button(h->app, "Skip"));
+    harness_touch(h, "Traffic");
+    harness_expect(h, "greet", "thanks");
+    assert_string_equal(fake_log(h)->last_reason, "Traffic");
+    assert_string_equal(kiosk_app_greeting(h->app)->reason, "Traffic");
+    harness_advance(h, 3000);
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->reasons, 1);
+}
+
+static void test_skip_records_no_reason(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 10);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_advance(h, 3000);
+    harness_touch(h, "Skip");
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->no_reasons, 1);
+}
+
+static void test_next_tap_settles_the_pending_reason(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 6);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+    /* Zoë walks off; Łukasz taps. Zoë's arrival gets "no reason given", Łukasz is greeted. */
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    assert_int_equal(fake_log(h)->no_reasons, 1);
+    harness_expect(h, "greet", "arrived");
+    assert_string_equal(kiosk_app_greeting(h->app)->name, "Łukasz W.");
+    /* Also during the greeting, before the reason screen showed. */
+    harness_card(h, KIOSK_FAKE_CARD_SIOBHAN);
+    assert_int_equal(fake_log(h)->no_reasons, 2);
+}
+
+static void test_already_signed_in_is_not_a_second_arrival(void **state)
+{
+    struct harness *h = *state;
+    harness_card(h, KIOSK_FAKE_CARD_SIOBHAN);
+    harness_expect(h, "greet", "already");
+    assert_string_equal(kiosk_app_greeting(h->app)->time, "08:41");
+    harness_at(h, 9, 0);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_advance(h, 5000);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "already");
+    assert_string_equal(kiosk_app_greeting(h->app)->time, "09:00");
+}
+
+static void test_unknown_card_then_enrol(void **state)
+{
+    struct harness *h = *state;
+    harness_card(h, "04AABBCCDD0011");
+    harness_expect(h, "unknown", "");
+    harness_advance(h, 6000);
+    harness_expect(h, "idle", "");
+
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_expect(h, "staff", "home");
+    harness_touch(h, "Enrol a card");
+    harness_expect(h, "staff", "enrol");
+    harness_touch(h, "Card ending 0011");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "2B");
+    harness_touch(h, "An N.");
+    harness_expect(h, "touch", "confirm");
+    harness_touch(h, "Enrol card");
+    harness_expect(h, "staff", "enrol");
+    assert_int_equal(fake_log(h)->enrols, 1);
+    assert_string_equal(fake_log(h)->last_uid, "04AABBCCDD0011");
+    assert_false(kiosk_app_has_button(h->app, "Card ending 0011"));
+    /* The card now signs An in. */
+    harness_card(h, "04AABBCCDD0011");
+    harness_expect(h, "greet", "arrived");
+    assert_string_equal(kiosk_app_greeting(h->app)->name, "An N.");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+}
+
+/* ---- touch sign-in ---------------------------------------------------------------------- */
+
+static void test_touch_sign_in(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 49);
+    harness_touch(h, "Tap your card or touch here");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "3B");
+    harness_expect(h, "touch", "names");
+    harness_touch(h, "Zoë A.");
+    harness_expect(h, "touch", "confirm");
+    harness_touch(h, "No, go back");
+    harness_expect(h, "touch", "names");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    assert_int_equal(kiosk_app_greeting(h->app)->outcome, LD_OUTCOME_ON_TIME);
+}
+
+static void test_search_keypad_ignores_accents(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "Search by name");
+    harness_expect(h, "touch", "keypad");
+    harness_touch(h, "Z");
+    harness_touch(h, "O");
+    harness_touch(h, "E");
+    assert_true(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "Delete");
+    harness_touch(h, "Delete");
+    harness_touch(h, "Delete");
+    assert_false(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "L");
+    harness_touch(h, "U");
+    harness_touch(h, "K");
+    harness_touch(h, "Łukasz W.");
+    harness_expect(h, "touch", "confirm");
+    harness_touch(h, "No, go back");
+    harness_expect(h, "touch", "keypad");
+}
+
+static void test_touch_screen_times_out(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_advance(h, 29000);
+    harness_expect(h, "touch", "names");
+    harness_advance(h, 1000);
+    harness_expect(h, "idle", "");
+}
+
+static void test_names_grid_targets_are_at_least_9_mm(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    /* 133 dpi: 9 mm is 47.1 px. Every name of the 28 is on the one page, each big enough. */
+    const char *names[] = {"Zoë A.", "Łukasz W.", "Diễm T.", "Oscar P."};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        assert_true(kiosk_app_has_button(h->app, names[i]));
+    assert_false(kiosk_app_has_button(h->app, "More"));
+    SDL_Rect r;
+    assert_true(kiosk_app_button_rect(h->app, "Diễm T.", &r));
+    assert_true(r.w >= 48 && r.h >= 48);
+    const char *label;
+    assert_true(kiosk_app_smallest_target(h->app, &label) >= 48);
+    harness_touch(h, "Oscar P.");
+    harness_expect(h, "touch", "confirm");
+}
+
+/* ---- staff ------------------------------------------------------------------------------ */
+
+static void test_five_wrong_pins_lock_for_a_minute(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    harness_expect(h, "pin", "");
+    for (int i = 0; i < 5; i++)
+        staff_pin(h, "1111");
+    /* Locked: even the right PIN is refused, and the backend is not asked. */
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "pin", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    harness_advance(h, 25000);
+    staff_pin(h, KIOSK_FAKE_PIN); /* still locked at 25 s (and keeps the pad from timing out) */
+    harness_advance(h, 25000);
+    staff_pin(h, KIOSK_FAKE_PIN); /* 50 s */
+    harness_expect(h, "pin", "");
+    harness_advance(h, 10000);
+    staff_pin(h, KIOSK_FAKE_PIN); /* 60 s: the lock is over */
+    harness_expect(h, "staff", "home");
+    assert_true(kiosk_app_staff_unlocked(h->app));
+}
+
+static void test_staff_locks_itself_when_idle(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "staff", "home");
+    harness_advance(h, 50000);
+    harness_touch(h, "Late today"); /* a touch starts the minute again */
+    harness_expect(h, "staff", "late");
+    harness_advance(h, 59000);
+    harness_expect(h, "staff", "late");
+    harness_advance(h, 1000);
+    harness_expect(h, "idle", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    /* The staff button asks for the PIN again. */
+    harness_touch(h, "Staff");
+    harness_expect(h, "pin", "");
+}
+
+static void test_staff_card_and_a_child_tap_lock(void **state)
+{
+    struct harness *h = *state;
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_expect(h, "staff", "home");
+    assert_true(kiosk_app_staff_unlocked(h->app));
+    harness_touch(h, "Lock now");
+    harness_expect(h, "idle", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+}
+
+static void test_void_a_tap(void **state)
+{
+    struct harness *h = *state;
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Void a tap");
+    harness_touch(h, "Tomás B.");
+    harness_expect(h, "staff", "void-confirm");
+    harness_touch(h, "Keep it");
+    harness_expect(h, "staff", "void");
+    assert_int_equal(fake_log(h)->voids, 0);
+    harness_touch(h, "Tomás B.");
+    harness_touch(h, "Void arrival");
+    harness_expect(h, "staff", "void");
+    assert_int_equal(fake_log(h)->voids, 1);
+    assert_false(kiosk_app_has_button(h->app, "Tomás B."));
+}
+
+static void test_sign_out_and_back_in(void **state)
+{
+    struct harness *h = *state;
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Sign out / back in");
+    harness_touch(h, "Sign a pupil out");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "4B");
+    harness_touch(h, "Siobhán O.");
+    harness_expect(h, "reason", "sign-out");
+    harness_touch(h, "Dental appointment");
+    harness_expect(h, "staff", "away");
+    assert_int_equal(fake_log(h)->sign_outs, 1);
+    /* Two away now (Freya and Siobhán): bring Siobhán back; her row is the second. */
+    assert_true(kiosk_app_has_button(h->app, "Back in"));
+    harness_touch(h, "Back in");
+    assert_int_equal(fake_log(h)->back_ins, 1);
+    harness_expect(h, "staff", "away");
+}
+
+static void test_sign_in_for_a_parent(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 40);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Sign in for a parent");
+    harness_touch(h, "3B");
+    harness_touch(h, "Amara O.");
+    harness_expect(h, "reason", "parent");
+    harness_touch(h, "Medical appointment");
+    harness_expect(h, "staff", "home");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    assert_true(fake_log(h)->last_upn[0] != '\0');
+}
+
+static void test_gate_mode_lists_not_arrived(void **state)
+{
+    struct harness *h = *state;
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    assert_false(kiosk_app_has_button(h->app, "Not arrived"));
+    kiosk_fake_set_gate_mode(h->fake, true);
+    harness_restart_app(h);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Not arrived");
+    harness_expect(h, "gate", "");
+    harness_touch(h, "More");
+    harness_touch(h, "Staff");
+    harness_expect(h, "staff", "home");
+}
+
+/* ---- errors, the reader, the loop ------------------------------------------------------- */
+
+static void test_errors_become_a_screen_and_the_kiosk_goes_on(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_fail_next(h->fake, LD_ERR_FULL, "The disk is full.");
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "error", "");
+    /* The next tap works, from the error screen itself. */
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+    harness_advance(h, 30000);
+    harness_expect(h, "idle", "");
+    /* A touch flow failing shows the error too. */
+    harness_touch(h, "Tap your card or touch here");
+    kiosk_fake_fail_next(h->fake, LD_ERR_IO, "The store cannot be read.");
+    harness_touch(h, "3B");
+    harness_expect(h, "error", "");
+    harness_touch(h, "Continue");
+    harness_expect(h, "idle", "");
+}
+
+static void test_reader_missing_keeps_touch_working(void **state)
+{
+    struct harness *h = *state;
+    struct kiosk_status st = {KIOSK_READER_MISSING, "no answer", KIOSK_SYNC_OK, "08:45", 0,
+                              KIOSK_CLOCK_OK};
+    kiosk_fake_set_status(h->fake, &st);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = kiosk_events_type();
+    ev.user.code = KIOSK_EV_STATUS;
+    kiosk_app_handle(h->app, &ev);
+    assert_true(kiosk_app_render(h->app, false, false));
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+}
+
+static int post_from_thread(void *data)
+{
+    return kiosk_post_card(KIOSK_FAKE_CARD_ZOE) ? 0 : 1;
+}
+
+static void test_cards_arrive_as_sdl_events_from_another_thread(void **state)
+{
+    struct harness *h = *state;
+    SDL_Thread *t = SDL_CreateThread(post_from_thread, "reader", NULL);
+    assert_non_null(t);
+    int rc = -1;
+    SDL_WaitThread(t, &rc);
+    assert_int_equal(rc, 0);
+    SDL_Event ev;
+    bool seen = false;
+    while (SDL_PollEvent(&ev)) {
+        kiosk_app_handle(h->app, &ev);
+        seen = seen || ev.type == kiosk_events_type();
+        kiosk_events_release(&ev);
+    }
+    assert_true(seen);
+    harness_expect(h, "greet", "arrived");
+}
+
+static void test_redraws_only_on_change(void **state)
+{
+    struct harness *h = *state;
+    assert_true(kiosk_app_render(h->app, false, false));
+    assert_false(kiosk_app_render(h->app, false, false));
+    /* Seconds pass: the clock shows minutes, so nothing to draw. */
+    harness_advance(h, 5000);
+    assert_false(kiosk_app_render(h->app, false, false));
+    int wait = kiosk_app_wait_ms(h->app);
+    assert_true(wait > 0 && wait <= 1000);
+    /* The minute turns over: one frame. */
+    harness_at(h, 8, 58);
+    assert_true(kiosk_app_render(h->app, false, false));
+    assert_false(kiosk_app_render(h->app, false, false));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_on_time_greets_then_idles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reason_timeout_records_no_reason_given, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_reason_chosen_then_thanks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_skip_records_no_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_next_tap_settles_the_pending_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_already_signed_in_is_not_a_second_arrival, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_card_then_enrol, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_sign_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_names_grid_targets_are_at_least_9_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_five_wrong_pins_lock_for_a_minute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staff_locks_itself_when_idle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staff_card_and_a_child_tap_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_void_a_tap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_out_and_back_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_in_for_a_parent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gate_mode_lists_not_arrived, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_become_a_screen_and_the_kiosk_goes_on, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_reader_missing_keeps_touch_working, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cards_arrive_as_sdl_events_from_another_thread, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_redraws_only_on_change, setup, teardown),
+    };
+    harness_init_sdl();
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    harness_quit_sdl();
+    return rc;
+}

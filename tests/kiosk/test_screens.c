@@ -1,0 +1,333 @@
+/* test_screens.c: every screen at 800x480 and 1920x1080, compared with reviewed golden PNGs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* Each case drives a fresh kiosk to its screen through the same events a user makes. */
+struct shot_case {
+    const char *name;
+    void (*drive)(struct harness *h);
+};
+
+static void staff_login(struct harness *h)
+{
+    harness_touch(h, "Staff");
+    harness_touch(h, "2");
+    harness_touch(h, "4");
+    harness_touch(h, "6");
+    harness_touch(h, "8");
+    harness_touch(h, "OK");
+    harness_expect(h, "staff", "home");
+}
+
+static void d_idle(struct harness *h)
+{
+    kiosk_fake_set_punctual(h->fake, "4B");
+    harness_restart_app(h);
+    harness_expect(h, "idle", "");
+}
+
+static void d_idle_reader_missing(struct harness *h)
+{
+    struct kiosk_status st = {
+        KIOSK_READER_MISSING, "pn532_uart:/dev/ttyS0: no answer", KIOSK_SYNC_OFFLINE, "08:45", 12,
+        KIOSK_CLOCK_UNSYNCED};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_restart_app(h);
+}
+
+static void d_greet_on_time(struct harness *h)
+{
+    harness_at(h, 8, 47);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+}
+
+static void d_greet_late(struct harness *h)
+{
+    harness_at(h, 9, 5);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_expect(h, "greet", "arrived");
+}
+
+static void d_greet_closed(struct harness *h)
+{
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+}
+
+static void d_greet_already(struct harness *h)
+{
+    harness_card(h, KIOSK_FAKE_CARD_SIOBHAN);
+    harness_expect(h, "greet", "already");
+}
+
+static void d_reason(struct harness *h)
+{
+    d_greet_late(h);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+}
+
+static void d_thanks(struct harness *h)
+{
+    d_reason(h);
+    harness_touch(h, "Medical appointment");
+    harness_expect(h, "greet", "thanks");
+}
+
+static void d_touch_classes(struct harness *h)
+{
+    harness_touch(h, "Tap your card or touch here");
+    harness_expect(h, "touch", "classes");
+}
+
+static void d_touch_names(struct harness *h)
+{
+    d_touch_classes(h);
+    harness_touch(h, "3B");
+    harness_expect(h, "touch", "names");
+}
+
+static void d_touch_confirm(struct harness *h)
+{
+    d_touch_names(h);
+    harness_touch(h, "Zoë A.");
+    harness_expect(h, "touch", "confirm");
+}
+
+static void d_touch_keypad(struct harness *h)
+{
+    d_touch_classes(h);
+    harness_touch(h, "Search by name");
+    harness_touch(h, "L");
+    harness_touch(h, "U");
+    harness_expect(h, "touch", "keypad");
+}
+
+static void d_unknown(struct harness *h)
+{
+    harness_card(h, "04DEADBEEF0199");
+    harness_expect(h, "unknown", "");
+}
+
+static void d_pin(struct harness *h)
+{
+    harness_touch(h, "Staff");
+    harness_touch(h, "1");
+    harness_touch(h, "2");
+    harness_expect(h, "pin", "");
+}
+
+static void d_pin_locked(struct harness *h)
+{
+    harness_touch(h, "Staff");
+    for (int i = 0; i < 5; i++) {
+        for (int k = 0; k < 4; k++)
+            harness_touch(h, "1");
+        harness_touch(h, "OK");
+    }
+    harness_advance(h, 8000);
+    harness_expect(h, "pin", "");
+}
+
+static void d_staff_home(struct harness *h)
+{
+    staff_login(h);
+}
+
+static void d_staff_late(struct harness *h)
+{
+    staff_login(h);
+    harness_touch(h, "Late today");
+    harness_expect(h, "staff", "late");
+}
+
+static void d_staff_speak(struct harness *h)
+{
+    staff_login(h);
+    harness_touch(h, "Speak to today");
+    harness_expect(h, "staff", "speak");
+}
+
+static void d_staff_away(struct harness *h)
+{
+    staff_login(h);
+    harness_touch(h, "Sign out / back in");
+    harness_expect(h, "staff", "away");
+}
+
+static void d_staff_sign_out_reason(struct harness *h)
+{
+    d_staff_away(h);
+    harness_touch(h, "Sign a pupil out");
+    harness_touch(h, "3B");
+    harness_touch(h, "Łukasz W.");
+    harness_expect(h, "reason", "sign-out");
+}
+
+static void d_staff_void(struct harness *h)
+{
+    staff_login(h);
+    harness_touch(h, "Void a tap");
+    harness_expect(h, "staff", "void");
+}
+
+static void d_staff_void_confirm(struct harness *h)
+{
+    d_staff_void(h);
+    harness_touch(h, "Tomás B.");
+    harness_expect(h, "staff", "void-confirm");
+}
+
+static void d_staff_enrol(struct harness *h)
+{
+    harness_card(h, "04DEADBEEF0199");
+    harness_touch(h, "Continue");
+    staff_login(h);
+    harness_touch(h, "Enrol a card");
+    harness_expect(h, "staff", "enrol");
+}
+
+static void d_staff_enrol_confirm(struct harness *h)
+{
+    d_staff_enrol(h);
+    harness_touch(h, "Card ending 0199");
+    harness_touch(h, "2B");
+    harness_touch(h, "An N.");
+    harness_expect(h, "touch", "confirm");
+}
+
+static void d_staff_status(struct harness *h)
+{
+    d_idle_reader_missing(h);
+    staff_login(h);
+    harness_touch(h, "Status");
+    harness_expect(h, "staff", "status");
+}
+
+static void d_staff_parent(struct harness *h)
+{
+    staff_login(h);
+    harness_touch(h, "Sign in for a parent");
+    harness_touch(h, "3B");
+    harness_touch(h, "Amara O.");
+    harness_expect(h, "reason", "parent");
+}
+
+static void d_gate(struct harness *h)
+{
+    kiosk_fake_set_gate_mode(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 25);
+    staff_login(h);
+    harness_touch(h, "Not arrived");
+    harness_expect(h, "gate", "");
+}
+
+static void d_error(struct harness *h)
+{
+    kiosk_fake_fail_next(h->fake, LD_ERR_FULL,
+                         "The device store's disk is full: nothing was written.");
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "error", "");
+}
+
+static const struct shot_case cases[] = {
+    {"idle", d_idle},
+    {"idle_reader_missing", d_idle_reader_missing},
+    {"greet_on_time", d_greet_on_time},
+    {"greet_late_open", d_greet_late},
+    {"greet_late_closed", d_greet_closed},
+    {"greet_already", d_greet_already},
+    {"reason", d_reason},
+    {"reason_thanks", d_thanks},
+    {"touch_classes", d_touch_classes},
+    {"touch_names", d_touch_names},
+    {"touch_confirm", d_touch_confirm},
+    {"touch_keypad", d_touch_keypad},
+    {"unknown_card", d_unknown},
+    {"pin", d_pin},
+    {"pin_locked", d_pin_locked},
+    {"staff_home", d_staff_home},
+    {"staff_late", d_staff_late},
+    {"staff_speak", d_staff_speak},
+    {"staff_signed_out", d_staff_away},
+    {"staff_sign_out_reason", d_staff_sign_out_reason},
+    {"staff_parent_reason", d_staff_parent},
+    {"staff_void", d_staff_void},
+    {"staff_void_confirm", d_staff_void_confirm},
+    {"staff_enrol", d_staff_enrol},
+    {"staff_enrol_confirm", d_staff_enrol_confirm},
+    {"staff_status", d_staff_status},
+    {"gate_not_arrived", d_gate},
+    {"error", d_error},
+};
+#define NCASES (sizeof cases / sizeof cases[0])
+
+static const int sizes[][2] = {{800, 480}, {1920, 1080}};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+struct run {
+    const struct shot_case *c;
+    int w, h;
+    struct harness harness;
+};
+
+/* The harness opens and closes around each case, so a failed case leaks nothing. */
+static int open_case(void **state)
+{
+    struct run *r = *state;
+    harness_open(&r->harness, r->w, r->h);
+    return 0;
+}
+
+static int close_case(void **state)
+{
+    struct run *r = *state;
+    harness_close(&r->harness);
+    return 0;
+}
+
+static void run_case(void **state)
+{
+    struct run *r = *state;
+    r->c->drive(&r->harness);
+    harness_shot(&r->harness, r->c->name);
+}
+
+static int group_setup(void **state)
+{
+    harness_init_sdl();
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    harness_quit_sdl();
+    return 0;
+}
+
+int main(void)
+{
+    static struct run runs[NCASES * NSIZES];
+    static char names[NCASES * NSIZES][96];
+    static struct CMUnitTest tests[NCASES * NSIZES];
+    size_t n = 0;
+    for (size_t s = 0; s < NSIZES; s++) {
+        for (size_t i = 0; i < NCASES; i++, n++) {
+            runs[n] = (struct run){&cases[i], sizes[s][0], sizes[s][1], {0}};
+            snprintf(names[n], sizeof names[n], "%s_%dx%d", cases[i].name, sizes[s][0],
+                     sizes[s][1]);
+            tests[n] = (struct CMUnitTest){names[n], run_case, open_case, close_case, &runs[n]};
+        }
+    }
+    return _cmocka_run_group_tests("kiosk_screens", tests, n, group_setup, group_teardown);
+}
