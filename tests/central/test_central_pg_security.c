@@ -1,0 +1,390 @@
+/*
+ * test_central_pg_security.c: what a device's PostgreSQL credentials can and cannot do, wrong
+ * passwords, password files, and TLS. Goes around the API with plain libpq where the point is
+ * that the server itself refuses (row-level security, grants), not our checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "central.h"
+#include "pg_info.h"
+
+static struct ld_pg_info g_pg;
+static char g_super_pw[256], g_admin_pw[256];
+
+/* One database with two schools: hollybrook (devices door, gate) and oakfield (device spy). */
+struct fx {
+    char dir[64];
+    char db[64];
+    char admin_url[512];
+    struct ld_central *admin;
+    struct ld_central_credentials door, gate, spy;
+    char door_pass[128];
+    PGconn *door_sql; /* plain libpq as the door's role */
+};
+
+static void write_secret(const char *path, const char *text, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(chmod(path, mode), 0);
+    fprintf(f, "%s\n", text);
+    assert_int_equal(fclose(f), 0);
+}
+
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        char msg_[1024] = "";                                                                      \
+        ld_err err_ = (call);                                                                      \
+        if (err_ != LD_OK)                                                                         \
+            fail_msg("%s: %s (%s)", #call, msg_, ld_err_str(err_));                                \
+    } while (0)
+#define M msg_, sizeof msg_
+
+static void make_events(struct ld_central_event *e, size_t n, const char *school,
+                        const char *device, unsigned tag)
+{
+    for (size_t i = 0; i < n; i++) {
+        memset(&e[i], 0, sizeof e[i]);
+        snprintf(e[i].school, sizeof e[i].school, "%s", school);
+        snprintf(e[i].device_id, sizeof e[i].device_id, "%s", device);
+        e[i].seq = (int64_t)i + 1;
+        snprintf(e[i].uuid, sizeof e[i].uuid, "%08x-1111-4000-8000-%012zx", tag, i + 1);
+        e[i].kind = LD_CEV_ARRIVAL;
+        e[i].at_ms = INT64_C(1788509520000) + (int64_t)i;
+        snprintf(e[i].upn, sizeof e[i].upn, "H80120000100%zu", i % 10);
+        e[i].source = LD_CSRC_TOUCH;
+    }
+}
+
+static int setup(void **state)
+{
+    static unsigned counter;
+    char sql[200], st[6];
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/ld-central-sec-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    unsigned tag = ((unsigned)getpid() & 0xfffff) * 100 + ++counter;
+    snprintf(f->db, sizeof f->db, "ld_s_%u", tag);
+    PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, "postgres");
+    assert_non_null(s);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s OWNER %s", f->db, g_pg.admin);
+    ld_pg_exec(s, sql, st);
+    assert_string_equal(st, "");
+    PQfinish(s);
+
+    ld_pg_url(&g_pg, g_pg.admin, f->db, NULL, f->admin_url, sizeof f->admin_url);
+    OK(ld_central_open(f->admin_url, g_pg.admin_passfile, LD_CENTRAL_ADMIN, &f->admin, M));
+    OK(ld_central_init(f->admin, NULL, NULL, M));
+    OK(ld_central_school_add(f->admin, "hollybrook", "Hollybrook Primary School", M));
+    OK(ld_central_school_add(f->admin, "oakfield", "Oakfield Primary School", M));
+    char name[LD_CENTRAL_ID_MAX + 1];
+    snprintf(name, sizeof name, "door-%u", tag);
+    OK(ld_central_device_add(f->admin, "hollybrook", name, &f->door, M));
+    snprintf(name, sizeof name, "gate-%u", tag);
+    OK(ld_central_device_add(f->admin, "hollybrook", name, &f->gate, M));
+    snprintf(name, sizeof name, "spy-%u", tag);
+    OK(ld_central_device_add(f->admin, "oakfield", name, &f->spy, M));
+    snprintf(f->door_pass, sizeof f->door_pass, "%s/door.pass", f->dir);
+    write_secret(f->door_pass, f->door.password, 0600);
+
+    /* both schools have pupils and events */
+    struct ld_roster r = {0};
+    struct ld_roster_pupil p[2] = {
+        {.upn = "H801200001001",
+         .legal_first = "Rosalind",
+         .legal_last = "Achebe",
+         .class_name = "3H"},
+        {.upn = "J801200001002",
+         .legal_first = "Tomasz",
+         .legal_last = "Lindqvist",
+         .class_name = "RB"},
+    };
+    r.pupils = p;
+    r.count = 2;
+    OK(ld_central_put_roster(f->admin, "hollybrook", &r, NULL, NULL, M));
+    r.count = 1;
+    snprintf(p[0].upn, sizeof p[0].upn, "K801200009009");
+    OK(ld_central_put_roster(f->admin, "oakfield", &r, NULL, NULL, M));
+    struct ld_central_event ev[3];
+    make_events(ev, 3, "oakfield", f->spy.device_id, tag);
+    OK(ld_central_push(f->admin, f->spy.device_id, ev, 3, NULL, M));
+    make_events(ev, 2, "hollybrook", f->gate.device_id, tag + 1);
+    OK(ld_central_push(f->admin, f->gate.device_id, ev, 2, NULL, M));
+
+    f->door_sql = ld_pg_connect(&g_pg, f->door.user, f->door.password, f->db);
+    assert_non_null(f->door_sql);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char sql[200], st[6], cmd[128];
+    PQfinish(f->door_sql);
+    ld_central_close(f->admin);
+    PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, "postgres");
+    assert_non_null(s);
+    snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", f->db);
+    ld_pg_exec(s, sql, st);
+    PQfinish(s);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+/* Runs sql as the door's role and wants SQLSTATE want ("" for success). */
+static void door_sql(struct fx *f, const char *sql, const char *want)
+{
+    char st[6];
+    ld_pg_exec(f->door_sql, sql, st);
+    if (strcmp(st, want))
+        fail_msg("%s: SQLSTATE \"%s\", wanted \"%s\"", sql, st, want);
+}
+
+/* Returns the single integer sql gives as the door's role. */
+static long door_count(struct fx *f, const char *sql)
+{
+    PGresult *r = PQexec(f->door_sql, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+    long n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return n;
+}
+
+static struct ld_central *open_door(struct fx *f)
+{
+    struct ld_central *d = NULL;
+    OK(ld_central_open(f->door.url, f->door_pass, LD_CENTRAL_DEVICE, &d, M));
+    return d;
+}
+
+static void device_cannot_insert_others_events(void **state)
+{
+    struct fx *f = *state;
+    char sql[1024];
+    const char *cols = "school_id, device_id, seq, uuid, kind, at_ms, mono_ms, boot_id, "
+                       "clock_state, upn, card, source, staff, reason, ref_device, ref_seq, "
+                       "fixed_at_ms";
+    /* its own event goes in */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO latedoor.events (%s) VALUES ('hollybrook', '%s', 1, "
+             "'aaaaaaaa-0000-4000-8000-000000000001', 1, 0, 0, '', 0, 'H801200001001', '', 2, "
+             "'', '', '', 0, 0)",
+             cols, f->door.device_id);
+    door_sql(f, sql, "");
+    /* another device's of the same school, or its own under another school: refused */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO latedoor.events (%s) VALUES ('hollybrook', '%s', 99, "
+             "'aaaaaaaa-0000-4000-8000-000000000002', 1, 0, 0, '', 0, 'H801200001001', '', 2, "
+             "'', '', '', 0, 0)",
+             cols, f->gate.device_id);
+    door_sql(f, sql, "42501");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO latedoor.events (%s) VALUES ('oakfield', '%s', 2, "
+             "'aaaaaaaa-0000-4000-8000-000000000003', 1, 0, 0, '', 0, 'H801200001001', '', 2, "
+             "'', '', '', 0, 0)",
+             cols, f->door.device_id);
+    door_sql(f, sql, "42501");
+    /* through the API: the other device is not even visible to this role */
+    struct ld_central *d = open_door(f);
+    struct ld_central_event ev[1];
+    char msg[512];
+    make_events(ev, 1, "hollybrook", f->gate.device_id, 0xabc);
+    ev[0].seq = 100;
+    assert_int_equal(ld_central_push(d, f->gate.device_id, ev, 1, NULL, msg, sizeof msg),
+                     LD_ERR_NOT_FOUND);
+    assert_string_equal(ld_central_login_device(d), f->door.device_id);
+    ld_central_close(d);
+    long n = 0;
+    PGconn *a = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->db);
+    PGresult *r = PQexec(a, "SELECT count(*) FROM latedoor.events WHERE seq >= 99");
+    n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    PQfinish(a);
+    assert_int_equal(n, 0);
+}
+
+static void device_cannot_update_or_delete_events(void **state)
+{
+    struct fx *f = *state;
+    door_sql(f, "UPDATE latedoor.events SET reason = 'x'", "42501");
+    door_sql(f, "DELETE FROM latedoor.events", "42501");
+    door_sql(f, "TRUNCATE latedoor.events", "42501");
+    door_sql(f, "DELETE FROM latedoor.pupils", "42501");
+    door_sql(f, "UPDATE latedoor.schema_version SET version = 1", "42501");
+    door_sql(f,
+             "INSERT INTO latedoor.pupils (school_id, upn, ord, legal_first, legal_last, "
+             "preferred_first, preferred_last, year, class_name, family, flags) VALUES "
+             "('hollybrook', 'Z801200001001', 9, 'A', 'B', 'A', 'B', '1', '1A', '', 0)",
+             "42501");
+    door_sql(f, "INSERT INTO latedoor.devices (id, school_id) VALUES ('evil', 'hollybrook')",
+             "42501");
+    door_sql(f, "SELECT latedoor.add_device('hollybrook', 'evil', 'evil', 'x')", "42501");
+    door_sql(f, "CREATE TABLE latedoor.x (i int)", "42501");
+    /* and the API will not let a device write at the centre */
+    struct ld_central *d = open_door(f);
+    char msg[512];
+    assert_int_equal(
+        ld_central_put_roster(d, "hollybrook", &(struct ld_roster){0}, NULL, NULL, msg, sizeof msg),
+        LD_ERR_STATE);
+    ld_central_close(d);
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.events"), 2);
+}
+
+static void device_reads_only_its_own_school(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.pupils"), 2);
+    assert_int_equal(
+        door_count(f, "SELECT count(*) FROM latedoor.pupils WHERE school_id = 'oakfield'"), 0);
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.schools"), 1);
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.devices"), 1);
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.versions"), 1);
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.events"), 2); /* the gate's */
+    assert_int_equal(
+        door_count(f, "SELECT count(*) FROM latedoor.events WHERE school_id = 'oakfield'"), 0);
+    struct ld_central *d = open_door(f);
+    struct ld_roster r = {0};
+    struct ld_central_event got[10];
+    size_t n = 0;
+    int64_t v = 0, count = 0;
+    bool changed = false;
+    char msg[512];
+    OK(ld_central_get_roster(d, "hollybrook", 0, &r, &v, &changed, M));
+    assert_int_equal(r.count, 2);
+    ld_roster_free(&r);
+    assert_int_equal(ld_central_get_roster(d, "oakfield", 0, &r, &v, &changed, msg, sizeof msg),
+                     LD_ERR_NOT_FOUND);
+    assert_int_equal(
+        ld_central_pull(d, f->door.device_id, "oakfield", 0, got, 10, &n, msg, sizeof msg),
+        LD_ERR_NOT_FOUND);
+    OK(ld_central_pull(d, f->door.device_id, "hollybrook", 0, got, 10, &n, M));
+    assert_int_equal(n, 2);
+    OK(ld_central_event_count(d, NULL, &count, M));
+    assert_int_equal(count, 2);
+    struct ld_central_school list[4];
+    OK(ld_central_schools(d, list, 4, &n, M));
+    assert_int_equal(n, 1);
+    ld_central_close(d);
+}
+
+static void wrong_password_fails_clearly(void **state)
+{
+    struct fx *f = *state;
+    char pf[128], msg[1024];
+    struct ld_central *d = (struct ld_central *)1;
+    snprintf(pf, sizeof pf, "%s/wrong.pass", f->dir);
+    write_secret(pf, "Wr0ngHorseBatteryStaple", 0600);
+    assert_int_equal(ld_central_open(f->door.url, pf, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                     LD_ERR_AUTH);
+    assert_null(d);
+    assert_non_null(strstr(msg, "credentials refused"));
+    assert_non_null(strstr(msg, "password authentication failed"));
+    assert_non_null(strstr(msg, f->door.user));
+    assert_null(strstr(msg, "Wr0ngHorse"));
+    assert_null(strstr(msg, f->door.password));
+    /* the same with the password in the URL: shown redacted */
+    char url[700];
+    ld_pg_url(&g_pg, f->door.user, f->db, NULL, url, sizeof url);
+    char *at = strchr(url + strlen("postgresql://"), '@');
+    char with[800];
+    snprintf(with, sizeof with, "%.*s:Wr0ngHorse%s", (int)(at - url), url, at);
+    assert_int_equal(ld_central_open(with, NULL, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                     LD_ERR_AUTH);
+    assert_null(strstr(msg, "Wr0ngHorse"));
+    assert_non_null(strstr(msg, ":***@"));
+    /* a password file others can read is refused before it is used */
+    write_secret(pf, f->door.password, 0640);
+    assert_int_equal(ld_central_open(f->door.url, pf, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                     LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "0640"));
+    /* the admin's credentials are not a device's */
+    assert_int_equal(
+        ld_central_open(f->admin_url, g_pg.admin_passfile, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+        LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "not a latedoor device"));
+    /* and the right one works */
+    d = open_door(f);
+    ld_central_close(d);
+}
+
+static void tls_is_honoured(void **state)
+{
+    struct fx *f = *state;
+    if (!g_pg.sslrootcert[0]) {
+        print_message("no openssl: the test server has no TLS, nothing to check\n");
+        skip();
+    }
+    char url[900], extra[600], msg[1024];
+    struct ld_central *d = NULL;
+    /* the kiosk's URL from device add (sslmode as the admin's, libpq's default "prefer") */
+    d = open_door(f);
+    assert_true(ld_central_uses_tls(d));
+    ld_central_close(d);
+    /* verify-full against the right CA, by host name */
+    snprintf(extra, sizeof extra, "sslmode=verify-full&sslrootcert=%s", g_pg.sslrootcert);
+    snprintf(url, sizeof url, "postgresql://%s@localhost:%s/%s?%s", f->door.user, g_pg.port, f->db,
+             extra);
+    OK(ld_central_open(url, f->door_pass, LD_CENTRAL_DEVICE, &d, M));
+    assert_true(ld_central_uses_tls(d));
+    ld_central_close(d);
+    /* a server whose certificate another CA signed is refused */
+    snprintf(url, sizeof url, "postgresql://%s@localhost:%s/%s?sslmode=verify-full&sslrootcert=%s",
+             f->door.user, g_pg.port, f->db, g_pg.other_ca);
+    assert_int_equal(ld_central_open(url, f->door_pass, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                     LD_ERR_IO);
+    assert_non_null(strstr(msg, "certificate"));
+    /* sslmode=disable is honoured too */
+    snprintf(url, sizeof url, "postgresql://%s@127.0.0.1:%s/%s?sslmode=disable", f->door.user,
+             g_pg.port, f->db);
+    OK(ld_central_open(url, f->door_pass, LD_CENTRAL_DEVICE, &d, M));
+    assert_false(ld_central_uses_tls(d));
+    ld_central_close(d);
+    /* and over the private socket, where TLS does not apply */
+    snprintf(url, sizeof url, "host=%s port=%s user=%s dbname=%s", g_pg.socket, g_pg.port,
+             f->door.user, f->db);
+    OK(ld_central_open(url, f->door_pass, LD_CENTRAL_DEVICE, &d, M));
+    ld_central_close(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(device_cannot_insert_others_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(device_cannot_update_or_delete_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(device_reads_only_its_own_school, setup, teardown),
+        cmocka_unit_test_setup_teardown(wrong_password_fails_clearly, setup, teardown),
+        cmocka_unit_test_setup_teardown(tls_is_honoured, setup, teardown),
+    };
+    char msg[512];
+    if (ld_pg_info_load(&g_pg, msg, sizeof msg) != 0) {
+        fprintf(stderr, "%s\n", msg);
+        return 1;
+    }
+    if (g_pg.skip[0]) {
+        const char *ci = getenv("CI");
+        bool in_ci = ci && !strcmp(ci, "true");
+        fprintf(stderr, "%s: %s\n", in_ci ? "FAIL" : "SKIP", g_pg.skip);
+        return in_ci ? 1 : 77;
+    }
+    if (!ld_pg_read_password(g_pg.super_passfile, g_super_pw, sizeof g_super_pw) ||
+        !ld_pg_read_password(g_pg.admin_passfile, g_admin_pw, sizeof g_admin_pw)) {
+        fprintf(stderr, "cannot read the harness's password files\n");
+        return 1;
+    }
+    return cmocka_run_group_tests_name("central: postgresql security", tests, NULL, NULL);
+}
