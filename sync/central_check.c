@@ -648,7 +648,7 @@ ld_err central__row_event(const struct central__row *r, struct ld_central_event 
                           size_t msglen)
 {
     char where[96];
-    int64_t v;
+    int64_t v = 0;
     ld_err err;
     memset(ev, 0, sizeof *ev);
     if (!r->integer(r->ctx, 0, &ev->global_seq))
@@ -691,7 +691,7 @@ ld_err central__row_pupil(const struct central__row *r, size_t index, struct ld_
                           char *msg, size_t msglen)
 {
     char where[64], card[LD_UID_HEXLEN + 8];
-    int64_t flags;
+    int64_t flags = 0;
     ld_err err;
     memset(p, 0, sizeof *p);
     snprintf(where, sizeof where, "pupils row %zu", index + 1);

@@ -323,7 +323,8 @@ static void make_roster(struct ld_roster *r, size_t n)
         snprintf(p->preferred_last, sizeof p->preferred_last, "%s", last[(i / 6) % 6]);
         snprintf(p->year, sizeof p->year, "%zu", 1 + i % 6);
         snprintf(p->class_name, sizeof p->class_name, "%zu%c", 1 + i % 6, i % 2 ? 'H' : 'O');
-        snprintf(p->family, sizeof p->family, i % 3 ? "" : "F%zu", i / 3);
+        if (i % 3 == 0)
+            snprintf(p->family, sizeof p->family, "F%u", (unsigned)(i / 3) % 1000u);
         p->flags = (unsigned)(i % 4 == 0 ? 0x10 : 0);
         if (i % 2 == 0) {
             p->card.len = 4;

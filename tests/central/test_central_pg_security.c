@@ -58,10 +58,11 @@ static void make_events(struct ld_central_event *e, size_t n, const char *school
         snprintf(e[i].school, sizeof e[i].school, "%s", school);
         snprintf(e[i].device_id, sizeof e[i].device_id, "%s", device);
         e[i].seq = (int64_t)i + 1;
-        snprintf(e[i].uuid, sizeof e[i].uuid, "%08x-1111-4000-8000-%012zx", tag, i + 1);
+        snprintf(e[i].uuid, sizeof e[i].uuid, "%08x-1111-4000-8000-%012x", tag,
+                 (unsigned)(i + 1) & 0xffffffu);
         e[i].kind = LD_CEV_ARRIVAL;
         e[i].at_ms = INT64_C(1788509520000) + (int64_t)i;
-        snprintf(e[i].upn, sizeof e[i].upn, "H80120000100%zu", i % 10);
+        snprintf(e[i].upn, sizeof e[i].upn, "H80120000100%u", (unsigned)(i % 10));
         e[i].source = LD_CSRC_TOUCH;
     }
 }
@@ -326,6 +327,10 @@ static void tls_is_honoured(void **state)
 {
     struct fx *f = *state;
     if (!g_pg.sslrootcert[0]) {
+        /* openssl comes with the postgresql package (postgresql-common, ssl-cert) */
+        const char *ci = getenv("CI");
+        if (ci && !strcmp(ci, "true"))
+            fail_msg("the test server has no TLS (no openssl?): TLS is not tested");
         print_message("no openssl: the test server has no TLS, nothing to check\n");
         skip();
     }
