@@ -8,8 +8,11 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: latedoor roster check FILE.csv\n"
-                    "       latedoor roster import FILE.csv [--config FILE]\n");
+    fprintf(
+        stderr,
+        "usage: latedoor roster check FILE.csv\n"
+        "       latedoor roster import FILE.csv [--config FILE]\n"
+        "       latedoor roster import FILE.csv --central URL [--school ID] [--passfile FILE]\n");
     return LD_EXIT_USAGE;
 }
 
@@ -56,6 +59,14 @@ int ld_cmd_roster(int argc, char **argv)
 {
     int bad;
     const char *config = ld_cli_take_config(&argc, argv, &bad);
+    if (!bad && argc >= 5 && !strcmp(argv[1], "import") && !strcmp(argv[3], "--central")) {
+        struct ld_roster roster = {0};
+        int rc = parse(argv[2], &roster);
+        if (rc == LD_EXIT_OK)
+            rc = ld_cmd_central_roster_import(&roster, argc - 3, argv + 3);
+        ld_roster_free(&roster);
+        return rc;
+    }
     if (bad || argc != 3)
         return usage();
     struct ld_roster roster = {0};

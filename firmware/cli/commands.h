@@ -18,5 +18,11 @@ int ld_cmd_tap(int argc, char **argv);
 int ld_cmd_events(int argc, char **argv);
 int ld_cmd_backup(int argc, char **argv);
 int ld_cmd_clock(int argc, char **argv);
+int ld_cmd_central(int argc, char **argv);
+int ld_cmd_device(int argc, char **argv);
+
+/* `roster import FILE --central URL …`: the roster goes to the central store (cmd_central.c). */
+struct ld_roster;
+int ld_cmd_central_roster_import(const struct ld_roster *roster, int argc, char **argv);
 
 #endif

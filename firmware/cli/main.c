@@ -23,6 +23,9 @@ static const struct command commands[] = {
     {"events", "print the event log (events [--json])", ld_cmd_events},
     {"backup", "copy the store safely while it is in use (backup DEST)", ld_cmd_backup},
     {"clock", "is the clock trusted; repair events recorded while it was not", ld_cmd_clock},
+    {"central", "the central store: init, school add, schools (docs/central.md)", ld_cmd_central},
+    {"device", "register a kiosk with the central store (device add NAME --central URL)",
+     ld_cmd_device},
 };
 
 static void usage(FILE *out)
