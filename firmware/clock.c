@@ -212,7 +212,8 @@ ld_err ld_clock_read(const struct ld_clock_source *src, int64_t last_event_ms,
     r.boot_id[LD_BOOT_ID_LEN] = '\0';
     if (!is_boot_id(r.boot_id))
         r.boot_id[0] = '\0';
-    r.state = ld_clock_assess(r.utc_ms, synced, last_event_ms, ld_clock_build_ms());
+    int64_t floor_ms = src->floor_ms ? src->floor_ms : ld_clock_build_ms();
+    r.state = ld_clock_assess(r.utc_ms, synced, last_event_ms, floor_ms);
     *out = r;
     return LD_OK;
 }

@@ -62,7 +62,16 @@ struct ld_clock_source {
     /* Writes the 36-character boot id and its terminator. */
     ld_err (*read_boot_id)(void *ctx, char out[LD_BOOT_ID_SIZE], char *msg, size_t msglen);
     void *ctx;
+    /*
+     * Readings earlier than this UTC instant are certainly wrong (LD_CLOCK_BEFORE_BUILD). 0, as
+     * in the kernel's source, means this program's build time (ld_clock_build_ms());
+     * LD_CLOCK_NO_FLOOR means none: a source whose times are given on purpose (`tap --at`), and
+     * tests replaying a fixed school year whatever the date they are built on.
+     */
+    int64_t floor_ms;
 };
+
+#define LD_CLOCK_NO_FLOOR INT64_MIN
 
 /*
  * Returns the source that reads the kernel: clock_gettime(CLOCK_REALTIME and CLOCK_BOOTTIME),

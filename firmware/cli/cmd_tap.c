@@ -117,7 +117,8 @@ int ld_cmd_tap(int argc, char **argv)
                                   .read_boottime = system_boottime,
                                   .read_sync_status = fixed_synced,
                                   .read_boot_id = system_boot_id,
-                                  .ctx = &fixed};
+                                  .ctx = &fixed,
+                                  .floor_ms = LD_CLOCK_NO_FLOOR};
     struct ld_tap tap = {.store = store, .dev = &dev, .clock = NULL};
     ld_err err = LD_OK;
     if (at) {

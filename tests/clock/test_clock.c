@@ -68,7 +68,7 @@ static ld_err fake_boot_id(void *ctx, char out[LD_BOOT_ID_SIZE], char *msg, size
 
 static struct ld_clock_source fake_source(struct fake *f)
 {
-    return (struct ld_clock_source){fake_realtime, fake_boottime, fake_sync, fake_boot_id, f};
+    return (struct ld_clock_source){fake_realtime, fake_boottime, fake_sync, fake_boot_id, f, 0};
 }
 
 /* A wall-clock time a day after this build: later than the build, so not BEFORE_BUILD. */
@@ -100,6 +100,32 @@ static void a_pi_booted_in_1970_without_rtc(void **state)
     /* Even synchronised, 1970 is before the build. */
     f.synced = true;
     assert_int_equal(ld_clock_read(&src, LD_CLOCK_NO_EVENT, &r, msg, sizeof msg), LD_OK);
+    assert_int_equal(r.state, LD_CLOCK_BEFORE_BUILD);
+}
+
+static void a_source_sets_its_own_floor(void **state)
+{
+    /* 2026-09-01T00:00Z, before this build: a source may say where certainly-wrong begins. */
+    struct fake f = {
+        .realtime = INT64_C(1788220800000), .boottime = 9000, .synced = true, .boot_id = BOOT_A};
+    struct ld_clock_source src = fake_source(&f);
+    struct ld_clock_reading r;
+    src.floor_ms = f.realtime + 1;
+    assert_int_equal(ld_clock_read(&src, LD_CLOCK_NO_EVENT, &r, NULL, 0), LD_OK);
+    assert_int_equal(r.state, LD_CLOCK_BEFORE_BUILD);
+    src.floor_ms = f.realtime;
+    assert_int_equal(ld_clock_read(&src, LD_CLOCK_NO_EVENT, &r, NULL, 0), LD_OK);
+    assert_int_equal(r.state, LD_CLOCK_OK);
+    /* No floor at all: even 1970 passes this check (the others still apply). */
+    src.floor_ms = LD_CLOCK_NO_FLOOR;
+    f.realtime = 4200;
+    assert_int_equal(ld_clock_read(&src, LD_CLOCK_NO_EVENT, &r, NULL, 0), LD_OK);
+    assert_int_equal(r.state, LD_CLOCK_OK);
+    assert_int_equal(ld_clock_read(&src, 5000, &r, NULL, 0), LD_OK);
+    assert_int_equal(r.state, LD_CLOCK_BEHIND);
+    /* 0, the default, is the build time. */
+    src.floor_ms = 0;
+    assert_int_equal(ld_clock_read(&src, LD_CLOCK_NO_EVENT, &r, NULL, 0), LD_OK);
     assert_int_equal(r.state, LD_CLOCK_BEFORE_BUILD);
 }
 
@@ -401,6 +427,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(build_time_is_plausible),
         cmocka_unit_test(a_pi_booted_in_1970_without_rtc),
+        cmocka_unit_test(a_source_sets_its_own_floor),
         cmocka_unit_test(unsynchronised),
         cmocka_unit_test(behind_the_last_event),
         cmocka_unit_test(ok),

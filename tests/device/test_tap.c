@@ -87,8 +87,13 @@ static int setup(void **state)
     ld_roster_free(&roster);
     f->clock = (struct fake_clock){.mono_ms = 1000000, .synced = true};
     strcpy(f->clock.boot_id, "28d95a18-f3f0-423e-8803-af0def8d5fd8");
-    f->src =
-        (struct ld_clock_source){fake_realtime, fake_boottime, fake_sync, fake_boot_id, &f->clock};
+    /* The demo calendar's year whenever this test is built: the floor is 1 August 2026. */
+    f->src = (struct ld_clock_source){.read_realtime = fake_realtime,
+                                      .read_boottime = fake_boottime,
+                                      .read_sync_status = fake_sync,
+                                      .read_boot_id = fake_boot_id,
+                                      .ctx = &f->clock,
+                                      .floor_ms = INT64_C(1785542400000)};
     f->tap = (struct ld_tap){.store = f->store, .dev = &f->dev, .clock = &f->src};
     *state = f;
     return 0;
