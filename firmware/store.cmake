@@ -13,5 +13,6 @@ target_sources(ld_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/store_staff.c
   ${CMAKE_CURRENT_LIST_DIR}/store_settings.c
   ${CMAKE_CURRENT_LIST_DIR}/store_backup.c
+  ${CMAKE_CURRENT_LIST_DIR}/sync_status.c
 )
 target_link_libraries(ld_firmware PUBLIC PkgConfig::SQLITE3 PkgConfig::UUID)

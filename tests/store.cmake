@@ -5,9 +5,10 @@
 #   migrates to the schema a new store gets and keeps its rows.
 # test_store_events: append, checks on every field, foreign events, queries, a full disk.
 # test_store_roster: roster imports (all or nothing), class lists, cards, staff.
+# test_store_sync_status: the sync process's status keys: cursor, last success, errors, pending.
 # test_store_powercut: a child appending arrivals is SIGKILLed at random, 250 times; every
 #   acknowledged event must survive, once, with no gap.
-foreach(t open schema events roster)
+foreach(t open schema events roster sync_status)
   ld_unit_test(NAME test_store_${t} SOURCES store/test_store_${t}.c LIBS ld_firmware
                LABELS store)
 endforeach()

@@ -1,0 +1,154 @@
+/* sync_status.c: the sync process's status, in the device store's settings (sync_status.h). */
+#include "sync_status.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "utf8.h"
+
+/* Writes "device store: setting KEY: WHAT" to msg. */
+static void key_msg(char *msg, size_t msglen, const char *key, const char *what)
+{
+    if (msg && msglen)
+        snprintf(msg, msglen, "device store: setting %s: %s", key, what);
+}
+
+/* Reads key as a non-negative decimal number into *out; 0 when the key is not set. */
+static ld_err read_number(struct ld_store *store, const char *key, int64_t *out, char *msg,
+                          size_t msglen)
+{
+    char buf[32];
+    ld_err err = ld_store_setting_get(store, key, buf, sizeof buf, msg, msglen);
+    if (err == LD_ERR_NOT_FOUND) {
+        *out = 0;
+        return LD_OK;
+    }
+    if (err == LD_ERR_RANGE) {
+        key_msg(msg, msglen, key, "too long for a number");
+        return LD_ERR_CORRUPT;
+    }
+    if (err)
+        return err;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (buf[0] < '0' || buf[0] > '9' || *end || errno || v < 0) {
+        char quoted[48], what[96];
+        ld_utf8_quote(quoted, sizeof quoted, buf, strlen(buf), 24);
+        snprintf(what, sizeof what, "%s is not a non-negative whole number", quoted);
+        key_msg(msg, msglen, key, what);
+        return LD_ERR_CORRUPT;
+    }
+    *out = (int64_t)v;
+    return LD_OK;
+}
+
+static ld_err write_number(struct ld_store *store, const char *key, int64_t v, char *msg,
+                           size_t msglen)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    return ld_store_setting_set(store, key, buf, msg, msglen);
+}
+
+ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, char *msg,
+                           size_t msglen)
+{
+    struct ld_sync_status st = {0};
+    ld_err err = read_number(store, LD_SYNC_KEY_PUSH_CURSOR, &st.push_cursor, msg, msglen);
+    if (!err)
+        err = read_number(store, LD_SYNC_KEY_LAST_SUCCESS, &st.last_success_ms, msg, msglen);
+    if (!err)
+        err = read_number(store, LD_SYNC_KEY_LAST_ATTEMPT, &st.last_attempt_ms, msg, msglen);
+    if (!err) {
+        err = ld_store_setting_get(store, LD_SYNC_KEY_LAST_ERROR, st.last_error,
+                                   sizeof st.last_error, msg, msglen);
+        if (err == LD_ERR_NOT_FOUND || err == LD_ERR_RANGE) {
+            st.last_error[0] = '\0';
+            err = LD_OK;
+        }
+    }
+    char device[LD_DEVICE_ID_MAX + 1];
+    if (!err)
+        err = ld_store_device_id(store, device, msg, msglen);
+    if (!err) {
+        struct ld_event_filter f = {.device_id = device, .after_seq = st.push_cursor};
+        err = ld_store_events_count(store, &f, &st.pending, msg, msglen);
+    }
+    if (err)
+        return err;
+    st.ever_synced = st.last_success_ms > 0;
+    *out = st;
+    return LD_OK;
+}
+
+ld_err ld_sync_status_set_cursor(struct ld_store *store, int64_t seq, char *msg, size_t msglen)
+{
+    int64_t now = 0;
+    ld_err err = read_number(store, LD_SYNC_KEY_PUSH_CURSOR, &now, msg, msglen);
+    if (err)
+        return err;
+    if (seq < now) {
+        if (msg && msglen)
+            snprintf(msg, msglen,
+                     "sync: the push cursor would move back from %" PRId64 " to %" PRId64
+                     ": refused",
+                     now, seq);
+        return LD_ERR_STATE;
+    }
+    if (seq == now)
+        return LD_OK;
+    return write_number(store, LD_SYNC_KEY_PUSH_CURSOR, seq, msg, msglen);
+}
+
+ld_err ld_sync_status_success(struct ld_store *store, int64_t now_ms, char *msg, size_t msglen)
+{
+    ld_err err = write_number(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
+    if (!err)
+        err = write_number(store, LD_SYNC_KEY_LAST_SUCCESS, now_ms, msg, msglen);
+    if (!err)
+        err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, "", msg, msglen);
+    return err;
+}
+
+/* Copies error into out as one line of valid UTF-8, cut at a character boundary. */
+static void clean_line(char out[LD_SYNC_ERROR_MAX], const char *error)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(error ? error : "");
+         *p && n < LD_SYNC_ERROR_MAX - 1; p++)
+        out[n++] = (char)(*p < 0x20 || *p == 0x7f ? ' ' : *p);
+    /* Do not end in the middle of a character. */
+    size_t start = n;
+    while (start > 0 && ((unsigned char)out[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start > 0) {
+        unsigned char lead = (unsigned char)out[start - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (start - 1 + need > n)
+            n = start - 1;
+    }
+    size_t cut = n;
+    out[cut] = '\0';
+    if (!ld_utf8_valid(out, cut))
+        for (size_t i = 0; i < cut; i++)
+            if ((unsigned char)out[i] >= 0x80)
+                out[i] = '?';
+}
+
+ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms, const char *error, char *msg,
+                              size_t msglen)
+{
+    char line[LD_SYNC_ERROR_MAX];
+    clean_line(line, error);
+    if (!line[0])
+        snprintf(line, sizeof line, "failed, without saying why");
+    ld_err err = write_number(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
+    if (!err)
+        err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, line, msg, msglen);
+    return err;
+}

@@ -1,0 +1,69 @@
+/* sync_status.h: what the sync process last did, kept in the device store for the kiosk. */
+#ifndef LD_SYNC_STATUS_H
+#define LD_SYNC_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ld_err.h"
+
+struct ld_store;
+
+/*
+ * `latedoor sync` and `latedoor-kiosk` are separate processes sharing the device store
+ * (design.md). The sync process records what it did in the store's settings under these keys,
+ * and the kiosk reads them to show staff whether the central store has everything:
+ *
+ *   sync.push_cursor      the highest sequence number of this device's own events that the
+ *                         central store has committed (decimal); moved only after that commit
+ *   sync.last_success_ms  UTC milliseconds of the last round that pushed and pulled without error
+ *   sync.last_attempt_ms  UTC milliseconds of the last round tried
+ *   sync.last_error       one line saying why the last round failed; "" after a success
+ *
+ * The sync process may keep other keys of its own under "sync.".
+ */
+#define LD_SYNC_KEY_PUSH_CURSOR  "sync.push_cursor"
+#define LD_SYNC_KEY_LAST_SUCCESS "sync.last_success_ms"
+#define LD_SYNC_KEY_LAST_ATTEMPT "sync.last_attempt_ms"
+#define LD_SYNC_KEY_LAST_ERROR   "sync.last_error"
+
+#define LD_SYNC_ERROR_MAX 256 /* bytes of last_error kept, terminator included */
+
+struct ld_sync_status {
+    bool ever_synced;        /* a round has succeeded at least once */
+    int64_t last_success_ms; /* 0 when never */
+    int64_t last_attempt_ms; /* 0 when never */
+    char last_error[LD_SYNC_ERROR_MAX];
+    int64_t push_cursor; /* 0: nothing confirmed yet */
+    uint64_t pending;    /* this device's events after push_cursor */
+};
+
+/*
+ * Reads the status into *out, counting this device's events not yet at the central store. A
+ * store nobody has synchronised reads as all zero with pending = every event of this device. A
+ * key holding something that is not a non-negative decimal number is LD_ERR_CORRUPT with a
+ * message naming the key; *out is then untouched.
+ */
+LD_MUST_CHECK ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out,
+                                         char *msg, size_t msglen);
+
+/*
+ * Records that the central store has committed this device's events up to seq. The cursor
+ * never moves backwards: a seq below the stored one is LD_ERR_STATE and changes nothing.
+ */
+LD_MUST_CHECK ld_err ld_sync_status_set_cursor(struct ld_store *store, int64_t seq, char *msg,
+                                               size_t msglen);
+
+/* Records a round that succeeded at now_ms: last success and attempt, and no error. */
+LD_MUST_CHECK ld_err ld_sync_status_success(struct ld_store *store, int64_t now_ms, char *msg,
+                                            size_t msglen);
+
+/*
+ * Records a round that failed at now_ms with the sentence error (cut to LD_SYNC_ERROR_MAX - 1
+ * bytes at a character boundary; control characters become spaces). Last success is kept.
+ */
+LD_MUST_CHECK ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms,
+                                            const char *error, char *msg, size_t msglen);
+
+#endif

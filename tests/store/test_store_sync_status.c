@@ -1,0 +1,150 @@
+/* test_store_sync_status.c: the sync process's status in the device store (sync_status.h). */
+#include "helpers.h"
+
+#include "sync_status.h"
+
+struct fx {
+    struct tdir dir;
+    char path[256];
+    struct ld_store *s;
+    char msg[512];
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    tdir_make(&f->dir);
+    tdir_file(&f->dir, "device.db", f->path, sizeof f->path);
+    f->s = create_store(f->path, NULL);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    ld_store_close(f->s);
+    tdir_remove(&f->dir);
+    free(f);
+    return 0;
+}
+
+static struct ld_sync_status read_ok(struct fx *f)
+{
+    struct ld_sync_status st;
+    ld_err err = ld_sync_status_read(f->s, &st, f->msg, sizeof f->msg);
+    if (err)
+        fail_msg("read: %s", f->msg);
+    return st;
+}
+
+static void never_synced(void **state)
+{
+    struct fx *f = *state;
+    struct ld_event a = arrival(T_UPN_A, T_MONDAY_MS), b = arrival(T_UPN_B, T_MONDAY_MS + 1000);
+    append_ok(f->s, &a);
+    append_ok(f->s, &b);
+    struct ld_sync_status st = read_ok(f);
+    assert_false(st.ever_synced);
+    assert_int_equal(st.last_success_ms, 0);
+    assert_int_equal(st.last_attempt_ms, 0);
+    assert_string_equal(st.last_error, "");
+    assert_int_equal(st.push_cursor, 0);
+    assert_int_equal(st.pending, 2);
+}
+
+static void a_round_then_a_failure(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 0; i < 3; i++) {
+        struct ld_event a = arrival(T_UPN_A, T_MONDAY_MS + i * 60000);
+        append_ok(f->s, &a);
+    }
+    assert_int_equal(ld_sync_status_set_cursor(f->s, 2, f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(ld_sync_status_success(f->s, T_MONDAY_MS + 5000, f->msg, sizeof f->msg),
+                     LD_OK);
+    struct ld_sync_status st = read_ok(f);
+    assert_true(st.ever_synced);
+    assert_int_equal(st.push_cursor, 2);
+    assert_int_equal(st.pending, 1);
+    assert_int_equal(st.last_success_ms, T_MONDAY_MS + 5000);
+    assert_int_equal(st.last_attempt_ms, T_MONDAY_MS + 5000);
+
+    /* A failure keeps the last success, records the attempt, and makes the error one line. */
+    assert_int_equal(ld_sync_status_failure(f->s, T_MONDAY_MS + 9000,
+                                            "could not connect to server:\n\tConnection refused",
+                                            f->msg, sizeof f->msg),
+                     LD_OK);
+    st = read_ok(f);
+    assert_int_equal(st.last_success_ms, T_MONDAY_MS + 5000);
+    assert_int_equal(st.last_attempt_ms, T_MONDAY_MS + 9000);
+    assert_string_equal(st.last_error, "could not connect to server:  Connection refused");
+
+    /* Success clears the error. */
+    assert_int_equal(ld_sync_status_set_cursor(f->s, 3, f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(ld_sync_status_success(f->s, T_MONDAY_MS + 20000, f->msg, sizeof f->msg),
+                     LD_OK);
+    st = read_ok(f);
+    assert_string_equal(st.last_error, "");
+    assert_int_equal(st.pending, 0);
+}
+
+static void cursor_never_moves_back(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(ld_sync_status_set_cursor(f->s, 7, f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(ld_sync_status_set_cursor(f->s, 7, f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(ld_sync_status_set_cursor(f->s, 6, f->msg, sizeof f->msg), LD_ERR_STATE);
+    assert_msg_has(f->msg, "from 7 to 6");
+    assert_int_equal(read_ok(f).push_cursor, 7);
+}
+
+static void long_and_odd_errors_are_kept_safely(void **state)
+{
+    struct fx *f = *state;
+    /* 300 bytes of "é" (2 bytes each): cut to at most 255 bytes, never mid-character. */
+    char big[601] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(big, "\xc3\xa9");
+    assert_int_equal(ld_sync_status_failure(f->s, 1, big, f->msg, sizeof f->msg), LD_OK);
+    struct ld_sync_status st = read_ok(f);
+    assert_int_equal(strlen(st.last_error), 254);
+    /* Bytes that are not UTF-8 (a server's message in Latin-1) become '?'. */
+    assert_int_equal(ld_sync_status_failure(f->s, 2, "caf\xe9 down", f->msg, sizeof f->msg), LD_OK);
+    assert_string_equal(read_ok(f).last_error, "caf? down");
+    /* No sentence at all still says something. */
+    assert_int_equal(ld_sync_status_failure(f->s, 3, "", f->msg, sizeof f->msg), LD_OK);
+    assert_string_equal(read_ok(f).last_error, "failed, without saying why");
+}
+
+static void corrupt_values_are_named(void **state)
+{
+    struct fx *f = *state;
+    const char *bad[] = {"-1", "12x", "", " 5", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(
+            ld_store_setting_set(f->s, LD_SYNC_KEY_LAST_SUCCESS, bad[i], f->msg, sizeof f->msg),
+            LD_OK);
+        struct ld_sync_status st = {.pending = 42};
+        assert_int_equal(ld_sync_status_read(f->s, &st, f->msg, sizeof f->msg), LD_ERR_CORRUPT);
+        assert_msg_has(f->msg, LD_SYNC_KEY_LAST_SUCCESS);
+        assert_int_equal(st.pending, 42); /* untouched */
+    }
+    /* A bad cursor refuses to move, too. */
+    assert_int_equal(
+        ld_store_setting_set(f->s, LD_SYNC_KEY_PUSH_CURSOR, "seven", f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(ld_sync_status_set_cursor(f->s, 8, f->msg, sizeof f->msg), LD_ERR_CORRUPT);
+    assert_msg_has(f->msg, LD_SYNC_KEY_PUSH_CURSOR);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(never_synced, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_round_then_a_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(cursor_never_moves_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_and_odd_errors_are_kept_safely, setup, teardown),
+        cmocka_unit_test_setup_teardown(corrupt_values_are_named, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
