@@ -244,7 +244,7 @@ out:
 
 /* ---- the configuration ---------------------------------------------------------------------- */
 
-enum kind { K_NAME, K_TZ, K_TIME, K_UINT, K_MODE, K_DRIVER, K_ID, K_CONN, K_PATH };
+enum kind { K_NAME, K_TZ, K_TIME, K_UINT, K_MODE, K_DRIVER, K_ID, K_CONN, K_PATH, K_URL };
 
 struct key_def {
     const char *section, *key;
@@ -273,12 +273,18 @@ static const struct key_def keys[] = {
     {"staff", "idle_lock_s", K_UINT, F(staff_idle_lock_s), 10, 3600, "seconds"},
     {"paths", "calendar", K_PATH, F(calendar_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"paths", "store", K_PATH, F(store_path), LD_CONFIG_PATH_MAX, 0, NULL},
+    {"central", "url", K_URL, F(central_url), LD_CONFIG_URL_MAX, 0, NULL},
+    {"central", "passfile", K_PATH, F(central_passfile), LD_CONFIG_PATH_MAX, 0, NULL},
+    {"central", "interval_s", K_UINT, F(sync_interval_s), 1, 86400, "seconds"},
+    {"central", "batch", K_UINT, F(sync_batch), 1, 5000, "events"},
+    {"central", "retry_min_s", K_UINT, F(sync_retry_min_s), 1, 3600, "seconds"},
+    {"central", "retry_max_s", K_UINT, F(sync_retry_max_s), 1, 86400, "seconds"},
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static const char *const sections[] = {"school", "sessions", "reasons", "device",
-                                       "reader", "staff",    "paths"};
+                                       "reader", "staff",    "paths",   "central"};
 
 static const char *const mode_names[] = {
     [LD_MODE_LATE_DOOR] = "late_door", [LD_MODE_GATE] = "gate"};
@@ -318,6 +324,35 @@ void ld_config_default(struct ld_config *cfg)
     cfg->staff_idle_lock_s = 60;
     snprintf(cfg->calendar_path, sizeof cfg->calendar_path, "%s", "calendar.ini");
     snprintf(cfg->store_path, sizeof cfg->store_path, "%s", "/var/lib/latedoor/device.db");
+    cfg->sync_interval_s = 60;
+    cfg->sync_batch = 1000;
+    cfg->sync_retry_min_s = 5;
+    cfg->sync_retry_max_s = 600;
+}
+
+/*
+ * Returns true when url carries a password: "scheme://user:secret@host" or a "password=" keyword
+ * or query parameter. The config file is not secret; the password belongs in the passfile.
+ */
+static bool url_has_password(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    if (scheme) {
+        const char *auth = scheme + 3;
+        size_t end = strcspn(auth, "/?#");
+        const char *at = memchr(auth, '@', end);
+        if (at && memchr(auth, ':', (size_t)(at - auth)))
+            return true;
+    }
+    for (const char *p = url; (p = strcasestr(p, "password")) != NULL; p += 8) {
+        const char *q = p + 8;
+        while (*q == ' ')
+            q++;
+        bool starts = p == url || strchr(" ?&", p[-1]);
+        if (starts && *q == '=')
+            return true;
+    }
+    return false;
 }
 
 const char *ld_device_mode_name(enum ld_device_mode mode)
@@ -600,6 +635,17 @@ static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *
         if (!err)
             err = resolve_path(cp, value, field, k->cap + 1, problem, plen);
         break;
+    case K_URL:
+        err = check_text(value, k->cap, false, problem, plen);
+        if (!err && url_has_password(value)) {
+            /* Never quote it: the value holds a password. */
+            snprintf(problem, plen,
+                     "holds a password: put it in central.passfile (a file of mode 0600) instead");
+            err = LD_ERR_INVALID;
+        }
+        if (!err)
+            snprintf(field, k->cap + 1, "%s", value);
+        break;
     }
     return err;
 }
@@ -700,6 +746,21 @@ static ld_err finish(struct cfg_parse *cp, const char *name, char *msg, size_t m
                             "reader.path: required with the wedge driver (the input device)");
             return LD_ERR_INVALID;
         }
+    }
+
+    if (cfg->sync_retry_min_s > cfg->sync_retry_max_s) {
+        size_t k = key_index("central", "retry_max_s");
+        ld_config__errf(msg, msglen, name,
+                        cp->key_line[k] ? cp->key_line[k]
+                                        : cp->key_line[key_index("central", "retry_min_s")],
+                        "central.retry_max_s: %u is less than central.retry_min_s (%u)",
+                        cfg->sync_retry_max_s, cfg->sync_retry_min_s);
+        return LD_ERR_INVALID;
+    }
+    if (cp->key_line[key_index("central", "passfile")] && !cfg->central_url[0]) {
+        ld_config__errf(msg, msglen, name, cp->key_line[key_index("central", "passfile")],
+                        "central.passfile: given without central.url");
+        return LD_ERR_INVALID;
     }
 
     /* Default paths are relative to the config file's directory too. */

@@ -27,6 +27,7 @@
 #define LD_CONFIG_PATH_MAX    255   /* every path, after it is made absolute */
 #define LD_CONFIG_REASON_MAX  40    /* a reason's name */
 #define LD_CONFIG_MAX_REASONS 12    /* reasons a school may offer at the door */
+#define LD_CONFIG_URL_MAX     511   /* central.url (the central store's LD_CENTRAL_URL_MAX - 1) */
 
 enum ld_device_mode {
     LD_MODE_LATE_DOOR = 0, /* "late_door": the office door after the gates close */
@@ -70,6 +71,17 @@ struct ld_config {
     /* [paths]: relative paths are taken from the config file's directory. */
     char calendar_path[LD_CONFIG_PATH_MAX + 1]; /* calendar: "calendar.ini" */
     char store_path[LD_CONFIG_PATH_MAX + 1];    /* store: "/var/lib/latedoor/device.db" */
+    /*
+     * [central]: where `latedoor sync` sends this device's events (docs/sync.md). The URL may
+     * not hold a password (the config is not secret): the password goes in the passfile, a
+     * file of mode 0600 or 0400 that the central store's open checks before reading it.
+     */
+    char central_url[LD_CONFIG_URL_MAX + 1];       /* url: "" (sync is off) */
+    char central_passfile[LD_CONFIG_PATH_MAX + 1]; /* passfile: "" (none) */
+    unsigned sync_interval_s;                      /* interval_s: 60 (1 to 86400) */
+    unsigned sync_batch;                           /* batch: 1000 events (1 to 5000) */
+    unsigned sync_retry_min_s;                     /* retry_min_s: 5 (1 to 3600) */
+    unsigned sync_retry_max_s;                     /* retry_max_s: 600 (1 to 86400) */
 };
 
 /* Fills cfg with the defaults above; school_name and device_id are left empty. */

@@ -413,6 +413,79 @@ static void file_errors(void **state)
     assert_string_equal(tiny, "school.");
 }
 
+static void central_section(void **state)
+{
+    /* Defaults: sync off, with the usual intervals. */
+    struct ld_config cfg = parse_ok(HEAD);
+    assert_string_equal(cfg.central_url, "");
+    assert_string_equal(cfg.central_passfile, "");
+    assert_int_equal(cfg.sync_interval_s, 60);
+    assert_int_equal(cfg.sync_batch, 1000);
+    assert_int_equal(cfg.sync_retry_min_s, 5);
+    assert_int_equal(cfg.sync_retry_max_s, 600);
+
+    cfg = parse_ok(HEAD "[central]\n"
+                        "url = postgresql://ld_dev_door-1@central.example:5432/latedoor"
+                        "?sslmode=verify-full\n"
+                        "passfile = secrets/central.pass\ninterval_s = 30\nbatch = 500\n"
+                        "retry_min_s = 2\nretry_max_s = 120\n");
+    assert_string_equal(
+        cfg.central_url,
+        "postgresql://ld_dev_door-1@central.example:5432/latedoor?sslmode=verify-full");
+    assert_string_equal(cfg.central_passfile, "secrets/central.pass"); /* no directory: as given */
+    assert_int_equal(cfg.sync_interval_s, 30);
+    assert_int_equal(cfg.sync_batch, 500);
+    assert_int_equal(cfg.sync_retry_min_s, 2);
+    assert_int_equal(cfg.sync_retry_max_s, 120);
+    cfg = parse_ok(HEAD "[central]\nurl = sqlite:/var/lib/latedoor/central.db\n");
+    assert_string_equal(cfg.central_url, "sqlite:/var/lib/latedoor/central.db");
+
+    /* A relative passfile is taken from the config file's directory. */
+    assert_int_equal(ld_config_parse_string(HEAD "[central]\nurl = sqlite:/c.db\npassfile = p\n",
+                                            "/etc/latedoor/school.ini", &cfg, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(cfg.central_passfile, "/etc/latedoor/p");
+
+    /* A password in the URL is refused without being quoted back. */
+    expect_error(HEAD "[central]\nurl = postgresql://ld_dev_x:s3cret@host/db\n", LD_ERR_INVALID,
+                 "school.ini:6: central.url: holds a password: put it in central.passfile (a "
+                 "file of mode 0600) instead");
+    expect_error(HEAD "[central]\nurl = host=db user=x password=s3cret\n", LD_ERR_INVALID,
+                 "school.ini:6: central.url: holds a password: put it in central.passfile (a "
+                 "file of mode 0600) instead");
+    expect_error(HEAD "[central]\nurl = postgresql://x@host/db?sslmode=require&password=s3\n",
+                 LD_ERR_INVALID,
+                 "school.ini:6: central.url: holds a password: put it in central.passfile (a "
+                 "file of mode 0600) instead");
+    /* "@" in a query, or a user without a password, is no password. */
+    cfg =
+        parse_ok(HEAD "[central]\nurl = postgresql://ld_dev_x@host:5432/db?application_name=a@b\n");
+    assert_string_equal(cfg.central_url, "postgresql://ld_dev_x@host:5432/db?application_name=a@b");
+
+    expect_error(HEAD "[central]\nurl =\n", LD_ERR_INVALID, "school.ini:6: central.url: empty");
+    expect_error(HEAD "[central]\ninterval_s = 0\n", LD_ERR_RANGE,
+                 "school.ini:6: central.interval_s: 0 is out of range (1 to 86400 seconds)");
+    expect_error(HEAD "[central]\nbatch = 5001\n", LD_ERR_RANGE,
+                 "school.ini:6: central.batch: 5001 is out of range (1 to 5000 events)");
+    expect_error(HEAD "[central]\nretry_min_s = 60\nretry_max_s = 30\n", LD_ERR_INVALID,
+                 "school.ini:7: central.retry_max_s: 30 is less than central.retry_min_s (60)");
+    expect_error(HEAD "[central]\nretry_min_s = 700\n", LD_ERR_INVALID,
+                 "school.ini:6: central.retry_max_s: 600 is less than central.retry_min_s (700)");
+    expect_error(HEAD "[central]\npassfile = /etc/latedoor/central.pass\n", LD_ERR_INVALID,
+                 "school.ini:6: central.passfile: given without central.url");
+    expect_error(HEAD "[central]\nurl = sqlite:/a.db\nurl = sqlite:/b.db\n", LD_ERR_DUPLICATE,
+                 "school.ini:7: central.url: given twice (first on line 6)");
+    expect_error(HEAD "[central]\nuser = x\n", LD_ERR_INVALID,
+                 "school.ini:6: central.user: unknown key");
+    char text[1024];
+    char url[600];
+    memset(url, 'a', sizeof url - 1);
+    url[sizeof url - 1] = '\0';
+    snprintf(text, sizeof text, HEAD "[central]\nurl = %s\n", url);
+    /* inih's line buffer is the real cap on a URL: about 190 bytes. */
+    expect_error(text, LD_ERR_RANGE, "school.ini:6: line longer than 199 bytes");
+}
+
 static void demo_school(void **state)
 {
     struct ld_config cfg;
@@ -447,6 +520,7 @@ int main(void)
         cmocka_unit_test(syntax_and_bytes),
         cmocka_unit_test(required_keys),
         cmocka_unit_test(file_errors),
+        cmocka_unit_test(central_section),
         cmocka_unit_test(demo_school),
     };
     return cmocka_run_group_tests(tests, use_fixture_zones, NULL);
