@@ -132,6 +132,18 @@ LD_MUST_CHECK ld_err ld_store_setting_set(struct ld_store *store, const char *ke
 LD_MUST_CHECK ld_err ld_store_setting_delete(struct ld_store *store, const char *key, char *msg,
                                              size_t msglen);
 
+/* Called for each setting; any value but LD_OK stops the walk and is returned by it. */
+typedef ld_err (*ld_store_setting_fn)(void *ctx, const char *key, const char *value);
+
+/*
+ * Calls fn(ctx, key, value) for every setting whose key starts with prefix ("" for all), in key
+ * order, as one snapshot. key and value are valid during the call only; fn must not write to
+ * this store handle (collect first, then write).
+ */
+LD_MUST_CHECK ld_err ld_store_settings_foreach(struct ld_store *store, const char *prefix,
+                                               ld_store_setting_fn fn, void *ctx, char *msg,
+                                               size_t msglen);
+
 /* ---- events: the append-only log ---- */
 
 /* What happened. Stored as these numbers: never renumber. */

@@ -118,3 +118,34 @@ ld_err ld_store_setting_delete(struct ld_store *store, const char *key, char *ms
         return err;
     return write_setting(store, "DELETE FROM settings WHERE key = ?1", key, NULL, msg, msglen);
 }
+
+ld_err ld_store_settings_foreach(struct ld_store *store, const char *prefix, ld_store_setting_fn fn,
+                                 void *ctx, char *msg, size_t msglen)
+{
+    sqlite3_stmt *st = NULL;
+    if (!store || !prefix || !fn) {
+        ld_store__msg(msg, msglen, "setting: no store, prefix or function given");
+        return LD_ERR_INVALID;
+    }
+    /* substr() rather than LIKE: '_' and '%' in a key are plain characters here. */
+    ld_err err = ld_store__prepare(store,
+                                   "SELECT key, value FROM settings"
+                                   " WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+                                   &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    char key[LD_SETTING_KEY_MAX + 1], value[LD_SETTING_VALUE_MAX + 1];
+    while (!err && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        err = ld_store__column_text(store, st, 0, key, sizeof key, msg, msglen);
+        if (!err)
+            err = ld_store__column_text(store, st, 1, value, sizeof value, msg, msglen);
+        if (!err)
+            err = fn(ctx, key, value);
+        rc = SQLITE_OK;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = ld_store__sqlite_err(store, rc, "reading settings", msg, msglen);
+    sqlite3_finalize(st);
+    return err;
+}

@@ -1,0 +1,317 @@
+/* agent.c: one sync round: connect, push own events, pull roster/calendar/settings/events. */
+#include "agent.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent_priv.h"
+#include "central.h"
+#include "store.h"
+#include "sync_status.h"
+
+struct ld_sync_agent {
+    struct ld_sync_config cfg;
+    struct ld_store *store;
+    struct ld_central *central; /* NULL between a failure and the next round */
+    char device[LD_DEVICE_ID_MAX + 1];
+    char school[LD_CENTRAL_ID_MAX + 1];
+    struct ld_central_event *buf; /* cfg.batch events, reused by push and pull */
+};
+
+void ld_sync__msg(char *msg, size_t msglen, const char *fmt, ...)
+{
+    if (!msg || msglen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, msglen, fmt, ap);
+    va_end(ap);
+}
+
+void ld_sync__prefix(char *msg, size_t msglen, const char *fmt, ...)
+{
+    if (!msg || msglen == 0)
+        return;
+    char head[256], tail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    snprintf(tail, sizeof tail, "%s", msg);
+    snprintf(msg, msglen, "%s: %s", head, tail);
+}
+
+static int64_t real_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+ld_err ld_sync__read_number(struct ld_store *store, const char *key, int64_t *out, char *msg,
+                            size_t msglen)
+{
+    char buf[32];
+    ld_err err = ld_store_setting_get(store, key, buf, sizeof buf, msg, msglen);
+    if (err == LD_ERR_NOT_FOUND) {
+        *out = 0;
+        return LD_OK;
+    }
+    if (err == LD_ERR_RANGE) {
+        ld_sync__msg(msg, msglen, "device store: setting %s: too long for a number", key);
+        return LD_ERR_CORRUPT;
+    }
+    if (err)
+        return err;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (buf[0] < '0' || buf[0] > '9' || *end || errno || v < 0) {
+        ld_sync__msg(msg, msglen,
+                     "device store: setting %s: \"%.20s\" is not a non-negative whole number", key,
+                     buf);
+        return LD_ERR_CORRUPT;
+    }
+    *out = (int64_t)v;
+    return LD_OK;
+}
+
+ld_err ld_sync__write_number(struct ld_store *store, const char *key, int64_t v, char *msg,
+                             size_t msglen)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    return ld_store_setting_set(store, key, buf, msg, msglen);
+}
+
+ld_err ld_sync_agent_new(const struct ld_sync_config *cfg, struct ld_store *store,
+                         struct ld_sync_agent **out, char *msg, size_t msglen)
+{
+    if (!cfg || !store || !out) {
+        ld_sync__msg(msg, msglen, "sync: no configuration or store given");
+        return LD_ERR_INVALID;
+    }
+    if (!cfg->url || !cfg->url[0]) {
+        ld_sync__msg(msg, msglen, "sync: central.url: not set: there is nothing to sync with");
+        return LD_ERR_INVALID;
+    }
+    if (cfg->batch > LD_CENTRAL_BATCH_MAX || cfg->batch > LD_CENTRAL_PULL_MAX) {
+        ld_sync__msg(msg, msglen, "sync: batch: %u is over %d events", cfg->batch,
+                     LD_CENTRAL_BATCH_MAX);
+        return LD_ERR_INVALID;
+    }
+    struct ld_sync_agent *a = calloc(1, sizeof *a);
+    if (!a) {
+        ld_sync__msg(msg, msglen, "sync: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    a->cfg = *cfg;
+    if (!a->cfg.batch)
+        a->cfg.batch = 1000;
+    if (!a->cfg.now_ms)
+        a->cfg.now_ms = real_now_ms;
+    if (a->cfg.passfile && !a->cfg.passfile[0])
+        a->cfg.passfile = NULL;
+    a->store = store;
+    a->buf = calloc(a->cfg.batch, sizeof *a->buf);
+    ld_err err = a->buf ? LD_OK : LD_ERR_NOMEM;
+    if (err)
+        ld_sync__msg(msg, msglen, "sync: out of memory");
+    if (!err)
+        err = ld_store_device_id(store, a->device, msg, msglen);
+    if (err) {
+        ld_sync_agent_free(a);
+        return err;
+    }
+    *out = a;
+    return LD_OK;
+}
+
+void ld_sync_agent_free(struct ld_sync_agent *a)
+{
+    if (!a)
+        return;
+    ld_central_close(a->central);
+    free(a->buf);
+    free(a);
+}
+
+/* Opens the central store as this device and checks that it knows us. */
+static ld_err connect(struct ld_sync_agent *a, char *msg, size_t msglen)
+{
+    if (a->central)
+        return LD_OK;
+    ld_err err =
+        ld_central_open(a->cfg.url, a->cfg.passfile, LD_CENTRAL_DEVICE, &a->central, msg, msglen);
+    if (err) {
+        a->central = NULL;
+        return err;
+    }
+    const char *login = ld_central_login_device(a->central);
+    if (login[0] && strcmp(login, a->device)) {
+        ld_sync__msg(msg, msglen,
+                     "%s: these credentials are device \"%s\", but this device store is \"%s\": "
+                     "check central.url and central.passfile",
+                     ld_central_display_url(a->central), login, a->device);
+        err = LD_ERR_AUTH;
+    }
+    if (!err) {
+        err = ld_central_device_school(a->central, a->device, a->school, msg, msglen);
+        if (err == LD_ERR_NOT_FOUND)
+            ld_sync__msg(msg, msglen,
+                         "%s: the central store does not know device \"%s\" (register it: "
+                         "latedoor device add %s --central URL)",
+                         ld_central_display_url(a->central), a->device, a->device);
+    }
+    if (err) {
+        ld_central_close(a->central);
+        a->central = NULL;
+    }
+    return err;
+}
+
+static bool stop_now(const struct ld_sync_agent *a)
+{
+    return a->cfg.should_stop && a->cfg.should_stop(a->cfg.stop_ctx);
+}
+
+/* ---- push ---- */
+
+struct collect {
+    struct ld_central_event *out;
+    size_t n, cap;
+    const char *school;
+};
+
+static ld_err collect_own(void *ctx, const struct ld_event *ev)
+{
+    struct collect *c = ctx;
+    if (c->n >= c->cap)
+        return LD_ERR_RANGE; /* cannot happen: the filter's limit is cap */
+    struct ld_central_event *o = &c->out[c->n++];
+    memset(o, 0, sizeof *o);
+    snprintf(o->school, sizeof o->school, "%s", c->school);
+    snprintf(o->device_id, sizeof o->device_id, "%s", ev->device_id);
+    o->seq = ev->seq;
+    snprintf(o->uuid, sizeof o->uuid, "%s", ev->uuid);
+    o->kind = (int)ev->kind;
+    o->at_ms = ev->at_ms;
+    o->mono_ms = ev->mono_ms;
+    snprintf(o->boot_id, sizeof o->boot_id, "%s", ev->boot_id);
+    o->clock_state = (int)ev->clock;
+    snprintf(o->upn, sizeof o->upn, "%s", ev->upn);
+    snprintf(o->card, sizeof o->card, "%s", ev->card);
+    o->source = (int)ev->source;
+    snprintf(o->staff, sizeof o->staff, "%s", ev->staff);
+    snprintf(o->reason, sizeof o->reason, "%s", ev->reason);
+    snprintf(o->ref_device, sizeof o->ref_device, "%s", ev->ref_device);
+    o->ref_seq = ev->ref_seq;
+    o->fixed_at_ms = ev->fixed_at_ms;
+    return LD_OK;
+}
+
+static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, char *msg, size_t msglen)
+{
+    int64_t cursor = 0;
+    ld_err err = ld_sync__read_number(a->store, LD_SYNC_KEY_PUSH_CURSOR, &cursor, msg, msglen);
+    rep->push_cursor = cursor;
+    while (!err) {
+        /* One short read snapshot of the device store; nothing held across the network. */
+        struct collect col = {.out = a->buf, .cap = a->cfg.batch, .school = a->school};
+        struct ld_event_filter f = {
+            .device_id = a->device, .after_seq = cursor, .limit = a->cfg.batch};
+        err = ld_store_events_foreach(a->store, &f, collect_own, &col, msg, msglen);
+        if (err || col.n == 0)
+            break;
+        struct ld_push_result res = {0};
+        err = ld_central_push(a->central, a->device, a->buf, col.n, &res, msg, msglen);
+        if (err == LD_ERR_DUPLICATE) {
+            rep->conflict = true;
+            ld_sync__prefix(msg, msglen,
+                            "push of seq %" PRId64 "..%" PRId64
+                            " REFUSED (a sequence number this device reuses is held centrally "
+                            "with other content: restored from an old backup? nothing was "
+                            "overwritten; see docs/sync.md)",
+                            a->buf[0].seq, a->buf[col.n - 1].seq);
+        }
+        if (err)
+            break;
+        /* Committed centrally: only now does the cursor move. */
+        err = ld_sync_status_set_cursor(a->store, a->buf[col.n - 1].seq, msg, msglen);
+        if (err)
+            break;
+        cursor = a->buf[col.n - 1].seq;
+        rep->push_cursor = cursor;
+        rep->pushed += res.inserted;
+        rep->duplicates += res.duplicates;
+        rep->batches++;
+        if (col.n < a->cfg.batch)
+            break;
+        if (stop_now(a)) {
+            rep->stopped = true;
+            break;
+        }
+    }
+    return err;
+}
+
+/* ---- round ---- */
+
+ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *msg, size_t msglen)
+{
+    struct ld_sync_report local;
+    if (!rep)
+        rep = &local;
+    memset(rep, 0, sizeof *rep);
+    if (!a) {
+        ld_sync__msg(msg, msglen, "sync: no agent given");
+        return LD_ERR_INVALID;
+    }
+    ld_err err = connect(a, msg, msglen);
+    if (!err)
+        err = push(a, rep, msg, msglen);
+    /* A refused push leaves the pulls to do: the kiosk still wants the other door's events. */
+    char pull_msg[1024] = "";
+    if ((!err || err == LD_ERR_DUPLICATE) && !rep->stopped) {
+        ld_err perr = ld_sync__pull(a->central, a->store, a->device, a->school,
+                                    a->cfg.calendar_path, a->buf, a->cfg.batch, a->cfg.should_stop,
+                                    a->cfg.stop_ctx, rep, pull_msg, sizeof pull_msg);
+        if (perr && !err) {
+            err = perr;
+            ld_sync__msg(msg, msglen, "%s", pull_msg);
+        }
+    }
+    int64_t now = a->cfg.now_ms();
+    char smsg[512];
+    ld_err serr = err ? ld_sync_status_failure(a->store, now, msg, smsg, sizeof smsg)
+                      : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
+    if (err) {
+        ld_central_close(a->central);
+        a->central = NULL;
+    }
+    if (serr && !err) {
+        err = serr;
+        ld_sync__msg(msg, msglen, "sync: writing the status: %s", smsg);
+    }
+    return err;
+}
+
+int64_t ld_sync_backoff_ms(unsigned failures, unsigned min_s, unsigned max_s, uint32_t rnd)
+{
+    if (min_s == 0)
+        min_s = 1;
+    if (max_s < min_s)
+        max_s = min_s;
+    int64_t d = (int64_t)min_s * 1000;
+    for (unsigned i = 1; i < failures && d < (int64_t)max_s * 1000; i++)
+        d *= 2;
+    if (d > (int64_t)max_s * 1000)
+        d = (int64_t)max_s * 1000;
+    int64_t half = d / 2;
+    return half + (int64_t)(rnd % (uint64_t)(half + 1));
+}
