@@ -1,0 +1,616 @@
+/* test_sync_agent.c: the sync agent against the SQLite central store: push, pull, status, faults.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "calendar_file.h"
+#include "central.h"
+#include "store.h"
+#include "sync_status.h"
+
+static char msg[2048];
+#define M msg, sizeof msg
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        ld_err err_ = (call);                                                                      \
+        if (err_)                                                                                  \
+            print_error("%s:%d: %s\n", __FILE__, __LINE__, msg);                                   \
+        assert_int_equal(err_, LD_OK);                                                             \
+    } while (0)
+
+/* A fixed clock: no test depends on today's date. */
+static int64_t fixed_now(void)
+{
+    return 1788249600000; /* 2026-09-01T08:00:00Z */
+}
+
+struct fx {
+    char dir[64];
+    char central_path[128], url[160], door_path[128], gate_path[128], cal_path[128];
+    struct ld_central *admin;
+    struct ld_store *door, *gate;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/ld-sync-test-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->central_path, sizeof f->central_path, "%s/central.db", f->dir);
+    snprintf(f->url, sizeof f->url, "sqlite:%s", f->central_path);
+    snprintf(f->door_path, sizeof f->door_path, "%s/door.db", f->dir);
+    snprintf(f->gate_path, sizeof f->gate_path, "%s/gate.db", f->dir);
+    snprintf(f->cal_path, sizeof f->cal_path, "%s/calendar.ini", f->dir);
+    OK(ld_central_open(f->url, NULL, LD_CENTRAL_ADMIN, &f->admin, M));
+    OK(ld_central_init(f->admin, NULL, NULL, M));
+    OK(ld_central_school_add(f->admin, "hb", "Hollybrook Primary School", M));
+    OK(ld_central_school_add(f->admin, "other", "Another School", M));
+    struct ld_central_credentials cred;
+    OK(ld_central_device_add(f->admin, "hb", "door", &cred, M));
+    OK(ld_central_device_add(f->admin, "hb", "gate", &cred, M));
+    OK(ld_central_device_add(f->admin, "other", "far", &cred, M));
+    OK(ld_store_create(f->door_path, "door", NULL, &f->door, M));
+    OK(ld_store_create(f->gate_path, "gate", NULL, &f->gate, M));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    ld_central_close(f->admin);
+    ld_store_close(f->door);
+    ld_store_close(f->gate);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static struct ld_sync_agent *agent_for(struct fx *f, struct ld_store *store, unsigned batch)
+{
+    struct ld_sync_config cfg = {
+        .url = f->url, .calendar_path = f->cal_path, .batch = batch, .now_ms = fixed_now};
+    struct ld_sync_agent *a = NULL;
+    OK(ld_sync_agent_new(&cfg, store, &a, M));
+    return a;
+}
+
+/* Appends n arrivals to store. */
+static void tap(struct ld_store *store, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct ld_event ev = {.kind = LD_EV_ARRIVAL,
+                              .at_ms = fixed_now() + i * 1000,
+                              .mono_ms = 1000 + i,
+                              .clock = LD_CLOCK_OK,
+                              .source = LD_SRC_CARD};
+        snprintf(ev.upn, sizeof ev.upn, "B%012lld", 200000000000LL + i % 50);
+        OK(ld_store_append_event(store, &ev, M));
+    }
+}
+
+static uint64_t count_of(struct ld_store *store, const char *device)
+{
+    uint64_t n = 0;
+    struct ld_event_filter flt = {.device_id = device};
+    OK(ld_store_events_count(store, &flt, &n, M));
+    return n;
+}
+
+static int64_t central_count(struct fx *f)
+{
+    int64_t n = -1;
+    OK(ld_central_event_count(f->admin, "hb", &n, M));
+    return n;
+}
+
+static void make_roster(struct ld_roster *r, size_t n)
+{
+    r->pupils = calloc(n, sizeof *r->pupils);
+    assert_non_null(r->pupils);
+    r->count = n;
+    for (size_t i = 0; i < n; i++) {
+        struct ld_roster_pupil *p = &r->pupils[i];
+        snprintf(p->upn, sizeof p->upn, "B%012zu", 200000000000 + i);
+        snprintf(p->legal_first, sizeof p->legal_first, "Pupil%zu", i);
+        snprintf(p->legal_last, sizeof p->legal_last, "Surname");
+        snprintf(p->preferred_first, sizeof p->preferred_first, "Pupil%zu", i);
+        snprintf(p->preferred_last, sizeof p->preferred_last, "Surname");
+        snprintf(p->year, sizeof p->year, "%zu", 1 + i % 6);
+        snprintf(p->class_name, sizeof p->class_name, "%zuH", 1 + i % 6);
+        p->card.len = 4;
+        p->card.bytes[0] = 0x04;
+        p->card.bytes[1] = (uint8_t)(i >> 8);
+        p->card.bytes[2] = (uint8_t)i;
+        p->card.bytes[3] = 0xC4;
+    }
+}
+
+/* Copies a device event into the next central event of the array ctx points at. */
+struct conv {
+    struct ld_central_event *ev;
+    size_t n;
+};
+
+static ld_err collect(void *ctx, const struct ld_event *e)
+{
+    struct conv *cv = ctx;
+    struct ld_central_event *o = &cv->ev[cv->n++];
+    snprintf(o->school, sizeof o->school, "hb");
+    snprintf(o->device_id, sizeof o->device_id, "%s", e->device_id);
+    o->seq = e->seq;
+    snprintf(o->uuid, sizeof o->uuid, "%s", e->uuid);
+    o->kind = (int)e->kind;
+    o->at_ms = e->at_ms;
+    o->mono_ms = e->mono_ms;
+    o->clock_state = (int)e->clock;
+    snprintf(o->upn, sizeof o->upn, "%s", e->upn);
+    o->source = (int)e->source;
+    return LD_OK;
+}
+
+/* ---- tests ---- */
+
+static void push_pull_flow(void **state)
+{
+    struct fx *f = *state;
+    struct ld_roster roster = {0};
+    make_roster(&roster, 50);
+    OK(ld_central_put_roster(f->admin, "hb", &roster, NULL, NULL, M));
+    ld_roster_free(&roster);
+    struct ld_calfile_term terms[1] = {{.name = "Autumn 1",
+                                        .start = ld_date_from_ymd(2026, 9, 3),
+                                        .end = ld_date_from_ymd(2026, 10, 23)}};
+    struct ld_calfile_closed closed[1] = {{.date = ld_date_from_ymd(2026, 9, 3), .label = "INSET"}};
+    struct ld_calendar_file cal = {terms, 1, closed, 1};
+    OK(ld_central_put_calendar(f->admin, "hb", &cal, NULL, NULL, M));
+    struct ld_central_setting set[2] = {{"greeting", "Good morning"}, {"door.name", "Office"}};
+    OK(ld_central_put_settings(f->admin, "hb", set, 2, NULL, NULL, M));
+
+    tap(f->door, 25);
+    struct ld_sync_agent *door = agent_for(f, f->door, 10), *gate = agent_for(f, f->gate, 10);
+    struct ld_sync_report rep;
+    OK(ld_sync_round(door, &rep, M));
+    assert_int_equal(rep.pushed, 25);
+    assert_int_equal(rep.batches, 3);
+    assert_int_equal(rep.push_cursor, 25);
+    assert_true(rep.roster && rep.calendar && rep.settings);
+    assert_int_equal(central_count(f), 25);
+
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.push_cursor, 25);
+    assert_int_equal(st.pending, 0);
+    assert_int_equal(st.last_success_ms, fixed_now());
+    assert_string_equal(st.last_error, "");
+
+    /* The roster, the settings and the calendar file arrived. */
+    struct ld_pupil p;
+    OK(ld_store_pupil_get(f->door, "B200000000049", &p, M));
+    char value[64];
+    OK(ld_store_setting_get(f->door, "school.greeting", value, sizeof value, M));
+    assert_string_equal(value, "Good morning");
+    struct ld_calendar_file back = {0};
+    OK(ld_calendar_file_load(f->cal_path, &back, M));
+    assert_int_equal(back.term_count, 1);
+    assert_string_equal(back.terms[0].name, "Autumn 1");
+    assert_string_equal(back.closed[0].label, "INSET");
+    ld_calendar_file_free(&back);
+
+    /* The gate gets the door's events; the door does not get its own back. */
+    tap(f->gate, 3);
+    OK(ld_sync_round(gate, &rep, M));
+    assert_int_equal(rep.pushed, 3);
+    assert_int_equal(rep.pulled, 25);
+    assert_int_equal(rep.pulled_new, 25);
+    assert_int_equal(count_of(f->gate, "door"), 25);
+    OK(ld_sync_round(door, &rep, M));
+    assert_int_equal(rep.pulled, 3);
+    assert_false(rep.roster || rep.calendar || rep.settings); /* versions unchanged */
+    assert_int_equal(count_of(f->door, "gate"), 3);
+
+    /* A second round with nothing new does nothing. */
+    OK(ld_sync_round(door, &rep, M));
+    assert_int_equal(rep.pushed + rep.pulled + rep.batches, 0);
+
+    /* A setting removed at the centre goes from the device. */
+    OK(ld_central_put_settings(f->admin, "hb", set, 1, NULL, NULL, M));
+    OK(ld_sync_round(door, &rep, M));
+    assert_true(rep.settings);
+    assert_int_equal(ld_store_setting_get(f->door, "school.door.name", value, sizeof value, M),
+                     LD_ERR_NOT_FOUND);
+    OK(ld_store_setting_get(f->door, "school.greeting", value, sizeof value, M));
+    ld_sync_agent_free(door);
+    ld_sync_agent_free(gate);
+}
+
+static void lost_ack_is_counted_as_duplicates(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 5);
+    /* The centre committed seq 1..3 but the device never heard (the cursor is still 0). */
+    struct ld_central_event ev[3];
+    struct ld_event_filter flt = {.device_id = "door", .limit = 3};
+    struct conv cv = {ev, 0};
+    memset(ev, 0, sizeof ev);
+    OK(ld_store_events_foreach(f->door, &flt, collect, &cv, M));
+    OK(ld_central_push(f->admin, "door", ev, 3, NULL, M));
+
+    struct ld_sync_agent *a = agent_for(f, f->door, 2);
+    struct ld_sync_report rep;
+    OK(ld_sync_round(a, &rep, M));
+    assert_int_equal(rep.duplicates, 3);
+    assert_int_equal(rep.pushed, 2);
+    assert_int_equal(rep.push_cursor, 5);
+    assert_int_equal(central_count(f), 5);
+    ld_sync_agent_free(a);
+}
+
+static void reused_seq_refused_cursor_stays(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 4);
+    /* seq 3 is already at the centre under another UUID: a kiosk restored from an old backup. */
+    struct ld_central_event ev = {0};
+    struct conv cv = {&ev, 0};
+    struct ld_event_filter flt = {.device_id = "door", .after_seq = 2, .limit = 1};
+    OK(ld_store_events_foreach(f->door, &flt, collect, &cv, M));
+    snprintf(ev.uuid, sizeof ev.uuid, "00000000-0000-4000-8000-000000000003");
+    OK(ld_central_push(f->admin, "door", &ev, 1, NULL, M));
+
+    struct ld_sync_agent *a = agent_for(f, f->door, 2);
+    struct ld_sync_report rep;
+    ld_err err = ld_sync_round(a, &rep, M);
+    assert_int_equal(err, LD_ERR_DUPLICATE);
+    assert_true(rep.conflict);
+    assert_non_null(strstr(msg, "REFUSED"));
+    assert_non_null(strstr(msg, "seq 3..4"));
+    /* The first batch went; the cursor stopped before the refused one. */
+    assert_int_equal(rep.batches, 1);
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.push_cursor, 2);
+    assert_int_equal(st.pending, 2);
+    assert_non_null(strstr(st.last_error, "REFUSED"));
+    assert_int_equal(st.last_attempt_ms, fixed_now());
+    assert_int_equal(st.last_success_ms, 0);
+    /* Nothing overwritten: the centre still has its own seq 3. */
+    struct ld_central_event got;
+    OK(ld_central_event_get(f->admin, "door", 3, &got, M));
+    assert_string_equal(got.uuid, "00000000-0000-4000-8000-000000000003");
+    assert_int_equal(central_count(f), 3);
+    /* Again: still refused, still nothing changed. */
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_DUPLICATE);
+    assert_int_equal(central_count(f), 3);
+    ld_sync_agent_free(a);
+}
+
+static void unreachable_central_records_error(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 2);
+    char url[200];
+    snprintf(url, sizeof url, "sqlite:%s/missing.db", f->dir);
+    struct ld_sync_config cfg = {.url = url, .now_ms = fixed_now};
+    struct ld_sync_agent *a = NULL;
+    OK(ld_sync_agent_new(&cfg, f->door, &a, M));
+    struct ld_sync_report rep;
+    assert_int_not_equal(ld_sync_round(a, &rep, M), LD_OK);
+    assert_non_null(strstr(msg, "missing.db"));
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.push_cursor, 0);
+    assert_int_equal(st.pending, 2);
+    assert_non_null(strstr(st.last_error, "missing.db"));
+    ld_sync_agent_free(a);
+
+    /* The same store, the real centre: it catches up. */
+    a = agent_for(f, f->door, 0);
+    OK(ld_sync_round(a, &rep, M));
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.pending, 0);
+    assert_string_equal(st.last_error, "");
+    ld_sync_agent_free(a);
+}
+
+static void unknown_device_and_config_errors(void **state)
+{
+    struct fx *f = *state;
+    struct ld_store *lone = NULL;
+    char path[160];
+    snprintf(path, sizeof path, "%s/lone.db", f->dir);
+    OK(ld_store_create(path, "lone", NULL, &lone, M));
+    struct ld_sync_agent *a = agent_for(f, lone, 0);
+    assert_int_equal(ld_sync_round(a, NULL, M), LD_ERR_NOT_FOUND);
+    assert_non_null(strstr(msg, "does not know device \"lone\""));
+    ld_sync_agent_free(a);
+    ld_store_close(lone);
+
+    struct ld_sync_config cfg = {.url = ""};
+    assert_int_equal(ld_sync_agent_new(&cfg, f->door, &a, M), LD_ERR_INVALID);
+    assert_string_equal(msg, "sync: central.url: not set: there is nothing to sync with");
+    cfg.url = f->url;
+    cfg.batch = LD_CENTRAL_BATCH_MAX + 1;
+    assert_int_equal(ld_sync_agent_new(&cfg, f->door, &a, M), LD_ERR_INVALID);
+
+    /* A passfile others may read is refused before it is read, and the round says so. */
+    char pass[160];
+    snprintf(pass, sizeof pass, "%s/central.pass", f->dir);
+    FILE *pf = fopen(pass, "w");
+    assert_non_null(pf);
+    fputs("not-a-real-password\n", pf);
+    assert_int_equal(fclose(pf), 0);
+    assert_int_equal(chmod(pass, 0644), 0);
+    struct ld_sync_config pcfg = {.url = "postgresql://ld_dev_door@127.0.0.1:1/latedoor",
+                                  .passfile = pass};
+    OK(ld_sync_agent_new(&pcfg, f->door, &a, M));
+    assert_int_equal(ld_sync_round(a, NULL, M), LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "central.pass"));
+    assert_null(strstr(msg, "not-a-real-password"));
+    ld_sync_agent_free(a);
+}
+
+/* Runs sql on the central SQLite file behind the library's back. */
+static void central_sql(struct fx *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->central_path, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        print_error("%s\n", err);
+    assert_int_equal(rc, SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void bad_rows_from_central_change_nothing(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 3);
+    struct ld_sync_agent *door = agent_for(f, f->door, 0), *gate = agent_for(f, f->gate, 0);
+    OK(ld_sync_round(door, NULL, M));
+    /* A row damaged at the centre: the gate refuses the page, naming it, and keeps nothing. */
+    central_sql(f, "DROP TRIGGER events_append_only;"
+                   "UPDATE events SET upn = 'not-a-upn' WHERE seq = 2");
+    assert_int_equal(ld_sync_round(gate, NULL, M), LD_ERR_CORRUPT);
+    assert_non_null(strstr(msg, "upn"));
+    assert_int_equal(count_of(f->gate, "door"), 0);
+    int64_t cursor = -1;
+    char value[32];
+    assert_int_equal(ld_store_setting_get(f->gate, LD_SYNC_KEY_PULL_CURSOR, value, sizeof value, M),
+                     LD_ERR_NOT_FOUND);
+    (void)cursor;
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->gate, &st, M));
+    assert_non_null(strstr(st.last_error, "upn"));
+
+    /* A calendar that cannot be written as a file without changing its meaning. */
+    central_sql(f, "UPDATE events SET upn = 'B200000000001' WHERE seq = 2");
+    struct ld_calfile_term terms[1] = {{.name = "Autumn 1",
+                                        .start = ld_date_from_ymd(2026, 9, 3),
+                                        .end = ld_date_from_ymd(2026, 10, 23)}};
+    struct ld_calfile_closed closed[1] = {
+        {.date = ld_date_from_ymd(2026, 9, 4), .label = "INSET ;day"}};
+    struct ld_calendar_file cal = {terms, 1, closed, 1};
+    OK(ld_central_put_calendar(f->admin, "hb", &cal, NULL, NULL, M));
+    FILE *cf = fopen(f->cal_path, "w");
+    assert_non_null(cf);
+    fputs("[terms]\n", cf);
+    assert_int_equal(fclose(cf), 0);
+    assert_int_equal(ld_sync_round(gate, NULL, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "calendar version 1"));
+    assert_non_null(strstr(msg, "closed day 2026-09-04"));
+    char buf[64] = "";
+    cf = fopen(f->cal_path, "r");
+    assert_non_null(cf);
+    size_t n = fread(buf, 1, sizeof buf - 1, cf);
+    fclose(cf);
+    buf[n] = '\0';
+    assert_string_equal(buf, "[terms]\n"); /* untouched */
+    assert_int_equal(
+        ld_store_setting_get(f->gate, LD_SYNC_KEY_CALENDAR_VERSION, value, sizeof value, M),
+        LD_ERR_NOT_FOUND);
+    closed[0].label[5] = '\0'; /* "INSET" */
+    OK(ld_central_put_calendar(f->admin, "hb", &cal, NULL, NULL, M));
+
+    /* A setting whose key is too long to keep under "school.": none applied. */
+    struct ld_central_setting set[2] = {{"a", "1"}, {"", "2"}};
+    memset(set[1].key, 'k', 60);
+    OK(ld_central_put_settings(f->admin, "hb", set, 2, NULL, NULL, M));
+    assert_int_equal(ld_sync_round(gate, NULL, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "setting 2"));
+    assert_int_equal(ld_store_setting_get(f->gate, "school.a", value, sizeof value, M),
+                     LD_ERR_NOT_FOUND);
+    OK(ld_central_put_settings(f->admin, "hb", set, 1, NULL, NULL, M));
+    OK(ld_sync_round(gate, NULL, M));
+    assert_int_equal(count_of(f->gate, "door"), 3);
+    OK(ld_store_setting_get(f->gate, "school.a", value, sizeof value, M));
+
+    /* An empty roster (the centre takes one) is never imported: every pupil would go. */
+    struct ld_roster roster = {0};
+    make_roster(&roster, 5);
+    OK(ld_central_put_roster(f->admin, "hb", &roster, NULL, NULL, M));
+    ld_roster_free(&roster);
+    OK(ld_sync_round(gate, NULL, M));
+    struct ld_roster empty = {0};
+    OK(ld_central_put_roster(f->admin, "hb", &empty, NULL, NULL, M));
+    assert_int_equal(ld_sync_round(gate, NULL, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "roster version 2 of school hb has no pupils"));
+    struct ld_pupil p;
+    OK(ld_store_pupil_get(f->gate, "B200000000004", &p, M));
+    assert_true(p.active);
+    ld_sync_agent_free(door);
+    ld_sync_agent_free(gate);
+}
+
+static int stop_after;
+static bool stop_countdown(void *ctx)
+{
+    (void)ctx;
+    return --stop_after <= 0;
+}
+
+static void stops_between_batches(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 30);
+    struct ld_sync_config cfg = {
+        .url = f->url, .batch = 10, .now_ms = fixed_now, .should_stop = stop_countdown};
+    struct ld_sync_agent *a = NULL;
+    OK(ld_sync_agent_new(&cfg, f->door, &a, M));
+    stop_after = 1;
+    struct ld_sync_report rep;
+    OK(ld_sync_round(a, &rep, M));
+    assert_true(rep.stopped);
+    assert_int_equal(rep.batches, 1);
+    assert_int_equal(rep.push_cursor, 10);
+    assert_int_equal(central_count(f), 10);
+    stop_after = 100;
+    OK(ld_sync_round(a, &rep, M));
+    assert_int_equal(rep.push_cursor, 30);
+    assert_int_equal(central_count(f), 30);
+    ld_sync_agent_free(a);
+}
+
+static void backoff_grows_bounded_with_jitter(void **state)
+{
+    (void)state;
+    /* No jitter drawn (rnd 0): half the nominal wait; the largest draw: all of it. */
+    assert_int_equal(ld_sync_backoff_ms(1, 5, 600, 0), 2500);
+    assert_int_equal(ld_sync_backoff_ms(1, 5, 600, 2500), 5000);
+    assert_int_equal(ld_sync_backoff_ms(2, 5, 600, 5000), 10000);
+    assert_int_equal(ld_sync_backoff_ms(8, 5, 600, 300000), 600000); /* 640 s capped at 600 */
+    assert_int_equal(ld_sync_backoff_ms(60, 5, 600, 0), 300000);
+    assert_int_equal(ld_sync_backoff_ms(1000, 5, 600, UINT32_MAX) <= 600000, 1);
+    for (uint32_t r = 0; r < 100000; r += 997) {
+        int64_t ms = ld_sync_backoff_ms(3, 5, 600, r);
+        assert_true(ms >= 10000 && ms <= 20000);
+    }
+}
+
+struct tapper {
+    struct fx *f;
+    volatile int stop;
+    int taps, failures;
+    double max_ms;
+};
+
+static void *tap_thread(void *arg)
+{
+    struct tapper *t = arg;
+    struct ld_store *s = NULL;
+    char m[512];
+    if (ld_store_open(t->f->door_path, NULL, &s, m, sizeof m))
+        return NULL;
+    while (!t->stop) {
+        struct ld_event ev = {.kind = LD_EV_ARRIVAL,
+                              .at_ms = fixed_now(),
+                              .clock = LD_CLOCK_OK,
+                              .source = LD_SRC_CARD};
+        snprintf(ev.upn, sizeof ev.upn, "B200000000001");
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        ld_err err = ld_store_append_event(s, &ev, m, sizeof m);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+        if (ms > t->max_ms)
+            t->max_ms = ms;
+        if (err)
+            t->failures++;
+        else
+            t->taps++;
+        struct timespec pause = {0, 5000000};
+        nanosleep(&pause, NULL);
+    }
+    ld_store_close(s);
+    return NULL;
+}
+
+static void taps_go_on_during_a_big_push(void **state)
+{
+    struct fx *f = *state;
+    /* A week of backlog, appended in one go through the store's own API. */
+    tap(f->door, 3000);
+    struct tapper t = {.f = f};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, tap_thread, &t), 0);
+    struct ld_sync_agent *a = agent_for(f, f->door, 250);
+    struct ld_sync_report rep;
+    OK(ld_sync_round(a, &rep, M));
+    t.stop = 1;
+    pthread_join(th, NULL);
+    /* Every tap during the push committed: none waited out the busy timeout. */
+    assert_int_equal(t.failures, 0);
+    assert_true(t.taps > 0);
+    print_message("taps during a push of %zu events: %d, slowest %.1f ms\n", rep.pushed, t.taps,
+                  t.max_ms);
+    OK(ld_sync_round(a, &rep, M));
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.pending, 0);
+    assert_int_equal(central_count(f), (int64_t)count_of(f->door, "door"));
+    ld_sync_agent_free(a);
+}
+
+static void calendar_written_atomically(void **state)
+{
+    struct fx *f = *state;
+    struct ld_calfile_term terms[1] = {{.name = "Spring 1",
+                                        .start = ld_date_from_ymd(2027, 1, 5),
+                                        .end = ld_date_from_ymd(2027, 2, 12)}};
+    struct ld_calendar_file cal = {terms, 1, NULL, 0};
+    OK(ld_sync_write_calendar(f->cal_path, &cal, 7, M));
+    struct stat sb;
+    assert_int_equal(stat(f->cal_path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0644);
+    struct ld_calendar_file back = {0};
+    OK(ld_calendar_file_load(f->cal_path, &back, M));
+    assert_int_equal(back.term_count, 1);
+    assert_int_equal(back.terms[0].end, terms[0].end);
+    ld_calendar_file_free(&back);
+    /* A directory that does not exist: an error naming the file, nothing left behind. */
+    char bad[200];
+    snprintf(bad, sizeof bad, "%s/no/such/calendar.ini", f->dir);
+    assert_int_equal(ld_sync_write_calendar(bad, &cal, 7, M), LD_ERR_IO);
+    assert_non_null(strstr(msg, bad));
+    /* A term the core refuses (ends before it starts) is not written. */
+    terms[0].end = ld_date_from_ymd(2027, 1, 1);
+    assert_int_not_equal(ld_sync_write_calendar(f->cal_path, &cal, 8, M), LD_OK);
+    OK(ld_calendar_file_load(f->cal_path, &back, M));
+    assert_int_equal(back.terms[0].end, ld_date_from_ymd(2027, 2, 12));
+    ld_calendar_file_free(&back);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(push_pull_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(lost_ack_is_counted_as_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(reused_seq_refused_cursor_stays, setup, teardown),
+        cmocka_unit_test_setup_teardown(unreachable_central_records_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_device_and_config_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_rows_from_central_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(stops_between_batches, setup, teardown),
+        cmocka_unit_test(backoff_grows_bounded_with_jitter),
+        cmocka_unit_test_setup_teardown(taps_go_on_during_a_big_push, setup, teardown),
+        cmocka_unit_test_setup_teardown(calendar_written_atomically, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
