@@ -9,3 +9,24 @@ find_package(Threads REQUIRED)
 pkg_check_modules(SYNC_SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 ld_unit_test(NAME test_sync_agent SOURCES sync/test_sync_agent.c
              LIBS ld_sync PkgConfig::SYNC_SQLITE Threads::Threads LABELS sync TIMEOUT 300)
+
+add_executable(sync_tool sync/sync_tool.c)
+target_link_libraries(sync_tool PRIVATE ld_sync)
+set_target_properties(sync_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
+set(LD_SYNC_FAULTS ${CMAKE_CURRENT_SOURCE_DIR}/sync/faults.sh)
+foreach(case kill-sync:sqlite unreachable:sqlite two-devices:sqlite
+             kill-sync:pg kill-pg:pg unreachable:pg two-devices:pg)
+  string(REPLACE ":" ";" parts ${case})
+  list(GET parts 0 scenario)
+  list(GET parts 1 backend)
+  string(REPLACE "-" "_" name "sync_faults_${scenario}_${backend}")
+  add_test(NAME ${name} COMMAND ${LD_SYNC_FAULTS} $<TARGET_FILE:latedoor> $<TARGET_FILE:sync_tool>
+           ${CMAKE_CURRENT_SOURCE_DIR}/central/pg_harness.sh ${scenario} ${backend})
+  if(backend STREQUAL "pg")
+    set_tests_properties(${name} PROPERTIES LABELS "sync;postgresql" SKIP_RETURN_CODE 77
+                         TIMEOUT 300 RUN_SERIAL TRUE)
+  else()
+    set_tests_properties(${name} PROPERTIES LABELS sync TIMEOUT 300)
+  endif()
+endforeach()

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# faults.sh: `latedoor sync` processes against a central store while things break. Each scenario
+# ends with `sync_tool check`: every event of every device at the centre exactly once, with its
+# UUID, nothing else there, and each device holding the other's events.
+#
+#   faults.sh LATEDOOR SYNC_TOOL HARNESS SCENARIO BACKEND
+#     kill-sync   sqlite|pg  the sync process SIGKILLed at random points of a push, many times
+#     kill-pg     pg         PostgreSQL (postmaster and backends) SIGKILLed mid-batch, restarted
+#     unreachable sqlite|pg  the store gone for a while: the agent backs off and records the
+#                            error, then catches up when it is back
+#     two-devices sqlite|pg  two devices of one school syncing at once
+#
+# PostgreSQL scenarios start their own server with HARNESS (pg_harness.sh) and stop it at the
+# end; without PostgreSQL they exit 77 (skipped), except under CI=true, where the harness fails.
+set -euo pipefail
+
+latedoor=$1 tool=$2 harness=$3 scenario=$4 backend=$5
+work=$(mktemp -d /tmp/ld-sync-faults.XXXXXX)
+chmod 700 "$work"
+pids=()
+
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  if [ -f "$work/pg/pg.info" ]; then "$harness" stop "$work/pg" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+die() {
+  echo "faults.sh ($scenario $backend): $*" >&2
+  for f in "$work"/*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 15 "$f" >&2; }; done
+  exit 1
+}
+
+info_get() { sed -n "s/^$2=//p" "$1" | head -n 1; }
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u "${LD_PG_USER:-postgres}" -- "$@"; else "$@"; fi
+}
+
+# ---- the central store ----
+admin_pass=""
+if [ "$backend" = pg ]; then
+  rc=0
+  # Durable (synchronous_commit on): a server that acknowledges a COMMIT before its WAL is
+  # written loses acknowledged batches when killed, and this test catches exactly that.
+  LD_PG_DURABLE=1 "$harness" start "$work/pg" >"$work/harness.log" 2>&1 || rc=$?
+  if [ $rc -eq 77 ]; then
+    cat "$work/harness.log"
+    exit 77
+  fi
+  [ $rc -eq 0 ] || die "pg_harness start failed"
+  info=$work/pg/pg.info
+  port=$(info_get "$info" port)
+  pgtmp=$(info_get "$info" tmp)
+  bindir=$(info_get "$info" bindir)
+  admin_pass=$(info_get "$info" admin_passfile)
+  PGPASSWORD=$(head -n 1 "$(info_get "$info" super_passfile)") "$bindir/psql" -X -q \
+    -v ON_ERROR_STOP=1 -h "$(info_get "$info" socket)" -p "$port" -U ld_super -d postgres \
+    -c "CREATE DATABASE ldsync OWNER ld_admin" >/dev/null
+  admin_url="postgresql://ld_admin@127.0.0.1:$port/ldsync"
+  pass_opt=(--passfile "$admin_pass")
+else
+  admin_url="sqlite:$work/central.db"
+  pass_opt=()
+fi
+
+pg_start() {
+  local ssl=""
+  [ -f "$pgtmp/tls/server.crt" ] &&
+    ssl="-c ssl=on -c ssl_cert_file=$pgtmp/tls/server.crt -c ssl_key_file=$pgtmp/tls/server.key"
+  as_pg "$bindir/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/server.log" -w -t 60 -o \
+    "-k $pgtmp/sock -c listen_addresses=127.0.0.1 -p $port $ssl" \
+    start >/dev/null
+}
+
+pg_kill9() { # the postmaster and every backend, as a crash would
+  local pm children
+  pm=$(head -n 1 "$pgtmp/data/postmaster.pid")
+  children=$(ps -o pid= --ppid "$pm" || true)
+  kill -9 "$pm" $children 2>/dev/null || true
+  while kill -0 "$pm" 2>/dev/null; do sleep 0.05; done
+}
+
+pg_stop() { as_pg "$bindir/pg_ctl" -D "$pgtmp/data" -m fast -w -t 60 stop >/dev/null; }
+
+"$latedoor" central init "$admin_url" "${pass_opt[@]}" >/dev/null
+"$latedoor" central school add hb "Hollybrook Primary School" --central "$admin_url" \
+  "${pass_opt[@]}" >/dev/null
+
+# A device: its config, store and (PostgreSQL) password file. Batches of 100 to have many.
+make_device() { # NAME
+  local name=$1 url passfile=""
+  if [ "$backend" = pg ]; then
+    passfile=$work/$name.pass
+    url=$("$latedoor" device add "$name" --central "$admin_url" "${pass_opt[@]}" \
+      --write-passfile "$passfile" | sed -n 's/^url: *//p')
+  else
+    "$latedoor" device add "$name" --central "$admin_url" >/dev/null
+    url=$admin_url
+  fi
+  cat >"$work/$name.ini" <<EOF
+[school]
+name = Hollybrook Primary School
+timezone = UTC
+[device]
+id = $name
+[reader]
+driver = none
+[paths]
+store = $name.db
+calendar = $name-calendar.ini
+[central]
+url = $url
+batch = 100
+interval_s = 1
+retry_min_s = 1
+retry_max_s = 2
+EOF
+  [ -n "$passfile" ] && echo "passfile = $passfile" >>"$work/$name.ini"
+  printf '[terms]\nAutumn 1 = 2026-09-03 .. 2026-10-23\n' >"$work/$name-calendar.ini"
+  "$latedoor" init --config "$work/$name.ini" >/dev/null
+}
+
+pending() { "$tool" pending "$work/$1.db" | cut -d' ' -f1; }
+last_error() { "$tool" pending "$work/$1.db" | cut -d' ' -f2-; }
+
+wait_until() { # SECONDS COMMAND...: poll until COMMAND succeeds
+  local limit=$1
+  shift
+  local end=$((SECONDS + limit))
+  until "$@"; do
+    [ $SECONDS -lt $end ] || return 1
+    sleep 0.2
+  done
+}
+
+no_pending() { [ "$(pending "$1")" = 0 ]; }
+has_error() { [ -n "$(last_error "$1")" ]; }
+
+sync_once() { "$latedoor" sync --once --config "$work/$1.ini" >>"$work/$1.log" 2>&1; }
+
+start_watch() { # NAME: sets $watch_pid
+  "$latedoor" sync --watch --config "$work/$1.ini" >>"$work/$1.log" 2>&1 &
+  watch_pid=$!
+  pids+=("$watch_pid")
+}
+
+stop_watch() { # PID: SIGTERM, and it must stop cleanly (status 0)
+  kill -TERM "$1"
+  local rc=0
+  wait "$1" || rc=$?
+  [ $rc -eq 0 ] || die "sync --watch exited $rc after SIGTERM"
+}
+
+check() { "$tool" check "$admin_url" "$admin_pass" hb "$@" || die "check failed"; }
+
+random_ms() { echo "0.$(printf '%03d' $((RANDOM % ${1})))"; }
+
+case "$scenario" in
+kill-sync)
+  make_device door
+  "$tool" fill "$work/door.db" 3000
+  kills=0 mid=0 wait_ms=300
+  for round in $(seq 1 60); do
+    before=$(pending door)
+    "$latedoor" sync --once --config "$work/door.ini" >>"$work/door.log" 2>&1 &
+    p=$!
+    pids+=("$p")
+    sleep "$(random_ms $wait_ms)"
+    if kill -9 "$p" 2>/dev/null; then kills=$((kills + 1)); fi
+    wait "$p" 2>/dev/null || true
+    after=$(pending door)
+    # Killed while pushing: some batches went, some did not.
+    if [ "$after" -gt 0 ] && [ "$after" -lt "$before" ]; then mid=$((mid + 1)); fi
+    # Pushed everything before the kill: start again with less time.
+    if [ "$after" = 0 ]; then
+      [ $mid -ge 3 ] && break
+      "$tool" fill "$work/door.db" 3000
+      wait_ms=$((wait_ms > 60 ? wait_ms / 2 : 30))
+    fi
+  done
+  sync_once door || die "the last sync failed"
+  no_pending door || die "events still pending"
+  echo "faults.sh: sync SIGKILLed $kills times, $mid of them in the middle of a push"
+  [ $mid -gt 0 ] || die "no kill landed during a push: the test proved nothing"
+  check "$work/door.db"
+  ;;
+kill-pg)
+  [ "$backend" = pg ] || die "kill-pg needs the pg backend"
+  make_device door
+  "$tool" fill "$work/door.db" 6000
+  start_watch door
+  mid=0
+  for k in 1 2 3; do
+    sleep "$(random_ms 300)"
+    left=$(pending door)
+    pg_kill9
+    if [ "$left" -gt 0 ] && [ "$left" -lt 6000 ]; then mid=$((mid + 1)); fi
+    sleep 0.5
+    pg_start
+  done
+  echo "faults.sh: PostgreSQL SIGKILLed 3 times, $mid of them while the push was under way"
+  [ $mid -gt 0 ] || die "no kill landed during the push: the test proved nothing"
+  wait_until 120 no_pending door || die "the agent did not catch up after the server came back"
+  grep -q "sync:" "$work/door.log" || die "nothing logged"
+  stop_watch "$watch_pid"
+  sync_once door || die "the last sync failed"
+  check "$work/door.db"
+  ;;
+unreachable)
+  make_device door
+  "$tool" fill "$work/door.db" 500
+  if [ "$backend" = pg ]; then pg_stop; else mv "$work/central.db" "$work/central.away"; fi
+  start_watch door
+  wait_until 60 has_error door || die "no error recorded while the store was away"
+  echo "faults.sh: recorded while away: $(last_error door)"
+  [ "$(pending door)" = 500 ] || die "pending changed while the store was away"
+  sleep 3 # a few back-off rounds
+  if [ "$backend" = pg ]; then pg_start; else mv "$work/central.away" "$work/central.db"; fi
+  wait_until 120 no_pending door || die "the agent did not catch up"
+  wait_until 30 bash -c "! $(printf %q "$tool") pending $(printf %q "$work/door.db") | grep -q ' .'" ||
+    die "the error was not cleared after a success"
+  stop_watch "$watch_pid"
+  grep -q "sync:" "$work/door.log" || die "the failures were not logged"
+  check "$work/door.db"
+  ;;
+two-devices)
+  make_device door
+  make_device gate
+  "$tool" fill "$work/door.db" 1500 &
+  "$tool" fill "$work/gate.db" 1500
+  wait
+  start_watch door
+  w1=$watch_pid
+  start_watch gate
+  w2=$watch_pid
+  wait_until 120 no_pending door || die "door did not push everything"
+  wait_until 120 no_pending gate || die "gate did not push everything"
+  stop_watch "$w1"
+  stop_watch "$w2"
+  sync_once door || die "door's last round failed"
+  sync_once gate || die "gate's last round failed"
+  check "$work/door.db" "$work/gate.db"
+  ;;
+*)
+  die "unknown scenario"
+  ;;
+esac
+echo "faults.sh: $scenario ($backend): passed"
