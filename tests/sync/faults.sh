@@ -192,16 +192,20 @@ kill-pg)
   make_device door
   "$tool" fill "$work/door.db" 6000
   start_watch door
-  mid=0
-  for k in 1 2 3; do
-    sleep "$(random_ms 300)"
+  mid=0 last=6000
+  # Kill whenever the push has moved on since the last kill and is not finished.
+  pushing() {
     left=$(pending door)
+    [ "$left" -gt 0 ] && [ "$left" -lt "$last" ]
+  }
+  for k in 1 2 3; do
+    wait_until 60 pushing || break
     pg_kill9
-    if [ "$left" -gt 0 ] && [ "$left" -lt 6000 ]; then mid=$((mid + 1)); fi
-    sleep 0.5
+    mid=$((mid + 1)) last=$left
+    sleep "$(random_ms 500)"
     pg_start
   done
-  echo "faults.sh: PostgreSQL SIGKILLed 3 times, $mid of them while the push was under way"
+  echo "faults.sh: PostgreSQL SIGKILLed $mid times while the push was under way"
   [ $mid -gt 0 ] || die "no kill landed during the push: the test proved nothing"
   wait_until 120 no_pending door || die "the agent did not catch up after the server came back"
   grep -q "sync:" "$work/door.log" || die "nothing logged"
