@@ -248,6 +248,47 @@ two-devices)
   sync_once gate || die "gate's last round failed"
   check "$work/door.db" "$work/gate.db"
   ;;
+cli)
+  # `latedoor sync` as an admin meets it: exit statuses and one-line errors.
+  make_device door
+  rc=0
+  sed '/^\[central\]/,$d' "$work/door.ini" >"$work/nosync.ini"
+  "$latedoor" sync --once --config "$work/nosync.ini" 2>"$work/err.txt" || rc=$?
+  [ $rc -eq 2 ] || die "sync without central.url: exit $rc, want 2"
+  grep -q "central.url: not set" "$work/err.txt" || die "no central.url message: $(cat "$work/err.txt")"
+  rc=0
+  "$latedoor" sync --bogus 2>/dev/null || rc=$?
+  [ $rc -eq 2 ] || die "unknown option: exit $rc, want 2"
+
+  # A password file others may read: refused, saying so, never printing the password.
+  printf 'hunter2-not-real\n' >"$work/open.pass"
+  chmod 644 "$work/open.pass"
+  sed -e 's|^url = .*|url = postgresql://ld_dev_door@127.0.0.1:1/latedoor|' \
+    "$work/door.ini" >"$work/open.ini"
+  echo "passfile = $work/open.pass" >>"$work/open.ini"
+  rc=0
+  "$latedoor" sync --once --config "$work/open.ini" 2>"$work/err.txt" || rc=$?
+  [ $rc -eq 1 ] || die "a readable passfile: exit $rc, want 1"
+  grep -q "lets others read it" "$work/err.txt" || die "no passfile message: $(cat "$work/err.txt")"
+  ! grep -q hunter2 "$work/err.txt" || die "the password was printed"
+
+  # A kiosk restored from an old backup reuses seqs with new UUIDs: refused, loudly.
+  "$tool" fill "$work/door.db" 5
+  "$latedoor" backup "$work/old.db" --config "$work/door.ini" >/dev/null
+  "$tool" fill "$work/door.db" 5
+  sync_once door || die "the first sync failed"
+  cp "$work/old.db" "$work/door.db"
+  rm -f "$work/door.db-wal" "$work/door.db-shm"
+  "$tool" fill "$work/door.db" 3 # seq 6..8 again, other UUIDs
+  rc=0
+  "$latedoor" sync --once --config "$work/door.ini" >/dev/null 2>"$work/err.txt" || rc=$?
+  [ $rc -eq 3 ] || die "a reused seq: exit $rc, want 3"
+  grep -q "CONFLICT: .*REFUSED" "$work/err.txt" || die "no conflict message: $(cat "$work/err.txt")"
+  last_error door | grep -q "REFUSED" || die "the status does not say REFUSED"
+  # The restored store's cursor was 0: seq 1..5 are duplicates, 6..8 clash, all held back.
+  [ "$(pending door)" = 8 ] || die "the cursor moved past refused events"
+  echo "faults.sh: conflict refused, exit 3: $(head -c 160 "$work/err.txt")"
+  ;;
 *)
   die "unknown scenario"
   ;;
