@@ -272,6 +272,17 @@ cli)
   grep -q "lets others read it" "$work/err.txt" || die "no passfile message: $(cat "$work/err.txt")"
   ! grep -q hunter2 "$work/err.txt" || die "the password was printed"
 
+  # --watch with an hour between rounds still pushes a new tap at once: it wakes on new events.
+  sed -e 's|^interval_s = .*|interval_s = 3600|' "$work/door.ini" >"$work/hourly.ini"
+  "$latedoor" sync --watch --config "$work/hourly.ini" >>"$work/door.log" 2>&1 &
+  watch_pid=$!
+  pids+=("$watch_pid")
+  "$tool" fill "$work/door.db" 2
+  wait_until 60 no_pending door || die "--watch did not push in its first round"
+  "$tool" fill "$work/door.db" 2
+  wait_until 60 no_pending door || die "--watch did not wake for new events"
+  stop_watch "$watch_pid"
+
   # A kiosk restored from an old backup reuses seqs with new UUIDs: refused, loudly.
   "$tool" fill "$work/door.db" 5
   "$latedoor" backup "$work/old.db" --config "$work/door.ini" >/dev/null
