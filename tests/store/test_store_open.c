@@ -453,6 +453,52 @@ static void test_settings(void **state)
     tdir_remove(&d);
 }
 
+/* Collects "key=value;" of every setting visited into the string ctx points at. */
+static ld_err join_setting(void *ctx, const char *key, const char *value)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%s=%s;", key, value);
+    return strcmp(key, "stop.here") ? LD_OK : LD_ERR_STATE;
+}
+
+static void test_settings_foreach(void **state)
+{
+    struct tdir d;
+    char path[256], msg[512] = "", got[256] = "";
+    tdir_make(&d);
+    tdir_file(&d, "device.db", path, sizeof path);
+    struct ld_store *s = create_store(path, NULL);
+    assert_int_equal(ld_store_setting_set(s, "school.b", "2", msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_store_setting_set(s, "school.a", "1", msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_store_setting_set(s, "schoolx", "no", msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_store_setting_set(s, "sync.x", "no", msg, sizeof msg), LD_OK);
+    /* Only the prefix, in key order; '.' and '_' are plain characters, not patterns. */
+    assert_int_equal(ld_store_settings_foreach(s, "school.", join_setting, got, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(got, "school.a=1;school.b=2;");
+    assert_int_equal(ld_store_setting_set(s, "school_a", "no", msg, sizeof msg), LD_OK);
+    got[0] = '\0';
+    assert_int_equal(ld_store_settings_foreach(s, "school.", join_setting, got, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(got, "school.a=1;school.b=2;");
+    got[0] = '\0';
+    assert_int_equal(ld_store_settings_foreach(s, "nothing.", join_setting, got, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(got, "");
+    /* The function's error stops the walk and comes back. */
+    assert_int_equal(ld_store_setting_set(s, "stop.here", "!", msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_store_setting_set(s, "stop.later", "?", msg, sizeof msg), LD_OK);
+    got[0] = '\0';
+    assert_int_equal(ld_store_settings_foreach(s, "stop.", join_setting, got, msg, sizeof msg),
+                     LD_ERR_STATE);
+    assert_string_equal(got, "stop.here=!;");
+    assert_int_equal(ld_store_settings_foreach(s, NULL, join_setting, got, msg, sizeof msg),
+                     LD_ERR_INVALID);
+    ld_store_close(s);
+    tdir_remove(&d);
+}
+
 /* ---- backup ---- */
 
 static void test_backup(void **state)
@@ -532,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_refuse_other_database),
         cmocka_unit_test(test_busy_timeout),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_settings_foreach),
         cmocka_unit_test(test_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
