@@ -17,7 +17,7 @@
 struct ld_sync_agent {
     struct ld_sync_config cfg;
     struct ld_store *store;
-    struct ld_central *central; /* NULL between a failure and the next round */
+    struct ld_central *central; /* open during a round only */
     char device[LD_DEVICE_ID_MAX + 1];
     char school[LD_CENTRAL_ID_MAX + 1];
     struct ld_central_event *buf; /* cfg.batch events, reused by push and pull */
@@ -290,10 +290,13 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
     char smsg[512];
     ld_err serr = err ? ld_sync_status_failure(a->store, now, msg, smsg, sizeof smsg)
                       : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
-    if (err) {
-        ld_central_close(a->central);
-        a->central = NULL;
-    }
+    /*
+     * A connection per round: one idle for a minute between rounds may have been dropped by the
+     * server (idle_session_timeout, a restart) or by a NAT on the way, and would make the next
+     * round fail and back off for nothing. A new TLS session and login is a few milliseconds.
+     */
+    ld_central_close(a->central);
+    a->central = NULL;
     if (serr && !err) {
         err = serr;
         ld_sync__msg(msg, msglen, "sync: writing the status: %s", smsg);

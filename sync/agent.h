@@ -69,7 +69,7 @@ struct ld_sync_report {
     int64_t push_cursor; /* after the round */
 };
 
-/* An agent: the configuration and, between rounds, the central connection. Opaque. */
+/* An agent: the configuration and, during a round, the central connection. Opaque. */
 struct ld_sync_agent;
 
 /*
@@ -85,11 +85,11 @@ void ld_sync_agent_free(struct ld_sync_agent *a);
 
 /*
  * Runs one round (above), filling *rep (may be NULL) even on failure, and records the status.
- * Connects first when not connected (checking that the central store knows this store's device
- * and, for a PostgreSQL device role, that the role is that device's); any error drops the
- * connection so the next round starts afresh. Returns the first error, with one line naming the
- * place in msg: LD_ERR_DUPLICATE for a refused push (rep->conflict), LD_ERR_IO for an
- * unreachable server, LD_ERR_AUTH for refused credentials or a passfile others may read,
+ * Connects first (checking that the central store knows this store's device and, for a
+ * PostgreSQL device role, that the role is that device's) and disconnects at the end, so that
+ * a connection dropped while idle between rounds never fails a round. Returns the first error, with
+ * one line naming the place in msg: LD_ERR_DUPLICATE for a refused push (rep->conflict), LD_ERR_IO
+ * for an unreachable server, LD_ERR_AUTH for refused credentials or a passfile others may read,
  * LD_ERR_CORRUPT or LD_ERR_INVALID for bad data from the centre. A push conflict does not stop
  * the pulls of the same round.
  */
