@@ -235,6 +235,21 @@ LD_MUST_CHECK ld_err ld_store_insert_foreign_event(struct ld_store *store,
                                                    const struct ld_event *ev, bool *inserted,
                                                    char *msg, size_t msglen);
 
+/* The most events ld_store_insert_foreign_events takes at once. */
+#define LD_STORE_FOREIGN_BATCH_MAX 5000
+
+/*
+ * As ld_store_insert_foreign_event for the n events at ev (at most LD_STORE_FOREIGN_BATCH_MAX,
+ * else LD_ERR_RANGE), in ONE transaction, all or nothing: every event is checked before the
+ * write lock is taken, and one that clashes (LD_ERR_DUPLICATE, named) leaves the store as it
+ * was. Writes the number of events new to the store to *inserted (may be NULL). One commit for
+ * the lot: what the sync process uses to take a page of another device's events without an
+ * fsync per event; keep n modest (hundreds) so the kiosk's taps wait little for the lock.
+ */
+LD_MUST_CHECK ld_err ld_store_insert_foreign_events(struct ld_store *store,
+                                                    const struct ld_event *ev, size_t n,
+                                                    size_t *inserted, char *msg, size_t msglen);
+
 /*
  * Which events to visit. All-zero ({0}) selects every event. Events come in (seq) order when
  * device_id is set, else in (at_ms, device_id, seq) order.

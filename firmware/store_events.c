@@ -483,55 +483,95 @@ out:
     return err;
 }
 
-ld_err ld_store_insert_foreign_event(struct ld_store *store, const struct ld_event *ev,
-                                     bool *inserted, char *msg, size_t msglen)
+/*
+ * Inserts the checked foreign event ev inside the caller's write transaction, or finds it
+ * already here (*inserted false). LD_ERR_DUPLICATE, naming it, when it clashes.
+ */
+static ld_err insert_foreign_locked(struct ld_store *store, const struct ld_event *ev,
+                                    bool *inserted, char *msg, size_t msglen)
 {
     struct ld_event old;
     char key[LD_DEVICE_ID_MAX + 32];
     bool exists = false;
-
-    if (!store) {
-        ld_store__msg(msg, msglen, "store: insert event: no store given");
-        return LD_ERR_INVALID;
-    }
-    ld_err err = check_event(ev, true, msg, msglen);
+    *inserted = false;
+    ld_err err = find_event(store, ev->device_id, ev->seq, &exists, &old, msg, msglen);
     if (err)
         return err;
-    err = ld_store__begin(store, msg, msglen);
-    if (err)
-        return err;
-    err = find_event(store, ev->device_id, ev->seq, &exists, &old, msg, msglen);
-    if (err)
-        goto out;
     if (exists) {
         if (strcmp(old.uuid, ev->uuid) != 0) {
             ld_store__msg(msg, msglen, "event %s:%" PRId64 ": already here with UUID %s, not %s",
                           ev->device_id, ev->seq, old.uuid, ev->uuid);
-            err = LD_ERR_DUPLICATE;
-        } else if (!same_event(&old, ev)) {
+            return LD_ERR_DUPLICATE;
+        }
+        if (!same_event(&old, ev)) {
             ld_store__msg(msg, msglen,
                           "event %s:%" PRId64 ": already here with UUID %s and other content",
                           ev->device_id, ev->seq, ev->uuid);
-            err = LD_ERR_DUPLICATE;
+            return LD_ERR_DUPLICATE;
         }
-        goto out; /* the same event again: nothing to write */
+        return LD_OK; /* the same event again: nothing to write */
     }
     err = find_uuid(store, ev->uuid, &exists, key, sizeof key, msg, msglen);
     if (err)
-        goto out;
+        return err;
     if (exists) {
         ld_store__msg(msg, msglen, "event %s:%" PRId64 ": its UUID %s is already event %s",
                       ev->device_id, ev->seq, ev->uuid, key);
-        err = LD_ERR_DUPLICATE;
-        goto out;
+        return LD_ERR_DUPLICATE;
     }
     err = insert_event(store, ev, ev->device_id, ev->seq, ev->uuid, msg, msglen);
     if (!err)
+        *inserted = true;
+    return err;
+}
+
+ld_err ld_store_insert_foreign_event(struct ld_store *store, const struct ld_event *ev,
+                                     bool *inserted, char *msg, size_t msglen)
+{
+    size_t n = 0;
+    ld_err err = ld_store_insert_foreign_events(store, ev, 1, &n, msg, msglen);
+    if (!err && inserted)
+        *inserted = n == 1;
+    return err;
+}
+
+ld_err ld_store_insert_foreign_events(struct ld_store *store, const struct ld_event *ev, size_t n,
+                                      size_t *inserted, char *msg, size_t msglen)
+{
+    size_t count = 0;
+    if (!store || (n && !ev)) {
+        ld_store__msg(msg, msglen, "store: insert event: no store or events given");
+        return LD_ERR_INVALID;
+    }
+    if (n > LD_STORE_FOREIGN_BATCH_MAX) {
+        ld_store__msg(msg, msglen, "store: insert events: %zu is more than %d at once", n,
+                      LD_STORE_FOREIGN_BATCH_MAX);
+        return LD_ERR_RANGE;
+    }
+    /* Every event is checked before the write lock is taken. */
+    for (size_t i = 0; i < n; i++) {
+        ld_err err = check_event(&ev[i], true, msg, msglen);
+        if (err)
+            return err;
+    }
+    if (n == 0) {
+        if (inserted)
+            *inserted = 0;
+        return LD_OK;
+    }
+    ld_err err = ld_store__begin(store, msg, msglen);
+    if (err)
+        return err;
+    for (size_t i = 0; !err && i < n; i++) {
+        bool one = false;
+        err = insert_foreign_locked(store, &ev[i], &one, msg, msglen);
+        count += one;
+    }
+    if (!err)
         err = ld_store__commit(store, msg, msglen);
-out:
     ld_store__rollback(store); /* after a commit there is nothing left to roll back */
     if (!err && inserted)
-        *inserted = !exists;
+        *inserted = count;
     return err;
 }
 

@@ -255,6 +255,51 @@ static struct ld_event foreign(const char *device, int64_t seq, const char *uuid
 #define UUID_2 "22222222-2222-4222-8222-222222222222"
 #define UUID_3 "33333333-3333-4333-8333-333333333333"
 
+static void test_foreign_events_batch_all_or_nothing(void **state)
+{
+    struct fixture *f = *state;
+    char msg[512] = "";
+    size_t inserted = 99;
+    struct ld_event ev[3] = {
+        foreign("gate-1", 1, UUID_1, T_MONDAY_MS - HOUR_MS),
+        foreign("gate-1", 2, UUID_2, T_MONDAY_MS - HOUR_MS),
+        foreign("gate-1", 3, UUID_3, T_MONDAY_MS - HOUR_MS),
+    };
+    assert_int_equal(ld_store_insert_foreign_events(f->s, ev, 2, &inserted, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(inserted, 2);
+    /* Again with one more: the two already here are no-ops. */
+    assert_int_equal(ld_store_insert_foreign_events(f->s, ev, 3, &inserted, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(inserted, 1);
+    assert_int_equal(count_events(f->s), 3);
+
+    /* A batch with a clash anywhere changes nothing, not even its good events. */
+    struct ld_event more[2] = {
+        foreign("gate-1", 4, "44444444-4444-4444-8444-444444444444", T_MONDAY_MS - HOUR_MS),
+        foreign("gate-1", 2, UUID_3, T_MONDAY_MS - HOUR_MS)};
+    inserted = 99;
+    assert_int_equal(ld_store_insert_foreign_events(f->s, more, 2, &inserted, msg, sizeof msg),
+                     LD_ERR_DUPLICATE);
+    assert_msg_has(msg, "gate-1:2");
+    assert_int_equal(inserted, 99);
+    assert_int_equal(count_events(f->s), 3);
+    /* A bad field anywhere is found before anything is written. */
+    more[1] = foreign("gate-1", 5, "55555555-5555-4555-8555-555555555555", T_MONDAY_MS);
+    more[1].kind = (enum ld_event_kind)99;
+    assert_int_equal(ld_store_insert_foreign_events(f->s, more, 2, NULL, msg, sizeof msg),
+                     LD_ERR_INVALID);
+    assert_int_equal(count_events(f->s), 3);
+    assert_int_equal(ld_store_insert_foreign_events(f->s, more, 0, &inserted, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(inserted, 0);
+    assert_int_equal(ld_store_insert_foreign_events(f->s, more, LD_STORE_FOREIGN_BATCH_MAX + 1,
+                                                    NULL, msg, sizeof msg),
+                     LD_ERR_RANGE);
+    assert_int_equal(ld_store_insert_foreign_events(f->s, NULL, 1, NULL, msg, sizeof msg),
+                     LD_ERR_INVALID);
+}
+
 static void test_foreign_events_idempotent(void **state)
 {
     struct fixture *f = *state;
@@ -538,6 +583,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_append_assigns_seq_and_uuid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_events_batch_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_corrections_refer_to_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_checks_every_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_events_idempotent, setup, teardown),

@@ -567,6 +567,19 @@ static void taps_go_on_during_a_big_push(void **state)
     assert_int_equal(st.pending, 0);
     assert_int_equal(central_count(f), (int64_t)count_of(f->door, "door"));
     ld_sync_agent_free(a);
+
+    /* The gate takes the whole backlog: pages of 1,000, chunks of 250 to a transaction. */
+    struct ld_sync_agent *g = agent_for(f, f->gate, 1000);
+    OK(ld_sync_round(g, &rep, M));
+    assert_int_equal(rep.pulled, count_of(f->door, "door"));
+    assert_int_equal(rep.pulled_new, rep.pulled);
+    assert_int_equal(count_of(f->gate, "door"), count_of(f->door, "door"));
+    char value[32];
+    OK(ld_store_setting_get(f->gate, LD_SYNC_KEY_PULL_CURSOR, value, sizeof value, M));
+    assert_int_equal(strtoll(value, NULL, 10), central_count(f));
+    OK(ld_sync_round(g, &rep, M));
+    assert_int_equal(rep.pulled, 0);
+    ld_sync_agent_free(g);
 }
 
 static void calendar_written_atomically(void **state)
