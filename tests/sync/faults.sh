@@ -236,6 +236,18 @@ two-devices)
   "$tool" fill "$work/door.db" 1500 &
   "$tool" fill "$work/gate.db" 1500
   wait
+  if [ "$backend" = pg ]; then
+    # The door's credentials with the gate's store: refused before anything moves.
+    sed -e "s|^url = .*|$(grep '^url = ' "$work/door.ini" | sed 's/[&|]/\\&/g')|" \
+      -e "s|^passfile = .*|passfile = $work/door.pass|" "$work/gate.ini" >"$work/mixed.ini"
+    rc=0
+    "$latedoor" sync --once --config "$work/mixed.ini" 2>"$work/err.txt" || rc=$?
+    [ $rc -eq 1 ] || die "another device's credentials: exit $rc, want 1"
+    grep -q 'these credentials are device "door", but this device store is "gate"' \
+      "$work/err.txt" || die "no wrong-device message: $(cat "$work/err.txt")"
+    [ "$(pending gate)" = 1500 ] || die "something moved with the wrong credentials"
+    echo "faults.sh: refused: $(head -c 220 "$work/err.txt")"
+  fi
   start_watch door
   w1=$watch_pid
   start_watch gate
