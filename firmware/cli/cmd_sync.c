@@ -12,6 +12,7 @@
 
 #include "agent.h"
 #include "commands.h"
+#include "config.h"
 #include "device.h"
 #include "store.h"
 #include "sync_status.h"
@@ -92,19 +93,21 @@ int ld_cmd_sync(int argc, char **argv)
             return LD_EXIT_USAGE;
         }
     }
-    struct ld_device dev = {0};
+    /* The config alone: not ld_device_load, which needs the calendar file that a new kiosk
+     * gets from its first sync. */
+    struct ld_config cfg;
     struct ld_store *store = NULL;
     struct ld_sync_agent *agent = NULL;
     char msg[1024];
     int rc = LD_EXIT_OK;
     const char *path = ld_device_config_path(config);
-    ld_err err = ld_device_load(path, &dev, msg, sizeof msg);
+    ld_err err = ld_config_load(path, &cfg, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
         rc = LD_EXIT_USAGE;
         goto out;
     }
-    if (!dev.cfg.central_url[0]) {
+    if (!cfg.central_url[0]) {
         fprintf(stderr, "%s: central.url: not set: this device does not sync (docs/sync.md)\n",
                 path);
         rc = LD_EXIT_USAGE;
@@ -112,17 +115,17 @@ int ld_cmd_sync(int argc, char **argv)
     }
     /* quick_check: a long-running or often-started process need not check every index. */
     struct ld_store_options opt = {.quick_check = true};
-    err = ld_store_open(dev.cfg.store_path, &opt, &store, msg, sizeof msg);
+    err = ld_store_open(cfg.store_path, &opt, &store, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
         rc = err == LD_ERR_NOT_FOUND || err == LD_ERR_STATE ? LD_EXIT_USAGE : LD_EXIT_FAIL;
         goto out;
     }
     struct ld_sync_config sc = {
-        .url = dev.cfg.central_url,
-        .passfile = dev.cfg.central_passfile,
-        .calendar_path = dev.cfg.calendar_path,
-        .batch = dev.cfg.sync_batch,
+        .url = cfg.central_url,
+        .passfile = cfg.central_passfile,
+        .calendar_path = cfg.calendar_path,
+        .batch = cfg.sync_batch,
         .should_stop = should_stop,
     };
     err = ld_sync_agent_new(&sc, store, &agent, msg, sizeof msg);
@@ -149,14 +152,13 @@ int ld_cmd_sync(int argc, char **argv)
         }
         if (!err) {
             failures = 0;
-            wait_ms(rep.stopped ? 0 : (int64_t)dev.cfg.sync_interval_s * 1000, store, true);
+            wait_ms(rep.stopped ? 0 : (int64_t)cfg.sync_interval_s * 1000, store, true);
         } else {
             uint32_t rnd = 0;
             if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
                 rnd = (uint32_t)time(NULL);
             failures += failures < 64;
-            wait_ms(ld_sync_backoff_ms(failures, dev.cfg.sync_retry_min_s, dev.cfg.sync_retry_max_s,
-                                       rnd),
+            wait_ms(ld_sync_backoff_ms(failures, cfg.sync_retry_min_s, cfg.sync_retry_max_s, rnd),
                     store, false);
         }
     } while (!stop_signal);
@@ -169,6 +171,5 @@ int ld_cmd_sync(int argc, char **argv)
 out:
     ld_sync_agent_free(agent);
     ld_store_close(store);
-    ld_device_free(&dev);
     return rc;
 }
