@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"central", "the central store: init, school add, schools (docs/central.md)", ld_cmd_central},
     {"device", "register a kiosk with the central store (device add NAME --central URL)",
      ld_cmd_device},
+    {"report", "the office review: pages, letters, corrections, MIS marks (docs/office.md)",
+     ld_cmd_report},
 };
 
 static void usage(FILE *out)

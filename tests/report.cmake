@@ -1,0 +1,10 @@
+# The office report (docs/office.md): pages against the core's own results, corrections, MIS
+# marks; and the pages opened in headless Chromium.
+add_library(ld_term_gen STATIC report/term_gen.c)
+target_link_libraries(ld_term_gen PUBLIC ld_sync ld_firmware ld_core)
+target_include_directories(ld_term_gen PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/report)
+target_compile_definitions(ld_term_gen PRIVATE LD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+ld_unit_test(NAME test_report SOURCES report/test_report.c LIBS ld_report ld_term_gen
+  LABELS report TIMEOUT 300)
+add_dependencies(test_report latedoor)
