@@ -160,3 +160,66 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
         *made = ev;
     return err;
 }
+
+static bool ours(const char *key)
+{
+    return !strcmp(key, "timezone") || !strncmp(key, "sessions.", 9) || !strncmp(key, "reason.", 7);
+}
+
+static void put(struct ld_central_setting *s, size_t *n, const char *key, const char *value)
+{
+    snprintf(s[*n].key, sizeof s[*n].key, "%s", key);
+    snprintf(s[*n].value, sizeof s[*n].value, "%s", value);
+    ++*n;
+}
+
+static void hhmm(ld_minute m, char out[8])
+{
+    snprintf(out, 8, "%02d:%02d", (m / 60) % 24, m % 60);
+}
+
+ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struct ld_config *cfg,
+                           bool *changed, char *msg, size_t msglen)
+{
+    struct ld_central_settings old = {0};
+    struct ld_central_setting *s = NULL;
+    int64_t v = 0;
+    bool ch = false;
+    ld_err err = ld_central_get_settings(c, school, 0, &old, &v, &ch, msg, msglen);
+    if (err)
+        return err;
+    size_t n = 0;
+    s = calloc(old.count + 5 + LD_CONFIG_MAX_REASONS, sizeof *s);
+    if (!s) {
+        ld_central_settings_free(&old);
+        snprintf(msg, msglen, "office: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < old.count; i++)
+        if (!ours(old.items[i].key))
+            s[n++] = old.items[i];
+    char t[8], key[32], value[LD_CONFIG_REASON_MAX + 16];
+    put(s, &n, "timezone", cfg->timezone);
+    hhmm(cfg->sessions.am.start, t);
+    put(s, &n, "sessions.am_start", t);
+    hhmm(cfg->sessions.am.register_closes, t);
+    put(s, &n, "sessions.am_register_closes", t);
+    hhmm(cfg->sessions.pm.start, t);
+    put(s, &n, "sessions.pm_start", t);
+    hhmm(cfg->sessions.pm.register_closes, t);
+    put(s, &n, "sessions.pm_register_closes", t);
+    for (size_t i = 0; i < cfg->reason_count; i++) {
+        const struct ld_config_reason *r = &cfg->reasons[i];
+        const char *b =
+            r->rule.before_close == LD_CODE_NONE ? "-" : ld_code_str(r->rule.before_close);
+        const char *a =
+            r->rule.after_close == LD_CODE_NONE ? "-" : ld_code_str(r->rule.after_close);
+        snprintf(key, sizeof key, "reason.%zu", i + 1);
+        snprintf(value, sizeof value, "%s = %s, %s", r->name, b, a);
+        put(s, &n, key, value);
+    }
+    err = ld_central_put_settings(c, school, s, n, &v, changed, msg, msglen);
+    free(s);
+    ld_central_settings_free(&old);
+    return err;
+}

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "central.h"
+#include "config.h"
 #include "roster.h"
 
 /* ---- corrections (office.c) ---- */
@@ -33,6 +34,19 @@ LD_MUST_CHECK ld_err ld_office_correct(struct ld_central *c, const char *school,
 /* Writes the office pseudo-device id of school into out; LD_ERR_RANGE when it would be too long. */
 LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID_MAX + 1],
                                       char *msg, size_t msglen);
+
+/* ---- the school's rules at the centre (office.c) ---- */
+
+/*
+ * Writes what the report needs of a device config to school's central settings, keeping any
+ * other key: "timezone", "sessions.am_start", "sessions.am_register_closes",
+ * "sessions.pm_start", "sessions.pm_register_closes" and "reason.1" ... "reason.N" ("Medical
+ * appointment = -, M"; earlier reason.* keys are replaced). Writes *changed (may be NULL).
+ * Admin only.
+ */
+LD_MUST_CHECK ld_err ld_office_put_rules(struct ld_central *c, const char *school,
+                                         const struct ld_config *cfg, bool *changed, char *msg,
+                                         size_t msglen);
 
 /* ---- MIS marks (mis_import.c) ---- */
 

@@ -33,6 +33,9 @@ static const char css[] =
     "font-size:.85em;margin-right:.3em}.pa{background:#f4c7c3}.sa{background:#b3001b;color:#fff}"
     ".family{border:1px solid #ccc;padding:.3em .8em;margin:.8em 0;break-inside:avoid}"
     ".muted{color:#666}ul.patterns{margin:.2em 0;padding-left:1.2em}"
+    "svg.herringbone{width:34em;max-width:100%;height:auto}"
+    ".winner{font-size:1.1em;padding:.4em .8em;background:#eef6ee;border-left:4px solid #3a7d3a}"
+    ".family table{width:100%;table-layout:fixed}"
     "del{color:#a00}ins{text-decoration:none;font-weight:bold}"
     "@media print{nav,.noprint{display:none}body{margin:0;font-size:11pt}"
     "a{color:inherit;text-decoration:none}table{page-break-inside:auto}"
@@ -213,7 +216,7 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
     }
     ld_buf_puts(b, "</td><td>");
     ld_buf_html(b, a->ev->device_id);
-    ld_buf_printf(b, " #%lld</td><td>%s", (long long)a->ev->seq, source_name(a->ev->source));
+    ld_buf_printf(b, ":%lld</td><td>%s", (long long)a->ev->seq, source_name(a->ev->source));
     if (a->ev->staff[0]) {
         ld_buf_puts(b, " (");
         ld_buf_html(b, a->ev->staff);
@@ -272,9 +275,10 @@ static ld_err write_daily(const struct site *s)
                   "<span id=\"late\">%zu</span> late sessions, <span id=\"voided\">%zu</span> "
                   "voided. <a href=\"late-log.csv\">CSV</a></p>\n",
                   end - first, late, voided);
-    ld_buf_puts(&b, "<table id=\"log\"><thead><tr><th>Time</th><th>Pupil</th><th>Class</th>"
-                    "<th>Mark</th><th class=\"num\">Minutes late</th><th>Reason</th>"
-                    "<th>Device</th><th>Signed in by</th><th>Note</th></tr></thead><tbody>\n");
+    ld_buf_puts(&b,
+                "<table id=\"log\"><thead><tr><th>Time</th><th>Pupil</th><th>Class</th>"
+                "<th>Mark</th><th class=\"num\">Minutes late</th><th>Reason</th>"
+                "<th>Device:number</th><th>Signed in by</th><th>Note</th></tr></thead><tbody>\n");
     ld_buf_puts(&csv, "Time,UPN,Pupil,Class,Mark,Minutes Late,Reason,Device,Seq,Signed In By,"
                       "Voided\r\n");
     for (size_t i = first; i < end; i++) {
@@ -360,6 +364,17 @@ static ld_err write_weekly(const struct site *s)
                   "with the fewest late sessions per pupil first: read it out in assembly. "
                   "<a href=\"weekly-classes.csv\">CSV</a></p>\n",
                   monday_s, s->today);
+    if (nc > 0) {
+        ld_buf_puts(&b, "<p class=\"winner\">Best punctuality this week: <strong>");
+        ld_buf_html(&b, cw[0].name);
+        for (size_t c = 1; c < nc && cw[c].pupils && cw[0].pupils &&
+                           (long)cw[c].late * cw[0].pupils == (long)cw[0].late * cw[c].pupils;
+             c++) {
+            ld_buf_puts(&b, "</strong> and <strong>");
+            ld_buf_html(&b, cw[c].name);
+        }
+        ld_buf_puts(&b, "</strong></p>\n");
+    }
     ld_buf_puts(&b, "<table id=\"classes\"><thead><tr><th class=\"num\">Place</th><th>Class</th>"
                     "<th class=\"num\">Pupils</th><th class=\"num\">Late sessions</th>"
                     "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>"
@@ -487,15 +502,22 @@ static ld_err write_action(const struct site *s)
         groups++;
         ld_buf_puts(&b, "<section class=\"family\"><h3>");
         if (fam[0]) {
-            ld_buf_puts(&b, "Family ");
+            ld_buf_html(&b, r->roster.pupils[i].preferred_last);
+            ld_buf_puts(&b, " family <span class=\"note\">(");
             ld_buf_html(&b, fam);
+            ld_buf_puts(&b, ")</span>");
         } else {
             pupil_name(&b, &r->roster.pupils[i]);
         }
-        ld_buf_puts(&b, "</h3><table><thead><tr><th>Pupil</th><th>Class</th><th>Flags</th>"
-                        "<th class=\"num\">L</th><th class=\"num\">U</th><th class=\"num\">"
-                        "Minutes lost</th><th>Patterns</th><th>Attendance</th></tr></thead>"
-                        "<tbody>\n");
+        ld_buf_puts(
+            &b,
+            "</h3><table><colgroup><col style=\"width:16%\"><col style=\"width:6%\">"
+            "<col style=\"width:8%\"><col style=\"width:5%\"><col style=\"width:5%\">"
+            "<col style=\"width:10%\"><col style=\"width:32%\"><col "
+            "style=\"width:18%\"></colgroup><thead><tr><th>Pupil</th><th>Class</th><th>Flags</th>"
+            "<th class=\"num\">L</th><th class=\"num\">U</th><th class=\"num\">"
+            "Minutes lost</th><th>Patterns</th><th>Attendance</th></tr></thead>"
+            "<tbody>\n");
         for (size_t k2 = k; k2 < n; k2++) {
             size_t j = s->roster_order[k2];
             if (done[j] || (j != i && (!fam[0] || strcmp(r->roster.pupils[j].family, fam))))
@@ -615,8 +637,9 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b, stru
             }
             char ds[LD_DATE_STRLEN];
             ld_date_format(day, ds);
-            ld_buf_printf(b, "<tr><td>%s %s</td><td>%s</td><td>",
-                          ld_weekday_short(ld_date_weekday(day)), ds, sess ? "pm" : "am");
+            static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+            ld_buf_printf(b, "<tr><td>%s %s</td><td>%s</td><td>", wd[ld_date_weekday(day)], ds,
+                          sess ? "pm" : "am");
             if (dec)
                 ld_buf_printf(b, "%02d:%02d", dec->minute / 60, dec->minute % 60);
             else

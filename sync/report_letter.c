@@ -292,7 +292,8 @@ static const char letter_css[] =
     "margin:1em auto;padding:18mm;box-shadow:0 0 4px #888}}"
     ".letter{break-after:page;page-break-after:always;overflow:hidden}"
     ".letter:last-of-type{break-after:auto;page-break-after:auto}"
-    ".letter svg.herringbone{max-width:100%;height:auto}"
+    ".letter svg.herringbone{width:125mm;max-width:100%;height:auto;display:block;"
+    "margin:.3em 0}"
     "ul.patterns{margin:.3em 0}";
 
 static void letters_head(struct ld_buf *b, const struct ld_report *r, const char *title)

@@ -172,10 +172,6 @@ ld_err ld_buf_write_file(const struct ld_buf *b, const char *dir, const char *na
         }
         off += (size_t)w;
     }
-    if (fsync(fd) != 0) {
-        close(fd);
-        goto fail_unlink;
-    }
     if (close(fd) != 0 || rename(tmp, path) != 0)
         goto fail_unlink;
     return LD_OK;

@@ -30,7 +30,9 @@ void ld_buf_csv(struct ld_buf *b, const char *s);
 
 /*
  * Writes b to dir/name (name may hold one subdirectory, created mode 0700) through a temporary
- * file, fsync and rename, mode 0600. Fails naming the file.
+ * file and a rename, mode 0600, so a reader never sees half a page. No fsync: a report is
+ * made again in seconds, and thousands of fsyncs would make it take a minute. Fails naming
+ * the file.
  */
 LD_MUST_CHECK ld_err ld_buf_write_file(const struct ld_buf *b, const char *dir, const char *name,
                                        char *msg, size_t msglen);

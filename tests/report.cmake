@@ -8,3 +8,12 @@ target_compile_definitions(ld_term_gen PRIVATE LD_SOURCE_DIR="${PROJECT_SOURCE_D
 ld_unit_test(NAME test_report SOURCES report/test_report.c LIBS ld_report ld_term_gen
   LABELS report TIMEOUT 300)
 add_dependencies(test_report latedoor)
+
+add_executable(gen_store report/gen_store.c)
+target_link_libraries(gen_store PRIVATE ld_term_gen)
+set_target_properties(gen_store PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_test(NAME report_browser
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/report/browser.sh $<TARGET_FILE:latedoor>
+          $<TARGET_FILE:gen_store> ${CMAKE_BINARY_DIR}/report-browser)
+set_tests_properties(report_browser PROPERTIES LABELS "report;browser" TIMEOUT 600
+  SKIP_RETURN_CODE 77)

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar_file.h"
 #include "central.h"
+#include "config.h"
 #include "commands.h"
 #include "office.h"
 #include "report.h"
@@ -19,7 +21,8 @@
 int ld_cmd_report(int argc, char **argv);
 
 struct opts {
-    const char *central, *passfile, *school, *out, *date, *tpl, *event, *reason, *staff, *note;
+    const char *central, *passfile, *school, *out, *date, *tpl, *event, *reason, *staff, *note,
+        *config;
 };
 
 static const char usage[] =
@@ -27,7 +30,8 @@ static const char usage[] =
     "                       [--passfile FILE] [--template FILE]\n"
     "       latedoor report amend --event DEVICE:SEQ --reason TEXT --staff NAME --central URL\n"
     "       latedoor report void --event DEVICE:SEQ --staff NAME [--note TEXT] --central URL\n"
-    "       latedoor report import-marks FILE.csv --central URL [--school ID] [--passfile FILE]\n";
+    "       latedoor report import-marks FILE.csv --central URL [--school ID] [--passfile FILE]\n"
+    "       latedoor report setup --config school.ini --central URL [--school ID]\n";
 
 static bool parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -45,6 +49,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         {"--reason", offsetof(struct opts, reason)},
         {"--staff", offsetof(struct opts, staff)},
         {"--note", offsetof(struct opts, note)},
+        {"--config", offsetof(struct opts, config)},
     };
     for (int i = 0; i < argc; i++) {
         const char **slot = NULL;
@@ -234,9 +239,58 @@ static int run_import(const char *file, const struct opts *o)
     return LD_EXIT_OK;
 }
 
+/* `report setup`: the calendar and the rules of a device config, written at the centre. */
+static int run_setup(const struct opts *o)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], msg[1024];
+    struct ld_config cfg;
+    struct ld_calendar_file cal = {0};
+    struct ld_calendar *core = NULL;
+    bool cal_changed = false, rules_changed = false;
+    int rc = LD_EXIT_OK;
+    if (!o->config) {
+        fprintf(stderr, "latedoor report setup: --config school.ini is required\n%s", usage);
+        return LD_EXIT_USAGE;
+    }
+    ld_err err = ld_config_load(o->config, &cfg, msg, sizeof msg);
+    if (!err)
+        err = ld_calendar_file_load(cfg.calendar_path, &cal, msg, sizeof msg);
+    if (!err)
+        err = ld_calendar_file_build(&cal, cfg.calendar_path, &core, msg, sizeof msg);
+    ld_calendar_destroy(core);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        ld_calendar_file_free(&cal);
+        return exit_for(err);
+    }
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c) {
+        ld_calendar_file_free(&cal);
+        return rc;
+    }
+    err = ld_central_put_calendar(c, school, &cal, NULL, &cal_changed, msg, sizeof msg);
+    if (!err)
+        err = ld_office_put_rules(c, school, &cfg, &rules_changed, msg, sizeof msg);
+    ld_central_close(c);
+    ld_calendar_file_free(&cal);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return exit_for(err);
+    }
+    printf("%s: calendar %s, sessions and %zu reasons %s\n", school,
+           cal_changed ? "written" : "unchanged", cfg.reason_count,
+           rules_changed ? "written" : "unchanged");
+    return LD_EXIT_OK;
+}
+
 int ld_cmd_report(int argc, char **argv)
 {
     struct opts o = {0};
+    if (argc >= 2 && !strcmp(argv[1], "setup")) {
+        if (!parse_opts(argc - 2, argv + 2, &o))
+            return LD_EXIT_USAGE;
+        return run_setup(&o);
+    }
     if (argc >= 2 && (!strcmp(argv[1], "amend") || !strcmp(argv[1], "void"))) {
         if (!parse_opts(argc - 2, argv + 2, &o))
             return LD_EXIT_USAGE;

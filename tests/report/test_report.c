@@ -622,6 +622,62 @@ static void command_line(void **state)
     assert_non_null(strstr(out, "marks.csv:3:4 (Code)"));
 }
 
+static void setup_writes_the_rules(void **state)
+{
+    struct fx *f = *state;
+    char cmd[1024], out[4096], msg[1024] = "";
+    struct ld_central *c = open_admin(f);
+    struct ld_central_setting keep[] = {{"sync.interval_s", "60"}, {"reason.9", "Old = -, -"}};
+    assert_int_equal(ld_central_put_settings(c, "hollybrook", keep, 2, NULL, NULL, M), LD_OK);
+    ld_central_close(c);
+    snprintf(cmd, sizeof cmd,
+             "%s/latedoor report setup --config %s/../assets/demo/school.ini --central %s 2>&1",
+             LD_BIN_DIR, LD_TEST_DATA, f->url);
+    if (run(cmd, out, sizeof out) != 0)
+        fail_msg("%s", out);
+    assert_non_null(strstr(out, "6 reasons written"));
+    c = open_admin(f);
+    struct ld_central_settings got = {0};
+    int64_t v;
+    bool ch;
+    assert_int_equal(ld_central_get_settings(c, "hollybrook", 0, &got, &v, &ch, M), LD_OK);
+    bool kept = false, dental = false, religious = false, old = false, am = false;
+    for (size_t i = 0; i < got.count; i++) {
+        const char *k = got.items[i].key, *val = got.items[i].value;
+        kept |= !strcmp(k, "sync.interval_s") && !strcmp(val, "60");
+        dental |= !strcmp(val, "Dental appointment = -, M");
+        religious |= !strcmp(val, "Religious observance = R, R");
+        old |= !strcmp(val, "Old = -, -");
+        am |= !strcmp(k, "sessions.am_register_closes") && !strcmp(val, "09:20");
+    }
+    assert_true(kept && dental && religious && am);
+    assert_false(old);
+    ld_central_settings_free(&got);
+
+    /* the report reads them: a religious observance after the register closed is R */
+    struct ld_report *r = NULL;
+    assert_int_equal(ld_report_load(c, "hollybrook", f->as_of, &r, M), LD_OK);
+    assert_int_equal(r->reason_count, 6);
+    assert_int_equal(r->sessions.am.register_closes, 9 * 60 + 20);
+    ld_report_free(r);
+
+    /* a bad setting is an error naming its key */
+    struct ld_central_setting bad[] = {{"sessions.am_start", "8.50"}};
+    assert_int_equal(ld_central_put_settings(c, "hollybrook", bad, 1, NULL, NULL, M), LD_OK);
+    assert_int_equal(ld_report_load(c, "hollybrook", f->as_of, &r, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "sessions.am_start"));
+    struct ld_central_setting bad2[] = {{"reason.1", "Medical appointment = -, MM"}};
+    assert_int_equal(ld_central_put_settings(c, "hollybrook", bad2, 1, NULL, NULL, M), LD_OK);
+    assert_int_equal(ld_report_load(c, "hollybrook", f->as_of, &r, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "reason.1"));
+    ld_central_close(c);
+
+    snprintf(cmd, sizeof cmd, "%s/latedoor report setup --config %s/none.ini --central %s 2>&1",
+             LD_BIN_DIR, f->dir, f->url);
+    assert_int_not_equal(run(cmd, out, sizeof out), 0);
+    assert_non_null(strstr(out, "none.ini"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +687,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(mis_marks_complete_the_percentages, setup, teardown),
         cmocka_unit_test_setup_teardown(error_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(command_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(setup_writes_the_rules, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
