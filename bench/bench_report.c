@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     snprintf(url, sizeof url, "sqlite:%s/central.db", dir);
     snprintf(out, sizeof out, "%s/site", dir);
     ld_date until = ld_date_from_ymd(2027, 7, 21); /* the last day of the demo year */
-    if (gen_term_build(url, pupils, until, 42, &term))
+    if (gen_term_build(url, NULL, NULL, pupils, until, 42, &term))
         return 1;
     printf("store: %zu pupils, %zu events (%zu arrivals) over the 2026-27 year\n", term.npupils,
            term.nevents, term.narrivals);

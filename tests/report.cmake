@@ -17,3 +17,15 @@ add_test(NAME report_browser
           $<TARGET_FILE:gen_store> ${CMAKE_BINARY_DIR}/report-browser)
 set_tests_properties(report_browser PROPERTIES LABELS "report;browser" TIMEOUT 600
   SKIP_RETURN_CODE 77)
+
+# The same report from PostgreSQL (the throwaway server of tests/central.cmake) and SQLite.
+add_executable(test_report_pg report/test_report_pg.c central/pg_info.c)
+target_link_libraries(test_report_pg PRIVATE ld_report ld_term_gen PkgConfig::CENTRAL_PQ
+                      PkgConfig::CMOCKA)
+target_include_directories(test_report_pg PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/central)
+target_compile_definitions(test_report_pg PRIVATE _GNU_SOURCE)
+set_target_properties(test_report_pg PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_test(NAME test_report_pg COMMAND test_report_pg)
+set_tests_properties(test_report_pg PROPERTIES FIXTURES_REQUIRED central_pg
+  ENVIRONMENT "LD_PG_INFO=${LD_PG_STATE}/pg.info" SKIP_RETURN_CODE 77 TIMEOUT 300
+  LABELS "report;postgresql")

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gen_store sqlite:PATH UNTIL(YYYY-MM-DD) PUPILS(0: the demo's)\n");
         return 2;
     }
-    if (gen_term_build(argv[1], (size_t)atol(argv[3]), until, 20261120, &t))
+    if (gen_term_build(argv[1], NULL, NULL, (size_t)atol(argv[3]), until, 20261120, &t))
         return 1;
     printf("%zu pupils, %zu events\n", t.npupils, t.nevents);
     gen_term_free(&t);

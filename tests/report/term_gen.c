@@ -59,8 +59,8 @@ static int fail(const char *what, const char *msg)
 
 static const char *const reasons[] = {"Traffic", "Overslept", "Medical appointment", "Other"};
 
-int gen_term_build(const char *url, size_t pupils, ld_date until, uint64_t seed,
-                   struct gen_term *out)
+int gen_term_build(const char *url, const char *passfile, const char *tag, size_t pupils,
+                   ld_date until, uint64_t seed, struct gen_term *out)
 {
     char msg[1024];
     struct ld_central *c = NULL;
@@ -72,10 +72,22 @@ int gen_term_build(const char *url, size_t pupils, ld_date until, uint64_t seed,
     struct ld_central_event *batch = NULL;
     int rc = -1, from, to;
     memset(out, 0, sizeof *out);
-    if (ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &c, msg, sizeof msg) ||
+    if (tag && tag[0]) {
+        snprintf(out->school, sizeof out->school, "hb-%.20s", tag);
+        snprintf(out->door, sizeof out->door, "door-%.20s", tag);
+        snprintf(out->gate, sizeof out->gate, "gate-%.20s", tag);
+    } else {
+        snprintf(out->school, sizeof out->school, "hollybrook");
+        snprintf(out->door, sizeof out->door, "door-1");
+        snprintf(out->gate, sizeof out->gate, "gate-1");
+    }
+    const char *school = out->school;
+    if (ld_central_open(url, passfile, LD_CENTRAL_ADMIN, &c, msg, sizeof msg) ||
         ld_central_init(c, &from, &to, msg, sizeof msg) ||
-        ld_central_school_add(c, "hollybrook", "Hollybrook Primary School", msg, sizeof msg))
+        ld_central_school_add(c, school, "Hollybrook Primary School", msg, sizeof msg)) {
+        ld_central_close(c);
         return fail("store", msg);
+    }
     if (pupils == 0) {
         if (ld_roster_parse_csv(LD_SOURCE_DIR "/assets/demo/roster.csv", &roster, NULL, msg,
                                 sizeof msg)) {
@@ -89,10 +101,10 @@ int gen_term_build(const char *url, size_t pupils, ld_date until, uint64_t seed,
              "<script>alert(1)</script>");
     if (ld_calendar_file_load(LD_SOURCE_DIR "/assets/demo/calendar.ini", &cal, msg, sizeof msg) ||
         ld_calendar_file_build(&cal, "calendar", &core_cal, msg, sizeof msg) ||
-        ld_central_put_roster(c, "hollybrook", &roster, NULL, NULL, msg, sizeof msg) ||
-        ld_central_put_calendar(c, "hollybrook", &cal, NULL, NULL, msg, sizeof msg) ||
-        ld_central_device_add(c, "hollybrook", "door-1", &cred, msg, sizeof msg) ||
-        ld_central_device_add(c, "hollybrook", "gate-1", &cred, msg, sizeof msg) ||
+        ld_central_put_roster(c, school, &roster, NULL, NULL, msg, sizeof msg) ||
+        ld_central_put_calendar(c, school, &cal, NULL, NULL, msg, sizeof msg) ||
+        ld_central_device_add(c, school, out->door, &cred, msg, sizeof msg) ||
+        ld_central_device_add(c, school, out->gate, &cred, msg, sizeof msg) ||
         ld_tz_open("Europe/London", &tz, msg, sizeof msg)) {
         fail("setup", msg);
         goto out;
@@ -104,7 +116,7 @@ int gen_term_build(const char *url, size_t pupils, ld_date until, uint64_t seed,
         {"reason.4", "Other = -, -"},
         {"timezone", "Europe/London"},
     };
-    if (ld_central_put_settings(c, "hollybrook", set, sizeof set / sizeof set[0], NULL, NULL, msg,
+    if (ld_central_put_settings(c, school, set, sizeof set / sizeof set[0], NULL, NULL, msg,
                                 sizeof msg)) {
         fail("settings", msg);
         goto out;
@@ -139,8 +151,8 @@ int gen_term_build(const char *url, size_t pupils, ld_date until, uint64_t seed,
             }
             struct ld_central_event *e = &dev_batch[dev][nb[dev]++];
             memset(e, 0, sizeof *e);
-            snprintf(e->school, sizeof e->school, "hollybrook");
-            snprintf(e->device_id, sizeof e->device_id, "%s", dev ? "gate-1" : "door-1");
+            snprintf(e->school, sizeof e->school, "%s", school);
+            snprintf(e->device_id, sizeof e->device_id, "%s", dev ? out->gate : out->door);
             e->seq = ++seqs[dev];
             snprintf(e->uuid, sizeof e->uuid, "%08x-0000-4000-8000-%012llx", 0x10000000u + dev,
                      (unsigned long long)e->seq);
@@ -184,7 +196,7 @@ int gen_term_build(const char *url, size_t pupils, ld_date until, uint64_t seed,
         for (int dev = 0; dev < 2; dev++) {
             if (!nb[dev])
                 continue;
-            if (ld_central_push(c, dev ? "gate-1" : "door-1", dev_batch[dev], nb[dev], NULL, msg,
+            if (ld_central_push(c, dev ? out->gate : out->door, dev_batch[dev], nb[dev], NULL, msg,
                                 sizeof msg)) {
                 fail("push", msg);
                 goto out;

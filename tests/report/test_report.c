@@ -36,7 +36,7 @@ static int setup(void **state)
     snprintf(f->url, sizeof f->url, "sqlite:%s/central.db", f->dir);
     snprintf(f->out, sizeof f->out, "%s/site", f->dir);
     f->as_of = ld_date_from_ymd(2026, 11, 20); /* a Friday of Autumn 2 */
-    assert_int_equal(gen_term_build(f->url, 0, f->as_of, 20261120, &f->term), 0);
+    assert_int_equal(gen_term_build(f->url, NULL, NULL, 0, f->as_of, 20261120, &f->term), 0);
     *state = f;
     return 0;
 }
