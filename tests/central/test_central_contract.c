@@ -31,6 +31,7 @@ struct backend {
     void (*drop)(struct fx *f);
     void (*raw)(struct fx *f, const char *sql); /* as the admin; asserts success */
     const char *fixture_v1;                     /* path of the version-1 store */
+    const char *fixture_v2;                     /* path of the version-2 store */
     const char *set_version_99;                 /* SQL pretending a newer latedoor wrote it */
     const char *foreign;                        /* SQL making the empty store somebody else's */
 };
@@ -106,6 +107,7 @@ static const struct backend sqlite_backend = {
     .drop = sq_drop,
     .raw = sq_raw,
     .fixture_v1 = LD_TEST_DATA "/central/fixtures/v1.sqlite.sql",
+    .fixture_v2 = LD_TEST_DATA "/central/fixtures/v2.sqlite.sql",
     .set_version_99 = "PRAGMA user_version = 99",
     .foreign = "CREATE TABLE accounts (id INTEGER PRIMARY KEY)",
 };
@@ -163,6 +165,7 @@ static const struct backend pg_backend = {
     .drop = pg_drop,
     .raw = pg_raw,
     .fixture_v1 = LD_TEST_DATA "/central/fixtures/v1.pg.sql",
+    .fixture_v2 = LD_TEST_DATA "/central/fixtures/v2.pg.sql",
     .set_version_99 = "UPDATE latedoor.schema_version SET version = 99",
     .foreign = "CREATE SCHEMA latedoor; CREATE TABLE latedoor.accounts (id int)",
 };
@@ -434,6 +437,50 @@ static void v1_fixture_migrates(void **state)
     struct ld_push_result res;
     OK(ld_central_push(f->c, "fixture-door", &e, 1, &res, M));
     assert_true(res.last_global_seq > got[1].global_seq);
+}
+
+static void v2_fixture_migrates(void **state)
+{
+    struct fx *f = *state;
+    char *sql = read_text(f->be->fixture_v2);
+    f->be->raw(f, sql);
+    free(sql);
+    int v = -1, from = -1, to = -1;
+    OK(ld_central_schema_version(f->c, &v, M));
+    assert_int_equal(v, 2);
+    FAILS(LD_ERR_STATE, ld_central_get_marks(f->c, "hollybrook", &(struct ld_central_marks){0}, M),
+          "version 2");
+    OK(ld_central_init(f->c, &from, &to, M));
+    assert_int_equal(from, 2);
+    assert_int_equal(to, 3);
+
+    /* what version 2 held is all there */
+    assert_int_equal(count_events(f, "hollybrook"), 3);
+    struct ld_calendar_file cal = {0};
+    int64_t ver = 0;
+    bool changed = false;
+    OK(ld_central_get_calendar(f->c, "hollybrook", 0, &cal, &ver, &changed, M));
+    assert_int_equal(ver, 1);
+    assert_int_equal(cal.term_count, 1);
+    assert_string_equal(cal.terms[0].name, "Autumn 1");
+    assert_int_equal(cal.closed_count, 1);
+    ld_calendar_file_free(&cal);
+    struct ld_central_settings set = {0};
+    OK(ld_central_get_settings(f->c, "hollybrook", 0, &set, &ver, &changed, M));
+    assert_int_equal(set.count, 1);
+    assert_string_equal(set.items[0].value, "Europe/London");
+    ld_central_settings_free(&set);
+
+    /* and version 3's marks work */
+    struct ld_central_mark m = {.upn = "H801200001001", .session = 0, .code = "I", .minutes = -1};
+    m.date = ld_date_from_ymd(2026, 9, 7);
+    size_t added = 0;
+    OK(ld_central_put_marks(f->c, "hollybrook", &m, 1, &added, NULL, M));
+    assert_int_equal(added, 1);
+    struct ld_central_marks got = {0};
+    OK(ld_central_get_marks(f->c, "hollybrook", &got, M));
+    assert_int_equal(got.count, 1);
+    ld_central_marks_free(&got);
 }
 
 static void newer_or_foreign_store_refused(void **state)
@@ -1154,6 +1201,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(init_creates_and_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(v1_fixture_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(v2_fixture_migrates, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_or_foreign_store_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(schools, setup, teardown),
         cmocka_unit_test_setup_teardown(devices, setup, teardown),
