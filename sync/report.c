@@ -454,7 +454,9 @@ ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
     if ((err = ld_central_get_calendar(c, r->school_id, 0, &r->calfile, &v, &changed, msg, msglen)))
         goto out;
     if (v == 0) {
-        err = BAD(LD_ERR_STATE, "%s: school %s has no calendar at the centre yet",
+        err = BAD(LD_ERR_STATE,
+                  "%s: school %s has no calendar at the centre yet (latedoor report setup --config "
+                  "school.ini)",
                   ld_central_display_url(c), r->school_id);
         goto out;
     }

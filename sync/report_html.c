@@ -198,21 +198,24 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
         mark_cell(b, a->cls.code);
     ld_report_duration(a->cls.minutes_late, dur, sizeof dur);
     ld_buf_printf(b, "<td class=\"num\">%d</td><td>", a->cls.minutes_late);
+    bool office = a->reason_ev && a->reason_ev->source == LD_CSRC_OFFICE;
     if (a->amended) {
         ld_buf_puts(b, "<del>");
         ld_buf_html(b, a->first_reason);
         ld_buf_puts(b, "</del> <ins>");
         ld_buf_html(b, a->reason);
-        ld_buf_puts(b, "</ins><br><span class=\"note\">amended");
-        if (a->reason_ev && a->reason_ev->staff[0]) {
+        ld_buf_puts(b, "</ins>");
+    } else {
+        ld_buf_html(b, a->reason);
+    }
+    /* who changed or gave a reason after the arrival, when it was not the child at the door */
+    if (a->amended || office) {
+        ld_buf_printf(b, "<br><span class=\"note\">%s", a->amended ? "amended" : "given");
+        if (a->reason_ev->staff[0]) {
             ld_buf_puts(b, " by ");
             ld_buf_html(b, a->reason_ev->staff);
         }
-        if (a->reason_ev && a->reason_ev->source == LD_CSRC_OFFICE)
-            ld_buf_puts(b, " (office)");
-        ld_buf_puts(b, "</span>");
-    } else {
-        ld_buf_html(b, a->reason);
+        ld_buf_puts(b, office ? " (office)</span>" : "</span>");
     }
     ld_buf_puts(b, "</td><td>");
     ld_buf_html(b, a->ev->device_id);

@@ -330,6 +330,15 @@ static void corrections_flow_back(void **state)
                           "Medical appointment", "Mr Fenwick", INT64_C(1795000001000), &made, M))
         fail_msg("amend: %s", msg);
     assert_int_equal(made.seq, 2);
+    const struct gen_arrival *third = NULL;
+    for (size_t i = (size_t)(b - f->term.arrivals) + 1; i < f->term.narrivals && !third; i++)
+        if (f->term.arrivals[i].date == f->as_of)
+            third = &f->term.arrivals[i];
+    assert_non_null(third);
+    if (ld_office_correct(c, "hollybrook", LD_OFFICE_AMEND, third->device, third->seq,
+                          "<img src=x onerror=alert(1)>", "O'Brien & Co", INT64_C(1795000002000),
+                          &made, M))
+        fail_msg("amend: %s", msg);
     /* refused: a second void, an unknown event, an empty reason, no staff name */
     assert_int_equal(ld_office_correct(c, "hollybrook", LD_OFFICE_VOID, a->device, a->seq, "",
                                        "Mr Fenwick", 1, NULL, M),
@@ -357,7 +366,7 @@ static void corrections_flow_back(void **state)
         if (n)
             after = got[n - 1].global_seq;
     } while (n);
-    assert_int_equal(office, 2);
+    assert_int_equal(office, 3);
     free(got);
     ld_central_close(c);
 
@@ -371,6 +380,9 @@ static void corrections_flow_back(void **state)
         if (&f->term.arrivals[i] == b)
             snprintf(f->term.arrivals[i].reason, sizeof f->term.arrivals[i].reason,
                      "Medical appointment");
+        else if (&f->term.arrivals[i] == third)
+            snprintf(f->term.arrivals[i].reason, sizeof f->term.arrivals[i].reason,
+                     "<img src=x onerror=alert(1)>");
     struct ld_result *want = expected(f, &school, &cal, &roster, NULL, a->device, a->seq);
     for (size_t i = 0; i < ld_result_pupil_count(want); i++) {
         assert_int_equal(ld_result_pupil(want, i)->late_l, ld_result_pupil(r->result, i)->late_l);
@@ -382,6 +394,10 @@ static void corrections_flow_back(void **state)
     must_hold(daily, "voided by Mr Fenwick: tapped twice");
     must_hold(daily, "<ins>Medical appointment</ins>");
     must_hold(daily, "amended by Mr Fenwick (office)");
+    /* a reason and a staff name typed at the office are text too */
+    assert_null(strstr(daily, "<img"));
+    must_hold(daily, "&lt;img src=x onerror=alert(1)&gt;");
+    must_hold(daily, "O&#39;Brien &amp; Co");
     free(daily);
     ld_report_free(r);
     free_expected(want, school, cal, &roster);
