@@ -1,11 +1,14 @@
 /* office.c: the office's corrections, recorded as events of its own pseudo-device. */
 #include "office.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uuid/uuid.h>
+
+#include "store.h"
 
 #define OFFICE_RETRIES 3 /* another office pushed the same seq at the same moment */
 
@@ -81,6 +84,18 @@ static ld_err scan(struct ld_central *c, const char *school, const char *office,
     return err;
 }
 
+/* The kiosks' stores take a staff id of this form only (store.h), so the office's must be one. */
+static bool staff_id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > LD_STAFF_ID_MAX)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("._@-", *s))
+            return false;
+    return true;
+}
+
 ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_office_action action,
                          const char *ref_device, int64_t ref_seq, const char *text,
                          const char *staff, int64_t now_ms, struct ld_central_event *made,
@@ -101,8 +116,11 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
         snprintf(msg, msglen, "office: amend: the new reason is empty");
         return LD_ERR_INVALID;
     }
-    if (!staff || !staff[0]) {
-        snprintf(msg, msglen, "office: who makes the correction must be given (--staff NAME)");
+    if (!staff || !staff_id_ok(staff)) {
+        snprintf(msg, msglen,
+                 "office: --staff: \"%.40s\" is not a staff id (1 to %d letters, digits, . _ @ "
+                 "-, as the kiosks know staff): who makes the correction must be named",
+                 staff ? staff : "", LD_STAFF_ID_MAX);
         return LD_ERR_INVALID;
     }
     if ((err = ld_office_device(school, office, msg, msglen)) ||
@@ -141,11 +159,9 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
         snprintf(ev.upn, sizeof ev.upn, "%s", arrival.upn);
         snprintf(ev.ref_device, sizeof ev.ref_device, "%s", arrival.device_id);
         ev.ref_seq = arrival.seq;
-        if (strlen(staff) > LD_CENTRAL_STAFF_MAX || strlen(text) > LD_CENTRAL_REASON_MAX) {
-            snprintf(msg, msglen, "office: %s too long (%d bytes at most)",
-                     strlen(staff) > LD_CENTRAL_STAFF_MAX ? "staff name" : "text",
-                     strlen(staff) > LD_CENTRAL_STAFF_MAX ? LD_CENTRAL_STAFF_MAX
-                                                          : LD_CENTRAL_REASON_MAX);
+        if (strlen(text) > LD_CENTRAL_REASON_MAX) {
+            snprintf(msg, msglen, "office: the %s is longer than %d bytes",
+                     action == LD_OFFICE_AMEND ? "reason" : "note", LD_CENTRAL_REASON_MAX);
             return LD_ERR_RANGE;
         }
         snprintf(ev.staff, sizeof ev.staff, "%s", staff);

@@ -19,11 +19,12 @@ enum ld_office_action {
 /*
  * Records the office's correction of the arrival (ref_device, ref_seq) of school as an event of
  * the school's office pseudo-device "office.SCHOOL" (registered on first use, with no password
- * anyone keeps), source LD_CSRC_OFFICE, staff who, at now_ms: a reason event (text = the new
- * reason, required) or a void (text = an optional note). It reaches the kiosks through their
- * normal pull like any other device's event. LD_ERR_NOT_FOUND for no such event,
- * LD_ERR_INVALID when it is not an arrival of school, is already voided (or, for amend, has that
- * reason already), or for a bad text or staff name. Fills *made (may be NULL). Admin only.
+ * anyone keeps), source LD_CSRC_OFFICE, by staff (a staff id as the kiosks' stores take them:
+ * 1..LD_STAFF_ID_MAX of letters, digits and . _ @ -, such as "j.fenwick"), at now_ms: a reason
+ * event (text = the new reason, required) or a void (text = an optional note). It reaches the
+ * kiosks through their normal pull like any other device's event. LD_ERR_NOT_FOUND for no such
+ * event, LD_ERR_INVALID when it is not an arrival of school, is already voided (or, for amend, has
+ * that reason already), or for a bad text or staff name. Fills *made (may be NULL). Admin only.
  */
 LD_MUST_CHECK ld_err ld_office_correct(struct ld_central *c, const char *school,
                                        enum ld_office_action action, const char *ref_device,

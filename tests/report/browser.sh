@@ -28,9 +28,9 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 # corrections, so that the late log shows them: void the day's first arrival, amend the second
 first=$(awk -F, 'NR == 2 {print $8 ":" $9}' "$out/site/late-log.csv")
 second=$(awk -F, 'NR == 3 {print $8 ":" $9}' "$out/site/late-log.csv")
-"$latedoor" report void --event "$first" --staff "Mr Fenwick" --note "tapped by a sibling" \
+"$latedoor" report void --event "$first" --staff "j.fenwick" --note "tapped by a sibling" \
   --central "$url" >/dev/null
-"$latedoor" report amend --event "$second" --reason "Medical appointment" --staff "Mr Fenwick" \
+"$latedoor" report amend --event "$second" --reason "Medical appointment" --staff "j.fenwick" \
   --central "$url" >/dev/null
 "$latedoor" report --central "$url" --out "$out/site" --date 2026-11-20 >/dev/null
 grep -q '<tr class="void"' "$out/site/daily.html" ||

@@ -162,7 +162,7 @@ int gen_term_build(const char *url, const char *passfile, const char *tag, size_
             snprintf(e->upn, sizeof e->upn, "%s", roster.pupils[i].upn);
             e->source = (int)(1 + below(&st, 3));
             if (e->source == LD_CSRC_STAFF)
-                snprintf(e->staff, sizeof e->staff, "Mrs Ahmed");
+                snprintf(e->staff, sizeof e->staff, "s.ahmed");
             if (out->narrivals == cap) {
                 cap *= 2;
                 out->arrivals = realloc(out->arrivals, cap * sizeof *out->arrivals);
