@@ -93,7 +93,7 @@ struct ld_report_options {
 
 /*
  * Writes the site into opt->out_dir: index.html, daily.html, weekly.html, action.html,
- * pupils/UPN.html (+ .svg), letters.html and letters/UPN.html, and the CSV files. Files are
+ * pupils/UPN.html, letters.html and letters/UPN.html, and the CSV files. Files are
  * written mode 0600. Fails naming the file on any write error, and the template's line and
  * column for an unknown placeholder (before anything is written).
  */

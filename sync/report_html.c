@@ -33,7 +33,7 @@ static const char css[] =
     "font-size:.85em;margin-right:.3em}.pa{background:#f4c7c3}.sa{background:#b3001b;color:#fff}"
     ".family{border:1px solid #ccc;padding:.3em .8em;margin:.8em 0;break-inside:avoid}"
     ".muted{color:#666}ul.patterns{margin:.2em 0;padding-left:1.2em}"
-    "svg.herringbone{width:34em;max-width:100%;height:auto}"
+    "svg.herringbone{width:42em;max-width:100%;height:auto}"
     ".winner{font-size:1.1em;padding:.4em .8em;background:#eef6ee;border-left:4px solid #3a7d3a}"
     ".family table{width:100%;table-layout:fixed}"
     "del{color:#a00}ins{text-decoration:none;font-weight:bold}"
@@ -575,7 +575,7 @@ static ld_err write_action(const struct site *s)
 
 /* ---- one page a pupil ---- */
 
-static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b, struct ld_buf *svg)
+static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b)
 {
     const struct ld_report *r = s->r;
     const struct ld_roster_pupil *p = &r->roster.pupils[i];
@@ -588,7 +588,6 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b, stru
         return err;
     }
     b->len = 0;
-    svg->len = 0;
     snprintf(title, sizeof title, "%s %s", p->preferred_first, p->preferred_last);
     page_begin(b, s, title, "../");
     ld_report_duration(pr->late_minutes, dur, sizeof dur);
@@ -612,7 +611,6 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b, stru
     patterns_list(b, pr);
     ld_buf_puts(b, "</td></tr></tbody></table>\n<h2>Register marks, week by week</h2>\n");
     ld_report_svg_herringbone(b, &h, 0, false, title);
-    ld_report_svg_herringbone(svg, &h, 0, true, title);
     ld_herringbone_free(&h);
 
     /* late history: every L and U session, with the arrival that decided it */
@@ -660,11 +658,7 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b, stru
         ld_buf_puts(b, "<tr><td colspan=\"6\">Never late this year.</td></tr>\n");
     ld_buf_puts(b, "</tbody></table>\n");
     snprintf(name, sizeof name, "pupils/%s.html", p->upn);
-    err = page_end(b, s, name);
-    snprintf(name, sizeof name, "pupils/%s.svg", p->upn);
-    if (!err)
-        err = ld_buf_write_file(svg, s->dir, name, s->msg, s->msglen);
-    return err;
+    return page_end(b, s, name);
 }
 
 /* ---- the summary ---- */
@@ -746,7 +740,7 @@ ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options
 {
     struct site s = {.r = r, .dir = opt->out_dir, .msg = msg, .msglen = msglen};
     struct ld_letter_template *tpl = NULL;
-    struct ld_buf b = {0}, svg = {0};
+    struct ld_buf b = {0};
     size_t n = r->roster.count;
     ld_err err = ld_letter_template_load(
         opt->template ? opt->template : ld_report_default_template(), &tpl, msg, msglen);
@@ -779,14 +773,13 @@ ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options
         goto out;
     for (size_t i = 0; !err && i < n; i++)
         if (r->result_of_pupil[i] >= 0)
-            err = write_pupil(&s, i, &b, &svg);
+            err = write_pupil(&s, i, &b);
     if (!err) {
         struct ld_letter_ctx lc = {.r = r, .today = s.today, .order = s.roster_order};
         err = ld_letters_write(tpl, &lc, opt->out_dir, msg, msglen);
     }
 out:
     ld_buf_free(&b);
-    ld_buf_free(&svg);
     ld_letter_template_free(tpl);
     free(s.by_pupil);
     free(s.pupil_first);

@@ -14,42 +14,57 @@ static const char *const days[5] = {"Mon", "Tue", "Wed", "Thu", "Fri"};
 static const char *const months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-/* Fill, text colour and weight of a cell: what a reader must see at a glance comes darkest. */
-static void style_of(enum ld_code code, const char **fill, const char **ink, const char **weight)
+/*
+ * The classes of a cell's box and of its text (styled once per chart by the <style> below):
+ * what a reader must see at a glance comes darkest.
+ */
+static void style_of(enum ld_code code, const char **box, const char **text)
 {
-    *ink = "#1a1a1a";
-    *weight = "normal";
+    *box = "n";
+    *text = NULL;
     switch (code == LD_CODE_NONE ? LD_CAT_NONE : ld_code_category(code)) {
     case LD_CAT_NONE:
-        *fill = "#ffffff";
+        *box = "n";
         return;
     case LD_CAT_NOT_POSSIBLE:
-        *fill = "#d9d9d9";
+        *box = "x";
         return;
     case LD_CAT_APPROVED:
-        *fill = "#dcebf7";
+        *box = "a";
         return;
     case LD_CAT_AUTHORISED:
-        *fill = "#c6dbef";
+        *box = "b";
         return;
     case LD_CAT_UNAUTHORISED:
-        *fill = "#f4c7c3";
+        *box = "u";
         break;
     case LD_CAT_PRESENT:
-        *fill = "#eef6ee";
+        *box = "p";
         break;
     }
     if (code == LD_CODE_L) {
-        *fill = "#f0a202";
-        *weight = "bold";
+        *box = "L";
+        *text = "k";
     } else if (code == LD_CODE_U) {
-        *fill = "#b3001b";
-        *ink = "#ffffff";
-        *weight = "bold";
+        *box = "U";
+        *text = "w";
     } else if (code == LD_CODE_N || code == LD_CODE_G || code == LD_CODE_O) {
-        *weight = "bold";
+        *text = "k";
     }
 }
+
+/* One style sheet per chart, so that an .svg file stands alone; rules name svg.herringbone so
+ * that they never touch the page around an inline chart. */
+static const char chart_css[] =
+    "svg.herringbone text{text-anchor:middle;fill:#1a1a1a}"
+    "svg.herringbone text.l{text-anchor:start}svg.herringbone text.h{font-weight:bold}"
+    "svg.herringbone text.s{font-size:9px}"
+    "svg.herringbone rect{stroke:#888;stroke-width:.5}"
+    "svg.herringbone rect.n{fill:#fff;stroke-dasharray:2 2}svg.herringbone rect.x{fill:#d9d9d9}"
+    "svg.herringbone rect.a{fill:#dcebf7}svg.herringbone rect.b{fill:#c6dbef}"
+    "svg.herringbone rect.u{fill:#f4c7c3}svg.herringbone rect.p{fill:#eef6ee}"
+    "svg.herringbone rect.L{fill:#f0a202}svg.herringbone rect.U{fill:#b3001b}"
+    "svg.herringbone text.k{font-weight:bold}svg.herringbone text.w{fill:#fff;font-weight:bold}";
 
 static int cell_x(int c)
 {
@@ -69,42 +84,37 @@ void ld_report_svg_herringbone(struct ld_buf *b, const struct ld_herringbone *h,
                   "font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"11\">\n<title>",
                   width, height, width, height);
     ld_buf_html(b, title);
-    ld_buf_puts(b, "</title>\n");
+    ld_buf_printf(b, "</title>\n<style>%s</style>\n", chart_css);
     for (int d = 0; d < 5; d++) {
         int x = cell_x(2 * d);
         ld_buf_printf(b,
-                      "<text x=\"%d\" y=\"12\" text-anchor=\"middle\" font-weight=\"bold\">%s"
-                      "</text><text x=\"%d\" y=\"26\" text-anchor=\"middle\" font-size=\"9\">am"
-                      "</text><text x=\"%d\" y=\"26\" text-anchor=\"middle\" font-size=\"9\">pm"
-                      "</text>\n",
+                      "<text x=\"%d\" y=\"12\" class=\"h\">%s</text><text x=\"%d\" y=\"26\" "
+                      "class=\"s\">am</text><text x=\"%d\" y=\"26\" class=\"s\">pm</text>\n",
                       x + CELL_W, days[d], x + CELL_W / 2, x + CELL_W + CELL_W / 2);
     }
     for (size_t w = 0; w < weeks; w++) {
         const struct ld_herringbone_week *wk = &h->weeks[first_week + w];
         int y = HEAD_H + (int)w * CELL_H, mo, dd;
         ld_date_to_ymd(wk->week_start, NULL, &mo, &dd);
-        ld_buf_printf(b, "<text x=\"2\" y=\"%d\">w/c %d %s</text>\n", y + CELL_H - 5, dd,
-                      months[mo - 1]);
+        ld_buf_printf(b,
+                      "<g transform=\"translate(0,%d)\"><text x=\"2\" y=\"%d\" class=\"l\">w/c "
+                      "%d %s</text>",
+                      y, CELL_H - 5, dd, months[mo - 1]);
         for (int c = 0; c < 10; c++) {
-            const char *fill, *ink, *weight;
+            const char *box, *text;
             enum ld_code code = wk->cells[c];
-            style_of(code, &fill, &ink, &weight);
+            style_of(code, &box, &text);
             int x = cell_x(c);
-            ld_buf_printf(b,
-                          "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
-                          "stroke=\"#888888\" stroke-width=\"0.5\"%s/>",
-                          x, y, CELL_W - 1, CELL_H - 1, fill,
-                          code == LD_CODE_NONE ? " stroke-dasharray=\"2 2\"" : "");
+            ld_buf_printf(b, "<rect x=\"%d\" width=\"%d\" height=\"%d\" class=\"%s\"/>", x,
+                          CELL_W - 1, CELL_H - 1, box);
             if (code != LD_CODE_NONE) {
-                ld_buf_printf(b,
-                              "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\" "
-                              "font-weight=\"%s\">",
-                              x + CELL_W / 2, y + CELL_H - 5, ink, weight);
+                ld_buf_printf(b, "<text x=\"%d\" y=\"%d\"%s%s%s>", x + CELL_W / 2, CELL_H - 5,
+                              text ? " class=\"" : "", text ? text : "", text ? "\"" : "");
                 ld_buf_html(b, ld_code_str(code));
                 ld_buf_puts(b, "</text>");
             }
-            ld_buf_puts(b, "\n");
         }
+        ld_buf_puts(b, "</g>\n");
     }
     ld_buf_puts(b, "</svg>\n");
 }
