@@ -663,6 +663,11 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b)
 
 /* ---- the summary ---- */
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static ld_err write_index(const struct site *s)
 {
     const struct ld_report *r = s->r;
@@ -692,14 +697,36 @@ static ld_err write_index(const struct site *s)
                                      "session."
                                    : "No MIS marks imported yet: percentages count only what "
                                      "the kiosks saw, so they are not shown.");
-    ld_buf_puts(&b, "<h2>Pupils</h2>\n<p class=\"noprint\">");
-    for (size_t k = 0; k < r->roster.count; k++) {
-        const struct ld_roster_pupil *p = &r->roster.pupils[s->roster_order[k]];
-        if (k)
-            ld_buf_puts(&b, " · ");
-        pupil_link(&b, p, "");
+    /* every pupil, class by class (the core's classes, by name), by surname within a class */
+    size_t nc = ld_result_class_count(r->result);
+    const char **classes = calloc(nc + 1, sizeof *classes);
+    if (!classes) {
+        ld_buf_free(&b);
+        snprintf(s->msg, s->msglen, "report: out of memory");
+        return LD_ERR_NOMEM;
     }
-    ld_buf_puts(&b, "</p>\n");
+    for (size_t c = 0; c < nc; c++)
+        classes[c] = ld_result_class(r->result, c)->name;
+    qsort(classes, nc, sizeof *classes, str_cmp);
+    ld_buf_puts(&b, "<h2>Pupils by class</h2>\n<table class=\"noprint\" id=\"pupils\"><tbody>\n");
+    for (size_t c = 0; c < nc; c++) {
+        ld_buf_puts(&b, "<tr><th>");
+        ld_buf_html(&b, classes[c][0] ? classes[c] : "no class");
+        ld_buf_puts(&b, "</th><td>");
+        bool lead = true;
+        for (size_t k = 0; k < r->roster.count; k++) {
+            const struct ld_roster_pupil *p = &r->roster.pupils[s->roster_order[k]];
+            if (strcmp(p->class_name, classes[c]))
+                continue;
+            if (!lead)
+                ld_buf_puts(&b, " · ");
+            lead = false;
+            pupil_link(&b, p, "");
+        }
+        ld_buf_puts(&b, "</td></tr>\n");
+    }
+    ld_buf_puts(&b, "</tbody></table>\n");
+    free(classes);
     ld_err err = page_end(&b, s, "index.html");
     ld_buf_free(&b);
     return err;

@@ -294,6 +294,7 @@ static void report_matches_core(void **state)
     }
     char *index = slurp(f->out, "index.html");
     must_hold(index, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    assert_int_equal(count(index, "<a href=\"pupils/"), roster.count); /* every pupil, once */
     free(index);
     snprintf(buf, sizeof buf, "pupils/%s.html", roster.pupils[3].upn);
     char *p3 = slurp(f->out, buf);
