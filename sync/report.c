@@ -370,13 +370,21 @@ const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, 
     return ld_result_pupil(r->result, (size_t)r->result_of_pupil[i]);
 }
 
-bool ld_report_needs_action(const struct ld_report *r, size_t i)
+bool ld_report_needs_letter(const struct ld_report *r, size_t i)
 {
     const struct ld_pupil_result *p = ld_report_pupil_result(r, i);
     if (!p)
         return false;
     bool improving_only = p->npatterns == 1 && p->patterns[0].kind == LD_PAT_IMPROVING;
-    return (p->npatterns > 0 && !improving_only) ||
+    return p->npatterns > 0 && !improving_only;
+}
+
+bool ld_report_needs_action(const struct ld_report *r, size_t i)
+{
+    const struct ld_pupil_result *p = ld_report_pupil_result(r, i);
+    if (!p)
+        return false;
+    return ld_report_needs_letter(r, i) ||
            (r->has_mis_marks && (p->attendance.persistent || (p->has_stage && p->stage >= 1)));
 }
 

@@ -103,7 +103,13 @@ LD_MUST_CHECK ld_err ld_report_write(const struct ld_report *r, const struct ld_
 /* The letter template that ships (assets/report/letter.html), found beside the binary. */
 const char *ld_report_default_template(void);
 
-/* True when pupil i needs the office's attention: a pattern, persistent absence or stage >= 1. */
+/*
+ * True when pupil i needs the office's attention: a pattern of lateness (not only "improving"),
+ * or, once MIS marks are imported, persistent absence or an intervention stage of 1 or more.
+ */
 bool ld_report_needs_action(const struct ld_report *r, size_t i);
+
+/* True when pupil i gets a letter about lateness: a pattern of lateness, not only "improving". */
+bool ld_report_needs_letter(const struct ld_report *r, size_t i);
 
 #endif

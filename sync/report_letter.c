@@ -316,7 +316,7 @@ ld_err ld_letters_write(const struct ld_letter_template *t, const struct ld_lett
     letters_head(&all, r, "Letters to parents");
     for (size_t k = 0; !err && k < r->roster.count; k++) {
         size_t i = ctx->order[k];
-        if (!ld_report_needs_action(r, i))
+        if (!ld_report_needs_letter(r, i))
             continue;
         char name[64];
         one.len = 0;

@@ -37,7 +37,8 @@ struct ld_letter_ctx {
 };
 
 /*
- * Writes letters.html (every pupil who needs action, one A4 page each, page breaks between)
+ * Writes letters.html (every pupil with a pattern of lateness, one A4 page each, page breaks
+ * between)
  * and letters/UPN.html (one each) into dir.
  */
 LD_MUST_CHECK ld_err ld_letters_write(const struct ld_letter_template *t,

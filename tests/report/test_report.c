@@ -537,7 +537,23 @@ static void mis_marks_complete_the_percentages(void **state)
     free(page);
     char *action = slurp(f->out, "action.html");
     must_hold(action, ro.pupils[1].upn);
+    /* with MIS marks, absence counts too: persistent absence or a stage of 1 or more */
+    size_t nact = 0;
+    for (size_t i = 0; i < ld_result_pupil_count(want); i++) {
+        const struct ld_pupil_result *w = ld_result_pupil(want, i);
+        nact += needs(w) || w->attendance.persistent || (w->has_stage && w->stage >= 1);
+    }
+    assert_int_equal(count(action, "<tr class=\"needs\""), nact);
     free(action);
+    /* but a letter about lateness only goes with a pattern of lateness */
+    char *letters = slurp(f->out, "letters.html");
+    char attr[64];
+    snprintf(attr, sizeof attr, "data-upn=\"%s\"", ro.pupils[1].upn);
+    if (needs(ld_result_pupil(want, (size_t)i1)))
+        must_hold(letters, attr);
+    else
+        assert_null(strstr(letters, attr));
+    free(letters);
     ld_central_marks_free(&stored);
     ld_report_free(r);
     free_expected(want, school, cal, &ro);
