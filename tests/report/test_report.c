@@ -738,6 +738,99 @@ static void setup_writes_the_rules(void **state)
     assert_non_null(strstr(out, "none.ini"));
 }
 
+/* Arrivals recorded while a kiosk's clock was bad: repaired ones at their true time. */
+static void clock_repairs_are_applied(void **state)
+{
+    struct fx *f = *state;
+    char msg[1024] = "";
+    struct ld_central *c = open_admin(f);
+    struct ld_central_event *page = calloc(LD_CENTRAL_PULL_MAX, sizeof *page);
+    size_t n = 0;
+    int64_t after = 0, last = 0;
+    do {
+        assert_int_equal(
+            ld_central_school_events(c, "hollybrook", after, page, LD_CENTRAL_PULL_MAX, &n, M),
+            LD_OK);
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(page[i].device_id, "door-1") && page[i].seq > last)
+                last = page[i].seq;
+        if (n)
+            after = page[n - 1].global_seq;
+    } while (n);
+    free(page);
+    /* a pupil with no arrival that day */
+    struct ld_roster roster = {0};
+    int64_t v;
+    bool ch;
+    assert_int_equal(ld_central_get_roster(c, "hollybrook", 0, &roster, &v, &ch, M), LD_OK);
+    const char *upn = NULL, *upn2 = NULL;
+    for (size_t i = 0; i < roster.count && !upn2; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < f->term.narrivals && !seen; k++)
+            seen = f->term.arrivals[k].date == f->as_of &&
+                   !strcmp(f->term.arrivals[k].upn, roster.pupils[i].upn);
+        if (seen)
+            continue;
+        if (!upn)
+            upn = roster.pupils[i].upn;
+        else
+            upn2 = roster.pupils[i].upn;
+    }
+    assert_non_null(upn2);
+    struct ld_central_event ev[3];
+    memset(ev, 0, sizeof ev);
+    for (int i = 0; i < 3; i++) {
+        snprintf(ev[i].school, sizeof ev[i].school, "hollybrook");
+        snprintf(ev[i].device_id, sizeof ev[i].device_id, "door-1");
+        ev[i].seq = last + 1 + i;
+        snprintf(ev[i].uuid, sizeof ev[i].uuid, "7e57c10c-0000-4000-8000-%012d", i + 1);
+        ev[i].mono_ms = 5000 + i;
+        ev[i].source = LD_CSRC_CARD;
+    }
+    /* 1: recorded with the clock at 1970 (unsynchronised); 2: its repair to 09:05 that day */
+    ev[0].kind = LD_CEV_ARRIVAL;
+    ev[0].at_ms = 60000;
+    ev[0].clock_state = 1;
+    memcpy(ev[0].upn, upn, sizeof ev[0].upn);
+    ev[1].kind = LD_CEV_CLOCK_REPAIR;
+    ev[1].at_ms = INT64_C(1795165500000);
+    snprintf(ev[1].ref_device, sizeof ev[1].ref_device, "door-1");
+    ev[1].ref_seq = ev[0].seq;
+    ev[1].fixed_at_ms = INT64_C(1795165500000); /* 2026-11-20 09:05 UTC = GMT */
+    /* 3: recorded that day at 09:10 with an unsure clock, never repaired */
+    ev[2].kind = LD_CEV_ARRIVAL;
+    ev[2].at_ms = INT64_C(1795165800000);
+    ev[2].clock_state = 2;
+    memcpy(ev[2].upn, upn2, sizeof ev[2].upn);
+    if (ld_central_push(c, "door-1", ev, 3, NULL, M))
+        fail_msg("%s", msg);
+    ld_central_close(c);
+    ld_roster_free(&roster);
+
+    struct ld_report *r = load(f);
+    const struct ld_report_arrival *fixed = NULL, *unsure = NULL;
+    for (size_t i = 0; i < r->narrivals; i++) {
+        if (r->arrivals[i].ev->seq == ev[0].seq && !strcmp(r->arrivals[i].ev->device_id, "door-1"))
+            fixed = &r->arrivals[i];
+        if (r->arrivals[i].ev->seq == ev[2].seq && !strcmp(r->arrivals[i].ev->device_id, "door-1"))
+            unsure = &r->arrivals[i];
+    }
+    assert_non_null(fixed);
+    assert_non_null(unsure);
+    assert_true(fixed->clock_repaired);
+    assert_int_equal(fixed->date, f->as_of);
+    assert_int_equal(fixed->minute, 9 * 60 + 5);
+    assert_int_equal(fixed->cls.code, LD_CODE_L);
+    assert_int_equal(fixed->cls.minutes_late, 15);
+    assert_true(unsure->clock_unsure);
+    write_site(f, r);
+    char *daily = slurp(f->out, "daily.html");
+    must_hold(daily, "time corrected after a clock fault");
+    must_hold(daily, "clock was not trusted: check the time");
+    free(daily);
+    ld_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +841,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(error_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(command_line, setup, teardown),
         cmocka_unit_test_setup_teardown(setup_writes_the_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(clock_repairs_are_applied, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
