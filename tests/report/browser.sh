@@ -42,6 +42,7 @@ chrome() {
   profile=$(mktemp -d "$work/profile-XXXXXX")
   timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync --disable-quic \
+    --disable-dev-shm-usage \
     --user-data-dir="$profile" --hide-scrollbars "$@" >/dev/null 2>"$work/chrome.log" || {
     echo "browser.sh: chromium failed: $(tail -3 "$work/chrome.log")" >&2
     exit 1
