@@ -11,6 +11,8 @@ packages=(
   uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libpng-dev libpq-dev tzdata
   # test servers and displays
   postgresql xvfb xauth xdotool
+  # the office report's browser test (tests/report/browser.sh)
+  chromium poppler-utils
 )
 
 missing=()

@@ -356,6 +356,14 @@ const char *ld_central_login_device(const struct ld_central *c)
 }
 
 /* Checks the role and the schema before an operation; as_admin: only the admin may call it. */
+static void set_counts(size_t *added, size_t *replaced, size_t a, size_t r)
+{
+    if (added)
+        *added = a;
+    if (replaced)
+        *replaced = r;
+}
+
 static ld_err begin(struct ld_central *c, const char *what, bool as_admin, char *msg, size_t msglen)
 {
     if (!c)
@@ -922,4 +930,154 @@ ld_err ld_central_event_get(struct ld_central *c, const char *device, int64_t se
     if (!err)
         *out = e;
     return finish(c, err, msg, msglen);
+}
+
+/* ---- MIS marks and the office's reading of the log (version 3) ---- */
+
+void ld_central_marks_free(struct ld_central_marks *m)
+{
+    if (!m)
+        return;
+    free(m->items);
+    memset(m, 0, sizeof *m);
+}
+
+static int mark_cmp(const void *a, const void *b)
+{
+    const struct ld_central_mark *x = *(const struct ld_central_mark *const *)a;
+    const struct ld_central_mark *y = *(const struct ld_central_mark *const *)b;
+    int r = strcmp(x->upn, y->upn);
+    if (r)
+        return r;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->session != y->session)
+        return x->session < y->session ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+ld_err ld_central_put_marks(struct ld_central *c, const char *school,
+                            const struct ld_central_mark *marks, size_t n, size_t *added,
+                            size_t *replaced, char *msg, size_t msglen)
+{
+    char where[64];
+    struct ld_central_school sch;
+    const struct ld_central_mark **idx = NULL;
+    size_t a = 0, r = 0;
+    ld_err err = begin(c, "marks put", true, msg, msglen);
+    if (err)
+        return err;
+    CHECK_ID("marks put", "school id", school);
+    if (n > 0 && !marks)
+        return finish(c, BAD(LD_ERR_INVALID, "marks put: no marks"), msg, msglen);
+    if (n > LD_CENTRAL_MARKS_BATCH_MAX)
+        return finish(c,
+                      BAD(LD_ERR_RANGE, "marks put: %zu marks, more than %d in one put", n,
+                          LD_CENTRAL_MARKS_BATCH_MAX),
+                      msg, msglen);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(where, sizeof where, "marks put: mark %zu", i);
+        if ((err = ld_central_mark_check(&marks[i], where, msg, msglen)))
+            return finish(c, err, msg, msglen);
+    }
+    if (n == 0) {
+        set_counts(added, replaced, 0, 0);
+        return LD_OK;
+    }
+    if (!(idx = calloc(n, sizeof *idx)))
+        return finish(c, BAD(LD_ERR_NOMEM, "marks put: out of memory"), msg, msglen);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = &marks[i];
+    qsort(idx, n, sizeof *idx, mark_cmp);
+    for (size_t i = 1; !err && i < n; i++)
+        if (!strcmp(idx[i]->upn, idx[i - 1]->upn) && idx[i]->date == idx[i - 1]->date &&
+            idx[i]->session == idx[i - 1]->session) {
+            char day[LD_DATE_STRLEN];
+            ld_date_format(idx[i]->date, day);
+            err = BAD(LD_ERR_DUPLICATE, "marks put: marks %td and %td: both for %s on %s %s",
+                      idx[i - 1] - marks, idx[i] - marks, idx[i]->upn, day,
+                      idx[i]->session ? "pm" : "am");
+        }
+    free(idx);
+    if (!err)
+        err = c->ops->schools(c->impl, school, &sch, 1, &a, msg, msglen);
+    if (!err && a == 0)
+        err = BAD(LD_ERR_NOT_FOUND, "marks put: no school %s", school);
+    a = 0;
+    if (!err)
+        err = c->ops->put_marks(c->impl, school, marks, n, &a, &r, msg, msglen);
+    if (!err)
+        set_counts(added, replaced, a, r);
+    return finish(c, err, msg, msglen);
+}
+
+ld_err ld_central_get_marks(struct ld_central *c, const char *school, struct ld_central_marks *out,
+                            char *msg, size_t msglen)
+{
+    struct ld_central_marks m = {0};
+    ld_err err = begin(c, "marks", true, msg, msglen);
+    if (err)
+        return err;
+    CHECK_ID("marks", "school id", school);
+    if (!out)
+        return finish(c, BAD(LD_ERR_INVALID, "marks: nothing to fill"), msg, msglen);
+    err = c->ops->get_marks(c->impl, school, &m, msg, msglen);
+    /* the rows were checked as they were decoded; here, that they come in order, once each */
+    for (size_t i = 1; !err && i < m.count; i++) {
+        const struct ld_central_mark *p = &m.items[i - 1], *q = &m.items[i];
+        int cmp = strcmp(p->upn, q->upn);
+        if (cmp > 0 ||
+            (!cmp && (p->date > q->date || (p->date == q->date && p->session >= q->session))))
+            err =
+                BAD(LD_ERR_CORRUPT, "marks: mis_marks row %zu: not after the row before it", i + 1);
+    }
+    if (err) {
+        ld_central_marks_free(&m);
+        return finish(c, err, msg, msglen);
+    }
+    *out = m;
+    return LD_OK;
+}
+
+ld_err ld_central_school_events(struct ld_central *c, const char *school, int64_t after_global_seq,
+                                struct ld_central_event *out, size_t cap, size_t *n, char *msg,
+                                size_t msglen)
+{
+    size_t got = 0;
+    ld_err err = begin(c, "school events", true, msg, msglen);
+    if (err)
+        return err;
+    CHECK_ID("school events", "school id", school);
+    if (!out || !n || cap == 0 || after_global_seq < 0)
+        return finish(c,
+                      BAD(LD_ERR_INVALID, "school events: no room for events or a negative cursor"),
+                      msg, msglen);
+    if (cap > LD_CENTRAL_PULL_MAX)
+        return finish(c,
+                      BAD(LD_ERR_RANGE, "school events: %zu events asked, more than %d", cap,
+                          LD_CENTRAL_PULL_MAX),
+                      msg, msglen);
+    *n = 0;
+    /* no device id is empty, so "every device but none" is every device */
+    err = c->ops->pull(c->impl, "", school, after_global_seq, out, cap, &got, msg, msglen);
+    int64_t last = after_global_seq;
+    for (size_t i = 0; !err && i < got; i++) {
+        if (out[i].global_seq <= last)
+            err = BAD(LD_ERR_CORRUPT,
+                      "school events: events row global_seq %" PRId64
+                      ": field global_seq: not after %" PRId64,
+                      out[i].global_seq, last);
+        else if (strcmp(out[i].school, school))
+            err = BAD(LD_ERR_CORRUPT,
+                      "school events: events row global_seq %" PRId64
+                      ": field school_id: not school %s",
+                      out[i].global_seq, school);
+        last = out[i].global_seq;
+    }
+    if (err) {
+        memset(out, 0, cap * sizeof *out);
+        return finish(c, err, msg, msglen);
+    }
+    *n = got;
+    return LD_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "calendar_file.h"
+#include "ld_date.h"
 #include "ld_err.h"
 #include "roster.h"
 
@@ -32,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 2
+#define LD_CENTRAL_SCHEMA_VERSION 3
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -49,6 +50,8 @@
 #define LD_CENTRAL_SETTING_VALUE_MAX 1024 /* UTF-8 without control characters */
 #define LD_CENTRAL_SETTINGS_MAX      256  /* settings of one school */
 #define LD_CENTRAL_SCHOOLS_MAX       1000 /* schools ld_central_schools lists */
+#define LD_CENTRAL_MARKS_MAX         2000000 /* MIS marks of one school (about 5,000 pupils a year) */
+#define LD_CENTRAL_MARKS_BATCH_MAX   500000 /* MIS marks in one put */
 
 /* An opaque handle on an open central store; from ld_central_open, freed by ld_central_close. */
 struct ld_central;
@@ -406,5 +409,70 @@ LD_MUST_CHECK ld_err ld_central_event_count(struct ld_central *c, const char *sc
  */
 LD_MUST_CHECK ld_err ld_central_event_get(struct ld_central *c, const char *device, int64_t seq,
                                           struct ld_central_event *out, char *msg, size_t msglen);
+
+/* ---- MIS marks (version 3): the school's register as its MIS keeps it ---- */
+
+/*
+ * One register mark imported from the school's MIS, so that percentages and stages count every
+ * session and not only the ones the kiosks saw. Checked going in and coming out:
+ *   upn      a well-formed UPN (a wrong check letter is allowed, as in rosters)
+ *   date     a date from 1900 to 9999
+ *   session  0 (am) or 1 (pm)
+ *   code     an attendance code of the 2024 table as written ("L", "C1", "/", "\\", "#")
+ *   minutes  late minutes 0..1440, or -1 for none
+ */
+struct ld_central_mark {
+    char upn[LD_UPN_LEN + 1];
+    ld_date date;
+    int session;
+    char code[3];
+    int minutes;
+};
+
+/* Marks read from the store, by UPN, date and session. Free with ld_central_marks_free. */
+struct ld_central_marks {
+    struct ld_central_mark *items;
+    size_t count;
+};
+
+/* Frees what m holds and zeroes it; accepts NULL. */
+void ld_central_marks_free(struct ld_central_marks *m);
+
+/*
+ * Checks one mark as described at struct ld_central_mark; where ("marks.csv:12") starts the
+ * message. LD_ERR_INVALID naming the field, LD_OK when it may be put.
+ */
+LD_MUST_CHECK ld_err ld_central_mark_check(const struct ld_central_mark *m, const char *where,
+                                           char *msg, size_t msglen);
+
+/*
+ * Stores the n marks (1..LD_CENTRAL_MARKS_BATCH_MAX; n == 0 does nothing) of school in ONE
+ * transaction, all or nothing: a mark for a pupil, date and session already stored replaces it
+ * (the MIS is the register of record, so a later export wins). Every mark is checked first
+ * (LD_ERR_INVALID naming its index and field; LD_ERR_DUPLICATE for a pupil, date and session
+ * given twice in the batch); LD_ERR_NOT_FOUND for an unknown school. Writes how many were new
+ * to *added and how many replaced a stored one to *replaced (either may be NULL). Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_put_marks(struct ld_central *c, const char *school,
+                                          const struct ld_central_mark *marks, size_t n,
+                                          size_t *added, size_t *replaced, char *msg,
+                                          size_t msglen);
+
+/*
+ * Reads every MIS mark of school into *out (the caller frees it), sorted by UPN, date and
+ * session; each row is checked (LD_ERR_CORRUPT naming it). LD_ERR_RANGE past
+ * LD_CENTRAL_MARKS_MAX. Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_get_marks(struct ld_central *c, const char *school,
+                                          struct ld_central_marks *out, char *msg, size_t msglen);
+
+/*
+ * As ld_central_pull, for the office: the events of school after after_global_seq recorded by
+ * EVERY device, its own pseudo-devices included, in global_seq order, at most cap. Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_school_events(struct ld_central *c, const char *school,
+                                              int64_t after_global_seq,
+                                              struct ld_central_event *out, size_t cap, size_t *n,
+                                              char *msg, size_t msglen);
 
 #endif

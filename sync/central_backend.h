@@ -95,6 +95,14 @@ struct ld_central_ops {
     ld_err (*event_count)(void *impl, const char *school, int64_t *count, char *msg, size_t msglen);
     ld_err (*event_get)(void *impl, const char *device, int64_t seq, struct ld_central_event *out,
                         char *msg, size_t msglen);
+
+    /* (version 3) marks: checked, none twice, school exists, 1 <= n; upserted in one
+     * transaction. get_marks: every mark of school sorted by upn, day, session; LD_ERR_RANGE
+     * past LD_CENTRAL_MARKS_MAX. */
+    ld_err (*put_marks)(void *impl, const char *school, const struct ld_central_mark *m, size_t n,
+                        size_t *added, size_t *replaced, char *msg, size_t msglen);
+    ld_err (*get_marks)(void *impl, const char *school, struct ld_central_marks *out, char *msg,
+                        size_t msglen);
 };
 
 extern const struct ld_central_ops central__sqlite_ops;
@@ -203,6 +211,10 @@ ld_err central__row_term(const struct central__row *r, size_t index, struct ld_c
 /* A closed-day row: day ("YYYY-MM-DD"), label. */
 ld_err central__row_closed(const struct central__row *r, size_t index, struct ld_calfile_closed *d,
                            char *msg, size_t msglen);
+
+/* An MIS mark row: upn, day ("YYYY-MM-DD"), session (0, 1), code, minutes (-1: none). */
+ld_err central__row_mark(const struct central__row *r, size_t index, struct ld_central_mark *m,
+                         char *msg, size_t msglen);
 
 /* A setting row: key, value. */
 ld_err central__row_setting(const struct central__row *r, size_t index,

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ld_calendar.h"
+#include "ld_codes.h"
 #include "ld_flags.h"
 #include "upn.h"
 #include "utf8.h"
@@ -786,5 +787,47 @@ ld_err central__row_setting(const struct central__row *r, size_t index,
         (err =
              central__row_str(r, 1, s->value, sizeof s->value, false, where, "value", msg, msglen)))
         return err;
+    return LD_OK;
+}
+
+ld_err central__row_mark(const struct central__row *r, size_t index, struct ld_central_mark *m,
+                         char *msg, size_t msglen)
+{
+    char where[64];
+    int64_t session = 0, minutes = 0;
+    ld_err err;
+    memset(m, 0, sizeof *m);
+    snprintf(where, sizeof where, "mis_marks row %zu", index + 1);
+    if ((err = central__row_str(r, 0, m->upn, sizeof m->upn, false, where, "upn", msg, msglen)) ||
+        (err = row_date(r, 1, &m->date, where, "day", msg, msglen)) ||
+        (err = central__row_int(r, 2, 0, 1, &session, where, "session", msg, msglen)) ||
+        (err =
+             central__row_str(r, 3, m->code, sizeof m->code, false, where, "code", msg, msglen)) ||
+        (err = central__row_int(r, 4, -1, 1440, &minutes, where, "minutes", msg, msglen)))
+        return err;
+    m->session = (int)session;
+    m->minutes = (int)minutes;
+    return ld_central_mark_check(m, where, msg, msglen) ? LD_ERR_CORRUPT : LD_OK;
+}
+
+ld_err ld_central_mark_check(const struct ld_central_mark *m, const char *where, char *msg,
+                             size_t msglen)
+{
+    enum ld_code code;
+    int y, mo, d;
+    if (!m)
+        return BAD(LD_ERR_INVALID, "%s: no mark", where);
+    if (!memchr(m->upn, 0, sizeof m->upn) || ld_upn_check(m->upn, NULL) == LD_UPN_MALFORMED)
+        return BAD(LD_ERR_INVALID, "%s: field upn: not a UPN (a letter and 12 digits)", where);
+    ld_date_to_ymd(m->date, &y, &mo, &d);
+    if (!ld_date_valid(y, mo, d))
+        return BAD(LD_ERR_INVALID, "%s: field date: not a date from 1900 to 9999", where);
+    if (m->session != 0 && m->session != 1)
+        return BAD(LD_ERR_INVALID, "%s: field session: not 0 (am) or 1 (pm)", where);
+    if (!memchr(m->code, 0, sizeof m->code) || !ld_code_parse(m->code, &code))
+        return BAD(LD_ERR_INVALID, "%s: field code: not an attendance code of the 2024 table",
+                   where);
+    if (m->minutes < -1 || m->minutes > 1440)
+        return BAD(LD_ERR_INVALID, "%s: field minutes: not 0 to 1440", where);
     return LD_OK;
 }

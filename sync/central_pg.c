@@ -1837,6 +1837,96 @@ static ld_err pg_event_get(void *impl, const char *device, int64_t seq,
     return err;
 }
 
+/* ---- MIS marks ---- */
+
+static ld_err pg_put_marks(void *impl, const char *school, const struct ld_central_mark *m,
+                           size_t n, size_t *added, size_t *replaced, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    struct arr a[5] = {0};
+    const char *params[6];
+    PGresult *res = NULL;
+    char day[LD_DATE_STRLEN];
+    for (size_t i = 0; i < n; i++) {
+        ld_date_format(m[i].date, day);
+        arr_text(&a[0], m[i].upn);
+        arr_text(&a[1], day);
+        arr_int(&a[2], m[i].session);
+        arr_text(&a[3], m[i].code);
+        arr_int(&a[4], m[i].minutes);
+    }
+    params[0] = school;
+    ld_err err = ready(p, msg, msglen);
+    if (!err && !arrs_end(a, 5, params + 1))
+        err = BAD(LD_ERR_NOMEM, "marks put: out of memory");
+    if (!err)
+        err = cmd(p, "BEGIN", 0, NULL, "marks put", msg, msglen);
+    /* xmax is 0 exactly for a row this statement inserted rather than updated */
+    if (!err)
+        err = query(p,
+                    "INSERT INTO latedoor.mis_marks (school_id, upn, day, session, code, minutes)"
+                    " SELECT $1, u.upn, u.day::date, u.session::smallint, u.code, u.minutes"
+                    " FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])"
+                    " AS u (upn, day, session, code, minutes)"
+                    " ON CONFLICT (school_id, upn, day, session)"
+                    " DO UPDATE SET code = excluded.code, minutes = excluded.minutes"
+                    " RETURNING (xmax = 0)",
+                    6, params, &res, "marks put", msg, msglen);
+    size_t ins = 0;
+    if (!err) {
+        int rows = PQntuples(res);
+        for (int i = 0; i < rows; i++)
+            ins += PQgetvalue(res, i, 0)[0] == 't';
+        if ((size_t)rows != n)
+            err = BAD(LD_ERR_IO, "marks put: %d rows stored of %zu", rows, n);
+    }
+    PQclear(res);
+    if (!err)
+        err = cmd(p, "COMMIT", 0, NULL, "commit", msg, msglen);
+    arrs_free(a, 5);
+    if (err) {
+        rollback(p);
+        return err;
+    }
+    *added = ins;
+    *replaced = n - ins;
+    return LD_OK;
+}
+
+static ld_err pg_get_marks(void *impl, const char *school, struct ld_central_marks *out, char *msg,
+                           size_t msglen)
+{
+    struct pg *p = impl;
+    PGresult *res = NULL;
+    char limit[24];
+    snprintf(limit, sizeof limit, "%d", LD_CENTRAL_MARKS_MAX + 1);
+    const char *params[] = {school, limit};
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = query(p,
+                    "SELECT upn, to_char(day, 'YYYY-MM-DD'), session, code, minutes"
+                    " FROM latedoor.mis_marks WHERE school_id = $1"
+                    " ORDER BY upn COLLATE \"C\", day, session LIMIT $2::bigint",
+                    2, params, &res, "marks", msg, msglen);
+    if (err)
+        return err;
+    size_t n = (size_t)PQntuples(res);
+    if (n > LD_CENTRAL_MARKS_MAX)
+        err = BAD(LD_ERR_RANGE, "marks: more than %d marks", LD_CENTRAL_MARKS_MAX);
+    if (!err && !(out->items = calloc(n + 1, sizeof *out->items)))
+        err = BAD(LD_ERR_NOMEM, "marks: out of memory");
+    for (size_t i = 0; !err && i < n; i++) {
+        struct pg_row pr = {res, (int)i};
+        struct central__row r = row_of(&pr);
+        err = central__row_mark(&r, i, &out->items[i], msg, msglen);
+        out->count = err ? i : i + 1;
+    }
+    PQclear(res);
+    if (err)
+        ld_central_marks_free(out);
+    return err;
+}
+
 const struct ld_central_ops central__pg_ops = {
     .name = "postgresql",
     .backend = LD_CENTRAL_POSTGRES,
@@ -1862,4 +1952,6 @@ const struct ld_central_ops central__pg_ops = {
     .pull = pg_pull,
     .event_count = pg_event_count,
     .event_get = pg_event_get,
+    .put_marks = pg_put_marks,
+    .get_marks = pg_get_marks,
 };

@@ -165,5 +165,17 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     DEVICE_READS_SCHOOL("calendar_terms", "school_id")
     DEVICE_READS_SCHOOL("calendar_closed", "school_id")
     DEVICE_READS_SCHOOL("settings", "school_id"),
+
+    /* 3: register marks imported from the school's MIS; the office's only, no device reads
+     * them */
+    "CREATE TABLE latedoor.mis_marks ("
+    " school_id text NOT NULL REFERENCES latedoor.schools (id),"
+    " upn text NOT NULL CHECK (octet_length(upn) = 13),"
+    " day date NOT NULL,"
+    " session smallint NOT NULL CHECK (session IN (0, 1)),"
+    " code text NOT NULL CHECK (octet_length(code) BETWEEN 1 AND 2),"
+    " minutes integer NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
+    " PRIMARY KEY (school_id, upn, day, session));"
+    SECURE("mis_marks"),
 };
 /* clang-format on */

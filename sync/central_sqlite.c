@@ -100,6 +100,16 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND 64),"
     " value TEXT NOT NULL CHECK (length(CAST(value AS BLOB)) <= 1024),"
     " PRIMARY KEY (school_id, key)) STRICT;",
+
+    /* 3: register marks imported from the school's MIS */
+    "CREATE TABLE mis_marks ("
+    " school_id TEXT NOT NULL REFERENCES schools (id),"
+    " upn TEXT NOT NULL CHECK (length(CAST(upn AS BLOB)) = 13),"
+    " day TEXT NOT NULL CHECK (length(CAST(day AS BLOB)) = 10),"
+    " session INTEGER NOT NULL CHECK (session IN (0, 1)),"
+    " code TEXT NOT NULL CHECK (length(CAST(code AS BLOB)) BETWEEN 1 AND 2),"
+    " minutes INTEGER NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
+    " PRIMARY KEY (school_id, upn, day, session)) STRICT;",
 };
 
 struct sq {
@@ -1260,6 +1270,93 @@ static ld_err sq_event_get(void *impl, const char *device, int64_t seq,
     return err;
 }
 
+/* ---- MIS marks ---- */
+
+static ld_err sq_put_marks(void *impl, const char *school, const struct ld_central_mark *m,
+                           size_t n, size_t *added, size_t *replaced, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    int64_t before = 0, after = 0;
+    char day[LD_DATE_STRLEN];
+    ld_err err = exec(s, "BEGIN IMMEDIATE", "marks put", msg, msglen);
+    if (err)
+        return err;
+    err = count_rows(s, "mis_marks", school, &before, msg, msglen);
+    if (!err)
+        err = prep(s,
+                   "INSERT INTO mis_marks (school_id, upn, day, session, code, minutes)"
+                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (school_id, upn, day, session)"
+                   " DO UPDATE SET code = excluded.code, minutes = excluded.minutes",
+                   &st, msg, msglen);
+    for (size_t i = 0; !err && i < n; i++) {
+        ld_date_format(m[i].date, day);
+        int rc = bi(st, 6, m[i].minutes,
+                    bt(st, 5, m[i].code,
+                       bi(st, 4, m[i].session,
+                          bt(st, 3, day, bt(st, 2, m[i].upn, bt(st, 1, school, SQLITE_OK))))));
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE)
+            err = sq_fail(s, rc, "marks put", msg, msglen);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (!err)
+        err = count_rows(s, "mis_marks", school, &after, msg, msglen);
+    if (!err)
+        err = exec(s, "COMMIT", "commit", msg, msglen);
+    if (err) {
+        rollback(s);
+        return err;
+    }
+    *added = (size_t)(after - before);
+    *replaced = n - *added;
+    return LD_OK;
+}
+
+static ld_err sq_get_marks(void *impl, const char *school, struct ld_central_marks *out, char *msg,
+                           size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    int64_t n = 0;
+    ld_err err = exec(s, "BEGIN", "marks", msg, msglen);
+    if (err)
+        return err;
+    err = count_rows(s, "mis_marks", school, &n, msg, msglen);
+    if (!err && n > LD_CENTRAL_MARKS_MAX)
+        err = BAD(LD_ERR_RANGE, "marks: %" PRId64 " marks, more than %d", n, LD_CENTRAL_MARKS_MAX);
+    if (!err && !(out->items = calloc((size_t)n + 1, sizeof *out->items)))
+        err = BAD(LD_ERR_NOMEM, "marks: out of memory");
+    if (!err)
+        err = prep(s,
+                   "SELECT upn, day, session, code, minutes FROM mis_marks WHERE school_id = ?"
+                   " ORDER BY upn, day, session",
+                   &st, msg, msglen);
+    int rc = err ? SQLITE_OK : bt(st, 1, school, SQLITE_OK);
+    while (!err && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct central__row r = row_of(st);
+        if (out->count >= (size_t)n)
+            err = BAD(LD_ERR_CORRUPT, "marks: more rows than counted");
+        else
+            err = central__row_mark(&r, out->count, &out->items[out->count], msg, msglen);
+        if (!err)
+            out->count++;
+        rc = SQLITE_OK;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "marks", msg, msglen);
+    sqlite3_finalize(st);
+    if (!err)
+        err = exec(s, "COMMIT", "commit", msg, msglen);
+    if (err) {
+        rollback(s);
+        ld_central_marks_free(out);
+    }
+    return err;
+}
+
 const struct ld_central_ops central__sqlite_ops = {
     .name = "sqlite",
     .backend = LD_CENTRAL_SQLITE,
@@ -1285,4 +1382,6 @@ const struct ld_central_ops central__sqlite_ops = {
     .pull = sq_pull,
     .event_count = sq_event_count,
     .event_get = sq_event_get,
+    .put_marks = sq_put_marks,
+    .get_marks = sq_get_marks,
 };

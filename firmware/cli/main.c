@@ -28,6 +28,8 @@ static const struct command commands[] = {
      ld_cmd_device},
     {"sync", "send events to the central store, bring the school's back (--once|--watch)",
      ld_cmd_sync},
+    {"report", "the office review: pages, letters, corrections, MIS marks (docs/office.md)",
+     ld_cmd_report},
 };
 
 static void usage(FILE *out)

@@ -31,6 +31,7 @@ struct backend {
     void (*drop)(struct fx *f);
     void (*raw)(struct fx *f, const char *sql); /* as the admin; asserts success */
     const char *fixture_v1;                     /* path of the version-1 store */
+    const char *fixture_v2;                     /* path of the version-2 store */
     const char *set_version_99;                 /* SQL pretending a newer latedoor wrote it */
     const char *foreign;                        /* SQL making the empty store somebody else's */
 };
@@ -106,6 +107,7 @@ static const struct backend sqlite_backend = {
     .drop = sq_drop,
     .raw = sq_raw,
     .fixture_v1 = LD_TEST_DATA "/central/fixtures/v1.sqlite.sql",
+    .fixture_v2 = LD_TEST_DATA "/central/fixtures/v2.sqlite.sql",
     .set_version_99 = "PRAGMA user_version = 99",
     .foreign = "CREATE TABLE accounts (id INTEGER PRIMARY KEY)",
 };
@@ -163,6 +165,7 @@ static const struct backend pg_backend = {
     .drop = pg_drop,
     .raw = pg_raw,
     .fixture_v1 = LD_TEST_DATA "/central/fixtures/v1.pg.sql",
+    .fixture_v2 = LD_TEST_DATA "/central/fixtures/v2.pg.sql",
     .set_version_99 = "UPDATE latedoor.schema_version SET version = 99",
     .foreign = "CREATE SCHEMA latedoor; CREATE TABLE latedoor.accounts (id int)",
 };
@@ -391,7 +394,7 @@ static void v1_fixture_migrates(void **state)
     FAILS(LD_ERR_STATE, ld_central_event_count(f->c, NULL, &(int64_t){0}, M), "version 1");
     OK(ld_central_init(f->c, &from, &to, M));
     assert_int_equal(from, 1);
-    assert_int_equal(to, 2);
+    assert_int_equal(to, LD_CENTRAL_SCHEMA_VERSION);
 
     /* what version 1 held is all there */
     struct ld_central_school s;
@@ -434,6 +437,50 @@ static void v1_fixture_migrates(void **state)
     struct ld_push_result res;
     OK(ld_central_push(f->c, "fixture-door", &e, 1, &res, M));
     assert_true(res.last_global_seq > got[1].global_seq);
+}
+
+static void v2_fixture_migrates(void **state)
+{
+    struct fx *f = *state;
+    char *sql = read_text(f->be->fixture_v2);
+    f->be->raw(f, sql);
+    free(sql);
+    int v = -1, from = -1, to = -1;
+    OK(ld_central_schema_version(f->c, &v, M));
+    assert_int_equal(v, 2);
+    FAILS(LD_ERR_STATE, ld_central_get_marks(f->c, "hollybrook", &(struct ld_central_marks){0}, M),
+          "version 2");
+    OK(ld_central_init(f->c, &from, &to, M));
+    assert_int_equal(from, 2);
+    assert_int_equal(to, 3);
+
+    /* what version 2 held is all there */
+    assert_int_equal(count_events(f, "hollybrook"), 3);
+    struct ld_calendar_file cal = {0};
+    int64_t ver = 0;
+    bool changed = false;
+    OK(ld_central_get_calendar(f->c, "hollybrook", 0, &cal, &ver, &changed, M));
+    assert_int_equal(ver, 1);
+    assert_int_equal(cal.term_count, 1);
+    assert_string_equal(cal.terms[0].name, "Autumn 1");
+    assert_int_equal(cal.closed_count, 1);
+    ld_calendar_file_free(&cal);
+    struct ld_central_settings set = {0};
+    OK(ld_central_get_settings(f->c, "hollybrook", 0, &set, &ver, &changed, M));
+    assert_int_equal(set.count, 1);
+    assert_string_equal(set.items[0].value, "Europe/London");
+    ld_central_settings_free(&set);
+
+    /* and version 3's marks work */
+    struct ld_central_mark m = {.upn = "H801200001001", .session = 0, .code = "I", .minutes = -1};
+    m.date = ld_date_from_ymd(2026, 9, 7);
+    size_t added = 0;
+    OK(ld_central_put_marks(f->c, "hollybrook", &m, 1, &added, NULL, M));
+    assert_int_equal(added, 1);
+    struct ld_central_marks got = {0};
+    OK(ld_central_get_marks(f->c, "hollybrook", &got, M));
+    assert_int_equal(got.count, 1);
+    ld_central_marks_free(&got);
 }
 
 static void newer_or_foreign_store_refused(void **state)
@@ -997,6 +1044,129 @@ static void bad_rows_from_the_store_are_refused(void **state)
     ld_roster_free(&r);
 }
 
+/* ---- version 3: MIS marks and the office's reading of the whole log ---- */
+
+static void make_mark(struct ld_central_mark *m, const char *upn, int day, int session,
+                      const char *code, int minutes)
+{
+    memset(m, 0, sizeof *m);
+    snprintf(m->upn, sizeof m->upn, "%s", upn);
+    m->date = ld_date_from_ymd(2026, 9, day);
+    m->session = session;
+    snprintf(m->code, sizeof m->code, "%s", code);
+    m->minutes = minutes;
+}
+
+static void mis_marks_put_get_replace(void **state)
+{
+    struct fx *f = *state;
+    struct ld_central_mark m[4];
+    struct ld_central_marks got = {0};
+    size_t added = 9, replaced = 9;
+    char door[LD_CENTRAL_ID_MAX + 1];
+    init_store(f);
+    OK(ld_central_school_add(f->c, "hollybrook", "Hollybrook Primary School", M));
+    OK(ld_central_school_add(f->c, "oakfield", "Oakfield Primary School", M));
+    make_mark(&m[0], "B200000000001", 8, 1, "I", -1);
+    make_mark(&m[1], "B200000000000", 9, 0, "L", 12);
+    make_mark(&m[2], "B200000000000", 8, 1, "C1", -1);
+    OK(ld_central_put_marks(f->c, "hollybrook", m, 3, &added, &replaced, M));
+    assert_int_equal(added, 3);
+    assert_int_equal(replaced, 0);
+    OK(ld_central_get_marks(f->c, "hollybrook", &got, M));
+    assert_int_equal(got.count, 3);
+    /* sorted by UPN, date, session */
+    assert_string_equal(got.items[0].upn, "B200000000000");
+    assert_string_equal(got.items[0].code, "C1");
+    assert_int_equal(got.items[0].session, 1);
+    assert_int_equal(got.items[0].minutes, -1);
+    assert_string_equal(got.items[1].code, "L");
+    assert_int_equal(got.items[1].minutes, 12);
+    assert_int_equal(got.items[1].date, ld_date_from_ymd(2026, 9, 9));
+    assert_string_equal(got.items[2].upn, "B200000000001");
+    ld_central_marks_free(&got);
+
+    /* a later import replaces a mark and adds another */
+    make_mark(&m[0], "B200000000000", 9, 0, "U", 41);
+    make_mark(&m[1], "B200000000000", 10, 0, "/", -1);
+    OK(ld_central_put_marks(f->c, "hollybrook", m, 2, &added, &replaced, M));
+    assert_int_equal(added, 1);
+    assert_int_equal(replaced, 1);
+    OK(ld_central_get_marks(f->c, "hollybrook", &got, M));
+    assert_int_equal(got.count, 4);
+    assert_string_equal(got.items[1].code, "U");
+    assert_int_equal(got.items[1].minutes, 41);
+    ld_central_marks_free(&got);
+    OK(ld_central_get_marks(f->c, "oakfield", &got, M));
+    assert_int_equal(got.count, 0);
+    ld_central_marks_free(&got);
+
+    /* all or nothing: one bad mark, a mark twice or an unknown school changes nothing */
+    make_mark(&m[0], "B200000000002", 11, 0, "L", 5);
+    make_mark(&m[1], "B200000000002", 11, 1, "ZZ", -1);
+    FAILS(LD_ERR_INVALID, ld_central_put_marks(f->c, "hollybrook", m, 2, NULL, NULL, M), "mark 1",
+          "field code");
+    make_mark(&m[1], "B20000000000", 11, 1, "L", -1);
+    FAILS(LD_ERR_INVALID, ld_central_put_marks(f->c, "hollybrook", m, 2, NULL, NULL, M), "mark 1",
+          "field upn");
+    make_mark(&m[1], "B200000000002", 11, 2, "L", -1);
+    FAILS(LD_ERR_INVALID, ld_central_put_marks(f->c, "hollybrook", m, 2, NULL, NULL, M),
+          "field session");
+    make_mark(&m[1], "B200000000002", 11, 1, "L", 1441);
+    FAILS(LD_ERR_INVALID, ld_central_put_marks(f->c, "hollybrook", m, 2, NULL, NULL, M),
+          "field minutes");
+    make_mark(&m[1], "B200000000002", 11, 0, "U", 30);
+    FAILS(LD_ERR_DUPLICATE, ld_central_put_marks(f->c, "hollybrook", m, 2, NULL, NULL, M),
+          "marks 0 and 1", "2026-09-11 am");
+    make_mark(&m[1], "B200000000002", 11, 1, "L", 3);
+    FAILS(LD_ERR_NOT_FOUND, ld_central_put_marks(f->c, "nowhere", m, 2, NULL, NULL, M), "nowhere");
+    OK(ld_central_get_marks(f->c, "hollybrook", &got, M));
+    assert_int_equal(got.count, 4);
+    ld_central_marks_free(&got);
+
+    /* the office's only: a device may neither write nor read them */
+    struct ld_central *d = add_device(f, "hollybrook", "door", door);
+    FAILS(LD_ERR_STATE, ld_central_put_marks(d, "hollybrook", m, 2, NULL, NULL, M), "admin");
+    FAILS(LD_ERR_STATE, ld_central_get_marks(d, "hollybrook", &got, M), "admin");
+}
+
+static void school_events_reads_every_device(void **state)
+{
+    struct fx *f = *state;
+    char door[LD_CENTRAL_ID_MAX + 1], gate[LD_CENTRAL_ID_MAX + 1], oak[LD_CENTRAL_ID_MAX + 1];
+    struct ld_central_event ev[3], got[10];
+    struct ld_push_result res;
+    size_t n = 0;
+    init_store(f);
+    OK(ld_central_school_add(f->c, "hollybrook", "Hollybrook Primary School", M));
+    OK(ld_central_school_add(f->c, "oakfield", "Oakfield Primary School", M));
+    struct ld_central *d = add_device(f, "hollybrook", "door", door);
+    struct ld_central *g = add_device(f, "hollybrook", "gate", gate);
+    struct ld_central *o = add_device(f, "oakfield", "oakgate", oak);
+    make_events(ev, 2, "hollybrook", door, 1);
+    OK(ld_central_push(d, door, ev, 2, &res, M));
+    make_events(ev, 3, "oakfield", oak, 1);
+    OK(ld_central_push(o, oak, ev, 3, &res, M));
+    make_events(ev, 1, "hollybrook", gate, 1);
+    OK(ld_central_push(g, gate, ev, 1, &res, M));
+
+    OK(ld_central_school_events(f->c, "hollybrook", 0, got, 10, &n, M));
+    assert_int_equal(n, 3);
+    assert_string_equal(got[0].device_id, door);
+    assert_string_equal(got[1].device_id, door);
+    assert_string_equal(got[2].device_id, gate);
+    assert_true(got[0].global_seq < got[1].global_seq && got[1].global_seq < got[2].global_seq);
+    /* paging by the cursor */
+    OK(ld_central_school_events(f->c, "hollybrook", got[0].global_seq, got, 1, &n, M));
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0].device_id, door);
+    assert_int_equal(got[0].seq, 2);
+    FAILS(LD_ERR_RANGE,
+          ld_central_school_events(f->c, "hollybrook", 0, got, LD_CENTRAL_PULL_MAX + 1, &n, M),
+          "more than");
+    FAILS(LD_ERR_STATE, ld_central_school_events(d, "hollybrook", 0, got, 10, &n, M), "admin");
+}
+
 static void events_are_append_only(void **state)
 {
     struct fx *f = *state;
@@ -1031,6 +1201,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(init_creates_and_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(v1_fixture_migrates, setup, teardown),
+        cmocka_unit_test_setup_teardown(v2_fixture_migrates, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_or_foreign_store_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(schools, setup, teardown),
         cmocka_unit_test_setup_teardown(devices, setup, teardown),
@@ -1043,6 +1214,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(pull_never_skips_under_concurrent_pushes, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_from_the_store_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(events_are_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(mis_marks_put_get_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(school_events_reads_every_device, setup, teardown),
     };
     if (argc != 2 || (strcmp(argv[1], "sqlite") && strcmp(argv[1], "pg"))) {
         fprintf(stderr, "usage: %s sqlite|pg\n", argv[0]);

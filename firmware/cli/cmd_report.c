@@ -1,0 +1,311 @@
+/*
+ * cmd_report.c: `latedoor report`: the office's pages, letters and CSV from the central store;
+ * `report amend|void` (corrections that flow back to the kiosks) and `report import-marks`
+ * (the MIS's attendance marks). docs/office.md.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calendar_file.h"
+#include "central.h"
+#include "config.h"
+#include "commands.h"
+#include "office.h"
+#include "report.h"
+
+/* Declared in commands.h; repeated so this file stands alone. */
+int ld_cmd_report(int argc, char **argv);
+
+struct opts {
+    const char *central, *passfile, *school, *out, *date, *tpl, *event, *reason, *staff, *note,
+        *config;
+};
+
+static const char usage[] =
+    "usage: latedoor report --central URL --out DIR [--date YYYY-MM-DD] [--school ID]\n"
+    "                       [--passfile FILE] [--template FILE]\n"
+    "       latedoor report amend --event DEVICE:SEQ --reason TEXT --staff NAME --central URL\n"
+    "       latedoor report void --event DEVICE:SEQ --staff NAME [--note TEXT] --central URL\n"
+    "       latedoor report import-marks FILE.csv --central URL [--school ID] [--passfile FILE]\n"
+    "       latedoor report setup --config school.ini --central URL [--school ID]\n";
+
+static bool parse_opts(int argc, char **argv, struct opts *o)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"--central", offsetof(struct opts, central)},
+        {"--passfile", offsetof(struct opts, passfile)},
+        {"--school", offsetof(struct opts, school)},
+        {"--out", offsetof(struct opts, out)},
+        {"--date", offsetof(struct opts, date)},
+        {"--template", offsetof(struct opts, tpl)},
+        {"--event", offsetof(struct opts, event)},
+        {"--reason", offsetof(struct opts, reason)},
+        {"--staff", offsetof(struct opts, staff)},
+        {"--note", offsetof(struct opts, note)},
+        {"--config", offsetof(struct opts, config)},
+    };
+    for (int i = 0; i < argc; i++) {
+        const char **slot = NULL;
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (!strcmp(argv[i], keys[k].key))
+                slot = (const char **)((char *)o + keys[k].off);
+        if (!slot || i + 1 >= argc) {
+            fprintf(stderr, "latedoor report: %s: %s\n%s", argv[i],
+                    slot ? "needs a value" : "unknown option", usage);
+            return false;
+        }
+        *slot = argv[++i];
+    }
+    if (!o->central) {
+        fprintf(stderr, "latedoor report: --central URL is required\n%s", usage);
+        return false;
+    }
+    return true;
+}
+
+static int exit_for(ld_err err)
+{
+    switch (err) {
+    case LD_OK:
+        return LD_EXIT_OK;
+    case LD_ERR_INVALID:
+    case LD_ERR_RANGE:
+    case LD_ERR_NOT_FOUND:
+    case LD_ERR_DUPLICATE:
+        return LD_EXIT_USAGE;
+    default:
+        return LD_EXIT_FAIL;
+    }
+}
+
+/* Opens the store as the admin and picks the school; NULL (after a message) on failure. */
+static struct ld_central *open_school(const struct opts *o, char school[LD_CENTRAL_ID_MAX + 1],
+                                      int *rc)
+{
+    struct ld_central *c = NULL;
+    char msg[1024];
+    ld_err err = ld_central_open(o->central, o->passfile, LD_CENTRAL_ADMIN, &c, msg, sizeof msg);
+    if (!err && o->school) {
+        struct ld_central_school s;
+        err = ld_central_school_get(c, o->school, &s, msg, sizeof msg);
+        if (!err)
+            snprintf(school, LD_CENTRAL_ID_MAX + 1, "%s", s.id);
+    } else if (!err) {
+        struct ld_central_school two[2];
+        size_t n = 0;
+        err = ld_central_schools(c, two, 2, &n, msg, sizeof msg);
+        if ((!err || err == LD_ERR_RANGE) && n != 1) {
+            snprintf(msg, sizeof msg, "%s: the store holds %s schools: name one with --school ID",
+                     ld_central_display_url(c), n == 0 ? "no" : "several");
+            err = LD_ERR_INVALID;
+        }
+        if (!err)
+            snprintf(school, LD_CENTRAL_ID_MAX + 1, "%s", two[0].id);
+    }
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        ld_central_close(c);
+        *rc = exit_for(err);
+        return NULL;
+    }
+    return c;
+}
+
+static int run_report(const struct opts *o)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], msg[1024];
+    ld_date as_of = -1;
+    int rc = LD_EXIT_OK;
+    if (!o->out) {
+        fprintf(stderr, "latedoor report: --out DIR is required\n%s", usage);
+        return LD_EXIT_USAGE;
+    }
+    if (o->date && !ld_date_parse(o->date, &as_of)) {
+        fprintf(stderr, "latedoor report: --date: \"%s\" is not a date (YYYY-MM-DD)\n", o->date);
+        return LD_EXIT_USAGE;
+    }
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c)
+        return rc;
+    struct ld_report *r = NULL;
+    ld_err err = ld_report_load(c, school, as_of, &r, msg, sizeof msg);
+    ld_central_close(c);
+    if (!err) {
+        struct ld_report_options opt = {.out_dir = o->out, .template = o->tpl};
+        err = ld_report_write(r, &opt, msg, sizeof msg);
+    }
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        ld_report_free(r);
+        return exit_for(err);
+    }
+    size_t needs = 0;
+    for (size_t i = 0; i < r->roster.count; i++)
+        needs += ld_report_needs_action(r, i);
+    char day[LD_DATE_STRLEN];
+    ld_date_format(r->as_of, day);
+    printf("report of %s as of %s: %zu pupils, %zu events, %zu needing action: %s/index.html\n",
+           r->school_id, day, r->roster.count, r->nevents, needs, o->out);
+    ld_report_free(r);
+    return LD_EXIT_OK;
+}
+
+static bool parse_event(const char *s, char device[LD_CENTRAL_ID_MAX + 1], int64_t *seq)
+{
+    const char *colon = s ? strrchr(s, ':') : NULL;
+    char *end;
+    if (!colon || colon == s || (size_t)(colon - s) > LD_CENTRAL_ID_MAX || !colon[1])
+        return false;
+    errno = 0;
+    long long v = strtoll(colon + 1, &end, 10);
+    if (*end || errno || v < 1)
+        return false;
+    snprintf(device, LD_CENTRAL_ID_MAX + 1, "%.*s", (int)(colon - s), s);
+    *seq = v;
+    return true;
+}
+
+static int run_correct(const struct opts *o, enum ld_office_action action)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], device[LD_CENTRAL_ID_MAX + 1], msg[1024];
+    int64_t seq = 0;
+    int rc = LD_EXIT_OK;
+    if (!parse_event(o->event, device, &seq)) {
+        fprintf(stderr,
+                "latedoor report: --event: \"%s\" is not DEVICE:SEQ (as the late log "
+                "shows it, e.g. door-1:42)\n",
+                o->event ? o->event : "");
+        return LD_EXIT_USAGE;
+    }
+    if (action == LD_OFFICE_AMEND && (!o->reason || o->note)) {
+        fprintf(stderr, "latedoor report amend: --reason TEXT is required (and --note is for "
+                        "void)\n");
+        return LD_EXIT_USAGE;
+    }
+    if (action == LD_OFFICE_VOID && o->reason) {
+        fprintf(stderr, "latedoor report void: takes --note TEXT, not --reason\n");
+        return LD_EXIT_USAGE;
+    }
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c)
+        return rc;
+    struct ld_central_event made;
+    ld_err err = ld_office_correct(c, school, action, device, seq,
+                                   action == LD_OFFICE_AMEND ? o->reason : o->note, o->staff,
+                                   (int64_t)time(NULL) * 1000, &made, msg, sizeof msg);
+    ld_central_close(c);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return exit_for(err);
+    }
+    printf("%s %s:%" PRId64 ": recorded as %s:%" PRId64 "; the kiosks get it at their next sync\n",
+           action == LD_OFFICE_AMEND ? "amended" : "voided", device, seq, made.device_id, made.seq);
+    return LD_EXIT_OK;
+}
+
+static int run_import(const char *file, const struct opts *o)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], msg[1024];
+    int rc = LD_EXIT_OK;
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c)
+        return rc;
+    struct ld_roster roster = {0};
+    struct ld_central_mark *marks = NULL;
+    size_t n = 0, added = 0, replaced = 0;
+    int64_t v = 0;
+    bool changed = false;
+    ld_err err = ld_central_get_roster(c, school, 0, &roster, &v, &changed, msg, sizeof msg);
+    if (!err)
+        err = ld_mis_marks_parse_csv(file, &roster, &marks, &n, msg, sizeof msg);
+    if (!err)
+        err = ld_central_put_marks(c, school, marks, n, &added, &replaced, msg, sizeof msg);
+    ld_central_close(c);
+    ld_roster_free(&roster);
+    free(marks);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return exit_for(err);
+    }
+    printf("imported %zu marks for %s from %s: %zu new, %zu replaced\n", n, school, file, added,
+           replaced);
+    return LD_EXIT_OK;
+}
+
+/* `report setup`: the calendar and the rules of a device config, written at the centre. */
+static int run_setup(const struct opts *o)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], msg[1024];
+    struct ld_config cfg;
+    struct ld_calendar_file cal = {0};
+    struct ld_calendar *core = NULL;
+    bool cal_changed = false, rules_changed = false;
+    int rc = LD_EXIT_OK;
+    if (!o->config) {
+        fprintf(stderr, "latedoor report setup: --config school.ini is required\n%s", usage);
+        return LD_EXIT_USAGE;
+    }
+    ld_err err = ld_config_load(o->config, &cfg, msg, sizeof msg);
+    if (!err)
+        err = ld_calendar_file_load(cfg.calendar_path, &cal, msg, sizeof msg);
+    if (!err)
+        err = ld_calendar_file_build(&cal, cfg.calendar_path, &core, msg, sizeof msg);
+    ld_calendar_destroy(core);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        ld_calendar_file_free(&cal);
+        return exit_for(err);
+    }
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c) {
+        ld_calendar_file_free(&cal);
+        return rc;
+    }
+    err = ld_central_put_calendar(c, school, &cal, NULL, &cal_changed, msg, sizeof msg);
+    if (!err)
+        err = ld_office_put_rules(c, school, &cfg, &rules_changed, msg, sizeof msg);
+    ld_central_close(c);
+    ld_calendar_file_free(&cal);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return exit_for(err);
+    }
+    printf("%s: calendar %s, sessions and %zu reasons %s\n", school,
+           cal_changed ? "written" : "unchanged", cfg.reason_count,
+           rules_changed ? "written" : "unchanged");
+    return LD_EXIT_OK;
+}
+
+int ld_cmd_report(int argc, char **argv)
+{
+    struct opts o = {0};
+    if (argc >= 2 && !strcmp(argv[1], "setup")) {
+        if (!parse_opts(argc - 2, argv + 2, &o))
+            return LD_EXIT_USAGE;
+        return run_setup(&o);
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "amend") || !strcmp(argv[1], "void"))) {
+        if (!parse_opts(argc - 2, argv + 2, &o))
+            return LD_EXIT_USAGE;
+        return run_correct(&o, argv[1][0] == 'a' ? LD_OFFICE_AMEND : LD_OFFICE_VOID);
+    }
+    if (argc >= 2 && !strcmp(argv[1], "import-marks")) {
+        if (argc < 3 || argv[2][0] == '-') {
+            fprintf(stderr, "latedoor report import-marks: which file?\n%s", usage);
+            return LD_EXIT_USAGE;
+        }
+        if (!parse_opts(argc - 3, argv + 3, &o))
+            return LD_EXIT_USAGE;
+        return run_import(argv[2], &o);
+    }
+    if (!parse_opts(argc - 1, argv + 1, &o))
+        return LD_EXIT_USAGE;
+    return run_report(&o);
+}

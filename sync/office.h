@@ -1,0 +1,81 @@
+/* office.h: the office's side of the central store: corrections, MIS marks in and out. */
+#ifndef LD_OFFICE_H
+#define LD_OFFICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "central.h"
+#include "config.h"
+#include "roster.h"
+
+/* ---- corrections (office.c) ---- */
+
+enum ld_office_action {
+    LD_OFFICE_AMEND = 1, /* a new reason for an arrival */
+    LD_OFFICE_VOID,      /* the arrival is to be ignored */
+};
+
+/*
+ * Records the office's correction of the arrival (ref_device, ref_seq) of school as an event of
+ * the school's office pseudo-device "office.SCHOOL" (registered on first use, with no password
+ * anyone keeps), source LD_CSRC_OFFICE, by staff (a staff id as the kiosks' stores take them:
+ * 1..LD_STAFF_ID_MAX of letters, digits and . _ @ -, such as "j.fenwick"), at now_ms: a reason
+ * event (text = the new reason, required) or a void (text = an optional note). It reaches the
+ * kiosks through their normal pull like any other device's event. LD_ERR_NOT_FOUND for no such
+ * event, LD_ERR_INVALID when it is not an arrival of school, is already voided (or, for amend, has
+ * that reason already), or for a bad text or staff name. Fills *made (may be NULL). Admin only.
+ */
+LD_MUST_CHECK ld_err ld_office_correct(struct ld_central *c, const char *school,
+                                       enum ld_office_action action, const char *ref_device,
+                                       int64_t ref_seq, const char *text, const char *staff,
+                                       int64_t now_ms, struct ld_central_event *made, char *msg,
+                                       size_t msglen);
+
+/* Writes the office pseudo-device id of school into out; LD_ERR_RANGE when it would be too long. */
+LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID_MAX + 1],
+                                      char *msg, size_t msglen);
+
+/* ---- the school's rules at the centre (office.c) ---- */
+
+/*
+ * Writes what the report needs of a device config to school's central settings, keeping any
+ * other key: "timezone", "sessions.am_start", "sessions.am_register_closes",
+ * "sessions.pm_start", "sessions.pm_register_closes" and "reason.1" ... "reason.N" ("Medical
+ * appointment = -, M"; earlier reason.* keys are replaced). Writes *changed (may be NULL).
+ * Admin only.
+ */
+LD_MUST_CHECK ld_err ld_office_put_rules(struct ld_central *c, const char *school,
+                                         const struct ld_config *cfg, bool *changed, char *msg,
+                                         size_t msglen);
+
+/* ---- MIS marks (mis_import.c) ---- */
+
+#define LD_MIS_FILE_MAX (128u << 20) /* bytes of a marks file */
+#define LD_MIS_ROW_MAX  1024         /* bytes of one row */
+
+/*
+ * Reads an MIS attendance export (CSV via libcsv, RFC 4180 read strictly, a UTF-8 BOM and CRLF
+ * allowed). The header names the columns, found like the roster's (case, blanks, '_' and '-'
+ * ignored, any order, unknown ones ignored):
+ *   UPN       "UPN", "Unique Pupil Number"
+ *   date      "Date": YYYY-MM-DD or DD/MM/YYYY
+ *   session   "Session", "AM/PM": AM or PM (any case)
+ *   code      "Code", "Mark": a 2024 attendance code as written ("/", "\", "L", "C1", ...)
+ *   minutes   "Minutes", "Minutes Late", "Mins Late": whole minutes 0..1440, or empty
+ * Every row is checked; the UPN must be on roster (when not NULL); a pupil, date and session
+ * given twice is an error naming both lines. All or nothing: on any error returns LD_ERR_INVALID,
+ * LD_ERR_RANGE, LD_ERR_DUPLICATE, LD_ERR_NOT_FOUND or LD_ERR_IO with one message naming
+ * "file:line:column (Column)" and leaves *out NULL. On success *out (free()) holds *n marks.
+ */
+LD_MUST_CHECK ld_err ld_mis_marks_parse_csv(const char *path, const struct ld_roster *roster,
+                                            struct ld_central_mark **out, size_t *n, char *msg,
+                                            size_t msglen);
+
+/* As ld_mis_marks_parse_csv, for len bytes in memory called name. */
+LD_MUST_CHECK ld_err ld_mis_marks_parse_buffer(const char *data, size_t len, const char *name,
+                                               const struct ld_roster *roster,
+                                               struct ld_central_mark **out, size_t *n, char *msg,
+                                               size_t msglen);
+
+#endif

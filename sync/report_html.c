@@ -1,0 +1,815 @@
+/* report_html.c: the office's pages: index, daily late log, weekly view, action, pupils. */
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ld_flags.h"
+#include "report_letter.h"
+#include "report_out.h"
+#include "report_svg.h"
+
+#ifndef LD_REPORT_TEMPLATE_DEFAULT
+#define LD_REPORT_TEMPLATE_DEFAULT "/usr/share/latedoor/report/letter.html"
+#endif
+
+const char *ld_report_default_template(void)
+{
+    return LD_REPORT_TEMPLATE_DEFAULT;
+}
+
+static const char css[] =
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:14px;color:#1a1a1a;margin:1.5em;"
+    "max-width:70em}"
+    "h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.2em;margin-top:1.5em}"
+    "nav{margin:.5em 0 1em;padding:.4em 0;border-bottom:1px solid #ccc}nav a{margin-right:1em}"
+    "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #bbb;padding:.25em .5em;"
+    "text-align:left;vertical-align:top}th{background:#f0f0f0}"
+    "td.num,th.num{text-align:right}"
+    ".L{background:#f0a202;font-weight:bold}.U{background:#b3001b;color:#fff;font-weight:bold}"
+    ".void td{color:#777}.note{color:#555;font-size:.9em}"
+    ".badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;"
+    "font-size:.85em;margin-right:.3em}.pa{background:#f4c7c3}.sa{background:#b3001b;color:#fff}"
+    ".family{border:1px solid #ccc;padding:.3em .8em;margin:.8em 0;break-inside:avoid}"
+    ".muted{color:#666}ul.patterns{margin:.2em 0;padding-left:1.2em}"
+    "svg.herringbone{width:42em;max-width:100%;height:auto}"
+    ".winner{font-size:1.1em;padding:.4em .8em;background:#eef6ee;border-left:4px solid #3a7d3a}"
+    ".family table{width:100%;table-layout:fixed}"
+    "del{color:#a00}ins{text-decoration:none;font-weight:bold}"
+    "@media print{nav,.noprint{display:none}body{margin:0;font-size:11pt}"
+    "a{color:inherit;text-decoration:none}table{page-break-inside:auto}"
+    "tr{page-break-inside:avoid}}"
+    "@page{size:A4;margin:12mm}";
+
+struct site {
+    const struct ld_report *r;
+    const char *dir;
+    char today[LD_DATE_STRLEN];
+    size_t *by_pupil;     /* arrival indexes grouped by pupil (counting sort), time order */
+    size_t *pupil_first;  /* by_pupil[pupil_first[p] .. pupil_first[p + 1]) */
+    size_t *roster_order; /* roster indexes by surname, first name, UPN */
+    char *msg;
+    size_t msglen;
+};
+
+static const char *source_name(int source)
+{
+    switch (source) {
+    case LD_CSRC_CARD:
+        return "card";
+    case LD_CSRC_TOUCH:
+        return "touch screen";
+    case LD_CSRC_STAFF:
+        return "staff";
+    case LD_CSRC_CLI:
+        return "command line";
+    case LD_CSRC_OFFICE:
+        return "office";
+    default:
+        return "?";
+    }
+}
+
+static void page_begin(struct ld_buf *b, const struct site *s, const char *title, const char *up)
+{
+    ld_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>");
+    ld_buf_html(b, title);
+    ld_buf_puts(b, " — ");
+    ld_buf_html(b, s->r->school_name);
+    ld_buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<nav>", css);
+    static const char *const links[][2] = {{"index.html", "Summary"},
+                                           {"daily.html", "Late log"},
+                                           {"weekly.html", "Classes this week"},
+                                           {"action.html", "Needing action"},
+                                           {"letters.html", "Letters"}};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        ld_buf_printf(b, "<a href=\"%s%s\">%s</a>", up, links[i][0], links[i][1]);
+    ld_buf_puts(b, "</nav>\n<header><h1>");
+    ld_buf_html(b, title);
+    ld_buf_puts(b, "</h1><p class=\"muted\">");
+    ld_buf_html(b, s->r->school_name);
+    ld_buf_printf(b, " · as of %s</p></header>\n<main>\n", s->today);
+}
+
+static ld_err page_end(struct ld_buf *b, const struct site *s, const char *name)
+{
+    ld_buf_puts(b, "</main>\n</body>\n</html>\n");
+    return ld_buf_write_file(b, s->dir, name, s->msg, s->msglen);
+}
+
+static const struct ld_roster_pupil *pupil_of(const struct site *s, long i)
+{
+    return i >= 0 ? &s->r->roster.pupils[i] : NULL;
+}
+
+static void pupil_name(struct ld_buf *b, const struct ld_roster_pupil *p)
+{
+    ld_buf_html(b, p->preferred_first);
+    ld_buf_puts(b, " ");
+    ld_buf_html(b, p->preferred_last);
+}
+
+static void pupil_link(struct ld_buf *b, const struct ld_roster_pupil *p, const char *up)
+{
+    ld_buf_printf(b, "<a href=\"%spupils/", up);
+    ld_buf_html(b, p->upn);
+    ld_buf_puts(b, ".html\">");
+    pupil_name(b, p);
+    ld_buf_puts(b, "</a>");
+}
+
+static void mark_cell(struct ld_buf *b, enum ld_code code)
+{
+    const char *c = ld_code_str(code);
+    ld_buf_printf(b, "<td class=\"%s\">", code == LD_CODE_L ? "L" : code == LD_CODE_U ? "U" : "");
+    ld_buf_html(b, c[0] ? c : "—");
+    ld_buf_puts(b, "</td>");
+}
+
+static void flags_text(struct ld_buf *b, unsigned flags)
+{
+    for (unsigned bit = 1; bit <= LD_FLAG_SEN; bit <<= 1)
+        if (flags & bit)
+            ld_buf_printf(b, "<span class=\"badge\">%s</span>", ld_flag_name(bit));
+}
+
+static void pct_text(struct ld_buf *b, const struct ld_report *r, const struct ld_pupil_result *p)
+{
+    if (!r->has_mis_marks) {
+        ld_buf_puts(b, "<span class=\"muted\">MIS marks not imported</span>");
+        return;
+    }
+    if (!p->attendance.has_pct) {
+        ld_buf_puts(b, "—");
+        return;
+    }
+    ld_buf_printf(b, "%.1f %%", p->attendance.pct);
+    if (p->has_stage)
+        ld_buf_printf(b, " · stage %d", p->stage);
+    if (p->attendance.severe)
+        ld_buf_puts(b, " <span class=\"badge sa\">severe absence</span>");
+    else if (p->attendance.persistent)
+        ld_buf_puts(b, " <span class=\"badge pa\">persistent absence</span>");
+}
+
+static void patterns_list(struct ld_buf *b, const struct ld_pupil_result *p)
+{
+    if (!p->npatterns) {
+        ld_buf_puts(b, "<span class=\"muted\">none</span>");
+        return;
+    }
+    ld_buf_puts(b, "<ul class=\"patterns\">");
+    for (size_t k = 0; k < p->npatterns; k++) {
+        ld_buf_printf(b, "<li data-kind=\"%s\">", ld_pattern_kind_name(p->patterns[k].kind));
+        ld_buf_html(b, p->patterns[k].detail);
+        ld_buf_puts(b, "</li>");
+    }
+    ld_buf_puts(b, "</ul>");
+}
+
+/* ---- the daily late log ---- */
+
+static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_report_arrival *a,
+                        const char *up)
+{
+    const struct ld_roster_pupil *p = pupil_of(s, a->pupil);
+    char dur[32];
+    ld_buf_printf(b, "<tr%s data-device=\"", a->voided ? " class=\"void\"" : "");
+    ld_buf_html(b, a->ev->device_id);
+    ld_buf_printf(b, "\" data-seq=\"%lld\"><td>%s%02d:%02d%s</td><td>", (long long)a->ev->seq,
+                  a->voided ? "<del>" : "", a->minute / 60, a->minute % 60,
+                  a->voided ? "</del>" : "");
+    if (p)
+        pupil_link(b, p, up);
+    else {
+        ld_buf_puts(b, "not on the roster: ");
+        ld_buf_html(b, a->ev->upn);
+    }
+    ld_buf_puts(b, "</td><td>");
+    if (p)
+        ld_buf_html(b, p->class_name);
+    ld_buf_puts(b, "</td>");
+    if (a->voided)
+        ld_buf_printf(b, "<td><del>%s</del></td>", ld_code_str(a->cls.code));
+    else
+        mark_cell(b, a->cls.code);
+    ld_report_duration(a->cls.minutes_late, dur, sizeof dur);
+    ld_buf_printf(b, "<td class=\"num\">%d</td><td>", a->cls.minutes_late);
+    bool office = a->reason_ev && a->reason_ev->source == LD_CSRC_OFFICE;
+    if (a->amended) {
+        ld_buf_puts(b, "<del>");
+        ld_buf_html(b, a->first_reason);
+        ld_buf_puts(b, "</del> <ins>");
+        ld_buf_html(b, a->reason);
+        ld_buf_puts(b, "</ins>");
+    } else {
+        ld_buf_html(b, a->reason);
+    }
+    /* who changed or gave a reason after the arrival, when it was not the child at the door */
+    if (a->amended || office) {
+        ld_buf_printf(b, "<br><span class=\"note\">%s", a->amended ? "amended" : "given");
+        if (a->reason_ev->staff[0]) {
+            ld_buf_puts(b, " by ");
+            ld_buf_html(b, a->reason_ev->staff);
+        }
+        ld_buf_puts(b, office ? " (office)</span>" : "</span>");
+    }
+    ld_buf_puts(b, "</td><td>");
+    ld_buf_html(b, a->ev->device_id);
+    ld_buf_printf(b, ":%lld</td><td>%s", (long long)a->ev->seq, source_name(a->ev->source));
+    if (a->ev->staff[0]) {
+        ld_buf_puts(b, " (");
+        ld_buf_html(b, a->ev->staff);
+        ld_buf_puts(b, ")");
+    }
+    ld_buf_puts(b, "</td><td class=\"note\">");
+    if (a->voided) {
+        ld_buf_puts(b, "voided");
+        if (a->void_ev->staff[0]) {
+            ld_buf_puts(b, " by ");
+            ld_buf_html(b, a->void_ev->staff);
+        }
+        if (a->void_ev->reason[0]) {
+            ld_buf_puts(b, ": ");
+            ld_buf_html(b, a->void_ev->reason);
+        }
+    } else if (!a->decides) {
+        ld_buf_puts(b, "already signed in this session: not counted");
+    }
+    if (a->clock_repaired)
+        ld_buf_puts(b, " time corrected after a clock fault");
+    if (a->clock_unsure)
+        ld_buf_puts(b, " clock was not trusted: check the time");
+    ld_buf_puts(b, "</td></tr>\n");
+}
+
+static void arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end)
+{
+    size_t lo = 0, hi = r->narrivals;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->arrivals[mid].date < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    while (lo < r->narrivals && r->arrivals[lo].date == day)
+        lo++;
+    *end = lo;
+}
+
+static ld_err write_daily(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    struct ld_buf b = {0}, csv = {0};
+    size_t first, end, late = 0, voided = 0;
+    arrivals_of_day(r, r->as_of, &first, &end);
+    for (size_t i = first; i < end; i++) {
+        voided += r->arrivals[i].voided;
+        late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
+    }
+    page_begin(&b, s, "Late log", "");
+    ld_buf_printf(&b,
+                  "<p><span id=\"arrivals\">%zu</span> arrivals recorded today, "
+                  "<span id=\"late\">%zu</span> late sessions, <span id=\"voided\">%zu</span> "
+                  "voided. <a href=\"late-log.csv\">CSV</a></p>\n",
+                  end - first, late, voided);
+    ld_buf_puts(&b,
+                "<table id=\"log\"><thead><tr><th>Time</th><th>Pupil</th><th>Class</th>"
+                "<th>Mark</th><th class=\"num\">Minutes late</th><th>Reason</th>"
+                "<th>Device:number</th><th>Signed in by</th><th>Note</th></tr></thead><tbody>\n");
+    ld_buf_puts(&csv, "Time,UPN,Pupil,Class,Mark,Minutes Late,Reason,Device,Seq,Signed In By,"
+                      "Voided\r\n");
+    for (size_t i = first; i < end; i++) {
+        const struct ld_report_arrival *a = &r->arrivals[i];
+        const struct ld_roster_pupil *p = pupil_of(s, a->pupil);
+        arrival_row(&b, s, a, "");
+        char name[2 * LD_NAME_MAX + 2];
+        snprintf(name, sizeof name, "%s %s", p ? p->preferred_first : "",
+                 p ? p->preferred_last : "");
+        ld_buf_printf(&csv, "%02d:%02d,", a->minute / 60, a->minute % 60);
+        ld_buf_csv(&csv, a->ev->upn);
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, p ? name : "");
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, p ? p->class_name : "");
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, ld_code_str(a->cls.code));
+        ld_buf_printf(&csv, ",%d,", a->cls.minutes_late);
+        ld_buf_csv(&csv, a->reason);
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, a->ev->device_id);
+        ld_buf_printf(&csv, ",%lld,%s,%s\r\n", (long long)a->ev->seq, source_name(a->ev->source),
+                      a->voided ? "yes" : "no");
+    }
+    if (end == first)
+        ld_buf_puts(&b, "<tr><td colspan=\"9\">No arrivals recorded today.</td></tr>\n");
+    ld_buf_puts(&b, "</tbody></table>\n<p class=\"note\">A voided arrival is struck through and "
+                    "does not count; an amended reason shows the old one struck through. To "
+                    "correct one, name its device and number: <code>latedoor report amend "
+                    "--event DEVICE:SEQ ...</code> (docs/office.md).</p>\n");
+    ld_err err = page_end(&b, s, "daily.html");
+    if (!err)
+        err = ld_buf_write_file(&csv, s->dir, "late-log.csv", s->msg, s->msglen);
+    ld_buf_free(&b);
+    ld_buf_free(&csv);
+    return err;
+}
+
+/* ---- the week by class ---- */
+
+struct class_week {
+    const char *name;
+    int pupils, late, minutes;
+};
+
+static ld_err write_weekly(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    size_t nc = ld_result_class_count(r->result);
+    struct class_week *cw = calloc(nc + 1, sizeof *cw);
+    struct ld_buf b = {0}, csv = {0};
+    if (!cw) {
+        snprintf(s->msg, s->msglen, "report: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t c = 0; c < nc; c++)
+        cw[c].name = ld_result_class(r->result, c)->name;
+    ld_date monday = ld_date_week_start(r->as_of);
+    for (size_t i = 0; i < ld_result_pupil_count(r->result); i++) {
+        const struct ld_pupil_result *p = ld_result_pupil(r->result, i);
+        size_t c = 0;
+        while (c < nc && strcmp(cw[c].name, p->class_name))
+            c++;
+        if (c == nc)
+            continue;
+        cw[c].pupils++;
+        for (ld_date d = monday; d <= r->as_of; d++)
+            for (int sess = 0; sess < 2; sess++) {
+                enum ld_code code;
+                int minutes;
+                if (ld_result_mark(r->result, i, d, (enum ld_session_id)sess, &code, &minutes) &&
+                    ld_code_is_late(code)) {
+                    cw[c].late++;
+                    cw[c].minutes += minutes;
+                }
+            }
+    }
+    char monday_s[LD_DATE_STRLEN], dur[32];
+    ld_date_format(monday, monday_s);
+    page_begin(&b, s, "Classes this week", "");
+    ld_buf_printf(&b,
+                  "<p>School days from Monday %s to %s. The punctuality table puts the class "
+                  "with the fewest late sessions per pupil first: read it out in assembly. "
+                  "<a href=\"weekly-classes.csv\">CSV</a></p>\n",
+                  monday_s, s->today);
+    if (nc > 0) {
+        ld_buf_puts(&b, "<p class=\"winner\">Best punctuality this week: <strong>");
+        ld_buf_html(&b, cw[0].name);
+        for (size_t c = 1; c < nc && cw[c].pupils && cw[0].pupils &&
+                           (long)cw[c].late * cw[0].pupils == (long)cw[0].late * cw[c].pupils;
+             c++) {
+            ld_buf_puts(&b, "</strong> and <strong>");
+            ld_buf_html(&b, cw[c].name);
+        }
+        ld_buf_puts(&b, "</strong></p>\n");
+    }
+    ld_buf_puts(&b, "<table id=\"classes\"><thead><tr><th class=\"num\">Place</th><th>Class</th>"
+                    "<th class=\"num\">Pupils</th><th class=\"num\">Late sessions</th>"
+                    "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>"
+                    "</tr></thead><tbody>\n");
+    ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost\r\n");
+    for (size_t c = 0; c < nc; c++) {
+        double per = cw[c].pupils ? (double)cw[c].late / cw[c].pupils : 0;
+        ld_report_duration(cw[c].minutes, dur, sizeof dur);
+        ld_buf_printf(&b, "<tr><td class=\"num\">%zu</td><td>", c + 1);
+        ld_buf_html(&b, cw[c].name);
+        ld_buf_printf(&b,
+                      "</td><td class=\"num\">%d</td><td class=\"num late\">%d</td>"
+                      "<td class=\"num\">%.2f</td><td class=\"num\" data-minutes=\"%d\">%s</td>"
+                      "</tr>\n",
+                      cw[c].pupils, cw[c].late, per, cw[c].minutes, dur);
+        ld_buf_printf(&csv, "%zu,", c + 1);
+        ld_buf_csv(&csv, cw[c].name);
+        ld_buf_printf(&csv, ",%d,%d,%.2f,%d\r\n", cw[c].pupils, cw[c].late, per, cw[c].minutes);
+    }
+    ld_buf_puts(&b, "</tbody></table>\n");
+    free(cw);
+    ld_err err = page_end(&b, s, "weekly.html");
+    if (!err)
+        err = ld_buf_write_file(&csv, s->dir, "weekly-classes.csv", s->msg, s->msglen);
+    ld_buf_free(&b);
+    ld_buf_free(&csv);
+    return err;
+}
+
+/* ---- pupils needing action ---- */
+
+static int by_name(const void *a, const void *b, void *ctx)
+{
+    const struct ld_roster *ro = ctx;
+    const struct ld_roster_pupil *x = &ro->pupils[*(const size_t *)a];
+    const struct ld_roster_pupil *y = &ro->pupils[*(const size_t *)b];
+    int c = strcmp(x->preferred_last, y->preferred_last);
+    if (!c)
+        c = strcmp(x->preferred_first, y->preferred_first);
+    return c ? c : strcmp(x->upn, y->upn);
+}
+
+static void action_row(struct ld_buf *b, const struct site *s, size_t i, bool needs)
+{
+    const struct ld_report *r = s->r;
+    const struct ld_roster_pupil *p = &r->roster.pupils[i];
+    const struct ld_pupil_result *pr = ld_report_pupil_result(r, i);
+    char dur[32];
+    ld_report_duration(pr->late_minutes, dur, sizeof dur);
+    ld_buf_printf(b, "<tr class=\"%s\" data-upn=\"", needs ? "needs" : "sibling");
+    ld_buf_html(b, p->upn);
+    ld_buf_puts(b, "\"><td>");
+    pupil_link(b, p, "");
+    if (!needs)
+        ld_buf_puts(b, " <span class=\"note\">(sibling)</span>");
+    ld_buf_puts(b, "</td><td>");
+    ld_buf_html(b, p->class_name);
+    ld_buf_puts(b, "</td><td>");
+    flags_text(b, p->flags);
+    ld_buf_printf(b,
+                  "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%s"
+                  "</td><td>",
+                  pr->late_l, pr->late_u, dur);
+    patterns_list(b, pr);
+    ld_buf_puts(b, "</td><td>");
+    pct_text(b, r, pr);
+    ld_buf_puts(b, "</td></tr>\n");
+}
+
+static ld_err write_action(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    struct ld_buf b = {0}, csv = {0};
+    size_t n = r->roster.count, nneed = 0, groups = 0;
+    bool *done = calloc(n + 1, 1);
+    if (!done) {
+        snprintf(s->msg, s->msglen, "report: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        nneed += ld_report_needs_action(r, i);
+    page_begin(&b, s, "Pupils needing action", "");
+
+    /* first-day calling */
+    size_t calls = ld_result_call_count(r->result);
+    ld_buf_printf(&b,
+                  "<h2>First-day calling today</h2>\n<p>Pupils absent this morning with no "
+                  "reason known, in the order to call: child protection, looked after, child in "
+                  "need, other social care, then everyone else. <span id=\"calls\">%zu</span> "
+                  "to call.</p>\n",
+                  calls);
+    if (calls) {
+        ld_buf_puts(&b, "<table id=\"call-order\"><thead><tr><th class=\"num\">Order</th>"
+                        "<th>Pupil</th><th>Class</th><th>Flags</th></tr></thead><tbody>\n");
+        for (size_t k = 0; k < calls; k++) {
+            const struct ld_pupil_result *c = ld_result_call(r->result, k);
+            long i = ld_report_find_pupil(r, c->id);
+            ld_buf_printf(&b, "<tr><td class=\"num\">%zu</td><td>", k + 1);
+            if (i >= 0)
+                pupil_link(&b, &r->roster.pupils[i], "");
+            ld_buf_puts(&b, "</td><td>");
+            ld_buf_html(&b, c->class_name);
+            ld_buf_puts(&b, "</td><td>");
+            flags_text(&b, c->flags);
+            ld_buf_puts(&b, "</td></tr>\n");
+        }
+        ld_buf_puts(&b, "</tbody></table>\n");
+    }
+
+    /* families */
+    ld_buf_printf(&b,
+                  "<h2>Lateness and absence</h2>\n<p><span id=\"needs\">%zu</span> pupils with a "
+                  "pattern of lateness%s. Brothers and sisters are shown together. "
+                  "<a href=\"action.csv\">CSV</a></p>\n",
+                  nneed,
+                  r->has_mis_marks ? ", persistent absence (90 % or less) or an intervention stage"
+                                   : " (import the MIS marks for attendance and stages)");
+    ld_buf_puts(&csv, "UPN,Pupil,Class,Family,Late L,Late U,Minutes Lost,Attendance %,Stage,"
+                      "Persistent,Severe,Patterns\r\n");
+    for (size_t k = 0; k < n; k++) {
+        size_t i = s->roster_order[k];
+        if (done[i] || !ld_report_needs_action(r, i))
+            continue;
+        const char *fam = r->roster.pupils[i].family;
+        groups++;
+        ld_buf_puts(&b, "<section class=\"family\"><h3>");
+        if (fam[0]) {
+            ld_buf_html(&b, r->roster.pupils[i].preferred_last);
+            ld_buf_puts(&b, " family <span class=\"note\">(");
+            ld_buf_html(&b, fam);
+            ld_buf_puts(&b, ")</span>");
+        } else {
+            pupil_name(&b, &r->roster.pupils[i]);
+        }
+        ld_buf_puts(
+            &b,
+            "</h3><table><colgroup><col style=\"width:16%\"><col style=\"width:6%\">"
+            "<col style=\"width:8%\"><col style=\"width:5%\"><col style=\"width:5%\">"
+            "<col style=\"width:10%\"><col style=\"width:32%\"><col "
+            "style=\"width:18%\"></colgroup><thead><tr><th>Pupil</th><th>Class</th><th>Flags</th>"
+            "<th class=\"num\">L</th><th class=\"num\">U</th><th class=\"num\">"
+            "Minutes lost</th><th>Patterns</th><th>Attendance</th></tr></thead>"
+            "<tbody>\n");
+        for (size_t k2 = k; k2 < n; k2++) {
+            size_t j = s->roster_order[k2];
+            if (done[j] || (j != i && (!fam[0] || strcmp(r->roster.pupils[j].family, fam))))
+                continue;
+            done[j] = true;
+            bool needs = ld_report_needs_action(r, j);
+            action_row(&b, s, j, needs);
+            const struct ld_roster_pupil *p = &r->roster.pupils[j];
+            const struct ld_pupil_result *pr = ld_report_pupil_result(r, j);
+            char name[2 * LD_NAME_MAX + 2];
+            snprintf(name, sizeof name, "%s %s", p->preferred_first, p->preferred_last);
+            if (!needs)
+                continue;
+            ld_buf_csv(&csv, p->upn);
+            ld_buf_puts(&csv, ",");
+            ld_buf_csv(&csv, name);
+            ld_buf_puts(&csv, ",");
+            ld_buf_csv(&csv, p->class_name);
+            ld_buf_puts(&csv, ",");
+            ld_buf_csv(&csv, p->family);
+            ld_buf_printf(&csv, ",%d,%d,%d,", pr->late_l, pr->late_u, pr->late_minutes);
+            if (r->has_mis_marks && pr->attendance.has_pct)
+                ld_buf_printf(&csv, "%.1f", pr->attendance.pct);
+            ld_buf_puts(&csv, ",");
+            if (r->has_mis_marks && pr->has_stage)
+                ld_buf_printf(&csv, "%d", pr->stage);
+            ld_buf_printf(&csv, ",%s,%s,",
+                          r->has_mis_marks && pr->attendance.persistent ? "yes" : "no",
+                          r->has_mis_marks && pr->attendance.severe ? "yes" : "no");
+            struct ld_buf pat = {0};
+            for (size_t q = 0; q < pr->npatterns; q++) {
+                if (q)
+                    ld_buf_puts(&pat, "; ");
+                ld_buf_puts(&pat, pr->patterns[q].detail);
+            }
+            ld_buf_csv(&csv, pat.p ? pat.p : "");
+            ld_buf_free(&pat);
+            ld_buf_puts(&csv, "\r\n");
+        }
+        ld_buf_puts(&b, "</tbody></table></section>\n");
+    }
+    if (!groups)
+        ld_buf_puts(&b, "<p>Nobody at the moment.</p>\n");
+    free(done);
+    ld_err err = page_end(&b, s, "action.html");
+    if (!err)
+        err = ld_buf_write_file(&csv, s->dir, "action.csv", s->msg, s->msglen);
+    ld_buf_free(&b);
+    ld_buf_free(&csv);
+    return err;
+}
+
+/* ---- one page a pupil ---- */
+
+static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b)
+{
+    const struct ld_report *r = s->r;
+    const struct ld_roster_pupil *p = &r->roster.pupils[i];
+    const struct ld_pupil_result *pr = ld_report_pupil_result(r, i);
+    struct ld_herringbone h = {0};
+    char title[3 * LD_NAME_MAX], dur[32], name[LD_UPN_LEN + 16];
+    ld_err err = ld_result_herringbone(r->result, (size_t)r->result_of_pupil[i], &h);
+    if (err) {
+        snprintf(s->msg, s->msglen, "report: herringbone of %s: %s", p->upn, ld_err_str(err));
+        return err;
+    }
+    b->len = 0;
+    snprintf(title, sizeof title, "%s %s", p->preferred_first, p->preferred_last);
+    page_begin(b, s, title, "../");
+    ld_report_duration(pr->late_minutes, dur, sizeof dur);
+    ld_buf_puts(b, "<p>Class ");
+    ld_buf_html(b, p->class_name);
+    ld_buf_puts(b, " · Year ");
+    ld_buf_html(b, p->year);
+    ld_buf_puts(b, " · UPN ");
+    ld_buf_html(b, p->upn);
+    ld_buf_puts(b, " ");
+    flags_text(b, p->flags);
+    ld_buf_printf(b,
+                  "</p>\n<table><tbody><tr><th>Late sessions (L)</th><td class=\"num\" "
+                  "id=\"late-l\">%d</td></tr><tr><th>After the register closed (U)</th>"
+                  "<td class=\"num\" id=\"late-u\">%d</td></tr><tr><th>Minutes lost this year"
+                  "</th><td class=\"num\" id=\"minutes\" data-minutes=\"%d\">%s</td></tr>"
+                  "<tr><th>Attendance</th><td>",
+                  pr->late_l, pr->late_u, pr->late_minutes, dur);
+    pct_text(b, r, pr);
+    ld_buf_puts(b, "</td></tr><tr><th>Patterns</th><td>");
+    patterns_list(b, pr);
+    ld_buf_puts(b, "</td></tr></tbody></table>\n<h2>Register marks, week by week</h2>\n");
+    ld_report_svg_herringbone(b, &h, 0, false, title);
+    ld_herringbone_free(&h);
+
+    /* late history: every L and U session, with the arrival that decided it */
+    ld_buf_puts(b, "<h2>Late history</h2>\n<table id=\"history\"><thead><tr><th>Date</th>"
+                   "<th>Session</th><th>Arrived</th><th>Mark</th><th class=\"num\">Minutes late"
+                   "</th><th>Reason</th></tr></thead><tbody>\n");
+    size_t rows = 0, ai = s->pupil_first[i], aend = s->pupil_first[i + 1];
+    size_t ri = (size_t)r->result_of_pupil[i];
+    size_t ndays = ld_calendar_days_upto(r->cal, r->as_of);
+    for (size_t d = 0; d < ndays; d++) {
+        ld_date day = ld_calendar_school_day(r->cal, d);
+        for (int sess = 0; sess < 2; sess++) {
+            enum ld_code code;
+            int minutes;
+            if (!ld_result_mark(r->result, ri, day, (enum ld_session_id)sess, &code, &minutes) ||
+                !ld_code_is_late(code))
+                continue;
+            const struct ld_report_arrival *dec = NULL;
+            while (ai < aend && r->arrivals[s->by_pupil[ai]].date < day)
+                ai++;
+            for (size_t k = ai; k < aend && r->arrivals[s->by_pupil[k]].date == day; k++) {
+                const struct ld_report_arrival *a = &r->arrivals[s->by_pupil[k]];
+                if (a->decides && (int)a->cls.session == sess)
+                    dec = a;
+            }
+            char ds[LD_DATE_STRLEN];
+            ld_date_format(day, ds);
+            static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+            ld_buf_printf(b, "<tr><td>%s %s</td><td>%s</td><td>", wd[ld_date_weekday(day)], ds,
+                          sess ? "pm" : "am");
+            if (dec)
+                ld_buf_printf(b, "%02d:%02d", dec->minute / 60, dec->minute % 60);
+            else
+                ld_buf_puts(b, "<span class=\"note\">MIS mark</span>");
+            ld_buf_puts(b, "</td>");
+            mark_cell(b, code);
+            ld_buf_printf(b, "<td class=\"num\">%d</td><td>", minutes);
+            if (dec)
+                ld_buf_html(b, dec->reason);
+            ld_buf_puts(b, "</td></tr>\n");
+            rows++;
+        }
+    }
+    if (!rows)
+        ld_buf_puts(b, "<tr><td colspan=\"6\">Never late this year.</td></tr>\n");
+    ld_buf_puts(b, "</tbody></table>\n");
+    snprintf(name, sizeof name, "pupils/%s.html", p->upn);
+    return page_end(b, s, name);
+}
+
+/* ---- the summary ---- */
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static ld_err write_index(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    struct ld_buf b = {0};
+    size_t first, end, late = 0, needs = 0;
+    arrivals_of_day(r, r->as_of, &first, &end);
+    for (size_t i = first; i < end; i++)
+        late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
+    for (size_t i = 0; i < r->roster.count; i++)
+        needs += ld_report_needs_action(r, i);
+    page_begin(&b, s, "Office review", "");
+    ld_buf_printf(&b,
+                  "<ul><li><a href=\"daily.html\">Late log</a>: %zu arrivals today, %zu late "
+                  "sessions</li><li><a href=\"weekly.html\">Classes this week</a>: the "
+                  "punctuality table</li><li><a href=\"action.html\">Needing action</a>: %zu "
+                  "pupils; %zu to call this morning</li><li><a href=\"letters.html\">Letters to "
+                  "parents</a>, ready to print</li></ul>\n",
+                  end - first, late, needs, ld_result_call_count(r->result));
+    ld_buf_printf(&b,
+                  "<p>%zu pupils on the roster, %zu events in the log. %s</p>\n<h2>Files</h2>\n"
+                  "<ul><li><a href=\"late-log.csv\">late-log.csv</a></li><li><a "
+                  "href=\"weekly-classes.csv\">weekly-classes.csv</a></li><li><a "
+                  "href=\"action.csv\">action.csv</a></li><li><a href=\"mis-export.csv\">"
+                  "mis-export.csv</a>: the kiosks' late marks, to key into the MIS</li></ul>\n",
+                  r->roster.count, r->nevents,
+                  r->has_mis_marks ? "MIS marks are imported: percentages and stages count every "
+                                     "session."
+                                   : "No MIS marks imported yet: percentages count only what "
+                                     "the kiosks saw, so they are not shown.");
+    /* every pupil, class by class (the core's classes, by name), by surname within a class */
+    size_t nc = ld_result_class_count(r->result);
+    const char **classes = calloc(nc + 1, sizeof *classes);
+    if (!classes) {
+        ld_buf_free(&b);
+        snprintf(s->msg, s->msglen, "report: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t c = 0; c < nc; c++)
+        classes[c] = ld_result_class(r->result, c)->name;
+    qsort(classes, nc, sizeof *classes, str_cmp);
+    ld_buf_puts(&b, "<h2>Pupils by class</h2>\n<table class=\"noprint\" id=\"pupils\"><tbody>\n");
+    for (size_t c = 0; c < nc; c++) {
+        ld_buf_puts(&b, "<tr><th>");
+        ld_buf_html(&b, classes[c][0] ? classes[c] : "no class");
+        ld_buf_puts(&b, "</th><td>");
+        bool lead = true;
+        for (size_t k = 0; k < r->roster.count; k++) {
+            const struct ld_roster_pupil *p = &r->roster.pupils[s->roster_order[k]];
+            if (strcmp(p->class_name, classes[c]))
+                continue;
+            if (!lead)
+                ld_buf_puts(&b, " · ");
+            lead = false;
+            pupil_link(&b, p, "");
+        }
+        ld_buf_puts(&b, "</td></tr>\n");
+    }
+    ld_buf_puts(&b, "</tbody></table>\n");
+    free(classes);
+    ld_err err = page_end(&b, s, "index.html");
+    ld_buf_free(&b);
+    return err;
+}
+
+/* ---- the MIS export ---- */
+
+static ld_err write_mis_export(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    struct ld_buf csv = {0};
+    ld_buf_puts(&csv, "UPN,Date,Session,Code,Minutes Late,Reason\r\n");
+    for (size_t i = 0; i < r->narrivals; i++) {
+        const struct ld_report_arrival *a = &r->arrivals[i];
+        if (a->date > r->as_of)
+            break;
+        if (a->voided || !a->decides || a->pupil < 0 || a->cls.outcome == LD_OUTCOME_ON_TIME ||
+            !ld_calendar_is_school_day(r->cal, a->date))
+            continue;
+        char ds[LD_DATE_STRLEN];
+        ld_date_format(a->date, ds);
+        ld_buf_csv(&csv, a->ev->upn);
+        ld_buf_printf(&csv, ",%s,%s,", ds, a->cls.session ? "PM" : "AM");
+        ld_buf_csv(&csv, ld_code_str(a->cls.code));
+        ld_buf_printf(&csv, ",%d,", a->cls.minutes_late);
+        ld_buf_csv(&csv, a->reason);
+        ld_buf_puts(&csv, "\r\n");
+    }
+    ld_err err = ld_buf_write_file(&csv, s->dir, "mis-export.csv", s->msg, s->msglen);
+    ld_buf_free(&csv);
+    return err;
+}
+
+/* ---- the whole site ---- */
+
+ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options *opt, char *msg,
+                       size_t msglen)
+{
+    struct site s = {.r = r, .dir = opt->out_dir, .msg = msg, .msglen = msglen};
+    struct ld_letter_template *tpl = NULL;
+    struct ld_buf b = {0};
+    size_t n = r->roster.count;
+    ld_err err = ld_letter_template_load(
+        opt->template ? opt->template : ld_report_default_template(), &tpl, msg, msglen);
+    if (err)
+        return err;
+    ld_date_format(r->as_of, s.today);
+    s.by_pupil = calloc(r->narrivals + 1, sizeof *s.by_pupil);
+    s.pupil_first = calloc(n + 2, sizeof *s.pupil_first);
+    s.roster_order = calloc(n + 1, sizeof *s.roster_order);
+    if (!s.by_pupil || !s.pupil_first || !s.roster_order) {
+        err = LD_ERR_NOMEM;
+        snprintf(msg, msglen, "report: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < r->narrivals; i++)
+        if (r->arrivals[i].pupil >= 0)
+            s.pupil_first[r->arrivals[i].pupil + 2]++;
+    for (size_t p = 2; p < n + 2; p++)
+        s.pupil_first[p] += s.pupil_first[p - 1];
+    for (size_t i = 0; i < r->narrivals; i++)
+        if (r->arrivals[i].pupil >= 0)
+            s.by_pupil[s.pupil_first[r->arrivals[i].pupil + 1]++] = i;
+    for (size_t i = 0; i < n; i++)
+        s.roster_order[i] = i;
+    qsort_r(s.roster_order, n, sizeof *s.roster_order, by_name, (void *)&r->roster);
+
+    if ((err = ld_report_mkdir(opt->out_dir, msg, msglen)) || (err = write_index(&s)) ||
+        (err = write_daily(&s)) || (err = write_weekly(&s)) || (err = write_action(&s)) ||
+        (err = write_mis_export(&s)))
+        goto out;
+    for (size_t i = 0; !err && i < n; i++)
+        if (r->result_of_pupil[i] >= 0)
+            err = write_pupil(&s, i, &b);
+    if (!err) {
+        struct ld_letter_ctx lc = {.r = r, .today = s.today, .order = s.roster_order};
+        err = ld_letters_write(tpl, &lc, opt->out_dir, msg, msglen);
+    }
+out:
+    ld_buf_free(&b);
+    ld_letter_template_free(tpl);
+    free(s.by_pupil);
+    free(s.pupil_first);
+    free(s.roster_order);
+    return err;
+}
