@@ -53,8 +53,8 @@ file "$build/bin/latedoor" "$build/bin/latedoor-kiosk" | sed "s|$PWD/||"
 exclude=test_store_powercut
 if [ "$binfmt" = no ]; then
   echo "cross: binfmt_misc is not available here: the tests that start latedoor from another"
-  echo "       program (contract_*, cli_end_to_end) are left out"
-  exclude="$exclude|^contract_|cli_end_to_end"
+  echo "       program (contract_*, cli_end_to_end, appliance_kiosk_notify) are left out"
+  exclude="$exclude|^contract_|cli_end_to_end|appliance_kiosk_notify"
 fi
 ctest --test-dir "$build" -j"$jobs" --timeout 900 \
   -L 'core|contract|store|config|clock|device|readers|kiosk|central|appliance' -LE postgresql \
