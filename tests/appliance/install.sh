@@ -2,9 +2,10 @@
 # install.sh PKGDIR: installs the latedoor and latedoor-kiosk packages in PKGDIR on this machine
 # and checks them as a technician would find them: the account, the store's directory, the
 # conffiles, the units (systemd-analyze verify and security), the udev helper, the Depends
-# against the libraries the binaries load, `latedoor --version`, and arrivals recorded as the
-# service account, by hand (`latedoor tap`), and a card through the simulated reader when the kiosk has
-# its device backend. Changes the system: CI only (see lib.sh). Leaves the packages installed.
+# against the libraries the binaries load, `latedoor --version`, an arrival recorded as the
+# service account by hand (`latedoor tap`), and a card through the simulated reader when the
+# kiosk has its device backend. Changes the system: CI only (see lib.sh). Leaves the packages
+# installed.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 require_throwaway
