@@ -89,6 +89,16 @@ check_depends() { # check_depends DEB: each NEEDED library's package is in Depen
 }
 check_depends "$core_deb"
 check_depends "$kiosk_deb"
+# The check itself: a latedoor package whose Depends lost libpq5 must be caught.
+tampered=$(mktemp -d /tmp/ld-deps-XXXXXX)
+dpkg-deb -R "$core_deb" "$tampered/pkg"
+sed -i 's/, libpq5//' "$tampered/pkg/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$tampered/pkg" "$tampered/latedoor.deb" >/dev/null
+if out=$( (check_depends "$tampered/latedoor.deb") 2>&1); then
+  fail "the Depends check passed a package without libpq5"
+fi
+echo "$out" | grep -q "libpq.so.5 from libpq5" || fail "the Depends check failed otherwise: $out"
+rm -rf "$tampered"
 
 note "an arrival recorded as the service account, by hand"
 as_latedoor latedoor init >/dev/null || fail "latedoor init as latedoor"
