@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define WANT_PINGS 3
-#define BOUND_MS   120000 /* an upper bound for a slow machine or qemu, not a timing check */
+#define BOUND_MS   60000 /* an upper bound for a slow machine or qemu, not a timing check */
 
 static int fail(const char *what)
 {
