@@ -8,6 +8,10 @@
 #   latedoor-kiosk  `latedoor-kiosk` (SDL2), its fonts, its unit, the readers' udev rule and
 #                   the pn533 blacklist; depends on latedoor of the same version
 # A sync-only or office machine takes latedoor alone, without SDL2 and its display libraries.
+#
+# The config, units, udev rule and blacklist go to absolute paths (/etc, /lib/systemd, /lib/udev),
+# where Debian wants them whatever the prefix: `cmake --install` without DESTDIR would write into
+# the running system. Use the packages, or `DESTDIR=/tmp/stage cmake --install BUILD_DIR`.
 set(LD_PKG_SRC ${PROJECT_SOURCE_DIR}/packaging)
 set(LD_DEB_RELEASE 1 CACHE STRING "Debian revision of the packages (the N in 0.1.0-N)")
 
