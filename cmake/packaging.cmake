@@ -24,10 +24,9 @@ install(FILES ${LD_PKG_SRC}/etc/school.ini ${LD_PKG_SRC}/etc/calendar.ini
         DESTINATION /etc/latedoor COMPONENT latedoor)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/demo/ DESTINATION share/latedoor/demo
         COMPONENT latedoor)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/deploy.md ${PROJECT_SOURCE_DIR}/docs/config.md
-              ${PROJECT_SOURCE_DIR}/docs/device.md ${PROJECT_SOURCE_DIR}/docs/central.md
-              ${PROJECT_SOURCE_DIR}/docs/readers.md
-        DESTINATION share/doc/latedoor COMPONENT latedoor)
+# Every guide in docs/ (deploy, config, device, readers, central, sync, office, ...).
+file(GLOB LD_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
+install(FILES ${LD_DOCS} DESTINATION share/doc/latedoor COMPONENT latedoor)
 install(FILES ${LD_PKG_SRC}/systemd/latedoor-sync.service DESTINATION /lib/systemd/system
         COMPONENT latedoor)
 
