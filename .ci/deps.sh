@@ -6,8 +6,11 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
+  # the appliance's package tests (systemd-analyze, dpkg-deb, file); the cross build installs
+  # its own toolchain and sysroot (.ci/cross.sh)
+  systemd file
   # libraries
-  libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libnfc-bin libsodium-dev
+  libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libnfc-bin libsodium-dev libsystemd-dev
   uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libpng-dev libpq-dev tzdata
   # test servers and displays
   postgresql xvfb xauth xdotool

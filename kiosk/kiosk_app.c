@@ -8,6 +8,7 @@
 
 #include "events.h"
 #include "names.h"
+#include "watchdog.h"
 
 static const struct kiosk_screen *const screens[KIOSK_SCR__COUNT] = {
     [KIOSK_SCR_IDLE] = &kiosk_screen_idle,       [KIOSK_SCR_GREET] = &kiosk_screen_greet,
@@ -371,7 +372,14 @@ int kiosk_app_wait_ms(struct kiosk_app *app)
 
 void kiosk_app_run(struct kiosk_app *app)
 {
+    /* systemd's watchdog (firmware/watchdog.h): pinged from this loop, so a hang restarts us. */
+    struct ld_watchdog wd;
+    char wd_msg[160];
+    if (ld_watchdog_init(&wd, wd_msg, sizeof wd_msg) != LD_OK)
+        fprintf(stderr, "latedoor-kiosk: %s\n", wd_msg);
     kiosk_app_render(app, true, true);
+    if (ld_watchdog_ready(&wd, "showing the kiosk", mono_now(app)) != LD_OK)
+        fprintf(stderr, "latedoor-kiosk: cannot notify systemd (NOTIFY_SOCKET)\n");
     while (!app->quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, kiosk_app_wait_ms(app))) {
@@ -382,7 +390,9 @@ void kiosk_app_run(struct kiosk_app *app)
         }
         kiosk_app_tick(app);
         kiosk_app_render(app, false, true);
+        (void)ld_watchdog_kick(&wd, mono_now(app)); /* a failed ping is retried next turn */
     }
+    (void)ld_watchdog_stopping(&wd);
 }
 
 const char *kiosk_app_screen(struct kiosk_app *app, const char **view)

@@ -5,6 +5,10 @@
 #   3. builds with clang (warnings are errors)            (build-clang/)
 #   4. checks the C format with clang-format
 #   5. runs each fuzz target for a short time (clang, libFuzzer)
+#   6. builds the Debian packages from build/ and installs them here: units, a tap as the
+#      service user, an upgrade, purge (tests/appliance/; in CI only: they change the system)
+#   7. cross-builds for the Raspberry Pi (arm64) and runs the tests under qemu-user, then
+#      makes and checks the arm64 packages (.ci/cross.sh; build-arm64/)
 # `tests/run.sh quick` does step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,5 +44,23 @@ step "fuzzing (short runs)"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DLD_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_all
 ctest --test-dir build-fuzz -L fuzz --timeout 600
+
+step "Debian packages: install, units, a tap as the service user, upgrade, purge"
+# Version N and N+1 of the same build (revision 1 and 2, docs/deploy.md).
+rm -rf build-debs && mkdir -p build-debs/N build-debs/N1
+bash .ci/debs.sh build 1 | xargs cp -t build-debs/N
+bash .ci/debs.sh build 2 | xargs cp -t build-debs/N1
+appliance_test() { # exit 77 is a skip: outside CI the package tests do not touch the machine
+  local rc=0
+  bash "$@" || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 77 ] || exit "$rc"
+}
+appliance_test tests/appliance/install.sh build-debs/N
+appliance_test tests/appliance/upgrade.sh build-debs/N build-debs/N1
+
+step "aarch64 (Raspberry Pi OS bookworm, 64-bit): cross build, tests under qemu-user, packages"
+bash .ci/cross.sh build-arm64 build-arm64-sysroot
+bash .ci/debs.sh build-arm64 1 >/dev/null
+bash tests/appliance/arm64_debs.sh build-arm64/packages build-arm64-sysroot build-debs/N
 
 step "all test runs passed"
