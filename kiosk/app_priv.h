@@ -74,6 +74,8 @@ struct kiosk_app {
     void *mono_ctx;
     uint64_t now; /* the monotonic time this turn of the loop started */
     const char *const *demo_cards;
+    bool (*demo_tap)(void *ctx, const char *uid);
+    void *demo_ctx;
 
     struct kiosk_settings settings;
     struct kiosk_status status;

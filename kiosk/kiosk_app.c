@@ -200,6 +200,8 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     app->mono = cfg->mono_ms ? cfg->mono_ms : sdl_mono;
     app->mono_ctx = cfg->mono_ctx;
     app->demo_cards = cfg->demo_cards;
+    app->demo_tap = cfg->demo_tap;
+    app->demo_ctx = cfg->demo_ctx;
     app->now = mono_now(app);
     app->last_input = app->now;
     app->pressed = -1;
@@ -237,7 +239,10 @@ static bool demo_key(struct kiosk_app *app, SDL_Keycode key)
         return false;
     for (int i = 0; app->demo_cards[i]; i++) {
         if (i == key - SDLK_F1) {
-            handle_card(app, app->demo_cards[i]);
+            if (app->demo_tap)
+                app->demo_tap(app->demo_ctx, app->demo_cards[i]);
+            else
+                handle_card(app, app->demo_cards[i]);
             return true;
         }
     }

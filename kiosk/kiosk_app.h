@@ -31,6 +31,10 @@ struct kiosk_app_config {
     /* The demo's stand-in for a reader: F1, F2, ... tap these UIDs (NULL-terminated); NULL
      * for none, as on the appliance. */
     const char *const *demo_cards;
+    /* When set, a demo key calls this instead of tapping the card itself: the device sends it
+     * through its simulated reader, so it arrives as a real tap does. */
+    bool (*demo_tap)(void *ctx, const char *uid);
+    void *demo_ctx;
 };
 
 /*

@@ -1,0 +1,1454 @@
+/* backend_device.c: struct kiosk_backend_ops over the config, store, tap pipeline and reader. */
+#include "backend_device.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "events.h"
+#include "ld_flags.h"
+#include "ld_school.h"
+#include "names.h"
+#include "store.h"
+#include "sync_status.h"
+#include "tap.h"
+
+/* Events of one day the staff lists look at: far more than any school door sees. */
+#define DAY_EVENTS_MAX 20000
+/* Staff members whose PINs are tried. */
+#define STAFF_MAX 64
+/* The text recorded when the reason screen times out (docs/config.md: reason_timeout_s). */
+#define NO_REASON_GIVEN "No reason given"
+
+struct kiosk_device {
+    struct ld_device dev;
+    struct ld_store *store;
+    struct ld_reader_thread *reader;
+    bool reader_none; /* configured as touch only, or not started */
+    const struct ld_clock_source *clock;
+    struct kiosk_demo_clock demo_clock; /* --clock-start */
+    struct ld_tap tap;
+    bool (*on_card)(const char *uid);
+    bool (*on_status)(void);
+
+    char broken[KIOSK_DETAIL_MAX]; /* why the device could not be opened; "" when it was */
+    char last_error[KIOSK_DETAIL_MAX];
+    char msg[512];
+    char staff_id[LD_STAFF_ID_MAX + 1]; /* who unlocked staff mode last (card or PIN) */
+
+    /* The analysis behind "speak to" and the punctual class, kept until the log or day moves. */
+    bool cache_valid;
+    ld_date cache_date;
+    uint64_t cache_events;
+    struct kiosk_speak_list *speak;
+    char punctual[KIOSK_CLASS_MAX];
+    double analysis_ms;
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static ld_err fail(struct kiosk_device *d, ld_err err, const char *sentence)
+{
+    kiosk_copy(d->last_error, sizeof d->last_error, sentence);
+    return err;
+}
+
+/* Reports a failure whose detail the store or tap wrote into d->msg. */
+static ld_err fail_msg(struct kiosk_device *d, ld_err err)
+{
+    return fail(d, err, d->msg[0] ? d->msg : ld_err_str(err));
+}
+
+static ld_err check_open(struct kiosk_device *d)
+{
+    if (d->broken[0])
+        return fail(d, LD_ERR_STATE, d->broken);
+    d->msg[0] = '\0';
+    return LD_OK;
+}
+
+static double mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
+}
+
+static void pupil_name(const struct ld_pupil *p, char out[KIOSK_NAME_MAX])
+{
+    kiosk_name_display(p->preferred_first[0] ? p->preferred_first : p->legal_first,
+                       p->preferred_last[0] ? p->preferred_last : p->legal_last, out,
+                       KIOSK_NAME_MAX);
+}
+
+static void minute_hhmm(ld_minute m, char out[KIOSK_TIME_MAX])
+{
+    kiosk_hhmm(m / 60, m % 60, out);
+}
+
+static void ref_of(const struct ld_event *ev, char out[KIOSK_REF_MAX])
+{
+    snprintf(out, KIOSK_REF_MAX, "%s:%lld", ev->device_id, (long long)ev->seq);
+}
+
+/* Splits "device:seq" into its parts; false when it is not one. */
+static bool parse_ref(const char *ref, char device[LD_DEVICE_ID_MAX + 1], int64_t *seq)
+{
+    const char *colon = ref ? strrchr(ref, ':') : NULL;
+    if (!colon || colon == ref || (size_t)(colon - ref) > LD_DEVICE_ID_MAX)
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(colon + 1, &end, 10);
+    if (errno || *end || end == colon + 1 || v <= 0)
+        return false;
+    memcpy(device, ref, (size_t)(colon - ref));
+    device[colon - ref] = '\0';
+    *seq = v;
+    return true;
+}
+
+/* Reads the clocks as the tap pipeline does, judged against the last trusted event. */
+static ld_err read_clock(struct kiosk_device *d, struct ld_clock_reading *now)
+{
+    int64_t last;
+    ld_err err = ld_store_last_event_ms(d->store, &last, d->msg, sizeof d->msg);
+    if (!err)
+        err = ld_clock_read(d->clock, last, now, d->msg, sizeof d->msg);
+    return err;
+}
+
+static void stamp(struct ld_event *ev, const struct ld_clock_reading *now)
+{
+    ev->at_ms = now->utc_ms;
+    ev->mono_ms = now->mono_ms;
+    snprintf(ev->boot_id, sizeof ev->boot_id, "%s", now->boot_id);
+    ev->clock = now->state;
+}
+
+/* The local date and minute now, and the UTC bounds of that day. */
+struct today {
+    ld_date date;
+    ld_minute minute;
+    int64_t now_ms, from_ms, to_ms;
+};
+
+static ld_err today(struct kiosk_device *d, struct today *t)
+{
+    struct ld_clock_reading now;
+    ld_err err = read_clock(d, &now);
+    if (err)
+        return fail_msg(d, err);
+    t->now_ms = now.utc_ms;
+    if (ld_clock_to_local(d->dev.tz, now.utc_ms, &t->date, &t->minute, NULL))
+        return fail(d, LD_ERR_RANGE, "The clock reads a time outside the calendar's range.");
+    if (ld_clock_from_local(d->dev.tz, t->date, 0, 0, &t->from_ms, NULL, 0))
+        t->from_ms = now.utc_ms - (int64_t)t->minute * 60000 - 3600000;
+    if (ld_clock_from_local(d->dev.tz, t->date + 1, 0, 0, &t->to_ms, NULL, 0))
+        t->to_ms = t->from_ms + 25 * 3600000LL;
+    return LD_OK;
+}
+
+/* ---- today's events ----------------------------------------------------------------------- */
+
+struct day {
+    struct ld_event *ev;
+    size_t n, cap;
+    bool truncated;
+};
+
+static ld_err collect_day(void *ctx, const struct ld_event *ev)
+{
+    struct day *day = ctx;
+    if (day->n == day->cap) {
+        if (day->cap == DAY_EVENTS_MAX) {
+            day->truncated = true;
+            return LD_OK;
+        }
+        size_t cap = day->cap ? day->cap * 2 : 256;
+        if (cap > DAY_EVENTS_MAX)
+            cap = DAY_EVENTS_MAX;
+        struct ld_event *grown = realloc(day->ev, cap * sizeof *grown);
+        if (!grown)
+            return LD_ERR_NOMEM;
+        day->ev = grown;
+        day->cap = cap;
+    }
+    day->ev[day->n++] = *ev;
+    return LD_OK;
+}
+
+/* Reads today's events (of every device), in time order, into *day (free day->ev). */
+static ld_err load_day(struct kiosk_device *d, const struct today *t, struct day *day)
+{
+    memset(day, 0, sizeof *day);
+    struct ld_event_filter f = {.from_ms = t->from_ms, .to_ms = t->to_ms};
+    ld_err err = ld_store_events_foreach(d->store, &f, collect_day, day, d->msg, sizeof d->msg);
+    if (err) {
+        free(day->ev);
+        day->ev = NULL;
+        return err == LD_ERR_NOMEM ? fail(d, err, "Out of memory reading today's events.")
+                                   : fail_msg(d, err);
+    }
+    return LD_OK;
+}
+
+static bool refers_to(const struct ld_event *e, const struct ld_event *target)
+{
+    return e->ref_seq == target->seq && strcmp(e->ref_device, target->device_id) == 0;
+}
+
+static bool is_voided(const struct day *day, const struct ld_event *target)
+{
+    for (size_t i = 0; i < day->n; i++)
+        if (day->ev[i].kind == LD_EV_VOID && refers_to(&day->ev[i], target))
+            return true;
+    return false;
+}
+
+/* The reason given last for target: a reason event referring to it, else its own. */
+static const char *reason_of(const struct day *day, const struct ld_event *target)
+{
+    const char *r = target->reason;
+    for (size_t i = 0; i < day->n; i++)
+        if (day->ev[i].kind == LD_EV_REASON && refers_to(&day->ev[i], target))
+            r = day->ev[i].reason;
+    return r;
+}
+
+/* The arrival's time, as repaired when its clock was bad. */
+static int64_t effective_ms(const struct day *day, const struct ld_event *target)
+{
+    int64_t at = target->at_ms;
+    for (size_t i = 0; i < day->n; i++)
+        if (day->ev[i].kind == LD_EV_CLOCK_REPAIR && refers_to(&day->ev[i], target))
+            at = day->ev[i].fixed_at_ms;
+    return at;
+}
+
+/* True when an earlier arrival of the same pupil in the same session stands (door and gate). */
+static bool counted_before(struct kiosk_device *d, const struct day *day, size_t k,
+                           enum ld_session_id session)
+{
+    const struct ld_event *a = &day->ev[k];
+    for (size_t i = 0; i < k; i++) {
+        const struct ld_event *e = &day->ev[i];
+        ld_minute m;
+        if (e->kind != LD_EV_ARRIVAL || strcmp(e->upn, a->upn) != 0 || is_voided(day, e) ||
+            ld_clock_to_local(d->dev.tz, effective_ms(day, e), NULL, &m, NULL))
+            continue;
+        if (ld_session_of(&d->dev.cfg.sessions, m) == session)
+            return true;
+    }
+    return false;
+}
+
+/* ---- greetings ---------------------------------------------------------------------------- */
+
+static void greeting_of(struct kiosk_device *d, const struct ld_tap_result *r,
+                        struct kiosk_greeting *g)
+{
+    memset(g, 0, sizeof *g);
+    switch (r->status) {
+    case LD_TAP_SIGNED_IN:
+    case LD_TAP_ALREADY:
+        g->kind = r->status == LD_TAP_SIGNED_IN ? KIOSK_GREET_ARRIVED : KIOSK_GREET_ALREADY;
+        pupil_name(&r->pupil, g->name);
+        minute_hhmm(r->minute, g->time);
+        g->outcome = r->mark.outcome;
+        kiosk_copy(g->reason, sizeof g->reason, r->event.reason);
+        g->ask_reason = r->status == LD_TAP_SIGNED_IN && r->mark.outcome != LD_OUTCOME_ON_TIME &&
+                        !r->event.reason[0];
+        ref_of(&r->event, g->arrival);
+        break;
+    case LD_TAP_UNKNOWN_CARD:
+        g->kind = KIOSK_GREET_UNKNOWN;
+        kiosk_copy(g->uid, sizeof g->uid, r->event.card);
+        minute_hhmm(r->minute, g->time);
+        break;
+    case LD_TAP_STAFF_CARD:
+        g->kind = KIOSK_GREET_STAFF;
+        kiosk_copy(g->name, sizeof g->name, r->staff.name);
+        snprintf(d->staff_id, sizeof d->staff_id, "%s", r->staff.id);
+        break;
+    }
+}
+
+/* ---- ops: settings, clock, status --------------------------------------------------------- */
+
+static const char *dev_last_error(void *impl)
+{
+    struct kiosk_device *d = impl;
+    return d->last_error[0] ? d->last_error : "No error.";
+}
+
+static ld_err dev_settings(void *impl, struct kiosk_settings *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    const struct ld_config *c = &d->dev.cfg;
+    memset(out, 0, sizeof *out);
+    kiosk_copy(out->school_name, sizeof out->school_name, c->school_name);
+    out->gate_mode = c->mode == LD_MODE_GATE;
+    for (size_t i = 0; i < c->reason_count && i < KIOSK_REASONS_MAX; i++)
+        kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
+    out->reason_timeout_s = c->reason_timeout_s;
+    out->staff_idle_lock_s = c->staff_idle_lock_s;
+    return LD_OK;
+}
+
+static ld_err dev_now(void *impl, struct kiosk_clock *out)
+{
+    struct kiosk_device *d = impl;
+    ld_date date;
+    ld_minute minute;
+    int second;
+    int64_t utc_ms;
+    if (d->broken[0] || !d->dev.tz) {
+        /* No zone loaded: the system's local time, so the idle screen still tells the time. */
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        *out =
+            (struct kiosk_clock){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, (tm.tm_wday + 6) % 7,
+                                 tm.tm_hour,        tm.tm_min,     tm.tm_sec};
+        return LD_OK;
+    }
+    const struct ld_clock_source *src = d->clock ? d->clock : ld_clock_system_source();
+    ld_err err = src->read_realtime(src->ctx, &utc_ms, d->msg, sizeof d->msg);
+    if (err)
+        return fail_msg(d, err);
+    if (ld_clock_to_local(d->dev.tz, utc_ms, &date, &minute, &second))
+        return fail(d, LD_ERR_RANGE, "The clock reads a time outside the calendar's range.");
+    ld_date_to_ymd(date, &out->year, &out->month, &out->day);
+    out->weekday = (int)ld_date_weekday(date);
+    out->hour = minute / 60;
+    out->minute = minute % 60;
+    out->second = second;
+    return LD_OK;
+}
+
+static enum kiosk_reader_state reader_state(enum ld_reader_state s)
+{
+    switch (s) {
+    case LD_READER_OK:
+        return KIOSK_READER_OK;
+    case LD_READER_RECONNECTING:
+        return KIOSK_READER_RECONNECTING;
+    case LD_READER_MISSING:
+    case LD_READER_STOPPED:
+        break;
+    }
+    return KIOSK_READER_MISSING;
+}
+
+static ld_err dev_status(void *impl, struct kiosk_status *out)
+{
+    struct kiosk_device *d = impl;
+    memset(out, 0, sizeof *out);
+    if (d->broken[0]) {
+        out->reader = KIOSK_READER_MISSING;
+        snprintf(out->reader_detail, sizeof out->reader_detail,
+                 "not started: the device did "
+                 "not open");
+        out->sync = KIOSK_SYNC_NEVER;
+        out->clock = KIOSK_CLOCK_OK;
+        return LD_OK;
+    }
+    if (d->reader) {
+        char detail[LD_READER_MSG_MAX];
+        out->reader = reader_state(ld_reader_thread_state(d->reader, detail, sizeof detail));
+        char line[KIOSK_DETAIL_MAX + LD_READER_MSG_MAX];
+        snprintf(line, sizeof line, "%s: %s", ld_reader_driver_name(d->dev.cfg.reader),
+                 detail[0] ? detail : "no detail");
+        kiosk_copy(out->reader_detail, sizeof out->reader_detail, line);
+    } else {
+        out->reader = KIOSK_READER_NONE;
+        snprintf(out->reader_detail, sizeof out->reader_detail, "%s",
+                 d->dev.cfg.reader == LD_READER_NONE ? "touch only (reader.driver = none)"
+                                                     : "reader not started");
+    }
+
+    struct ld_clock_reading now;
+    ld_err err = read_clock(d, &now);
+    if (err)
+        return fail_msg(d, err);
+    out->clock = now.state == LD_CLOCK_OK ? KIOSK_CLOCK_OK : KIOSK_CLOCK_UNSYNCED;
+
+    struct ld_sync_status s;
+    if ((err = ld_sync_status_read(d->store, &s, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    out->pending = s.pending > 999999 ? 999999u : (unsigned)s.pending;
+    if (!s.ever_synced)
+        out->sync = KIOSK_SYNC_NEVER;
+    else if (s.last_error[0])
+        out->sync = KIOSK_SYNC_OFFLINE;
+    else if (s.pending > 0)
+        out->sync = KIOSK_SYNC_PENDING;
+    else
+        out->sync = KIOSK_SYNC_OK;
+    ld_date now_date, sync_date;
+    ld_minute sync_min;
+    if (s.ever_synced && !ld_clock_to_local(d->dev.tz, now.utc_ms, &now_date, NULL, NULL) &&
+        !ld_clock_to_local(d->dev.tz, s.last_success_ms, &sync_date, &sync_min, NULL) &&
+        sync_date == now_date)
+        minute_hhmm(sync_min, out->last_sync);
+    return LD_OK;
+}
+
+/* ---- the analysis behind the staff lists -------------------------------------------------- */
+
+struct history_arrival {
+    char device[LD_DEVICE_ID_MAX + 1];
+    int64_t seq;
+    char upn[LD_UPN_LEN + 1];
+    int64_t at_ms;
+    char reason[KIOSK_REASON_MAX];
+    bool voided;
+};
+
+struct history_mod {
+    enum ld_event_kind kind;
+    char device[LD_DEVICE_ID_MAX + 1];
+    int64_t seq;
+    int64_t fixed_at_ms;
+    char reason[KIOSK_REASON_MAX];
+};
+
+struct history {
+    struct history_arrival *a;
+    size_t na, capa;
+    struct history_mod *m;
+    size_t nm, capm;
+};
+
+static bool grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : 512;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
+static ld_err collect_history(void *ctx, const struct ld_event *ev)
+{
+    struct history *h = ctx;
+    if (ev->kind == LD_EV_ARRIVAL) {
+        if (!grow((void **)&h->a, &h->capa, h->na, sizeof *h->a))
+            return LD_ERR_NOMEM;
+        struct history_arrival *a = &h->a[h->na++];
+        snprintf(a->device, sizeof a->device, "%s", ev->device_id);
+        a->seq = ev->seq;
+        snprintf(a->upn, sizeof a->upn, "%s", ev->upn);
+        a->at_ms = ev->at_ms;
+        kiosk_copy(a->reason, sizeof a->reason, ev->reason);
+        a->voided = false;
+        return LD_OK;
+    }
+    if (!grow((void **)&h->m, &h->capm, h->nm, sizeof *h->m))
+        return LD_ERR_NOMEM;
+    struct history_mod *m = &h->m[h->nm++];
+    m->kind = ev->kind;
+    snprintf(m->device, sizeof m->device, "%s", ev->ref_device);
+    m->seq = ev->ref_seq;
+    m->fixed_at_ms = ev->fixed_at_ms;
+    kiosk_copy(m->reason, sizeof m->reason, ev->reason);
+    return LD_OK;
+}
+
+static int cmp_arrival(const void *x, const void *y)
+{
+    const struct history_arrival *a = x, *b = y;
+    int c = strcmp(a->device, b->device);
+    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+struct school_build {
+    struct ld_school *school;
+    ld_err err;
+};
+
+static ld_err add_pupil_to_school(void *ctx, const struct ld_pupil *p)
+{
+    struct school_build *b = ctx;
+    return ld_school_add_pupil(b->school, p->upn, p->class_name, p->family, p->flags);
+}
+
+/* Builds the school of the store's active pupils and every arrival up to the end of today. */
+static ld_err build_school(struct kiosk_device *d, const struct today *t, struct ld_school **out)
+{
+    struct ld_school *school = NULL;
+    struct history h = {0};
+    ld_err err = ld_school_create(d->dev.cal, &d->dev.cfg.sessions, &school);
+    for (size_t i = 0; !err && i < d->dev.cfg.reason_count; i++)
+        err = ld_school_add_reason(school, d->dev.cfg.reasons[i].name, &d->dev.cfg.reasons[i].rule);
+    struct school_build b = {school, LD_OK};
+    if (!err)
+        err = ld_store_pupils_foreach(d->store, NULL, false, add_pupil_to_school, &b, d->msg,
+                                      sizeof d->msg);
+    if (!err) {
+        struct ld_event_filter f = {.to_ms = t->to_ms,
+                                    .kinds = 1u << LD_EV_ARRIVAL | 1u << LD_EV_REASON |
+                                             1u << LD_EV_VOID | 1u << LD_EV_CLOCK_REPAIR};
+        err = ld_store_events_foreach(d->store, &f, collect_history, &h, d->msg, sizeof d->msg);
+    }
+    if (!err) {
+        qsort(h.a, h.na, sizeof *h.a, cmp_arrival);
+        for (size_t i = 0; i < h.nm; i++) {
+            struct history_arrival key = {.seq = h.m[i].seq};
+            snprintf(key.device, sizeof key.device, "%s", h.m[i].device);
+            struct history_arrival *a =
+                h.na ? bsearch(&key, h.a, h.na, sizeof *h.a, cmp_arrival) : NULL;
+            if (!a)
+                continue;
+            if (h.m[i].kind == LD_EV_VOID)
+                a->voided = true;
+            else if (h.m[i].kind == LD_EV_REASON)
+                kiosk_copy(a->reason, sizeof a->reason, h.m[i].reason);
+            else if (h.m[i].kind == LD_EV_CLOCK_REPAIR)
+                a->at_ms = h.m[i].fixed_at_ms;
+        }
+        for (size_t i = 0; !err && i < h.na; i++) {
+            ld_date date;
+            ld_minute minute;
+            if (h.a[i].voided || !ld_school_has_pupil(school, h.a[i].upn) ||
+                ld_clock_to_local(d->dev.tz, h.a[i].at_ms, &date, &minute, NULL))
+                continue;
+            err = ld_school_add_arrival(school, h.a[i].upn, date, minute, h.a[i].reason);
+        }
+    }
+    free(h.a);
+    free(h.m);
+    if (err) {
+        ld_school_destroy(school);
+        if (!d->msg[0])
+            snprintf(d->msg, sizeof d->msg, "The attendance history could not be read: %s.",
+                     ld_err_str(err));
+        return fail_msg(d, err);
+    }
+    *out = school;
+    return LD_OK;
+}
+
+struct speak_rank {
+    const struct ld_pupil_result *p;
+    size_t group; /* the rank of the family's most pressing member */
+};
+
+static int pressing(const struct ld_pupil_result *p)
+{
+    return (int)p->npatterns * 1000 + p->late_l + p->late_u;
+}
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const struct speak_rank *a = x, *b = y;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
+    int c = pressing(b->p) - pressing(a->p);
+    return c ? c : strcmp(a->p->id, b->p->id);
+}
+
+/* Fills d->speak and d->punctual from an analysis of result r. */
+static void fill_from_result(struct kiosk_device *d, const struct ld_result *r)
+{
+    struct kiosk_speak_list *s = d->speak;
+    size_t n = ld_result_pupil_count(r), nr = 0;
+    struct speak_rank *rank = calloc(n ? n : 1, sizeof *rank);
+    s->n = s->total = 0;
+    if (rank) {
+        for (size_t i = 0; i < n; i++)
+            if (ld_result_pupil(r, i)->npatterns > 0)
+                rank[nr++].p = ld_result_pupil(r, i);
+        /* Most pressing first, and a family's children together at its most pressing one. */
+        for (size_t i = 0; i < nr; i++) {
+            rank[i].group = (size_t)(n * 1000 - (size_t)pressing(rank[i].p));
+            for (size_t j = 0; j < nr; j++)
+                if (rank[i].p->family[0] && strcmp(rank[i].p->family, rank[j].p->family) == 0 &&
+                    n * 1000 - (size_t)pressing(rank[j].p) < rank[i].group)
+                    rank[i].group = n * 1000 - (size_t)pressing(rank[j].p);
+        }
+        qsort(rank, nr, sizeof *rank, cmp_rank);
+    }
+    s->total = nr;
+    for (size_t i = 0; i < nr && s->n < KIOSK_LIST_MAX; i++) {
+        const struct ld_pupil_result *p = rank[i].p;
+        struct kiosk_speak *o = &s->items[s->n++];
+        struct ld_pupil pupil;
+        memset(o, 0, sizeof *o);
+        if (ld_store_pupil_get(d->store, p->id, &pupil, NULL, 0) == LD_OK) {
+            pupil_name(&pupil, o->name);
+            if (p->family[0]) {
+                char label[LD_NAME_MAX + 16];
+                snprintf(label, sizeof label, "%s family",
+                         pupil.preferred_last[0] ? pupil.preferred_last : pupil.legal_last);
+                kiosk_copy(o->family, sizeof o->family, label);
+            }
+        } else {
+            kiosk_copy(o->name, sizeof o->name, p->id);
+        }
+        kiosk_copy(o->class_name, sizeof o->class_name, p->class_name);
+        for (size_t k = 0; k < p->npatterns && o->nsentences < KIOSK_SENTENCES_MAX; k++)
+            kiosk_copy(o->sentences[o->nsentences++], KIOSK_SENTENCE_MAX, p->patterns[k].detail);
+    }
+    /* Siblings with different surnames: one label, the family's first child's. */
+    for (size_t i = 0; i < s->n && i < nr; i++)
+        for (size_t j = 0; j < i; j++)
+            if (rank[i].p->family[0] && strcmp(rank[i].p->family, rank[j].p->family) == 0) {
+                kiosk_copy(s->items[i].family, KIOSK_FAMILY_MAX, s->items[j].family);
+                break;
+            }
+    free(rank);
+
+    /* The week's most punctual class: only when one class is strictly ahead of the next. */
+    d->punctual[0] = '\0';
+    size_t nc = ld_result_class_count(r);
+    if (nc >= 2) {
+        const struct ld_class_result *a = ld_result_class(r, 0), *b = ld_result_class(r, 1);
+        if (a->pupils > 0 && b->pupils > 0 &&
+            (long)a->late_sessions * b->pupils < (long)b->late_sessions * a->pupils)
+            kiosk_copy(d->punctual, sizeof d->punctual, a->name);
+    }
+}
+
+/* Brings the analysis up to date: again only when the day or the number of events changed. */
+static ld_err refresh_analysis(struct kiosk_device *d)
+{
+    struct today t;
+    uint64_t count;
+    ld_err err = today(d, &t);
+    if (err)
+        return err;
+    if ((err = ld_store_events_count(d->store, NULL, &count, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    if (d->cache_valid && d->cache_date == t.date && d->cache_events == count)
+        return LD_OK;
+    double t0 = mono_ms();
+    struct ld_school *school = NULL;
+    struct ld_result *r = NULL;
+    if ((err = build_school(d, &t, &school)))
+        return err;
+    err = ld_school_analyse(school, t.date, &r);
+    if (err) {
+        ld_school_destroy(school);
+        return fail(d, err, "The attendance history could not be analysed.");
+    }
+    fill_from_result(d, r);
+    ld_result_destroy(r);
+    ld_school_destroy(school);
+    d->cache_valid = true;
+    d->cache_date = t.date;
+    d->cache_events = count;
+    d->analysis_ms = mono_ms() - t0;
+    return LD_OK;
+}
+
+static bool dev_punctual(void *impl, char *out, size_t outlen)
+{
+    struct kiosk_device *d = impl;
+    if (check_open(d) || refresh_analysis(d) || !d->punctual[0])
+        return false;
+    kiosk_copy(out, outlen, d->punctual);
+    return true;
+}
+
+static ld_err dev_speak_to(void *impl, struct kiosk_speak_list *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (!err)
+        err = refresh_analysis(d);
+    if (err)
+        return err;
+    *out = *d->speak;
+    return LD_OK;
+}
+
+/* ---- ops: taps, sign-in, reasons ---------------------------------------------------------- */
+
+static ld_err dev_tap_card(void *impl, const char *uid, struct kiosk_greeting *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    struct ld_uid u;
+    if (!ld_uid_parse(uid ? uid : "", &u))
+        return fail(d, LD_ERR_INVALID, "The reader gave a card number that is not a UID.");
+    struct ld_tap_result r;
+    if ((err = ld_tap_card(&d->tap, &u, LD_SRC_CARD, &r, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    greeting_of(d, &r, out);
+    return LD_OK;
+}
+
+static ld_err dev_sign_in(void *impl, const char *upn, const char *reason, bool by_staff,
+                          struct kiosk_greeting *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    struct ld_tap_result r;
+    err = ld_tap_pupil(&d->tap, upn, by_staff ? LD_SRC_STAFF : LD_SRC_TOUCH, reason,
+                       by_staff ? d->staff_id : NULL, &r, d->msg, sizeof d->msg);
+    if (err)
+        return fail_msg(d, err);
+    greeting_of(d, &r, out);
+    if (by_staff)
+        out->ask_reason = false;
+    return LD_OK;
+}
+
+struct find_event {
+    int64_t seq;
+    bool found;
+    struct ld_event ev;
+};
+
+static ld_err find_event_cb(void *ctx, const struct ld_event *ev)
+{
+    struct find_event *f = ctx;
+    if (ev->seq == f->seq) {
+        f->ev = *ev;
+        f->found = true;
+    }
+    return LD_OK;
+}
+
+/* Finds the event named by ref ("device:seq"). */
+static ld_err find_ref(struct kiosk_device *d, const char *ref, struct ld_event *out)
+{
+    char device[LD_DEVICE_ID_MAX + 1];
+    struct find_event f = {0};
+    if (!parse_ref(ref, device, &f.seq))
+        return fail(d, LD_ERR_INVALID, "That is not a reference to an event.");
+    struct ld_event_filter filter = {.device_id = device, .after_seq = f.seq - 1, .limit = 1};
+    ld_err err =
+        ld_store_events_foreach(d->store, &filter, find_event_cb, &f, d->msg, sizeof d->msg);
+    if (err)
+        return fail_msg(d, err);
+    if (!f.found)
+        return fail(d, LD_ERR_NOT_FOUND, "That event is not in the log.");
+    *out = f.ev;
+    return LD_OK;
+}
+
+static ld_err dev_record_reason(void *impl, const char *ref, const char *reason,
+                                struct kiosk_greeting *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    struct ld_tap_result r;
+    memset(&r, 0, sizeof r);
+    if ((err = find_ref(d, ref, &r.event)))
+        return err;
+    if (r.event.kind != LD_EV_ARRIVAL)
+        return fail(d, LD_ERR_INVALID, "A reason can only be given for an arrival.");
+    if ((err = ld_store_pupil_get(d->store, r.event.upn, &r.pupil, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    r.status = LD_TAP_SIGNED_IN;
+    r.at_ms = r.event.at_ms;
+    const char *text = reason && *reason ? reason : NO_REASON_GIVEN;
+    if ((err = ld_tap_reason(&d->tap, &r, text, NULL, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    kiosk_copy(r.event.reason, sizeof r.event.reason, text);
+    greeting_of(d, &r, out);
+    out->ask_reason = false;
+    return LD_OK;
+}
+
+/* ---- ops: pupils -------------------------------------------------------------------------- */
+
+static ld_err add_class(void *ctx, const char *name, unsigned pupils)
+{
+    struct kiosk_class_list *out = ctx;
+    out->total++;
+    if (out->n < KIOSK_CLASSES_MAX) {
+        kiosk_copy(out->items[out->n].name, KIOSK_CLASS_MAX, name);
+        out->items[out->n++].pupils = pupils;
+    }
+    return LD_OK;
+}
+
+static ld_err dev_list_classes(void *impl, struct kiosk_class_list *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    out->n = out->total = 0;
+    if ((err = ld_store_classes_foreach(d->store, add_class, out, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    return LD_OK;
+}
+
+struct pupil_walk {
+    struct kiosk_pupil_list *out;
+    char prefix[64]; /* folded; "" lists everyone */
+};
+
+static bool starts_folded(const char *s, const char *folded)
+{
+    char buf[128];
+    kiosk_name_fold(s, buf, sizeof buf);
+    return strncmp(buf, folded, strlen(folded)) == 0;
+}
+
+static ld_err add_listed_pupil(void *ctx, const struct ld_pupil *p)
+{
+    struct pupil_walk *w = ctx;
+    if (w->prefix[0]) {
+        const char *first = p->preferred_first[0] ? p->preferred_first : p->legal_first;
+        const char *last = p->preferred_last[0] ? p->preferred_last : p->legal_last;
+        if (!starts_folded(first, w->prefix) && !starts_folded(last, w->prefix))
+            return LD_OK;
+    }
+    w->out->total++;
+    if (w->out->n == KIOSK_LIST_MAX)
+        return LD_OK;
+    struct kiosk_pupil *o = &w->out->items[w->out->n++];
+    kiosk_copy(o->upn, sizeof o->upn, p->upn);
+    pupil_name(p, o->name);
+    kiosk_copy(o->class_name, sizeof o->class_name, p->class_name);
+    return LD_OK;
+}
+
+static int cmp_pupil_name(const void *x, const void *y)
+{
+    const struct kiosk_pupil *a = x, *b = y;
+    char fa[KIOSK_NAME_MAX * 2], fb[KIOSK_NAME_MAX * 2];
+    kiosk_name_fold(a->name, fa, sizeof fa);
+    kiosk_name_fold(b->name, fb, sizeof fb);
+    int c = strcmp(fa, fb);
+    return c ? c : strcmp(a->upn, b->upn);
+}
+
+static ld_err list_pupils(struct kiosk_device *d, const char *class_name, const char *prefix,
+                          struct kiosk_pupil_list *out)
+{
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    struct pupil_walk w = {.out = out};
+    out->n = out->total = 0;
+    if (prefix) {
+        kiosk_name_fold(prefix, w.prefix, sizeof w.prefix);
+        if (!w.prefix[0])
+            return LD_OK;
+    }
+    if ((err = ld_store_pupils_foreach(d->store, class_name, false, add_listed_pupil, &w, d->msg,
+                                       sizeof d->msg)))
+        return fail_msg(d, err);
+    qsort(out->items, out->n, sizeof out->items[0], cmp_pupil_name);
+    return LD_OK;
+}
+
+static ld_err dev_list_pupils(void *impl, const char *class_name, struct kiosk_pupil_list *out)
+{
+    if (!class_name || !*class_name)
+        return fail(impl, LD_ERR_INVALID, "No class was chosen.");
+    return list_pupils(impl, class_name, NULL, out);
+}
+
+static ld_err dev_search(void *impl, const char *prefix, struct kiosk_pupil_list *out)
+{
+    return list_pupils(impl, NULL, prefix ? prefix : "", out);
+}
+
+/* ---- ops: staff --------------------------------------------------------------------------- */
+
+struct staff_pins {
+    struct ld_staff s[STAFF_MAX];
+    size_t n;
+};
+
+static ld_err collect_pin(void *ctx, const struct ld_staff *staff)
+{
+    struct staff_pins *p = ctx;
+    if (staff->active && staff->pin_hash[0] && p->n < STAFF_MAX)
+        p->s[p->n++] = *staff;
+    return LD_OK;
+}
+
+static enum kiosk_pin_result dev_verify_pin(void *impl, const char *pin)
+{
+    struct kiosk_device *d = impl;
+    size_t len = pin ? strlen(pin) : 0;
+    if (check_open(d) || len == 0 || len > KIOSK_PIN_MAX || strspn(pin, "0123456789") != len)
+        return KIOSK_PIN_WRONG;
+    struct staff_pins *p = malloc(sizeof *p);
+    if (!p)
+        return KIOSK_PIN_WRONG;
+    p->n = 0;
+    enum kiosk_pin_result res = KIOSK_PIN_WRONG;
+    if (ld_store_staff_foreach(d->store, collect_pin, p, d->msg, sizeof d->msg) == LD_OK) {
+        for (size_t i = 0; i < p->n; i++) {
+            if (crypto_pwhash_str_verify(p->s[i].pin_hash, pin, len) == 0) {
+                snprintf(d->staff_id, sizeof d->staff_id, "%s", p->s[i].id);
+                res = KIOSK_PIN_OK;
+                break;
+            }
+        }
+    }
+    sodium_memzero(p, sizeof *p);
+    free(p);
+    return res;
+}
+
+static ld_err dev_arrivals(void *impl, bool late_only, struct kiosk_arrival_list *out)
+{
+    struct kiosk_device *d = impl;
+    struct today t;
+    struct day day;
+    ld_err err = check_open(d);
+    if (!err)
+        err = today(d, &t);
+    if (!err)
+        err = load_day(d, &t, &day);
+    if (err)
+        return err;
+    out->n = out->total = 0;
+    for (size_t k = day.n; k-- > 0;) {
+        const struct ld_event *e = &day.ev[k];
+        ld_minute m;
+        if (e->kind != LD_EV_ARRIVAL || is_voided(&day, e) ||
+            ld_clock_to_local(d->dev.tz, effective_ms(&day, e), NULL, &m, NULL))
+            continue;
+        enum ld_session_id session = ld_session_of(&d->dev.cfg.sessions, m);
+        if (counted_before(d, &day, k, session))
+            continue;
+        const char *reason = reason_of(&day, e);
+        struct ld_classification c;
+        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, reason), &c);
+        if (late_only && c.outcome == LD_OUTCOME_ON_TIME)
+            continue;
+        out->total++;
+        if (out->n == KIOSK_LIST_MAX)
+            continue;
+        struct kiosk_arrival *o = &out->items[out->n++];
+        struct ld_pupil p;
+        memset(o, 0, sizeof *o);
+        ref_of(e, o->ref);
+        if (ld_store_pupil_get(d->store, e->upn, &p, NULL, 0) == LD_OK) {
+            pupil_name(&p, o->name);
+            kiosk_copy(o->class_name, sizeof o->class_name, p.class_name);
+        } else {
+            kiosk_copy(o->name, sizeof o->name, e->upn);
+        }
+        minute_hhmm(m, o->time);
+        o->outcome = c.outcome;
+        kiosk_copy(o->reason, sizeof o->reason, reason);
+        o->by_staff = e->source == LD_SRC_STAFF;
+    }
+    free(day.ev);
+    return LD_OK;
+}
+
+/* The departure of upn today that has no return after it, or -1. */
+static long open_departure(const struct day *day, const char *upn)
+{
+    long open = -1;
+    for (size_t i = 0; i < day->n; i++) {
+        const struct ld_event *e = &day->ev[i];
+        if (strcmp(e->upn, upn) != 0 || is_voided(day, e))
+            continue;
+        if (e->kind == LD_EV_DEPARTURE)
+            open = (long)i;
+        else if (e->kind == LD_EV_RETURN)
+            open = -1;
+    }
+    return open;
+}
+
+static ld_err dev_away_list(void *impl, struct kiosk_away_list *out)
+{
+    struct kiosk_device *d = impl;
+    struct today t;
+    struct day day;
+    ld_err err = check_open(d);
+    if (!err)
+        err = today(d, &t);
+    if (!err)
+        err = load_day(d, &t, &day);
+    if (err)
+        return err;
+    out->n = out->total = 0;
+    for (size_t i = 0; i < day.n; i++) {
+        const struct ld_event *e = &day.ev[i];
+        ld_minute m;
+        if (e->kind != LD_EV_DEPARTURE || open_departure(&day, e->upn) != (long)i ||
+            ld_clock_to_local(d->dev.tz, effective_ms(&day, e), NULL, &m, NULL))
+            continue;
+        out->total++;
+        if (out->n == KIOSK_LIST_MAX)
+            continue;
+        struct kiosk_away *o = &out->items[out->n++];
+        struct ld_pupil p;
+        memset(o, 0, sizeof *o);
+        kiosk_copy(o->upn, sizeof o->upn, e->upn);
+        if (ld_store_pupil_get(d->store, e->upn, &p, NULL, 0) == LD_OK) {
+            pupil_name(&p, o->name);
+            kiosk_copy(o->class_name, sizeof o->class_name, p.class_name);
+        }
+        minute_hhmm(m, o->time);
+        kiosk_copy(o->reason, sizeof o->reason, e->reason);
+    }
+    free(day.ev);
+    return LD_OK;
+}
+
+/* Appends a staff event of kind for upn (ref may be NULL) stamped now. */
+static ld_err append_staff_event(struct kiosk_device *d, enum ld_event_kind kind, const char *upn,
+                                 const char *reason, const struct ld_event *ref)
+{
+    struct ld_clock_reading now;
+    ld_err err = read_clock(d, &now);
+    if (err)
+        return fail_msg(d, err);
+    struct ld_event ev = {.kind = kind, .source = LD_SRC_STAFF};
+    stamp(&ev, &now);
+    snprintf(ev.upn, sizeof ev.upn, "%s", upn ? upn : "");
+    snprintf(ev.staff, sizeof ev.staff, "%s", d->staff_id);
+    if (reason && strlen(reason) > LD_REASON_MAX)
+        return fail(d, LD_ERR_RANGE, "That reason is too long.");
+    snprintf(ev.reason, sizeof ev.reason, "%s", reason ? reason : "");
+    if (ref) {
+        snprintf(ev.ref_device, sizeof ev.ref_device, "%s", ref->device_id);
+        ev.ref_seq = ref->seq;
+    }
+    if ((err = ld_store_append_event(d->store, &ev, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    return LD_OK;
+}
+
+static ld_err dev_sign_out(void *impl, const char *upn, const char *reason)
+{
+    struct kiosk_device *d = impl;
+    struct today t;
+    struct day day;
+    struct ld_pupil p;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    if ((err = ld_store_pupil_get(d->store, upn ? upn : "", &p, d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    if (!p.active)
+        return fail(d, LD_ERR_STATE, "That pupil is no longer on the roster.");
+    if ((err = today(d, &t)) || (err = load_day(d, &t, &day)))
+        return err;
+    bool away = open_departure(&day, p.upn) >= 0;
+    free(day.ev);
+    if (away)
+        return fail(d, LD_ERR_STATE, "That pupil is signed out already.");
+    return append_staff_event(d, LD_EV_DEPARTURE, p.upn, reason, NULL);
+}
+
+static ld_err dev_sign_back_in(void *impl, const char *upn)
+{
+    struct kiosk_device *d = impl;
+    struct today t;
+    struct day day;
+    ld_err err = check_open(d);
+    if (!err)
+        err = today(d, &t);
+    if (!err)
+        err = load_day(d, &t, &day);
+    if (err)
+        return err;
+    long k = open_departure(&day, upn ? upn : "");
+    struct ld_event dep;
+    if (k >= 0)
+        dep = day.ev[k];
+    free(day.ev);
+    if (k < 0)
+        return fail(d, LD_ERR_STATE, "That pupil is not signed out.");
+    return append_staff_event(d, LD_EV_RETURN, dep.upn, NULL, &dep);
+}
+
+static ld_err dev_void(void *impl, const char *ref)
+{
+    struct kiosk_device *d = impl;
+    struct ld_event target;
+    struct today t;
+    struct day day;
+    ld_err err = check_open(d);
+    if (!err)
+        err = find_ref(d, ref, &target);
+    if (err)
+        return err;
+    if (target.kind != LD_EV_ARRIVAL)
+        return fail(d, LD_ERR_INVALID, "Only an arrival can be voided here.");
+    if ((err = today(d, &t)) || (err = load_day(d, &t, &day)))
+        return err;
+    bool voided = is_voided(&day, &target);
+    free(day.ev);
+    if (voided)
+        return fail(d, LD_ERR_NOT_FOUND, "That arrival was voided already.");
+    return append_staff_event(d, LD_EV_VOID, target.upn, "Voided at the kiosk", &target);
+}
+
+static ld_err dev_unknown_cards(void *impl, struct kiosk_unknown_list *out)
+{
+    struct kiosk_device *d = impl;
+    struct today t;
+    struct day day;
+    ld_err err = check_open(d);
+    if (!err)
+        err = today(d, &t);
+    if (!err)
+        err = load_day(d, &t, &day);
+    if (err)
+        return err;
+    out->n = out->total = 0;
+    for (size_t k = day.n; k-- > 0;) {
+        const struct ld_event *e = &day.ev[k];
+        if (e->kind != LD_EV_UNKNOWN_CARD)
+            continue;
+        bool seen = false;
+        for (size_t j = k + 1; j < day.n && !seen; j++)
+            seen = day.ev[j].kind == LD_EV_UNKNOWN_CARD && strcmp(day.ev[j].card, e->card) == 0;
+        struct ld_uid u;
+        struct ld_pupil p;
+        struct ld_staff s;
+        if (seen || !ld_uid_parse(e->card, &u) ||
+            ld_store_pupil_by_card(d->store, &u, &p, NULL, 0) == LD_OK ||
+            ld_store_staff_by_card(d->store, &u, &s, NULL, 0) == LD_OK)
+            continue; /* listed already, or enrolled since */
+        ld_minute m;
+        out->total++;
+        if (out->n == KIOSK_LIST_MAX)
+            continue;
+        struct kiosk_unknown_card *o = &out->items[out->n++];
+        kiosk_copy(o->uid, sizeof o->uid, e->card);
+        if (ld_clock_to_local(d->dev.tz, e->at_ms, NULL, &m, NULL))
+            m = 0;
+        minute_hhmm(m, o->time);
+    }
+    free(day.ev);
+    return LD_OK;
+}
+
+static ld_err dev_enrol(void *impl, const char *uid, const char *upn)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = check_open(d);
+    if (err)
+        return err;
+    struct ld_uid u;
+    if (!ld_uid_parse(uid ? uid : "", &u))
+        return fail(d, LD_ERR_INVALID, "That is not a card number.");
+    if ((err = ld_store_card_enrol(d->store, &u, upn ? upn : "", d->msg, sizeof d->msg)))
+        return fail_msg(d, err);
+    return LD_OK;
+}
+
+struct absent_walk {
+    struct kiosk_device *d;
+    const struct day *day;
+    enum ld_session_id session;
+    int group; /* the first-day-calling group this pass lists */
+    struct kiosk_absent_list *out;
+};
+
+static ld_err add_absent(void *ctx, const struct ld_pupil *p)
+{
+    struct absent_walk *w = ctx;
+    int group = ld_flags_call_group(p->flags);
+    if (group != w->group)
+        return LD_OK;
+    for (size_t i = 0; i < w->day->n; i++) {
+        const struct ld_event *e = &w->day->ev[i];
+        ld_minute m;
+        if (e->kind == LD_EV_ARRIVAL && strcmp(e->upn, p->upn) == 0 && !is_voided(w->day, e) &&
+            !ld_clock_to_local(w->d->dev.tz, effective_ms(w->day, e), NULL, &m, NULL) &&
+            ld_session_of(&w->d->dev.cfg.sessions, m) == w->session)
+            return LD_OK; /* here */
+    }
+    w->out->total++;
+    if (w->out->n == KIOSK_LIST_MAX)
+        return LD_OK;
+    struct kiosk_absent *o = &w->out->items[w->out->n++];
+    memset(o, 0, sizeof *o);
+    pupil_name(p, o->name);
+    kiosk_copy(o->class_name, sizeof o->class_name, p->class_name);
+    o->priority = group < 4;
+    return LD_OK;
+}
+
+static ld_err dev_not_arrived(void *impl, struct kiosk_absent_list *out)
+{
+    struct kiosk_device *d = impl;
+    struct today t;
+    struct day day;
+    ld_err err = check_open(d);
+    if (!err)
+        err = today(d, &t);
+    if (!err)
+        err = load_day(d, &t, &day);
+    if (err)
+        return err;
+    out->n = out->total = 0;
+    struct absent_walk w = {d, &day, ld_session_of(&d->dev.cfg.sessions, t.minute), 0, out};
+    /* First-day calling: CP, LAC, CiN, other social care, then everyone (ld_flags.h). */
+    for (w.group = 0; !err && w.group <= 4; w.group++)
+        err = ld_store_pupils_foreach(d->store, NULL, false, add_absent, &w, d->msg, sizeof d->msg);
+    free(day.ev);
+    return err ? fail_msg(d, err) : LD_OK;
+}
+
+static const struct kiosk_backend_ops device_ops = {
+    .last_error = dev_last_error,
+    .settings = dev_settings,
+    .now = dev_now,
+    .status = dev_status,
+    .punctual_class = dev_punctual,
+    .tap_card = dev_tap_card,
+    .sign_in = dev_sign_in,
+    .record_reason = dev_record_reason,
+    .list_classes = dev_list_classes,
+    .list_pupils = dev_list_pupils,
+    .search_pupils = dev_search,
+    .verify_pin = dev_verify_pin,
+    .arrivals_today = dev_arrivals,
+    .speak_to = dev_speak_to,
+    .away_list = dev_away_list,
+    .sign_out = dev_sign_out,
+    .sign_back_in = dev_sign_back_in,
+    .void_arrival = dev_void,
+    .unknown_cards = dev_unknown_cards,
+    .enrol_card = dev_enrol,
+    .not_arrived = dev_not_arrived,
+};
+
+/* ---- the reader --------------------------------------------------------------------------- */
+
+static void handle_card(void *ctx, const struct ld_uid *uid, int64_t mono)
+{
+    struct kiosk_device *d = ctx;
+    char hex[LD_UID_HEXLEN];
+    (void)mono;
+    ld_uid_format(uid, hex);
+    if (!d->on_card(hex))
+        fprintf(stderr, "latedoor-kiosk: a card was dropped: the UI's queue is full\n");
+}
+
+static void handle_state(void *ctx, enum ld_reader_state state, const char *detail)
+{
+    struct kiosk_device *d = ctx;
+    fprintf(stderr, "latedoor-kiosk: reader %s: %s\n", ld_reader_state_name(state),
+            detail ? detail : "");
+    d->on_status();
+}
+
+static void start_reader(struct kiosk_device *d)
+{
+    struct ld_reader *reader = NULL;
+    ld_err err = ld_device_reader_create(&d->dev.cfg, &reader, d->msg, sizeof d->msg);
+    if (err) {
+        /* Touch keeps working: the status line tells staff why there is no reader. */
+        fprintf(stderr, "latedoor-kiosk: reader: %s\n", d->msg);
+        return;
+    }
+    if (!reader)
+        return; /* driver = none */
+    struct ld_reader_thread_config rc;
+    ld_reader_thread_config_default(&rc);
+    rc.on_card = handle_card;
+    rc.on_state = handle_state;
+    rc.ctx = d;
+    rc.debounce_ms = d->dev.cfg.debounce_ms;
+    if ((err = ld_reader_thread_create(reader, &rc, &d->reader, d->msg, sizeof d->msg))) {
+        fprintf(stderr, "latedoor-kiosk: reader: %s\n", d->msg);
+        ld_reader_destroy(reader);
+        d->reader = NULL;
+    }
+}
+
+/* ---- opening and closing ------------------------------------------------------------------ */
+
+static bool post_card(const char *uid)
+{
+    return kiosk_post_card(uid);
+}
+
+static bool post_status(void)
+{
+    return kiosk_post_status();
+}
+
+ld_err kiosk_device_open(const struct kiosk_device_options *opt, struct kiosk_device **out)
+{
+    struct kiosk_device *d = calloc(1, sizeof *d);
+    if (!d)
+        return LD_ERR_NOMEM;
+    d->speak = calloc(1, sizeof *d->speak);
+    if (!d->speak) {
+        free(d);
+        return LD_ERR_NOMEM;
+    }
+    d->clock = opt->clock;
+    d->on_card = opt->on_card ? opt->on_card : post_card;
+    d->on_status = opt->on_status ? opt->on_status : post_status;
+    *out = d;
+
+    char msg[KIOSK_DETAIL_MAX];
+    const char *path = ld_device_config_path(opt->config_path);
+    if (sodium_init() < 0) {
+        snprintf(d->broken, sizeof d->broken,
+                 "libsodium could not start: staff PINs cannot be "
+                 "checked.");
+        return LD_OK;
+    }
+    if (ld_device_load(path, &d->dev, msg, sizeof msg)) {
+        snprintf(d->broken, sizeof d->broken, "%s", msg);
+        return LD_OK;
+    }
+    if (ld_store_open(d->dev.cfg.store_path, NULL, &d->store, msg, sizeof msg)) {
+        snprintf(d->broken, sizeof d->broken, "%s", msg);
+        return LD_OK;
+    }
+    if (opt->clock_start) {
+        ld_date date;
+        ld_minute minute;
+        int64_t start;
+        if (!ld_datetime_parse(opt->clock_start, &date, &minute) ||
+            ld_clock_from_local(d->dev.tz, date, minute, 0, &start, msg, sizeof msg)) {
+            snprintf(d->broken, sizeof d->broken,
+                     "--clock-start %s: not a local time YYYY-MM-DDTHH:MM", opt->clock_start);
+            return LD_OK;
+        }
+        kiosk_demo_clock_init(&d->demo_clock, start, true);
+        d->clock = &d->demo_clock.source;
+    }
+    d->tap = (struct ld_tap){.store = d->store, .dev = &d->dev, .clock = d->clock};
+    if (!opt->no_reader)
+        start_reader(d);
+    return LD_OK;
+}
+
+void kiosk_device_close(struct kiosk_device *d)
+{
+    if (!d)
+        return;
+    ld_reader_thread_destroy(d->reader);
+    ld_store_close(d->store);
+    ld_device_free(&d->dev);
+    free(d->speak);
+    free(d);
+}
+
+struct kiosk_backend kiosk_device_backend(struct kiosk_device *d)
+{
+    struct kiosk_backend b = {&device_ops, d};
+    return b;
+}
+
+const char *kiosk_device_error(const struct kiosk_device *d)
+{
+    return d->broken[0] ? d->broken : NULL;
+}
+
+double kiosk_device_analysis_ms(const struct kiosk_device *d)
+{
+    return d->analysis_ms;
+}
+
+bool kiosk_device_sim_tap(struct kiosk_device *d, const char *uid)
+{
+    if (d->broken[0] || d->dev.cfg.reader != LD_READER_SIM) {
+        fprintf(stderr, "latedoor-kiosk: the demo keys need reader.driver = sim\n");
+        return false;
+    }
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(d->dev.cfg.reader_path) >= sizeof sa.sun_path)
+        return false;
+    memcpy(sa.sun_path, d->dev.cfg.reader_path, strlen(d->dev.cfg.reader_path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    char line[LD_SIM_LINE_MAX + 2];
+    int n = snprintf(line, sizeof line, "%s\n", uid);
+    bool ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && n > 0 &&
+              write(fd, line, (size_t)n) == n;
+    if (!ok)
+        fprintf(stderr, "latedoor-kiosk: the simulated reader at %s: %s\n", d->dev.cfg.reader_path,
+                strerror(errno));
+    close(fd);
+    return ok;
+}
+
+/* ---- the demo's clock --------------------------------------------------------------------- */
+
+static int64_t mono_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static ld_err demo_realtime(void *ctx, int64_t *utc_ms, char *msg, size_t msglen)
+{
+    const struct kiosk_demo_clock *c = ctx;
+    (void)msg;
+    (void)msglen;
+    *utc_ms = c->start_ms + (c->running ? mono_now_ms() - c->started_ms : 0);
+    return LD_OK;
+}
+
+static ld_err demo_boottime(void *ctx, int64_t *mono, char *msg, size_t msglen)
+{
+    (void)ctx;
+    return ld_clock_system_source()->read_boottime(NULL, mono, msg, msglen);
+}
+
+static ld_err demo_synced(void *ctx, bool *synced, char *msg, size_t msglen)
+{
+    (void)ctx;
+    (void)msg;
+    (void)msglen;
+    *synced = true;
+    return LD_OK;
+}
+
+static ld_err demo_boot_id(void *ctx, char out[LD_BOOT_ID_SIZE], char *msg, size_t msglen)
+{
+    (void)ctx;
+    return ld_clock_system_source()->read_boot_id(NULL, out, msg, msglen);
+}
+
+void kiosk_demo_clock_init(struct kiosk_demo_clock *c, int64_t start_ms, bool running)
+{
+    memset(c, 0, sizeof *c);
+    c->source.read_realtime = demo_realtime;
+    c->source.read_boottime = demo_boottime;
+    c->source.read_sync_status = demo_synced;
+    c->source.read_boot_id = demo_boot_id;
+    c->source.ctx = c;
+    c->source.floor_ms = LD_CLOCK_NO_FLOOR;
+    c->running = running;
+    kiosk_demo_clock_set(c, start_ms);
+}
+
+void kiosk_demo_clock_set(struct kiosk_demo_clock *c, int64_t utc_ms)
+{
+    c->start_ms = utc_ms;
+    c->started_ms = mono_now_ms();
+}
