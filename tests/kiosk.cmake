@@ -24,3 +24,8 @@ ld_unit_test(NAME test_kiosk_screens SOURCES kiosk/test_screens.c LIBS ld_kiosk_
              LABELS kiosk TIMEOUT 600)
 set_tests_properties(test_kiosk_flow test_kiosk_screens PROPERTIES
   ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
+
+# The device backend on a real store with the demo's seeded history: about 10 s (the seed's
+# fsyncs and the staff PIN's Argon2id).
+ld_unit_test(NAME test_kiosk_device SOURCES kiosk/test_backend_device.c LIBS ld_kiosk_device
+             LABELS kiosk TIMEOUT 300)
