@@ -688,8 +688,12 @@ static ld_err dev_tap_card(void *impl, const char *uid, struct kiosk_greeting *o
     if (err)
         return err;
     struct ld_uid u;
-    if (!ld_uid_parse(uid ? uid : "", &u))
-        return fail(d, LD_ERR_INVALID, "The reader gave a card number that is not a UID.");
+    if (!ld_uid_parse(uid ? uid : "", &u)) {
+        char line[KIOSK_DETAIL_MAX];
+        snprintf(line, sizeof line, "The reader gave a card number that is not a UID: \"%.40s\".",
+                 uid ? uid : "");
+        return fail(d, LD_ERR_INVALID, line);
+    }
     struct ld_tap_result r;
     if ((err = ld_tap_card(&d->tap, &u, LD_SRC_CARD, &r, d->msg, sizeof d->msg)))
         return fail_msg(d, err);

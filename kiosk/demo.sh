@@ -54,7 +54,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "== No display (\$DISPLAY and \$WAYLAND_DISPLAY are unset): no window to open."
   echo "   Writing screenshots of a scripted morning (800x480) to $shots instead:"
   LATEDOOR_DEMO_CARDS=$uids "$bin/latedoor-kiosk-demo" shots "$demo/school.ini" \
-    "$demo/gate.ini" "$root/assets" "$shots" $day
+    "$demo/gate.ini" assets/demo/roster.csv "$root/assets" "$shots" $day
   echo "   The store they came from: $demo/device.db ($bin/latedoor events --config $demo/school.ini)"
   exit 0
 fi

@@ -19,15 +19,17 @@
  * Used by kiosk/demo.sh only (not installed):
  *   latedoor-kiosk-demo seed CONFIG ROSTER YYYY-MM-DD
  *       writes the staff member and the history up to the day before, prints the demo cards
- *   latedoor-kiosk-demo shots CONFIG GATE_CONFIG ASSETS DIR YYYY-MM-DD
+ *   latedoor-kiosk-demo shots CONFIG GATE_CONFIG ROSTER ASSETS DIR YYYY-MM-DD
  *       plays a morning on that day with the real UI over the device backend, headless, and
- *       writes a PNG of each step into DIR
+ *       writes a PNG of each step into DIR: the gate from 08:35 (most of the school arrives),
+ *       the late door from 08:44, then the gate's list of who has not arrived
  */
 
 static int usage(void)
 {
     fprintf(stderr, "usage: latedoor-kiosk-demo seed CONFIG ROSTER YYYY-MM-DD\n"
-                    "       latedoor-kiosk-demo shots CONFIG GATE_CONFIG ASSETS DIR YYYY-MM-DD\n");
+                    "       latedoor-kiosk-demo shots CONFIG GATE_CONFIG ROSTER ASSETS DIR "
+                    "YYYY-MM-DD\n");
     return 2;
 }
 
@@ -72,6 +74,8 @@ struct shots {
     struct kiosk_app *app;
     const struct ld_tz *tz;
     ld_date day;
+    const struct ld_roster *roster;
+    struct kiosk_backend be;
     bool ok;
 };
 
@@ -158,8 +162,45 @@ static void touch(struct shots *s, const char *label)
     }
 }
 
-/* Runs the app of one config through the steps; gate true for the gate's part. */
-static bool play(struct shots *s, const char *config, bool gate, const char *const cards[6])
+enum part { GATE_MORNING, DOOR, GATE_LIST };
+
+/* True when the roster's pupil i holds one of the demo's cards (the door's part taps them). */
+static bool demo_pupil(const struct shots *s, size_t i, const char *const cards[6])
+{
+    char hex[LD_UID_HEXLEN];
+    ld_uid_format(&s->roster->pupils[i].card, hex);
+    for (int k = 0; k < 6; k++)
+        if (strcmp(hex, cards[k]) == 0)
+            return true;
+    return false;
+}
+
+/* The gate from 08:35 to 08:49: every pupil but a few (and the demo's) taps in. */
+static void gate_morning(struct shots *s, const char *const cards[6])
+{
+    size_t n = s->roster->count;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 17 == 5 || demo_pupil(s, i, cards))
+            continue;
+        char hex[LD_UID_HEXLEN];
+        ld_uid_format(&s->roster->pupils[i].card, hex);
+        at(s, 8, 35 + (int)(i * 14 / n));
+        if (s->roster->pupils[i].card.len) {
+            card(s, hex);
+        } else {
+            /* No card yet: staff at the gate sign the child in by name. */
+            struct kiosk_greeting g;
+            if (s->be.ops->sign_in(s->be.impl, s->roster->pupils[i].upn, NULL, false, &g))
+                s->ok = false;
+        }
+        if (i == n / 2)
+            shoot(s, "gate-greeting");
+        advance(s, 6000);
+    }
+}
+
+/* Runs the app of one config through one part of the morning. */
+static bool play(struct shots *s, const char *config, enum part part, const char *const cards[6])
 {
     struct kiosk_device *dev = NULL;
     struct kiosk_device_options o = {
@@ -171,14 +212,23 @@ static bool play(struct shots *s, const char *config, bool gate, const char *con
         kiosk_device_close(dev);
         return false;
     }
+    s->be = kiosk_device_backend(dev);
     struct kiosk_app_config ac = {
-        .backend = kiosk_device_backend(dev), .ui = s->ui, .mono_ms = shots_mono, .mono_ctx = s};
-    at(s, gate ? 9 : 8, gate ? 25 : 44);
+        .backend = s->be, .ui = s->ui, .mono_ms = shots_mono, .mono_ctx = s};
+    at(s,
+       part == GATE_MORNING ? 8
+       : part == DOOR       ? 8
+                            : 9,
+       part == GATE_MORNING ? 34
+       : part == DOOR       ? 44
+                            : 35);
     if (kiosk_app_create(&ac, &s->app) != LD_OK) {
         kiosk_device_close(dev);
         return false;
     }
-    if (!gate) {
+    if (part == GATE_MORNING) {
+        gate_morning(s, cards);
+    } else if (part == DOOR) {
         shoot(s, "idle");
         at(s, 8, 47);
         card(s, cards[0]);
@@ -234,8 +284,8 @@ static bool play(struct shots *s, const char *config, bool gate, const char *con
     return true;
 }
 
-static int shots(const char *config, const char *gate_config, const char *assets, const char *dir,
-                 const char *day)
+static int shots(const char *config, const char *gate_config, const char *roster_path,
+                 const char *assets, const char *dir, const char *day)
 {
     struct shots s = {.dir = dir, .mono = 1000000, .ok = true};
     struct ld_device dev;
@@ -251,6 +301,12 @@ static int shots(const char *config, const char *gate_config, const char *assets
         return 1;
     }
     s.tz = dev.tz;
+    if (ld_roster_parse_csv(roster_path, &roster, NULL, msg, sizeof msg)) {
+        fprintf(stderr, "latedoor-kiosk-demo: %s\n", msg);
+        ld_device_free(&dev);
+        return 1;
+    }
+    s.roster = &roster;
     kiosk_demo_clock_init(&s.clock, 0, false);
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
@@ -281,7 +337,8 @@ static int shots(const char *config, const char *gate_config, const char *assets
         fprintf(stderr, "latedoor-kiosk-demo: LATEDOOR_DEMO_CARDS wants the 6 demo cards\n");
         goto end;
     }
-    if (play(&s, config, false, cards) && play(&s, gate_config, true, cards) && s.ok)
+    if (play(&s, gate_config, GATE_MORNING, cards) && play(&s, config, DOOR, cards) &&
+        play(&s, gate_config, GATE_LIST, cards) && s.ok)
         rc = 0;
 end:
     kiosk_ui_destroy(s.ui);
@@ -297,7 +354,7 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "seed") == 0)
         return seed(argv[2], argv[3], argv[4]);
-    if (argc == 7 && strcmp(argv[1], "shots") == 0)
-        return shots(argv[2], argv[3], argv[4], argv[5], argv[6]);
+    if (argc == 8 && strcmp(argv[1], "shots") == 0)
+        return shots(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
     return usage();
 }
