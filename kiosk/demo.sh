@@ -31,7 +31,7 @@ conf() { # conf MODE FILE: the demo school's config, with its store and reader i
       -e "s|^path = .*|path = $demo/sim.sock|" assets/demo/school.ini > "$2"
 }
 conf late_door "$demo/school.ini" door-1
-conf gate "$demo/gate.ini" gate-1
+conf gate "$demo/gate.ini" door-1 # the same device store: one store, two modes
 
 echo "== Making the demo school in $demo (200 fictional pupils, history since September)"
 "$bin/latedoor" init --config "$demo/school.ini" >/dev/null

@@ -1,10 +1,14 @@
 /* demo_main.c: latedoor-kiosk-demo: seeds the demo school's history, and shoots a scripted morning.
  */
 #define SDL_MAIN_HANDLED
+#include <errno.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "SDL.h"
 #include "SDL_ttf.h"
@@ -19,6 +23,8 @@
  * Used by kiosk/demo.sh only (not installed):
  *   latedoor-kiosk-demo seed CONFIG ROSTER YYYY-MM-DD
  *       writes the staff member and the history up to the day before, prints the demo cards
+ *   latedoor-kiosk-demo simtap SOCKET UID
+ *       taps UID on the simulated reader listening at SOCKET (end-to-end tests)
  *   latedoor-kiosk-demo shots CONFIG GATE_CONFIG ROSTER ASSETS DIR YYYY-MM-DD
  *       plays a morning on that day with the real UI over the device backend, headless, and
  *       writes a PNG of each step into DIR: the gate from 08:35 (most of the school arrives),
@@ -350,10 +356,33 @@ end:
     return rc;
 }
 
+/* Writes uid to the simulated reader's socket at path, as a card on it. */
+static int simtap(const char *path, const char *uid)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path || !uid[0] || strlen(uid) > 20) {
+        fprintf(stderr, "latedoor-kiosk-demo: simtap: bad socket path or UID\n");
+        return 2;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    char line[32];
+    int n = snprintf(line, sizeof line, "%s\n", uid);
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+              write(fd, line, (size_t)n) == n;
+    if (!ok)
+        fprintf(stderr, "latedoor-kiosk-demo: simtap %s: %s\n", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "seed") == 0)
         return seed(argv[2], argv[3], argv[4]);
+    if (argc == 4 && strcmp(argv[1], "simtap") == 0)
+        return simtap(argv[2], argv[3]);
     if (argc == 8 && strcmp(argv[1], "shots") == 0)
         return shots(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
     return usage();

@@ -446,6 +446,16 @@ bool kiosk_app_button_rect(struct kiosk_app *app, const char *label, SDL_Rect *r
     return b != NULL;
 }
 
+bool kiosk_app_button_at(struct kiosk_app *app, size_t i, SDL_Rect *r, const char **label)
+{
+    ensure_layout(app);
+    if (i >= app->buttons.n)
+        return false;
+    *r = app->buttons.items[i].r;
+    *label = app->buttons.items[i].label;
+    return true;
+}
+
 int kiosk_app_smallest_target(struct kiosk_app *app, const char **label)
 {
     ensure_layout(app);

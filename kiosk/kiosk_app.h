@@ -87,6 +87,12 @@ bool kiosk_app_button_rect(struct kiosk_app *app, const char *label, SDL_Rect *r
  */
 int kiosk_app_smallest_target(struct kiosk_app *app, const char **label);
 
+/*
+ * Writes the rectangle and label of the i-th button showing now; false when i is past the last.
+ * For end-to-end tests, which click where a button is.
+ */
+bool kiosk_app_button_at(struct kiosk_app *app, size_t i, SDL_Rect *r, const char **label);
+
 /* Touches the point (x, y) of the output. */
 void kiosk_app_touch_at(struct kiosk_app *app, int x, int y);
 

@@ -37,7 +37,8 @@ static void usage(FILE *f)
             "  --clock-start YYYY-MM-DDTHH:MM  demo and tests only: the clock starts at this\n"
             "                 school-local time and runs on in real time\n"
             "  --demo-cards L F1, F2, ... tap these cards through the simulated reader\n"
-            "  --shot-file BASE  on SIGUSR1 write BASE.bmp (the screen) and BASE.txt (its name)\n",
+            "  --shot-file BASE  on SIGUSR1 write BASE.bmp (the screen) and BASE.txt (its name\n"
+            "                 and buttons), for end-to-end tests\n",
             KIOSK_ASSETS_DIR);
 }
 
@@ -144,12 +145,19 @@ static void write_shot(struct kiosk_app *app, struct kiosk_ui *ui, const char *b
     const char *view = "";
     const char *screen = kiosk_app_screen(app, &view);
     snprintf(path, sizeof path, "%s.txt", base);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fprintf(f, "%s %s\n", screen, view);
-        if (fclose(f) != 0)
-            SDL_Log("latedoor-kiosk: cannot write %s", path);
-    }
+    /* Written aside and renamed, so a test never reads half of it. */
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    fprintf(f, "screen %s %s\n", screen, view[0] ? view : "-");
+    SDL_Rect r;
+    const char *label;
+    for (size_t i = 0; kiosk_app_button_at(app, i, &r, &label); i++)
+        fprintf(f, "button %d %d %s\n", r.x + r.w / 2, r.y + r.h / 2, label);
+    if (fclose(f) != 0 || rename(tmp, path) != 0)
+        SDL_Log("latedoor-kiosk: cannot write %s", path);
 }
 
 /* kiosk_app_run, with the screenshot hook. */

@@ -29,3 +29,12 @@ set_tests_properties(test_kiosk_flow test_kiosk_screens PROPERTIES
 # fsyncs and the staff PIN's Argon2id).
 ld_unit_test(NAME test_kiosk_device SOURCES kiosk/test_backend_device.c LIBS ld_kiosk_device
              LABELS kiosk TIMEOUT 300)
+
+# The kiosk in a real X window (Xvfb, xdotool) over a real store: touch sign-in with a reason,
+# staff PIN and lockout, a card on the simulated reader and on the emulated PN532. Skips (77)
+# without Xvfb or xdotool, except under CI=true. About a minute.
+add_test(NAME kiosk_end_to_end
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/e2e_kiosk.sh ${CMAKE_BINARY_DIR}/bin
+          ${CMAKE_BINARY_DIR}/tests ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_end_to_end PROPERTIES LABELS "kiosk;e2e" TIMEOUT 600
+  SKIP_RETURN_CODE 77)
