@@ -549,6 +549,53 @@ static void test_sim_reader_posts_cards(void **state)
     kiosk_device_close(d);
 }
 
+static bool missing_seen(void)
+{
+    return status_posts > 0;
+}
+
+static void test_reader_gone_touch_still_works(void **state)
+{
+    (void)state;
+    char ini[160], reader[200];
+    snprintf(ini, sizeof ini, "%s/gone.ini", fx.dir);
+    snprintf(reader, sizeof reader, "driver = sim\npath = %s/no-such-dir/sim.sock", fx.dir);
+    write_config(ini, "late_door", "door-1", reader);
+    struct kiosk_device *d = NULL;
+    struct kiosk_device_options o = {.config_path = ini,
+                                     .clock = &fx.clock.source,
+                                     .on_card = record_card,
+                                     .on_status = record_status};
+    pthread_mutex_lock(&seen_lock);
+    status_posts = 0;
+    pthread_mutex_unlock(&seen_lock);
+    assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    struct kiosk_status st = {0};
+    /* Each state change posts; wait until the supervisor has given up on this attempt. */
+    for (int i = 0; i < 400; i++) {
+        assert_true(wait_for(missing_seen));
+        assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+        if (st.reader == KIOSK_READER_MISSING)
+            break;
+        pthread_mutex_lock(&seen_lock);
+        status_posts = 0;
+        pthread_mutex_unlock(&seen_lock);
+    }
+    assert_int_equal(st.reader, KIOSK_READER_MISSING);
+    assert_non_null(strstr(st.reader_detail, "sim"));
+    /* Touch still signs pupils in. */
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    assert_int_equal(be.ops->search_pupils(be.impl, "a", p), LD_OK);
+    assert_true(p->n > 0);
+    at(13, 5);
+    struct kiosk_greeting g;
+    assert_int_equal(be.ops->sign_in(be.impl, p->items[p->n - 1].upn, NULL, false, &g), LD_OK);
+    assert_true(g.kind == KIOSK_GREET_ARRIVED || g.kind == KIOSK_GREET_ALREADY);
+    free(p);
+    kiosk_device_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_gate_lists_not_arrived_in_calling_order),
         cmocka_unit_test(test_broken_config_is_an_error_not_an_exit),
         cmocka_unit_test(test_sim_reader_posts_cards),
+        cmocka_unit_test(test_reader_gone_touch_still_works),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
