@@ -139,6 +139,16 @@ first_button_after() { # the label of the first button after the one labelled $1
 }
 pin() { for d in $(echo "$1" | grep -o .); do click "$d"; done; click OK; }
 
+# 0. A config that cannot be read is an error screen for staff, not an exit; touch goes on.
+start_kiosk "$dir/missing.ini" ${day}T09:00
+expect error
+grep -q "missing.ini" "$dir/kiosk.log" || fail "the error does not name the config"
+click Continue
+expect idle
+kill -0 $kiosk || fail "the kiosk exited"
+echo "ok 0 a missing config shows the error screen and the kiosk stays up"
+stop_kiosk
+
 start_kiosk "$dir/school.ini" ${day}T09:05
 expect idle
 
@@ -241,4 +251,4 @@ events | grep '"kind":"arrival"' | tail -1 | grep -q '"card":"'"$card2"'".*"sour
 echo "ok 5 a card on the emulated PN532 is greeted"
 stop_kiosk
 echo "quit" >&7
-echo "kiosk end to end: 5 passed, 0 failed"
+echo "kiosk end to end: 6 passed, 0 failed"
