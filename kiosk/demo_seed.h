@@ -20,7 +20,7 @@
 struct kiosk_demo_card {
     char uid[LD_UID_HEXLEN];
     char upn[LD_UPN_LEN + 1];
-    char who[96]; /* "Tomás B. (3B), often late" */
+    char who[192]; /* "Tomás B. (3B), often late" */
 };
 
 #define KIOSK_DEMO_CARDS 6
