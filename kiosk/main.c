@@ -167,7 +167,6 @@ static void run(struct kiosk_app *app, struct kiosk_ui *ui, const char *shot_fil
         kiosk_app_run(app);
         return;
     }
-    signal(SIGUSR1, on_usr1);
     kiosk_app_render(app, true, true);
     for (;;) {
         SDL_Event ev;
@@ -199,6 +198,9 @@ int main(int argc, char **argv)
     if (rc)
         return rc;
 
+    /* Before any window shows: a test may ask for a screenshot as soon as it sees one. */
+    if (o.shot_file)
+        signal(SIGUSR1, on_usr1);
     struct kiosk_backend_handle backend = {0};
     struct kiosk_ui *ui = NULL;
     struct kiosk_sound *sound = NULL;
