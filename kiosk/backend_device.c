@@ -43,6 +43,7 @@ struct kiosk_device {
     char last_error[KIOSK_DETAIL_MAX];
     char msg[512];
     char staff_id[LD_STAFF_ID_MAX + 1]; /* who unlocked staff mode last (card or PIN) */
+    bool clock_was_ok;                  /* the clock's state at the last status read */
 
     /* The analysis behind "speak to" and the punctual class, kept until the log or day moves. */
     bool cache_valid;
@@ -384,6 +385,22 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
     if (err)
         return fail_msg(d, err);
     out->clock = now.state == LD_CLOCK_OK ? KIOSK_CLOCK_OK : KIOSK_CLOCK_UNSYNCED;
+    if (now.state == LD_CLOCK_OK && !d->clock_was_ok) {
+        /* The clock is good again (or the kiosk just started): repair what it recorded while it
+         * was not. Failing here is not the status's failure: the next good read tries again. */
+        size_t repaired = 0, lost = 0;
+        char m[256];
+        if (ld_tap_repair_clock(&d->tap, &repaired, &lost, m, sizeof m) == LD_OK) {
+            if (repaired || lost)
+                fprintf(stderr,
+                        "latedoor-kiosk: clock repaired %zu arrivals, %zu from another "
+                        "boot for staff to check\n",
+                        repaired, lost);
+        } else {
+            now.state = LD_CLOCK_UNSYNCED; /* try again at the next status read */
+        }
+    }
+    d->clock_was_ok = now.state == LD_CLOCK_OK;
 
     struct ld_sync_status s;
     if ((err = ld_sync_status_read(d->store, &s, d->msg, sizeof d->msg)))
@@ -1425,10 +1442,10 @@ static ld_err demo_boottime(void *ctx, int64_t *mono, char *msg, size_t msglen)
 
 static ld_err demo_synced(void *ctx, bool *synced, char *msg, size_t msglen)
 {
-    (void)ctx;
+    const struct kiosk_demo_clock *c = ctx;
     (void)msg;
     (void)msglen;
-    *synced = true;
+    *synced = !c->unsynced;
     return LD_OK;
 }
 

@@ -78,6 +78,7 @@ struct kiosk_demo_clock {
     int64_t start_ms;   /* the wall time it started at */
     int64_t started_ms; /* CLOCK_MONOTONIC when it started */
     bool running;
+    bool unsynced; /* tests: the kernel says the clock is unsynchronised */
 };
 
 /* Makes c read start_ms now and then run on (running) or stay. Use &c->source. */

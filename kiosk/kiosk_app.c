@@ -172,6 +172,14 @@ static void refresh_status(struct kiosk_app *app)
         app->status = st;
         kiosk_app_redraw(app, false);
     }
+    /* The week's most punctual class moves with the arrivals: the idle screen follows it. */
+    char punctual[sizeof app->punctual];
+    if (!app->be.ops->punctual_class(app->be.impl, punctual, sizeof punctual))
+        punctual[0] = '\0';
+    if (strcmp(punctual, app->punctual) != 0) {
+        memcpy(app->punctual, punctual, sizeof punctual);
+        kiosk_app_redraw(app, false);
+    }
     app->status_at = app->now;
 }
 
@@ -218,8 +226,6 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
         app->settings.staff_idle_lock_s = 60;
     refresh_status(app);
     refresh_clock(app);
-    if (!app->be.ops->punctual_class(app->be.impl, app->punctual, sizeof app->punctual))
-        app->punctual[0] = '\0';
     kiosk_app_go(app, KIOSK_SCR_IDLE);
     if (err)
         kiosk_app_fail(app, "The kiosk's settings could not be read.");
