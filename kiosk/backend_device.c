@@ -393,7 +393,7 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
         if (ld_tap_repair_clock(&d->tap, &repaired, &lost, m, sizeof m) == LD_OK) {
             if (repaired || lost)
                 fprintf(stderr,
-                        "latedoor-kiosk: clock repaired %zu arrivals, %zu from another "
+                        "latedoor-kiosk: clock repaired %zu arrival(s), %zu from another "
                         "boot for staff to check\n",
                         repaired, lost);
         } else {

@@ -27,7 +27,7 @@
  *       taps UID on the simulated reader listening at SOCKET (end-to-end tests)
  *   latedoor-kiosk-demo shots CONFIG GATE_CONFIG ROSTER ASSETS DIR YYYY-MM-DD
  *       plays a morning on that day with the real UI over the device backend, headless, and
- *       writes a PNG of each step into DIR: the gate from 08:35 (most of the school arrives),
+ *       writes a PNG of each step into DIR: the gate from 08:30 (most of the school arrives),
  *       the late door from 08:44, then the gate's list of who has not arrived
  */
 
@@ -181,7 +181,7 @@ static bool demo_pupil(const struct shots *s, size_t i, const char *const cards[
     return false;
 }
 
-/* The gate from 08:35 to 08:49: every pupil but a few (and the demo's) taps in. */
+/* The gate from 08:30 to 08:42: every pupil but a few (and the demo's) taps in. */
 static void gate_morning(struct shots *s, const char *const cards[6])
 {
     size_t n = s->roster->count;
@@ -190,7 +190,7 @@ static void gate_morning(struct shots *s, const char *const cards[6])
             continue;
         char hex[LD_UID_HEXLEN];
         ld_uid_format(&s->roster->pupils[i].card, hex);
-        at(s, 8, 35 + (int)(i * 14 / n));
+        at(s, 8, 30 + (int)(i * 13 / n)); /* 08:30 to 08:42: before the door opens */
         if (s->roster->pupils[i].card.len) {
             card(s, hex);
         } else {
@@ -225,7 +225,7 @@ static bool play(struct shots *s, const char *config, enum part part, const char
        part == GATE_MORNING ? 8
        : part == DOOR       ? 8
                             : 9,
-       part == GATE_MORNING ? 34
+       part == GATE_MORNING ? 29
        : part == DOOR       ? 44
                             : 35);
     if (kiosk_app_create(&ac, &s->app) != LD_OK) {
