@@ -38,3 +38,9 @@ add_test(NAME kiosk_end_to_end
           ${CMAKE_BINARY_DIR}/tests ${PROJECT_SOURCE_DIR})
 set_tests_properties(kiosk_end_to_end PROPERTIES LABELS "kiosk;e2e" TIMEOUT 600
   SKIP_RETURN_CODE 77)
+
+# `latedoor staff add|list`: staff PINs stored as Argon2id hashes, and the refusals.
+add_test(NAME staff_cli
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/staff_cli.sh $<TARGET_FILE:latedoor>
+          ${PROJECT_SOURCE_DIR}/assets/demo)
+set_tests_properties(staff_cli PROPERTIES LABELS "kiosk;device" TIMEOUT 120)

@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"central", "the central store: init, school add, schools (docs/central.md)", ld_cmd_central},
     {"device", "register a kiosk with the central store (device add NAME --central URL)",
      ld_cmd_device},
+    {"staff", "who may open the kiosk's staff mode (staff add ID --name N --pin-stdin | list)",
+     ld_cmd_staff},
 };
 
 static void usage(FILE *out)

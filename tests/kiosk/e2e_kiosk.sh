@@ -3,7 +3,8 @@
 # with xdotool like a finger, over a real device store with the demo's history. Each part checks
 # the store afterwards with `latedoor events --json`:
 #   1. touch sign-in: idle, class, name, confirm; late, so a reason is chosen (Traffic)
-#   2. staff PIN: the right PIN opens staff mode; a sign-in for a parent with a reason
+#   2. staff PIN (set with `latedoor staff add`): it opens staff mode; a sign-in for a parent
+#      with a reason, recorded with the staff member's id
 #   3. staff PIN lockout: five wrong PINs lock the keypad; even the right PIN is then refused
 #   4. a card through the simulated reader (a socket) ends on the greeting screen
 #   5. a card through the emulated PN532 (libnfc's pn532_uart driver on a pty) ends on the
@@ -95,6 +96,8 @@ ld init > /dev/null || fail "latedoor init"
 ld roster import "$repo/assets/demo/roster.csv" > /dev/null || fail "roster import"
 cards=$("$bin/latedoor-kiosk-demo" seed "$dir/school.ini" "$repo/assets/demo/roster.csv" $day) ||
   fail "seed"
+# A staff member added as a school would, with `latedoor staff add`: their PIN opens staff mode.
+echo 97531 | ld staff add e2e-head --name "Mr Test" --pin-stdin > /dev/null || fail "staff add"
 card1=$(echo "$cards" | awk '$2 == "F1" {print $3}')
 card2=$(echo "$cards" | awk '$2 == "F2" {print $3}')
 events() { ld events --json; }
@@ -189,7 +192,7 @@ echo "ok 1 touch sign-in with a reason ($name)"
 expect idle
 click Staff
 expect pin
-pin 2468
+pin 97531
 expect staff home
 click "Sign in for a parent"
 expect touch classes
@@ -205,7 +208,7 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 last=$(events | grep '"kind":"arrival"' | tail -1)
-echo "$last" | grep -q '"source":"staff".*"staff":"demo-head".*"reason":"Medical appointment"' ||
+echo "$last" | grep -q '"source":"staff".*"staff":"e2e-head".*"reason":"Medical appointment"' ||
   fail "staff sign-in: $last"
 echo "ok 2 staff PIN and a sign-in for a parent ($name)"
 
