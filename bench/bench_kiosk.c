@@ -139,6 +139,7 @@ static void sdl_start(void)
 static int child_bare(int fd)
 {
     sdl_start();
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0"); /* as kiosk_ui_create does */
     SDL_Window *w = SDL_CreateWindow("bare", 0, 0, 800, 480, 0);
     SDL_Renderer *r = w ? SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE) : NULL;
     if (!r)
@@ -400,6 +401,10 @@ int main(int argc, char **argv)
     printf("  %-34s %7.3f %% of a core, %d frames in %d s (baseline: bare loop %.3f %%) "
            "(target < 1 %%: %s)\n",
            "idle CPU", idle_cpu, frames, idle_s, bare_cpu, idle_cpu < 1 ? "met" : "NOT met");
+    if (strcmp(SDL_GetCurrentVideoDriver(), "dummy") == 0)
+        printf("  %-34s SDL 2's dummy driver polls for events every millisecond: see the x11 "
+               "run\n",
+               "");
     printf("  %-34s %7.1f MB at idle, %.1f MB after %d taps, %.1f MB after a staff PIN\n",
            "resident (VmRSS)", rss_idle, rss_taps, got, rss_pin);
     printf("  %-34s %7.1f MB (peak, includes Argon2id's 64 MiB while a PIN is checked)\n", "VmHWM",
