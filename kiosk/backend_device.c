@@ -623,13 +623,32 @@ static void fill_from_result(struct kiosk_device *d, const struct ld_result *r)
         for (size_t k = 0; k < p->npatterns && o->nsentences < KIOSK_SENTENCES_MAX; k++)
             kiosk_copy(o->sentences[o->nsentences++], KIOSK_SENTENCE_MAX, p->patterns[k].detail);
     }
-    /* Siblings with different surnames: one label, the family's first child's. */
-    for (size_t i = 0; i < s->n && i < nr; i++)
-        for (size_t j = 0; j < i; j++)
-            if (rank[i].p->family[0] && strcmp(rank[i].p->family, rank[j].p->family) == 0) {
-                kiosk_copy(s->items[i].family, KIOSK_FAMILY_MAX, s->items[j].family);
-                break;
-            }
+    /*
+     * A family with several children on the list is one conversation: every child carries the
+     * first child's label (siblings may have other surnames) and how many of them there are.
+     */
+    for (size_t i = 0; i < s->n && i < nr; i++) {
+        if (!rank[i].p->family[0])
+            continue;
+        size_t first = i, children = 0;
+        for (size_t j = 0; j < nr; j++) {
+            if (strcmp(rank[i].p->family, rank[j].p->family) != 0)
+                continue;
+            children++;
+            if (j < first)
+                first = j;
+        }
+        if (children < 2)
+            continue;
+        char label[KIOSK_FAMILY_MAX + 32];
+        char base[KIOSK_FAMILY_MAX];
+        kiosk_copy(base, sizeof base, s->items[first].family);
+        char *cut = strstr(base, " family");
+        if (cut)
+            cut[strlen(" family")] = '\0';
+        snprintf(label, sizeof label, "%s: %zu children", base, children);
+        kiosk_copy(s->items[i].family, KIOSK_FAMILY_MAX, label);
+    }
     free(rank);
 
     /* The week's most punctual class: only when one class is strictly ahead of the next. */
