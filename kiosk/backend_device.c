@@ -1,8 +1,8 @@
 /* backend_device.c: struct kiosk_backend_ops over the config, store, tap pipeline and reader. */
 #include "backend_device.h"
+#include "device_priv.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,63 +15,34 @@
 #include "device.h"
 #include "device_analysis.h"
 #include "events.h"
-#include "ld_flags.h"
 #include "names.h"
 #include "store.h"
 #include "sync_status.h"
 #include "tap.h"
 
-/* Events of one day the staff lists look at: far more than any school door sees. */
-#define DAY_EVENTS_MAX 20000
 /* Staff members whose PINs are tried. */
 #define STAFF_MAX 64
 /* The text recorded when the reason screen times out (docs/config.md: reason_timeout_s). */
 #define NO_REASON_GIVEN "No reason given"
 
-struct kiosk_device {
-    struct ld_device dev;
-    struct ld_store *store;
-    struct ld_reader_thread *reader;
-    bool reader_none; /* configured as touch only, or not started */
-    const struct ld_clock_source *clock;
-    struct kiosk_demo_clock demo_clock; /* --clock-start */
-    struct ld_tap tap;
-    bool (*on_card)(const char *uid);
-    bool (*on_status)(void);
-
-    char broken[KIOSK_DETAIL_MAX]; /* why the device could not be opened; "" when it was */
-    char last_error[KIOSK_DETAIL_MAX];
-    char msg[512];
-    char staff_id[LD_STAFF_ID_MAX + 1]; /* who unlocked staff mode last (card or PIN) */
-    bool clock_was_ok;                  /* the clock's state at the last status read */
-
-    /* The analysis behind "speak to" and the punctual class, kept until the log or day moves. */
-    bool cache_valid;
-    ld_date cache_date;
-    uint64_t cache_events;
-    struct kiosk_speak_list *speak;
-    char punctual[KIOSK_CLASS_MAX];
-    double analysis_ms;
-};
-
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-static ld_err fail(struct kiosk_device *d, ld_err err, const char *sentence)
+ld_err kiosk_device__fail(struct kiosk_device *d, ld_err err, const char *sentence)
 {
     kiosk_copy(d->last_error, sizeof d->last_error, sentence);
     return err;
 }
 
 /* Reports a failure whose detail the store or tap wrote into d->msg. */
-static ld_err fail_msg(struct kiosk_device *d, ld_err err)
+ld_err kiosk_device__fail_msg(struct kiosk_device *d, ld_err err)
 {
-    return fail(d, err, d->msg[0] ? d->msg : ld_err_str(err));
+    return kiosk_device__fail(d, err, d->msg[0] ? d->msg : ld_err_str(err));
 }
 
-static ld_err check_open(struct kiosk_device *d)
+ld_err kiosk_device__check_open(struct kiosk_device *d)
 {
     if (d->broken[0])
-        return fail(d, LD_ERR_STATE, d->broken);
+        return kiosk_device__fail(d, LD_ERR_STATE, d->broken);
     d->msg[0] = '\0';
     return LD_OK;
 }
@@ -83,19 +54,19 @@ static double mono_ms(void)
     return t.tv_sec * 1000.0 + t.tv_nsec / 1e6;
 }
 
-static void pupil_name(const struct ld_pupil *p, char out[KIOSK_NAME_MAX])
+void kiosk_device__pupil_name(const struct ld_pupil *p, char out[KIOSK_NAME_MAX])
 {
     kiosk_name_display(p->preferred_first[0] ? p->preferred_first : p->legal_first,
                        p->preferred_last[0] ? p->preferred_last : p->legal_last, out,
                        KIOSK_NAME_MAX);
 }
 
-static void minute_hhmm(ld_minute m, char out[KIOSK_TIME_MAX])
+void kiosk_device__minute_hhmm(ld_minute m, char out[KIOSK_TIME_MAX])
 {
     kiosk_hhmm(m / 60, m % 60, out);
 }
 
-static void ref_of(const struct ld_event *ev, char out[KIOSK_REF_MAX])
+void kiosk_device__ref_of(const struct ld_event *ev, char out[KIOSK_REF_MAX])
 {
     snprintf(out, KIOSK_REF_MAX, "%s:%lld", ev->device_id, (long long)ev->seq);
 }
@@ -118,7 +89,7 @@ static bool parse_ref(const char *ref, char device[LD_DEVICE_ID_MAX + 1], int64_
 }
 
 /* Reads the clocks as the tap pipeline does, judged against the last trusted event. */
-static ld_err read_clock(struct kiosk_device *d, struct ld_clock_reading *now)
+ld_err kiosk_device__read_clock(struct kiosk_device *d, struct ld_clock_reading *now)
 {
     int64_t last;
     ld_err err = ld_store_last_event_ms(d->store, &last, d->msg, sizeof d->msg);
@@ -127,7 +98,7 @@ static ld_err read_clock(struct kiosk_device *d, struct ld_clock_reading *now)
     return err;
 }
 
-static void stamp(struct ld_event *ev, const struct ld_clock_reading *now)
+void kiosk_device__stamp(struct ld_event *ev, const struct ld_clock_reading *now)
 {
     ev->at_ms = now->utc_ms;
     ev->mono_ms = now->mono_ms;
@@ -135,121 +106,21 @@ static void stamp(struct ld_event *ev, const struct ld_clock_reading *now)
     ev->clock = now->state;
 }
 
-/* The local date and minute now, and the UTC bounds of that day. */
-struct today {
-    ld_date date;
-    ld_minute minute;
-    int64_t now_ms, from_ms, to_ms;
-};
-
-static ld_err today(struct kiosk_device *d, struct today *t)
+ld_err kiosk_device__today(struct kiosk_device *d, struct today *t)
 {
     struct ld_clock_reading now;
-    ld_err err = read_clock(d, &now);
+    ld_err err = kiosk_device__read_clock(d, &now);
     if (err)
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     t->now_ms = now.utc_ms;
     if (ld_clock_to_local(d->dev.tz, now.utc_ms, &t->date, &t->minute, NULL))
-        return fail(d, LD_ERR_RANGE, "The clock reads a time outside the calendar's range.");
+        return kiosk_device__fail(d, LD_ERR_RANGE,
+                                  "The clock reads a time outside the calendar's range.");
     if (ld_clock_from_local(d->dev.tz, t->date, 0, 0, &t->from_ms, NULL, 0))
         t->from_ms = now.utc_ms - (int64_t)t->minute * 60000 - 3600000;
     if (ld_clock_from_local(d->dev.tz, t->date + 1, 0, 0, &t->to_ms, NULL, 0))
         t->to_ms = t->from_ms + 25 * 3600000LL;
     return LD_OK;
-}
-
-/* ---- today's events ----------------------------------------------------------------------- */
-
-struct day {
-    struct ld_event *ev;
-    size_t n, cap;
-    bool truncated;
-};
-
-static ld_err collect_day(void *ctx, const struct ld_event *ev)
-{
-    struct day *day = ctx;
-    if (day->n == day->cap) {
-        if (day->cap == DAY_EVENTS_MAX) {
-            day->truncated = true;
-            return LD_OK;
-        }
-        size_t cap = day->cap ? day->cap * 2 : 256;
-        if (cap > DAY_EVENTS_MAX)
-            cap = DAY_EVENTS_MAX;
-        struct ld_event *grown = realloc(day->ev, cap * sizeof *grown);
-        if (!grown)
-            return LD_ERR_NOMEM;
-        day->ev = grown;
-        day->cap = cap;
-    }
-    day->ev[day->n++] = *ev;
-    return LD_OK;
-}
-
-/* Reads today's events (of every device), in time order, into *day (free day->ev). */
-static ld_err load_day(struct kiosk_device *d, const struct today *t, struct day *day)
-{
-    memset(day, 0, sizeof *day);
-    struct ld_event_filter f = {.from_ms = t->from_ms, .to_ms = t->to_ms};
-    ld_err err = ld_store_events_foreach(d->store, &f, collect_day, day, d->msg, sizeof d->msg);
-    if (err) {
-        free(day->ev);
-        day->ev = NULL;
-        return err == LD_ERR_NOMEM ? fail(d, err, "Out of memory reading today's events.")
-                                   : fail_msg(d, err);
-    }
-    return LD_OK;
-}
-
-static bool refers_to(const struct ld_event *e, const struct ld_event *target)
-{
-    return e->ref_seq == target->seq && strcmp(e->ref_device, target->device_id) == 0;
-}
-
-static bool is_voided(const struct day *day, const struct ld_event *target)
-{
-    for (size_t i = 0; i < day->n; i++)
-        if (day->ev[i].kind == LD_EV_VOID && refers_to(&day->ev[i], target))
-            return true;
-    return false;
-}
-
-/* The reason given last for target: a reason event referring to it, else its own. */
-static const char *reason_of(const struct day *day, const struct ld_event *target)
-{
-    const char *r = target->reason;
-    for (size_t i = 0; i < day->n; i++)
-        if (day->ev[i].kind == LD_EV_REASON && refers_to(&day->ev[i], target))
-            r = day->ev[i].reason;
-    return r;
-}
-
-/* The arrival's time, as repaired when its clock was bad. */
-static int64_t effective_ms(const struct day *day, const struct ld_event *target)
-{
-    int64_t at = target->at_ms;
-    for (size_t i = 0; i < day->n; i++)
-        if (day->ev[i].kind == LD_EV_CLOCK_REPAIR && refers_to(&day->ev[i], target))
-            at = day->ev[i].fixed_at_ms;
-    return at;
-}
-
-/* True when an earlier arrival of the same pupil in the same session stands (door and gate). */
-static bool counted_before(struct kiosk_device *d, const struct day *day, size_t k,
-                           enum ld_session_id session)
-{
-    const struct ld_event *a = &day->ev[k];
-    for (size_t i = 0; i < k; i++) {
-        const struct ld_event *e = &day->ev[i];
-        ld_minute m;
-        if (e->kind != LD_EV_ARRIVAL || strcmp(e->upn, a->upn) != 0 || is_voided(day, e) ||
-            ld_clock_to_local(d->dev.tz, effective_ms(day, e), NULL, &m, NULL))
-            continue;
-        if (ld_session_of(&d->dev.cfg.sessions, m) == session)
-            return true;
-    }
-    return false;
 }
 
 /* ---- greetings ---------------------------------------------------------------------------- */
@@ -262,18 +133,18 @@ static void greeting_of(struct kiosk_device *d, const struct ld_tap_result *r,
     case LD_TAP_SIGNED_IN:
     case LD_TAP_ALREADY:
         g->kind = r->status == LD_TAP_SIGNED_IN ? KIOSK_GREET_ARRIVED : KIOSK_GREET_ALREADY;
-        pupil_name(&r->pupil, g->name);
-        minute_hhmm(r->minute, g->time);
+        kiosk_device__pupil_name(&r->pupil, g->name);
+        kiosk_device__minute_hhmm(r->minute, g->time);
         g->outcome = r->mark.outcome;
         kiosk_copy(g->reason, sizeof g->reason, r->event.reason);
         g->ask_reason = r->status == LD_TAP_SIGNED_IN && r->mark.outcome != LD_OUTCOME_ON_TIME &&
                         !r->event.reason[0];
-        ref_of(&r->event, g->arrival);
+        kiosk_device__ref_of(&r->event, g->arrival);
         break;
     case LD_TAP_UNKNOWN_CARD:
         g->kind = KIOSK_GREET_UNKNOWN;
         kiosk_copy(g->uid, sizeof g->uid, r->event.card);
-        minute_hhmm(r->minute, g->time);
+        kiosk_device__minute_hhmm(r->minute, g->time);
         break;
     case LD_TAP_STAFF_CARD:
         g->kind = KIOSK_GREET_STAFF;
@@ -294,7 +165,7 @@ static const char *dev_last_error(void *impl)
 static ld_err dev_settings(void *impl, struct kiosk_settings *out)
 {
     struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
     const struct ld_config *c = &d->dev.cfg;
@@ -328,9 +199,10 @@ static ld_err dev_now(void *impl, struct kiosk_clock *out)
     const struct ld_clock_source *src = d->clock ? d->clock : ld_clock_system_source();
     ld_err err = src->read_realtime(src->ctx, &utc_ms, d->msg, sizeof d->msg);
     if (err)
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     if (ld_clock_to_local(d->dev.tz, utc_ms, &date, &minute, &second))
-        return fail(d, LD_ERR_RANGE, "The clock reads a time outside the calendar's range.");
+        return kiosk_device__fail(d, LD_ERR_RANGE,
+                                  "The clock reads a time outside the calendar's range.");
     ld_date_to_ymd(date, &out->year, &out->month, &out->day);
     out->weekday = (int)ld_date_weekday(date);
     out->hour = minute / 60;
@@ -381,9 +253,9 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
     }
 
     struct ld_clock_reading now;
-    ld_err err = read_clock(d, &now);
+    ld_err err = kiosk_device__read_clock(d, &now);
     if (err)
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     out->clock = now.state == LD_CLOCK_OK ? KIOSK_CLOCK_OK : KIOSK_CLOCK_UNSYNCED;
     if (now.state == LD_CLOCK_OK && !d->clock_was_ok) {
         /* The clock is good again (or the kiosk just started): repair what it recorded while it
@@ -404,7 +276,7 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
 
     struct ld_sync_status s;
     if ((err = ld_sync_status_read(d->store, &s, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     out->pending = s.pending > 999999 ? 999999u : (unsigned)s.pending;
     if (!s.ever_synced)
         out->sync = KIOSK_SYNC_NEVER;
@@ -419,7 +291,7 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
     if (s.ever_synced && !ld_clock_to_local(d->dev.tz, now.utc_ms, &now_date, NULL, NULL) &&
         !ld_clock_to_local(d->dev.tz, s.last_success_ms, &sync_date, &sync_min, NULL) &&
         sync_date == now_date)
-        minute_hhmm(sync_min, out->last_sync);
+        kiosk_device__minute_hhmm(sync_min, out->last_sync);
     return LD_OK;
 }
 
@@ -428,17 +300,17 @@ static ld_err refresh_analysis(struct kiosk_device *d)
 {
     struct today t;
     uint64_t count;
-    ld_err err = today(d, &t);
+    ld_err err = kiosk_device__today(d, &t);
     if (err)
         return err;
     if ((err = ld_store_events_count(d->store, NULL, &count, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     if (d->cache_valid && d->cache_date == t.date && d->cache_events == count)
         return LD_OK;
     double t0 = mono_ms();
     if ((err = kiosk_analyse_store(d->store, &d->dev, t.date, t.to_ms, d->speak, d->punctual,
                                    d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     d->cache_valid = true;
     d->cache_date = t.date;
     d->cache_events = count;
@@ -449,7 +321,7 @@ static ld_err refresh_analysis(struct kiosk_device *d)
 static bool dev_punctual(void *impl, char *out, size_t outlen)
 {
     struct kiosk_device *d = impl;
-    if (check_open(d) || refresh_analysis(d) || !d->punctual[0])
+    if (kiosk_device__check_open(d) || refresh_analysis(d) || !d->punctual[0])
         return false;
     kiosk_copy(out, outlen, d->punctual);
     return true;
@@ -458,7 +330,7 @@ static bool dev_punctual(void *impl, char *out, size_t outlen)
 static ld_err dev_speak_to(void *impl, struct kiosk_speak_list *out)
 {
     struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (!err)
         err = refresh_analysis(d);
     if (err)
@@ -472,7 +344,7 @@ static ld_err dev_speak_to(void *impl, struct kiosk_speak_list *out)
 static ld_err dev_tap_card(void *impl, const char *uid, struct kiosk_greeting *out)
 {
     struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
     struct ld_uid u;
@@ -480,11 +352,11 @@ static ld_err dev_tap_card(void *impl, const char *uid, struct kiosk_greeting *o
         char line[KIOSK_DETAIL_MAX];
         snprintf(line, sizeof line, "The reader gave a card number that is not a UID: \"%.40s\".",
                  uid ? uid : "");
-        return fail(d, LD_ERR_INVALID, line);
+        return kiosk_device__fail(d, LD_ERR_INVALID, line);
     }
     struct ld_tap_result r;
     if ((err = ld_tap_card(&d->tap, &u, LD_SRC_CARD, &r, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     greeting_of(d, &r, out);
     return LD_OK;
 }
@@ -493,14 +365,14 @@ static ld_err dev_sign_in(void *impl, const char *upn, const char *reason, bool 
                           struct kiosk_greeting *out)
 {
     struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
     struct ld_tap_result r;
     err = ld_tap_pupil(&d->tap, upn, by_staff ? LD_SRC_STAFF : LD_SRC_TOUCH, reason,
                        by_staff ? d->staff_id : NULL, &r, d->msg, sizeof d->msg);
     if (err)
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     greeting_of(d, &r, out);
     if (by_staff)
         out->ask_reason = false;
@@ -524,19 +396,19 @@ static ld_err find_event_cb(void *ctx, const struct ld_event *ev)
 }
 
 /* Finds the event named by ref ("device:seq"). */
-static ld_err find_ref(struct kiosk_device *d, const char *ref, struct ld_event *out)
+ld_err kiosk_device__find_ref(struct kiosk_device *d, const char *ref, struct ld_event *out)
 {
     char device[LD_DEVICE_ID_MAX + 1];
     struct find_event f = {0};
     if (!parse_ref(ref, device, &f.seq))
-        return fail(d, LD_ERR_INVALID, "That is not a reference to an event.");
+        return kiosk_device__fail(d, LD_ERR_INVALID, "That is not a reference to an event.");
     struct ld_event_filter filter = {.device_id = device, .after_seq = f.seq - 1, .limit = 1};
     ld_err err =
         ld_store_events_foreach(d->store, &filter, find_event_cb, &f, d->msg, sizeof d->msg);
     if (err)
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     if (!f.found)
-        return fail(d, LD_ERR_NOT_FOUND, "That event is not in the log.");
+        return kiosk_device__fail(d, LD_ERR_NOT_FOUND, "That event is not in the log.");
     *out = f.ev;
     return LD_OK;
 }
@@ -545,22 +417,22 @@ static ld_err dev_record_reason(void *impl, const char *ref, const char *reason,
                                 struct kiosk_greeting *out)
 {
     struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
     struct ld_tap_result r;
     memset(&r, 0, sizeof r);
-    if ((err = find_ref(d, ref, &r.event)))
+    if ((err = kiosk_device__find_ref(d, ref, &r.event)))
         return err;
     if (r.event.kind != LD_EV_ARRIVAL)
-        return fail(d, LD_ERR_INVALID, "A reason can only be given for an arrival.");
+        return kiosk_device__fail(d, LD_ERR_INVALID, "A reason can only be given for an arrival.");
     if ((err = ld_store_pupil_get(d->store, r.event.upn, &r.pupil, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     r.status = LD_TAP_SIGNED_IN;
     r.at_ms = r.event.at_ms;
     const char *text = reason && *reason ? reason : NO_REASON_GIVEN;
     if ((err = ld_tap_reason(&d->tap, &r, text, NULL, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     kiosk_copy(r.event.reason, sizeof r.event.reason, text);
     greeting_of(d, &r, out);
     out->ask_reason = false;
@@ -583,12 +455,12 @@ static ld_err add_class(void *ctx, const char *name, unsigned pupils)
 static ld_err dev_list_classes(void *impl, struct kiosk_class_list *out)
 {
     struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
     out->n = out->total = 0;
     if ((err = ld_store_classes_foreach(d->store, add_class, out, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     return LD_OK;
 }
 
@@ -618,7 +490,7 @@ static ld_err add_listed_pupil(void *ctx, const struct ld_pupil *p)
         return LD_OK;
     struct kiosk_pupil *o = &w->out->items[w->out->n++];
     kiosk_copy(o->upn, sizeof o->upn, p->upn);
-    pupil_name(p, o->name);
+    kiosk_device__pupil_name(p, o->name);
     kiosk_copy(o->class_name, sizeof o->class_name, p->class_name);
     return LD_OK;
 }
@@ -636,7 +508,7 @@ static int cmp_pupil_name(const void *x, const void *y)
 static ld_err list_pupils(struct kiosk_device *d, const char *class_name, const char *prefix,
                           struct kiosk_pupil_list *out)
 {
-    ld_err err = check_open(d);
+    ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
     struct pupil_walk w = {.out = out};
@@ -648,7 +520,7 @@ static ld_err list_pupils(struct kiosk_device *d, const char *class_name, const 
     }
     if ((err = ld_store_pupils_foreach(d->store, class_name, false, add_listed_pupil, &w, d->msg,
                                        sizeof d->msg)))
-        return fail_msg(d, err);
+        return kiosk_device__fail_msg(d, err);
     qsort(out->items, out->n, sizeof out->items[0], cmp_pupil_name);
     return LD_OK;
 }
@@ -656,7 +528,7 @@ static ld_err list_pupils(struct kiosk_device *d, const char *class_name, const 
 static ld_err dev_list_pupils(void *impl, const char *class_name, struct kiosk_pupil_list *out)
 {
     if (!class_name || !*class_name)
-        return fail(impl, LD_ERR_INVALID, "No class was chosen.");
+        return kiosk_device__fail(impl, LD_ERR_INVALID, "No class was chosen.");
     return list_pupils(impl, class_name, NULL, out);
 }
 
@@ -684,7 +556,8 @@ static enum kiosk_pin_result dev_verify_pin(void *impl, const char *pin)
 {
     struct kiosk_device *d = impl;
     size_t len = pin ? strlen(pin) : 0;
-    if (check_open(d) || len == 0 || len > KIOSK_PIN_MAX || strspn(pin, "0123456789") != len)
+    if (kiosk_device__check_open(d) || len == 0 || len > KIOSK_PIN_MAX ||
+        strspn(pin, "0123456789") != len)
         return KIOSK_PIN_WRONG;
     struct staff_pins *p = malloc(sizeof *p);
     if (!p)
@@ -705,307 +578,6 @@ static enum kiosk_pin_result dev_verify_pin(void *impl, const char *pin)
     return res;
 }
 
-static ld_err dev_arrivals(void *impl, bool late_only, struct kiosk_arrival_list *out)
-{
-    struct kiosk_device *d = impl;
-    struct today t;
-    struct day day;
-    ld_err err = check_open(d);
-    if (!err)
-        err = today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
-    if (err)
-        return err;
-    out->n = out->total = 0;
-    for (size_t k = day.n; k-- > 0;) {
-        const struct ld_event *e = &day.ev[k];
-        ld_minute m;
-        if (e->kind != LD_EV_ARRIVAL || is_voided(&day, e) ||
-            ld_clock_to_local(d->dev.tz, effective_ms(&day, e), NULL, &m, NULL))
-            continue;
-        enum ld_session_id session = ld_session_of(&d->dev.cfg.sessions, m);
-        if (counted_before(d, &day, k, session))
-            continue;
-        const char *reason = reason_of(&day, e);
-        struct ld_classification c;
-        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, reason), &c);
-        if (late_only && c.outcome == LD_OUTCOME_ON_TIME)
-            continue;
-        out->total++;
-        if (out->n == KIOSK_LIST_MAX)
-            continue;
-        struct kiosk_arrival *o = &out->items[out->n++];
-        struct ld_pupil p;
-        memset(o, 0, sizeof *o);
-        ref_of(e, o->ref);
-        if (ld_store_pupil_get(d->store, e->upn, &p, NULL, 0) == LD_OK) {
-            pupil_name(&p, o->name);
-            kiosk_copy(o->class_name, sizeof o->class_name, p.class_name);
-        } else {
-            kiosk_copy(o->name, sizeof o->name, e->upn);
-        }
-        minute_hhmm(m, o->time);
-        o->outcome = c.outcome;
-        kiosk_copy(o->reason, sizeof o->reason, reason);
-        o->by_staff = e->source == LD_SRC_STAFF;
-    }
-    free(day.ev);
-    return LD_OK;
-}
-
-/* The departure of upn today that has no return after it, or -1. */
-static long open_departure(const struct day *day, const char *upn)
-{
-    long open = -1;
-    for (size_t i = 0; i < day->n; i++) {
-        const struct ld_event *e = &day->ev[i];
-        if (strcmp(e->upn, upn) != 0 || is_voided(day, e))
-            continue;
-        if (e->kind == LD_EV_DEPARTURE)
-            open = (long)i;
-        else if (e->kind == LD_EV_RETURN)
-            open = -1;
-    }
-    return open;
-}
-
-static ld_err dev_away_list(void *impl, struct kiosk_away_list *out)
-{
-    struct kiosk_device *d = impl;
-    struct today t;
-    struct day day;
-    ld_err err = check_open(d);
-    if (!err)
-        err = today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
-    if (err)
-        return err;
-    out->n = out->total = 0;
-    for (size_t i = 0; i < day.n; i++) {
-        const struct ld_event *e = &day.ev[i];
-        ld_minute m;
-        if (e->kind != LD_EV_DEPARTURE || open_departure(&day, e->upn) != (long)i ||
-            ld_clock_to_local(d->dev.tz, effective_ms(&day, e), NULL, &m, NULL))
-            continue;
-        out->total++;
-        if (out->n == KIOSK_LIST_MAX)
-            continue;
-        struct kiosk_away *o = &out->items[out->n++];
-        struct ld_pupil p;
-        memset(o, 0, sizeof *o);
-        kiosk_copy(o->upn, sizeof o->upn, e->upn);
-        if (ld_store_pupil_get(d->store, e->upn, &p, NULL, 0) == LD_OK) {
-            pupil_name(&p, o->name);
-            kiosk_copy(o->class_name, sizeof o->class_name, p.class_name);
-        }
-        minute_hhmm(m, o->time);
-        kiosk_copy(o->reason, sizeof o->reason, e->reason);
-    }
-    free(day.ev);
-    return LD_OK;
-}
-
-/* Appends a staff event of kind for upn (ref may be NULL) stamped now. */
-static ld_err append_staff_event(struct kiosk_device *d, enum ld_event_kind kind, const char *upn,
-                                 const char *reason, const struct ld_event *ref)
-{
-    struct ld_clock_reading now;
-    ld_err err = read_clock(d, &now);
-    if (err)
-        return fail_msg(d, err);
-    struct ld_event ev = {.kind = kind, .source = LD_SRC_STAFF};
-    stamp(&ev, &now);
-    snprintf(ev.upn, sizeof ev.upn, "%s", upn ? upn : "");
-    snprintf(ev.staff, sizeof ev.staff, "%s", d->staff_id);
-    if (reason && strlen(reason) > LD_REASON_MAX)
-        return fail(d, LD_ERR_RANGE, "That reason is too long.");
-    snprintf(ev.reason, sizeof ev.reason, "%s", reason ? reason : "");
-    if (ref) {
-        snprintf(ev.ref_device, sizeof ev.ref_device, "%s", ref->device_id);
-        ev.ref_seq = ref->seq;
-    }
-    if ((err = ld_store_append_event(d->store, &ev, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
-    return LD_OK;
-}
-
-static ld_err dev_sign_out(void *impl, const char *upn, const char *reason)
-{
-    struct kiosk_device *d = impl;
-    struct today t;
-    struct day day;
-    struct ld_pupil p;
-    ld_err err = check_open(d);
-    if (err)
-        return err;
-    if ((err = ld_store_pupil_get(d->store, upn ? upn : "", &p, d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
-    if (!p.active)
-        return fail(d, LD_ERR_STATE, "That pupil is no longer on the roster.");
-    if ((err = today(d, &t)) || (err = load_day(d, &t, &day)))
-        return err;
-    bool away = open_departure(&day, p.upn) >= 0;
-    free(day.ev);
-    if (away)
-        return fail(d, LD_ERR_STATE, "That pupil is signed out already.");
-    return append_staff_event(d, LD_EV_DEPARTURE, p.upn, reason, NULL);
-}
-
-static ld_err dev_sign_back_in(void *impl, const char *upn)
-{
-    struct kiosk_device *d = impl;
-    struct today t;
-    struct day day;
-    ld_err err = check_open(d);
-    if (!err)
-        err = today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
-    if (err)
-        return err;
-    long k = open_departure(&day, upn ? upn : "");
-    struct ld_event dep;
-    if (k >= 0)
-        dep = day.ev[k];
-    free(day.ev);
-    if (k < 0)
-        return fail(d, LD_ERR_STATE, "That pupil is not signed out.");
-    return append_staff_event(d, LD_EV_RETURN, dep.upn, NULL, &dep);
-}
-
-static ld_err dev_void(void *impl, const char *ref)
-{
-    struct kiosk_device *d = impl;
-    struct ld_event target;
-    struct today t;
-    struct day day;
-    ld_err err = check_open(d);
-    if (!err)
-        err = find_ref(d, ref, &target);
-    if (err)
-        return err;
-    if (target.kind != LD_EV_ARRIVAL)
-        return fail(d, LD_ERR_INVALID, "Only an arrival can be voided here.");
-    if ((err = today(d, &t)) || (err = load_day(d, &t, &day)))
-        return err;
-    bool voided = is_voided(&day, &target);
-    free(day.ev);
-    if (voided)
-        return fail(d, LD_ERR_NOT_FOUND, "That arrival was voided already.");
-    return append_staff_event(d, LD_EV_VOID, target.upn, "Voided at the kiosk", &target);
-}
-
-static ld_err dev_unknown_cards(void *impl, struct kiosk_unknown_list *out)
-{
-    struct kiosk_device *d = impl;
-    struct today t;
-    struct day day;
-    ld_err err = check_open(d);
-    if (!err)
-        err = today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
-    if (err)
-        return err;
-    out->n = out->total = 0;
-    for (size_t k = day.n; k-- > 0;) {
-        const struct ld_event *e = &day.ev[k];
-        if (e->kind != LD_EV_UNKNOWN_CARD)
-            continue;
-        bool seen = false;
-        for (size_t j = k + 1; j < day.n && !seen; j++)
-            seen = day.ev[j].kind == LD_EV_UNKNOWN_CARD && strcmp(day.ev[j].card, e->card) == 0;
-        struct ld_uid u;
-        struct ld_pupil p;
-        struct ld_staff s;
-        if (seen || !ld_uid_parse(e->card, &u) ||
-            ld_store_pupil_by_card(d->store, &u, &p, NULL, 0) == LD_OK ||
-            ld_store_staff_by_card(d->store, &u, &s, NULL, 0) == LD_OK)
-            continue; /* listed already, or enrolled since */
-        ld_minute m;
-        out->total++;
-        if (out->n == KIOSK_LIST_MAX)
-            continue;
-        struct kiosk_unknown_card *o = &out->items[out->n++];
-        kiosk_copy(o->uid, sizeof o->uid, e->card);
-        if (ld_clock_to_local(d->dev.tz, e->at_ms, NULL, &m, NULL))
-            m = 0;
-        minute_hhmm(m, o->time);
-    }
-    free(day.ev);
-    return LD_OK;
-}
-
-static ld_err dev_enrol(void *impl, const char *uid, const char *upn)
-{
-    struct kiosk_device *d = impl;
-    ld_err err = check_open(d);
-    if (err)
-        return err;
-    struct ld_uid u;
-    if (!ld_uid_parse(uid ? uid : "", &u))
-        return fail(d, LD_ERR_INVALID, "That is not a card number.");
-    if ((err = ld_store_card_enrol(d->store, &u, upn ? upn : "", d->msg, sizeof d->msg)))
-        return fail_msg(d, err);
-    return LD_OK;
-}
-
-struct absent_walk {
-    struct kiosk_device *d;
-    const struct day *day;
-    enum ld_session_id session;
-    int group; /* the first-day-calling group this pass lists */
-    struct kiosk_absent_list *out;
-};
-
-static ld_err add_absent(void *ctx, const struct ld_pupil *p)
-{
-    struct absent_walk *w = ctx;
-    int group = ld_flags_call_group(p->flags);
-    if (group != w->group)
-        return LD_OK;
-    for (size_t i = 0; i < w->day->n; i++) {
-        const struct ld_event *e = &w->day->ev[i];
-        ld_minute m;
-        if (e->kind == LD_EV_ARRIVAL && strcmp(e->upn, p->upn) == 0 && !is_voided(w->day, e) &&
-            !ld_clock_to_local(w->d->dev.tz, effective_ms(w->day, e), NULL, &m, NULL) &&
-            ld_session_of(&w->d->dev.cfg.sessions, m) == w->session)
-            return LD_OK; /* here */
-    }
-    w->out->total++;
-    if (w->out->n == KIOSK_LIST_MAX)
-        return LD_OK;
-    struct kiosk_absent *o = &w->out->items[w->out->n++];
-    memset(o, 0, sizeof *o);
-    pupil_name(p, o->name);
-    kiosk_copy(o->class_name, sizeof o->class_name, p->class_name);
-    o->priority = group < 4;
-    return LD_OK;
-}
-
-static ld_err dev_not_arrived(void *impl, struct kiosk_absent_list *out)
-{
-    struct kiosk_device *d = impl;
-    struct today t;
-    struct day day;
-    ld_err err = check_open(d);
-    if (!err)
-        err = today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
-    if (err)
-        return err;
-    out->n = out->total = 0;
-    struct absent_walk w = {d, &day, ld_session_of(&d->dev.cfg.sessions, t.minute), 0, out};
-    /* First-day calling: CP, LAC, CiN, other social care, then everyone (ld_flags.h). */
-    for (w.group = 0; !err && w.group <= 4; w.group++)
-        err = ld_store_pupils_foreach(d->store, NULL, false, add_absent, &w, d->msg, sizeof d->msg);
-    free(day.ev);
-    return err ? fail_msg(d, err) : LD_OK;
-}
-
 static const struct kiosk_backend_ops device_ops = {
     .last_error = dev_last_error,
     .settings = dev_settings,
@@ -1019,15 +591,15 @@ static const struct kiosk_backend_ops device_ops = {
     .list_pupils = dev_list_pupils,
     .search_pupils = dev_search,
     .verify_pin = dev_verify_pin,
-    .arrivals_today = dev_arrivals,
+    .arrivals_today = kiosk_device__arrivals,
     .speak_to = dev_speak_to,
-    .away_list = dev_away_list,
-    .sign_out = dev_sign_out,
-    .sign_back_in = dev_sign_back_in,
-    .void_arrival = dev_void,
-    .unknown_cards = dev_unknown_cards,
-    .enrol_card = dev_enrol,
-    .not_arrived = dev_not_arrived,
+    .away_list = kiosk_device__away_list,
+    .sign_out = kiosk_device__sign_out,
+    .sign_back_in = kiosk_device__sign_back_in,
+    .void_arrival = kiosk_device__void_arrival,
+    .unknown_cards = kiosk_device__unknown_cards,
+    .enrol_card = kiosk_device__enrol,
+    .not_arrived = kiosk_device__not_arrived,
 };
 
 /* ---- the reader --------------------------------------------------------------------------- */
