@@ -131,6 +131,7 @@ struct kiosk_app {
     struct kiosk_pinlock pinlock;
     char pin[KIOSK_PIN_MAX + 1];
     char pin_msg[96];
+    bool pin_checking;     /* drawing "Checking your PIN" while Argon2id runs */
     bool pin_locked_shown; /* the last frame showed the lock's countdown */
 
     /* The error on show, and the last one for the idle screen and staff status. */
