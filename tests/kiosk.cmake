@@ -44,3 +44,9 @@ add_test(NAME staff_cli
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/staff_cli.sh $<TARGET_FILE:latedoor>
           ${PROJECT_SOURCE_DIR}/assets/demo)
 set_tests_properties(staff_cli PROPERTIES LABELS "kiosk;device" TIMEOUT 120)
+
+# kiosk/demo.sh's headless path: the scripted morning writes its 16 screenshots (about 30 s).
+add_test(NAME kiosk_demo_shots
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/demo_shots.sh ${CMAKE_BINARY_DIR}/bin
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_demo_shots PROPERTIES LABELS kiosk TIMEOUT 300)
