@@ -451,6 +451,40 @@ static void test_gate_lists_not_arrived_in_calling_order(void **state)
     kiosk_device_close(gate);
 }
 
+/* Sets the demo clock to hh:mm on another date, school time. */
+static void at_on(const char *date, int hour, int minute)
+{
+    ld_date d;
+    int64_t ms;
+    assert_true(ld_date_parse(date, &d));
+    assert_int_equal(ld_clock_from_local(fx.tz, d, hour * 60 + minute, 0, &ms, NULL, 0), LD_OK);
+    kiosk_demo_clock_set(&fx.clock, ms);
+}
+
+static void test_punctual_class_of_the_week(void **state)
+{
+    (void)state;
+    /* The next Monday: this week so far is one morning, in which every class but the last has
+     * a latecomer. The last class is then the week's most punctual; before any lates, none. */
+    char name[KIOSK_CLASS_MAX];
+    struct kiosk_class_list c;
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    struct kiosk_greeting g;
+    at_on("2026-10-19", 8, 40);
+    assert_false(OPS->punctual_class(IMPL, name, sizeof name)); /* all tied at nothing */
+    assert_int_equal(OPS->list_classes(IMPL, &c), LD_OK);
+    assert_true(c.n >= 3);
+    at_on("2026-10-19", 9, 5);
+    for (size_t i = 0; i + 1 < c.n; i++) {
+        assert_int_equal(OPS->list_pupils(IMPL, c.items[i].name, p), LD_OK);
+        assert_int_equal(OPS->sign_in(IMPL, p->items[0].upn, NULL, false, &g), LD_OK);
+        assert_int_equal(g.outcome, LD_OUTCOME_LATE_OPEN);
+    }
+    assert_true(OPS->punctual_class(IMPL, name, sizeof name));
+    assert_string_equal(name, c.items[c.n - 1].name);
+    free(p);
+}
+
 static void test_broken_config_is_an_error_not_an_exit(void **state)
 {
     (void)state;
@@ -634,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_clock_repaired_when_good_again),
         cmocka_unit_test(test_gate_lists_not_arrived_in_calling_order),
         cmocka_unit_test(test_broken_config_is_an_error_not_an_exit),
+        cmocka_unit_test(test_punctual_class_of_the_week),
         cmocka_unit_test(test_sim_reader_posts_cards),
         cmocka_unit_test(test_reader_gone_touch_still_works),
     };
