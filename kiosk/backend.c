@@ -43,8 +43,9 @@ ld_err kiosk_backend_build(const struct kiosk_backend_options *opt,
     memset(out, 0, sizeof *out);
     if (opt->demo_fake)
         return build_fake(out, msg, msglen);
-    struct kiosk_device_options dopt = {.config_path = opt->config_path,
-                                        .clock_start = opt->clock_start};
+    /* The reader starts later (kiosk_backend_start), once SDL can take its cards. */
+    struct kiosk_device_options dopt = {
+        .config_path = opt->config_path, .clock_start = opt->clock_start, .no_reader = true};
     ld_err err = kiosk_device_open(&dopt, &out->device);
     if (err) {
         snprintf(msg, msglen, "Cannot open the device: %s", ld_err_str(err));
@@ -54,6 +55,12 @@ ld_err kiosk_backend_build(const struct kiosk_backend_options *opt,
     const char *why = kiosk_device_error(out->device);
     snprintf(msg, msglen, "%s", why ? why : "");
     return LD_OK;
+}
+
+void kiosk_backend_start(struct kiosk_backend_handle *h)
+{
+    if (h->device)
+        kiosk_device_start_reader(h->device);
 }
 
 void kiosk_backend_release(struct kiosk_backend_handle *h)

@@ -36,6 +36,12 @@ ld_err kiosk_backend_build(const struct kiosk_backend_options *opt,
                            struct kiosk_backend_handle *out, char *msg,
                            size_t msglen) LD_MUST_CHECK;
 
+/*
+ * Starts what feeds the UI on its own: the device's reader thread. Call after SDL_Init and
+ * kiosk_events_init, so no card is posted before SDL can queue it. No-op for the fake.
+ */
+void kiosk_backend_start(struct kiosk_backend_handle *h);
+
 /* Frees what kiosk_backend_build made; accepts a zeroed handle. */
 void kiosk_backend_release(struct kiosk_backend_handle *h);
 

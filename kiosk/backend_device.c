@@ -611,7 +611,8 @@ static void handle_card(void *ctx, const struct ld_uid *uid, int64_t mono)
     (void)mono;
     ld_uid_format(uid, hex);
     if (!d->on_card(hex))
-        fprintf(stderr, "latedoor-kiosk: a card was dropped: the UI's queue is full\n");
+        fprintf(stderr, "latedoor-kiosk: a card could not be passed to the screen (SDL's "
+                        "queue is full or not ready): it is dropped, the child taps again\n");
 }
 
 static void handle_state(void *ctx, enum ld_reader_state state, const char *detail)
@@ -622,8 +623,11 @@ static void handle_state(void *ctx, enum ld_reader_state state, const char *deta
     d->on_status();
 }
 
-static void start_reader(struct kiosk_device *d)
+void kiosk_device_start_reader(struct kiosk_device *d)
 {
+    if (d->broken[0] || d->reader_started)
+        return;
+    d->reader_started = true;
     struct ld_reader *reader = NULL;
     ld_err err = ld_device_reader_create(&d->dev.cfg, &reader, d->msg, sizeof d->msg);
     if (err) {
@@ -704,7 +708,7 @@ ld_err kiosk_device_open(const struct kiosk_device_options *opt, struct kiosk_de
     }
     d->tap = (struct ld_tap){.store = d->store, .dev = &d->dev, .clock = d->clock};
     if (!opt->no_reader)
-        start_reader(d);
+        kiosk_device_start_reader(d);
     return LD_OK;
 }
 

@@ -37,7 +37,12 @@ struct kiosk_device_options {
      * reads at start and runs on from in real time (wins over clock). NULL for none.
      */
     const char *clock_start;
-    bool no_reader; /* do not start the configured reader (tests that post cards themselves) */
+    /*
+     * Do not start the configured reader yet: kiosk_device_start_reader starts it. The kiosk
+     * opens the device before SDL, and a card posted before kiosk_events_init would be lost.
+     * Tests that post cards themselves never start it.
+     */
+    bool no_reader;
     /* Called on the reader's thread with a card's UID in hex; NULL: kiosk_post_card. */
     bool (*on_card)(const char *uid);
     /* Called on the reader's thread when its state changes; NULL: kiosk_post_status. */
@@ -51,6 +56,13 @@ struct kiosk_device_options {
  */
 ld_err kiosk_device_open(const struct kiosk_device_options *opt,
                          struct kiosk_device **out) LD_MUST_CHECK;
+
+/*
+ * Starts the configured reader's supervisor thread, once (later calls do nothing). A reader
+ * that cannot be created is reported on stderr and in the status; touch goes on. No-op for a
+ * broken device.
+ */
+void kiosk_device_start_reader(struct kiosk_device *dev);
 
 /* Stops the reader, closes the store and frees dev; accepts NULL. */
 void kiosk_device_close(struct kiosk_device *dev);

@@ -17,6 +17,7 @@ struct kiosk_device {
     struct ld_device dev;
     struct ld_store *store;
     struct ld_reader_thread *reader;
+    bool reader_started;
     const struct ld_clock_source *clock;
     struct kiosk_demo_clock demo_clock; /* --clock-start */
     struct ld_tap tap;

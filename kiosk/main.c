@@ -235,6 +235,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "latedoor-kiosk: no SDL user event left for the reader\n");
         goto end;
     }
+    kiosk_backend_start(&backend); /* the reader: its cards now have somewhere to go */
     struct kiosk_ui_config uc = {o.assets, o.w, o.h, o.fullscreen, false, o.dpi};
     if (kiosk_ui_create(&uc, &ui, msg, sizeof msg) != LD_OK) {
         fprintf(stderr, "latedoor-kiosk: %s\n", msg);

@@ -50,3 +50,9 @@ add_test(NAME kiosk_demo_shots
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/demo_shots.sh ${CMAKE_BINARY_DIR}/bin
           ${PROJECT_SOURCE_DIR})
 set_tests_properties(kiosk_demo_shots PROPERTIES LABELS kiosk TIMEOUT 300)
+
+# A card on the simulated reader the moment the kiosk opens it is recorded (headless).
+add_test(NAME kiosk_first_card
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/first_card.sh ${CMAKE_BINARY_DIR}/bin
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_first_card PROPERTIES LABELS kiosk TIMEOUT 120)
