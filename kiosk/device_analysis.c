@@ -115,7 +115,8 @@ static ld_err build_school(struct ld_store *store, const struct ld_device *dev, 
         err = ld_store_events_foreach(store, &f, collect_history, &h, msg, msglen);
     }
     if (!err) {
-        qsort(h.a, h.na, sizeof *h.a, cmp_arrival);
+        if (h.na) /* never hand qsort a NULL array, even of nothing */
+            qsort(h.a, h.na, sizeof *h.a, cmp_arrival);
         for (size_t i = 0; i < h.nm; i++) {
             struct history_arrival key = {.seq = h.m[i].seq};
             snprintf(key.device, sizeof key.device, "%s", h.m[i].device);

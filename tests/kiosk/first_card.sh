@@ -30,4 +30,5 @@ ld events --json | grep -q '"kind":"unknown_card".*"card":"04CAFE00A1"' ||
 kill $kiosk
 wait $kiosk || fail "the kiosk did not stop cleanly"
 kiosk=
+! grep -q "ERROR: AddressSanitizer\|runtime error" "$dir/kiosk.log" || fail "a sanitizer spoke"
 echo "first card: 1 passed, 0 failed"
