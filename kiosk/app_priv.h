@@ -74,6 +74,8 @@ struct kiosk_app {
     void *mono_ctx;
     uint64_t now; /* the monotonic time this turn of the loop started */
     const char *const *demo_cards;
+    bool (*demo_tap)(void *ctx, const char *uid);
+    void *demo_ctx;
 
     struct kiosk_settings settings;
     struct kiosk_status status;
@@ -129,6 +131,7 @@ struct kiosk_app {
     struct kiosk_pinlock pinlock;
     char pin[KIOSK_PIN_MAX + 1];
     char pin_msg[96];
+    bool pin_checking;     /* drawing "Checking your PIN" while Argon2id runs */
     bool pin_locked_shown; /* the last frame showed the lock's countdown */
 
     /* The error on show, and the last one for the idle screen and staff status. */

@@ -1,10 +1,11 @@
-/* backend.c: choosing the kiosk's backend: the demo's fake today, the device layer next. */
+/* backend.c: choosing the kiosk's backend: the demo's fake, or the device layer. */
 #include "backend.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "backend_device.h"
 #include "backend_fake.h"
 
 static const char *const demo_cards[] = {
@@ -42,19 +43,49 @@ ld_err kiosk_backend_build(const struct kiosk_backend_options *opt,
     memset(out, 0, sizeof *out);
     if (opt->demo_fake)
         return build_fake(out, msg, msglen);
-    /* The device backend (store, readers, config) is wired here once the device layer lands. */
-    snprintf(msg, msglen,
-             "This build has no device backend yet: run with --demo-fake for the demo school.");
-    return LD_ERR_UNSUPPORTED;
+    /* The reader starts later (kiosk_backend_start), once SDL can take its cards. */
+    struct kiosk_device_options dopt = {
+        .config_path = opt->config_path, .clock_start = opt->clock_start, .no_reader = true};
+    ld_err err = kiosk_device_open(&dopt, &out->device);
+    if (err) {
+        snprintf(msg, msglen, "Cannot open the device: %s", ld_err_str(err));
+        return err;
+    }
+    out->backend = kiosk_device_backend(out->device);
+    const char *why = kiosk_device_error(out->device);
+    snprintf(msg, msglen, "%s", why ? why : "");
+    return LD_OK;
+}
+
+void kiosk_backend_start(struct kiosk_backend_handle *h)
+{
+    if (h->device)
+        kiosk_device_start_reader(h->device);
 }
 
 void kiosk_backend_release(struct kiosk_backend_handle *h)
 {
     kiosk_fake_destroy(h->fake);
+    kiosk_device_close(h->device);
     memset(h, 0, sizeof *h);
 }
 
 const char *const *kiosk_backend_demo_cards(const struct kiosk_backend_handle *h)
 {
-    return h->fake ? demo_cards : NULL;
+    if (h->fake)
+        return demo_cards;
+    return h->device ? h->device_cards : NULL;
+}
+
+void kiosk_backend_set_demo_cards(struct kiosk_backend_handle *h, const char *const *cards)
+{
+    h->device_cards = cards;
+}
+
+bool kiosk_backend_demo_tap(void *handle, const char *uid)
+{
+    struct kiosk_backend_handle *h = handle;
+    if (h->device)
+        return kiosk_device_sim_tap(h->device, uid);
+    return false;
 }

@@ -1,35 +1,65 @@
 #!/usr/bin/env bash
-# The kiosk demo: installs what is missing, builds, and runs a morning at the demo school.
-# Until the touch-screen kiosk lands (issue 4) this drives the same tap pipeline the kiosk
-# uses from the command line: a fictional school, its roster, and a morning of late arrivals.
+# The kiosk demo: installs what is missing, builds, makes a demo device store for the fictional
+# Hollybrook Primary School (200 pupils, half a term of history) and runs latedoor-kiosk in a
+# window, with the simulated reader driven from the keyboard. With no display it says so and
+# writes screenshots of a scripted morning instead.
+#   kiosk/demo.sh [BUILD_DIR]      (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
+build=${1:-build}
 bash .ci/deps.sh
-cmake -S . -B build >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-bin=build/bin/latedoor
+cmake -S . -B "$build" >/dev/null
+cmake --build "$build" -j"$(nproc)" --target latedoor latedoor-kiosk latedoor-kiosk-demo >/dev/null
+bin=$build/bin
 
-dir=$(mktemp -d /tmp/latedoor-demo-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-sed -e "s|^calendar = .*|calendar = $PWD/assets/demo/calendar.ini|" \
-    -e "s|^store = .*|store = $dir/device.db|" assets/demo/school.ini > "$dir/school.ini"
-export LATEDOOR_CONFIG=$dir/school.ini
+# The demo's "today": a Monday of the 2026-27 calendar, with the history from 3 September 2026.
+# The kiosk's clock starts at 08:44 on that day and runs on in real time (a demo clock: the
+# real date is not used). Taps are late from 08:50 and after the register closes at 09:20.
+day=2026-10-12
+case $build in /*) demo=$build/demo ;; *) demo=$root/$build/demo ;; esac
+rm -rf "$demo"
+mkdir -p "$demo"
+chmod 0700 "$demo"
 
-echo "== The demo school"
-$bin config check
-$bin init
-$bin roster import assets/demo/roster.csv
+conf() { # conf MODE FILE: the demo school's config, with its store and reader in $demo
+  sed -e "s|^name = .*|name = Hollybrook Primary School (demo)|" \
+      -e "s|^mode = .*|mode = $1|" \
+      -e "s|^id = .*|id = $3|" \
+      -e "s|^calendar = .*|calendar = $root/assets/demo/calendar.ini|" \
+      -e "s|^store = .*|store = $demo/device.db|" \
+      -e "s|^path = .*|path = $demo/sim.sock|" assets/demo/school.ini > "$2"
+}
+conf late_door "$demo/school.ini" door-1
+conf gate "$demo/gate.ini" door-1 # the same device store: one store, two modes
+
+echo "== Making the demo school in $demo (200 fictional pupils, history since September)"
+"$bin/latedoor" init --config "$demo/school.ini" >/dev/null
+"$bin/latedoor" roster import assets/demo/roster.csv --config "$demo/school.ini" >/dev/null
+cards=$("$bin/latedoor-kiosk-demo" seed "$demo/school.ini" assets/demo/roster.csv $day)
+n=$("$bin/latedoor" events --json --config "$demo/school.ini" | wc -l)
+echo "   $n events recorded on the school days before Monday 12 October 2026"
+uids=$(echo "$cards" | awk '{print $3}' | paste -sd, -)
+
 echo
-echo "== Monday 23 November 2026 at the late door (register 08:50 to 09:20)"
-day=2026-11-23
-$bin tap --uid 0426C73B4940C6 --at ${day}T08:46
-$bin tap --uid 040FE0B7009DC9 --at ${day}T09:07
-$bin tap --uid 0426C73B4940C6 --at ${day}T09:09
-$bin tap --uid 337865A9 --at ${day}T09:26 --reason "Medical appointment"
-$bin tap --uid 0D10174E --at ${day}T09:31
-$bin tap --uid 04BADCAFE0 --at ${day}T09:33
+echo "== THIS IS A DEMO DAY: the kiosk's clock reads Monday 12 October 2026, from 08:44"
+echo "   Staff PIN: 2468 (touch \"Staff\", bottom right of the idle screen), or F6 (staff card)"
+echo "   Keys (each taps a card through the simulated reader at $demo/sim.sock):"
+echo "$cards" | sed -e 's/^card /     /'
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  shots=$demo/shots
+  mkdir -p "$shots"
+  echo
+  echo "== No display (\$DISPLAY and \$WAYLAND_DISPLAY are unset): no window to open."
+  echo "   Writing screenshots of a scripted morning (800x480) to $shots instead:"
+  LATEDOOR_DEMO_CARDS=$uids "$bin/latedoor-kiosk-demo" shots "$demo/school.ini" \
+    "$demo/gate.ini" assets/demo/roster.csv "$root/assets" "$shots" $day
+  echo "   The store they came from: $demo/device.db ($bin/latedoor events --config $demo/school.ini)"
+  exit 0
+fi
+
 echo
-echo "== The event log"
-$bin events
-echo
-echo "The touch-screen kiosk (issue 4) is on its way; tests/run.sh runs every test."
+echo "   Close the window (or Ctrl-C here) to end the demo."
+exec "$bin/latedoor-kiosk" --config "$demo/school.ini" --assets "$root/assets" \
+  --clock-start ${day}T08:44 --demo-cards "$uids" --window 800x480

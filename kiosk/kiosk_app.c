@@ -173,6 +173,14 @@ static void refresh_status(struct kiosk_app *app)
         app->status = st;
         kiosk_app_redraw(app, false);
     }
+    /* The week's most punctual class moves with the arrivals: the idle screen follows it. */
+    char punctual[sizeof app->punctual];
+    if (!app->be.ops->punctual_class(app->be.impl, punctual, sizeof punctual))
+        punctual[0] = '\0';
+    if (strcmp(punctual, app->punctual) != 0) {
+        memcpy(app->punctual, punctual, sizeof punctual);
+        kiosk_app_redraw(app, false);
+    }
     app->status_at = app->now;
 }
 
@@ -201,6 +209,8 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     app->mono = cfg->mono_ms ? cfg->mono_ms : sdl_mono;
     app->mono_ctx = cfg->mono_ctx;
     app->demo_cards = cfg->demo_cards;
+    app->demo_tap = cfg->demo_tap;
+    app->demo_ctx = cfg->demo_ctx;
     app->now = mono_now(app);
     app->last_input = app->now;
     app->pressed = -1;
@@ -217,8 +227,6 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
         app->settings.staff_idle_lock_s = 60;
     refresh_status(app);
     refresh_clock(app);
-    if (!app->be.ops->punctual_class(app->be.impl, app->punctual, sizeof app->punctual))
-        app->punctual[0] = '\0';
     kiosk_app_go(app, KIOSK_SCR_IDLE);
     if (err)
         kiosk_app_fail(app, "The kiosk's settings could not be read.");
@@ -238,7 +246,10 @@ static bool demo_key(struct kiosk_app *app, SDL_Keycode key)
         return false;
     for (int i = 0; app->demo_cards[i]; i++) {
         if (i == key - SDLK_F1) {
-            handle_card(app, app->demo_cards[i]);
+            if (app->demo_tap)
+                app->demo_tap(app->demo_ctx, app->demo_cards[i]);
+            else
+                handle_card(app, app->demo_cards[i]);
             return true;
         }
     }
@@ -449,6 +460,16 @@ bool kiosk_app_button_rect(struct kiosk_app *app, const char *label, SDL_Rect *r
     if (b)
         *r = b->r;
     return b != NULL;
+}
+
+bool kiosk_app_button_at(struct kiosk_app *app, size_t i, SDL_Rect *r, const char **label)
+{
+    ensure_layout(app);
+    if (i >= app->buttons.n)
+        return false;
+    *r = app->buttons.items[i].r;
+    *label = app->buttons.items[i].label;
+    return true;
 }
 
 int kiosk_app_smallest_target(struct kiosk_app *app, const char **label)

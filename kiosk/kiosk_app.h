@@ -31,6 +31,10 @@ struct kiosk_app_config {
     /* The demo's stand-in for a reader: F1, F2, ... tap these UIDs (NULL-terminated); NULL
      * for none, as on the appliance. */
     const char *const *demo_cards;
+    /* When set, a demo key calls this instead of tapping the card itself: the device sends it
+     * through its simulated reader, so it arrives as a real tap does. */
+    bool (*demo_tap)(void *ctx, const char *uid);
+    void *demo_ctx;
 };
 
 /*
@@ -82,6 +86,12 @@ bool kiosk_app_button_rect(struct kiosk_app *app, const char *label, SDL_Rect *r
  * "touch anywhere" areas aside), writing its label to *label; INT_MAX when there is none.
  */
 int kiosk_app_smallest_target(struct kiosk_app *app, const char **label);
+
+/*
+ * Writes the rectangle and label of the i-th button showing now; false when i is past the last.
+ * For end-to-end tests, which click where a button is.
+ */
+bool kiosk_app_button_at(struct kiosk_app *app, size_t i, SDL_Rect *r, const char **label);
 
 /* Touches the point (x, y) of the output. */
 void kiosk_app_touch_at(struct kiosk_app *app, int x, int y);

@@ -79,6 +79,9 @@ static void pin_draw(struct kiosk_app *app)
         msg.x += icon + kiosk_ui_px(ui, 10);
         msg.w -= icon + kiosk_ui_px(ui, 10);
         kiosk_ui_wrap(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_WARN, msg, KIOSK_LEFT, line, true);
+    } else if (app->pin_checking) {
+        kiosk_ui_wrap(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_TEXT_DIM, msg, KIOSK_LEFT,
+                      "Checking your PIN…", true);
     } else if (app->pin_msg[0]) {
         kiosk_ui_icon(ui, KIOSK_ICON_CROSS, (SDL_Rect){msg.x, msg.y, icon, icon}, KIOSK_C_BG,
                       KIOSK_C_BAD);
@@ -101,7 +104,13 @@ static void submit(struct kiosk_app *app)
         kiosk_app_redraw(app, false);
         return;
     }
+    /* Argon2id takes a noticeable moment (0.2 s here, more on a Pi): say so on screen first.
+     * Taps that come meanwhile wait in SDL's queue; none is lost. */
+    app->pin_checking = true;
+    app->pin_msg[0] = '\0';
+    kiosk_app_render(app, true, true);
     enum kiosk_pin_result r = app->be.ops->verify_pin(app->be.impl, app->pin);
+    app->pin_checking = false;
     memset(app->pin, 0, sizeof app->pin);
     switch (r) {
     case KIOSK_PIN_OK:

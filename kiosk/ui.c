@@ -161,7 +161,13 @@ ld_err kiosk_ui_create(const struct kiosk_ui_config *cfg, struct kiosk_ui **out,
         err = LD_ERR_IO;
         goto out;
     }
-    /* SDL_RENDER_DRIVER, when set, picks the driver; otherwise the first that works. */
+    /*
+     * SDL_RENDER_DRIVER, when set, picks the driver; otherwise the first that works. The
+     * software renderer presents through the window's framebuffer: keep that a plain one, or
+     * SDL loads OpenGL (Mesa's llvmpipe under X11) only to copy it, about 90 MB resident for
+     * nothing (bench/bench_kiosk.c). $SDL_FRAMEBUFFER_ACCELERATION still overrides this.
+     */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     ui->renderer = SDL_CreateRenderer(ui->window, -1, 0);
     if (!ui->renderer)
         ui->renderer = SDL_CreateRenderer(ui->window, -1, SDL_RENDERER_SOFTWARE);

@@ -24,3 +24,35 @@ ld_unit_test(NAME test_kiosk_screens SOURCES kiosk/test_screens.c LIBS ld_kiosk_
              LABELS kiosk TIMEOUT 600)
 set_tests_properties(test_kiosk_flow test_kiosk_screens PROPERTIES
   ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
+
+# The device backend on a real store with the demo's seeded history: about 10 s (the seed's
+# fsyncs and the staff PIN's Argon2id).
+ld_unit_test(NAME test_kiosk_device SOURCES kiosk/test_backend_device.c LIBS ld_kiosk_device
+             LABELS kiosk TIMEOUT 300)
+
+# The kiosk in a real X window (Xvfb, xdotool) over a real store: touch sign-in with a reason,
+# staff PIN and lockout, a card on the simulated reader and on the emulated PN532. Skips (77)
+# without Xvfb or xdotool, except under CI=true. About a minute.
+add_test(NAME kiosk_end_to_end
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/e2e_kiosk.sh ${CMAKE_BINARY_DIR}/bin
+          ${CMAKE_BINARY_DIR}/tests ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_end_to_end PROPERTIES LABELS "kiosk;e2e" TIMEOUT 600
+  SKIP_RETURN_CODE 77)
+
+# `latedoor staff add|list`: staff PINs stored as Argon2id hashes, and the refusals.
+add_test(NAME staff_cli
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/staff_cli.sh $<TARGET_FILE:latedoor>
+          ${PROJECT_SOURCE_DIR}/assets/demo)
+set_tests_properties(staff_cli PROPERTIES LABELS "kiosk;device" TIMEOUT 120)
+
+# kiosk/demo.sh's headless path: the scripted morning writes its 16 screenshots (about 30 s).
+add_test(NAME kiosk_demo_shots
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/demo_shots.sh ${CMAKE_BINARY_DIR}/bin
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_demo_shots PROPERTIES LABELS kiosk TIMEOUT 300)
+
+# A card on the simulated reader the moment the kiosk opens it is recorded (headless).
+add_test(NAME kiosk_first_card
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/first_card.sh ${CMAKE_BINARY_DIR}/bin
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_first_card PROPERTIES LABELS kiosk TIMEOUT 120)

@@ -22,6 +22,7 @@ int ld_cmd_central(int argc, char **argv);
 int ld_cmd_device(int argc, char **argv);
 int ld_cmd_sync(int argc, char **argv);
 int ld_cmd_report(int argc, char **argv);
+int ld_cmd_staff(int argc, char **argv);
 
 /* `roster import FILE --central URL …`: the roster goes to the central store (cmd_central.c). */
 struct ld_roster;

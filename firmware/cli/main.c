@@ -30,6 +30,8 @@ static const struct command commands[] = {
      ld_cmd_sync},
     {"report", "the office review: pages, letters, corrections, MIS marks (docs/office.md)",
      ld_cmd_report},
+    {"staff", "who may open the kiosk's staff mode (staff add ID --name N --pin-stdin | list)",
+     ld_cmd_staff},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# e2e_kiosk.sh BIN_DIR TESTS_BIN_DIR REPO: latedoor-kiosk in a real X window under Xvfb, driven
+# with xdotool like a finger, over a real device store with the demo's history. Each part checks
+# the store afterwards with `latedoor events --json`:
+#   1. touch sign-in: idle, class, name, confirm; late, so a reason is chosen (Traffic)
+#   2. staff PIN (set with `latedoor staff add`): it opens staff mode; a sign-in for a parent
+#      with a reason, recorded with the staff member's id
+#   3. staff PIN lockout: five wrong PINs lock the keypad; even the right PIN is then refused
+#   4. a card through the simulated reader (a socket) ends on the greeting screen
+#   5. a card through the emulated PN532 (libnfc's pn532_uart driver on a pty) ends on the
+#      greeting screen
+# Where the kiosk's buttons are, and which screen shows, comes from the kiosk itself: on SIGUSR1
+# it writes its frame (BASE.bmp) and its screen and buttons (BASE.txt) (--shot-file). Every wait
+# polls for what it waits for, with a generous limit for a loaded 2-core machine; none is a sleep
+# standing in for an assertion. Without Xvfb or xdotool it skips (exit 77), but fails under CI=true.
+set -u
+bin=$1
+tbin=$2
+repo=$3
+day=2026-10-12
+fail() {
+  echo "FAIL: $*" >&2
+  [ -f "$dir/shot.txt" ] && sed 's/^/  shot: /' "$dir/shot.txt" >&2
+  [ -f "$dir/kiosk.log" ] && tail -20 "$dir/kiosk.log" | sed 's/^/  kiosk: /' >&2
+  exit 1
+}
+for tool in Xvfb xdotool; do
+  if ! command -v $tool > /dev/null; then
+    [ "${CI:-}" = true ] && { echo "FAIL: $tool is missing (CI=true)" >&2; exit 1; }
+    echo "SKIP: $tool is not installed (.ci/deps.sh installs it)"
+    exit 77
+  fi
+done
+
+dir=$(mktemp -d /tmp/ld-kiosk-e2e-XXXXXX)
+chmod 0700 "$dir"
+xvfb=
+kiosk=
+emu=
+cleanup() {
+  for p in $kiosk $emu $xvfb; do kill "$p" 2> /dev/null; done
+  for p in $kiosk $emu $xvfb; do wait "$p" 2> /dev/null; done
+  exec 7>&- 2> /dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# ---- a display of our own: the first free number from 90, never on TCP ---------------------
+for n in $(seq 90 190); do
+  [ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ] && continue
+  Xvfb :$n -screen 0 1024x768x24 -nolisten tcp -noreset > "$dir/xvfb.log" 2>&1 &
+  xvfb=$!
+  for _ in $(seq 300); do
+    [ -e /tmp/.X11-unix/X$n ] && break
+    kill -0 $xvfb 2> /dev/null || break
+    sleep 0.1
+  done
+  if [ -e /tmp/.X11-unix/X$n ] && kill -0 $xvfb 2> /dev/null; then
+    export DISPLAY=:$n
+    break
+  fi
+  wait $xvfb 2> /dev/null
+  xvfb=
+done
+[ -n "$xvfb" ] || fail "no free display for Xvfb"
+export SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy LIBNFC_AUTO_SCAN=false \
+  LIBNFC_INTRUSIVE_SCAN=false
+# Under ASan: memory errors fail the test; leak checking is off for the window's process, whose
+# only leaks are in libraries SDL loads and unloads for X11 (libdbus), which LeakSanitizer cannot
+# name to suppress. The backend's and the app's own leaks are checked by test_kiosk_device and
+# test_kiosk_flow.
+kiosk_asan=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+
+# ---- the demo school's store ------------------------------------------------------------------
+conf() { # conf FILE READER_LINES
+  cat > "$1" << INI
+[school]
+name = Hollybrook Primary School
+[reasons]
+Medical appointment = -, M
+Traffic = -, -
+Overslept = -, -
+[device]
+id = door-1
+[reader]
+$2
+[paths]
+calendar = $repo/assets/demo/calendar.ini
+store = $dir/device.db
+INI
+}
+conf "$dir/school.ini" "driver = sim
+path = $dir/sim.sock"
+ld() { "$bin/latedoor" "$@" --config "$dir/school.ini"; }
+ld init > /dev/null || fail "latedoor init"
+ld roster import "$repo/assets/demo/roster.csv" > /dev/null || fail "roster import"
+cards=$("$bin/latedoor-kiosk-demo" seed "$dir/school.ini" "$repo/assets/demo/roster.csv" $day) ||
+  fail "seed"
+# A staff member added as a school would, with `latedoor staff add`: their PIN opens staff mode.
+echo 97531 | ld staff add e2e-head --name "Mr Test" --pin-stdin > /dev/null || fail "staff add"
+card1=$(echo "$cards" | awk '$2 == "F1" {print $3}')
+card2=$(echo "$cards" | awk '$2 == "F2" {print $3}')
+events() { ld events --json; }
+count() { events | grep -c "$1"; }
+
+# ---- driving the kiosk --------------------------------------------------------------------------
+start_kiosk() { # start_kiosk CONFIG CLOCK
+  ASAN_OPTIONS=$kiosk_asan "$bin/latedoor-kiosk" --config "$1" --assets "$repo/assets" --window 800x480 \
+    --clock-start "$2" --shot-file "$dir/shot" > "$dir/kiosk.log" 2>&1 &
+  kiosk=$!
+  wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^latedoor$' | head -1)
+  [ -n "$wid" ] || fail "the kiosk's window did not show"
+}
+stop_kiosk() { # SIGTERM is SDL_QUIT: the kiosk exits cleanly (and clean under ASan)
+  kill $kiosk 2> /dev/null
+  wait $kiosk 2> /dev/null
+  local rc=$?
+  kiosk=
+  [ $rc = 0 ] || fail "the kiosk exited with $rc when asked to stop"
+  ! grep -q "ERROR: AddressSanitizer\|runtime error" "$dir/kiosk.log" ||
+    fail "a sanitizer spoke: $(grep -m1 "ERROR: AddressSanitizer\|runtime error" "$dir/kiosk.log")"
+}
+shot() { # asks the kiosk what shows; fills $dir/shot.txt
+  rm -f "$dir/shot.txt"
+  kill -USR1 $kiosk 2> /dev/null || fail "the kiosk is gone"
+  for _ in $(seq 300); do
+    [ -s "$dir/shot.txt" ] && return 0
+    sleep 0.1
+  done
+  fail "the kiosk wrote no screenshot"
+}
+expect() { # expect SCREEN [VIEW]: waits until it shows (60 s at most)
+  for _ in $(seq 120); do
+    shot
+    if head -1 "$dir/shot.txt" | grep -q "^screen $1 ${2:-}"; then return 0; fi
+    sleep 0.5
+  done
+  fail "expected screen $1 ${2:-}, showing $(head -1 "$dir/shot.txt")"
+}
+click() { # click LABEL: a finger on the button labelled exactly LABEL
+  shot
+  local xy
+  xy=$(awk -v l="$1" '$1 == "button" { x = $2; y = $3; $1 = $2 = $3 = ""; sub(/^ +/, "");
+                                       if ($0 == l) { print x, y; exit } }' "$dir/shot.txt")
+  [ -n "$xy" ] || fail "no button \"$1\""
+  xdotool mousemove --window "$wid" $xy click 1 || fail "xdotool click $1"
+}
+first_button_after() { # the label of the first button after the one labelled $1's line
+  awk '$1 == "button" { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$dir/shot.txt" |
+    grep -v -x -e "$1" -e "More" -e "Back" -e "Search by name" -e "Staff" | head -1
+}
+pin() { for d in $(echo "$1" | grep -o .); do click "$d"; done; click OK; }
+
+# 0. A config that cannot be read is an error screen for staff, not an exit; touch goes on.
+start_kiosk "$dir/missing.ini" ${day}T09:00
+expect error
+grep -q "missing.ini" "$dir/kiosk.log" || fail "the error does not name the config"
+click Continue
+expect idle
+kill -0 $kiosk || fail "the kiosk exited"
+echo "ok 0 a missing config shows the error screen and the kiosk stays up"
+stop_kiosk
+
+start_kiosk "$dir/school.ini" ${day}T09:05
+expect idle
+
+# 1. Touch sign-in, late (09:05), and a reason chosen.
+arrivals=$(count '"kind":"arrival"')
+click "Tap your card or touch here"
+expect touch classes
+click "2A"
+expect touch names
+shot
+name=$(first_button_after "2A")
+[ -n "$name" ] || fail "no pupil in 2A"
+click "$name"
+expect touch confirm
+click "Yes, sign me in"
+expect greet arrived
+expect reason late
+click "Traffic"
+expect greet thanks
+[ "$(count '"kind":"arrival"')" = $((arrivals + 1)) ] || fail "touch sign-in: no new arrival"
+last=$(events | grep '"kind":"arrival"' | tail -1)
+echo "$last" | grep -q '"source":"touch"' || fail "touch sign-in: $last"
+seq=$(echo "$last" | sed 's/.*"seq":\([0-9]*\).*/\1/')
+events | grep '"kind":"reason"' | grep '"ref_seq":'"$seq"'[,}]' | grep -q '"reason":"Traffic"' ||
+  fail "the reason Traffic was not recorded for arrival $seq"
+echo "ok 1 touch sign-in with a reason ($name)"
+
+# 2. The right PIN opens staff mode; a sign-in for a parent, with a reason.
+expect idle
+click Staff
+expect pin
+pin 97531
+expect staff home
+click "Sign in for a parent"
+expect touch classes
+click "3A"
+expect touch names
+shot
+name=$(first_button_after "3A")
+click "$name"
+expect reason
+click "Medical appointment"
+for _ in $(seq 120); do
+  events | grep '"kind":"arrival"' | tail -1 | grep -q '"source":"staff"' && break
+  sleep 0.5
+done
+last=$(events | grep '"kind":"arrival"' | tail -1)
+echo "$last" | grep -q '"source":"staff".*"staff":"e2e-head".*"reason":"Medical appointment"' ||
+  fail "staff sign-in: $last"
+echo "ok 2 staff PIN and a sign-in for a parent ($name)"
+
+# 3. Five wrong PINs lock the keypad; then even the right one is refused, and nothing recorded.
+shot
+grep -q "^button .* Lock now$" "$dir/shot.txt" || { click Staff; expect staff home; }
+click "Lock now"
+expect idle
+before=$(events | wc -l)
+click Staff
+expect pin
+for i in 1 2 3 4 5; do pin 1357; done
+expect pin
+shot
+grep -q '^button .* OK$' "$dir/shot.txt" && { pin 2468; }
+shot
+head -1 "$dir/shot.txt" | grep -q "^screen pin" || fail "locked keypad let the right PIN in"
+[ "$(events | wc -l)" = "$before" ] || fail "the PIN screen recorded events"
+echo "ok 3 PIN lockout after five wrong PINs"
+stop_kiosk
+
+# 4. A card through the simulated reader, ending on the greeting.
+start_kiosk "$dir/school.ini" ${day}T09:12
+expect idle
+for _ in $(seq 120); do
+  "$bin/latedoor-kiosk-demo" simtap "$dir/sim.sock" "$card1" 2> /dev/null && break
+  sleep 0.5
+done
+expect greet arrived
+[ -s "$dir/shot.bmp" ] || fail "no screenshot of the greeting"
+events | grep '"kind":"arrival"' | tail -1 | grep -q '"card":"'"$card1"'".*"source":"card"' ||
+  fail "sim tap: $(events | tail -1)"
+cp "$dir/shot.bmp" "${LD_E2E_KEEP:-$dir}/e2e-sim-greeting.bmp" 2> /dev/null
+echo "ok 4 a card on the simulated reader is greeted"
+stop_kiosk
+
+# 5. A card through the emulated PN532 and libnfc, ending on the greeting.
+mkfifo "$dir/emu.in"
+"$tbin/pn532-emu" "$dir/pn532" < "$dir/emu.in" > "$dir/emu.out" 2>&1 &
+emu=$!
+exec 7> "$dir/emu.in"
+for _ in $(seq 300); do grep -q "^ready" "$dir/emu.out" && break; sleep 0.1; done
+grep -q "^ready" "$dir/emu.out" || fail "the PN532 emulator did not start"
+conf "$dir/nfc.ini" "driver = nfc
+connstring = pn532_uart:$dir/pn532"
+start_kiosk "$dir/nfc.ini" ${day}T09:14
+expect idle
+echo "tap $card2 1" >&7
+expect greet arrived
+events | grep '"kind":"arrival"' | tail -1 | grep -q '"card":"'"$card2"'".*"source":"card"' ||
+  fail "PN532 tap: $(events | tail -1)"
+echo "ok 5 a card on the emulated PN532 is greeted"
+stop_kiosk
+echo "quit" >&7
+echo "kiosk end to end: 6 passed, 0 failed"

@@ -1,0 +1,676 @@
+/* test_backend_device.c: the kiosk's device backend on a real store with the demo's history. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend_device.h"
+#include "demo_seed.h"
+#include "store.h"
+#include "sync_status.h"
+
+/* The demo's Monday (a school day of the 2026-27 calendar), as in kiosk/demo.sh. */
+#define DAY "2026-10-12"
+
+struct fixture {
+    char dir[64], ini[128], gate_ini[128], db[128], sock[128];
+    struct kiosk_demo_clock clock;
+    struct ld_tz *tz;
+    struct kiosk_demo_card cards[KIOSK_DEMO_CARDS];
+    struct kiosk_device *dev;
+    struct kiosk_backend be;
+};
+
+static struct fixture fx;
+
+static void write_config(const char *path, const char *mode, const char *id, const char *reader)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[school]\nname = Hollybrook Primary School\n"
+            "[reasons]\nMedical appointment = -, M\nTraffic = -, -\n"
+            "[device]\nid = %s\nmode = %s\n"
+            "[reader]\n%s\n"
+            "[paths]\ncalendar = %s/../assets/demo/calendar.ini\nstore = %s\n",
+            id, mode, reader, LD_TEST_DATA, fx.db);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Sets the demo clock to hh:mm on DAY, school time. */
+static void at(int hour, int minute)
+{
+    ld_date d;
+    int64_t ms;
+    assert_true(ld_date_parse(DAY, &d));
+    assert_int_equal(ld_clock_from_local(fx.tz, d, hour * 60 + minute, 0, &ms, NULL, 0), LD_OK);
+    kiosk_demo_clock_set(&fx.clock, ms);
+}
+
+static struct kiosk_device *open_device(const char *ini)
+{
+    struct kiosk_device *d = NULL;
+    struct kiosk_device_options o = {
+        .config_path = ini, .clock = &fx.clock.source, .no_reader = true};
+    assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
+    assert_null(kiosk_device_error(d));
+    return d;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    strcpy(fx.dir, "/tmp/ld-kdev-XXXXXX");
+    assert_non_null(mkdtemp(fx.dir));
+    snprintf(fx.ini, sizeof fx.ini, "%s/school.ini", fx.dir);
+    snprintf(fx.gate_ini, sizeof fx.gate_ini, "%s/gate.ini", fx.dir);
+    snprintf(fx.db, sizeof fx.db, "%s/device.db", fx.dir);
+    snprintf(fx.sock, sizeof fx.sock, "%s/sim.sock", fx.dir);
+    write_config(fx.ini, "late_door", "door-1", "driver = none");
+    write_config(fx.gate_ini, "gate", "gate-1", "driver = none");
+    assert_int_equal(ld_tz_open("Europe/London", &fx.tz, NULL, 0), LD_OK);
+    kiosk_demo_clock_init(&fx.clock, 0, false);
+
+    /* The store: the demo roster and its seeded history, as kiosk/demo.sh makes it. */
+    char msg[512];
+    struct ld_device dev;
+    struct ld_store *store = NULL;
+    struct ld_roster roster = {0};
+    ld_date today;
+    assert_true(ld_date_parse(DAY, &today));
+    assert_int_equal(ld_device_load(fx.ini, &dev, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_store_create(fx.db, "door-1", NULL, &store, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_roster_parse_csv(LD_TEST_DATA "/../assets/demo/roster.csv", &roster, NULL,
+                                         msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ld_store_import_roster(store, &roster, NULL, msg, sizeof msg), LD_OK);
+    ld_err err = kiosk_demo_seed(store, &dev, &roster, today, fx.cards, msg, sizeof msg);
+    if (err)
+        fail_msg("seed: %s", msg);
+    ld_roster_free(&roster);
+    ld_store_close(store);
+    ld_device_free(&dev);
+
+    fx.dev = open_device(fx.ini);
+    fx.be = kiosk_device_backend(fx.dev);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    kiosk_device_close(fx.dev);
+    ld_tz_close(fx.tz);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", fx.dir);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+#define OPS  (fx.be.ops)
+#define IMPL (fx.be.impl)
+
+/* ---- reading the store back -------------------------------------------------------------- */
+
+struct found {
+    enum ld_event_kind kind;
+    const char *ref; /* "device:seq" the event must refer to, or NULL */
+    int count;
+    struct ld_event last;
+};
+
+static ld_err count_kind(void *ctx, const struct ld_event *ev)
+{
+    struct found *f = ctx;
+    char ref[80];
+    snprintf(ref, sizeof ref, "%s:%lld", ev->ref_device, (long long)ev->ref_seq);
+    if (ev->kind == f->kind && (!f->ref || strcmp(ref, f->ref) == 0)) {
+        f->count++;
+        f->last = *ev;
+    }
+    return LD_OK;
+}
+
+/* Counts the store's events of kind (referring to ref when not NULL); the last in *last. */
+static int events_of(enum ld_event_kind kind, const char *ref, struct ld_event *last)
+{
+    struct ld_store *store = NULL;
+    struct found f = {.kind = kind, .ref = ref};
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_events_foreach(store, NULL, count_kind, &f, NULL, 0), LD_OK);
+    ld_store_close(store);
+    if (last)
+        *last = f.last;
+    return f.count;
+}
+
+/* ---- tests ---------------------------------------------------------------------------------- */
+
+static void test_settings_and_clock(void **state)
+{
+    (void)state;
+    struct kiosk_settings s;
+    assert_int_equal(OPS->settings(IMPL, &s), LD_OK);
+    assert_string_equal(s.school_name, "Hollybrook Primary School");
+    assert_false(s.gate_mode);
+    assert_int_equal(s.reason_count, 2);
+    assert_string_equal(s.reasons[0], "Medical appointment");
+    assert_int_equal(s.reason_timeout_s, 20);
+    at(8, 44);
+    struct kiosk_clock c;
+    assert_int_equal(OPS->now(IMPL, &c), LD_OK);
+    assert_int_equal(c.year, 2026);
+    assert_int_equal(c.month, 10);
+    assert_int_equal(c.day, 12);
+    assert_int_equal(c.weekday, 0); /* Monday */
+    assert_int_equal(c.hour, 8);
+    assert_int_equal(c.minute, 44);
+}
+
+static void test_taps_greet_and_reason_timeout_is_recorded(void **state)
+{
+    (void)state;
+    struct kiosk_greeting g, g2;
+    at(8, 47);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[0].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_int_equal(g.outcome, LD_OUTCOME_ON_TIME);
+    assert_string_equal(g.time, "08:47");
+    assert_false(g.ask_reason);
+    assert_string_equal(g.name, "Tereza D.");
+
+    at(9, 4);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[0].uid, &g2), LD_OK);
+    assert_int_equal(g2.kind, KIOSK_GREET_ALREADY);
+    assert_string_equal(g2.time, "08:47");
+
+    int before = events_of(LD_EV_REASON, NULL, NULL);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[1].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_int_equal(g.outcome, LD_OUTCOME_LATE_OPEN);
+    assert_true(g.ask_reason);
+    /* The reason screen timed out: the UI records NULL, the store "No reason given". */
+    assert_int_equal(OPS->record_reason(IMPL, g.arrival, NULL, &g2), LD_OK);
+    assert_false(g2.ask_reason);
+    struct ld_event ev;
+    assert_int_equal(events_of(LD_EV_REASON, g.arrival, &ev), 1);
+    assert_string_equal(ev.reason, "No reason given");
+    assert_int_equal(events_of(LD_EV_REASON, NULL, NULL), before + 1);
+
+    /* A reason for something that is not an arrival, or nothing at all, changes nothing. */
+    assert_int_not_equal(OPS->record_reason(IMPL, "door-1:999999", "Traffic", &g2), LD_OK);
+    assert_int_not_equal(OPS->record_reason(IMPL, "nonsense", "Traffic", &g2), LD_OK);
+    assert_int_equal(events_of(LD_EV_REASON, NULL, NULL), before + 1);
+    assert_string_not_equal(OPS->last_error(IMPL), "No error.");
+}
+
+static void test_reason_after_close_changes_mark(void **state)
+{
+    (void)state;
+    struct kiosk_greeting g, g2;
+    at(9, 26);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[2].uid, &g), LD_OK);
+    assert_int_equal(g.outcome, LD_OUTCOME_LATE_CLOSED);
+    assert_int_equal(OPS->record_reason(IMPL, g.arrival, "Medical appointment", &g2), LD_OK);
+    assert_string_equal(g2.reason, "Medical appointment");
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    assert_int_equal(OPS->arrivals_today(IMPL, true, l), LD_OK);
+    bool found = false;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].ref, g.arrival) == 0) {
+            found = true;
+            assert_string_equal(l->items[i].reason, "Medical appointment");
+            assert_string_equal(l->items[i].time, "09:26");
+        }
+    assert_true(found);
+    free(l);
+}
+
+static void test_unknown_card_then_enrol(void **state)
+{
+    (void)state;
+    struct kiosk_greeting g;
+    at(9, 10);
+    assert_int_equal(OPS->tap_card(IMPL, KIOSK_DEMO_UNKNOWN, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_UNKNOWN);
+    assert_string_equal(g.uid, KIOSK_DEMO_UNKNOWN);
+    assert_int_equal(OPS->tap_card(IMPL, KIOSK_DEMO_UNKNOWN, &g), LD_OK);
+    struct kiosk_unknown_list u;
+    assert_int_equal(OPS->unknown_cards(IMPL, &u), LD_OK);
+    assert_int_equal(u.n, 1); /* tapped twice, listed once */
+    assert_string_equal(u.items[0].uid, KIOSK_DEMO_UNKNOWN);
+    assert_string_equal(u.items[0].time, "09:10");
+
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    assert_int_equal(OPS->search_pupils(IMPL, "tomas", p), LD_OK);
+    assert_true(p->n >= 1);
+    const char *upn = NULL;
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->items[i].name, "Tomás C.") == 0)
+            upn = p->items[i].upn;
+    assert_non_null(upn);
+    assert_int_equal(OPS->enrol_card(IMPL, KIOSK_DEMO_UNKNOWN, upn), LD_OK);
+    /* Somebody else's card cannot be enrolled again. */
+    assert_int_equal(OPS->enrol_card(IMPL, fx.cards[1].uid, upn), LD_ERR_DUPLICATE);
+    assert_int_equal(OPS->unknown_cards(IMPL, &u), LD_OK);
+    assert_int_equal(u.n, 0);
+    assert_int_equal(OPS->tap_card(IMPL, KIOSK_DEMO_UNKNOWN, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_string_equal(g.name, "Tomás C.");
+    free(p);
+}
+
+static void test_staff_card_and_pins(void **state)
+{
+    (void)state;
+    struct kiosk_greeting g;
+    assert_int_equal(OPS->tap_card(IMPL, KIOSK_DEMO_STAFF_CARD, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_STAFF);
+    assert_string_equal(g.name, KIOSK_DEMO_STAFF_NAME);
+    assert_int_equal(OPS->verify_pin(IMPL, KIOSK_DEMO_PIN), KIOSK_PIN_OK);
+    assert_int_equal(OPS->verify_pin(IMPL, "1357"), KIOSK_PIN_WRONG);
+    assert_int_equal(OPS->verify_pin(IMPL, ""), KIOSK_PIN_WRONG);
+    assert_int_equal(OPS->verify_pin(IMPL, "24a8"), KIOSK_PIN_WRONG);
+    assert_int_equal(OPS->verify_pin(IMPL, "123456789"), KIOSK_PIN_WRONG);
+}
+
+static void test_staff_sign_in_out_back_and_void(void **state)
+{
+    (void)state;
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    struct kiosk_class_list c;
+    assert_int_equal(OPS->list_classes(IMPL, &c), LD_OK);
+    assert_true(c.n >= 7);
+    assert_int_equal(OPS->list_pupils(IMPL, c.items[1].name, p), LD_OK);
+    assert_int_equal(p->n, c.items[1].pupils);
+    const char *upn = p->items[0].upn;
+
+    at(9, 40);
+    struct kiosk_greeting g;
+    assert_int_equal(OPS->sign_in(IMPL, upn, "Traffic", true, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_false(g.ask_reason);
+    struct ld_event ev;
+    events_of(LD_EV_ARRIVAL, NULL, &ev);
+    assert_int_equal(ev.source, LD_SRC_STAFF);
+    assert_string_equal(ev.staff, KIOSK_DEMO_STAFF_ID); /* unlocked by PIN above */
+    assert_string_equal(ev.reason, "Traffic");
+
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
+    assert_string_equal(l->items[0].ref, g.arrival); /* most recent first */
+    assert_true(l->items[0].by_staff);
+    size_t total = l->total;
+
+    /* Void it: one void event, gone from the list; a second void is refused. */
+    assert_int_equal(OPS->void_arrival(IMPL, g.arrival), LD_OK);
+    assert_int_equal(events_of(LD_EV_VOID, g.arrival, NULL), 1);
+    assert_int_equal(OPS->void_arrival(IMPL, g.arrival), LD_ERR_NOT_FOUND);
+    assert_int_equal(events_of(LD_EV_VOID, g.arrival, NULL), 1);
+    assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
+    assert_int_equal(l->total, total - 1);
+
+    /* Out for the dentist and back. */
+    at(10, 5);
+    struct kiosk_away_list a;
+    assert_int_equal(OPS->sign_out(IMPL, upn, "Dental appointment"), LD_OK);
+    assert_int_equal(OPS->sign_out(IMPL, upn, NULL), LD_ERR_STATE);
+    assert_int_equal(OPS->away_list(IMPL, &a), LD_OK);
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.items[0].upn, upn);
+    assert_string_equal(a.items[0].time, "10:05");
+    assert_string_equal(a.items[0].reason, "Dental appointment");
+    at(11, 20);
+    assert_int_equal(OPS->sign_back_in(IMPL, upn), LD_OK);
+    assert_int_equal(OPS->sign_back_in(IMPL, upn), LD_ERR_STATE);
+    assert_int_equal(OPS->away_list(IMPL, &a), LD_OK);
+    assert_int_equal(a.n, 0);
+    struct ld_event dep, ret;
+    assert_int_equal(events_of(LD_EV_DEPARTURE, NULL, &dep), 1);
+    char ref[80];
+    snprintf(ref, sizeof ref, "%s:%lld", dep.device_id, (long long)dep.seq);
+    assert_int_equal(events_of(LD_EV_RETURN, ref, &ret), 1);
+    assert_string_equal(ret.upn, upn);
+    free(l);
+    free(p);
+}
+
+static void test_speak_to_shows_the_cores_patterns(void **state)
+{
+    (void)state;
+    struct kiosk_speak_list *s = malloc(sizeof *s);
+    assert_int_equal(OPS->speak_to(IMPL, s), LD_OK);
+    assert_true(s->n >= 3);
+    /* The seeded "often late" pupil is there with the core's sentence about frequency. */
+    bool often = false, family = false;
+    for (size_t i = 0; i < s->n; i++) {
+        assert_true(s->items[i].nsentences >= 1);
+        if (strncmp(fx.cards[1].who, s->items[i].name, strlen(s->items[i].name)) == 0)
+            often = strstr(s->items[i].sentences[0], "of the last 20 school days") != NULL;
+        /* The seeded family's two children: one conversation, said so on both. */
+        family = family || strstr(s->items[i].family, ": 2 children") != NULL;
+    }
+    assert_true(often);
+    assert_true(family);
+    /* The answer is cached until the log moves: the second call does no analysis. */
+    double first = kiosk_device_analysis_ms(fx.dev);
+    assert_true(first > 0);
+    print_message("analysis of the store's history: %.1f ms\n", first);
+    free(s);
+}
+
+static void test_status_follows_sync_and_reader(void **state)
+{
+    (void)state;
+    struct kiosk_status st;
+    at(12, 0); /* after the last event so far: a clock behind it would be "not synchronised" */
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.reader, KIOSK_READER_NONE);
+    assert_int_equal(st.sync, KIOSK_SYNC_NEVER);
+    assert_int_equal(st.clock, KIOSK_CLOCK_OK);
+    assert_true(st.pending > 0);
+
+    struct ld_store *store = NULL;
+    int64_t now;
+    at(12, 5);
+    assert_int_equal(fx.clock.source.read_realtime(&fx.clock, &now, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_sync_status_success(store, now, NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.sync, KIOSK_SYNC_PENDING);
+    assert_string_equal(st.last_sync, "12:05");
+    uint64_t mine;
+    struct ld_event_filter own = {.device_id = "door-1"};
+    assert_int_equal(ld_store_events_count(store, &own, &mine, NULL, 0), LD_OK);
+    assert_int_equal(ld_sync_status_set_cursor(store, (int64_t)mine, NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.sync, KIOSK_SYNC_OK);
+    assert_int_equal(st.pending, 0);
+    assert_int_equal(ld_sync_status_failure(store, now, "central store: no route", NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.sync, KIOSK_SYNC_OFFLINE);
+    ld_store_close(store);
+}
+
+static void test_clock_repaired_when_good_again(void **state)
+{
+    (void)state;
+    struct kiosk_greeting g;
+    struct kiosk_status st;
+    at(13, 30);
+    fx.clock.unsynced = true; /* no network time yet */
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[3].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED); /* recorded all the same */
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.clock, KIOSK_CLOCK_UNSYNCED);
+    assert_int_equal(events_of(LD_EV_CLOCK_REPAIR, g.arrival, NULL), 0);
+    fx.clock.unsynced = false;
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.clock, KIOSK_CLOCK_OK);
+    assert_int_equal(events_of(LD_EV_CLOCK_REPAIR, g.arrival, NULL), 1);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(events_of(LD_EV_CLOCK_REPAIR, g.arrival, NULL), 1); /* once */
+}
+
+static void test_gate_lists_not_arrived_in_calling_order(void **state)
+{
+    (void)state;
+    struct kiosk_device *gate = open_device(fx.gate_ini);
+    struct kiosk_backend be = kiosk_device_backend(gate);
+    struct kiosk_settings s;
+    assert_int_equal(be.ops->settings(be.impl, &s), LD_OK);
+    assert_true(s.gate_mode);
+    at(9, 30);
+    struct kiosk_absent_list *l = malloc(sizeof *l);
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    /* 200 pupils less those who arrived this morning (the session it is at 09:30). */
+    struct kiosk_arrival_list *a = malloc(sizeof *a);
+    assert_int_equal(be.ops->arrivals_today(be.impl, false, a), LD_OK);
+    size_t morning = 0;
+    for (size_t k = 0; k < a->n; k++)
+        morning += strcmp(a->items[k].time, "13:00") < 0;
+    assert_int_equal(l->total, 200 - morning);
+    /* The priority groups first, then nobody marked priority. */
+    size_t i = 0;
+    while (i < l->n && l->items[i].priority)
+        i++;
+    assert_true(i > 0);
+    for (; i < l->n; i++)
+        assert_false(l->items[i].priority);
+    for (size_t k = 0; k < l->n; k++)
+        assert_string_not_equal(l->items[k].name, "Tereza D."); /* arrived 08:47 */
+    free(a);
+    free(l);
+    kiosk_device_close(gate);
+}
+
+/* Sets the demo clock to hh:mm on another date, school time. */
+static void at_on(const char *date, int hour, int minute)
+{
+    ld_date d;
+    int64_t ms;
+    assert_true(ld_date_parse(date, &d));
+    assert_int_equal(ld_clock_from_local(fx.tz, d, hour * 60 + minute, 0, &ms, NULL, 0), LD_OK);
+    kiosk_demo_clock_set(&fx.clock, ms);
+}
+
+static void test_punctual_class_of_the_week(void **state)
+{
+    (void)state;
+    /* The next Monday: this week so far is one morning, in which every class but the last has
+     * a latecomer. The last class is then the week's most punctual; before any lates, none. */
+    char name[KIOSK_CLASS_MAX];
+    struct kiosk_class_list c;
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    struct kiosk_greeting g;
+    at_on("2026-10-19", 8, 40);
+    assert_false(OPS->punctual_class(IMPL, name, sizeof name)); /* all tied at nothing */
+    assert_int_equal(OPS->list_classes(IMPL, &c), LD_OK);
+    assert_true(c.n >= 3);
+    at_on("2026-10-19", 9, 5);
+    for (size_t i = 0; i + 1 < c.n; i++) {
+        assert_int_equal(OPS->list_pupils(IMPL, c.items[i].name, p), LD_OK);
+        assert_int_equal(OPS->sign_in(IMPL, p->items[0].upn, NULL, false, &g), LD_OK);
+        assert_int_equal(g.outcome, LD_OUTCOME_LATE_OPEN);
+    }
+    assert_true(OPS->punctual_class(IMPL, name, sizeof name));
+    assert_string_equal(name, c.items[c.n - 1].name);
+    free(p);
+}
+
+static void test_broken_config_is_an_error_not_an_exit(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/missing.ini", fx.dir);
+    struct kiosk_device *d = NULL;
+    struct kiosk_device_options o = {.config_path = path, .no_reader = true};
+    assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
+    assert_non_null(kiosk_device_error(d));
+    assert_non_null(strstr(kiosk_device_error(d), "missing.ini"));
+    struct kiosk_backend be = kiosk_device_backend(d);
+    struct kiosk_settings s;
+    struct kiosk_greeting g;
+    struct kiosk_status st;
+    struct kiosk_clock c;
+    assert_int_not_equal(be.ops->settings(be.impl, &s), LD_OK);
+    assert_non_null(strstr(be.ops->last_error(be.impl), "missing.ini"));
+    assert_int_not_equal(be.ops->tap_card(be.impl, "04AABBCC", &g), LD_OK);
+    assert_int_equal(be.ops->verify_pin(be.impl, KIOSK_DEMO_PIN), KIOSK_PIN_WRONG);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_int_equal(st.reader, KIOSK_READER_MISSING);
+    assert_int_equal(be.ops->now(be.impl, &c), LD_OK); /* the idle screen still tells the time */
+    kiosk_device_close(d);
+
+    /* A store that is not there: also an error, naming it. */
+    char ini[160];
+    snprintf(ini, sizeof ini, "%s/nostore.ini", fx.dir);
+    FILE *f = fopen(ini, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[school]\nname = X\n[device]\nid = d\n[reader]\ndriver = none\n"
+            "[paths]\ncalendar = %s/../assets/demo/calendar.ini\nstore = %s/none.db\n",
+            LD_TEST_DATA, fx.dir);
+    assert_int_equal(fclose(f), 0);
+    o.config_path = ini;
+    assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
+    assert_non_null(kiosk_device_error(d));
+    assert_non_null(strstr(kiosk_device_error(d), "none.db"));
+    kiosk_device_close(d);
+}
+
+/* ---- the simulated reader, through the supervisor thread, to the posting callback --------- */
+
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t seen_cond = PTHREAD_COND_INITIALIZER;
+static char seen_uid[32];
+static int status_posts;
+
+static bool record_card(const char *uid)
+{
+    pthread_mutex_lock(&seen_lock);
+    snprintf(seen_uid, sizeof seen_uid, "%s", uid);
+    pthread_cond_broadcast(&seen_cond);
+    pthread_mutex_unlock(&seen_lock);
+    return true;
+}
+
+static bool record_status(void)
+{
+    pthread_mutex_lock(&seen_lock);
+    status_posts++;
+    pthread_cond_broadcast(&seen_cond);
+    pthread_mutex_unlock(&seen_lock);
+    return true;
+}
+
+/* Waits (up to 20 s: a loaded machine) until pred holds; returns whether it did. */
+static bool wait_for(bool (*pred)(void))
+{
+    struct timespec end;
+    clock_gettime(CLOCK_REALTIME, &end);
+    end.tv_sec += 20;
+    pthread_mutex_lock(&seen_lock);
+    bool ok = pred();
+    while (!ok && pthread_cond_timedwait(&seen_cond, &seen_lock, &end) == 0)
+        ok = pred();
+    ok = pred();
+    pthread_mutex_unlock(&seen_lock);
+    return ok;
+}
+
+static bool card_seen(void)
+{
+    return strcmp(seen_uid, "04A1B2C3D4E5F6") == 0;
+}
+
+static bool status_seen(void)
+{
+    return status_posts > 0;
+}
+
+static void test_sim_reader_posts_cards(void **state)
+{
+    (void)state;
+    char ini[160], reader[200];
+    snprintf(ini, sizeof ini, "%s/sim.ini", fx.dir);
+    snprintf(reader, sizeof reader, "driver = sim\npath = %s", fx.sock);
+    write_config(ini, "late_door", "door-1", reader);
+    struct kiosk_device *d = NULL;
+    struct kiosk_device_options o = {.config_path = ini,
+                                     .clock = &fx.clock.source,
+                                     .on_card = record_card,
+                                     .on_status = record_status};
+    assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
+    assert_null(kiosk_device_error(d));
+    assert_true(wait_for(status_seen));
+    /* The demo keys' path: a line on the socket, read by the reader thread, posted. */
+    bool sent = false;
+    for (int i = 0; i < 200 && !sent; i++) {
+        struct kiosk_status st;
+        struct kiosk_backend be = kiosk_device_backend(d);
+        assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+        if (st.reader == KIOSK_READER_OK)
+            sent = kiosk_device_sim_tap(d, "04A1B2C3D4E5F6");
+        else
+            usleep(100000); /* waiting for the socket to listen, not asserting on time */
+    }
+    assert_true(sent);
+    assert_true(wait_for(card_seen));
+    kiosk_device_close(d);
+}
+
+static bool missing_seen(void)
+{
+    return status_posts > 0;
+}
+
+static void test_reader_gone_touch_still_works(void **state)
+{
+    (void)state;
+    char ini[160], reader[200];
+    snprintf(ini, sizeof ini, "%s/gone.ini", fx.dir);
+    snprintf(reader, sizeof reader, "driver = sim\npath = %s/no-such-dir/sim.sock", fx.dir);
+    write_config(ini, "late_door", "door-1", reader);
+    struct kiosk_device *d = NULL;
+    struct kiosk_device_options o = {.config_path = ini,
+                                     .clock = &fx.clock.source,
+                                     .on_card = record_card,
+                                     .on_status = record_status};
+    pthread_mutex_lock(&seen_lock);
+    status_posts = 0;
+    pthread_mutex_unlock(&seen_lock);
+    assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    struct kiosk_status st = {0};
+    /* Each state change posts; wait until the supervisor has given up on this attempt. */
+    for (int i = 0; i < 400; i++) {
+        assert_true(wait_for(missing_seen));
+        assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+        if (st.reader == KIOSK_READER_MISSING)
+            break;
+        pthread_mutex_lock(&seen_lock);
+        status_posts = 0;
+        pthread_mutex_unlock(&seen_lock);
+    }
+    assert_int_equal(st.reader, KIOSK_READER_MISSING);
+    assert_non_null(strstr(st.reader_detail, "sim"));
+    /* Touch still signs pupils in. */
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    assert_int_equal(be.ops->search_pupils(be.impl, "a", p), LD_OK);
+    assert_true(p->n > 0);
+    at(13, 5);
+    struct kiosk_greeting g;
+    assert_int_equal(be.ops->sign_in(be.impl, p->items[p->n - 1].upn, NULL, false, &g), LD_OK);
+    assert_true(g.kind == KIOSK_GREET_ARRIVED || g.kind == KIOSK_GREET_ALREADY);
+    free(p);
+    kiosk_device_close(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_settings_and_clock),
+        cmocka_unit_test(test_taps_greet_and_reason_timeout_is_recorded),
+        cmocka_unit_test(test_reason_after_close_changes_mark),
+        cmocka_unit_test(test_unknown_card_then_enrol),
+        cmocka_unit_test(test_staff_card_and_pins),
+        cmocka_unit_test(test_staff_sign_in_out_back_and_void),
+        cmocka_unit_test(test_speak_to_shows_the_cores_patterns),
+        cmocka_unit_test(test_status_follows_sync_and_reader),
+        cmocka_unit_test(test_clock_repaired_when_good_again),
+        cmocka_unit_test(test_gate_lists_not_arrived_in_calling_order),
+        cmocka_unit_test(test_broken_config_is_an_error_not_an_exit),
+        cmocka_unit_test(test_punctual_class_of_the_week),
+        cmocka_unit_test(test_sim_reader_posts_cards),
+        cmocka_unit_test(test_reader_gone_touch_still_works),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
