@@ -35,6 +35,7 @@
 
 #include "backend_device.h"
 #include "demo_seed.h"
+#include "pin_check.h"
 #include "events.h"
 #include "kiosk_app.h"
 #include "ui.h"
@@ -383,7 +384,7 @@ int main(int argc, char **argv)
     }
     qsort(an, 5, sizeof an[0], cmp_double);
     double v0 = now_ms();
-    enum kiosk_pin_result pin = be.ops->verify_pin(be.impl, KIOSK_DEMO_PIN);
+    enum kiosk_pin_result pin = kiosk_pin_verify_now(&be, KIOSK_DEMO_PIN);
     double pin_ms = now_ms() - v0;
     double rss_pin = proc_mb("VmRSS:"), hwm = proc_mb("VmHWM:");
 
