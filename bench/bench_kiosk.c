@@ -35,7 +35,6 @@
 
 #include "backend_device.h"
 #include "demo_seed.h"
-#include "pin_check.h"
 #include "events.h"
 #include "kiosk_app.h"
 #include "ui.h"
@@ -383,9 +382,15 @@ int main(int argc, char **argv)
         kiosk_device_close(cold);
     }
     qsort(an, 5, sizeof an[0], cmp_double);
+    /* The PIN check's three steps: begin and end run on the UI thread, Argon2id on a worker. */
     double v0 = now_ms();
-    enum kiosk_pin_result pin = kiosk_pin_verify_now(&be, KIOSK_DEMO_PIN);
-    double pin_ms = now_ms() - v0;
+    void *check = be.ops->pin_begin(be.impl, KIOSK_DEMO_PIN);
+    double v1 = now_ms();
+    enum kiosk_pin_result pin = check ? be.ops->pin_run(check) : KIOSK_PIN_WRONG;
+    double v2 = now_ms();
+    be.ops->pin_end(be.impl, check, pin == KIOSK_PIN_OK);
+    double v3 = now_ms();
+    double pin_ms = v3 - v0, pin_ui_ms = (v1 - v0) + (v3 - v2);
     double rss_pin = proc_mb("VmRSS:"), hwm = proc_mb("VmHWM:");
 
     printf("\n");
@@ -415,8 +420,10 @@ int main(int argc, char **argv)
            rss_idle < 60 ? "met" : "NOT met");
     printf("  %-34s %7.2f ms median of 5 (a cold cache; cached after that until the log moves)\n",
            "staff analysis (speak to)", an[2]);
-    printf("  %-34s %7.1f ms (%s)\n", "staff PIN check (Argon2id)", pin_ms,
-           pin == KIOSK_PIN_OK ? "accepted" : "REFUSED");
+    printf("  %-34s %7.1f ms (%s), of which %.2f ms on the UI thread (%.4f of it; the rest "
+           "on the PIN worker)\n",
+           "staff PIN check (Argon2id)", pin_ms, pin == KIOSK_PIN_OK ? "accepted" : "REFUSED",
+           pin_ui_ms, pin_ms > 0 ? pin_ui_ms / pin_ms : 0);
 
     free(speak);
     free(lat);
