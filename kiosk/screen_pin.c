@@ -42,7 +42,9 @@ static void pin_layout(struct kiosk_app *app)
     for (int i = 0; i < 12; i++) {
         SDL_Rect r = {a.x + (i % 3) * (kw + gap), a.y + (i / 3) * (kh + gap), kw, kh};
         int id = i < 9 ? i + 1 : i == 9 ? ID_CLEAR : i == 10 ? 0 : ID_OK;
-        enum kiosk_button_style style = i == 11  ? KIOSK_BTN_GOOD
+        /* OK turns slate while a PIN is checked: it takes no second press meanwhile. */
+        enum kiosk_button_style style = i == 11
+                                            ? (app->pin_job ? KIOSK_BTN_SECONDARY : KIOSK_BTN_GOOD)
                                         : i == 9 ? KIOSK_BTN_SECONDARY
                                                  : KIOSK_BTN_KEY;
         kiosk_app_button(app, r, id, style, KIOSK_ICON_NONE, labels[i]);
@@ -125,7 +127,7 @@ static void submit(struct kiosk_app *app)
         snprintf(app->pin_msg, sizeof app->pin_msg,
                  "The PIN could not be checked (out of memory). Please try again.");
     }
-    kiosk_app_redraw(app, false);
+    kiosk_app_redraw(app, true);
 }
 
 void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
@@ -138,6 +140,7 @@ void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
     enum kiosk_pin_result r = kiosk_pin_job_finish(job, &app->be, !stale);
     /* A wrong PIN counts even when abandoned: leaving the pad must not buy more tries. */
     bool locked_now = r == KIOSK_PIN_WRONG && kiosk_pinlock_fail(&app->pinlock, app->now);
+    kiosk_app_redraw(app, true); /* OK is green again */
     if (stale)
         return;
     switch (r) {

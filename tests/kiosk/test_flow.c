@@ -331,6 +331,7 @@ static void test_pin_check_leaves_the_screen_alive(void **state)
     harness_advance(h, 2000);
     assert_true(kiosk_app_render(h->app, false, false));
     harness_expect(h, "pin", "checking");
+    harness_shot(h, "pin_checking"); /* "Checking your PIN…" with the clock at 08:58 */
     /* The pad takes no digit and no second OK: one check at a time, one try counted. */
     start_pin(h, "1111");
     SDL_SemPost(pin_gate);
