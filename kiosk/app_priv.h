@@ -3,6 +3,7 @@
 #define KIOSK_APP_PRIV_H
 
 #include "kiosk_app.h"
+#include "pin_check.h"
 #include "pinlock.h"
 #include "screen.h"
 #include "widgets.h"
@@ -131,8 +132,8 @@ struct kiosk_app {
     struct kiosk_pinlock pinlock;
     char pin[KIOSK_PIN_MAX + 1];
     char pin_msg[96];
-    bool pin_checking;     /* drawing "Checking your PIN" while Argon2id runs */
-    bool pin_locked_shown; /* the last frame showed the lock's countdown */
+    struct kiosk_pin_job *pin_job; /* the PIN being checked on the worker; NULL for none */
+    bool pin_locked_shown;         /* the last frame showed the lock's countdown */
 
     /* The error on show, and the last one for the idle screen and staff status. */
     char error_title[96];
@@ -159,6 +160,14 @@ void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting 
 
 /* Records "no reason given" for a late arrival that still owes its reason, if any. */
 void kiosk_app_settle_reason(struct kiosk_app *app);
+
+/*
+ * Collects the PIN check's result once the worker has it (screen_pin.c), or at once with wait:
+ * a right PIN opens staff mode and a wrong one counts towards the lock, unless the check went
+ * stale (the PIN pad was left meanwhile): then a wrong one still counts, a right one opens
+ * nothing. Does nothing when no check is in flight.
+ */
+void kiosk_app_pin_collect(struct kiosk_app *app, bool wait);
 
 /* Opens staff mode on its home view. */
 void kiosk_app_staff_open(struct kiosk_app *app);

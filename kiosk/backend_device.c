@@ -539,43 +539,72 @@ static ld_err dev_search(void *impl, const char *prefix, struct kiosk_pupil_list
 
 /* ---- ops: staff --------------------------------------------------------------------------- */
 
-struct staff_pins {
+/* A PIN check (model.h): the PIN and the active staff's hashes, copied out of the store on the
+ * UI thread, so the worker's Argon2id runs touch neither the store's connection nor d. */
+struct pin_check {
     struct ld_staff s[STAFF_MAX];
     size_t n;
+    char pin[KIOSK_PIN_MAX + 1];
+    size_t len;
+    size_t match; /* the index of the staff member whose PIN it is; n for none */
 };
 
 static ld_err collect_pin(void *ctx, const struct ld_staff *staff)
 {
-    struct staff_pins *p = ctx;
+    struct pin_check *p = ctx;
     if (staff->active && staff->pin_hash[0] && p->n < STAFF_MAX)
         p->s[p->n++] = *staff;
     return LD_OK;
 }
 
-static enum kiosk_pin_result dev_verify_pin(void *impl, const char *pin)
+static void pin_free(struct pin_check *p)
+{
+    sodium_memzero(p, sizeof *p);
+    free(p);
+}
+
+static void *dev_pin_begin(void *impl, const char *pin)
 {
     struct kiosk_device *d = impl;
     size_t len = pin ? strlen(pin) : 0;
     if (kiosk_device__check_open(d) || len == 0 || len > KIOSK_PIN_MAX ||
         strspn(pin, "0123456789") != len)
-        return KIOSK_PIN_WRONG;
-    struct staff_pins *p = malloc(sizeof *p);
+        return NULL;
+    struct pin_check *p = calloc(1, sizeof *p);
     if (!p)
-        return KIOSK_PIN_WRONG;
-    p->n = 0;
-    enum kiosk_pin_result res = KIOSK_PIN_WRONG;
-    if (ld_store_staff_foreach(d->store, collect_pin, p, d->msg, sizeof d->msg) == LD_OK) {
-        for (size_t i = 0; i < p->n; i++) {
-            if (crypto_pwhash_str_verify(p->s[i].pin_hash, pin, len) == 0) {
-                snprintf(d->staff_id, sizeof d->staff_id, "%s", p->s[i].id);
-                res = KIOSK_PIN_OK;
-                break;
-            }
+        return NULL;
+    if (ld_store_staff_foreach(d->store, collect_pin, p, d->msg, sizeof d->msg) != LD_OK) {
+        SDL_Log("latedoor-kiosk: the staff PINs could not be read: %s", d->msg);
+        pin_free(p);
+        return NULL;
+    }
+    memcpy(p->pin, pin, len);
+    p->len = len;
+    p->match = p->n;
+    return p;
+}
+
+static enum kiosk_pin_result dev_pin_run(void *check)
+{
+    struct pin_check *p = check;
+    for (size_t i = 0; i < p->n; i++) {
+        if (crypto_pwhash_str_verify(p->s[i].pin_hash, p->pin, p->len) == 0) {
+            p->match = i;
+            return KIOSK_PIN_OK;
         }
     }
-    sodium_memzero(p, sizeof *p);
-    free(p);
-    return res;
+    return KIOSK_PIN_WRONG;
+}
+
+static void dev_pin_end(void *impl, void *check, bool apply)
+{
+    struct kiosk_device *d = impl;
+    struct pin_check *p = check;
+    if (!p)
+        return;
+    if (apply && p->match < p->n)
+        snprintf(d->staff_id, sizeof d->staff_id, "%s", p->s[p->match].id);
+    pin_free(p);
 }
 
 static const struct kiosk_backend_ops device_ops = {
@@ -590,7 +619,9 @@ static const struct kiosk_backend_ops device_ops = {
     .list_classes = dev_list_classes,
     .list_pupils = dev_list_pupils,
     .search_pupils = dev_search,
-    .verify_pin = dev_verify_pin,
+    .pin_begin = dev_pin_begin,
+    .pin_run = dev_pin_run,
+    .pin_end = dev_pin_end,
     .arrivals_today = kiosk_device__arrivals,
     .speak_to = dev_speak_to,
     .away_list = kiosk_device__away_list,

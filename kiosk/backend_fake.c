@@ -1,6 +1,7 @@
 /* backend_fake.c: Hollybrook Primary School in memory, behind struct kiosk_backend_ops. */
 #include "backend_fake.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,9 +474,32 @@ static ld_err fake_search(void *impl, const char *prefix, struct kiosk_pupil_lis
     return LD_OK;
 }
 
-static enum kiosk_pin_result fake_verify_pin(void *impl, const char *pin)
+/* A PIN check is a copy of the PIN (model.h); nothing of the fake is touched on the worker. */
+static void *fake_pin_begin(void *impl, const char *pin)
 {
-    return strcmp(pin, KIOSK_FAKE_PIN) == 0 ? KIOSK_PIN_OK : KIOSK_PIN_WRONG;
+    (void)impl;
+    size_t len = pin ? strlen(pin) : 0;
+    if (len == 0 || len > KIOSK_PIN_MAX)
+        return NULL;
+    char *copy = calloc(1, KIOSK_PIN_MAX + 1);
+    if (copy)
+        memcpy(copy, pin, len);
+    return copy;
+}
+
+static enum kiosk_pin_result fake_pin_run(void *check)
+{
+    return strcmp(check, KIOSK_FAKE_PIN) == 0 ? KIOSK_PIN_OK : KIOSK_PIN_WRONG;
+}
+
+static void fake_pin_end(void *impl, void *check, bool apply)
+{
+    (void)impl;
+    (void)apply;
+    if (!check)
+        return;
+    sodium_memzero(check, KIOSK_PIN_MAX + 1);
+    free(check);
 }
 
 /* Returns true when arrival a comes before b in "most recent first" order. */
@@ -695,7 +719,9 @@ static const struct kiosk_backend_ops fake_ops = {
     .list_classes = fake_list_classes,
     .list_pupils = fake_list_pupils,
     .search_pupils = fake_search,
-    .verify_pin = fake_verify_pin,
+    .pin_begin = fake_pin_begin,
+    .pin_run = fake_pin_run,
+    .pin_end = fake_pin_end,
     .arrivals_today = fake_arrivals,
     .speak_to = fake_speak_to,
     .away_list = fake_away_list,

@@ -55,6 +55,11 @@ bool kiosk_post_status(void)
     return post(KIOSK_EV_STATUS, NULL);
 }
 
+bool kiosk_post_pin(void)
+{
+    return post(KIOSK_EV_PIN, NULL);
+}
+
 void kiosk_events_release(const SDL_Event *ev)
 {
     if (event_type && ev->type == event_type && ev->user.code == KIOSK_EV_CARD)

@@ -11,6 +11,7 @@
 enum kiosk_event_code {
     KIOSK_EV_CARD = 1, /* data1: a malloc'd copy of the card's hex UID, freed by the UI */
     KIOSK_EV_STATUS,   /* the reader, clock or sync state changed: read status again */
+    KIOSK_EV_PIN,      /* a PIN check's worker has its result (pin_check.h): collect it */
 };
 
 /*
@@ -31,6 +32,9 @@ bool kiosk_post_card(const char *uid);
 
 /* Posts "status changed" to the UI. Safe from any thread. Returns false when not queued. */
 bool kiosk_post_status(void);
+
+/* Wakes the UI for a PIN check's result. Safe from any thread. Returns false when not queued. */
+bool kiosk_post_pin(void);
 
 /* Frees what a kiosk event carries; other events are left alone. */
 void kiosk_events_release(const SDL_Event *ev);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "events.h"
 #include "names.h"
 #include "watchdog.h"
@@ -52,6 +54,9 @@ void kiosk_app_redraw(struct kiosk_app *app, bool relayout)
 
 void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
 {
+    /* Leaving the PIN pad (Cancel, its timeout, a card, an error) abandons its check. */
+    if (app->screen == KIOSK_SCR_PIN && id != KIOSK_SCR_PIN && app->pin_job)
+        app->pin_job->stale = true;
     app->screen = id;
     app->entered = app->now;
     app->pressed = -1;
@@ -236,6 +241,11 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
 
 void kiosk_app_destroy(struct kiosk_app *app)
 {
+    if (!app)
+        return;
+    if (app->pin_job) /* waits for the worker: at most one Argon2id run */
+        (void)kiosk_pin_job_finish(app->pin_job, &app->be, false);
+    sodium_memzero(app->pin, sizeof app->pin);
     free(app);
 }
 
@@ -291,6 +301,8 @@ void kiosk_app_handle(struct kiosk_app *app, const SDL_Event *ev)
             handle_card(app, ev->user.data1);
         else if (ev->user.code == KIOSK_EV_STATUS)
             refresh_status(app);
+        else if (ev->user.code == KIOSK_EV_PIN)
+            kiosk_app_pin_collect(app, false); /* a stale wake-up finds nothing: harmless */
         return;
     }
     switch (ev->type) {
@@ -342,6 +354,7 @@ void kiosk_app_tick(struct kiosk_app *app)
 {
     app->now = mono_now(app);
     refresh_clock(app);
+    kiosk_app_pin_collect(app, false); /* in case its wake-up event was lost */
     if (app->now - app->status_at >= KIOSK_STATUS_MS)
         refresh_status(app);
     /* Staff mode locks itself when left alone, whatever staff screen shows. */
@@ -486,6 +499,17 @@ int kiosk_app_smallest_target(struct kiosk_app *app, const char **label)
         }
     }
     return best;
+}
+
+bool kiosk_app_pin_checking(const struct kiosk_app *app)
+{
+    return app->pin_job != NULL;
+}
+
+void kiosk_app_pin_settle(struct kiosk_app *app)
+{
+    app->now = mono_now(app);
+    kiosk_app_pin_collect(app, true);
 }
 
 bool kiosk_app_staff_unlocked(const struct kiosk_app *app)

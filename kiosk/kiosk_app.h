@@ -99,6 +99,12 @@ void kiosk_app_touch_at(struct kiosk_app *app, int x, int y);
 /* Returns true while staff mode is unlocked. */
 bool kiosk_app_staff_unlocked(const struct kiosk_app *app);
 
+/* Returns true while a staff PIN is being checked on the worker thread. */
+bool kiosk_app_pin_checking(const struct kiosk_app *app);
+
+/* Waits for the PIN check in flight, if any, and applies its result as the loop would. */
+void kiosk_app_pin_settle(struct kiosk_app *app);
+
 /* Returns the greeting on show (or last shown). */
 const struct kiosk_greeting *kiosk_app_greeting(const struct kiosk_app *app);
 

@@ -260,8 +260,24 @@ struct kiosk_backend_ops {
      */
     ld_err (*search_pupils)(void *impl, const char *prefix, struct kiosk_pupil_list *out);
 
-    /* Checks a staff PIN (digits only); hashing and any stored lockout are the backend's. */
-    enum kiosk_pin_result (*verify_pin)(void *impl, const char *pin);
+    /*
+     * A staff PIN is checked in three steps, so that the slow part (Argon2id) runs on a worker
+     * thread (pin_check.h) while the UI thread goes on calling the other ops:
+     *
+     * pin_begin (UI thread) copies pin and everything checking it needs (the active staff's
+     * hashes) into a new check and returns it; NULL when it cannot begin (not 1 to
+     * KIOSK_PIN_MAX digits, the store failed, no memory): the PIN then counts as wrong.
+     *
+     * pin_run (any thread) runs the comparison. It touches nothing but check: never the
+     * backend's state, so it is safe beside any other op.
+     *
+     * pin_end (UI thread) hands the check back: when apply is true and the PIN was right it
+     * remembers who unlocked staff mode; then it wipes (sodium_memzero) and frees check. NULL
+     * is accepted. Hashing and any stored lockout are the backend's.
+     */
+    void *(*pin_begin)(void *impl, const char *pin);
+    enum kiosk_pin_result (*pin_run)(void *check);
+    void (*pin_end)(void *impl, void *check, bool apply);
     /* Lists today's arrivals, most recent first; late_only keeps the L and U ones. */
     ld_err (*arrivals_today)(void *impl, bool late_only, struct kiosk_arrival_list *out);
     /* Lists the pupils and families to speak to today, most pressing first. */

@@ -1,6 +1,7 @@
 /* screen_pin.c: the staff PIN pad; five wrong PINs lock it for a minute. */
 #include "app_priv.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,9 +13,14 @@ enum { ID_CLEAR = 20, ID_OK };
 
 #define PIN_MIN 4
 
+static void wipe(struct kiosk_app *app)
+{
+    sodium_memzero(app->pin, sizeof app->pin);
+}
+
 static void pin_enter(struct kiosk_app *app)
 {
-    memset(app->pin, 0, sizeof app->pin);
+    wipe(app);
     app->pin_msg[0] = '\0';
 }
 
@@ -36,7 +42,9 @@ static void pin_layout(struct kiosk_app *app)
     for (int i = 0; i < 12; i++) {
         SDL_Rect r = {a.x + (i % 3) * (kw + gap), a.y + (i / 3) * (kh + gap), kw, kh};
         int id = i < 9 ? i + 1 : i == 9 ? ID_CLEAR : i == 10 ? 0 : ID_OK;
-        enum kiosk_button_style style = i == 11  ? KIOSK_BTN_GOOD
+        /* OK turns slate while a PIN is checked: it takes no second press meanwhile. */
+        enum kiosk_button_style style = i == 11
+                                            ? (app->pin_job ? KIOSK_BTN_SECONDARY : KIOSK_BTN_GOOD)
                                         : i == 9 ? KIOSK_BTN_SECONDARY
                                                  : KIOSK_BTN_KEY;
         kiosk_app_button(app, r, id, style, KIOSK_ICON_NONE, labels[i]);
@@ -79,7 +87,7 @@ static void pin_draw(struct kiosk_app *app)
         msg.x += icon + kiosk_ui_px(ui, 10);
         msg.w -= icon + kiosk_ui_px(ui, 10);
         kiosk_ui_wrap(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_WARN, msg, KIOSK_LEFT, line, true);
-    } else if (app->pin_checking) {
+    } else if (app->pin_job) {
         kiosk_ui_wrap(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_TEXT_DIM, msg, KIOSK_LEFT,
                       "Checking your PIN…", true);
     } else if (app->pin_msg[0]) {
@@ -95,30 +103,53 @@ static void pin_draw(struct kiosk_app *app)
     kiosk_app_draw_buttons(app);
 }
 
+/*
+ * Argon2id takes a noticeable moment (0.15 s here, 1 to 2 s on a Pi), so the PIN is checked on
+ * a worker thread (pin_check.h) while the loop goes on: the clock ticks, Cancel and the pad's
+ * timeout work, and a card tapped meanwhile is recorded and greeted at once (the check is then
+ * abandoned). One check at a time: while one is in flight the pad takes no digit and no OK, so
+ * no more than KIOSK_PIN_TRIES wrong PINs are ever counted before the lock.
+ */
 static void submit(struct kiosk_app *app)
 {
-    if (kiosk_pinlock_locked(&app->pinlock, app->now, NULL))
+    if (app->pin_job || kiosk_pinlock_locked(&app->pinlock, app->now, NULL))
         return;
     if (strlen(app->pin) < PIN_MIN) {
         snprintf(app->pin_msg, sizeof app->pin_msg, "A PIN has at least %d digits.", PIN_MIN);
         kiosk_app_redraw(app, false);
         return;
     }
-    /* Argon2id takes a noticeable moment (0.2 s here, more on a Pi): say so on screen first.
-     * Taps that come meanwhile wait in SDL's queue; none is lost. */
-    app->pin_checking = true;
+    ld_err err = kiosk_pin_job_start(&app->be, app->pin, &app->pin_job);
+    wipe(app); /* the backend took its own copy */
     app->pin_msg[0] = '\0';
-    kiosk_app_render(app, true, true);
-    enum kiosk_pin_result r = app->be.ops->verify_pin(app->be.impl, app->pin);
-    app->pin_checking = false;
-    memset(app->pin, 0, sizeof app->pin);
+    if (err) {
+        app->pin_job = NULL;
+        snprintf(app->pin_msg, sizeof app->pin_msg,
+                 "The PIN could not be checked (out of memory). Please try again.");
+    }
+    kiosk_app_redraw(app, true);
+}
+
+void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
+{
+    struct kiosk_pin_job *job = app->pin_job;
+    if (!job || (!wait && !kiosk_pin_job_done(job)))
+        return;
+    bool stale = job->stale || app->screen != KIOSK_SCR_PIN;
+    app->pin_job = NULL;
+    enum kiosk_pin_result r = kiosk_pin_job_finish(job, &app->be, !stale);
+    /* A wrong PIN counts even when abandoned: leaving the pad must not buy more tries. */
+    bool locked_now = r == KIOSK_PIN_WRONG && kiosk_pinlock_fail(&app->pinlock, app->now);
+    kiosk_app_redraw(app, true); /* OK is green again */
+    if (stale)
+        return;
     switch (r) {
     case KIOSK_PIN_OK:
         kiosk_pinlock_success(&app->pinlock);
         kiosk_app_staff_open(app);
         return;
     case KIOSK_PIN_WRONG:
-        if (!kiosk_pinlock_fail(&app->pinlock, app->now))
+        if (!locked_now)
             snprintf(app->pin_msg, sizeof app->pin_msg, "Wrong PIN. %d %s left.",
                      kiosk_pinlock_tries_left(&app->pinlock),
                      kiosk_pinlock_tries_left(&app->pinlock) == 1 ? "try" : "tries");
@@ -134,7 +165,7 @@ static void submit(struct kiosk_app *app)
 static void digit(struct kiosk_app *app, char c)
 {
     size_t n = strlen(app->pin);
-    if (kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || n >= KIOSK_PIN_MAX)
+    if (app->pin_job || kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || n >= KIOSK_PIN_MAX)
         return;
     app->pin[n] = c;
     app->pin[n + 1] = '\0';
@@ -147,12 +178,12 @@ static void pin_press(struct kiosk_app *app, int id)
     if (id >= 0 && id <= 9) {
         digit(app, (char)('0' + id));
     } else if (id == ID_CLEAR) {
-        memset(app->pin, 0, sizeof app->pin);
+        wipe(app);
         kiosk_app_redraw(app, false);
     } else if (id == ID_OK) {
         submit(app);
     } else if (id == KIOSK_ID_BACK) {
-        memset(app->pin, 0, sizeof app->pin);
+        wipe(app);
         kiosk_app_go(app, KIOSK_SCR_IDLE);
     }
 }
@@ -174,7 +205,7 @@ static bool pin_event(struct kiosk_app *app, const SDL_Event *ev)
 static void pin_tick(struct kiosk_app *app)
 {
     if (app->now - app->last_input >= KIOSK_TOUCH_MS) {
-        memset(app->pin, 0, sizeof app->pin);
+        wipe(app);
         kiosk_app_go(app, KIOSK_SCR_IDLE);
         return;
     }
@@ -183,8 +214,15 @@ static void pin_tick(struct kiosk_app *app)
         kiosk_app_redraw(app, false);
 }
 
+/* "checking" while a PIN is checked, for the end-to-end tests, which wait for it to end. */
+static const char *pin_view(const struct kiosk_app *app)
+{
+    return app->pin_job ? "checking" : "";
+}
+
 const struct kiosk_screen kiosk_screen_pin = {
     .name = "pin",
+    .view = pin_view,
     .enter = pin_enter,
     .layout = pin_layout,
     .press = pin_press,

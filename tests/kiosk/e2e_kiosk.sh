@@ -149,7 +149,21 @@ first_button_after() { # the label of the first button after the one labelled $1
   awk '$1 == "button" { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$dir/shot.txt" |
     grep -v -x -e "$1" -e "More" -e "Back" -e "Search by name" -e "Staff" | head -1
 }
-pin() { for d in $(echo "$1" | grep -o .); do click "$d"; done; click OK; }
+settle() { # waits out a PIN check (its worker thread): the pad takes no digit meanwhile
+  local calm=0 # two shots in a row without it: the second one's turn of the loop read every click
+  for _ in $(seq 300); do
+    shot
+    if head -1 "$dir/shot.txt" | grep -q "^screen pin checking"; then
+      calm=0
+      sleep 0.1
+    else
+      calm=$((calm + 1))
+      [ $calm -ge 2 ] && return 0
+    fi
+  done
+  fail "the PIN check did not end"
+}
+pin() { for d in $(echo "$1" | grep -o .); do click "$d"; done; click OK; settle; }
 
 # 0. A config that cannot be read is an error screen for staff, not an exit; touch goes on.
 start_kiosk "$dir/missing.ini" ${day}T09:00

@@ -62,6 +62,8 @@ void harness_restart_app(struct harness *h)
         .mono_ms = mono,
         .mono_ctx = h,
     };
+    if (h->ops)
+        ac.backend.ops = h->ops;
     assert_int_equal(kiosk_app_create(&ac, &h->app), LD_OK);
 }
 
@@ -127,6 +129,9 @@ void harness_touch(struct harness *h, const char *label)
         const char *screen = kiosk_app_screen(h->app, &view);
         fail_msg("no button \"%s\" on %s/%s", label, screen, view);
     }
+    /* A PIN's OK starts a check on a worker: wait for its result, as a person would. Tests of
+     * what happens meanwhile touch through kiosk_app_touch instead. */
+    kiosk_app_pin_settle(h->app);
 }
 
 void harness_expect(struct harness *h, const char *screen, const char *view)

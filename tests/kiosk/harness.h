@@ -20,6 +20,7 @@ struct harness {
     struct kiosk_app *app;
     uint64_t mono;
     int w, h;
+    const struct kiosk_backend_ops *ops; /* replaces the fake's ops at the next restart */
 };
 
 /* Starts SDL (dummy video, software rendering, no audio) and SDL_ttf once per process. */
@@ -45,7 +46,8 @@ void harness_advance(struct harness *h, uint64_t ms);
 /* Taps a card as the reader thread would: an SDL user event into the app. */
 void harness_card(struct harness *h, const char *uid);
 
-/* Touches the button labelled label; fails the test when it does not show. */
+/* Touches the button labelled label, then waits for a PIN check it started, if any (the
+ * result applied); fails the test when the button does not show. */
 void harness_touch(struct harness *h, const char *label);
 
 /* Asserts the screen (and view, "" for any) on show. */

@@ -268,6 +268,173 @@ static void test_five_wrong_pins_lock_for_a_minute(void **state)
     assert_true(kiosk_app_staff_unlocked(h->app));
 }
 
+/* ---- the PIN checked on a worker thread --------------------------------------------------- */
+
+/* The fake's ops, but its PIN check waits until the test lets it go: in flight for as long as
+ * the test likes, so the test can show what the loop does meanwhile. */
+static struct kiosk_backend_ops blocking_ops;
+static const struct kiosk_backend_ops *fake_ops;
+static SDL_sem *pin_gate;
+static SDL_atomic_t pin_runs;
+
+static enum kiosk_pin_result blocking_pin_run(void *check)
+{
+    SDL_AtomicIncRef(&pin_runs);
+    SDL_SemWait(pin_gate);
+    return fake_ops->pin_run(check);
+}
+
+static int setup_blocking(void **state)
+{
+    static struct harness h;
+    harness_open(&h, 800, 480);
+    fake_ops = kiosk_fake_backend(h.fake).ops;
+    blocking_ops = *fake_ops;
+    blocking_ops.pin_run = blocking_pin_run;
+    pin_gate = SDL_CreateSemaphore(0);
+    assert_non_null(pin_gate);
+    SDL_AtomicSet(&pin_runs, 0);
+    h.ops = &blocking_ops;
+    harness_restart_app(&h);
+    *state = &h;
+    return 0;
+}
+
+static int teardown_blocking(void **state)
+{
+    SDL_SemPost(pin_gate); /* a check a failed test left waiting ends, and the app with it */
+    harness_close(*state);
+    SDL_DestroySemaphore(pin_gate);
+    return 0;
+}
+
+/* Types pin and presses OK without waiting for the check (harness_touch would wait). */
+static void start_pin(struct harness *h, const char *pin)
+{
+    for (const char *p = pin; *p; p++) {
+        char k[2] = {*p, '\0'};
+        assert_true(kiosk_app_touch(h->app, k));
+    }
+    assert_true(kiosk_app_touch(h->app, "OK"));
+}
+
+static void test_pin_check_leaves_the_screen_alive(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    start_pin(h, KIOSK_FAKE_PIN);
+    assert_true(kiosk_app_pin_checking(h->app));
+    harness_expect(h, "pin", "checking");
+    /* Meanwhile the loop runs: the clock's minute turns and is drawn, the timers tick. */
+    assert_true(kiosk_app_render(h->app, false, false));
+    harness_at(h, 8, 58);
+    harness_advance(h, 2000);
+    assert_true(kiosk_app_render(h->app, false, false));
+    harness_expect(h, "pin", "checking");
+    harness_shot(h, "pin_checking"); /* "Checking your PIN…" with the clock at 08:58 */
+    /* The pad takes no digit and no second OK: one check at a time, one try counted. */
+    start_pin(h, "1111");
+    SDL_SemPost(pin_gate);
+    kiosk_app_pin_settle(h->app);
+    harness_expect(h, "staff", "home");
+    assert_true(kiosk_app_staff_unlocked(h->app));
+    assert_int_equal(SDL_AtomicGet(&pin_runs), 1);
+    assert_false(kiosk_app_pin_checking(h->app));
+}
+
+static void test_pin_result_arrives_as_an_sdl_event(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    start_pin(h, KIOSK_FAKE_PIN);
+    SDL_SemPost(pin_gate);
+    /* The worker posts KIOSK_EV_PIN; the loop's handling of it applies the result. */
+    bool seen = false;
+    for (int i = 0; i < 300 && kiosk_app_pin_checking(h->app); i++) {
+        SDL_Event ev;
+        if (!SDL_WaitEventTimeout(&ev, 100))
+            continue;
+        seen = seen || (ev.type == kiosk_events_type() && ev.user.code == KIOSK_EV_PIN);
+        kiosk_app_handle(h->app, &ev);
+        kiosk_events_release(&ev);
+    }
+    assert_true(seen);
+    harness_expect(h, "staff", "home");
+    /* Empty the queue as the loop would: SDL's poll sentinel must not stay behind in it. */
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+        kiosk_app_handle(h->app, &ev);
+        kiosk_events_release(&ev);
+    }
+}
+
+static void test_card_during_pin_check_is_recorded_first(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    start_pin(h, KIOSK_FAKE_PIN);
+    unsigned taps = fake_log(h)->taps;
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->taps, taps + 1);
+    /* The right PIN's result comes too late: the pad was left, so it opens nothing. */
+    SDL_SemPost(pin_gate);
+    kiosk_app_pin_settle(h->app);
+    harness_expect(h, "greet", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+}
+
+static void test_cancel_during_pin_check_ignores_the_result(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    start_pin(h, KIOSK_FAKE_PIN);
+    assert_true(kiosk_app_touch(h->app, "Cancel"));
+    harness_expect(h, "idle", "");
+    SDL_SemPost(pin_gate);
+    kiosk_app_pin_settle(h->app);
+    harness_expect(h, "idle", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    /* Back on the pad, a check starts afresh and works. */
+    harness_touch(h, "Staff");
+    harness_expect(h, "pin", "");
+    start_pin(h, KIOSK_FAKE_PIN);
+    SDL_SemPost(pin_gate);
+    kiosk_app_pin_settle(h->app);
+    harness_expect(h, "staff", "home");
+}
+
+static void test_abandoned_wrong_pins_still_count(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    for (int i = 0; i < 4; i++) {
+        start_pin(h, "1111");
+        SDL_SemPost(pin_gate);
+        kiosk_app_pin_settle(h->app);
+        harness_expect(h, "pin", "");
+    }
+    /* The fifth wrong PIN, and the pad left by its timeout while it is checked. */
+    start_pin(h, "1111");
+    harness_advance(h, 30000);
+    harness_expect(h, "idle", "");
+    SDL_SemPost(pin_gate);
+    kiosk_app_pin_settle(h->app);
+    /* Locked all the same: even the right PIN is refused, and the backend is not asked. */
+    harness_touch(h, "Staff");
+    start_pin(h, KIOSK_FAKE_PIN);
+    assert_false(kiosk_app_pin_checking(h->app));
+    harness_expect(h, "pin", "");
+    assert_int_equal(SDL_AtomicGet(&pin_runs), 5);
+    harness_advance(h, 60000); /* the lock ends (and the pad times out meanwhile) */
+    harness_expect(h, "idle", "");
+    harness_touch(h, "Staff");
+    start_pin(h, KIOSK_FAKE_PIN);
+    SDL_SemPost(pin_gate);
+    kiosk_app_pin_settle(h->app);
+    harness_expect(h, "staff", "home");
+}
+
 static void test_staff_locks_itself_when_idle(void **state)
 {
     struct harness *h = *state;
@@ -467,6 +634,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_grid_targets_are_at_least_9_mm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_five_wrong_pins_lock_for_a_minute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_check_leaves_the_screen_alive, setup_blocking,
+                                        teardown_blocking),
+        cmocka_unit_test_setup_teardown(test_pin_result_arrives_as_an_sdl_event, setup_blocking,
+                                        teardown_blocking),
+        cmocka_unit_test_setup_teardown(test_card_during_pin_check_is_recorded_first,
+                                        setup_blocking, teardown_blocking),
+        cmocka_unit_test_setup_teardown(test_cancel_during_pin_check_ignores_the_result,
+                                        setup_blocking, teardown_blocking),
+        cmocka_unit_test_setup_teardown(test_abandoned_wrong_pins_still_count, setup_blocking,
+                                        teardown_blocking),
         cmocka_unit_test_setup_teardown(test_staff_locks_itself_when_idle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staff_card_and_a_child_tap_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_void_a_tap, setup, teardown),
