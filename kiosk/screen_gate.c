@@ -2,7 +2,9 @@
 #include "app_priv.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "names.h"
 #include "theme.h"
 
 static void gate_enter(struct kiosk_app *app)
@@ -10,6 +12,20 @@ static void gate_enter(struct kiosk_app *app)
     app->staff.page = 0;
     if (app->be.ops->not_arrived(app->be.impl, &app->staff.absent) != LD_OK)
         kiosk_app_fail(app, "The list of pupils not arrived could not be read.");
+}
+
+/* Waiting for the register to close: once the clock passes it, the list comes by itself. */
+static void gate_tick(struct kiosk_app *app)
+{
+    const char *until = app->staff.absent.available_at;
+    char now[KIOSK_TIME_MAX];
+    if (!until[0])
+        return;
+    kiosk_hhmm(app->clock.hour, app->clock.minute, now);
+    if (strcmp(now, until) > 0) {
+        gate_enter(app);
+        kiosk_app_redraw(app, true);
+    }
 }
 
 static int row_h(const struct kiosk_app *app)
@@ -133,4 +149,5 @@ const struct kiosk_screen kiosk_screen_gate = {
     .layout = gate_layout,
     .press = gate_press,
     .draw = gate_draw,
+    .tick = gate_tick,
 };
