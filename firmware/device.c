@@ -13,7 +13,8 @@ const char *ld_device_config_path(const char *explicit_path)
     return env && *env ? env : LD_DEVICE_DEFAULT_CONFIG;
 }
 
-ld_err ld_device_load(const char *config_path, struct ld_device *dev, char *msg, size_t msglen)
+ld_err ld_device_load_without_calendar(const char *config_path, struct ld_device *dev, char *msg,
+                                       size_t msglen)
 {
     memset(dev, 0, sizeof *dev);
     if (strlen(config_path) > LD_CONFIG_PATH_MAX) {
@@ -22,16 +23,24 @@ ld_err ld_device_load(const char *config_path, struct ld_device *dev, char *msg,
     }
     strcpy(dev->config_path, config_path);
     ld_err err = ld_config_load(config_path, &dev->cfg, msg, msglen);
-    if (!err)
-        err = ld_calendar_file_load(dev->cfg.calendar_path, &dev->calfile, msg, msglen);
-    if (!err)
-        err = ld_calendar_file_build(&dev->calfile, dev->cfg.calendar_path, &dev->cal, msg, msglen);
     if (!err) {
         char why[256];
         err = ld_tz_open(dev->cfg.timezone, &dev->tz, why, sizeof why);
         if (err)
             snprintf(msg, msglen, "%s: school.timezone: %s", config_path, why);
     }
+    if (err)
+        ld_device_free(dev);
+    return err;
+}
+
+ld_err ld_device_load(const char *config_path, struct ld_device *dev, char *msg, size_t msglen)
+{
+    ld_err err = ld_device_load_without_calendar(config_path, dev, msg, msglen);
+    if (!err)
+        err = ld_calendar_file_load(dev->cfg.calendar_path, &dev->calfile, msg, msglen);
+    if (!err)
+        err = ld_calendar_file_build(&dev->calfile, dev->cfg.calendar_path, &dev->cal, msg, msglen);
     if (err)
         ld_device_free(dev);
     return err;

@@ -37,6 +37,14 @@ const char *ld_device_config_path(const char *explicit_path);
 LD_MUST_CHECK ld_err ld_device_load(const char *config_path, struct ld_device *dev, char *msg,
                                     size_t msglen);
 
+/*
+ * As ld_device_load without the calendar: the config and the zone, dev->cal NULL and
+ * dev->calfile empty. The kiosk uses it to start (and record arrivals) before `latedoor sync`
+ * has written the calendar file, and loads the calendar itself when the file appears.
+ */
+LD_MUST_CHECK ld_err ld_device_load_without_calendar(const char *config_path, struct ld_device *dev,
+                                                     char *msg, size_t msglen);
+
 /* Frees what dev holds and zeroes it; accepts NULL. */
 void ld_device_free(struct ld_device *dev);
 

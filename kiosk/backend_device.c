@@ -274,6 +274,9 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
     }
     d->clock_was_ok = now.state == LD_CLOCK_OK;
 
+    kiosk_device__calendar_check(d, mono_ms());
+    kiosk_copy(out->calendar_detail, sizeof out->calendar_detail, d->calwatch.problem);
+
     struct ld_sync_status s;
     if ((err = ld_sync_status_read(d->store, &s, d->msg, sizeof d->msg)))
         return kiosk_device__fail_msg(d, err);
@@ -307,6 +310,11 @@ static ld_err refresh_analysis(struct kiosk_device *d)
         return kiosk_device__fail_msg(d, err);
     if (d->cache_valid && d->cache_date == t.date && d->cache_events == count)
         return LD_OK;
+    if (!d->dev.cal) { /* no calendar file yet: no school days to judge by (the status says) */
+        memset(d->speak, 0, sizeof *d->speak);
+        d->punctual[0] = '\0';
+        return LD_OK;
+    }
     double t0 = mono_ms();
     if ((err = kiosk_analyse_store(d->store, &d->dev, t.date, t.to_ms, d->speak, d->punctual,
                                    d->msg, sizeof d->msg)))
@@ -716,10 +724,13 @@ ld_err kiosk_device_open(const struct kiosk_device_options *opt, struct kiosk_de
                  "checked.");
         return LD_OK;
     }
-    if (ld_device_load(path, &d->dev, msg, sizeof msg)) {
+    /* The calendar apart: a new kiosk starts before its first sync has written it. */
+    if (ld_device_load_without_calendar(path, &d->dev, msg, sizeof msg)) {
         snprintf(d->broken, sizeof d->broken, "%s", msg);
         return LD_OK;
     }
+    d->calwatch.interval_ms = opt->calendar_check_ms;
+    kiosk_device__calendar_check(d, mono_ms());
     if (ld_store_open(d->dev.cfg.store_path, NULL, &d->store, msg, sizeof msg)) {
         snprintf(d->broken, sizeof d->broken, "%s", msg);
         return LD_OK;

@@ -15,9 +15,16 @@
  * (clock.h), the sync process's status (sync_status.h) and the attendance core (ld_school.h) for
  * the staff lists. See docs/kiosk.md.
  *
- * A kiosk never exits on its own: when the config, the calendar or the store cannot be loaded,
+ * A kiosk never exits on its own: when the config or the store cannot be loaded,
  * kiosk_device_open still returns a backend, a broken one, whose every call fails with the
  * reason, so the UI shows it to staff on its error screen and keeps taking touches.
+ *
+ * The calendar is not needed to record arrivals (the sessions mark them): when its file is
+ * missing or bad the device opens all the same, records taps, has no speak-to list or punctual
+ * class, and says why in kiosk_status.calendar_detail. The status read looks at the file (one
+ * stat, at most every 3 s) and reads it again when it changed (`latedoor sync` rewrites it):
+ * a valid new calendar replaces the old and drops the analysis built on it; a bad one keeps
+ * the old and says why.
  *
  * Threads: every op runs on the UI thread. The reader supervisor runs its own thread and only
  * posts: cards through on_card, state changes through on_state (by default kiosk_post_card and
@@ -47,6 +54,11 @@ struct kiosk_device_options {
     bool (*on_card)(const char *uid);
     /* Called on the reader's thread when its state changes; NULL: kiosk_post_status. */
     bool (*on_status)(void);
+    /*
+     * How often (ms) the status read looks whether the calendar file changed: 0 for every 3 s,
+     * a negative value for at every status read (tests).
+     */
+    int calendar_check_ms;
 };
 
 /*

@@ -688,6 +688,16 @@ static ld_err fake_not_arrived(void *impl, struct kiosk_absent_list *out)
     if (failing(f, &err))
         return err;
     out->n = out->total = 0;
+    out->available_at[0] = '\0';
+    /* Not before the morning register closes (the default sessions), as the device. */
+    struct ld_sessions s;
+    struct kiosk_clock c;
+    ld_sessions_default(&s);
+    read_clock(f, &c);
+    if (c.hour * 60 + c.minute <= s.am.register_closes) {
+        kiosk_hhmm(s.am.register_closes / 60, s.am.register_closes % 60, out->available_at);
+        return LD_OK;
+    }
     /* First-day-calling order: the priority groups, then everyone else, each in roster order. */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < f->npupils; i++) {

@@ -37,6 +37,17 @@ struct kiosk_device {
     struct kiosk_speak_list *speak;
     char punctual[KIOSK_CLASS_MAX];
     double analysis_ms;
+
+    /* The calendar file as last looked at (device_calendar.c). */
+    struct kiosk_calendar_watch {
+        bool seen;    /* st_* hold the file's identity at the last look */
+        bool missing; /* it was not there then */
+        unsigned long long st_dev, st_ino, st_size;
+        long long st_mtime_ns, st_ctime_ns;
+        double next_check_ms;           /* CLOCK_MONOTONIC; 0: at the next status read */
+        int interval_ms;                /* < 0: at every status read */
+        char problem[KIOSK_DETAIL_MAX]; /* for staff; "" when the calendar in use is the file's */
+    } calwatch;
 };
 
 /* The local date and minute now, and the UTC bounds of that day. */
@@ -66,6 +77,14 @@ void kiosk_device__stamp(struct ld_event *ev, const struct ld_clock_reading *now
 ld_err kiosk_device__today(struct kiosk_device *d, struct today *t);
 /* Finds the event named by ref ("device:seq"). */
 ld_err kiosk_device__find_ref(struct kiosk_device *d, const char *ref, struct ld_event *out);
+
+/*
+ * Looks at the calendar file (at most every calwatch.interval_ms) and, when it changed since
+ * the last look, reads it into a new calendar and swaps that in if it is valid, dropping the
+ * analysis built on the old one; a bad or missing file keeps the old calendar and leaves the
+ * reason in calwatch.problem. Cheap when nothing changed: one stat(2). device_calendar.c.
+ */
+void kiosk_device__calendar_check(struct kiosk_device *d, double now_mono_ms);
 
 /* The staff ops over today's events (device_staff.c); see struct kiosk_backend_ops. */
 ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_list *out);

@@ -355,7 +355,6 @@ ld_err kiosk_device__enrol(void *impl, const char *uid, const char *upn)
 struct absent_walk {
     struct kiosk_device *d;
     const struct day *day;
-    enum ld_session_id session;
     int group; /* the first-day-calling group this pass lists */
     struct kiosk_absent_list *out;
 };
@@ -368,11 +367,8 @@ static ld_err add_absent(void *ctx, const struct ld_pupil *p)
         return LD_OK;
     for (size_t i = 0; i < w->day->n; i++) {
         const struct ld_event *e = &w->day->ev[i];
-        ld_minute m;
-        if (e->kind == LD_EV_ARRIVAL && strcmp(e->upn, p->upn) == 0 && !is_voided(w->day, e) &&
-            !ld_clock_to_local(w->d->dev.tz, effective_ms(w->day, e), NULL, &m, NULL) &&
-            ld_session_of(&w->d->dev.cfg.sessions, m) == w->session)
-            return LD_OK; /* here */
+        if (e->kind == LD_EV_ARRIVAL && strcmp(e->upn, p->upn) == 0 && !is_voided(w->day, e))
+            return LD_OK; /* here (today's events only: load_day) */
     }
     w->out->total++;
     if (w->out->n == KIOSK_LIST_MAX)
@@ -393,12 +389,21 @@ ld_err kiosk_device__not_arrived(void *impl, struct kiosk_absent_list *out)
     ld_err err = kiosk_device__check_open(d);
     if (!err)
         err = kiosk_device__today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
     if (err)
         return err;
     out->n = out->total = 0;
-    struct absent_walk w = {d, &day, ld_session_of(&d->dev.cfg.sessions, t.minute), 0, out};
+    out->available_at[0] = '\0';
+    /* First-day calling starts when the morning register closes ([sessions] am.register_closes;
+     * an arrival at that minute is still L): before, a child not yet here may still come in.
+     * After, it is about the day: a child who came in for the afternoon has arrived. */
+    ld_minute closes = d->dev.cfg.sessions.am.register_closes;
+    if (t.minute <= closes) {
+        kiosk_device__minute_hhmm(closes, out->available_at);
+        return LD_OK;
+    }
+    if ((err = load_day(d, &t, &day)))
+        return err;
+    struct absent_walk w = {d, &day, 0, out};
     /* First-day calling: CP, LAC, CiN, other social care, then everyone (ld_flags.h). */
     for (w.group = 0; !err && w.group <= 4; w.group++)
         err = ld_store_pupils_foreach(d->store, NULL, false, add_absent, &w, d->msg, sizeof d->msg);

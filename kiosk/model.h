@@ -89,6 +89,8 @@ struct kiosk_status {
     char last_sync[KIOSK_TIME_MAX]; /* "HH:MM" today, "" when never or not today */
     unsigned pending;               /* events not yet at the central store */
     enum kiosk_clock_state clock;
+    char calendar_detail[KIOSK_DETAIL_MAX]; /* for staff: why the calendar file was not read;
+                                               "" when the calendar in use is the file's */
 };
 
 /* What a tap (or a touch sign-in) turned out to be. */
@@ -200,6 +202,9 @@ struct kiosk_absent {
 };
 
 struct kiosk_absent_list {
+    /* "HH:MM" the morning register closes while it is still open (the list is then empty: who
+     * has not arrived means nothing yet); "" once it has closed and the list is the day's. */
+    char available_at[KIOSK_TIME_MAX];
     size_t n, total;
     struct kiosk_absent items[KIOSK_LIST_MAX];
 };
@@ -294,7 +299,10 @@ struct kiosk_backend_ops {
     ld_err (*unknown_cards)(void *impl, struct kiosk_unknown_list *out);
     /* Gives the card uid to pupil upn. LD_ERR_DUPLICATE when the card is someone's already. */
     ld_err (*enrol_card)(void *impl, const char *uid, const char *upn);
-    /* Gate mode: lists the pupils not arrived this session, in first-day-calling order. */
+    /*
+     * Gate mode: once the morning register has closed, lists the pupils with no arrival today,
+     * in first-day-calling order; before, an empty list with available_at set.
+     */
     ld_err (*not_arrived)(void *impl, struct kiosk_absent_list *out);
 };
 

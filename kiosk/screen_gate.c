@@ -1,8 +1,10 @@
-/* screen_gate.c: gate mode, for staff: who has not arrived, in first-day-calling order. */
+/* screen_gate.c: gate mode, for staff: who has not arrived today, in first-day-calling order. */
 #include "app_priv.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "names.h"
 #include "theme.h"
 
 static void gate_enter(struct kiosk_app *app)
@@ -10,6 +12,20 @@ static void gate_enter(struct kiosk_app *app)
     app->staff.page = 0;
     if (app->be.ops->not_arrived(app->be.impl, &app->staff.absent) != LD_OK)
         kiosk_app_fail(app, "The list of pupils not arrived could not be read.");
+}
+
+/* Waiting for the register to close: once the clock passes it, the list comes by itself. */
+static void gate_tick(struct kiosk_app *app)
+{
+    const char *until = app->staff.absent.available_at;
+    char now[KIOSK_TIME_MAX];
+    if (!until[0])
+        return;
+    kiosk_hhmm(app->clock.hour, app->clock.minute, now);
+    if (strcmp(now, until) > 0) {
+        gate_enter(app);
+        kiosk_app_redraw(app, true);
+    }
 }
 
 static int row_h(const struct kiosk_app *app)
@@ -50,13 +66,28 @@ static void gate_draw(struct kiosk_app *app)
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
     char title[96];
-    snprintf(title, sizeof title, "Not arrived: %zu", app->staff.absent.total);
+    if (app->staff.absent.available_at[0])
+        snprintf(title, sizeof title, "Not arrived");
+    else
+        snprintf(title, sizeof title, "Not arrived: %zu", app->staff.absent.total);
     kiosk_chrome_header(app, &f, title);
     kiosk_ui_text(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, f.body.x, f.body.y, KIOSK_LEFT,
-                  "No arrival this session, in first-day-calling order. Call the starred first.");
+                  app->staff.absent.available_at[0]
+                      ? "First-day calling starts when the morning register closes."
+                      : "No arrival today, in first-day-calling order. Call the starred first.");
 
     const struct kiosk_absent_list *l = &app->staff.absent;
     SDL_Rect area = rows_area(app, &f);
+    if (l->available_at[0]) { /* before the morning register closes the list means nothing */
+        char line[96];
+        snprintf(line, sizeof line, "Available after the register closes at %s.", l->available_at);
+        int top = kiosk_ui_px(ui, 20);
+        kiosk_ui_wrap(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
+                      (SDL_Rect){area.x, area.y + top, area.w, area.h - top}, KIOSK_LEFT, line,
+                      true);
+        kiosk_app_draw_buttons(app);
+        return;
+    }
     if (l->n == 0) {
         kiosk_ui_text(ui, KIOSK_FONT_TITLE, KIOSK_C_GOOD, area.x, area.y + kiosk_ui_px(ui, 20),
                       KIOSK_LEFT, "Everyone has arrived.");
@@ -118,4 +149,5 @@ const struct kiosk_screen kiosk_screen_gate = {
     .layout = gate_layout,
     .press = gate_press,
     .draw = gate_draw,
+    .tick = gate_tick,
 };

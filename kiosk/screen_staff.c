@@ -128,7 +128,10 @@ static void layout_home(struct kiosk_app *app, const struct kiosk_frame *f)
     snprintf(tiles[n++].sub, 64, "%zu %s", c.speak, c.speak == 1 ? "pupil" : "pupils");
     if (app->settings.gate_mode) {
         tiles[n] = (struct kiosk_tile){KIOSK_TILE_GATE, "Not arrived", ""};
-        snprintf(tiles[n++].sub, 64, "%zu, in calling order", c.absent);
+        if (app->staff.absent.available_at[0])
+            snprintf(tiles[n++].sub, 64, "After %s", app->staff.absent.available_at);
+        else
+            snprintf(tiles[n++].sub, 64, "%zu, in calling order", c.absent);
     }
     tiles[n++] = (struct kiosk_tile){KIOSK_TILE_PARENT, "Sign in for a parent", "With a reason"};
     tiles[n] = (struct kiosk_tile){KIOSK_TILE_AWAY, "Sign out / back in", ""};
@@ -253,6 +256,9 @@ static void draw_status(struct kiosk_app *app, const struct kiosk_frame *f)
     snprintf(detail, sizeof detail, "%s%s", st->last_sync[0] ? "Last sync " : "", st->last_sync);
     status_line(app, &r, "Sync", st->sync == KIOSK_SYNC_OK || st->sync == KIOSK_SYNC_PENDING, value,
                 st->sync == KIOSK_SYNC_OK ? "" : detail);
+
+    if (st->calendar_detail[0]) /* only when wrong: the screen has room for one more line */
+        status_line(app, &r, "Calendar", false, "File not read", st->calendar_detail);
 
     if (app->last_error[0])
         snprintf(value, sizeof value, "At %s", app->last_error_time);

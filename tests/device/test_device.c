@@ -67,6 +67,32 @@ static void errors_name_the_file_and_leave_nothing(void **state)
     rmdir(dir);
 }
 
+static void without_calendar_loads_config_and_zone(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ld-device-XXXXXX", ini[64], msg[256] = "";
+    assert_non_null(mkdtemp(dir));
+    snprintf(ini, sizeof ini, "%s/school.ini", dir);
+    struct ld_device dev;
+    /* No calendar file (a new kiosk before its first sync): the config and zone load. */
+    write_file(ini, "[school]\nname = X\n[device]\nid = d\n");
+    assert_int_equal(ld_device_load_without_calendar(ini, &dev, msg, sizeof msg), LD_OK);
+    assert_string_equal(dev.cfg.school_name, "X");
+    assert_non_null(dev.tz);
+    assert_null(dev.cal);
+    assert_int_equal(dev.calfile.term_count, 0);
+    assert_non_null(strstr(dev.cfg.calendar_path, "calendar.ini"));
+    ld_device_free(&dev);
+    /* The config's own errors still fail it, naming the file, and leave nothing. */
+    write_file(ini, "[school]\nname = X\ntimezone = Mars/Olympus\n[device]\nid = d\n");
+    assert_int_not_equal(ld_device_load_without_calendar(ini, &dev, msg, sizeof msg), LD_OK);
+    assert_non_null(strstr(msg, "school.ini"));
+    assert_non_null(strstr(msg, "timezone"));
+    assert_null(dev.tz);
+    unlink(ini);
+    rmdir(dir);
+}
+
 static void config_path_precedence(void **state)
 {
     unsetenv("LATEDOOR_CONFIG");
@@ -82,6 +108,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(demo_school_loads),
         cmocka_unit_test(errors_name_the_file_and_leave_nothing),
+        cmocka_unit_test(without_calendar_loads_config_and_zone),
         cmocka_unit_test(config_path_precedence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,7 +21,7 @@
 #define DAY "2026-10-12"
 
 struct fixture {
-    char dir[64], ini[128], gate_ini[128], db[128], sock[128];
+    char dir[64], ini[128], gate_ini[128], db[128], sock[128], cal[128];
     struct kiosk_demo_clock clock;
     struct ld_tz *tz;
     struct kiosk_demo_card cards[KIOSK_DEMO_CARDS];
@@ -31,7 +31,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static void write_config(const char *path, const char *mode, const char *id, const char *reader)
+/* A config over the fixture's store; calendar NULL: the demo's; extra: more sections or "". */
+static void write_config_with(const char *path, const char *mode, const char *id,
+                              const char *reader, const char *calendar, const char *extra)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -40,9 +42,15 @@ static void write_config(const char *path, const char *mode, const char *id, con
             "[reasons]\nMedical appointment = -, M\nTraffic = -, -\n"
             "[device]\nid = %s\nmode = %s\n"
             "[reader]\n%s\n"
-            "[paths]\ncalendar = %s/../assets/demo/calendar.ini\nstore = %s\n",
-            id, mode, reader, LD_TEST_DATA, fx.db);
+            "[paths]\ncalendar = %s%s\nstore = %s\n%s",
+            id, mode, reader, calendar ? "" : LD_TEST_DATA,
+            calendar ? calendar : "/../assets/demo/calendar.ini", fx.db, extra);
     assert_int_equal(fclose(f), 0);
+}
+
+static void write_config(const char *path, const char *mode, const char *id, const char *reader)
+{
+    write_config_with(path, mode, id, reader, NULL, "");
 }
 
 /* Sets the demo clock to hh:mm on DAY, school time. */
@@ -55,14 +63,22 @@ static void at(int hour, int minute)
     kiosk_demo_clock_set(&fx.clock, ms);
 }
 
-static struct kiosk_device *open_device(const char *ini)
+/* Opens the device of ini, looking at its calendar file every check_ms (< 0: every status). */
+static struct kiosk_device *open_device_checking(const char *ini, int check_ms)
 {
     struct kiosk_device *d = NULL;
-    struct kiosk_device_options o = {
-        .config_path = ini, .clock = &fx.clock.source, .no_reader = true};
+    struct kiosk_device_options o = {.config_path = ini,
+                                     .clock = &fx.clock.source,
+                                     .no_reader = true,
+                                     .calendar_check_ms = check_ms};
     assert_int_equal(kiosk_device_open(&o, &d), LD_OK);
     assert_null(kiosk_device_error(d));
     return d;
+}
+
+static struct kiosk_device *open_device(const char *ini)
+{
+    return open_device_checking(ini, 0);
 }
 
 static int group_setup(void **state)
@@ -74,6 +90,7 @@ static int group_setup(void **state)
     snprintf(fx.gate_ini, sizeof fx.gate_ini, "%s/gate.ini", fx.dir);
     snprintf(fx.db, sizeof fx.db, "%s/device.db", fx.dir);
     snprintf(fx.sock, sizeof fx.sock, "%s/sim.sock", fx.dir);
+    snprintf(fx.cal, sizeof fx.cal, "%s/calendar.ini", fx.dir);
     write_config(fx.ini, "late_door", "door-1", "driver = none");
     write_config(fx.gate_ini, "gate", "gate-1", "driver = none");
     assert_int_equal(ld_tz_open("Europe/London", &fx.tz, NULL, 0), LD_OK);
@@ -453,38 +470,6 @@ static void test_clock_repaired_when_good_again(void **state)
     assert_int_equal(events_of(LD_EV_CLOCK_REPAIR, g.arrival, NULL), 1); /* once */
 }
 
-static void test_gate_lists_not_arrived_in_calling_order(void **state)
-{
-    (void)state;
-    struct kiosk_device *gate = open_device(fx.gate_ini);
-    struct kiosk_backend be = kiosk_device_backend(gate);
-    struct kiosk_settings s;
-    assert_int_equal(be.ops->settings(be.impl, &s), LD_OK);
-    assert_true(s.gate_mode);
-    at(9, 30);
-    struct kiosk_absent_list *l = malloc(sizeof *l);
-    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
-    /* 200 pupils less those who arrived this morning (the session it is at 09:30). */
-    struct kiosk_arrival_list *a = malloc(sizeof *a);
-    assert_int_equal(be.ops->arrivals_today(be.impl, false, a), LD_OK);
-    size_t morning = 0;
-    for (size_t k = 0; k < a->n; k++)
-        morning += strcmp(a->items[k].time, "13:00") < 0;
-    assert_int_equal(l->total, 200 - morning);
-    /* The priority groups first, then nobody marked priority. */
-    size_t i = 0;
-    while (i < l->n && l->items[i].priority)
-        i++;
-    assert_true(i > 0);
-    for (; i < l->n; i++)
-        assert_false(l->items[i].priority);
-    for (size_t k = 0; k < l->n; k++)
-        assert_string_not_equal(l->items[k].name, "Tereza D."); /* arrived 08:47 */
-    free(a);
-    free(l);
-    kiosk_device_close(gate);
-}
-
 /* Sets the demo clock to hh:mm on another date, school time. */
 static void at_on(const char *date, int hour, int minute)
 {
@@ -517,6 +502,281 @@ static void test_punctual_class_of_the_week(void **state)
     assert_true(OPS->punctual_class(IMPL, name, sizeof name));
     assert_string_equal(name, c.items[c.n - 1].name);
     free(p);
+}
+
+/* ---- gate mode: not arrived, once the morning register has closed ------------------------ */
+
+/* The pupils with a standing arrival today (by name and class: one pupil, two sessions). */
+static size_t arrived_today(struct kiosk_backend be)
+{
+    struct kiosk_arrival_list *a = malloc(sizeof *a);
+    assert_non_null(a);
+    assert_int_equal(be.ops->arrivals_today(be.impl, false, a), LD_OK);
+    assert_true(a->n == a->total);
+    size_t distinct = 0;
+    for (size_t k = 0; k < a->n; k++) {
+        bool again = false;
+        for (size_t j = 0; j < k && !again; j++)
+            again = strcmp(a->items[j].name, a->items[k].name) == 0 &&
+                    strcmp(a->items[j].class_name, a->items[k].class_name) == 0;
+        distinct += !again;
+    }
+    free(a);
+    return distinct;
+}
+
+/* The list at date hh:mm: checks it is withheld until "until" or (until NULL) given. */
+static void expect_not_arrived(struct kiosk_backend be, const char *date, int hour, int minute,
+                               const char *until, struct kiosk_absent_list *l)
+{
+    at_on(date, hour, minute);
+    memset(l, 0x5a, sizeof *l); /* every field must be written */
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    if (until) {
+        assert_string_equal(l->available_at, until);
+        assert_int_equal(l->n, 0);
+        assert_int_equal(l->total, 0);
+    } else {
+        assert_string_equal(l->available_at, "");
+        assert_int_equal(l->total, 200 - arrived_today(be));
+    }
+}
+
+static void test_gate_lists_not_arrived_in_calling_order(void **state)
+{
+    (void)state;
+    struct kiosk_device *gate = open_device(fx.gate_ini);
+    struct kiosk_backend be = kiosk_device_backend(gate);
+    struct kiosk_settings s;
+    assert_int_equal(be.ops->settings(be.impl, &s), LD_OK);
+    assert_true(s.gate_mode);
+    struct kiosk_absent_list *l = malloc(sizeof *l);
+    assert_non_null(l);
+    /* DAY is in British Summer Time: 09:20 there is 08:20 UTC. The register (default sessions)
+     * is open until 09:20 inclusive; the list comes at 09:21, school time. */
+    expect_not_arrived(be, DAY, 8, 30, "09:20", l);
+    expect_not_arrived(be, DAY, 9, 20, "09:20", l);
+    expect_not_arrived(be, DAY, 9, 21, NULL, l);
+    assert_true(l->total < 200);
+    /* The priority groups first, then nobody marked priority. */
+    size_t i = 0;
+    while (i < l->n && l->items[i].priority)
+        i++;
+    assert_true(i > 0);
+    for (; i < l->n; i++)
+        assert_false(l->items[i].priority);
+    for (size_t k = 0; k < l->n; k++)
+        assert_string_not_equal(l->items[k].name, "Tereza D."); /* arrived 08:47 */
+    /* In the afternoon it is still the day's list (not the afternoon session's: everyone). */
+    expect_not_arrived(be, DAY, 14, 0, NULL, l);
+    assert_true(l->total < 200);
+
+    /* A Monday in Greenwich Mean Time with nobody in yet: everyone, from 09:21; one fewer once
+     * a child comes in. */
+    expect_not_arrived(be, "2026-11-16", 9, 20, "09:20", l);
+    expect_not_arrived(be, "2026-11-16", 9, 21, NULL, l);
+    assert_int_equal(l->total, 200);
+    struct kiosk_greeting g;
+    assert_int_equal(be.ops->tap_card(be.impl, fx.cards[2].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    expect_not_arrived(be, "2026-11-16", 9, 22, NULL, l);
+    assert_int_equal(l->total, 199);
+    kiosk_device_close(gate);
+
+    /* The school's own sessions decide, not the defaults: a register closing at 09:05. */
+    char ini[160];
+    snprintf(ini, sizeof ini, "%s/gate-early.ini", fx.dir);
+    write_config_with(ini, "gate", "gate-2", "driver = none", NULL,
+                      "[sessions]\nam_start = 08:40\nam_register_closes = 09:05\n");
+    gate = open_device(ini);
+    be = kiosk_device_backend(gate);
+    expect_not_arrived(be, "2026-11-16", 9, 5, "09:05", l);
+    expect_not_arrived(be, "2026-11-16", 9, 6, NULL, l);
+    assert_int_equal(l->total, 199);
+    kiosk_device_close(gate);
+    free(l);
+}
+
+/* ---- the calendar file, changed under a running kiosk ----------------------------------- */
+
+/* Replaces the calendar file as `latedoor sync` does: a new file renamed over the old. */
+static void write_calendar(const char *text)
+{
+    char tmp[160];
+    snprintf(tmp, sizeof tmp, "%s.tmp", fx.cal);
+    FILE *f = fopen(tmp, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(rename(tmp, fx.cal), 0);
+}
+
+/* The demo's calendar file, with extra appended (it ends in [closed]). Free it. */
+static char *demo_calendar(const char *extra)
+{
+    FILE *f = fopen(LD_TEST_DATA "/../assets/demo/calendar.ini", "r");
+    assert_non_null(f);
+    char *text = calloc(1, 65536);
+    assert_non_null(text);
+    size_t n = fread(text, 1, 65536 - 256, f);
+    assert_true(n > 0 && feof(f));
+    fclose(f);
+    strcat(text, extra);
+    return text;
+}
+
+/* The class in a demo card's "who", "Tomás B. (3B), often late": "3B". */
+static void card_class(const struct kiosk_demo_card *c, char out[KIOSK_CLASS_MAX])
+{
+    const char *open = strchr(c->who, '(');
+    assert_non_null(open);
+    size_t n = strcspn(open + 1, ")");
+    assert_true(n < KIOSK_CLASS_MAX);
+    memcpy(out, open + 1, n);
+    out[n] = '\0';
+}
+
+static void test_calendar_change_is_read_without_a_restart(void **state)
+{
+    (void)state;
+    /* The Monday 2026-11-09 (GMT), at 09:05: every class but the last has a latecomer, so the
+     * last is the week's most punctual. The card tapped later is a pupil of another class. */
+    const char *day = "2026-11-09";
+    char *original = demo_calendar("");
+    char *closure = demo_calendar("2026-11-09 = Snow day\n");
+    write_calendar(original);
+    char ini[160];
+    snprintf(ini, sizeof ini, "%s/cal.ini", fx.dir);
+    write_config_with(ini, "late_door", "door-1", "driver = none", fx.cal, "");
+    struct kiosk_device *d = open_device_checking(ini, -1);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    struct kiosk_status st;
+    struct kiosk_greeting g;
+    struct kiosk_class_list c;
+    struct kiosk_pupil_list *p = malloc(sizeof *p);
+    char name[KIOSK_CLASS_MAX], cls[KIOSK_CLASS_MAX];
+    assert_int_equal(be.ops->list_classes(be.impl, &c), LD_OK);
+    assert_true(c.n >= 3);
+    const struct kiosk_demo_card *card = NULL;
+    for (size_t k = 0; k < KIOSK_DEMO_CARDS && !card; k++) {
+        card_class(&fx.cards[k], cls);
+        if (strcmp(cls, c.items[c.n - 1].name) != 0)
+            card = &fx.cards[k];
+    }
+    assert_non_null(card);
+    at_on(day, 9, 5);
+    for (size_t i = 0; i + 1 < c.n; i++) {
+        assert_int_equal(be.ops->list_pupils(be.impl, c.items[i].name, p), LD_OK);
+        const char *upn = strcmp(p->items[0].upn, card->upn) ? p->items[0].upn : p->items[1].upn;
+        assert_int_equal(be.ops->sign_in(be.impl, upn, NULL, false, &g), LD_OK);
+        assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    }
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_string_equal(st.calendar_detail, "");
+    assert_true(be.ops->punctual_class(be.impl, name, sizeof name));
+    assert_string_equal(name, c.items[c.n - 1].name);
+
+    /* The centre closes the school that day: read at the next status, the day no longer counts
+     * (the analysis made with the old calendar is dropped). */
+    write_calendar(closure);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_string_equal(st.calendar_detail, "");
+    assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
+    /* A tap on the closed day is recorded all the same (the sessions mark it); the calendar
+     * says it is no school day, so it counts for nothing. */
+    at_on(day, 9, 6);
+    uint64_t before = 0, after = 0;
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_events_count(store, NULL, &before, NULL, 0), LD_OK);
+    assert_int_equal(be.ops->tap_card(be.impl, card->uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_int_equal(ld_store_events_count(store, NULL, &after, NULL, 0), LD_OK);
+    assert_int_equal(after, before + 1);
+    ld_store_close(store);
+    assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
+
+    /* A broken file: the calendar read before stays (the day is still closed), and the status
+     * names the file, the line and the problem. */
+    write_calendar("[terms]\nAutumn 1 = 2026-09-01 .. 2026-13-40\n");
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    print_message("broken calendar: %s\n", st.calendar_detail);
+    assert_non_null(strstr(st.calendar_detail, "calendar.ini:2"));
+    assert_non_null(strstr(st.calendar_detail, "kept"));
+    assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK); /* still said, not read again */
+    assert_non_null(strstr(st.calendar_detail, "calendar.ini:2"));
+
+    /* Gone (as between a delete and a new copy): still the old one, and said. */
+    assert_int_equal(unlink(fx.cal), 0);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_non_null(strstr(st.calendar_detail, "not there"));
+    assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
+
+    /* The day open again: the lates count, and the card's class had one already. */
+    write_calendar(original);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_string_equal(st.calendar_detail, "");
+    assert_true(be.ops->punctual_class(be.impl, name, sizeof name));
+    assert_string_equal(name, c.items[c.n - 1].name);
+    kiosk_device_close(d);
+
+    /* Looked at only every check_ms: within it a change is not seen (one stat per period). */
+    d = open_device_checking(ini, 600000);
+    be = kiosk_device_backend(d);
+    write_calendar("not a calendar\n");
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_string_equal(st.calendar_detail, "");
+    assert_true(be.ops->punctual_class(be.impl, name, sizeof name));
+    kiosk_device_close(d);
+    write_calendar(original);
+    free(p);
+    free(original);
+    free(closure);
+}
+
+static void test_no_calendar_at_start_then_it_comes(void **state)
+{
+    (void)state;
+    /* A new kiosk before its first sync: no calendar file. It opens, records arrivals, has no
+     * speak-to list, and says why; once sync writes the file, it reads it. */
+    char ini[160], cal[160];
+    snprintf(ini, sizeof ini, "%s/new.ini", fx.dir);
+    snprintf(cal, sizeof cal, "%s/new-calendar.ini", fx.dir);
+    write_config_with(ini, "late_door", "door-1", "driver = none", cal, "");
+    struct kiosk_device *d = open_device_checking(ini, -1);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    struct kiosk_status st;
+    struct kiosk_greeting g;
+    struct kiosk_speak_list *s = malloc(sizeof *s);
+    char name[KIOSK_CLASS_MAX];
+    at(12, 30);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    print_message("no calendar: %s\n", st.calendar_detail);
+    assert_non_null(strstr(st.calendar_detail, "new-calendar.ini"));
+    assert_non_null(strstr(st.calendar_detail, "not there"));
+    assert_non_null(strstr(st.calendar_detail, "arrivals still recorded"));
+    assert_int_equal(be.ops->speak_to(be.impl, s), LD_OK);
+    assert_int_equal(s->n, 0);
+    assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
+    at_on("2026-11-23", 8, 45);
+    assert_int_equal(be.ops->tap_card(be.impl, fx.cards[4].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_int_equal(g.outcome, LD_OUTCOME_ON_TIME);
+
+    /* The first sync writes it. */
+    char *text = demo_calendar("");
+    FILE *f = fopen(cal, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    free(text);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_string_equal(st.calendar_detail, "");
+    assert_int_equal(be.ops->speak_to(be.impl, s), LD_OK);
+    assert_true(s->n >= 1);
+    free(s);
+    kiosk_device_close(d);
 }
 
 static void test_broken_config_is_an_error_not_an_exit(void **state)
@@ -704,6 +964,8 @@ int main(void)
         cmocka_unit_test(test_gate_lists_not_arrived_in_calling_order),
         cmocka_unit_test(test_broken_config_is_an_error_not_an_exit),
         cmocka_unit_test(test_punctual_class_of_the_week),
+        cmocka_unit_test(test_calendar_change_is_read_without_a_restart),
+        cmocka_unit_test(test_no_calendar_at_start_then_it_comes),
         cmocka_unit_test(test_sim_reader_posts_cards),
         cmocka_unit_test(test_reader_gone_touch_still_works),
     };

@@ -528,7 +528,17 @@ static void test_gate_mode_lists_not_arrived(void **state)
     assert_false(kiosk_app_has_button(h->app, "Not arrived"));
     kiosk_fake_set_gate_mode(h->fake, true);
     harness_restart_app(h);
+    /* Until the morning register closes (09:20) the list means nothing: none, and no pages. */
+    harness_at(h, 9, 20);
     harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Not arrived");
+    harness_expect(h, "gate", "");
+    assert_false(kiosk_app_has_button(h->app, "More"));
+    /* Left open, the screen shows the list as soon as the register has closed. */
+    harness_at(h, 9, 21);
+    harness_expect(h, "gate", "");
+    assert_true(kiosk_app_has_button(h->app, "More"));
+    harness_touch(h, "Staff");
     harness_touch(h, "Not arrived");
     harness_expect(h, "gate", "");
     harness_touch(h, "More");
@@ -561,8 +571,11 @@ static void test_errors_become_a_screen_and_the_kiosk_goes_on(void **state)
 static void test_reader_missing_keeps_touch_working(void **state)
 {
     struct harness *h = *state;
-    struct kiosk_status st = {KIOSK_READER_MISSING, "no answer", KIOSK_SYNC_OK, "08:45", 0,
-                              KIOSK_CLOCK_OK};
+    struct kiosk_status st = {.reader = KIOSK_READER_MISSING,
+                              .reader_detail = "no answer",
+                              .sync = KIOSK_SYNC_OK,
+                              .last_sync = "08:45",
+                              .clock = KIOSK_CLOCK_OK};
     kiosk_fake_set_status(h->fake, &st);
     SDL_Event ev;
     memset(&ev, 0, sizeof ev);

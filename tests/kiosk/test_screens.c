@@ -35,9 +35,12 @@ static void d_idle(struct harness *h)
 
 static void d_idle_reader_missing(struct harness *h)
 {
-    struct kiosk_status st = {
-        KIOSK_READER_MISSING, "pn532_uart:/dev/ttyS0: no answer", KIOSK_SYNC_OFFLINE, "08:45", 12,
-        KIOSK_CLOCK_UNSYNCED};
+    struct kiosk_status st = {.reader = KIOSK_READER_MISSING,
+                              .reader_detail = "pn532_uart:/dev/ttyS0: no answer",
+                              .sync = KIOSK_SYNC_OFFLINE,
+                              .last_sync = "08:45",
+                              .pending = 12,
+                              .clock = KIOSK_CLOCK_UNSYNCED};
     kiosk_fake_set_status(h->fake, &st);
     harness_restart_app(h);
 }
@@ -213,6 +216,24 @@ static void d_staff_status(struct harness *h)
     harness_expect(h, "staff", "status");
 }
 
+/* The calendar file the sync wrote could not be read: the status says so, under the rest. */
+static void d_staff_status_calendar(struct harness *h)
+{
+    struct kiosk_status st = {.reader = KIOSK_READER_OK,
+                              .reader_detail = "pn532_uart:/dev/ttyS0: ok",
+                              .sync = KIOSK_SYNC_OK,
+                              .last_sync = "08:45",
+                              .clock = KIOSK_CLOCK_OK,
+                              .calendar_detail =
+                                  "calendar.ini:7: terms.Autumn 2: not a date (YYYY-MM-DD): "
+                                  "\"2026-11-31\" (old calendar kept)"};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_restart_app(h);
+    staff_login(h);
+    harness_touch(h, "Status");
+    harness_expect(h, "staff", "status");
+}
+
 static void d_staff_parent(struct harness *h)
 {
     staff_login(h);
@@ -227,6 +248,16 @@ static void d_gate(struct harness *h)
     kiosk_fake_set_gate_mode(h->fake, true);
     harness_restart_app(h);
     harness_at(h, 9, 25);
+    staff_login(h);
+    harness_touch(h, "Not arrived");
+    harness_expect(h, "gate", "");
+}
+
+static void d_gate_before_close(struct harness *h)
+{
+    kiosk_fake_set_gate_mode(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 10);
     staff_login(h);
     harness_touch(h, "Not arrived");
     harness_expect(h, "gate", "");
@@ -267,7 +298,9 @@ static const struct shot_case cases[] = {
     {"staff_enrol", d_staff_enrol},
     {"staff_enrol_confirm", d_staff_enrol_confirm},
     {"staff_status", d_staff_status},
+    {"staff_status_calendar", d_staff_status_calendar},
     {"gate_not_arrived", d_gate},
+    {"gate_before_close", d_gate_before_close},
     {"error", d_error},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
