@@ -17,8 +17,7 @@ static void key_msg(char *msg, size_t msglen, const char *key, const char *what)
         snprintf(msg, msglen, "device store: setting %s: %s", key, what);
 }
 
-/* Reads key as a non-negative decimal number into *out; 0 when the key is not set. */
-static ld_err read_number(struct ld_store *store, const char *key, int64_t *out, char *msg,
+ld_err ld_sync_number_get(struct ld_store *store, const char *key, int64_t *out, char *msg,
                           size_t msglen)
 {
     char buf[32];
@@ -47,8 +46,8 @@ static ld_err read_number(struct ld_store *store, const char *key, int64_t *out,
     return LD_OK;
 }
 
-static ld_err write_number(struct ld_store *store, const char *key, int64_t v, char *msg,
-                           size_t msglen)
+ld_err ld_sync_number_set(struct ld_store *store, const char *key, int64_t v, char *msg,
+                          size_t msglen)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%" PRId64, v);
@@ -59,11 +58,11 @@ ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, c
                            size_t msglen)
 {
     struct ld_sync_status st = {0};
-    ld_err err = read_number(store, LD_SYNC_KEY_PUSH_CURSOR, &st.push_cursor, msg, msglen);
+    ld_err err = ld_sync_number_get(store, LD_SYNC_KEY_PUSH_CURSOR, &st.push_cursor, msg, msglen);
     if (!err)
-        err = read_number(store, LD_SYNC_KEY_LAST_SUCCESS, &st.last_success_ms, msg, msglen);
+        err = ld_sync_number_get(store, LD_SYNC_KEY_LAST_SUCCESS, &st.last_success_ms, msg, msglen);
     if (!err)
-        err = read_number(store, LD_SYNC_KEY_LAST_ATTEMPT, &st.last_attempt_ms, msg, msglen);
+        err = ld_sync_number_get(store, LD_SYNC_KEY_LAST_ATTEMPT, &st.last_attempt_ms, msg, msglen);
     if (!err) {
         err = ld_store_setting_get(store, LD_SYNC_KEY_LAST_ERROR, st.last_error,
                                    sizeof st.last_error, msg, msglen);
@@ -89,7 +88,7 @@ ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, c
 ld_err ld_sync_status_set_cursor(struct ld_store *store, int64_t seq, char *msg, size_t msglen)
 {
     int64_t now = 0;
-    ld_err err = read_number(store, LD_SYNC_KEY_PUSH_CURSOR, &now, msg, msglen);
+    ld_err err = ld_sync_number_get(store, LD_SYNC_KEY_PUSH_CURSOR, &now, msg, msglen);
     if (err)
         return err;
     if (seq < now) {
@@ -102,14 +101,14 @@ ld_err ld_sync_status_set_cursor(struct ld_store *store, int64_t seq, char *msg,
     }
     if (seq == now)
         return LD_OK;
-    return write_number(store, LD_SYNC_KEY_PUSH_CURSOR, seq, msg, msglen);
+    return ld_sync_number_set(store, LD_SYNC_KEY_PUSH_CURSOR, seq, msg, msglen);
 }
 
 ld_err ld_sync_status_success(struct ld_store *store, int64_t now_ms, char *msg, size_t msglen)
 {
-    ld_err err = write_number(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
+    ld_err err = ld_sync_number_set(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
     if (!err)
-        err = write_number(store, LD_SYNC_KEY_LAST_SUCCESS, now_ms, msg, msglen);
+        err = ld_sync_number_set(store, LD_SYNC_KEY_LAST_SUCCESS, now_ms, msg, msglen);
     if (!err)
         err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, "", msg, msglen);
     return err;
@@ -147,7 +146,7 @@ ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms, const char
     clean_line(line, error);
     if (!line[0])
         snprintf(line, sizeof line, "failed, without saying why");
-    ld_err err = write_number(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
+    ld_err err = ld_sync_number_set(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
     if (!err)
         err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, line, msg, msglen);
     return err;

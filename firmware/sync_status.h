@@ -40,6 +40,18 @@ struct ld_sync_status {
 };
 
 /*
+ * Reads the setting key as a non-negative decimal number into *out: 0 when the key is not set,
+ * LD_ERR_CORRUPT with a message naming the key when it holds anything else. For the sync
+ * process's own "sync." keys as well as the ones above.
+ */
+LD_MUST_CHECK ld_err ld_sync_number_get(struct ld_store *store, const char *key, int64_t *out,
+                                        char *msg, size_t msglen);
+
+/* Sets the setting key to the decimal number v, durably. */
+LD_MUST_CHECK ld_err ld_sync_number_set(struct ld_store *store, const char *key, int64_t v,
+                                        char *msg, size_t msglen);
+
+/*
  * Reads the status into *out, counting this device's events not yet at the central store. A
  * store nobody has synchronised reads as all zero with pending = every event of this device. A
  * key holding something that is not a non-negative decimal number is LD_ERR_CORRUPT with a

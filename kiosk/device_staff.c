@@ -55,6 +55,17 @@ static ld_err load_day(struct kiosk_device *d, const struct today *t, struct day
     return LD_OK;
 }
 
+/* Checks the device is open and loads today's events: the start of every list below. */
+static ld_err open_today(struct kiosk_device *d, struct today *t, struct day *day)
+{
+    ld_err err = kiosk_device__check_open(d);
+    if (!err)
+        err = kiosk_device__today(d, t);
+    if (!err)
+        err = load_day(d, t, day);
+    return err;
+}
+
 static bool refers_to(const struct ld_event *e, const struct ld_event *target)
 {
     return e->ref_seq == target->seq && strcmp(e->ref_device, target->device_id) == 0;
@@ -110,11 +121,7 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
     struct kiosk_device *d = impl;
     struct today t;
     struct day day;
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
+    ld_err err = open_today(d, &t, &day);
     if (err)
         return err;
     out->n = out->total = 0;
@@ -175,11 +182,7 @@ ld_err kiosk_device__away_list(void *impl, struct kiosk_away_list *out)
     struct kiosk_device *d = impl;
     struct today t;
     struct day day;
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
+    ld_err err = open_today(d, &t, &day);
     if (err)
         return err;
     out->n = out->total = 0;
@@ -258,11 +261,7 @@ ld_err kiosk_device__sign_back_in(void *impl, const char *upn)
     struct kiosk_device *d = impl;
     struct today t;
     struct day day;
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
+    ld_err err = open_today(d, &t, &day);
     if (err)
         return err;
     long k = open_departure(&day, upn ? upn : "");
@@ -302,11 +301,7 @@ ld_err kiosk_device__unknown_cards(void *impl, struct kiosk_unknown_list *out)
     struct kiosk_device *d = impl;
     struct today t;
     struct day day;
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__today(d, &t);
-    if (!err)
-        err = load_day(d, &t, &day);
+    ld_err err = open_today(d, &t, &day);
     if (err)
         return err;
     out->n = out->total = 0;

@@ -53,42 +53,6 @@ static int64_t real_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-ld_err ld_sync__read_number(struct ld_store *store, const char *key, int64_t *out, char *msg,
-                            size_t msglen)
-{
-    char buf[32];
-    ld_err err = ld_store_setting_get(store, key, buf, sizeof buf, msg, msglen);
-    if (err == LD_ERR_NOT_FOUND) {
-        *out = 0;
-        return LD_OK;
-    }
-    if (err == LD_ERR_RANGE) {
-        ld_sync__msg(msg, msglen, "device store: setting %s: too long for a number", key);
-        return LD_ERR_CORRUPT;
-    }
-    if (err)
-        return err;
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(buf, &end, 10);
-    if (buf[0] < '0' || buf[0] > '9' || *end || errno || v < 0) {
-        ld_sync__msg(msg, msglen,
-                     "device store: setting %s: \"%.20s\" is not a non-negative whole number", key,
-                     buf);
-        return LD_ERR_CORRUPT;
-    }
-    *out = (int64_t)v;
-    return LD_OK;
-}
-
-ld_err ld_sync__write_number(struct ld_store *store, const char *key, int64_t v, char *msg,
-                             size_t msglen)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%" PRId64, v);
-    return ld_store_setting_set(store, key, buf, msg, msglen);
-}
-
 ld_err ld_sync_agent_new(const struct ld_sync_config *cfg, struct ld_store *store,
                          struct ld_sync_agent **out, char *msg, size_t msglen)
 {
@@ -218,7 +182,7 @@ static ld_err collect_own(void *ctx, const struct ld_event *ev)
 static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, char *msg, size_t msglen)
 {
     int64_t cursor = 0;
-    ld_err err = ld_sync__read_number(a->store, LD_SYNC_KEY_PUSH_CURSOR, &cursor, msg, msglen);
+    ld_err err = ld_sync_number_get(a->store, LD_SYNC_KEY_PUSH_CURSOR, &cursor, msg, msglen);
     rep->push_cursor = cursor;
     while (!err) {
         /* One short read snapshot of the device store; nothing held across the network. */

@@ -17,14 +17,6 @@ void ld_sync__msg(char *msg, size_t msglen, const char *fmt, ...)
 void ld_sync__prefix(char *msg, size_t msglen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Reads the setting key as a non-negative number (0 when unset); LD_ERR_CORRUPT naming it. */
-ld_err ld_sync__read_number(struct ld_store *store, const char *key, int64_t *out, char *msg,
-                            size_t msglen);
-
-/* Writes v as the setting key. */
-ld_err ld_sync__write_number(struct ld_store *store, const char *key, int64_t v, char *msg,
-                             size_t msglen);
-
 /*
  * The pull half of a round (agent.h, step 2): roster, calendar (when calendar_path is not NULL),
  * settings, then other devices' events in pages of cap through buf. Fills rep's pull fields.

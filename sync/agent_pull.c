@@ -9,6 +9,7 @@
 #include "calendar_file.h"
 #include "roster.h"
 #include "store.h"
+#include "sync_status.h"
 #include "utf8.h"
 
 static ld_err pull_roster(struct ld_central *c, struct ld_store *store, const char *school,
@@ -17,7 +18,7 @@ static ld_err pull_roster(struct ld_central *c, struct ld_store *store, const ch
     int64_t have = 0, version = 0;
     bool changed = false;
     struct ld_roster roster = {0};
-    ld_err err = ld_sync__read_number(store, LD_SYNC_KEY_ROSTER_VERSION, &have, msg, msglen);
+    ld_err err = ld_sync_number_get(store, LD_SYNC_KEY_ROSTER_VERSION, &have, msg, msglen);
     if (!err)
         err = ld_central_get_roster(c, school, have, &roster, &version, &changed, msg, msglen);
     if (err || !changed || version == 0)
@@ -42,7 +43,7 @@ static ld_err pull_roster(struct ld_central *c, struct ld_store *store, const ch
         goto out;
     }
     /* Imported (one transaction); a crash before this line imports it again: harmless. */
-    err = ld_sync__write_number(store, LD_SYNC_KEY_ROSTER_VERSION, version, msg, msglen);
+    err = ld_sync_number_set(store, LD_SYNC_KEY_ROSTER_VERSION, version, msg, msglen);
     if (!err)
         rep->roster = true;
 out:
@@ -56,7 +57,7 @@ static ld_err pull_calendar(struct ld_central *c, struct ld_store *store, const 
     int64_t have = 0, version = 0;
     bool changed = false;
     struct ld_calendar_file cal = {0};
-    ld_err err = ld_sync__read_number(store, LD_SYNC_KEY_CALENDAR_VERSION, &have, msg, msglen);
+    ld_err err = ld_sync_number_get(store, LD_SYNC_KEY_CALENDAR_VERSION, &have, msg, msglen);
     if (!err)
         err = ld_central_get_calendar(c, school, have, &cal, &version, &changed, msg, msglen);
     if (err || !changed || version == 0)
@@ -67,7 +68,7 @@ static ld_err pull_calendar(struct ld_central *c, struct ld_store *store, const 
                         ld_central_display_url(c), version, school);
         goto out;
     }
-    err = ld_sync__write_number(store, LD_SYNC_KEY_CALENDAR_VERSION, version, msg, msglen);
+    err = ld_sync_number_set(store, LD_SYNC_KEY_CALENDAR_VERSION, version, msg, msglen);
     if (!err)
         rep->calendar = true;
 out:
@@ -105,7 +106,7 @@ static ld_err pull_settings(struct ld_central *c, struct ld_store *store, const 
     struct ld_central_settings set = {0};
     struct old_keys old = {0};
     const size_t plen = strlen(LD_SYNC_SETTING_PREFIX);
-    ld_err err = ld_sync__read_number(store, LD_SYNC_KEY_SETTINGS_VERSION, &have, msg, msglen);
+    ld_err err = ld_sync_number_get(store, LD_SYNC_KEY_SETTINGS_VERSION, &have, msg, msglen);
     if (!err)
         err = ld_central_get_settings(c, school, have, &set, &version, &changed, msg, msglen);
     if (err || !changed || version == 0)
@@ -154,7 +155,7 @@ static ld_err pull_settings(struct ld_central *c, struct ld_store *store, const 
     }
     /* A crash before this line writes them all again next round: the same values. */
     if (!err)
-        err = ld_sync__write_number(store, LD_SYNC_KEY_SETTINGS_VERSION, version, msg, msglen);
+        err = ld_sync_number_set(store, LD_SYNC_KEY_SETTINGS_VERSION, version, msg, msglen);
     if (!err)
         rep->settings = true;
 out:
@@ -214,7 +215,7 @@ static ld_err pull_events(struct ld_central *c, struct ld_store *store, const ch
         ld_sync__msg(msg, msglen, "sync: out of memory");
         return LD_ERR_NOMEM;
     }
-    ld_err err = ld_sync__read_number(store, LD_SYNC_KEY_PULL_CURSOR, &cursor, msg, msglen);
+    ld_err err = ld_sync_number_get(store, LD_SYNC_KEY_PULL_CURSOR, &cursor, msg, msglen);
     while (!err) {
         size_t n = 0;
         err = ld_central_pull(c, device, school, cursor, buf, cap, &n, msg, msglen);
@@ -261,7 +262,7 @@ static ld_err pull_events(struct ld_central *c, struct ld_store *store, const ch
             /* Committed: the cursor follows. A crash in between re-reads events the store
              * already has, which go in again as no-ops. */
             cursor = buf[start + k - 1].global_seq;
-            err = ld_sync__write_number(store, LD_SYNC_KEY_PULL_CURSOR, cursor, msg, msglen);
+            err = ld_sync_number_set(store, LD_SYNC_KEY_PULL_CURSOR, cursor, msg, msglen);
         }
         if (err || n < cap)
             break;
