@@ -48,7 +48,8 @@ set_tests_properties(test_central_contract_pg test_central_pg_security PROPERTIE
 # test_central_cli_*: the `latedoor central` and `device add` commands (firmware/cli/cmd_central.c)
 # called as main.c calls them, against each backend.
 add_executable(test_central_cli central/test_central_cli.c central/pg_info.c
-               ${PROJECT_SOURCE_DIR}/firmware/cli/cmd_central.c)
+               ${PROJECT_SOURCE_DIR}/firmware/cli/cmd_central.c
+               ${PROJECT_SOURCE_DIR}/firmware/cli/cli_device.c)
 target_link_libraries(test_central_cli PRIVATE ld_sync PkgConfig::CENTRAL_PQ PkgConfig::CMOCKA)
 target_include_directories(test_central_cli PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/central
                            ${PROJECT_SOURCE_DIR}/firmware/cli)

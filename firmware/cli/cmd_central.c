@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "central.h"
+#include "cli_device.h"
 #include "commands.h"
 
 /* Declared in commands.h by the CLI's owner; repeated here so this file stands alone. */
@@ -47,21 +48,6 @@ static bool parse_opts(int argc, char **argv, struct opts *o, bool allow_school,
     return true;
 }
 
-static int exit_for(ld_err err)
-{
-    switch (err) {
-    case LD_OK:
-        return LD_EXIT_OK;
-    case LD_ERR_INVALID:
-    case LD_ERR_RANGE:
-    case LD_ERR_NOT_FOUND:
-    case LD_ERR_DUPLICATE:
-        return LD_EXIT_USAGE;
-    default:
-        return LD_EXIT_FAIL;
-    }
-}
-
 /* Opens url as the admin, printing any error; NULL on failure with *rc set. */
 static struct ld_central *open_admin(const char *url, const char *passfile, int *rc)
 {
@@ -70,7 +56,7 @@ static struct ld_central *open_admin(const char *url, const char *passfile, int 
     ld_err err = ld_central_open(url, passfile, LD_CENTRAL_ADMIN, &c, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        *rc = exit_for(err);
+        *rc = ld_cli_status(err);
     }
     return c;
 }
@@ -119,7 +105,7 @@ static int central_init(int argc, char **argv)
     ld_err err = ld_central_init(c, &from, &to, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        rc = exit_for(err);
+        rc = ld_cli_status(err);
     } else if (from == to) {
         printf("%s: schema version %d, up to date\n", ld_central_display_url(c), to);
     } else {
@@ -142,7 +128,7 @@ static int central_school_add(int argc, char **argv)
     ld_err err = ld_central_school_add(c, argv[0], argv[1], msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        rc = exit_for(err);
+        rc = ld_cli_status(err);
     } else {
         printf("school %s added: %s\n", argv[0], argv[1]);
     }
@@ -165,7 +151,7 @@ static int central_schools(int argc, char **argv)
     ld_err err = ld_central_schools(c, list, LD_CENTRAL_SCHOOLS_MAX, &n, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        rc = exit_for(err);
+        rc = ld_cli_status(err);
     }
     for (size_t i = 0; !err && i < n; i++)
         printf("%-32s %s\n", list[i].id, list[i].name);
@@ -228,7 +214,7 @@ static int device_add(int argc, char **argv)
         err = ld_central_device_add(c, school, argv[0], &cred, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        rc = exit_for(err);
+        rc = ld_cli_status(err);
         goto out;
     }
     printf("device:   %s (school %s)\n", cred.device_id, cred.school);
@@ -296,7 +282,7 @@ int ld_cmd_central_roster_import(const struct ld_roster *roster, int argc, char 
         err = ld_central_put_roster(c, school, roster, &version, &changed, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        rc = exit_for(err);
+        rc = ld_cli_status(err);
     } else {
         printf("%s: school %s: %zu pupils, roster version %lld%s\n", ld_central_display_url(c),
                school, roster->count, (long long)version,

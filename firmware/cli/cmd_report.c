@@ -13,6 +13,7 @@
 #include "calendar_file.h"
 #include "central.h"
 #include "config.h"
+#include "cli_device.h"
 #include "commands.h"
 #include "office.h"
 #include "report.h"
@@ -70,21 +71,6 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
     return true;
 }
 
-static int exit_for(ld_err err)
-{
-    switch (err) {
-    case LD_OK:
-        return LD_EXIT_OK;
-    case LD_ERR_INVALID:
-    case LD_ERR_RANGE:
-    case LD_ERR_NOT_FOUND:
-    case LD_ERR_DUPLICATE:
-        return LD_EXIT_USAGE;
-    default:
-        return LD_EXIT_FAIL;
-    }
-}
-
 /* Opens the store as the admin and picks the school; NULL (after a message) on failure. */
 static struct ld_central *open_school(const struct opts *o, char school[LD_CENTRAL_ID_MAX + 1],
                                       int *rc)
@@ -112,7 +98,7 @@ static struct ld_central *open_school(const struct opts *o, char school[LD_CENTR
     if (err) {
         fprintf(stderr, "%s\n", msg);
         ld_central_close(c);
-        *rc = exit_for(err);
+        *rc = ld_cli_status(err);
         return NULL;
     }
     return c;
@@ -144,7 +130,7 @@ static int run_report(const struct opts *o)
     if (err) {
         fprintf(stderr, "%s\n", msg);
         ld_report_free(r);
-        return exit_for(err);
+        return ld_cli_status(err);
     }
     size_t needs = 0;
     for (size_t i = 0; i < r->roster.count; i++)
@@ -203,7 +189,7 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
     ld_central_close(c);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        return exit_for(err);
+        return ld_cli_status(err);
     }
     printf("%s %s:%" PRId64 ": recorded as %s:%" PRId64 "; the kiosks get it at their next sync\n",
            action == LD_OFFICE_AMEND ? "amended" : "voided", device, seq, made.device_id, made.seq);
@@ -232,7 +218,7 @@ static int run_import(const char *file, const struct opts *o)
     free(marks);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        return exit_for(err);
+        return ld_cli_status(err);
     }
     printf("imported %zu marks for %s from %s: %zu new, %zu replaced\n", n, school, file, added,
            replaced);
@@ -261,7 +247,7 @@ static int run_setup(const struct opts *o)
     if (err) {
         fprintf(stderr, "%s\n", msg);
         ld_calendar_file_free(&cal);
-        return exit_for(err);
+        return ld_cli_status(err);
     }
     struct ld_central *c = open_school(o, school, &rc);
     if (!c) {
@@ -275,7 +261,7 @@ static int run_setup(const struct opts *o)
     ld_calendar_file_free(&cal);
     if (err) {
         fprintf(stderr, "%s\n", msg);
-        return exit_for(err);
+        return ld_cli_status(err);
     }
     printf("%s: calendar %s, sessions and %zu reasons %s\n", school,
            cal_changed ? "written" : "unchanged", cfg.reason_count,
