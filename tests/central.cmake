@@ -45,14 +45,11 @@ set_tests_properties(test_central_contract_pg test_central_pg_security PROPERTIE
   FIXTURES_REQUIRED central_pg ENVIRONMENT "LD_PG_INFO=${LD_PG_STATE}/pg.info"
   SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "central;postgresql")
 
-# test_central_cli_*: the `latedoor central` and `device add` commands (firmware/cli/cmd_central.c)
+# test_central_cli_*: the `latedoor central` and `device add` commands (sync/cli/cmd_central.c)
 # called as main.c calls them, against each backend.
-add_executable(test_central_cli central/test_central_cli.c central/pg_info.c
-               ${PROJECT_SOURCE_DIR}/firmware/cli/cmd_central.c
-               ${PROJECT_SOURCE_DIR}/firmware/cli/cli_device.c)
-target_link_libraries(test_central_cli PRIVATE ld_sync PkgConfig::CENTRAL_PQ PkgConfig::CMOCKA)
-target_include_directories(test_central_cli PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/central
-                           ${PROJECT_SOURCE_DIR}/firmware/cli)
+add_executable(test_central_cli central/test_central_cli.c central/pg_info.c)
+target_link_libraries(test_central_cli PRIVATE ld_cli_sync PkgConfig::CENTRAL_PQ PkgConfig::CMOCKA)
+target_include_directories(test_central_cli PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/central)
 target_compile_definitions(test_central_cli PRIVATE _GNU_SOURCE)
 set_target_properties(test_central_cli PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 add_test(NAME test_central_cli_sqlite COMMAND test_central_cli sqlite)

@@ -57,13 +57,22 @@ static int import(const char *config, const char *path, const struct ld_roster *
 
 int ld_cmd_roster(int argc, char **argv)
 {
+    return ld_cmd_roster_with(argc, argv, NULL);
+}
+
+int ld_cmd_roster_with(int argc, char **argv, ld_roster_central_fn central)
+{
     int bad;
     const char *config = ld_cli_take_config(&argc, argv, &bad);
     if (!bad && argc >= 5 && !strcmp(argv[1], "import") && !strcmp(argv[3], "--central")) {
+        if (!central) {
+            fprintf(stderr, "roster import --central: this build has no central store\n");
+            return LD_EXIT_USAGE;
+        }
         struct ld_roster roster = {0};
         int rc = parse(argv[2], &roster);
         if (rc == LD_EXIT_OK)
-            rc = ld_cmd_central_roster_import(&roster, argc - 3, argv + 3);
+            rc = central(&roster, argc - 3, argv + 3);
         ld_roster_free(&roster);
         return rc;
     }

@@ -1,4 +1,8 @@
-/* commands.h: the subcommands of `latedoor`, one per cli/cmd_*.c file. */
+/*
+ * commands.h: the device's subcommands of `latedoor`, one per firmware/cli/cmd_*.c file. The
+ * central store's commands live in sync/cli/ (sync_commands.h), the office's in office/cli/, and
+ * `latedoor` itself (office/cli/main.c) sits on top of them all.
+ */
 #ifndef LD_CLI_COMMANDS_H
 #define LD_CLI_COMMANDS_H
 
@@ -18,14 +22,15 @@ int ld_cmd_tap(int argc, char **argv);
 int ld_cmd_events(int argc, char **argv);
 int ld_cmd_backup(int argc, char **argv);
 int ld_cmd_clock(int argc, char **argv);
-int ld_cmd_central(int argc, char **argv);
-int ld_cmd_device(int argc, char **argv);
-int ld_cmd_sync(int argc, char **argv);
-int ld_cmd_report(int argc, char **argv);
 int ld_cmd_staff(int argc, char **argv);
 
-/* `roster import FILE --central URL …`: the roster goes to the central store (cmd_central.c). */
+/*
+ * `roster import FILE --central URL …` sends the parsed roster to the central store. The device
+ * commands know nothing of the central store, so the caller hands in the function that does it
+ * (sync/cli's ld_cmd_central_roster_import); ld_cmd_roster passes NULL and refuses --central.
+ */
 struct ld_roster;
-int ld_cmd_central_roster_import(const struct ld_roster *roster, int argc, char **argv);
+typedef int (*ld_roster_central_fn)(const struct ld_roster *roster, int argc, char **argv);
+int ld_cmd_roster_with(int argc, char **argv, ld_roster_central_fn central);
 
 #endif

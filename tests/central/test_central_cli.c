@@ -1,6 +1,6 @@
 /*
  * test_central_cli.c: `latedoor central …`, `latedoor device add …` and `roster import
- * --central`, called as the CLI calls them (firmware/cli/cmd_central.c), against an SQLite store
+ * --central`, called as the CLI calls them (sync/cli/cmd_central.c), against an SQLite store
  * and, given "pg", against the harness's PostgreSQL.
  */
 #include <setjmp.h>

@@ -1,8 +1,12 @@
-/* main.c: `latedoor`, the device's command-line tool; dispatches to one command per file. */
+/*
+ * main.c: `latedoor`, every command but the kiosk and the office web app. It sits on top of the
+ * device's commands (firmware/cli/), the central store's (sync/cli/) and the office's (office/cli/)
+ * and dispatches to one command per file.
+ */
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "office_commands.h"
 
 #ifndef LD_VERSION
 #define LD_VERSION "0.1.0"
@@ -18,7 +22,8 @@ static const struct command commands[] = {
     {"analyse", "run the attendance core on a JSON document (docs/analyse.md)", ld_cmd_analyse},
     {"config", "check the school config, calendar and time zone (config check)", ld_cmd_config},
     {"init", "create this device's store", ld_cmd_init},
-    {"roster", "check or import an MIS roster CSV (roster check|import FILE)", ld_cmd_roster},
+    {"roster", "check or import an MIS roster CSV (roster check|import FILE)",
+     ld_cmd_roster_central},
     {"tap", "record an arrival as the kiosk does (tap --uid HEX [--at TIME])", ld_cmd_tap},
     {"events", "print the event log (events [--json])", ld_cmd_events},
     {"backup", "copy the store safely while it is in use (backup DEST)", ld_cmd_backup},

@@ -10,12 +10,7 @@
 
 #include "central.h"
 #include "cli_device.h"
-#include "commands.h"
-
-/* Declared in commands.h by the CLI's owner; repeated here so this file stands alone. */
-int ld_cmd_central(int argc, char **argv);
-int ld_cmd_device(int argc, char **argv);
-int ld_cmd_central_roster_import(const struct ld_roster *roster, int argc, char **argv);
+#include "sync_commands.h"
 
 /* Options every subcommand here may take after its positional arguments. */
 struct opts {
@@ -290,4 +285,9 @@ int ld_cmd_central_roster_import(const struct ld_roster *roster, int argc, char 
     }
     ld_central_close(c);
     return rc;
+}
+
+int ld_cmd_roster_central(int argc, char **argv)
+{
+    return ld_cmd_roster_with(argc, argv, ld_cmd_central_roster_import);
 }

@@ -14,12 +14,9 @@
 #include "central.h"
 #include "config.h"
 #include "cli_device.h"
-#include "commands.h"
+#include "office_commands.h"
 #include "office.h"
 #include "report.h"
-
-/* Declared in commands.h; repeated so this file stands alone. */
-int ld_cmd_report(int argc, char **argv);
 
 struct opts {
     const char *central, *passfile, *school, *out, *date, *tpl, *event, *reason, *staff, *note,

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "agent.h"
-#include "commands.h"
+#include "sync_commands.h"
 #include "config.h"
 #include "device.h"
 #include "store.h"

@@ -1,0 +1,1 @@
+/* A sync/ header the bad fixture includes from below. */
