@@ -369,7 +369,7 @@ const char *ld_reader_driver_name(enum ld_reader_driver driver)
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name)
 {
     for (size_t i = 0; cfg && name && i < cfg->reason_count && i < LD_CONFIG_MAX_REASONS; i++)
-        if (!strcmp(cfg->reasons[i].name, name))
+        if (!strcasecmp(cfg->reasons[i].name, name)) /* as the door matches them */
             return &cfg->reasons[i].rule;
     return NULL;
 }

@@ -105,7 +105,7 @@ LD_MUST_CHECK ld_err ld_config_load(const char *path, struct ld_config *out, cha
 LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
                                             struct ld_config *out, char *msg, size_t msglen);
 
-/* Returns the rule of the reason called name (exact match), or NULL when there is none. */
+/* Returns the rule of the reason called name (any case), or NULL when there is none. */
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);
 
 /* Returns the name of a mode as written in the file ("late_door", "gate"); "?" otherwise. */

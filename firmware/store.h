@@ -224,6 +224,18 @@ LD_MUST_CHECK ld_err ld_store_append_event(struct ld_store *store, struct ld_eve
                                            size_t msglen);
 
 /*
+ * Appends the arrival ev as ld_store_append_event does, unless the pupil ev->upn already has an
+ * arrival in [from_ms, to_ms) as ld_store_first_arrival finds it: then nothing is written,
+ * *already is true and the earlier arrival and its time go to *earlier and *earlier_ms (may be
+ * NULL). The check and the insert are one write transaction (BEGIN IMMEDIATE), so taps of one
+ * pupil by two processes at once record one arrival. *already is false when ev was appended.
+ */
+LD_MUST_CHECK ld_err ld_store_append_arrival(struct ld_store *store, struct ld_event *ev,
+                                             int64_t from_ms, int64_t to_ms, bool *already,
+                                             struct ld_event *earlier, int64_t *earlier_ms,
+                                             char *msg, size_t msglen);
+
+/*
  * Inserts an event that already has its device id, seq and UUID: another device's, pulled from
  * the central store (or this device's own, after a restore from backup). Idempotent: when the
  * same event (same device id, seq, UUID and content) is already here, returns LD_OK and sets
@@ -287,7 +299,8 @@ LD_MUST_CHECK ld_err ld_store_events_count(struct ld_store *store,
  * Writes the largest at_ms among this device's events recorded with a trusted clock
  * (LD_CLOCK_OK) to *at_ms, or INT64_MIN (clock.h's LD_CLOCK_NO_EVENT) when there is none: what
  * ld_clock_read compares the wall clock with. Events recorded with a doubtful clock do not
- * count, so one bad reading cannot make every later good one look "behind".
+ * count, so one bad reading cannot make every later good one look "behind"; nor do events from
+ * the command line (LD_SRC_CLI), whose time may be typed by hand (`tap --at`).
  */
 LD_MUST_CHECK ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_ms, char *msg,
                                             size_t msglen);

@@ -419,7 +419,25 @@ static ld_err next_seq(struct ld_store *store, const char *device_id, int64_t *s
     return err;
 }
 
-ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *msg, size_t msglen)
+/* "Already signed in": an arrival of ev->upn in [from_ms, to_ms) stops the append. */
+struct arrival_guard {
+    int64_t from_ms, to_ms;
+    bool already;
+    struct ld_event earlier;
+    int64_t earlier_ms;
+};
+
+static ld_err first_arrival_locked(struct ld_store *store, const char *upn, int64_t from_ms,
+                                   int64_t to_ms, struct ld_event *ev, int64_t *effective_ms,
+                                   char *msg, size_t msglen);
+
+/*
+ * Appends ev as this device's next event; with guard, only when the pupil has no arrival in the
+ * guard's range. The check and the insert share one BEGIN IMMEDIATE transaction: a second
+ * process waits for the write lock and then sees the first one's arrival.
+ */
+static ld_err append(struct ld_store *store, struct ld_event *ev, struct arrival_guard *guard,
+                     char *msg, size_t msglen)
 {
     char uuid[LD_UUID_LEN + 1];
     char key[LD_DEVICE_ID_MAX + 32];
@@ -445,6 +463,16 @@ ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *
     err = ld_store__begin(store, msg, msglen);
     if (err)
         return err;
+    if (guard) {
+        err = first_arrival_locked(store, ev->upn, guard->from_ms, guard->to_ms, &guard->earlier,
+                                   &guard->earlier_ms, msg, msglen);
+        if (err == LD_OK) {
+            guard->already = true;
+            goto out; /* nothing to write: the rollback below ends the read */
+        }
+        if (err != LD_ERR_NOT_FOUND)
+            goto out;
+    }
     err = next_seq(store, device, &seq, msg, msglen);
     if (err)
         goto out;
@@ -478,9 +506,34 @@ ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *
     ev->seq = seq;
     memcpy(ev->uuid, uuid, sizeof uuid);
 out:
-    if (err)
-        ld_store__rollback(store);
+    ld_store__rollback(store); /* after a commit there is nothing left to roll back */
     return err;
+}
+
+ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *msg, size_t msglen)
+{
+    return append(store, ev, NULL, msg, msglen);
+}
+
+ld_err ld_store_append_arrival(struct ld_store *store, struct ld_event *ev, int64_t from_ms,
+                               int64_t to_ms, bool *already, struct ld_event *earlier,
+                               int64_t *earlier_ms, char *msg, size_t msglen)
+{
+    struct arrival_guard guard = {.from_ms = from_ms, .to_ms = to_ms};
+    if (!ev || ev->kind != LD_EV_ARRIVAL || !already || !earlier) {
+        ld_store__msg(msg, msglen, "store: append arrival: no arrival or no result given");
+        return LD_ERR_INVALID;
+    }
+    ld_err err = append(store, ev, &guard, msg, msglen);
+    if (err)
+        return err;
+    *already = guard.already;
+    if (guard.already) {
+        *earlier = guard.earlier;
+        if (earlier_ms)
+            *earlier_ms = guard.earlier_ms;
+    }
+    return LD_OK;
 }
 
 /*
@@ -728,7 +781,7 @@ ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_ms, char *msg,
         return LD_ERR_INVALID;
     }
     ld_err err =
-        ld_store__prepare(store, "SELECT max(at_ms) FROM events WHERE device_id = ?1 AND clock = 0",
+        ld_store__prepare(store, "SELECT max(at_ms) FROM events WHERE device_id = ?1 AND clock = 0 AND source != 4",
                           &st, msg, msglen);
     if (err)
         return err;
@@ -748,6 +801,18 @@ ld_err ld_store_first_arrival(struct ld_store *store, const char *upn, int64_t f
                               int64_t to_ms, struct ld_event *ev, int64_t *effective_ms, char *msg,
                               size_t msglen)
 {
+    if (!store || !upn || !ev) {
+        ld_store__msg(msg, msglen, "store: first arrival: no store, UPN or result given");
+        return LD_ERR_INVALID;
+    }
+    return first_arrival_locked(store, upn, from_ms, to_ms, ev, effective_ms, msg, msglen);
+}
+
+/* ld_store_first_arrival, inside the caller's transaction when there is one. */
+static ld_err first_arrival_locked(struct ld_store *store, const char *upn, int64_t from_ms,
+                                   int64_t to_ms, struct ld_event *ev, int64_t *effective_ms,
+                                   char *msg, size_t msglen)
+{
     /* A void or clock_repair refers to its target by (ref_device, ref_seq): events_ref. */
     static const char sql[] =
         "SELECT " EVENT_COLS_E ", coalesce((SELECT r.fixed_at_ms FROM events r"
@@ -763,10 +828,6 @@ ld_err ld_store_first_arrival(struct ld_store *store, const char *upn, int64_t f
     sqlite3_stmt *st = NULL;
     struct ld_event found;
 
-    if (!store || !upn || !ev) {
-        ld_store__msg(msg, msglen, "store: first arrival: no store, UPN or result given");
-        return LD_ERR_INVALID;
-    }
     if (strnlen(upn, LD_UPN_LEN + 1) != LD_UPN_LEN || ld_upn_check(upn, NULL) == LD_UPN_MALFORMED) {
         ld_store__msg(msg, msglen, "store: first arrival: upn: not a UPN");
         return LD_ERR_INVALID;

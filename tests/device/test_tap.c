@@ -111,6 +111,23 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Loads the device again with the calendar text instead of the demo's (same school.ini). */
+static void use_calendar(struct fixture *f, const char *calendar)
+{
+    char cal[128], ini[128], text[1024];
+    snprintf(cal, sizeof cal, "%s/calendar.ini", f->dir);
+    snprintf(ini, sizeof ini, "%s/school2.ini", f->dir);
+    write_file(cal, calendar);
+    snprintf(text, sizeof text,
+             "[school]\nname = Hollybrook Primary School\n[device]\nid = door-1\n"
+             "[reasons]\nMedical appointment = -, M\nOverslept = -, -\n"
+             "[reader]\ndriver = none\n[paths]\ncalendar = %s\nstore = %s\n",
+             cal, f->db);
+    write_file(ini, text);
+    ld_device_free(&f->dev);
+    assert_int_equal(ld_device_load(ini, &f->dev, f->msg, sizeof f->msg), LD_OK);
+}
+
 /* Sets the fake clock to a local time in Europe/London ("2026-11-23T09:07"). */
 static void at_local(struct fixture *f, const char *when)
 {
@@ -175,6 +192,9 @@ static void either_side_of_the_clock_changes(void **state)
         const char *day;
         int utc_offset_h; /* local = UTC + offset */
     } days[] = {{"2026-03-27", 0}, {"2026-03-30", 1}, {"2026-10-23", 1}, {"2026-10-26", 0}};
+    /* School days on both sides of both changes (the demo year has holidays there). */
+    use_calendar(f, "[terms]\nSpring = 2026-03-02 .. 2026-04-03\nSummer = 2026-06-01 .. "
+                    "2026-06-05\nAutumn = 2026-10-19 .. 2026-12-18\n");
     for (size_t i = 0; i < 4; i++) {
         char when[32];
         struct ld_tap_result r;
