@@ -382,7 +382,7 @@ struct ld_import_summary {
     size_t unchanged;     /* pupils already as the roster says */
     size_t deactivated;   /* active pupils not in the roster: now inactive, history kept */
     size_t cards;         /* cards the roster gives (all of them, new or not) */
-    size_t cards_removed; /* cards of earlier rosters no longer in this one, dropped */
+    size_t cards_removed; /* cards of earlier rosters replaced for pupils still on the roll */
     size_t cards_moved;   /* kiosk cards of pupils who left, given by the roster to another */
 };
 
@@ -397,12 +397,28 @@ struct ld_import_summary {
  * or a corrected roster). When A is not on this roster (has left), the card moves to B.
  * A UID of a staff card is refused. Every row is checked again (caps, UTF-8, UPN form, flags)
  * and duplicates inside the roster (UPN, card) are refused naming both lines. A roster with no
- * pupils is refused (LD_ERR_INVALID): it would make the whole school inactive. On any error the
- * store is unchanged and the message names the roster line ("line 12: ...").
+ * pupils is refused (LD_ERR_INVALID): it would make the whole school inactive; so is one that
+ * would take more than a fifth of the active pupils off the roll (the message says how many
+ * and from which classes) unless opt->leavers says it is meant (ld_store_import_roster_with).
+ * Pupils who leave keep their cards (cards_removed counts only the replaced cards of pupils
+ * still on the roll). On any error the store is unchanged and the message names the roster
+ * line ("line 12: ...").
  */
 LD_MUST_CHECK ld_err ld_store_import_roster(struct ld_store *store, const struct ld_roster *roster,
                                             struct ld_import_summary *sum, char *msg,
                                             size_t msglen);
+
+/* How a roster is imported. A NULL options pointer means every default. */
+struct ld_import_options {
+    bool leavers; /* more than a fifth of the pupils may leave the roll (end of year, a merge) */
+};
+
+/* As ld_store_import_roster, with options. */
+LD_MUST_CHECK ld_err ld_store_import_roster_with(struct ld_store *store,
+                                                 const struct ld_roster *roster,
+                                                 const struct ld_import_options *opt,
+                                                 struct ld_import_summary *sum, char *msg,
+                                                 size_t msglen);
 
 /* ---- staff ---- */
 

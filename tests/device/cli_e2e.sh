@@ -113,4 +113,16 @@ sed "s|^calendar = .*|calendar = $dir/future.ini|" "$dir/school.ini" > "$dir/fut
 out=$("$bin" tap --upn C873214726123 --at 2039-12-01T09:00 --config "$dir/future-school.ini" 2>&1)
 [ $? = 2 ] || fail "a time ahead of the clock was accepted: $out"
 echo "$out" | grep -q "minutes ahead of this device's clock" || fail "ahead message: $out"
+# A one-class export imported by mistake is refused, naming how many and which classes.
+head -1 "$assets/roster.csv" > "$dir/one.csv"
+grep -m 20 ",R," "$assets/roster.csv" >> "$dir/one.csv" || true
+[ "$(wc -l < "$dir/one.csv")" -gt 5 ] || fail "could not make a one-class roster"
+out=$(run roster import "$dir/one.csv" 2>&1); [ $? = 2 ] || fail "a one-class roster was imported: $out"
+echo "$out" | grep -q "pupils on the roll off it, more than a fifth: .*(.*).*--leavers" ||
+  fail "the refusal should say how many and which classes: $out"
+run roster import "$assets/roster.csv" | grep -q "200 unchanged" || fail "a refused roster changed the store"
+out=$(run roster import "$dir/one.csv" --leavers) || fail "--leavers: $out"
+out=$(run tap --uid 6A56381D --at 2026-11-25T09:00 2>&1)
+echo "$out" | grep -q "unknown card" || fail "a leaver's card: $out"
+run roster import "$assets/roster.csv" --leavers > /dev/null || fail "roster back"
 echo "cli end to end: 1 passed, 0 failed"
