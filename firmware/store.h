@@ -82,10 +82,12 @@ LD_MUST_CHECK ld_err ld_store_open(const char *path, const struct ld_store_optio
 
 /*
  * Creates a new store at path for the device called device_id and opens it into *out, as
- * ld_store_open. The file is created mode 0600 with O_EXCL, so an existing store is never
- * overwritten: LD_ERR_DUPLICATE when path exists and is not empty (an empty file, left by a
- * power cut during a previous create, is taken over). LD_ERR_INVALID for a bad device id. The
- * schema and the device id are committed in one transaction, and the directory is synced.
+ * ld_store_open. Atomic: the store is built whole in a temporary file beside path (mode 0600),
+ * fsynced and renamed into place, and the directory synced, so a power cut or a kill leaves no
+ * store or a whole one, never half of one. An existing store is never overwritten:
+ * LD_ERR_DUPLICATE when path holds a store, another program's database or any other file. A
+ * half-made store that an interrupted create of an older latedoor left (an empty file, or an
+ * SQLite file with no schema) is recognised and replaced. LD_ERR_INVALID for a bad device id.
  */
 LD_MUST_CHECK ld_err ld_store_create(const char *path, const char *device_id,
                                      const struct ld_store_options *opt, struct ld_store **out,
@@ -504,6 +506,17 @@ enum ld_store__slot {
  */
 ld_err ld_store__stmt(struct ld_store *store, enum ld_store__slot slot, const char *sql,
                       struct sqlite3_stmt **stmt, char *msg, size_t msglen);
+
+/* The steps of ld_store_create, for a test hook that interrupts it at one. */
+enum ld_store__create_step {
+    LD_STORE__CREATE_TEMP_MADE = 1, /* the temporary file exists, empty */
+    LD_STORE__CREATE_SCHEMA_MADE,   /* the schema is committed in it (still open) */
+    LD_STORE__CREATE_SYNCED,        /* closed and fsynced, not yet renamed */
+    LD_STORE__CREATE_RENAMED,       /* renamed into place, directory not yet synced */
+};
+
+/* NULL, or called at each step of ld_store_create: tests kill the process there. */
+extern void (*ld_store__create_hook)(enum ld_store__create_step step);
 
 /* fsyncs the directory holding path, so a file created or renamed there survives a power cut. */
 ld_err ld_store__sync_dir(const char *path, char *msg, size_t msglen);
