@@ -310,6 +310,8 @@ static ld_err configure_connection(struct ld_store *store, char *msg, size_t msg
         rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = ld_store__register_sum(db);
     if (rc != SQLITE_OK)
         return ld_store__sqlite_err(store, rc, "configure the connection", msg, msglen);
     return LD_OK;

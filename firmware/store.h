@@ -31,7 +31,7 @@
  */
 
 /* The schema version this build writes; files of a later version are refused, untouched. */
-#define LD_STORE_SCHEMA_VERSION 1
+#define LD_STORE_SCHEMA_VERSION 2
 
 /* Caps on text (bytes of UTF-8, without the terminator). */
 #define LD_DEVICE_ID_MAX     32   /* a device id: letters, digits, '.', '_' and '-' (as config) */
@@ -41,6 +41,7 @@
 #define LD_PIN_HASH_MAX      128  /* an Argon2id string (libsodium crypto_pwhash_STRBYTES) */
 #define LD_SETTING_KEY_MAX   64   /* a setting's key: lower-case letters, digits, '.', '_', '-' */
 #define LD_SETTING_VALUE_MAX 1024 /* a setting's value: UTF-8 text */
+#define LD_EVENT_SUM_LEN     64   /* an event's checksum: BLAKE2b-256 as lower-case hex */
 
 /* The default busy timeout: how long a write waits for the other process's transaction. */
 #define LD_STORE_BUSY_TIMEOUT_MS 5000
@@ -210,7 +211,22 @@ struct ld_event {
     char ref_device[LD_DEVICE_ID_MAX + 1]; /* the event this one refers to, "" when none */
     int64_t ref_seq;                       /* 0 when none */
     int64_t fixed_at_ms;                   /* clock_repair: the corrected UTC time; else 0 */
+    /*
+     * The event's checksum (ld_event_sum), lower-case hex: assigned by append; read back with
+     * the event, and checked. A foreign event may carry one (the central store's copy): it must
+     * then match its fields. "" when none.
+     */
+    char sum[LD_EVENT_SUM_LEN + 1];
 };
+
+/*
+ * Writes the checksum of ev to out: BLAKE2b-256 (libsodium's crypto_generichash, no key) over a
+ * canonical encoding of every field but sum ("latedoor-event-1", then each field in struct
+ * order, text as its byte length, ':' and its bytes, numbers in decimal, each ending in a
+ * newline), as 64 lower-case hex digits. Not a signature: it finds a record changed by a bad
+ * sector, a flipped bit or a hand edit, so that it is reported instead of used.
+ */
+void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1]);
 
 /*
  * Appends ev to the log as this device's next event: fills ev->device_id and ev->seq (one
@@ -316,6 +332,25 @@ LD_MUST_CHECK ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_
 LD_MUST_CHECK ld_err ld_store_first_arrival(struct ld_store *store, const char *upn,
                                             int64_t from_ms, int64_t to_ms, struct ld_event *ev,
                                             int64_t *effective_ms, char *msg, size_t msglen);
+
+/* Problems a store check keeps the words of; the rest are counted. */
+#define LD_STORE_CHECK_SHOWN 8
+
+/* What ld_store_check found. */
+struct ld_store_check_report {
+    char integrity[256]; /* PRAGMA integrity_check's words: "ok" when sound */
+    uint64_t events;     /* events read */
+    uint64_t bad;        /* of them, failing their checksum or unreadable */
+    char problems[LD_STORE_CHECK_SHOWN][512]; /* the first ones, each naming device and seq */
+};
+
+/*
+ * Checks the whole store: PRAGMA integrity_check, then every event against its checksum,
+ * carrying on past a bad one. LD_OK when the check ran, whatever it found (out says); an
+ * error only when it could not run.
+ */
+LD_MUST_CHECK ld_err ld_store_check(struct ld_store *store, struct ld_store_check_report *out,
+                                    char *msg, size_t msglen);
 
 /* ---- pupils and cards ---- */
 
@@ -591,6 +626,9 @@ ld_err ld_store__exec2(struct ld_store *store, const char *sql, const char *a, c
  * database. LD_ERR_UNSUPPORTED for a version this build does not know.
  */
 ld_err ld_store__migrate(struct sqlite3 *db, int from, const char *path, char *msg, size_t msglen);
+
+/* Registers the SQL function ld_event_sum(16 columns) on db (for the migration that fills it). */
+int ld_store__register_sum(struct sqlite3 *db);
 
 /* The application_id every latedoor store carries ("LDst"). */
 #define LD_STORE__APP_ID 0x4c447374

@@ -82,6 +82,21 @@ static const char *const migrations[] = {
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n",
+
+    /*
+     * 1 -> 2, branch device-integrity (issue 12): every event carries its checksum (store.h,
+     * ld_event_sum), filled here for the rows already present with the SQL function of the
+     * same name that the store registers on its connection. The append-only trigger is lifted
+     * for that one UPDATE, inside the migration's transaction, and put back. '' is allowed by
+     * the CHECK only because ADD COLUMN needs a default; reading an event with '' reports it.
+     */
+    "DROP TRIGGER events_no_update;\n"
+    "ALTER TABLE events ADD COLUMN sum TEXT NOT NULL DEFAULT ''\n"
+    "    CHECK (length(CAST(sum AS BLOB)) IN (0, 64));\n"
+    "UPDATE events SET sum = ld_event_sum(device_id, seq, uuid, kind, at_ms, mono_ms, boot_id,\n"
+    "    clock, upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms);\n"
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == LD_STORE_SCHEMA_VERSION,

@@ -125,4 +125,12 @@ out=$(run roster import "$dir/one.csv" --leavers) || fail "--leavers: $out"
 out=$(run tap --uid 6A56381D --at 2026-11-25T09:00 2>&1)
 echo "$out" | grep -q "unknown card" || fail "a leaver's card: $out"
 run roster import "$assets/roster.csv" --leavers > /dev/null || fail "roster back"
+# Every event carries a checksum; a flipped byte in the file is found and the record not used.
+out=$(run store check) || fail "store check: $out"
+echo "$out" | grep -q "integrity check: ok; [0-9]* events, every checksum matches" || fail "store check: $out"
+perl -0777 -pi -e 's/Medical appointment/Xedical appointment/' "$dir/device.db"
+out=$(run store check); [ $? = 1 ] || fail "a flipped byte passed the store check: $out"
+echo "$out" | grep -q "door-1 #[0-9]* (reason) fails its checksum" || fail "store check: $out"
+out=$(run events 2>&1) && fail "events used a damaged record: $out"
+echo "$out" | grep -q "fails its checksum" || fail "events should name the damaged record: $out"
 echo "cli end to end: 1 passed, 0 failed"
