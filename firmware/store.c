@@ -84,6 +84,9 @@ static ld_err db_err(sqlite3 *db, const char *path, unsigned busy_ms, int rc, co
     ld_err err = map_rc(rc);
     if (err == LD_OK)
         err = LD_ERR_IO; /* a caller met an unexpected "success" code: still a failure */
+    /* Opening needs room for the -shm and -wal files: on a full disk that is an I/O error. */
+    if (err == LD_ERR_IO && db && sqlite3_system_errno(db) == ENOSPC)
+        err = LD_ERR_FULL;
     const char *detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     switch (err) {
     case LD_ERR_FULL:
