@@ -707,12 +707,30 @@ static ld_err run_begin(struct run *r, const char *name, struct ld_roster_warnin
     return LD_OK;
 }
 
+/*
+ * Says whether b (n bytes, a file's start) is UTF-16, as Excel's "Unicode Text" and some MIS
+ * exports save it: a UTF-16 byte order mark, or the NUL of every other byte that ASCII has in
+ * UTF-16. 'l' little-endian, 'b' big-endian, 0 neither.
+ */
+static char utf16_order(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (n >= 4 && b[1] == 0 && b[3] == 0)))
+        return 'l';
+    if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (n >= 4 && b[0] == 0 && b[2] == 0)))
+        return 'b';
+    return 0;
+}
+
 /* Feeds n bytes to libcsv one at a time, so that every row knows the line it starts on. */
 static void run_feed(struct run *r, const unsigned char *p, size_t n, bool first)
 {
     size_t i = 0;
-    if (first && n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
-        fail(r, LD_ERR_INVALID, 1, "the file is UTF-16: export it as \"CSV UTF-8\"");
+    char order = first ? utf16_order(p, n) : 0;
+    if (order) {
+        fail(r, LD_ERR_INVALID, 0,
+             "is UTF-16 text (%s), not UTF-8: in Excel use Save As \"CSV UTF-8 (Comma "
+             "delimited)\", or convert it with: iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.csv",
+             order == 'l' ? "little-endian" : "big-endian");
         return;
     }
     if (n > LD_ROSTER_FILE_MAX - r->bytes) {
@@ -840,7 +858,8 @@ ld_err ld_roster_parse_csv(const char *path, struct ld_roster *out, struct ld_ro
     }
     for (bool first = true; !r->err; first = false) {
         size_t n = fread(buf, 1, CHUNK, f);
-        if (n > 0 && memchr(buf, '\0', n)) {
+        /* UTF-16 is full of NULs: run_feed names it for what it is. */
+        if (n > 0 && memchr(buf, '\0', n) && !(first && utf16_order(buf, n))) {
             fail(r, LD_ERR_INVALID, 0, "contains a NUL byte: not a CSV text file");
             break;
         }

@@ -404,8 +404,10 @@ static void wrong_or_missing_header(void **state)
     expect_error("\xEF\xBB\xBF\r\n\r\n", LD_ERR_INVALID, "roster.csv: empty: no header row");
     expect_error(HEADER, LD_ERR_INVALID,
                  "roster.csv: no pupils: the file has a header and no rows");
-    expect_error("\xFF\xFEU\0P\0N\0", LD_ERR_INVALID,
-                 "roster.csv:1: the file is UTF-16: export it as \"CSV UTF-8\"");
+    expect_error_n("\xFF\xFEU\0P\0N\0", 8, LD_ERR_INVALID,
+                   "roster.csv: is UTF-16 text (little-endian), not UTF-8: in Excel use Save As "
+                   "\"CSV UTF-8 (Comma delimited)\", or convert it with: iconv -f UTF-16 -t "
+                   "UTF-8 FILE > FILE-utf8.csv");
 }
 
 static void bad_utf8(void **state)
@@ -674,6 +676,28 @@ static void file_errors(void **state)
     close(fd);
     assert_int_equal(ld_roster_parse_csv(path, &r, &w, msg, sizeof msg), LD_ERR_INVALID);
     assert_non_null(strstr(msg, ": contains a NUL byte: not a CSV text file"));
+
+    /* Issue 12: UTF-16 (Excel's "Unicode Text") is named, with how to save it as UTF-8. */
+    static const char utf16le[] = "\xFF\xFEU\0P\0N\0,\0";
+    static const char utf16be[] = "\0U\0P\0N\0,";
+    const struct {
+        const char *bytes;
+        size_t len;
+        const char *order;
+    } wide[] = {{utf16le, sizeof utf16le - 1, "little-endian"},
+                {utf16le + 2, sizeof utf16le - 3, "little-endian"},
+                {utf16be, sizeof utf16be - 1, "big-endian"}};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *wf = fopen(path, "wb");
+        assert_non_null(wf);
+        assert_int_equal(fwrite(wide[i].bytes, 1, wide[i].len, wf), wide[i].len);
+        assert_int_equal(fclose(wf), 0);
+        assert_int_equal(ld_roster_parse_csv(path, &r, &w, msg, sizeof msg), LD_ERR_INVALID);
+        assert_non_null(strstr(msg, "is UTF-16 text"));
+        assert_non_null(strstr(msg, wide[i].order));
+        assert_non_null(strstr(msg, "CSV UTF-8"));
+        assert_non_null(strstr(msg, "iconv -f UTF-16 -t UTF-8"));
+    }
 
     /* A file larger than one read still knows its lines. */
     char *csv = generated(3000, 2999, "\xFF");
