@@ -103,7 +103,8 @@ ld_err ld_clock_check_given(int64_t given_ms, int64_t now_ms, int64_t year_from_
         set_msg(msg, msglen, "the time is outside the school year of the calendar");
         return LD_ERR_RANGE;
     }
-    if (now_ms < INT64_MAX - LD_CLOCK_GIVEN_AHEAD_MS && given_ms > now_ms + LD_CLOCK_GIVEN_AHEAD_MS) {
+    if (now_ms < INT64_MAX - LD_CLOCK_GIVEN_AHEAD_MS &&
+        given_ms > now_ms + LD_CLOCK_GIVEN_AHEAD_MS) {
         int64_t minutes = (given_ms - now_ms) / 60000;
         set_msg(msg, msglen,
                 "the time is %" PRId64 " minute%s ahead of this device's clock (at most %d "

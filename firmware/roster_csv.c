@@ -40,15 +40,15 @@ static const char *const a_upn[] = {"upn", "uniquepupilnumber", NULL};
 static const char *const a_first[] = {"legalforename",  "forename",  "firstname", "legalfirstname",
                                       "legalforenames", "forenames", NULL};
 static const char *const a_last[] = {"legalsurname", "surname", "lastname", "legallastname", NULL};
-static const char *const a_pfirst[] = {"preferredforename", "preferredfirstname", "knownas",
-                                       "preferredforenames", "preferredname", NULL};
+static const char *const a_pfirst[] = {"preferredforename",  "preferredfirstname", "knownas",
+                                       "preferredforenames", "preferredname",      NULL};
 /* Of a_first and a_last, the spellings that do not say "legal" (see on_header). */
-static const char *const plain_names[] = {"forename", "firstname", "forenames", "surname",
-                                          "lastname", NULL};
+static const char *const plain_names[] = {"forename", "firstname", "forenames",
+                                          "surname",  "lastname",  NULL};
 static const char *const a_plast[] = {"preferredsurname", "preferredlastname", NULL};
 static const char *const a_year[] = {"year", "yeargroup", "ncyear", NULL};
-static const char *const a_class[] = {"reggroup", "registrationgroup", "class", "form",
-                                      "registrationform", NULL};
+static const char *const a_class[] = {"reggroup", "registrationgroup", "class",
+                                      "form",     "registrationform",  NULL};
 static const char *const a_family[] = {"family", "familyid", NULL};
 static const char *const a_flags[] = {"flags", "vulnerability", NULL};
 static const char *const a_card[] = {"card", "carduid", "cardnumber", NULL};
@@ -106,7 +106,7 @@ struct run {
     signed char col_field[MAX_COLUMNS]; /* field of each column, -1: ignored */
     unsigned field_col[F__COUNT];       /* 1-based column of each field, 0: absent */
     char head[F__COUNT][HEAD_MAX];
-    bool plain[F__COUNT];   /* the column found for the field is a plain "First Name" */
+    bool plain[F__COUNT];    /* the column found for the field is a plain "First Name" */
     bool stand_in[F__COUNT]; /* a preferred name given by a plain column, until a real one */
     bool card_decimal;       /* the card column is "Card Number": digits are decimal */
 

@@ -784,7 +784,8 @@ static ld_err check_existing(const char *path, bool *half_made, char *msg, size_
     if (err == LD_ERR_NOMEM)
         return err;
     ld_store__msg(msg, msglen, "store %s: already exists%s", path,
-                  err ? " (not a store this latedoor can open): move it aside to make a new one" : "");
+                  err ? " (not a store this latedoor can open): move it aside to make a new one"
+                      : "");
     return LD_ERR_DUPLICATE;
 }
 

@@ -338,9 +338,9 @@ LD_MUST_CHECK ld_err ld_store_first_arrival(struct ld_store *store, const char *
 
 /* What ld_store_check found. */
 struct ld_store_check_report {
-    char integrity[256]; /* PRAGMA integrity_check's words: "ok" when sound */
-    uint64_t events;     /* events read */
-    uint64_t bad;        /* of them, failing their checksum or unreadable */
+    char integrity[256];                      /* PRAGMA integrity_check's words: "ok" when sound */
+    uint64_t events;                          /* events read */
+    uint64_t bad;                             /* of them, failing their checksum or unreadable */
     char problems[LD_STORE_CHECK_SHOWN][512]; /* the first ones, each naming device and seq */
 };
 

@@ -277,10 +277,14 @@ static ld_err row_to_event_raw(struct ld_store *store, sqlite3_stmt *st, struct 
         char *buf;
         size_t size;
     } text[] = {
-        {0, ev->device_id, sizeof ev->device_id}, {2, ev->uuid, sizeof ev->uuid},
-        {6, ev->boot_id, sizeof ev->boot_id},     {8, ev->upn, sizeof ev->upn},
-        {9, ev->card, sizeof ev->card},           {11, ev->staff, sizeof ev->staff},
-        {12, ev->reason, sizeof ev->reason},      {13, ev->ref_device, sizeof ev->ref_device},
+        {0, ev->device_id, sizeof ev->device_id},
+        {2, ev->uuid, sizeof ev->uuid},
+        {6, ev->boot_id, sizeof ev->boot_id},
+        {8, ev->upn, sizeof ev->upn},
+        {9, ev->card, sizeof ev->card},
+        {11, ev->staff, sizeof ev->staff},
+        {12, ev->reason, sizeof ev->reason},
+        {13, ev->ref_device, sizeof ev->ref_device},
         {16, ev->sum, sizeof ev->sum},
     };
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
@@ -313,22 +317,20 @@ static ld_err row_to_event_raw(struct ld_store *store, sqlite3_stmt *st, struct 
  * Says whether ev's fields still give its stored checksum; when not, writes what is wrong,
  * naming the event, into msg.
  */
-static bool sum_matches(struct ld_store *store, const struct ld_event *ev, char *msg,
-                        size_t msglen)
+static bool sum_matches(struct ld_store *store, const struct ld_event *ev, char *msg, size_t msglen)
 {
     char want[LD_EVENT_SUM_LEN + 1];
     ld_event_sum(ev, want);
     if (!strcmp(want, ev->sum))
         return true;
-    ld_store__msg(msg, msglen,
-                  "store %s: event %s #%" PRId64 " (%s) fails its checksum: %s; it is not used "
-                  "(`latedoor store check` lists every such event: restore the store from a "
-                  "backup, or let sync bring the event back from the central store)",
-                  ld_store__path(store), ev->device_id, ev->seq,
-                  ev->kind >= LD_EV_ARRIVAL && ev->kind <= LD_EV_KIND_MAX ? kind_names[ev->kind]
-                                                                          : "?",
-                  ev->sum[0] ? "its fields were changed after it was recorded"
-                             : "it has no checksum");
+    ld_store__msg(
+        msg, msglen,
+        "store %s: event %s #%" PRId64 " (%s) fails its checksum: %s; it is not used "
+        "(`latedoor store check` lists every such event: restore the store from a "
+        "backup, or let sync bring the event back from the central store)",
+        ld_store__path(store), ev->device_id, ev->seq,
+        ev->kind >= LD_EV_ARRIVAL && ev->kind <= LD_EV_KIND_MAX ? kind_names[ev->kind] : "?",
+        ev->sum[0] ? "its fields were changed after it was recorded" : "it has no checksum");
     return false;
 }
 
@@ -418,8 +420,8 @@ static ld_err find_uuid(struct ld_store *store, const char *uuid, bool *exists, 
  * the checksum goes to sum (may be NULL).
  */
 static ld_err insert_event(struct ld_store *store, const struct ld_event *ev, const char *device_id,
-                           int64_t seq, const char *uuid, char sum[LD_EVENT_SUM_LEN + 1],
-                           char *msg, size_t msglen)
+                           int64_t seq, const char *uuid, char sum[LD_EVENT_SUM_LEN + 1], char *msg,
+                           size_t msglen)
 {
     sqlite3_stmt *st = NULL;
     struct ld_event full = *ev;
@@ -837,9 +839,9 @@ ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_ms, char *msg,
         ld_store__msg(msg, msglen, "store: last event: no store or no result given");
         return LD_ERR_INVALID;
     }
-    ld_err err =
-        ld_store__prepare(store, "SELECT max(at_ms) FROM events WHERE device_id = ?1 AND clock = 0 AND source != 4",
-                          &st, msg, msglen);
+    ld_err err = ld_store__prepare(
+        store, "SELECT max(at_ms) FROM events WHERE device_id = ?1 AND clock = 0 AND source != 4",
+        &st, msg, msglen);
     if (err)
         return err;
     int rc = sqlite3_bind_text(st, 1, ld_store__device(store), -1, SQLITE_STATIC);

@@ -274,8 +274,8 @@ static ld_err import_card(struct ld_store *store, const struct ld_roster_pupil *
 static ld_err count_active(struct ld_store *store, int64_t *n, char *msg, size_t msglen)
 {
     sqlite3_stmt *st = NULL;
-    ld_err err = ld_store__prepare(store, "SELECT count(*) FROM pupils WHERE active = 1", &st, msg,
-                                   msglen);
+    ld_err err =
+        ld_store__prepare(store, "SELECT count(*) FROM pupils WHERE active = 1", &st, msg, msglen);
     if (err)
         return err;
     int rc = sqlite3_step(st);

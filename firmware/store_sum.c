@@ -100,6 +100,6 @@ static void sql_event_sum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 int ld_store__register_sum(struct sqlite3 *db)
 {
-    return sqlite3_create_function(db, "ld_event_sum", 16, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                   NULL, sql_event_sum, NULL, NULL);
+    return sqlite3_create_function(db, "ld_event_sum", 16, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   sql_event_sum, NULL, NULL);
 }

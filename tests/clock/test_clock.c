@@ -135,9 +135,8 @@ static void a_given_time_is_checked(void **state)
     const int64_t from = 1000000, to = 9000000000, now = 5000000000;
     char msg[160];
     assert_int_equal(ld_clock_check_given(now - 1, now, from, to, msg, sizeof msg), LD_OK);
-    assert_int_equal(ld_clock_check_given(now + LD_CLOCK_GIVEN_AHEAD_MS, now, from, to, msg,
-                                          sizeof msg),
-                     LD_OK);
+    assert_int_equal(
+        ld_clock_check_given(now + LD_CLOCK_GIVEN_AHEAD_MS, now, from, to, msg, sizeof msg), LD_OK);
     assert_int_equal(ld_clock_check_given(now + 360000, now, from, to, msg, sizeof msg),
                      LD_ERR_RANGE);
     assert_non_null(strstr(msg, "6 minutes ahead"));

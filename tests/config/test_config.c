@@ -217,8 +217,8 @@ static void reasons(void **state)
     expect_error(HEAD "[reasons]\nToo young = X, -\n", LD_ERR_INVALID,
                  "school.ini:6: reasons.Too young: X makes no sense for a child who arrives late "
                  "before the register closes: use -, L, M, I, R, J1 or C (docs/config.md)");
-    static const char *const refused[] = {"/", "\\", "U", "N", "G", "O", "K", "B", "D", "Z", "Y1",
-                                          "E", "C2", "Q"};
+    static const char *const refused[] = {"/", "\\", "U", "N",  "G", "O",  "K",
+                                          "B", "D",  "Z", "Y1", "E", "C2", "Q"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         char text[256];
         snprintf(text, sizeof text, "%s[reasons]\nX = %s, -\n", HEAD, refused[i]);

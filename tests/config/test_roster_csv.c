@@ -322,8 +322,8 @@ static void mis_exports_import(void **state)
     for (size_t i = 0; i < 3; i++) {
         struct ld_roster r;
         parse_fixture(files[i], &r);
-        ld_err err = ld_store_import_roster_with(s, &r, &(struct ld_import_options){.leavers = true},
-                                                 &sum, msg, sizeof msg);
+        ld_err err = ld_store_import_roster_with(
+            s, &r, &(struct ld_import_options){.leavers = true}, &sum, msg, sizeof msg);
         if (err)
             print_error("%s: %s\n", files[i], msg);
         assert_int_equal(err, LD_OK);

@@ -275,8 +275,8 @@ static void reasons_are_checked_before_anything_is_written(void **state)
     const char *bad[] = {long_reason, "\x1b[31mOverslept", "Over\xffslept", "Dentist"};
     at_local(f, "2026-11-23T09:12");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ld_err err = ld_tap_pupil(&f->tap, TOMAS_UPN, LD_SRC_TOUCH, bad[i], NULL, &r, f->msg,
-                                  sizeof f->msg);
+        ld_err err =
+            ld_tap_pupil(&f->tap, TOMAS_UPN, LD_SRC_TOUCH, bad[i], NULL, &r, f->msg, sizeof f->msg);
         assert_true(err == LD_ERR_INVALID || err == LD_ERR_RANGE);
         assert_int_equal(count_events(f, 0), 0);
     }
@@ -452,8 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(reason_changes_the_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(reasons_are_checked_before_anything_is_written, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(command_line_times_do_not_move_the_floor, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(command_line_times_do_not_move_the_floor, setup, teardown),
         cmocka_unit_test_setup_teardown(closed_days_record_without_a_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_clock_is_recorded_then_repaired, setup, teardown),
         cmocka_unit_test_setup_teardown(other_boot_cannot_be_repaired, setup, teardown),

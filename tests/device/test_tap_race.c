@@ -1,4 +1,5 @@
-/* test_tap_race.c: four processes tap one pupil at the same instant: one arrival, three "already". */
+/* test_tap_race.c: four processes tap one pupil at the same instant: one arrival, three "already".
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -680,8 +680,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_arrival, setup, teardown),
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test_setup_teardown(test_checksum_finds_a_flipped_byte, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_foreign_event_with_a_wrong_checksum, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_event_with_a_wrong_checksum, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -345,8 +345,8 @@ static void test_import_guards_against_mass_leaving(void **state)
 
     /* Meant: they leave, and keep their cards (tapped, a card is found, not unknown). */
     assert_int_equal(ld_store_import_roster_with(f->s, &r,
-                                                 &(struct ld_import_options){.leavers = true},
-                                                 &sum, msg, sizeof msg),
+                                                 &(struct ld_import_options){.leavers = true}, &sum,
+                                                 msg, sizeof msg),
                      LD_OK);
     assert_int_equal(sum.deactivated, 5);
     assert_int_equal(sum.cards_removed, 0);
