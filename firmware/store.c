@@ -789,20 +789,23 @@ static ld_err check_existing(const char *path, bool *half_made, char *msg, size_
     return LD_ERR_DUPLICATE;
 }
 
-/* fsyncs the file at path. */
-static ld_err sync_file(const char *path, char *msg, size_t msglen)
+ld_err ld_store__sync_file(const char *path, const char *what, const char *name, char *msg,
+                           size_t msglen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0) {
-        ld_store__msg(msg, msglen, "store %s: open: %s", path, strerror(errno));
+        ld_store__msg(msg, msglen, "%s %s: reopen %s: %s", what, name, path, strerror(errno));
         return LD_ERR_IO;
     }
     ld_err err = LD_OK;
     if (fsync(fd) != 0) {
-        ld_store__msg(msg, msglen, "store %s: fsync: %s", path, strerror(errno));
+        ld_store__msg(msg, msglen, "%s %s: fsync: %s", what, name, strerror(errno));
         err = errno == ENOSPC ? LD_ERR_FULL : LD_ERR_IO;
     }
-    close(fd);
+    if (close(fd) != 0 && !err) {
+        ld_store__msg(msg, msglen, "%s %s: close: %s", what, name, strerror(errno));
+        err = LD_ERR_IO;
+    }
     return err;
 }
 
@@ -883,7 +886,7 @@ ld_err ld_store_create(const char *path, const char *device_id, const struct ld_
     create_step(LD_STORE__CREATE_SCHEMA_MADE);
     ld_store_close(s); /* checkpoints: the temporary file now holds everything */
     s = NULL;
-    err = sync_file(tmp, msg, msglen);
+    err = ld_store__sync_file(tmp, "store", path, msg, msglen);
     if (err)
         goto out;
     create_step(LD_STORE__CREATE_SYNCED);

@@ -553,6 +553,13 @@ enum ld_store__create_step {
 /* NULL, or called at each step of ld_store_create: tests kill the process there. */
 extern void (*ld_store__create_hook)(enum ld_store__create_step step);
 
+/*
+ * fsyncs and closes the file at path, before it is renamed into place; a failure is written as
+ * "what name: ..." (what "backup" or "store", name the final path). LD_ERR_FULL on ENOSPC.
+ */
+ld_err ld_store__sync_file(const char *path, const char *what, const char *name, char *msg,
+                           size_t msglen);
+
 /* fsyncs the directory holding path, so a file created or renamed there survives a power cut. */
 ld_err ld_store__sync_dir(const char *path, char *msg, size_t msglen);
 
