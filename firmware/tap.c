@@ -73,7 +73,8 @@ static ld_err mark_of(const struct ld_tap *tap, int64_t at_ms, const char *reaso
     out->closed_day = closed_day(tap, out->date, out->closed_label);
     if (out->closed_day) {
         /* No register that day: nothing to mark, the arrival is only kept. */
-        out->mark = (struct ld_classification){.code = LD_CODE_NONE};
+        out->mark = (struct ld_classification){
+            .session = ld_session_of(&tap->dev->cfg.sessions, out->minute), .code = LD_CODE_NONE};
         return LD_OK;
     }
     const struct ld_reason_rule *rule =

@@ -215,6 +215,8 @@ int ld_cmd_tap(int argc, char **argv)
         if (late_reason) /* said, so nobody thinks a second arrival was recorded */
             printf("reason \"%s\" recorded for that earlier arrival [%s #%lld]\n", checked,
                    r.event.device_id, (long long)r.event.seq);
+        else if (reason && r.status != LD_TAP_SIGNED_IN)
+            printf("reason \"%s\" not recorded: there is no arrival to give it to\n", checked);
     }
     ld_cli_close(&dev, store);
     return ld_cli_status(err);

@@ -87,6 +87,8 @@ out=$(run tap --upn C873214726123 --at 2026-11-25T10:30 --reason Overslept) || f
 echo "$out" | grep -q "^already signed in .*09:51" || fail "already+reason first line: $out"
 echo "$out" | grep -q 'reason "Overslept" recorded for that earlier arrival' || fail "already+reason: $out"
 [ "$(count)" = $((n + 1)) ] || fail "already+reason should add one reason event"
+out=$(run tap --uid 04DEADBEEF --at 2026-11-25T10:31 --reason Overslept) || fail "unknown+reason: $out"
+echo "$out" | grep -q 'reason "Overslept" not recorded: there is no arrival' || fail "unknown+reason: $out"
 out=$(run tap --upn "C87321 4726123" 2>&1); [ $? = 2 ] || fail "a malformed UPN must exit 2: $out"
 echo "$out" | grep -q "^--upn: not a UPN" || fail "malformed UPN message: $out"
 # 1 minute, not 1 minutes.
