@@ -28,6 +28,27 @@ static ld_err fail(ld_err err, char *msg, size_t msglen, const char *fmt, ...)
 
 #define BAD(err, ...) fail(err, msg, msglen, __VA_ARGS__)
 
+void ld_report_short_date(ld_date d, char *buf, size_t len)
+{
+    static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, m, day;
+    ld_date_to_ymd(d, &y, &m, &day);
+    snprintf(buf, len, "%s %d %s", wd[ld_date_weekday(d)], day, mon[m - 1]);
+}
+
+void ld_report_registers_text(const struct ld_report *r, char *buf, size_t len)
+{
+    char d[16];
+    if (!r->has_mis_marks) {
+        snprintf(buf, len, "no register data yet");
+        return;
+    }
+    ld_report_short_date(r->registers_until, d, sizeof d);
+    snprintf(buf, len, "registers known up to %s", d);
+}
+
 void ld_report_duration(int minutes, char *buf, size_t len)
 {
     if (minutes < 60)
@@ -126,6 +147,15 @@ static ld_err apply_settings(struct ld_report *r, const struct ld_central_settin
         return err;
     if (ld_sessions_check(&r->sessions, &field, &problem))
         return BAD(LD_ERR_INVALID, "settings: sessions.%s: %s", field, problem);
+    const char *mode = setting(s, "arrivals.mode");
+    r->everyone_signs_in = false;
+    if (mode && !strcmp(mode, "everyone signs in"))
+        r->everyone_signs_in = true;
+    else if (mode && strcmp(mode, "late door only"))
+        return BAD(LD_ERR_INVALID,
+                   "settings: arrivals.mode: \"%.32s\" is not \"late door only\" or \"everyone "
+                   "signs in\"",
+                   mode);
     bool any = false;
     for (size_t i = 0; i < s->count; i++) {
         if (strncmp(s->items[i].key, "reason.", 7))
@@ -302,6 +332,157 @@ out:
 
 /* ---- the core ---- */
 
+static int mark_key_cmp(const void *a, const void *b)
+{
+    const struct ld_central_mark *x = a, *y = b;
+    int c = strcmp(x->upn, y->upn);
+    if (c)
+        return c;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return x->session - y->session;
+}
+
+/* Returns the index of the MIS mark of upn's session, or -1 (r->marks is sorted by the store). */
+static long mis_mark_of(const struct ld_report *r, const char *upn, ld_date date, int session)
+{
+    struct ld_central_mark key = {.date = date, .session = session};
+    snprintf(key.upn, sizeof key.upn, "%s", upn);
+    const struct ld_central_mark *hit =
+        r->marks.count ? bsearch(&key, r->marks.items, r->marks.count, sizeof key, mark_key_cmp)
+                       : NULL;
+    return hit ? (long)(hit - r->marks.items) : -1;
+}
+
+/* True when an arrival is after the report's present minute (a report of today). */
+static bool after_now(const struct ld_report *r, const struct ld_report_arrival *a)
+{
+    return a->date > r->as_of || (a->date == r->as_of && r->as_of_minute >= 0 &&
+                                  a->minute > r->as_of_minute);
+}
+
+/* Decides which arrival of each pupil's session counts: the earliest that is not voided. */
+static ld_err mark_deciding(struct ld_report *r, char *msg, size_t msglen)
+{
+    ld_date *seen_day = calloc(r->roster.count + 1, sizeof *seen_day);
+    unsigned char *seen = calloc(r->roster.count + 1, 1);
+    ld_err err = LD_OK;
+    if (!seen_day || !seen)
+        err = BAD(LD_ERR_NOMEM, "report: out of memory");
+    for (size_t i = 0; !err && i < r->narrivals; i++) {
+        struct ld_report_arrival *a = &r->arrivals[i];
+        ld_classify_arrival(&r->sessions, a->minute, rule_of(r, a->reason), &a->cls);
+        if (a->voided || a->pupil < 0 || after_now(r, a))
+            continue;
+        size_t p = (size_t)a->pupil;
+        if (seen_day[p] != a->date || !seen[p]) {
+            seen_day[p] = a->date;
+            seen[p] = 0x80;
+        }
+        unsigned bit = 1u << a->cls.session;
+        a->decides = !(seen[p] & bit);
+        seen[p] |= (unsigned char)bit;
+    }
+    free(seen_day);
+    free(seen);
+    return err;
+}
+
+static int conflict_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct ld_report_conflict *x = a, *y = b;
+    const struct ld_roster *ro = ctx;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->session != y->session)
+        return x->session < y->session ? -1 : 1;
+    return strcmp(ro->pupils[x->pupil].upn, ro->pupils[y->pupil].upn);
+}
+
+/*
+ * Finds every session where an MIS mark and the kiosks disagree: the counted arrival would give
+ * another code, or the office voided the only arrival of a session the MIS has as L or U. Also
+ * gives an MIS late mark without minutes the kiosk's minutes (fill[k] for mark k, -1: none).
+ */
+static ld_err find_conflicts(struct ld_report *r, int *fill, char *msg, size_t msglen)
+{
+    r->conflicts = calloc(r->narrivals + 1, sizeof *r->conflicts);
+    if (!r->conflicts)
+        return BAD(LD_ERR_NOMEM, "report: out of memory");
+    for (size_t i = 0; i < r->narrivals; i++) {
+        const struct ld_report_arrival *a = &r->arrivals[i];
+        if (a->pupil < 0 || after_now(r, a) || !ld_calendar_is_school_day(r->cal, a->date) ||
+            !(a->decides || a->voided))
+            continue;
+        const char *upn = r->roster.pupils[a->pupil].upn;
+        long k = mis_mark_of(r, upn, a->date, (int)a->cls.session);
+        enum ld_code mark;
+        if (k < 0 || !ld_code_parse(r->marks.items[k].code, &mark))
+            continue;
+        if (a->decides) {
+            if (r->marks.items[k].minutes < 0 && ld_code_is_late(mark) && a->cls.late)
+                fill[k] = a->cls.minutes_late;
+            if (mark == a->cls.code)
+                continue;
+        } else {
+            /* a voided arrival: a conflict only when nothing else in that session counts */
+            bool counted = false, listed = false;
+            size_t j = i;
+            while (j > 0 && r->arrivals[j - 1].date == a->date)
+                j--;
+            for (; j < r->narrivals && r->arrivals[j].date == a->date && !counted; j++) {
+                const struct ld_report_arrival *b = &r->arrivals[j];
+                counted = b->decides && b->pupil == a->pupil && b->cls.session == a->cls.session;
+            }
+            for (size_t c = 0; c < r->nconflicts && !listed; c++)
+                listed = r->conflicts[c].pupil == a->pupil && r->conflicts[c].date == a->date &&
+                         r->conflicts[c].session == a->cls.session;
+            if (counted || listed || !ld_code_is_late(mark))
+                continue;
+        }
+        r->conflicts[r->nconflicts++] = (struct ld_report_conflict){
+            a->pupil, a->date, a->cls.session, mark, a, a->voided};
+    }
+    qsort_r(r->conflicts, r->nconflicts, sizeof *r->conflicts, conflict_cmp, &r->roster);
+    return LD_OK;
+}
+
+/*
+ * In a school where everyone signs in, a pupil with no arrival on a day past the MIS's
+ * registers, once the morning register has closed, is N for that morning (no reason known yet).
+ */
+static ld_err add_sign_in_marks(struct ld_report *r, char *msg, size_t msglen)
+{
+    size_t ndays = ld_calendar_days_upto(r->cal, r->as_of);
+    unsigned char *arrived = calloc(r->roster.count + 1, 1);
+    ld_err err = LD_OK;
+    if (!arrived)
+        return BAD(LD_ERR_NOMEM, "report: out of memory");
+    size_t ai = 0;
+    for (size_t d = 0; !err && d < ndays; d++) {
+        ld_date day = ld_calendar_school_day(r->cal, d);
+        memset(arrived, 0, r->roster.count);
+        while (ai < r->narrivals && r->arrivals[ai].date < day)
+            ai++;
+        for (size_t k = ai; k < r->narrivals && r->arrivals[k].date == day; k++)
+            if (r->arrivals[k].decides)
+                arrived[r->arrivals[k].pupil] = 1;
+        if ((r->has_mis_marks && day <= r->registers_until) ||
+            (day == r->as_of && r->as_of_minute >= 0 &&
+             r->as_of_minute < r->sessions.am.register_closes))
+            continue;
+        for (size_t p = 0; !err && p < r->roster.count; p++) {
+            const char *upn = r->roster.pupils[p].upn;
+            if (arrived[p] || mis_mark_of(r, upn, day, LD_AM) >= 0)
+                continue;
+            if ((err = ld_school_add_mark(r->school, upn, day, LD_AM, LD_CODE_N, -1)))
+                err = BAD(err, "report: sign-in mark of %s: %s", upn, ld_err_str(err));
+        }
+    }
+    free(arrived);
+    return err;
+}
+
 static ld_err run_core(struct ld_report *r, char *msg, size_t msglen)
 {
     ld_err err = ld_school_create(r->cal, &r->sessions, &r->school);
@@ -315,42 +496,35 @@ static ld_err run_core(struct ld_report *r, char *msg, size_t msglen)
         if ((err = ld_school_add_pupil(r->school, p->upn, p->class_name, p->family, p->flags)))
             return BAD(err, "report: roster row %zu (%s): %s", i + 1, p->upn, ld_err_str(err));
     }
-    for (size_t i = 0; i < r->marks.count; i++) {
+    /* the arrivals in time order; the first of a pupil's session decides its mark */
+    if ((err = mark_deciding(r, msg, msglen)))
+        return err;
+    for (size_t i = 0; i < r->narrivals; i++) {
+        const struct ld_report_arrival *a = &r->arrivals[i];
+        if (a->voided || a->pupil < 0 || after_now(r, a))
+            continue;
+        const char *upn = r->roster.pupils[a->pupil].upn;
+        if ((err = ld_school_add_arrival(r->school, upn, a->date, a->minute, a->reason)))
+            return BAD(err, "report: arrival of %s: %s", upn, ld_err_str(err));
+    }
+    int *fill = calloc(r->marks.count + 1, sizeof *fill);
+    if (!fill)
+        return BAD(LD_ERR_NOMEM, "report: out of memory");
+    for (size_t i = 0; i < r->marks.count; i++)
+        fill[i] = -1;
+    err = find_conflicts(r, fill, msg, msglen);
+    for (size_t i = 0; !err && i < r->marks.count; i++) {
         const struct ld_central_mark *m = &r->marks.items[i];
         enum ld_code code;
         if (!ld_school_has_pupil(r->school, m->upn) || !ld_code_parse(m->code, &code))
             continue; /* a pupil who has left the roster */
         if ((err = ld_school_add_mark(r->school, m->upn, m->date, (enum ld_session_id)m->session,
-                                      code, m->minutes)))
-            return BAD(err, "report: MIS mark %zu (%s): %s", i + 1, m->upn, ld_err_str(err));
-        r->has_mis_marks = true;
+                                      code, m->minutes >= 0 ? m->minutes : fill[i])))
+            err = BAD(err, "report: MIS mark %zu (%s): %s", i + 1, m->upn, ld_err_str(err));
     }
-    /* the arrivals in time order; the first of a pupil's session decides its mark */
-    ld_date *seen_day = calloc(r->roster.count + 1, sizeof *seen_day);
-    unsigned char *seen = calloc(r->roster.count + 1, 1);
-    if (!seen_day || !seen)
-        err = BAD(LD_ERR_NOMEM, "report: out of memory");
-    for (size_t i = 0; !err && i < r->narrivals; i++) {
-        struct ld_report_arrival *a = &r->arrivals[i];
-        ld_classify_arrival(&r->sessions, a->minute, rule_of(r, a->reason), &a->cls);
-        if (a->voided || a->pupil < 0)
-            continue;
-        const char *upn = r->roster.pupils[a->pupil].upn;
-        if ((err = ld_school_add_arrival(r->school, upn, a->date, a->minute, a->reason))) {
-            err = BAD(err, "report: arrival of %s: %s", upn, ld_err_str(err));
-            break;
-        }
-        size_t p = (size_t)a->pupil;
-        if (seen_day[p] != a->date || !seen[p]) {
-            seen_day[p] = a->date;
-            seen[p] = 0x80;
-        }
-        unsigned bit = 1u << a->cls.session;
-        a->decides = !(seen[p] & bit);
-        seen[p] |= (unsigned char)bit;
-    }
-    free(seen_day);
-    free(seen);
+    free(fill);
+    if (!err && r->everyone_signs_in)
+        err = add_sign_in_marks(r, msg, msglen);
     if (err)
         return err;
     if ((err = ld_school_analyse(r->school, r->as_of, &r->result)))
@@ -360,6 +534,15 @@ static ld_err run_core(struct ld_report *r, char *msg, size_t msglen)
         return BAD(LD_ERR_NOMEM, "report: out of memory");
     for (size_t i = 0; i < r->roster.count; i++)
         r->result_of_pupil[i] = ld_result_find(r->result, r->roster.pupils[i].upn);
+    /* the calling list only from real evidence: today's MIS marks, or everyone's sign-in */
+    bool mis_today = false;
+    for (size_t i = 0; i < r->marks.count && !mis_today; i++)
+        mis_today = r->marks.items[i].date == r->as_of && r->marks.items[i].session == 0;
+    if (mis_today)
+        r->call_basis = LD_REPORT_CALLS_MIS;
+    else if (r->everyone_signs_in &&
+             (r->as_of_minute < 0 || r->as_of_minute >= r->sessions.am.register_closes))
+        r->call_basis = LD_REPORT_CALLS_SIGN_IN;
     return LD_OK;
 }
 
@@ -441,24 +624,71 @@ static ld_err pick_school(struct ld_central *c, const char *school, struct ld_re
     return LD_OK;
 }
 
-ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
-                      struct ld_report **out, char *msg, size_t msglen)
+/* The last day of the MIS's marks of pupils on the roster: what the school's registers cover. */
+static void find_registers_until(struct ld_report *r)
+{
+    for (size_t i = 0; i < r->marks.count; i++) {
+        const struct ld_central_mark *m = &r->marks.items[i];
+        if (ld_report_find_pupil(r, m->upn) < 0)
+            continue;
+        if (!r->has_mis_marks || m->date > r->registers_until)
+            r->registers_until = m->date;
+        r->has_mis_marks = true;
+    }
+}
+
+/* Opens the school's time zone from its settings (for "today" and local times). */
+static ld_err load_settings(struct ld_central *c, const char *school, struct ld_report *r,
+                            struct ld_tz **tz, char *msg, size_t msglen)
+{
+    struct ld_central_settings settings = {0};
+    int64_t v = 0;
+    bool changed = false;
+    ld_err err = pick_school(c, school, r, msg, msglen);
+    if (!err)
+        err = ld_central_get_settings(c, r->school_id, 0, &settings, &v, &changed, msg, msglen);
+    if (!err)
+        err = apply_settings(r, &settings, msg, msglen);
+    if (!err)
+        err = ld_tz_open(r->timezone, tz, msg, msglen);
+    ld_central_settings_free(&settings);
+    return err;
+}
+
+static ld_err load(struct ld_central *c, const char *school, ld_date day, ld_minute minute,
+                   bool now, struct ld_report **out, char *msg, size_t msglen)
 {
     struct ld_report *r = calloc(1, sizeof *r);
-    struct ld_central_settings settings = {0};
     struct ld_tz *tz = NULL;
     int64_t v = 0;
     bool changed = false;
     ld_err err;
     if (!r)
         return BAD(LD_ERR_NOMEM, "report: out of memory");
-    if ((err = pick_school(c, school, r, msg, msglen)) ||
-        (err = ld_central_get_settings(c, r->school_id, 0, &settings, &v, &changed, msg, msglen)))
+    if ((err = load_settings(c, school, r, &tz, msg, msglen)))
         goto out;
-    if ((err = apply_settings(r, &settings, msg, msglen)))
-        goto out;
-    if ((err = ld_tz_open(r->timezone, &tz, msg, msglen)))
-        goto out;
+    if (now) {
+        ld_date today;
+        ld_minute m;
+        if ((err = ld_clock_to_local(tz, (int64_t)time(NULL) * 1000, &today, &m, NULL))) {
+            err = BAD(err, "report: cannot tell today's date");
+            goto out;
+        }
+        if (day > today) {
+            char ds[LD_DATE_STRLEN], ts[LD_DATE_STRLEN];
+            ld_date_format(day, ds);
+            ld_date_format(today, ts);
+            err = BAD(LD_ERR_INVALID,
+                      "report: %s is in the future (today is %s in %s): a report is of a day "
+                      "that has begun",
+                      ds, ts, r->timezone);
+            goto out;
+        }
+        /* today: as of this minute; a day in the past: the whole of it */
+        minute = day < 0 || day == today ? m : -1;
+        if (day < 0)
+            day = today;
+    }
     if ((err = ld_central_get_calendar(c, r->school_id, 0, &r->calfile, &v, &changed, msg, msglen)))
         goto out;
     if (v == 0) {
@@ -473,25 +703,33 @@ ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
         (err = ld_central_get_marks(c, r->school_id, &r->marks, msg, msglen)) ||
         (err = read_events(c, r, msg, msglen)))
         goto out;
-    if (as_of < 0) {
-        ld_minute m;
-        if ((err = ld_clock_to_local(tz, (int64_t)time(NULL) * 1000, &as_of, &m, NULL))) {
-            err = BAD(err, "report: cannot tell today's date");
-            goto out;
-        }
-    }
-    r->as_of = as_of;
+    r->as_of = day;
+    r->as_of_minute = minute;
+    find_registers_until(r);
     if ((err = build_arrivals(r, tz, msg, msglen)) || (err = run_core(r, msg, msglen)))
         goto out;
 out:
     ld_tz_close(tz);
-    ld_central_settings_free(&settings);
     if (err) {
         ld_report_free(r);
         return err;
     }
     *out = r;
     return LD_OK;
+}
+
+ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
+                      struct ld_report **out, char *msg, size_t msglen)
+{
+    return load(c, school, as_of, -1, true, out, msg, msglen);
+}
+
+ld_err ld_report_load_at(struct ld_central *c, const char *school, ld_date day, ld_minute minute,
+                         struct ld_report **out, char *msg, size_t msglen)
+{
+    if (minute < -1 || minute >= 24 * 60)
+        return BAD(LD_ERR_INVALID, "report: minute %d is not a time of day", (int)minute);
+    return load(c, school, day, minute, false, out, msg, msglen);
 }
 
 void ld_report_free(struct ld_report *r)
@@ -507,5 +745,6 @@ void ld_report_free(struct ld_report *r)
     free(r->events);
     free(r->arrivals);
     free(r->result_of_pupil);
+    free(r->conflicts);
     free(r);
 }

@@ -41,6 +41,26 @@ struct ld_report_arrival {
     bool decides; /* the earliest counted arrival of its session: its mark is the register's */
 };
 
+/*
+ * A session where the MIS's mark and the kiosks disagree (docs/office.md, "Conflicts"): the
+ * mark wins in the figures, and the office is told what to change where.
+ */
+struct ld_report_conflict {
+    long pupil; /* roster index */
+    ld_date date;
+    enum ld_session_id session;
+    enum ld_code mark;                      /* the MIS's code */
+    const struct ld_report_arrival *arrival; /* the kiosk's arrival that disagrees */
+    bool voided;                            /* the office voided it; the MIS still has a late mark */
+};
+
+/* What the first-day calling list is built from (only real evidence). */
+enum ld_report_call_basis {
+    LD_REPORT_CALLS_NONE = 0, /* today's register is not in yet: nobody is listed */
+    LD_REPORT_CALLS_MIS,      /* today's MIS marks */
+    LD_REPORT_CALLS_SIGN_IN,  /* everyone signs in, and the morning register has closed */
+};
+
 /* Everything one report is made of. Build it with ld_report_load (or ld_report_build). */
 struct ld_report {
     char school_id[LD_CENTRAL_ID_MAX + 1];
@@ -62,6 +82,12 @@ struct ld_report {
     struct ld_result *result;
     long *result_of_pupil; /* roster index -> result index */
     bool has_mis_marks;
+    ld_minute as_of_minute;     /* the present minute of a report of today; -1: the whole day */
+    ld_date registers_until;    /* the last day of imported MIS marks (when has_mis_marks) */
+    bool everyone_signs_in;     /* the school's arrival mode (setting arrivals.mode) */
+    struct ld_report_conflict *conflicts; /* by date, session, pupil */
+    size_t nconflicts;
+    enum ld_report_call_basis call_basis;
 };
 
 /*
@@ -73,6 +99,16 @@ struct ld_report {
 LD_MUST_CHECK ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
                                     struct ld_report **out, char *msg, size_t msglen);
 
+/*
+ * As ld_report_load, as of minute (0..1439) of day, or of the whole of day when minute is -1:
+ * sessions whose register has not closed by then are open, arrivals after it are left out.
+ * ld_report_load takes the present minute for today, the whole day for a day in the past, and
+ * refuses a day in the future (LD_ERR_INVALID).
+ */
+LD_MUST_CHECK ld_err ld_report_load_at(struct ld_central *c, const char *school, ld_date day,
+                                       ld_minute minute, struct ld_report **out, char *msg,
+                                       size_t msglen);
+
 /* Frees r; accepts NULL. */
 void ld_report_free(struct ld_report *r);
 
@@ -81,6 +117,15 @@ const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, 
 
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
+
+/*
+ * Writes what the school's registers cover into buf (at least 64 bytes): "registers known up to
+ * Fri 27 Nov" after an MIS import, else "no register data yet".
+ */
+void ld_report_registers_text(const struct ld_report *r, char *buf, size_t len);
+
+/* Writes "Fri 27 Nov" for d into buf (at least 16 bytes). */
+void ld_report_short_date(ld_date d, char *buf, size_t len);
 
 /* Writes "3 h 25 min", "45 min" or "0 min" for minutes into buf (at least 32 bytes). */
 void ld_report_duration(int minutes, char *buf, size_t len);
