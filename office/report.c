@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "ld_flags.h"
 
 #define EVENTS_MAX 20000000 /* events of one school read at once: decades of a large school */
 
@@ -562,13 +563,114 @@ bool ld_report_needs_letter(const struct ld_report *r, size_t i)
     return p->npatterns > 0 && !improving_only;
 }
 
-bool ld_report_needs_action(const struct ld_report *r, size_t i)
+bool ld_report_needs_attendance(const struct ld_report *r, size_t i)
 {
     const struct ld_pupil_result *p = ld_report_pupil_result(r, i);
-    if (!p)
-        return false;
-    return ld_report_needs_letter(r, i) ||
-           (r->has_mis_marks && (p->attendance.persistent || (p->has_stage && p->stage >= 1)));
+    return p && r->has_mis_marks && p->attendance.has_pct &&
+           (p->attendance.persistent || (p->has_stage && p->stage >= 1));
+}
+
+bool ld_report_needs_action(const struct ld_report *r, size_t i)
+{
+    return ld_report_needs_letter(r, i) || ld_report_needs_attendance(r, i);
+}
+
+enum ld_report_need ld_report_need_of(const struct ld_report *r, size_t i)
+{
+    const struct ld_pupil_result *p = ld_report_pupil_result(r, i);
+    bool attendance = ld_report_needs_attendance(r, i);
+    if (attendance && p->attendance.severe)
+        return LD_NEED_SEVERE;
+    if (attendance && p->attendance.persistent)
+        return LD_NEED_PERSISTENT;
+    if (ld_report_needs_letter(r, i))
+        return p->flags & (LD_FLAG_CP | LD_FLAG_LAC | LD_FLAG_CIN) ? LD_NEED_FLAGGED_PATTERN
+                                                                  : LD_NEED_PATTERN;
+    return attendance ? LD_NEED_STAGE : LD_NEED_NONE;
+}
+
+const char *ld_report_need_text(const struct ld_report *r, size_t i)
+{
+    const struct ld_pupil_result *p = ld_report_pupil_result(r, i);
+    switch (ld_report_need_of(r, i)) {
+    case LD_NEED_SEVERE:
+        return "severe absence";
+    case LD_NEED_PERSISTENT:
+        return "persistent absence";
+    case LD_NEED_FLAGGED_PATTERN:
+        return p->flags & LD_FLAG_CP    ? "child protection plan and a lateness pattern"
+               : p->flags & LD_FLAG_LAC ? "looked after and a lateness pattern"
+                                        : "child in need and a lateness pattern";
+    case LD_NEED_PATTERN:
+        return "a lateness pattern";
+    case LD_NEED_STAGE:
+        return "attendance below the school's first band";
+    case LD_NEED_NONE:
+        break;
+    }
+    return "";
+}
+
+static int priority_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct ld_report *r = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    enum ld_report_need ni = ld_report_need_of(r, i), nj = ld_report_need_of(r, j);
+    if (ni != nj)
+        return ni < nj ? -1 : 1;
+    const struct ld_pupil_result *p = ld_report_pupil_result(r, i), *q = ld_report_pupil_result(r, j);
+    bool pk = r->has_mis_marks && p->attendance.has_pct, qk = r->has_mis_marks && q->attendance.has_pct;
+    if (pk != qk)
+        return pk ? -1 : 1;
+    if (pk && p->attendance.pct != q->attendance.pct)
+        return p->attendance.pct < q->attendance.pct ? -1 : 1;
+    int lp = p->late_l + p->late_u, lq = q->late_l + q->late_u;
+    if (lp != lq)
+        return lp > lq ? -1 : 1;
+    const struct ld_roster_pupil *x = &r->roster.pupils[i], *y = &r->roster.pupils[j];
+    int c = strcmp(x->preferred_last, y->preferred_last);
+    if (!c)
+        c = strcmp(x->preferred_first, y->preferred_first);
+    return c ? c : strcmp(x->upn, y->upn);
+}
+
+void ld_report_priority_order(const struct ld_report *r, size_t *order, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < r->roster.count; i++)
+        if (ld_report_need_of(r, i) != LD_NEED_NONE)
+            order[(*n)++] = i;
+    qsort_r(order, *n, sizeof *order, priority_cmp, (void *)r);
+}
+
+size_t ld_report_call_count(const struct ld_report *r)
+{
+    return r->call_basis == LD_REPORT_CALLS_NONE ? 0 : ld_result_call_count(r->result);
+}
+
+void ld_report_call_basis_text(const struct ld_report *r, char *buf, size_t len)
+{
+    char last[32] = "none imported";
+    if (r->has_mis_marks)
+        ld_report_short_date(r->registers_until, last, sizeof last);
+    const struct ld_session_times *am = &r->sessions.am;
+    switch (r->call_basis) {
+    case LD_REPORT_CALLS_MIS:
+        snprintf(buf, len, "from today's MIS marks");
+        break;
+    case LD_REPORT_CALLS_SIGN_IN:
+        snprintf(buf, len, "everyone signs in: from this morning's sign-ins and MIS marks");
+        break;
+    case LD_REPORT_CALLS_NONE:
+        if (r->everyone_signs_in)
+            snprintf(buf, len,
+                     "the morning register closes at %02d:%02d: the list is made from the "
+                     "sign-ins then; last MIS marks: %s",
+                     am->register_closes / 60, am->register_closes % 60, last);
+        else
+            snprintf(buf, len, "today's register is not in yet; last MIS marks: %s", last);
+        break;
+    }
 }
 
 /* ---- loading ---- */

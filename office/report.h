@@ -157,4 +157,39 @@ bool ld_report_needs_action(const struct ld_report *r, size_t i);
 /* True when pupil i gets a letter about lateness: a pattern of lateness, not only "improving". */
 bool ld_report_needs_letter(const struct ld_report *r, size_t i);
 
+/* How much pupil i needs the office, most first: the action list's order (docs/office.md). */
+enum ld_report_need {
+    LD_NEED_NONE = 0,
+    LD_NEED_SEVERE,          /* severe absence: missed half or more */
+    LD_NEED_PERSISTENT,      /* persistent absence: missed 10 % or more */
+    LD_NEED_FLAGGED_PATTERN, /* CP, LAC or CIN, and a pattern of lateness */
+    LD_NEED_PATTERN,         /* a pattern of lateness */
+    LD_NEED_STAGE,           /* an intervention stage of 1 or more */
+};
+
+/* Returns pupil i's most pressing need (absence counts only once MIS marks are imported). */
+enum ld_report_need ld_report_need_of(const struct ld_report *r, size_t i);
+
+/* True when pupil i needs attention about attendance: severe, persistent or a stage of 1+. */
+bool ld_report_needs_attendance(const struct ld_report *r, size_t i);
+
+/* A short phrase for a need: "severe absence", "child protection and a lateness pattern", ... */
+const char *ld_report_need_text(const struct ld_report *r, size_t i);
+
+/*
+ * Writes into order (room for the roster's count) the roster indexes of every pupil needing
+ * action, most pressing first: by need, then lower attendance, then more late sessions, then
+ * surname, first name and UPN. Writes the count to *n.
+ */
+void ld_report_priority_order(const struct ld_report *r, size_t *order, size_t *n);
+
+/* The first-day calling list as the office may act on it: empty without real evidence. */
+size_t ld_report_call_count(const struct ld_report *r);
+
+/*
+ * Writes what the calling list is built from into buf (at least 160 bytes): "from today's MIS
+ * marks", or why nobody is listed: "today's register is not in yet; last MIS marks: Fri 27 Nov".
+ */
+void ld_report_call_basis_text(const struct ld_report *r, char *buf, size_t len);
+
 #endif
