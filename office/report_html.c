@@ -330,8 +330,77 @@ static ld_err write_daily(const struct site *s)
 
 struct class_week {
     const char *name;
-    int pupils, late, minutes;
+    int pupils, late, minutes;         /* this week */
+    int last_late, last_minutes;       /* the last full week (shown on a Monday) */
+    size_t place, last_place;          /* 1 + classes with fewer late sessions per pupil */
+    bool joint, last_joint;            /* another class has the same place */
 };
+
+/* Adds pupil i's L and U sessions from first to last (school days only) to *late and *minutes. */
+static void late_between(const struct ld_result *res, size_t i, ld_date first, ld_date last,
+                         int *late, int *minutes)
+{
+    for (ld_date d = first; d <= last; d++)
+        for (int sess = 0; sess < 2; sess++) {
+            enum ld_code code;
+            int m;
+            if (ld_result_mark(res, i, d, (enum ld_session_id)sess, &code, &m) &&
+                ld_code_is_late(code)) {
+                ++*late;
+                *minutes += m;
+            }
+        }
+}
+
+/* Compares late sessions per pupil of two classes without dividing. */
+static int per_pupil_cmp(int late_a, int pupils_a, int late_b, int pupils_b)
+{
+    long x = (long)late_a * pupils_b, y = (long)late_b * pupils_a;
+    return x < y ? -1 : x > y;
+}
+
+/* Places, with joint places where classes have the same late sessions per pupil. */
+static void class_places(struct class_week *cw, size_t nc, bool last)
+{
+    for (size_t c = 0; c < nc; c++) {
+        size_t place = 1;
+        bool joint = false;
+        for (size_t o = 0; o < nc; o++) {
+            if (o == c)
+                continue;
+            int cmp = last ? per_pupil_cmp(cw[o].last_late, cw[o].pupils, cw[c].last_late,
+                                           cw[c].pupils)
+                           : per_pupil_cmp(cw[o].late, cw[o].pupils, cw[c].late, cw[c].pupils);
+            place += cmp < 0;
+            joint |= cmp == 0;
+        }
+        if (last) {
+            cw[c].last_place = place;
+            cw[c].last_joint = joint;
+        } else {
+            cw[c].place = place;
+            cw[c].joint = joint;
+        }
+    }
+}
+
+/* "Best punctuality ...: 4B and 5A", every class in first place. */
+static void winner_line(struct ld_buf *b, const struct class_week *cw, size_t nc, bool last,
+                        const char *when)
+{
+    bool any = false;
+    ld_buf_printf(b, "<p class=\"winner\" id=\"winner-%s\">Best punctuality %s: ",
+                  last ? "last" : "this", when);
+    for (size_t c = 0; c < nc; c++) {
+        if ((last ? cw[c].last_place : cw[c].place) != 1)
+            continue;
+        ld_buf_puts(b, any ? " and <strong>" : "<strong>");
+        ld_buf_html(b, cw[c].name);
+        ld_buf_puts(b, "</strong>");
+        any = true;
+    }
+    ld_buf_puts(b, "</p>\n");
+}
 
 static ld_err write_weekly(const struct site *s)
 {
@@ -346,6 +415,8 @@ static ld_err write_weekly(const struct site *s)
     for (size_t c = 0; c < nc; c++)
         cw[c].name = ld_result_class(r->result, c)->name;
     ld_date monday = ld_date_week_start(r->as_of);
+    /* on a Monday the week has barely begun: assembly wants last week's table beside it */
+    bool show_last = ld_date_weekday(r->as_of) == LD_MON;
     for (size_t i = 0; i < ld_result_pupil_count(r->result); i++) {
         const struct ld_pupil_result *p = ld_result_pupil(r->result, i);
         size_t c = 0;
@@ -354,54 +425,66 @@ static ld_err write_weekly(const struct site *s)
         if (c == nc)
             continue;
         cw[c].pupils++;
-        for (ld_date d = monday; d <= r->as_of; d++)
-            for (int sess = 0; sess < 2; sess++) {
-                enum ld_code code;
-                int minutes;
-                if (ld_result_mark(r->result, i, d, (enum ld_session_id)sess, &code, &minutes) &&
-                    ld_code_is_late(code)) {
-                    cw[c].late++;
-                    cw[c].minutes += minutes;
-                }
-            }
+        late_between(r->result, i, monday, r->as_of, &cw[c].late, &cw[c].minutes);
+        if (show_last)
+            late_between(r->result, i, monday - 7, monday - 3, &cw[c].last_late,
+                         &cw[c].last_minutes);
     }
-    char monday_s[LD_DATE_STRLEN], dur[32];
+    class_places(cw, nc, false);
+    class_places(cw, nc, true);
+    char monday_s[LD_DATE_STRLEN], dur[32], from[16], to[16], when[64];
     ld_date_format(monday, monday_s);
+    ld_report_short_date(monday - 7, from, sizeof from);
+    ld_report_short_date(monday - 3, to, sizeof to);
     page_begin(&b, s, "Classes this week", "");
     ld_buf_printf(&b,
                   "<p>School days from Monday %s to %s. The punctuality table puts the class "
                   "with the fewest late sessions per pupil first: read it out in assembly. "
+                  "Classes level with each other share a place (=2). "
                   "<a href=\"weekly-classes.csv\">CSV</a></p>\n",
                   monday_s, s->today);
-    if (nc > 0) {
-        ld_buf_puts(&b, "<p class=\"winner\">Best punctuality this week: <strong>");
-        ld_buf_html(&b, cw[0].name);
-        for (size_t c = 1; c < nc && cw[c].pupils && cw[0].pupils &&
-                           (long)cw[c].late * cw[0].pupils == (long)cw[0].late * cw[c].pupils;
-             c++) {
-            ld_buf_puts(&b, "</strong> and <strong>");
-            ld_buf_html(&b, cw[c].name);
-        }
-        ld_buf_puts(&b, "</strong></p>\n");
+    if (nc > 0 && show_last) {
+        snprintf(when, sizeof when, "last week (%s to %s)", from, to);
+        winner_line(&b, cw, nc, true, when);
     }
+    if (nc > 0)
+        winner_line(&b, cw, nc, false, "this week");
     ld_buf_puts(&b, "<table id=\"classes\"><thead><tr><th class=\"num\">Place</th><th>Class</th>"
                     "<th class=\"num\">Pupils</th><th class=\"num\">Late sessions</th>"
-                    "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>"
-                    "</tr></thead><tbody>\n");
-    ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost\r\n");
+                    "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>");
+    if (show_last)
+        ld_buf_printf(&b,
+                      "<th class=\"num\">Last week's place</th><th class=\"num\">Last week's "
+                      "late sessions</th><th class=\"num\">Per pupil</th>");
+    ld_buf_puts(&b, "</tr></thead><tbody>\n");
+    ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost");
+    ld_buf_puts(&csv, show_last ? ",Last Week Place,Last Week Late Sessions,Last Week Per Pupil\r\n"
+                                : "\r\n");
     for (size_t c = 0; c < nc; c++) {
         double per = cw[c].pupils ? (double)cw[c].late / cw[c].pupils : 0;
+        double last_per = cw[c].pupils ? (double)cw[c].last_late / cw[c].pupils : 0;
         ld_report_duration(cw[c].minutes, dur, sizeof dur);
-        ld_buf_printf(&b, "<tr><td class=\"num\">%zu</td><td>", c + 1);
+        ld_buf_printf(&b, "<tr><td class=\"num\">%s%zu</td><td>", cw[c].joint ? "=" : "",
+                      cw[c].place);
         ld_buf_html(&b, cw[c].name);
         ld_buf_printf(&b,
                       "</td><td class=\"num\">%d</td><td class=\"num late\">%d</td>"
-                      "<td class=\"num\">%.2f</td><td class=\"num\" data-minutes=\"%d\">%s</td>"
-                      "</tr>\n",
+                      "<td class=\"num\">%.2f</td><td class=\"num\" data-minutes=\"%d\">%s</td>",
                       cw[c].pupils, cw[c].late, per, cw[c].minutes, dur);
-        ld_buf_printf(&csv, "%zu,", c + 1);
+        if (show_last)
+            ld_buf_printf(&b,
+                          "<td class=\"num last\">%s%zu</td><td class=\"num last-late\">%d</td>"
+                          "<td class=\"num\">%.2f</td>",
+                          cw[c].last_joint ? "=" : "", cw[c].last_place, cw[c].last_late,
+                          last_per);
+        ld_buf_puts(&b, "</tr>\n");
+        ld_buf_printf(&csv, "%s%zu,", cw[c].joint ? "=" : "", cw[c].place);
         ld_buf_csv(&csv, cw[c].name);
-        ld_buf_printf(&csv, ",%d,%d,%.2f,%d\r\n", cw[c].pupils, cw[c].late, per, cw[c].minutes);
+        ld_buf_printf(&csv, ",%d,%d,%.2f,%d", cw[c].pupils, cw[c].late, per, cw[c].minutes);
+        if (show_last)
+            ld_buf_printf(&csv, ",%s%zu,%d,%.2f", cw[c].last_joint ? "=" : "", cw[c].last_place,
+                          cw[c].last_late, last_per);
+        ld_buf_puts(&csv, "\r\n");
     }
     ld_buf_puts(&b, "</tbody></table>\n");
     free(cw);
