@@ -820,6 +820,40 @@ out:
     return LD_OK;
 }
 
+ld_err ld_report_mis_note(struct ld_central *c, const char *school, const char *device,
+                          int64_t seq, char *note, size_t notelen, char *msg, size_t msglen)
+{
+    struct ld_report *r = calloc(1, sizeof *r);
+    struct ld_tz *tz = NULL;
+    struct ld_central_event ev;
+    ld_date date;
+    ld_minute minute;
+    ld_err err;
+    note[0] = 0;
+    if (!r)
+        return BAD(LD_ERR_NOMEM, "report: out of memory");
+    if ((err = load_settings(c, school, r, &tz, msg, msglen)) ||
+        (err = ld_central_event_get(c, device, seq, &ev, msg, msglen)) ||
+        (err = ld_central_get_marks(c, r->school_id, &r->marks, msg, msglen)))
+        goto out;
+    if (ld_clock_to_local(tz, ev.at_ms, &date, &minute, NULL)) {
+        err = BAD(LD_ERR_CORRUPT, "report: event %s:%" PRId64 ": not a local time", device, seq);
+        goto out;
+    }
+    enum ld_session_id session = ld_session_of(&r->sessions, minute);
+    long k = mis_mark_of(r, ev.upn, date, (int)session);
+    if (k >= 0) {
+        char day[16];
+        ld_report_short_date(date, day, sizeof day);
+        snprintf(note, notelen, "the MIS has %s for %s %s: change it there too",
+                 r->marks.items[k].code, day, session == LD_PM ? "pm" : "am");
+    }
+out:
+    ld_tz_close(tz);
+    ld_report_free(r);
+    return err;
+}
+
 ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
                       struct ld_report **out, char *msg, size_t msglen)
 {

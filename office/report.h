@@ -109,6 +109,16 @@ LD_MUST_CHECK ld_err ld_report_load_at(struct ld_central *c, const char *school,
                                        ld_minute minute, struct ld_report **out, char *msg,
                                        size_t msglen);
 
+/*
+ * Writes into note (at least 200 bytes) what the MIS holds for the session of the arrival
+ * (device, seq) of school, so that an office correction says the MIS must be changed too:
+ * "the MIS has L for Mon 30 Nov am: change it there too"; "" when it has no mark for that
+ * session. The session is the arrival's as recorded (a clock repair is not looked for).
+ */
+LD_MUST_CHECK ld_err ld_report_mis_note(struct ld_central *c, const char *school,
+                                        const char *device, int64_t seq, char *note,
+                                        size_t notelen, char *msg, size_t msglen);
+
 /* Frees r; accepts NULL. */
 void ld_report_free(struct ld_report *r);
 

@@ -180,9 +180,12 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
     if (!c)
         return rc;
     struct ld_central_event made;
+    char note[256] = "";
     ld_err err = ld_office_correct(c, school, action, device, seq,
                                    action == LD_OFFICE_AMEND ? o->reason : o->note, o->staff,
                                    (int64_t)time(NULL) * 1000, &made, msg, sizeof msg);
+    if (!err)
+        err = ld_report_mis_note(c, school, device, seq, note, sizeof note, msg, sizeof msg);
     ld_central_close(c);
     if (err) {
         fprintf(stderr, "%s\n", msg);
@@ -190,6 +193,9 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
     }
     printf("%s %s:%" PRId64 ": recorded as %s:%" PRId64 "; the kiosks get it at their next sync\n",
            action == LD_OFFICE_AMEND ? "amended" : "voided", device, seq, made.device_id, made.seq);
+    if (note[0])
+        printf("%s %s:%" PRId64 ": %s\n", action == LD_OFFICE_AMEND ? "amended" : "voided", device,
+               seq, note);
     return LD_EXIT_OK;
 }
 
@@ -212,13 +218,21 @@ static int run_import(const char *file, const struct opts *o)
         err = ld_central_put_marks(c, school, marks, n, &added, &replaced, msg, sizeof msg);
     ld_central_close(c);
     ld_roster_free(&roster);
+    ld_date until = -1;
+    for (size_t i = 0; !err && i < n; i++)
+        if (marks[i].date > until)
+            until = marks[i].date;
     free(marks);
     if (err) {
         fprintf(stderr, "%s\n", msg);
         return ld_cli_status(err);
     }
-    printf("imported %zu marks for %s from %s: %zu new, %zu replaced\n", n, school, file, added,
-           replaced);
+    char day[16] = "";
+    if (n)
+        ld_report_short_date(until, day, sizeof day);
+    printf("imported %zu marks for %s from %s: %zu new, %zu replaced; this file's registers go up "
+           "to %s\n",
+           n, school, file, added, replaced, n ? day : "no day");
     return LD_EXIT_OK;
 }
 
