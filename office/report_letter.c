@@ -340,6 +340,12 @@ static ld_err render(const struct ld_letter_template *t, const struct ld_letter_
         case F_ATTENDANCE:
         case F_STAGE:
             per_child(b, ctx, f, sg->field);
+            if (sg->field == F_ATTENDANCE && r->has_mis_marks) {
+                ld_report_short_date(r->registers_until, tmp, sizeof tmp);
+                ld_buf_puts(b, " (registers up to ");
+                ld_buf_html(b, tmp);
+                ld_buf_puts(b, ")");
+            }
             break;
         case F_PATTERNS:
             ld_buf_puts(b, "<ul class=\"patterns\">");
