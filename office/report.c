@@ -620,11 +620,14 @@ static int priority_cmp(const void *a, const void *b, void *ctx)
         return ni < nj ? -1 : 1;
     const struct ld_pupil_result *p = ld_report_pupil_result(r, i), *q = ld_report_pupil_result(r, j);
     bool pk = r->has_mis_marks && p->attendance.has_pct, qk = r->has_mis_marks && q->attendance.has_pct;
+    int lp = p->late_l + p->late_u, lq = q->late_l + q->late_u;
+    /* lateness needs: the most late sessions first; absence needs: the lowest attendance */
+    if ((ni == LD_NEED_FLAGGED_PATTERN || ni == LD_NEED_PATTERN) && lp != lq)
+        return lp > lq ? -1 : 1;
     if (pk != qk)
         return pk ? -1 : 1;
     if (pk && p->attendance.pct != q->attendance.pct)
         return p->attendance.pct < q->attendance.pct ? -1 : 1;
-    int lp = p->late_l + p->late_u, lq = q->late_l + q->late_u;
     if (lp != lq)
         return lp > lq ? -1 : 1;
     const struct ld_roster_pupil *x = &r->roster.pupils[i], *y = &r->roster.pupils[j];

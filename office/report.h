@@ -188,8 +188,8 @@ const char *ld_report_need_text(const struct ld_report *r, size_t i);
 
 /*
  * Writes into order (room for the roster's count) the roster indexes of every pupil needing
- * action, most pressing first: by need, then lower attendance, then more late sessions, then
- * surname, first name and UPN. Writes the count to *n.
+ * action, most pressing first: by need; within a lateness need more late sessions first, within
+ * an absence need lower attendance first; then surname, first name and UPN. Writes *n.
  */
 void ld_report_priority_order(const struct ld_report *r, size_t *order, size_t *n);
 
