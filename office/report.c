@@ -39,6 +39,14 @@ void ld_report_short_date(ld_date d, char *buf, size_t len)
     snprintf(buf, len, "%s %d %s", wd[ld_date_weekday(d)], day, mon[m - 1]);
 }
 
+void ld_report_stage_text(const struct ld_pupil_result *p, char *buf, size_t len)
+{
+    if (p->stage_label && p->stage_label[0])
+        snprintf(buf, len, "%s", p->stage_label);
+    else
+        snprintf(buf, len, "%d", p->stage);
+}
+
 void ld_report_registers_text(const struct ld_report *r, char *buf, size_t len)
 {
     char d[16];
@@ -333,6 +341,23 @@ out:
 
 /* ---- the core ---- */
 
+void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end)
+{
+    size_t lo = 0, hi = r->narrivals;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->arrivals[mid].date < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    while (lo < r->narrivals && r->arrivals[lo].date == day)
+        lo++;
+    *end = lo;
+}
+
+
 static int mark_key_cmp(const void *a, const void *b)
 {
     const struct ld_central_mark *x = a, *y = b;
@@ -401,11 +426,11 @@ static int conflict_cmp(const void *a, const void *b, void *ctx)
 }
 
 /*
- * Finds every session where an MIS mark and the kiosks disagree: the counted arrival would give
- * another code, or the office voided the only arrival of a session the MIS has as L or U. Also
- * gives an MIS late mark without minutes the kiosk's minutes (fill[k] for mark k, -1: none).
+ * Gives an MIS late mark without minutes the kiosk's minutes (fill[k] for mark k, -1: none),
+ * and finds the sessions the core cannot see disagree: the office voided the only arrival of a
+ * session that the MIS has as L or U.
  */
-static ld_err find_conflicts(struct ld_report *r, int *fill, char *msg, size_t msglen)
+static ld_err find_voided_conflicts(struct ld_report *r, int *fill, char *msg, size_t msglen)
 {
     r->conflicts = calloc(r->narrivals + 1, sizeof *r->conflicts);
     if (!r->conflicts)
@@ -423,26 +448,54 @@ static ld_err find_conflicts(struct ld_report *r, int *fill, char *msg, size_t m
         if (a->decides) {
             if (r->marks.items[k].minutes < 0 && ld_code_is_late(mark) && a->cls.late)
                 fill[k] = a->cls.minutes_late;
-            if (mark == a->cls.code)
-                continue;
-        } else {
-            /* a voided arrival: a conflict only when nothing else in that session counts */
-            bool counted = false, listed = false;
-            size_t j = i;
-            while (j > 0 && r->arrivals[j - 1].date == a->date)
-                j--;
-            for (; j < r->narrivals && r->arrivals[j].date == a->date && !counted; j++) {
-                const struct ld_report_arrival *b = &r->arrivals[j];
-                counted = b->decides && b->pupil == a->pupil && b->cls.session == a->cls.session;
-            }
-            for (size_t c = 0; c < r->nconflicts && !listed; c++)
-                listed = r->conflicts[c].pupil == a->pupil && r->conflicts[c].date == a->date &&
-                         r->conflicts[c].session == a->cls.session;
-            if (counted || listed || !ld_code_is_late(mark))
-                continue;
+            continue;
         }
-        r->conflicts[r->nconflicts++] = (struct ld_report_conflict){
-            a->pupil, a->date, a->cls.session, mark, a, a->voided};
+        /* a voided arrival: a conflict only when nothing else in that session counts */
+        bool counted = false, listed = false;
+        size_t j = i;
+        while (j > 0 && r->arrivals[j - 1].date == a->date)
+            j--;
+        for (; j < r->narrivals && r->arrivals[j].date == a->date && !counted; j++) {
+            const struct ld_report_arrival *b = &r->arrivals[j];
+            counted = b->decides && b->pupil == a->pupil && b->cls.session == a->cls.session;
+        }
+        for (size_t c = 0; c < r->nconflicts && !listed; c++)
+            listed = r->conflicts[c].pupil == a->pupil && r->conflicts[c].date == a->date &&
+                     r->conflicts[c].session == a->cls.session;
+        if (counted || listed || !ld_code_is_late(mark))
+            continue;
+        r->conflicts[r->nconflicts++] =
+            (struct ld_report_conflict){a->pupil, a->date, a->cls.session, mark, a, true};
+    }
+    return LD_OK;
+}
+
+/*
+ * Adds the core's conflicts (an MIS mark against the arrival that would decide the session),
+ * each with the arrival the office can correct, to the voided ones; sorts them all.
+ */
+static ld_err core_conflicts(struct ld_report *r, char *msg, size_t msglen)
+{
+    size_t n = ld_result_conflict_count(r->result);
+    struct ld_report_conflict *all =
+        realloc(r->conflicts, (r->nconflicts + n + 1) * sizeof *r->conflicts);
+    if (!all)
+        return BAD(LD_ERR_NOMEM, "report: out of memory");
+    r->conflicts = all;
+    for (size_t k = 0; k < n; k++) {
+        const struct ld_conflict *c = ld_result_conflict(r->result, k);
+        long p = ld_report_find_pupil(r, c->pupil);
+        const struct ld_report_arrival *a = NULL;
+        size_t first, end;
+        ld_report_arrivals_of_day(r, c->date, &first, &end);
+        for (size_t i = first; i < end && !a; i++)
+            if (r->arrivals[i].pupil == p && r->arrivals[i].decides &&
+                r->arrivals[i].cls.session == c->session)
+                a = &r->arrivals[i];
+        if (p < 0 || !a)
+            continue; /* the core saw an arrival the report did not: cannot happen */
+        r->conflicts[r->nconflicts++] =
+            (struct ld_report_conflict){p, c->date, c->session, c->mark, a, false};
     }
     qsort_r(r->conflicts, r->nconflicts, sizeof *r->conflicts, conflict_cmp, &r->roster);
     return LD_OK;
@@ -513,7 +566,7 @@ static ld_err run_core(struct ld_report *r, char *msg, size_t msglen)
         return BAD(LD_ERR_NOMEM, "report: out of memory");
     for (size_t i = 0; i < r->marks.count; i++)
         fill[i] = -1;
-    err = find_conflicts(r, fill, msg, msglen);
+    err = find_voided_conflicts(r, fill, msg, msglen);
     for (size_t i = 0; !err && i < r->marks.count; i++) {
         const struct ld_central_mark *m = &r->marks.items[i];
         enum ld_code code;
@@ -528,8 +581,20 @@ static ld_err run_core(struct ld_report *r, char *msg, size_t msglen)
         err = add_sign_in_marks(r, msg, msglen);
     if (err)
         return err;
-    if ((err = ld_school_analyse(r->school, r->as_of, &r->result)))
+    /* what is known: the MIS's registers up to their last day; nothing without an import */
+    struct ld_as_of when;
+    ld_as_of_day(r->as_of, &when);
+    when.minute = r->as_of_minute < 0 ? LD_AS_OF_NO_TIME : r->as_of_minute;
+    if (r->has_mis_marks)
+        when.registers_until = r->registers_until < r->as_of ? r->registers_until : r->as_of;
+    else
+        when.registers_until = ld_calendar_days_upto(r->cal, r->as_of)
+                                   ? ld_calendar_school_day(r->cal, 0) - 1
+                                   : r->as_of - 1;
+    if ((err = ld_school_analyse_at(r->school, &when, &r->result)))
         return BAD(err, "report: the core could not analyse: %s", ld_err_str(err));
+    if ((err = core_conflicts(r, msg, msglen)))
+        return err;
     r->result_of_pupil = calloc(r->roster.count + 1, sizeof *r->result_of_pupil);
     if (!r->result_of_pupil)
         return BAD(LD_ERR_NOMEM, "report: out of memory");

@@ -125,6 +125,10 @@ void ld_report_free(struct ld_report *r);
 /* Returns the core's result for roster pupil i, or NULL. */
 const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, size_t i);
 
+/* Writes the arrivals of day: r->arrivals[*first .. *end). */
+void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first,
+                               size_t *end);
+
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
 
@@ -133,6 +137,9 @@ long ld_report_find_pupil(const struct ld_report *r, const char *upn);
  * Fri 27 Nov" after an MIS import, else "no register data yet".
  */
 void ld_report_registers_text(const struct ld_report *r, char *buf, size_t len);
+
+/* Writes pupil p's stage as the school names it ("2", "amber") into buf (at least 40 bytes). */
+void ld_report_stage_text(const struct ld_pupil_result *p, char *buf, size_t len);
 
 /* Writes "Fri 27 Nov" for d into buf (at least 16 bytes). */
 void ld_report_short_date(ld_date d, char *buf, size_t len);

@@ -153,8 +153,12 @@ static void pct_text(struct ld_buf *b, const struct ld_report *r, const struct l
         return;
     }
     ld_buf_printf(b, "%.1f %%", p->attendance.pct);
-    if (p->has_stage)
-        ld_buf_printf(b, " · stage %d", p->stage);
+    if (p->has_stage) {
+        char st[48];
+        ld_report_stage_text(p, st, sizeof st);
+        ld_buf_puts(b, " · stage ");
+        ld_buf_html(b, st);
+    }
     if (p->attendance.severe)
         ld_buf_puts(b, " <span class=\"badge sa\">severe absence</span>");
     else if (p->attendance.persistent)
@@ -252,28 +256,12 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
     ld_buf_puts(b, "</td></tr>\n");
 }
 
-static void arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end)
-{
-    size_t lo = 0, hi = r->narrivals;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (r->arrivals[mid].date < day)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    while (lo < r->narrivals && r->arrivals[lo].date == day)
-        lo++;
-    *end = lo;
-}
-
 static ld_err write_daily(const struct site *s)
 {
     const struct ld_report *r = s->r;
     struct ld_buf b = {0}, csv = {0};
     size_t first, end, late = 0, voided = 0;
-    arrivals_of_day(r, r->as_of, &first, &end);
+    ld_report_arrivals_of_day(r, r->as_of, &first, &end);
     for (size_t i = first; i < end; i++) {
         voided += r->arrivals[i].voided;
         late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
@@ -630,8 +618,11 @@ static void action_csv_row(struct ld_buf *csv, const struct ld_report *r, size_t
     if (r->has_mis_marks && pr->attendance.has_pct)
         ld_buf_printf(csv, "%.1f", pr->attendance.pct);
     ld_buf_puts(csv, ",");
-    if (r->has_mis_marks && pr->has_stage)
-        ld_buf_printf(csv, "%d", pr->stage);
+    if (r->has_mis_marks && pr->has_stage) {
+        char st[48];
+        ld_report_stage_text(pr, st, sizeof st);
+        ld_buf_csv(csv, st);
+    }
     ld_buf_printf(csv, ",%s,%s,", r->has_mis_marks && pr->attendance.persistent ? "yes" : "no",
                   r->has_mis_marks && pr->attendance.severe ? "yes" : "no");
     struct ld_buf pat = {0};
@@ -850,7 +841,7 @@ static ld_err write_index(const struct site *s)
     const struct ld_report *r = s->r;
     struct ld_buf b = {0};
     size_t first, end, late = 0, needs = 0;
-    arrivals_of_day(r, r->as_of, &first, &end);
+    ld_report_arrivals_of_day(r, r->as_of, &first, &end);
     for (size_t i = first; i < end; i++)
         late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
     for (size_t i = 0; i < r->roster.count; i++)

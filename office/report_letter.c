@@ -234,7 +234,7 @@ static void per_child(struct ld_buf *b, const struct ld_letter_ctx *ctx, const s
             break;
         default: /* F_STAGE */
             if (r->has_mis_marks && pr->has_stage)
-                snprintf(tmp, sizeof tmp, "%d", pr->stage);
+                ld_report_stage_text(pr, tmp, sizeof tmp);
             else
                 snprintf(tmp, sizeof tmp, "not yet known");
             break;

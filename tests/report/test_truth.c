@@ -312,6 +312,8 @@ static void no_import_nothing_known(void **state)
     struct ld_report *r = load_at(f, day(11, 30), AT(9, 45));
     assert_false(r->has_mis_marks);
     /* Cara never tapped: no session of hers is known */
+    assert_int_equal(result_of(r, CARA)->attendance.possible, 0);
+    assert_false(result_of(r, CARA)->attendance.has_pct);
     assert_int_equal(ld_report_call_count(r), 0);
     /* Ada's lateness is the kiosks' own: 5 U at 40 min, and this morning's 09:35 U (45 min);
      * 25 Nov is L 12 */
@@ -365,10 +367,15 @@ static void import_up_to_friday(void **state)
      * Nov (19: 2 Nov is INSET): 56 days, 112 sessions. This Monday is not in the registers:
      * its sessions without an arrival are not known, not present.
      */
-    (void)result_of(r, DAN);
-    // UNKNOWN assert_int_equal(dan->unknown, 2);
+    const struct ld_pupil_result *dan = result_of(r, DAN);
+    assert_int_equal(dan->attendance.possible, 112); /* not 114 */
+    assert_int_equal(dan->attendance.attended, 111); /* the MIS's N on Friday morning */
+    assert_int_equal(dan->unknown, 2);
     /* Cara: O from 1 Oct (17 days) and 3 to 27 Nov (19 days): 72 of 112 missed, severe */
-    (void)result_of(r, CARA);
+    const struct ld_pupil_result *cara = result_of(r, CARA);
+    assert_int_equal(cara->attendance.possible, 112);
+    assert_int_equal(cara->attendance.attended, 40);
+    assert_true(cara->attendance.severe);
     /* Ada's Wednesday: the MIS's L without minutes keeps the kiosk's 12 */
     const struct ld_pupil_result *ada = result_of(r, ADA);
     assert_int_equal(ada->late_minutes, 5 * 40 + 12 + 45);
@@ -422,6 +429,7 @@ static void import_up_to_friday(void **state)
     free(action);
     snprintf(name, sizeof name, "pupils/%s.html", kids[DAN].upn);
     char *page = slurp(f, name);
+    must_hold(page, "99.1 %"); /* 111 / 112 */
     must_hold(page, "registers known up to Fri 27 Nov");
     free(page);
 
