@@ -357,7 +357,6 @@ void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *f
     *end = lo;
 }
 
-
 static int mark_key_cmp(const void *a, const void *b)
 {
     const struct ld_central_mark *x = a, *y = b;
@@ -383,8 +382,8 @@ static long mis_mark_of(const struct ld_report *r, const char *upn, ld_date date
 /* True when an arrival is after the report's present minute (a report of today). */
 static bool after_now(const struct ld_report *r, const struct ld_report_arrival *a)
 {
-    return a->date > r->as_of || (a->date == r->as_of && r->as_of_minute >= 0 &&
-                                  a->minute > r->as_of_minute);
+    return a->date > r->as_of ||
+           (a->date == r->as_of && r->as_of_minute >= 0 && a->minute > r->as_of_minute);
 }
 
 /* Decides which arrival of each pupil's session counts: the earliest that is not voided. */
@@ -650,7 +649,7 @@ enum ld_report_need ld_report_need_of(const struct ld_report *r, size_t i)
         return LD_NEED_PERSISTENT;
     if (ld_report_needs_letter(r, i))
         return p->flags & (LD_FLAG_CP | LD_FLAG_LAC | LD_FLAG_CIN) ? LD_NEED_FLAGGED_PATTERN
-                                                                  : LD_NEED_PATTERN;
+                                                                   : LD_NEED_PATTERN;
     return attendance ? LD_NEED_STAGE : LD_NEED_NONE;
 }
 
@@ -683,8 +682,10 @@ static int priority_cmp(const void *a, const void *b, void *ctx)
     enum ld_report_need ni = ld_report_need_of(r, i), nj = ld_report_need_of(r, j);
     if (ni != nj)
         return ni < nj ? -1 : 1;
-    const struct ld_pupil_result *p = ld_report_pupil_result(r, i), *q = ld_report_pupil_result(r, j);
-    bool pk = r->has_mis_marks && p->attendance.has_pct, qk = r->has_mis_marks && q->attendance.has_pct;
+    const struct ld_pupil_result *p = ld_report_pupil_result(r, i),
+                                 *q = ld_report_pupil_result(r, j);
+    bool pk = r->has_mis_marks && p->attendance.has_pct,
+         qk = r->has_mis_marks && q->attendance.has_pct;
     int lp = p->late_l + p->late_u, lq = q->late_l + q->late_u;
     /* lateness needs: the most late sessions first; absence needs: the lowest attendance */
     if ((ni == LD_NEED_FLAGGED_PATTERN || ni == LD_NEED_PATTERN) && lp != lq)
@@ -888,8 +889,8 @@ out:
     return LD_OK;
 }
 
-ld_err ld_report_mis_note(struct ld_central *c, const char *school, const char *device,
-                          int64_t seq, char *note, size_t notelen, char *msg, size_t msglen)
+ld_err ld_report_mis_note(struct ld_central *c, const char *school, const char *device, int64_t seq,
+                          char *note, size_t notelen, char *msg, size_t msglen)
 {
     struct ld_report *r = calloc(1, sizeof *r);
     struct ld_tz *tz = NULL;

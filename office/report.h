@@ -49,9 +49,9 @@ struct ld_report_conflict {
     long pupil; /* roster index */
     ld_date date;
     enum ld_session_id session;
-    enum ld_code mark;                      /* the MIS's code */
+    enum ld_code mark;                       /* the MIS's code */
     const struct ld_report_arrival *arrival; /* the kiosk's arrival that disagrees */
-    bool voided;                            /* the office voided it; the MIS still has a late mark */
+    bool voided; /* the office voided it; the MIS still has a late mark */
 };
 
 /* What the first-day calling list is built from (only real evidence). */
@@ -82,9 +82,9 @@ struct ld_report {
     struct ld_result *result;
     long *result_of_pupil; /* roster index -> result index */
     bool has_mis_marks;
-    ld_minute as_of_minute;     /* the present minute of a report of today; -1: the whole day */
-    ld_date registers_until;    /* the last day of imported MIS marks (when has_mis_marks) */
-    bool everyone_signs_in;     /* the school's arrival mode (setting arrivals.mode) */
+    ld_minute as_of_minute;  /* the present minute of a report of today; -1: the whole day */
+    ld_date registers_until; /* the last day of imported MIS marks (when has_mis_marks) */
+    bool everyone_signs_in;  /* the school's arrival mode (setting arrivals.mode) */
     struct ld_report_conflict *conflicts; /* by date, session, pupil */
     size_t nconflicts;
     enum ld_report_call_basis call_basis;
@@ -116,8 +116,8 @@ LD_MUST_CHECK ld_err ld_report_load_at(struct ld_central *c, const char *school,
  * session. The session is the arrival's as recorded (a clock repair is not looked for).
  */
 LD_MUST_CHECK ld_err ld_report_mis_note(struct ld_central *c, const char *school,
-                                        const char *device, int64_t seq, char *note,
-                                        size_t notelen, char *msg, size_t msglen);
+                                        const char *device, int64_t seq, char *note, size_t notelen,
+                                        char *msg, size_t msglen);
 
 /* Frees r; accepts NULL. */
 void ld_report_free(struct ld_report *r);
@@ -126,8 +126,7 @@ void ld_report_free(struct ld_report *r);
 const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, size_t i);
 
 /* Writes the arrivals of day: r->arrivals[*first .. *end). */
-void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first,
-                               size_t *end);
+void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end);
 
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);

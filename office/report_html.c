@@ -318,10 +318,10 @@ static ld_err write_daily(const struct site *s)
 
 struct class_week {
     const char *name;
-    int pupils, late, minutes;         /* this week */
-    int last_late, last_minutes;       /* the last full week (shown on a Monday) */
-    size_t place, last_place;          /* 1 + classes with fewer late sessions per pupil */
-    bool joint, last_joint;            /* another class has the same place */
+    int pupils, late, minutes;   /* this week */
+    int last_late, last_minutes; /* the last full week (shown on a Monday) */
+    size_t place, last_place;    /* 1 + classes with fewer late sessions per pupil */
+    bool joint, last_joint;      /* another class has the same place */
 };
 
 /* Adds pupil i's L and U sessions from first to last (school days only) to *late and *minutes. */
@@ -356,9 +356,9 @@ static void class_places(struct class_week *cw, size_t nc, bool last)
         for (size_t o = 0; o < nc; o++) {
             if (o == c)
                 continue;
-            int cmp = last ? per_pupil_cmp(cw[o].last_late, cw[o].pupils, cw[c].last_late,
-                                           cw[c].pupils)
-                           : per_pupil_cmp(cw[o].late, cw[o].pupils, cw[c].late, cw[c].pupils);
+            int cmp =
+                last ? per_pupil_cmp(cw[o].last_late, cw[o].pupils, cw[c].last_late, cw[c].pupils)
+                     : per_pupil_cmp(cw[o].late, cw[o].pupils, cw[c].late, cw[c].pupils);
             place += cmp < 0;
             joint |= cmp == 0;
         }
@@ -441,9 +441,8 @@ static ld_err write_weekly(const struct site *s)
                     "<th class=\"num\">Pupils</th><th class=\"num\">Late sessions</th>"
                     "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>");
     if (show_last)
-        ld_buf_printf(&b,
-                      "<th class=\"num\">Last week's place</th><th class=\"num\">Last week's "
-                      "late sessions</th><th class=\"num\">Per pupil</th>");
+        ld_buf_printf(&b, "<th class=\"num\">Last week's place</th><th class=\"num\">Last week's "
+                          "late sessions</th><th class=\"num\">Per pupil</th>");
     ld_buf_puts(&b, "</tr></thead><tbody>\n");
     ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost");
     ld_buf_puts(&csv, show_last ? ",Last Week Place,Last Week Late Sessions,Last Week Per Pupil\r\n"
@@ -463,8 +462,7 @@ static ld_err write_weekly(const struct site *s)
             ld_buf_printf(&b,
                           "<td class=\"num last\">%s%zu</td><td class=\"num last-late\">%d</td>"
                           "<td class=\"num\">%.2f</td>",
-                          cw[c].last_joint ? "=" : "", cw[c].last_place, cw[c].last_late,
-                          last_per);
+                          cw[c].last_joint ? "=" : "", cw[c].last_place, cw[c].last_late, last_per);
         ld_buf_puts(&b, "</tr>\n");
         ld_buf_printf(&csv, "%s%zu,", cw[c].joint ? "=" : "", cw[c].place);
         ld_buf_csv(&csv, cw[c].name);
@@ -565,10 +563,11 @@ static void calls_section(struct ld_buf *b, const struct site *s)
 static void urgent_section(struct ld_buf *b, const struct site *s, const size_t *order, size_t n)
 {
     const struct ld_report *r = s->r;
-    ld_buf_printf(b, "<h2>Most urgent</h2>\n<p>The %zu pupils who need the office most, in "
-                     "order: severe absence, persistent absence, a child with a child protection "
-                     "plan, looked after or in need with a pattern of lateness, other patterns "
-                     "of lateness, then intervention stages.</p>\n",
+    ld_buf_printf(b,
+                  "<h2>Most urgent</h2>\n<p>The %zu pupils who need the office most, in "
+                  "order: severe absence, persistent absence, a child with a child protection "
+                  "plan, looked after or in need with a pattern of lateness, other patterns "
+                  "of lateness, then intervention stages.</p>\n",
                   n < URGENT_MAX ? n : URGENT_MAX);
     if (!n) {
         ld_buf_puts(b, "<p>Nobody at the moment.</p>\n");
@@ -677,7 +676,8 @@ static void family_list(struct ld_buf *b, struct ld_buf *csv, const struct site 
             if (done[j] || (j != i && (!fam[0] || strcmp(r->roster.pupils[j].family, fam))))
                 continue;
             done[j] = true;
-            bool needs = attendance ? ld_report_needs_attendance(r, j) : ld_report_needs_letter(r, j);
+            bool needs =
+                attendance ? ld_report_needs_attendance(r, j) : ld_report_needs_letter(r, j);
             action_row(b, s, j, needs);
             if (needs)
                 action_csv_row(csv, r, j, attendance ? "attendance" : "lateness");
@@ -722,8 +722,9 @@ static ld_err write_action(const struct site *s)
                   "severe or persistent absence (90 %% or less) or at an intervention stage, "
                   "most absent first. %s <a href=\"action.csv\">CSV</a></p>\n",
                   natt,
-                  r->has_mis_marks ? "" : "No register data yet: import the MIS marks for "
-                                          "attendance and stages.");
+                  r->has_mis_marks ? ""
+                                   : "No register data yet: import the MIS marks for "
+                                     "attendance and stages.");
     family_list(&b, &csv, s, order, nneed, true, done);
     ld_buf_printf(&b,
                   "<h2>Lateness</h2>\n<p><span id=\"needs\">%zu</span> pupils with a pattern of "
@@ -954,16 +955,15 @@ static ld_err write_conflicts(const struct site *s)
         snprintf(name, sizeof name, "%s %s", p->preferred_first, p->preferred_last);
         adv.len = 0;
         conflict_advice(&adv, c);
-        ld_buf_printf(&b, "<tr data-upn=\"%s\" data-date=\"%s\"><td>%s</td><td>%s</td><td>",
-                      p->upn, ds, day, c->session ? "pm" : "am");
+        ld_buf_printf(&b, "<tr data-upn=\"%s\" data-date=\"%s\"><td>%s</td><td>%s</td><td>", p->upn,
+                      ds, day, c->session ? "pm" : "am");
         pupil_link(&b, p, "");
         ld_buf_puts(&b, "</td><td>");
         ld_buf_html(&b, p->class_name);
         ld_buf_puts(&b, "</td>");
         mark_cell(&b, c->mark);
-        ld_buf_printf(&b, "<td>%s%02d:%02d %s%s</td><td>", c->voided ? "<del>" : "",
-                      a->minute / 60, a->minute % 60, ld_code_str(a->cls.code),
-                      c->voided ? "</del> voided" : "");
+        ld_buf_printf(&b, "<td>%s%02d:%02d %s%s</td><td>", c->voided ? "<del>" : "", a->minute / 60,
+                      a->minute % 60, ld_code_str(a->cls.code), c->voided ? "</del> voided" : "");
         ld_buf_html(&b, a->ev->device_id);
         ld_buf_printf(&b, ":%lld</td><td>", (long long)a->ev->seq);
         ld_buf_html(&b, adv.p);

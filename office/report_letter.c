@@ -291,8 +291,7 @@ static ld_err herringbones(struct ld_buf *b, const struct ld_letter_ctx *ctx,
             ld_buf_html(b, p->preferred_first);
             ld_buf_puts(b, "</p>");
         }
-        snprintf(tmp, sizeof tmp, "Register marks of %s %s", p->preferred_first,
-                 p->preferred_last);
+        snprintf(tmp, sizeof tmp, "Register marks of %s %s", p->preferred_first, p->preferred_last);
         ld_report_svg_herringbone(b, &h, h.nweeks > weeks ? h.nweeks - weeks : 0, false, tmp);
         ld_herringbone_free(&h);
     }

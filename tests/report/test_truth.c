@@ -24,8 +24,8 @@
 
 #define M msg, sizeof msg
 
-#define SCHOOL "hollybrook"
-#define AT(h, m) ((h) * 60 + (m))
+#define SCHOOL   "hollybrook"
+#define AT(h, m) ((h)*60 + (m))
 
 /*
  * The pupils (fictional). Ada and Ben Cole are one family (F1); Ada has a child-protection
@@ -291,9 +291,9 @@ static void import_marks(const struct fx *f)
         ld_date_format(d, ds);
         fprintf(fp, "%s,%s,AM,O,\r\n%s,%s,PM,O,\r\n", kids[CARA].upn, ds, kids[CARA].upn, ds);
     }
-    fprintf(fp, "%s,25/11/2026,AM,L,\r\n", kids[ADA].upn);  /* the kiosk has 09:02 L 12 */
-    fprintf(fp, "%s,26/11/2026,AM,L,\r\n", kids[BEN].upn);  /* the office voids the kiosk's */
-    fprintf(fp, "%s,2026-11-27,AM,N,\r\n", kids[DAN].upn);  /* the kiosk has 09:12 L */
+    fprintf(fp, "%s,25/11/2026,AM,L,\r\n", kids[ADA].upn); /* the kiosk has 09:02 L 12 */
+    fprintf(fp, "%s,26/11/2026,AM,L,\r\n", kids[BEN].upn); /* the office voids the kiosk's */
+    fprintf(fp, "%s,2026-11-27,AM,N,\r\n", kids[DAN].upn); /* the kiosk has 09:12 L */
     fclose(fp);
     snprintf(cmd, sizeof cmd, "%s/latedoor report import-marks %s --central %s 2>&1", LD_BIN_DIR,
              path, f->url);
@@ -320,8 +320,8 @@ static void no_import_nothing_known(void **state)
     assert_int_equal(result_of(r, ADA)->late_u, 6);
     assert_int_equal(result_of(r, ADA)->late_l, 1);
     assert_int_equal(result_of(r, ADA)->late_minutes, 5 * 40 + 45 + 12);
-    static const char *const pages[] = {"index.html", "action.html", "daily.html",
-                                        "weekly.html", "conflicts.html"};
+    static const char *const pages[] = {"index.html", "action.html", "daily.html", "weekly.html",
+                                        "conflicts.html"};
     for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++) {
         char *p = slurp(f, pages[k]);
         must_hold(p, "<span id=\"registers\">no register data yet</span>");
