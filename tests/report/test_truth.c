@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "calendar_file.h"
 #include "central.h"
 #include "clock.h"
+#include "page_check.h"
 #include "report.h"
 
 #define M msg, sizeof msg
@@ -217,37 +217,6 @@ static struct ld_report *load_at(const struct fx *f, ld_date d, ld_minute m)
     return r;
 }
 
-static char *slurp(const struct fx *f, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", f->out, name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-    s[n] = 0;
-    fclose(fp);
-    return s;
-}
-
-static void must_hold(const char *page, const char *what)
-{
-    if (!strstr(page, what))
-        fail_msg("page lacks: %s", what);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
-}
-
 /* True when text holds a percentage as the pages write one: "94.7 %". */
 static bool has_percentage(const char *text)
 {
@@ -264,15 +233,6 @@ static const struct ld_pupil_result *result_of(const struct ld_report *r, int k)
         ld_report_pupil_result(r, (size_t)ld_report_find_pupil(r, kids[k].upn));
     assert_non_null(p);
     return p;
-}
-
-static int run(const char *cmd, char *out, size_t outlen)
-{
-    FILE *p = popen(cmd, "r");
-    size_t n = fread(out, 1, outlen - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* The MIS's export up to Fri 27 Nov, imported with the command the office uses. */
@@ -297,9 +257,9 @@ static void import_marks(const struct fx *f)
     fclose(fp);
     snprintf(cmd, sizeof cmd, "%s/latedoor report import-marks %s --central %s 2>&1", LD_BIN_DIR,
              path, f->url);
-    if (run(cmd, out, sizeof out) != 0)
+    if (page_run(cmd, out, sizeof out) != 0)
         fail_msg("import: %s", out);
-    must_hold(out, "registers go up to Fri 27 Nov");
+    page_must_hold(out, "registers go up to Fri 27 Nov");
 }
 
 /*
@@ -323,21 +283,21 @@ static void no_import_nothing_known(void **state)
     static const char *const pages[] = {"index.html", "action.html", "daily.html", "weekly.html",
                                         "conflicts.html"};
     for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++) {
-        char *p = slurp(f, pages[k]);
-        must_hold(p, "<span id=\"registers\">no register data yet</span>");
-        must_hold(p, "as of 2026-11-30 09:45");
+        char *p = page_slurp(f->out, pages[k]);
+        page_must_hold(p, "<span id=\"registers\">no register data yet</span>");
+        page_must_hold(p, "as of 2026-11-30 09:45");
         free(p);
     }
-    char *action = slurp(f, "action.html");
-    must_hold(action, "<span id=\"calls\">0</span>");
-    must_hold(action, "today&#39;s register is not in yet; last MIS marks: none imported");
+    char *action = page_slurp(f->out, "action.html");
+    page_must_hold(action, "<span id=\"calls\">0</span>");
+    page_must_hold(action, "today&#39;s register is not in yet; last MIS marks: none imported");
     assert_null(strstr(action, "id=\"call-order\""));
     assert_false(has_percentage(action));
     free(action);
     char name[64];
     snprintf(name, sizeof name, "pupils/%s.html", kids[CARA].upn);
-    char *page = slurp(f, name);
-    must_hold(page, "<td><span class=\"muted\">no register data yet</span></td>");
+    char *page = page_slurp(f->out, name);
+    page_must_hold(page, "<td><span class=\"muted\">no register data yet</span></td>");
     free(page);
     ld_report_free(r);
 }
@@ -355,9 +315,9 @@ static void import_up_to_friday(void **state)
              "%s/latedoor report void --event door-1:%lld --staff j.fenwick --central %s 2>&1",
              LD_BIN_DIR, (long long)f->ben_thursday, f->url);
     import_marks(f);
-    if (run(cmd, out, sizeof out) != 0)
+    if (page_run(cmd, out, sizeof out) != 0)
         fail_msg("void: %s", out);
-    must_hold(out, "the MIS has L for Thu 26 Nov am: change it there too");
+    page_must_hold(out, "the MIS has L for Thu 26 Nov am: change it there too");
 
     struct ld_report *r = load_at(f, day(11, 30), AT(9, 45));
     assert_true(r->has_mis_marks);
@@ -388,24 +348,25 @@ static void import_up_to_friday(void **state)
     assert_int_equal(r->conflicts[1].date, day(11, 27));
     assert_int_equal(r->conflicts[1].mark, LD_CODE_N);
     assert_int_equal(r->conflicts[1].arrival->cls.code, LD_CODE_L);
-    char *conf = slurp(f, "conflicts.html");
-    must_hold(conf, "<span id=\"conflicts\">2</span>");
-    must_hold(conf, "The office voided this arrival, but the MIS still has L");
-    must_hold(conf, "The kiosk recorded an arrival at 09:12 (L, 22 min late); the MIS has N. If "
-                    "the child came then, change the MIS&#39;s N to L");
+    char *conf = page_slurp(f->out, "conflicts.html");
+    page_must_hold(conf, "<span id=\"conflicts\">2</span>");
+    page_must_hold(conf, "The office voided this arrival, but the MIS still has L");
+    page_must_hold(conf,
+                   "The kiosk recorded an arrival at 09:12 (L, 22 min late); the MIS has N. If "
+                   "the child came then, change the MIS&#39;s N to L");
     free(conf);
-    char *csv = slurp(f, "conflicts.csv");
-    assert_int_equal(count(csv, "\r\n"), 3);
+    char *csv = page_slurp(f->out, "conflicts.csv");
+    assert_int_equal(page_count(csv, "\r\n"), 3);
     snprintf(name, sizeof name, "2026-11-27,AM,%s,Dan Ely,5A,N,L,09:12,door-1,%lld,no,",
              kids[DAN].upn, (long long)f->dan_friday);
-    must_hold(csv, name);
+    page_must_hold(csv, name);
     free(csv);
 
     /* every page: what the registers cover; the calling list: no MIS marks for today */
-    char *action = slurp(f, "action.html");
-    must_hold(action, "<span id=\"registers\">registers known up to Fri 27 Nov</span>");
-    must_hold(action, "<span id=\"calls\">0</span>");
-    must_hold(action, "today&#39;s register is not in yet; last MIS marks: Fri 27 Nov");
+    char *action = page_slurp(f->out, "action.html");
+    page_must_hold(action, "<span id=\"registers\">registers known up to Fri 27 Nov</span>");
+    page_must_hold(action, "<span id=\"calls\">0</span>");
+    page_must_hold(action, "today&#39;s register is not in yet; last MIS marks: Fri 27 Nov");
     /* most urgent: Cara (severe absence), Ada (child protection and lateness), then Ben (6
      * late sessions) before Finn (4) */
     const char *c1 = strstr(action, "<tr class=\"urgent\" data-upn=\"B300000000003\"><td "
@@ -421,40 +382,41 @@ static void import_up_to_friday(void **state)
     if (!c1 || !c2 || !c3 || !c4)
         fail_msg("most urgent not in order: %p %p %p %p", (void *)c1, (void *)c2, (void *)c3,
                  (void *)c4);
-    must_hold(action, "child protection plan and a lateness pattern");
+    page_must_hold(action, "child protection plan and a lateness pattern");
     /* attendance and lateness are separate lists: Cara (severe) and Ada (6 sessions U of 113
      * possible: 94.7 %, stage 1); Ada, Ben and Finn for lateness */
-    must_hold(action, "<span id=\"needs-attendance\">2</span>");
-    must_hold(action, "<span id=\"needs\">3</span>");
+    page_must_hold(action, "<span id=\"needs-attendance\">2</span>");
+    page_must_hold(action, "<span id=\"needs\">3</span>");
     free(action);
     snprintf(name, sizeof name, "pupils/%s.html", kids[DAN].upn);
-    char *page = slurp(f, name);
-    must_hold(page, "99.1 %"); /* 111 / 112 */
-    must_hold(page, "registers known up to Fri 27 Nov");
+    char *page = page_slurp(f->out, name);
+    page_must_hold(page, "99.1 %"); /* 111 / 112 */
+    page_must_hold(page, "registers known up to Fri 27 Nov");
     free(page);
 
     /* Monday: last week's table beside this week's; 4B and 5A level last week (1 late session
      * for 3 pupils each: Ada's and Ben's MIS L), so both are joint first */
-    char *weekly = slurp(f, "weekly.html");
-    must_hold(weekly, "Best punctuality last week (Mon 23 Nov to Fri 27 Nov): <strong>5A</strong>"
-                      " and <strong>4B</strong>");
-    assert_int_equal(count(weekly, "<td class=\"num last\">=1</td>"), 2);
+    char *weekly = page_slurp(f->out, "weekly.html");
+    page_must_hold(weekly,
+                   "Best punctuality last week (Mon 23 Nov to Fri 27 Nov): <strong>5A</strong>"
+                   " and <strong>4B</strong>");
+    assert_int_equal(page_count(weekly, "<td class=\"num last\">=1</td>"), 2);
     /* this week 5A has none, 4B Ada's U: 5A first, 4B second */
-    must_hold(weekly, "Best punctuality this week: <strong>5A</strong></p>");
+    page_must_hold(weekly, "Best punctuality this week: <strong>5A</strong></p>");
     free(weekly);
 
     /* letters: Ada and Ben in one letter; Finn's dentist visits are not lateness */
-    char *letters = slurp(f, "letters.html");
-    assert_int_equal(count(letters, "<section class=\"letter"), 2);
+    char *letters = page_slurp(f->out, "letters.html");
+    assert_int_equal(page_count(letters, "<section class=\"letter"), 2);
     snprintf(name, sizeof name, "data-upns=\"%s %s\"", kids[ADA].upn, kids[BEN].upn);
-    must_hold(letters, name);
-    must_hold(letters, "<strong>Ada Cole and Ben Cole</strong>");
-    must_hold(letters, "<li>Ben: ");
+    page_must_hold(letters, name);
+    page_must_hold(letters, "<strong>Ada Cole and Ben Cole</strong>");
+    page_must_hold(letters, "<li>Ben: ");
     free(letters);
     snprintf(name, sizeof name, "letters/%s.html", kids[FINN].upn);
-    char *finn = slurp(f, name);
-    must_hold(finn, "arrived late\n<strong>4</strong> times");
-    must_hold(finn, "<strong>40 min</strong>");
+    char *finn = page_slurp(f->out, name);
+    page_must_hold(finn, "arrived late\n<strong>4</strong> times");
+    page_must_hold(finn, "<strong>40 min</strong>");
     free(finn);
     ld_report_free(r);
 
@@ -463,7 +425,7 @@ static void import_up_to_friday(void **state)
              "%s/latedoor report amend --event door-1:%lld --reason 'Medical appointment' "
              "--staff j.fenwick --central %s 2>&1",
              LD_BIN_DIR, (long long)f->ada_monday, f->url);
-    if (run(cmd, out, sizeof out) != 0)
+    if (page_run(cmd, out, sizeof out) != 0)
         fail_msg("amend: %s", out);
     assert_null(strstr(out, "the MIS has"));
     r = load_at(f, day(11, 30), AT(9, 45));
@@ -475,9 +437,9 @@ static void import_up_to_friday(void **state)
     snprintf(cmd, sizeof cmd,
              "%s/latedoor report void --event door-1:%lld --staff j.fenwick --central %s 2>&1",
              LD_BIN_DIR, (long long)f->dan_friday, f->url);
-    if (run(cmd, out, sizeof out) != 0)
+    if (page_run(cmd, out, sizeof out) != 0)
         fail_msg("void: %s", out);
-    must_hold(out, "the MIS has N for Fri 27 Nov am: change it there too");
+    page_must_hold(out, "the MIS has N for Fri 27 Nov am: change it there too");
 }
 
 /*
@@ -497,8 +459,8 @@ static void everyone_signs_in(void **state)
     /* 09:10: the register is still open, nobody is called yet, and the page says when */
     struct ld_report *r = load_at(f, day(11, 30), AT(9, 10));
     assert_int_equal(ld_report_call_count(r), 0);
-    char *action = slurp(f, "action.html");
-    must_hold(action, "the morning register closes at 09:20");
+    char *action = page_slurp(f->out, "action.html");
+    page_must_hold(action, "the morning register closes at 09:20");
     free(action);
     ld_report_free(r);
     /* 09:45: Cara (looked after) then Dan; Ada came at 09:35 and is not called */
@@ -507,8 +469,8 @@ static void everyone_signs_in(void **state)
     assert_int_equal(ld_report_call_count(r), 2);
     assert_string_equal(ld_result_call(r->result, 0)->id, kids[CARA].upn);
     assert_string_equal(ld_result_call(r->result, 1)->id, kids[DAN].upn);
-    action = slurp(f, "action.html");
-    must_hold(action, "<span id=\"calls\">2</span>");
+    action = page_slurp(f->out, "action.html");
+    page_must_hold(action, "<span id=\"calls\">2</span>");
     const char *cara = strstr(action, "<tr data-upn=\"B300000000003\"><td class=\"num\">1</td>");
     const char *dan = strstr(action, "<tr data-upn=\"B300000000004\"><td class=\"num\">2</td>");
     assert_non_null(cara);
@@ -537,8 +499,8 @@ static void future_refused(void **state)
     char cmd[1024], out[4096], msg[1024] = "";
     snprintf(cmd, sizeof cmd, "%s/latedoor report --central %s --out %s --date 2099-01-05 2>&1",
              LD_BIN_DIR, f->url, f->out);
-    assert_int_equal(run(cmd, out, sizeof out), 2);
-    must_hold(out, "2099-01-05 is in the future");
+    assert_int_equal(page_run(cmd, out, sizeof out), 2);
+    page_must_hold(out, "2099-01-05 is in the future");
     struct ld_central *c = open_admin(f);
     struct ld_report *r = NULL;
     assert_int_equal(ld_report_load_at(c, NULL, day(11, 30), 24 * 60, &r, M), LD_ERR_INVALID);
