@@ -132,10 +132,14 @@ static int run_report(const struct opts *o)
     size_t needs = 0;
     for (size_t i = 0; i < r->roster.count; i++)
         needs += ld_report_needs_action(r, i);
-    char day[LD_DATE_STRLEN];
+    char day[LD_DATE_STRLEN], at[32] = "", reg[64];
     ld_date_format(r->as_of, day);
-    printf("report of %s as of %s: %zu pupils, %zu events, %zu needing action: %s/index.html\n",
-           r->school_id, day, r->roster.count, r->nevents, needs, o->out);
+    if (r->as_of_minute >= 0)
+        snprintf(at, sizeof at, " %02d:%02d", r->as_of_minute / 60, r->as_of_minute % 60);
+    ld_report_registers_text(r, reg, sizeof reg);
+    printf("report of %s as of %s%s: %zu pupils, %zu events, %zu needing action, %s: "
+           "%s/index.html\n",
+           r->school_id, day, at, r->roster.count, r->nevents, needs, reg, o->out);
     ld_report_free(r);
     return LD_EXIT_OK;
 }
