@@ -776,6 +776,10 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b)
                   "<tr><th>Attendance</th><td>",
                   pr->late_l, pr->late_u, pr->late_minutes, dur);
     pct_text(b, r, pr);
+    /* sessions after the registers' last day with no mark and no arrival: not counted */
+    if (r->has_mis_marks && pr->unknown > 0)
+        ld_buf_printf(b, " <span class=\"note\" id=\"unknown\">(%d sessions not known yet)</span>",
+                      pr->unknown);
     ld_buf_puts(b, "</td></tr><tr><th>Patterns</th><td>");
     patterns_list(b, pr);
     ld_buf_puts(b, "</td></tr></tbody></table>\n<h2>Register marks, week by week</h2>\n");
