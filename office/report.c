@@ -798,9 +798,13 @@ static ld_err pick_school(struct ld_central *c, const char *school, struct ld_re
 /* The last day of the MIS's marks of pupils on the roster: what the school's registers cover. */
 static void find_registers_until(struct ld_report *r)
 {
+    bool on_roster = false;
     for (size_t i = 0; i < r->marks.count; i++) {
         const struct ld_central_mark *m = &r->marks.items[i];
-        if (ld_report_find_pupil(r, m->upn) < 0)
+        /* the store sorts marks by UPN: look each pupil up once, not once a mark */
+        if (i == 0 || strcmp(m->upn, r->marks.items[i - 1].upn))
+            on_roster = ld_report_find_pupil(r, m->upn) >= 0;
+        if (!on_roster)
             continue;
         if (!r->has_mis_marks || m->date > r->registers_until)
             r->registers_until = m->date;
