@@ -49,6 +49,7 @@ struct run {
     size_t msglen;
     const char *text;
     struct span top[K__COUNT];
+    bool any_nul;   /* the document holds a \u0000 somewhere */
     cJSON *piece;   /* the section or array element being read */
     bool piece_nul; /* its text held a \u0000, turned into a 0xFF byte that UTF-8 refuses */
     char *scratch;  /* the text of such a piece, with every \u0000 replaced */
@@ -110,46 +111,50 @@ static int hex4(const char *t, size_t n, size_t i)
     return v;
 }
 
+/* Bytes that stand for themselves in a JSON string: all but controls, quote and backslash. */
+static bool plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
 /* Checks the string starting at the quote t[*i]; surrogate escapes must pair, as cJSON asks. */
 static bool scan_string(const char *t, size_t n, size_t *i, bool *nul)
 {
-    (*i)++;
-    while (*i < n) {
-        unsigned char c = (unsigned char)t[*i];
-        if (c == '"') {
-            (*i)++;
-            return true;
+    size_t k = *i + 1; /* a local index: the plain-byte loop stays in registers */
+    bool ok = false;
+    while (k < n) {
+        while (k < n && plain_byte((unsigned char)t[k]))
+            k++;
+        if (k >= n || t[k] != '\\') {
+            ok = k < n && t[k] == '"'; /* else the end, or a control character */
+            k += ok;
+            break;
         }
-        if (c < 0x20)
-            return false;
-        if (c != '\\') {
-            (*i)++;
-            continue;
-        }
-        if (++*i >= n)
-            return false;
-        c = (unsigned char)t[*i];
+        if (++k >= n)
+            break;
+        char c = t[k];
         if (c != 'u') {
-            if (!strchr("\"\\/bfnrt", c) || !c)
-                return false;
-            (*i)++;
+            if (!c || !strchr("\"\\/bfnrt", c))
+                break;
+            k++;
             continue;
         }
-        int v = hex4(t, n, *i + 1);
+        int v = hex4(t, n, k + 1);
         if (v < 0 || (v >= 0xDC00 && v <= 0xDFFF))
-            return false;
-        *i += 5;
+            break;
+        k += 5;
         if (v >= 0xD800 && v <= 0xDBFF) {
-            if (*i + 1 >= n || t[*i] != '\\' || t[*i + 1] != 'u')
-                return false;
-            int lo = hex4(t, n, *i + 2);
+            if (k + 1 >= n || t[k] != '\\' || t[k + 1] != 'u')
+                break;
+            int lo = hex4(t, n, k + 2);
             if (lo < 0xDC00 || lo > 0xDFFF)
-                return false;
-            *i += 6;
+                break;
+            k += 6;
         }
         *nul |= v == 0;
     }
-    return false;
+    *i = k;
+    return ok;
 }
 
 static bool scan_digits(const char *t, size_t n, size_t *i)
@@ -190,13 +195,13 @@ static bool scan_value(const char *t, size_t n, size_t *i, int depth, bool *nul)
         return scan_string(t, n, i, nul);
     if (c == '-' || (c >= '0' && c <= '9'))
         return scan_number(t, n, i);
-    static const char *const words[3] = {"true", "false", "null"};
-    for (int w = 0; w < 3; w++) {
-        size_t wl = strlen(words[w]);
-        if (n - *i >= wl && !memcmp(t + *i, words[w], wl)) {
-            *i += wl;
-            return true;
-        }
+    const char *word = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : NULL;
+    if (word) {
+        size_t wl = strlen(word);
+        if (n - *i < wl || memcmp(t + *i, word, wl))
+            return false;
+        *i += wl;
+        return true;
     }
     if (c != '[' && c != '{')
         return false;
@@ -232,47 +237,60 @@ static bool scan_value(const char *t, size_t n, size_t *i, int depth, bool *nul)
 }
 
 /*
- * Checks the whole document and notes where each member latedoor reads lies (the first of
- * two with the same name, as cJSON would). Member names are compared as written.
+ * Checks the whole document in one pass and notes where each member latedoor reads lies (the
+ * first of two with the same name, as cJSON would). Member names are compared as written.
  */
 static ld_err scan_document(struct run *run, size_t n)
 {
     const char *t = run->text;
-    size_t i = 0, at;
+    size_t i = 0;
     bool nul = false;
     skip_ws(t, n, &i);
-    at = i;
-    if (!scan_value(t, n, &i, 0, &nul))
+    if (i >= n || t[i] != '{') {
+        if (scan_value(t, n, &i, 0, &nul) && (skip_ws(t, n, &i), i == n))
+            return fail(run, "input: not a JSON object");
         return fail(run, "input: not valid JSON (at byte %zu)", i);
+    }
+    i++;
     skip_ws(t, n, &i);
-    if (i != n)
-        return fail(run, "input: not valid JSON (at byte %zu)", i);
-    if (t[at] != '{')
-        return fail(run, "input: not a JSON object");
-    i = at + 1;
-    skip_ws(t, n, &i);
-    while (t[i] == '"') {
+    bool more = true;
+    if (i < n && t[i] == '}') {
+        i++;
+        more = false;
+    }
+    while (more) {
         size_t key = i + 1;
-        nul = false;
-        (void)scan_string(t, n, &i, &nul);
+        if (i >= n || t[i] != '"' || !scan_string(t, n, &i, &nul))
+            goto bad;
         size_t keylen = i - 1 - key;
         skip_ws(t, n, &i);
-        i++; /* the ':' */
+        if (i >= n || t[i++] != ':')
+            goto bad;
         skip_ws(t, n, &i);
         size_t from = i;
-        nul = false;
-        (void)scan_value(t, n, &i, 1, &nul);
+        bool vnul = false;
+        if (!scan_value(t, n, &i, 1, &vnul))
+            goto bad;
+        nul |= vnul;
         for (int k = 0; k < K__COUNT; k++) {
             if (!run->top[k].len && strlen(top_names[k]) == keylen &&
                 !memcmp(t + key, top_names[k], keylen))
-                run->top[k] = (struct span){.off = from, .len = i - from, .nul = nul};
+                run->top[k] = (struct span){.off = from, .len = i - from, .nul = vnul};
         }
         skip_ws(t, n, &i);
-        if (t[i] == ',')
-            i++;
-        skip_ws(t, n, &i);
+        if (i >= n || (t[i] != ',' && t[i] != '}'))
+            goto bad;
+        more = t[i++] == ',';
+        if (more)
+            skip_ws(t, n, &i);
     }
+    skip_ws(t, n, &i);
+    if (i != n)
+        goto bad;
+    run->any_nul = nul;
     return LD_OK;
+bad:
+    return fail(run, "input: not valid JSON (at byte %zu)", i);
 }
 
 /* --- reading pieces --- */
@@ -315,7 +333,12 @@ static ld_err parse_piece(struct run *run, struct span sp)
 /* Returns why s cannot be used (not UTF-8, or holds a \u0000), or NULL when it can. */
 static const char *text_problem(const struct run *run, const char *s)
 {
-    size_t n = strlen(s);
+    size_t n = 0;
+    while (s[n] && !((unsigned char)s[n] & 0x80))
+        n++;
+    if (!s[n])
+        return NULL; /* ASCII, the usual case */
+    n += strlen(s + n);
     if (ld_utf8_valid(s, n))
         return NULL;
     return run->piece_nul && memchr(s, 0xFF, n) ? "contains \\u0000" : "not valid UTF-8";
@@ -330,6 +353,23 @@ static ld_err section(struct run *run, enum top_key k, const cJSON **out)
     ld_err err = parse_piece(run, run->top[k]);
     *out = run->piece;
     return err;
+}
+
+/* Writes "name[index]" into buf (at least 48 bytes): one per element, so without printf. */
+static void element_path(char *buf, const char *name, size_t index)
+{
+    char digits[24];
+    size_t nd = 0, len = strlen(name);
+    do {
+        digits[nd++] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    memcpy(buf, name, len);
+    buf[len++] = '[';
+    while (nd)
+        buf[len++] = digits[--nd];
+    buf[len++] = ']';
+    buf[len] = '\0';
 }
 
 /* Walks the elements of a top-level array, one parsed piece at a time. */
@@ -350,7 +390,11 @@ static ld_err walk_start(struct run *run, enum top_key k, struct walker *w, bool
     return LD_OK;
 }
 
-/* Parses the next element into *elem; *elem NULL at the end of the array. */
+/*
+ * Parses the next element into *elem; *elem NULL at the end of the array. In a document with
+ * no \u0000 (the usual case) cJSON parses the element straight from the text and says where
+ * it ends, so the text is not scanned twice.
+ */
 static ld_err walk_next(struct run *run, struct walker *w, const cJSON **elem)
 {
     const char *t = run->text;
@@ -361,6 +405,17 @@ static ld_err walk_next(struct run *run, struct walker *w, const cJSON **elem)
     skip_ws(t, w->end, &w->pos);
     if (t[w->pos] == ']')
         return LD_OK;
+    if (!run->any_nul) {
+        const char *end = NULL;
+        cJSON_Delete(run->piece);
+        run->piece_nul = false;
+        run->piece = cJSON_ParseWithLengthOpts(t + w->pos, w->end - w->pos, &end, false);
+        if (!run->piece)
+            return LD_ERR_NOMEM; /* checked text: only memory can fail here */
+        w->pos = (size_t)(end - t);
+        *elem = run->piece;
+        return LD_OK;
+    }
     struct span sp = {.off = w->pos};
     (void)scan_value(t, w->end, &w->pos, 1, &sp.nul);
     sp.len = w->pos - sp.off;
@@ -756,13 +811,13 @@ static ld_err read_reasons(struct run *run)
 static ld_err read_on_roll(struct run *run, const cJSON *pupil, const char *path, const char *id)
 {
     const cJSON *roll;
-    char sub[48];
+    char sub[64];
     ld_date from, to;
     bool has_from, has_to;
-    snprintf(sub, sizeof sub, "%s.on_roll", path);
     ld_err err = opt_object(run, pupil, "on_roll", path, &roll);
     if (err || !roll)
         return err;
+    snprintf(sub, sizeof sub, "%s.on_roll", path);
     if ((err = opt_date(run, roll, "from", sub, &from, &has_from)) ||
         (err = opt_date(run, roll, "to", sub, &to, &has_to)))
         return err;
@@ -802,8 +857,8 @@ static ld_err read_pupils(struct run *run)
     bool present;
     ld_err err = walk_start(run, K_PUPILS, &w, &present);
     while (!err && present && !(err = walk_next(run, &w, &e)) && e) {
-        char path[40], q[QUOTE_BUF];
-        snprintf(path, sizeof path, "pupils[%zu]", w.index++);
+        char path[48], q[QUOTE_BUF];
+        element_path(path, "pupils", w.index++);
         if (!cJSON_IsObject(e))
             return fail(run, "%s: not an object", path);
         const char *id, *cls, *family;
@@ -912,7 +967,7 @@ static ld_err read_records(struct run *run, enum top_key k,
     ld_err err = walk_start(run, k, &w, &present);
     while (!err && present && !(err = walk_next(run, &w, &e)) && e) {
         char path[48];
-        snprintf(path, sizeof path, "%s[%zu]", top_names[k], w.index++);
+        element_path(path, top_names[k], w.index++);
         err = read(run, e, path);
     }
     return err;

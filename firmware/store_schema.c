@@ -82,6 +82,15 @@ static const char *const migrations[] = {
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n",
+    /*
+     * 1 -> 2 (branch truth-core, issue 11: renumber at merge if another migration lands first).
+     * A pupil's admission and leaving dates from the MIS roster, as days since 1970-01-01
+     * (ld_date), NULL when the roster gives none: the core's on_roll range.
+     */
+    "ALTER TABLE pupils ADD COLUMN admitted INTEGER\n"
+    "    CHECK (admitted IS NULL OR admitted BETWEEN -25567 AND 2932896);\n"
+    "ALTER TABLE pupils ADD COLUMN leaving INTEGER\n"
+    "    CHECK (leaving IS NULL OR leaving BETWEEN -25567 AND 2932896);\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == LD_STORE_SCHEMA_VERSION,
