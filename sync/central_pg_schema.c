@@ -177,5 +177,10 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " minutes integer NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
     " PRIMARY KEY (school_id, upn, day, session));"
     SECURE("mis_marks"),
+
+    /* 4 (branch truth-office; renumber at merge): a pupil's admission and leaving days, from
+     * the MIS's roster, so that the office and the kiosks count no session off roll; devices
+     * read them with the rest of the pupils' row */
+    "ALTER TABLE latedoor.pupils ADD COLUMN admitted date, ADD COLUMN left_on date;",
 };
 /* clang-format on */

@@ -336,6 +336,15 @@ static void make_roster(struct ld_roster *r, size_t n)
             p->card.bytes[2] = (uint8_t)i;
             p->card.bytes[3] = 0xC4;
         }
+        /* schema 4: some pupils joined late, some have left */
+        if (i % 5 == 1) {
+            p->has_admitted = true;
+            p->admitted = ld_date_from_ymd(2026, 11, 16);
+        }
+        if (i % 7 == 2) {
+            p->has_left = true;
+            p->left = ld_date_from_ymd(2027, 2, 12);
+        }
     }
 }
 
@@ -354,6 +363,12 @@ static void assert_roster_equal(const struct ld_roster *a, const struct ld_roste
         assert_string_equal(x->family, y->family);
         assert_int_equal(x->flags, y->flags);
         assert_true(ld_uid_equal(&x->card, &y->card));
+        assert_int_equal(x->has_admitted, y->has_admitted);
+        assert_int_equal(x->has_left, y->has_left);
+        if (x->has_admitted)
+            assert_int_equal(x->admitted, y->admitted);
+        if (x->has_left)
+            assert_int_equal(x->left, y->left);
     }
 }
 
@@ -415,6 +430,8 @@ static void v1_fixture_migrates(void **state)
     assert_string_equal(r.pupils[0].preferred_first, "Rosa");
     assert_int_equal(r.pupils[0].card.len, 4);
     assert_int_equal(r.pupils[1].card.len, 0);
+    /* schema 4's days on roll: none for pupils put before it */
+    assert_false(r.pupils[0].has_admitted || r.pupils[0].has_left);
     ld_roster_free(&r);
     struct ld_central_event got[10];
     size_t n = 0;
@@ -452,7 +469,7 @@ static void v2_fixture_migrates(void **state)
           "version 2");
     OK(ld_central_init(f->c, &from, &to, M));
     assert_int_equal(from, 2);
-    assert_int_equal(to, 3);
+    assert_int_equal(to, LD_CENTRAL_SCHEMA_VERSION);
 
     /* what version 2 held is all there */
     assert_int_equal(count_events(f, "hollybrook"), 3);
@@ -614,6 +631,8 @@ static void roster_versions(void **state)
 
     snprintf(r.pupils[7].class_name, sizeof r.pupils[7].class_name, "6X");
     r.pupils[9].card.len = 0;
+    r.pupils[10].has_admitted = true; /* a day on roll is part of the roster's content */
+    r.pupils[10].admitted = ld_date_from_ymd(2027, 1, 4);
     OK(ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M));
     assert_int_equal(v, 2);
     assert_true(changed);
@@ -631,6 +650,11 @@ static void roster_versions(void **state)
     r.pupils[8].card = r.pupils[0].card;
     FAILS(LD_ERR_DUPLICATE, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "card");
     r.pupils[8].card.len = 0;
+    r.pupils[11].has_left = true; /* left before admission */
+    r.pupils[11].left = ld_date_from_ymd(2026, 11, 1);
+    FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 12",
+          "before admission");
+    r.pupils[11].has_left = false;
     snprintf(r.pupils[1].upn, sizeof r.pupils[1].upn, "12345");
     FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 2",
           "upn");
