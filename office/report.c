@@ -379,6 +379,12 @@ static long mis_mark_of(const struct ld_report *r, const char *upn, ld_date date
     return hit ? (long)(hit - r->marks.items) : -1;
 }
 
+/* True when pupil p is on roll on day (the roster's admission and leaving days). */
+static bool on_roll(const struct ld_roster_pupil *p, ld_date day)
+{
+    return (!p->has_admitted || day >= p->admitted) && (!p->has_left || day <= p->left);
+}
+
 /* True when an arrival is after the report's present minute (a report of today). */
 static bool after_now(const struct ld_report *r, const struct ld_report_arrival *a)
 {
@@ -437,7 +443,7 @@ static ld_err find_voided_conflicts(struct ld_report *r, int *fill, char *msg, s
     for (size_t i = 0; i < r->narrivals; i++) {
         const struct ld_report_arrival *a = &r->arrivals[i];
         if (a->pupil < 0 || after_now(r, a) || !ld_calendar_is_school_day(r->cal, a->date) ||
-            !(a->decides || a->voided))
+            !(a->decides || a->voided) || !on_roll(&r->roster.pupils[a->pupil], a->date))
             continue;
         const char *upn = r->roster.pupils[a->pupil].upn;
         long k = mis_mark_of(r, upn, a->date, (int)a->cls.session);
@@ -526,7 +532,8 @@ static ld_err add_sign_in_marks(struct ld_report *r, char *msg, size_t msglen)
             continue;
         for (size_t p = 0; !err && p < r->roster.count; p++) {
             const char *upn = r->roster.pupils[p].upn;
-            if (arrived[p] || mis_mark_of(r, upn, day, LD_AM) >= 0)
+            if (arrived[p] || !on_roll(&r->roster.pupils[p], day) ||
+                mis_mark_of(r, upn, day, LD_AM) >= 0)
                 continue;
             if ((err = ld_school_add_mark(r->school, upn, day, LD_AM, LD_CODE_N, -1)))
                 err = BAD(err, "report: sign-in mark of %s: %s", upn, ld_err_str(err));
@@ -548,6 +555,12 @@ static ld_err run_core(struct ld_report *r, char *msg, size_t msglen)
         const struct ld_roster_pupil *p = &r->roster.pupils[i];
         if ((err = ld_school_add_pupil(r->school, p->upn, p->class_name, p->family, p->flags)))
             return BAD(err, "report: roster row %zu (%s): %s", i + 1, p->upn, ld_err_str(err));
+        /* a pupil who joined mid-year or has left: no session off roll counts */
+        if ((p->has_admitted || p->has_left) &&
+            (err = ld_school_set_on_roll(r->school, p->upn, p->has_admitted ? &p->admitted : NULL,
+                                         p->has_left ? &p->left : NULL)))
+            return BAD(err, "report: roster row %zu (%s): days on roll: %s", i + 1, p->upn,
+                       ld_err_str(err));
     }
     /* the arrivals in time order; the first of a pupil's session decides its mark */
     if ((err = mark_deciding(r, msg, msglen)))

@@ -160,6 +160,8 @@ static int setup(void **state)
         snprintf(p->family, sizeof p->family, "%s", kids[k].family);
         p->flags = kids[k].flags;
     }
+    roster.pupils[EVE].has_admitted = true; /* a mid-year joiner */
+    roster.pupils[EVE].admitted = day(11, 16);
     if (ld_central_put_roster(c, SCHOOL, &roster, NULL, NULL, M))
         fail_msg("roster: %s", msg);
     ld_roster_free(&roster);
@@ -179,6 +181,8 @@ static int setup(void **state)
     for (int d = 16; d <= 20; d++)
         arrive(f, c, "door-1", BEN, day(11, d), AT(9, 10), NULL);
     f->ben_thursday = arrive(f, c, "door-1", BEN, day(11, 26), AT(9, 5), NULL);
+    /* Eve: a tap on Fri 13 Nov, before she was on roll (a visit): it counts for nothing */
+    arrive(f, c, "door-1", EVE, day(11, 13), AT(9, 10), NULL);
     /* Dan: 09:12 on Fri 27 Nov (L), where the MIS has N */
     f->dan_friday = arrive(f, c, "door-1", DAN, day(11, 27), AT(9, 12), NULL);
     /* Finn: 09:00 (L, 10 min) on 9 to 12 Nov; back from the dentist at 10:30 on 23 and 24 Nov
@@ -336,6 +340,17 @@ static void import_up_to_friday(void **state)
     assert_int_equal(cara->attendance.possible, 112);
     assert_int_equal(cara->attendance.attended, 40);
     assert_true(cara->attendance.severe);
+    /* Eve joined on Mon 16 Nov: 10 school days to Friday, 20 sessions, all present (no mark
+     * within the registers); nothing before, not even the tap on 13 Nov */
+    const struct ld_pupil_result *eve = result_of(r, EVE);
+    assert_int_equal(eve->attendance.possible, 20);
+    assert_int_equal(eve->attendance.attended, 20);
+    assert_int_equal(eve->late_l + eve->late_u, 0);
+    enum ld_code code;
+    int minutes;
+    size_t ei = (size_t)ld_result_find(r->result, kids[EVE].upn);
+    assert_true(ld_result_mark(r->result, ei, day(11, 13), LD_AM, &code, &minutes));
+    assert_int_equal(code, LD_CODE_Z);
     /* Ada's Wednesday: the MIS's L without minutes keeps the kiosk's 12 */
     const struct ld_pupil_result *ada = result_of(r, ADA);
     assert_int_equal(ada->late_minutes, 5 * 40 + 12 + 45);
@@ -390,7 +405,7 @@ static void import_up_to_friday(void **state)
     free(action);
     snprintf(name, sizeof name, "pupils/%s.html", kids[DAN].upn);
     char *page = page_slurp(f->out, name);
-    page_must_hold(page, "99.1 %"); /* 111 / 112 */
+    page_must_hold(page, "99.1 %");                     /* 111 / 112 */
     page_must_hold(page, "(2 sessions not known yet)"); /* this Monday */
     page_must_hold(page, "registers known up to Fri 27 Nov");
     free(page);
