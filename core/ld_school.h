@@ -149,6 +149,9 @@ struct ld_result;
 /* No time in an ld_as_of: the analysis stands at the end of its day. */
 #define LD_AS_OF_NO_TIME (-1)
 
+/* A registers_until before every day: no day's full register is known (no MIS marks at all). */
+#define LD_NO_REGISTERS INT32_MIN
+
 /*
  * When an analysis stands and what it knows (analyse contract, version 2). Fill it with
  * ld_as_of_day, then set a time or an earlier registers_until.

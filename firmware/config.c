@@ -311,8 +311,8 @@ static const struct key_def keys[] = {
 static const char *const sections[] = {"school", "sessions", "reasons", "device", "reader",
                                        "staff",  "paths",    "central", "bands",  "patterns"};
 
-static const char *const arrival_names[] = {[LD_ARRIVAL_LATE_DOOR_ONLY] = "late door only",
-                                            [LD_ARRIVAL_EVERYONE] = "everyone signs in"};
+static const char *const arrival_names[] = {
+    [LD_ARRIVAL_LATE_DOOR_ONLY] = "late door only", [LD_ARRIVAL_EVERYONE] = "everyone signs in"};
 
 static const char *const mode_names[] = {
     [LD_MODE_LATE_DOOR] = "late_door", [LD_MODE_GATE] = "gate"};
