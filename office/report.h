@@ -17,6 +17,11 @@
  *                                         pm_register_closes 13:30: the device's [sessions])
  *   reason.N (N = 1..12)         "Medical appointment = -, M": a reason and its codes before
  *                                and after the register closes, as the device's [reasons]
+ *   arrival_mode                 "late door only" or "everyone signs in" ([school])
+ *   band.N (N = 1..16)           "97 = 0", "92 = amber": the intervention bands in order, from
+ *                                the highest, as the device's [bands]; default ld_bands_default
+ *   patterns.KEY                 the pattern thresholds, as the device's [patterns] (window_days,
+ *                                frequent_min, ...); each defaults on its own
  * A bad setting is an error naming its key.
  */
 
@@ -84,7 +89,10 @@ struct ld_report {
     bool has_mis_marks;
     ld_minute as_of_minute;  /* the present minute of a report of today; -1: the whole day */
     ld_date registers_until; /* the last day of imported MIS marks (when has_mis_marks) */
-    bool everyone_signs_in;  /* the school's arrival mode (setting arrivals.mode) */
+    bool everyone_signs_in;  /* the school's arrival mode (setting arrival_mode) */
+    struct ld_band bands[LD_BANDS_MAX]; /* settings band.N: the school's intervention bands */
+    size_t band_count;
+    struct ld_pattern_rules patterns;     /* settings patterns.*: the school's thresholds */
     struct ld_report_conflict *conflicts; /* by date, session, pupil */
     size_t nconflicts;
     enum ld_report_call_basis call_basis;

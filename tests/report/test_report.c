@@ -684,7 +684,8 @@ static void setup_writes_the_rules(void **state)
     int64_t v;
     bool ch;
     assert_int_equal(ld_central_get_settings(c, "hollybrook", 0, &got, &v, &ch, M), LD_OK);
-    bool kept = false, dental = false, religious = false, old = false, am = false;
+    bool kept = false, dental = false, religious = false, old = false, am = false, mode = false,
+         band = false, window = false;
     for (size_t i = 0; i < got.count; i++) {
         const char *k = got.items[i].key, *val = got.items[i].value;
         kept |= !strcmp(k, "sync.interval_s") && !strcmp(val, "60");
@@ -692,8 +693,12 @@ static void setup_writes_the_rules(void **state)
         religious |= !strcmp(val, "Religious observance = R, R");
         old |= !strcmp(val, "Old = -, -");
         am |= !strcmp(k, "sessions.am_register_closes") && !strcmp(val, "09:20");
+        /* the school's arrival mode, bands and thresholds, as the kiosks read them */
+        mode |= !strcmp(k, "arrival_mode") && !strcmp(val, "late door only");
+        band |= !strcmp(k, "band.2") && !strcmp(val, "92 = 1");
+        window |= !strcmp(k, "patterns.window_days") && !strcmp(val, "20");
     }
-    assert_true(kept && dental && religious && am);
+    assert_true(kept && dental && religious && am && mode && band && window);
     assert_false(old);
     ld_central_settings_free(&got);
 

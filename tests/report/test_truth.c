@@ -466,7 +466,7 @@ static void everyone_signs_in(void **state)
 {
     struct fx *f = *state;
     import_marks(f);
-    put_setting(f, "arrivals.mode", "everyone signs in");
+    put_setting(f, "arrival_mode", "everyone signs in");
     struct ld_central *c = open_admin(f);
     arrive(f, c, "gate-1", BEN, day(11, 30), AT(8, 45), NULL);
     arrive(f, c, "gate-1", EVE, day(11, 30), AT(8, 46), NULL);
@@ -500,11 +500,62 @@ static void everyone_signs_in(void **state)
     assert_int_equal(code, LD_CODE_N);
     ld_report_free(r);
     /* a bad mode is an error naming the setting */
-    put_setting(f, "arrivals.mode", "sometimes");
+    put_setting(f, "arrival_mode", "sometimes");
     c = open_admin(f);
     char msg[1024] = "";
     assert_int_equal(ld_report_load_at(c, NULL, day(11, 30), AT(9, 45), &r, M), LD_ERR_INVALID);
-    assert_non_null(strstr(msg, "arrivals.mode"));
+    assert_non_null(strstr(msg, "arrival_mode"));
+    ld_central_close(c);
+}
+
+/*
+ * The school's arrival mode, bands and pattern thresholds come from its school.ini through
+ * `report setup`, the same values the kiosks read: Ada's 94.7 % is "amber" in this school, and
+ * Finn's four late days are no pattern where it takes five.
+ */
+static void school_settings(void **state)
+{
+    struct fx *f = *state;
+    char path[256], cmd[1024], out[4096], msg[1024] = "";
+    import_marks(f);
+    snprintf(path, sizeof path, "%s/school.ini", f->dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp,
+            "[school]\nname = Hollybrook Primary School\narrival_mode = everyone signs in\n"
+            "[device]\nid = door-1\n[paths]\ncalendar = %s/../assets/demo/calendar.ini\n"
+            "[bands]\n97 = green\n92.5 = amber\n0 = red\n[patterns]\nfrequent_min = 5\nrising_min "
+            "= 5\n",
+            LD_TEST_DATA);
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "%s/latedoor report setup --config %s --central %s 2>&1", LD_BIN_DIR,
+             path, f->url);
+    if (page_run(cmd, out, sizeof out) != 0)
+        fail_msg("setup: %s", out);
+    struct ld_report *r = load_at(f, day(11, 30), AT(9, 45));
+    assert_true(r->everyone_signs_in);
+    assert_int_equal(r->band_count, 3);
+    assert_int_equal(r->patterns.frequent_min, 5);
+    const struct ld_pupil_result *ada = result_of(r, ADA);
+    assert_true(ada->has_stage);
+    assert_string_equal(ada->stage_label, "amber");
+    char name[64];
+    snprintf(name, sizeof name, "pupils/%s.html", kids[ADA].upn);
+    char *page = page_slurp(f->out, name);
+    page_must_hold(page, "94.7 % · stage amber");
+    free(page);
+    /* Finn: late on 4 of the last 20 school days and 4 this half-term, under this school's 5 */
+    assert_false(ld_report_needs_letter(r, (size_t)ld_report_find_pupil(r, kids[FINN].upn)));
+    ld_report_free(r);
+    /* a band out of order at the centre is an error naming it */
+    put_setting(f, "band.2", "98 = amber");
+    struct ld_central *c = open_admin(f);
+    assert_int_equal(ld_report_load_at(c, NULL, day(11, 30), AT(9, 45), &r, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "band.2: not below band.1"));
+    put_setting(f, "band.2", "92.5 = amber");
+    put_setting(f, "patterns.window_days", "lots");
+    assert_int_equal(ld_report_load_at(c, NULL, day(11, 30), AT(9, 45), &r, M), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "patterns.window_days"));
     ld_central_close(c);
 }
 
@@ -530,6 +581,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_import_nothing_known, setup, teardown),
         cmocka_unit_test_setup_teardown(import_up_to_friday, setup, teardown),
         cmocka_unit_test_setup_teardown(everyone_signs_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(school_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(future_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
