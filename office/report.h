@@ -101,8 +101,10 @@ struct ld_report {
 /*
  * Reads school (NULL: the store's only school) from the open central store c (as admin): its
  * roster, calendar, settings, MIS marks and every event, then runs the core as of as_of (a
- * negative value: today in the school's time zone). On success *out is the caller's, to free
- * with ld_report_free. Errors name the store, the part and the row.
+ * negative value: today in the school's time zone): today as of the present minute, a day in
+ * the past as a whole day; a day in the future is refused (LD_ERR_INVALID). Registers are known
+ * up to the last day of the MIS marks, and not at all before an import. On success *out is the
+ * caller's, to free with ld_report_free. Errors name the store, the part and the row.
  */
 LD_MUST_CHECK ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
                                     struct ld_report **out, char *msg, size_t msglen);
