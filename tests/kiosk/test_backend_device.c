@@ -737,6 +737,14 @@ static struct ld_result *device_analysis(const char *ini, const char *date, int 
     return r;
 }
 
+/* Frees what device_analysis gave. */
+static void analysis_free(struct ld_result *r, struct ld_school *school, struct ld_device *dev)
+{
+    ld_result_destroy(r);
+    ld_school_destroy(school);
+    ld_device_free(dev);
+}
+
 static enum ld_code mark_of(const struct ld_result *r, const char *upn, const char *date, int ses)
 {
     enum ld_code code = LD_CODE_NONE;
@@ -762,9 +770,7 @@ static void test_device_analysis_knows_only_what_it_saw(void **state)
     assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_AM), LD_CODE_N);
     assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_PM), LD_CODE_PRESENT_PM);
     assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_UNKNOWN); /* still open */
-    ld_result_destroy(r);
-    ld_school_destroy(school);
-    ld_device_free(&dev);
+    analysis_free(r, school, &dev);
 
     r = device_analysis(fx.gate_ini, "2026-11-16", 9, 30, &school, &dev);
     assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_N);
@@ -774,18 +780,14 @@ static void test_device_analysis_knows_only_what_it_saw(void **state)
     for (size_t k = 0; k < ld_result_call_count(r); k++)
         called |= ld_result_call(r, k) == ld_result_pupil(r, (size_t)i);
     assert_true(called);
-    ld_result_destroy(r);
-    ld_school_destroy(school);
-    ld_device_free(&dev);
+    analysis_free(r, school, &dev);
 
     r = device_analysis(fx.ini, "2026-11-16", 9, 30, &school, &dev);
     assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_AM), LD_CODE_UNKNOWN);
     assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_UNKNOWN);
     assert_int_equal(ld_result_call_count(r), 0);
     assert_false(ld_result_pupil(r, (size_t)ld_result_find(r, andrei))->attendance.has_pct);
-    ld_result_destroy(r);
-    ld_school_destroy(school);
-    ld_device_free(&dev);
+    analysis_free(r, school, &dev);
 }
 
 /* ---- the calendar file, changed under a running kiosk ----------------------------------- */
