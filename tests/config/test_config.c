@@ -584,6 +584,47 @@ static void patterns(void **state)
                  "school.ini:6: patterns.sunny_days: unknown key");
 }
 
+/* The same settings written at the centre (the store's school.KEY), checked as the file's. */
+static void settings_from_the_centre(void **state)
+{
+    struct ld_config cfg = parse_ok(HEAD), before;
+    char problem[160];
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "arrival_mode", "everyone signs in", problem, sizeof problem),
+        LD_OK);
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_EVERYONE);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "patterns.window_days", "15", problem, sizeof problem),
+        LD_OK);
+    assert_int_equal(cfg.patterns.window_days, 15);
+    assert_int_equal(ld_config_apply_setting(&cfg, "bands", "96 = green; 90 = amber;0=red", problem,
+                                             sizeof problem),
+                     LD_OK);
+    assert_int_equal(cfg.band_count, 3);
+    assert_string_equal(cfg.bands[1].label, "amber");
+    assert_true(cfg.bands[2].min == 0);
+
+    before = cfg;
+    assert_int_equal(ld_config_apply_setting(&cfg, "greeting", "Hello", problem, sizeof problem),
+                     LD_ERR_NOT_FOUND);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "arrival_mode", "sometimes", problem, sizeof problem),
+        LD_ERR_INVALID);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "patterns.window_days", "0", problem, sizeof problem),
+        LD_ERR_RANGE);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "bands", "90 = 1; 95 = 0", problem, sizeof problem),
+        LD_ERR_INVALID);
+    assert_non_null(strstr(problem, "not below"));
+    assert_int_equal(ld_config_apply_setting(&cfg, "bands", "90", problem, sizeof problem),
+                     LD_ERR_INVALID);
+    assert_string_equal(problem, "band 1: expected \"min = stage\"");
+    assert_int_equal(ld_config_apply_setting(&cfg, "bands", "", problem, sizeof problem),
+                     LD_ERR_INVALID);
+    assert_memory_equal(&cfg, &before, sizeof cfg); /* nothing changed by a bad one */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +650,7 @@ int main(void)
         cmocka_unit_test(arrival_mode),
         cmocka_unit_test(bands),
         cmocka_unit_test(patterns),
+        cmocka_unit_test(settings_from_the_centre),
     };
     return cmocka_run_group_tests(tests, use_fixture_zones, NULL);
 }

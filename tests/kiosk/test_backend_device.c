@@ -619,6 +619,17 @@ static void test_gate_without_evidence_lists_no_one(void **state)
     assert_int_equal(l->total, 0);
     assert_string_equal(l->available_at, "");
     assert_non_null(strstr(l->not_known, "Today's register is not in yet"));
+
+    /* The school says everyone signs in, at the centre (sync writes school.KEY): a list. */
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(
+        ld_store_setting_set(store, "school.arrival_mode", "everyone signs in", NULL, 0), LD_OK);
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_string_equal(l->not_known, "");
+    assert_true(l->total > 0);
+    assert_int_equal(ld_store_setting_delete(store, "school.arrival_mode", NULL, 0), LD_OK);
+    ld_store_close(store);
     kiosk_device_close(gate);
     free(l);
 }
