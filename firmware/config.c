@@ -895,6 +895,59 @@ static ld_err finish(struct cfg_parse *cp, const char *name, char *msg, size_t m
     return LD_OK;
 }
 
+ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key, const char *value,
+                               char *problem, size_t plen)
+{
+    ld_err err = LD_ERR_NOT_FOUND;
+    struct cfg_parse *cp = calloc(1, sizeof *cp);
+    const char *bad;
+    if (!cp)
+        return LD_ERR_NOMEM;
+    cp->cfg = *cfg;
+    problem[0] = '\0';
+    size_t k = !strcmp(key, "arrival_mode")    ? key_index("school", "arrival_mode")
+               : !strncmp(key, "patterns.", 9) ? key_index("patterns", key + 9)
+                                               : NKEYS;
+    if (k < NKEYS) {
+        err = on_key(&keys[k], cp, value, problem, plen);
+    } else if (!strcmp(key, "bands")) {
+        /* The file's [bands] lines, one per ';'; line numbers count the bands. */
+        char item[LD_BAND_LABEL_MAX + 48];
+        const char *p = value;
+        err = LD_OK;
+        for (unsigned n = 1; !err && *p; n++) {
+            size_t len = strcspn(p, ";"), kn, vn;
+            const char *eq = memchr(p, '=', len);
+            if (!eq || len >= sizeof item) {
+                snprintf(problem, plen, "band %u: expected \"min = stage\"", n);
+                err = LD_ERR_INVALID;
+                break;
+            }
+            kn = (size_t)(eq - p);
+            vn = len - kn - 1;
+            const char *kt = trim(p, &kn), *vt = trim(eq + 1, &vn);
+            snprintf(item, sizeof item, "%.*s", (int)kn, kt);
+            item[kn] = '\0';
+            memcpy(item + kn + 1, vt, vn);
+            item[kn + 1 + vn] = '\0';
+            err = on_band(cp, item, item + kn + 1, n, problem, plen);
+            p += len + (p[len] == ';');
+        }
+        if (!err && !cp->band_line[0]) {
+            snprintf(problem, plen, "no bands");
+            err = LD_ERR_INVALID;
+        }
+    }
+    if (!err && ld_pattern_rules_check(&cp->cfg.patterns, &bad)) {
+        snprintf(problem, plen, "patterns.%s: out of range", bad);
+        err = LD_ERR_INVALID;
+    }
+    if (!err)
+        *cfg = cp->cfg;
+    free(cp);
+    return err;
+}
+
 /* Parses len bytes of text called name into *out; *out is written only on success. */
 static ld_err parse(const char *text, size_t len, const char *name, struct ld_config *out,
                     char *msg, size_t msglen)

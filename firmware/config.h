@@ -122,6 +122,19 @@ LD_MUST_CHECK ld_err ld_config_load(const char *path, struct ld_config *out, cha
 LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
                                             struct ld_config *out, char *msg, size_t msglen);
 
+/*
+ * Applies one school setting written at the centre (sync brings it to the device store as
+ * `school.KEY`; the office reads it from the central store) over cfg, checked as the file's:
+ *   arrival_mode         as [school] arrival_mode
+ *   patterns.NAME        as [patterns] NAME (the thresholds are checked together after)
+ *   bands                the [bands] lines on one line, split by ';': "97 = 0; 90 = amber; 0 = 3"
+ * Returns LD_ERR_NOT_FOUND for a key that is none of these (other settings are not the
+ * config's), LD_ERR_INVALID or LD_ERR_RANGE with a phrase in problem for a bad value; cfg is
+ * changed only on success.
+ */
+LD_MUST_CHECK ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key,
+                                             const char *value, char *problem, size_t plen);
+
 /* Returns the rule of the reason called name (exact match), or NULL when there is none. */
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);
 

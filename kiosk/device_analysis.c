@@ -325,11 +325,31 @@ static void fill_from_result(struct ld_store *store, const struct ld_result *r,
     }
 }
 
-ld_err kiosk_analysis_run(struct ld_store *store, const struct ld_device *dev, ld_date today,
+static ld_err apply_school_setting(void *ctx, const char *key, const char *value)
+{
+    char problem[160];
+    /* A bad value written at the centre keeps the file's: the door must keep working. */
+    ld_err err =
+        ld_config_apply_setting(ctx, key + strlen("school."), value, problem, sizeof problem);
+    return err == LD_ERR_NOMEM ? err : LD_OK;
+}
+
+void kiosk_school_config(struct ld_store *store, const struct ld_config *file,
+                         struct ld_config *out)
+{
+    *out = *file;
+    if (ld_store_settings_foreach(store, "school.", apply_school_setting, out, NULL, 0))
+        *out = *file; /* the store could not be read: the file alone, never half of both */
+}
+
+ld_err kiosk_analysis_run(struct ld_store *store, const struct ld_device *file_dev, ld_date today,
                           ld_minute minute, int64_t to_ms, struct ld_school **school,
                           struct ld_result **result, char *msg, size_t msglen)
 {
     struct ld_as_of when;
+    struct ld_device school_dev = *file_dev; /* borrowed pointers; the settings over the file */
+    const struct ld_device *dev = &school_dev;
+    kiosk_school_config(store, &file_dev->cfg, &school_dev.cfg);
     msg[0] = '\0';
     *result = NULL;
     ld_err err = build_school(store, dev, today, minute, to_ms, school, msg, msglen);

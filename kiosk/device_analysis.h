@@ -30,6 +30,14 @@ ld_err kiosk_analyse_store(struct ld_store *store, const struct ld_device *dev, 
                            char punctual[KIOSK_CLASS_MAX], char *msg, size_t msglen) LD_MUST_CHECK;
 
 /*
+ * The school's configuration as the kiosk uses it: the file's (file), with the settings
+ * written at the centre (the store's `school.KEY`: arrival_mode, bands, patterns.NAME, see
+ * ld_config_apply_setting) over it; a bad one keeps the file's value.
+ */
+void kiosk_school_config(struct ld_store *store, const struct ld_config *file,
+                         struct ld_config *out);
+
+/*
  * The analysis kiosk_analyse_store fills its lists from: on success *school and *result are
  * the caller's (destroy the result first). For tests and tools that look at single marks.
  */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_analysis.h"
 #include "device_priv.h"
 #include "ld_flags.h"
 #include "names.h"
@@ -396,7 +397,9 @@ ld_err kiosk_device__not_arrived(void *impl, struct kiosk_absent_list *out)
      * looks the same as one who came on time, and the device has no MIS register: it says so
      * and lists no one rather than a wrong list.
      */
-    if (d->dev.cfg.arrival_mode != LD_ARRIVAL_EVERYONE) {
+    struct ld_config cfg;
+    kiosk_school_config(d->store, &d->dev.cfg, &cfg);
+    if (cfg.arrival_mode != LD_ARRIVAL_EVERYONE) {
         kiosk_copy(out->not_known, sizeof out->not_known,
                    "Today's register is not in yet: only late pupils tap here, so who is missing "
                    "is not known. Check the register in the office.");

@@ -180,8 +180,8 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
 static bool ours(const char *key)
 {
     return !strcmp(key, "timezone") || !strcmp(key, "arrival_mode") ||
-           !strncmp(key, "sessions.", 9) || !strncmp(key, "reason.", 7) ||
-           !strncmp(key, "band.", 5) || !strncmp(key, "patterns.", 9);
+           !strncmp(key, "sessions.", 9) || !strncmp(key, "reason.", 7) || !strcmp(key, "bands") ||
+           !strncmp(key, "patterns.", 9);
 }
 
 #define PATTERN_KEYS 9
@@ -213,7 +213,7 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
     if (err)
         return err;
     size_t n = 0;
-    s = calloc(old.count + 6 + LD_CONFIG_MAX_REASONS + LD_BANDS_MAX + PATTERN_KEYS, sizeof *s);
+    s = calloc(old.count + 7 + LD_CONFIG_MAX_REASONS + PATTERN_KEYS, sizeof *s);
     if (!s) {
         ld_central_settings_free(&old);
         snprintf(msg, msglen, "office: out of memory");
@@ -243,18 +243,28 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
         snprintf(value, sizeof value, "%s = %s, %s", r->name, b, a);
         put(s, &n, key, value);
     }
-    /* the bands and thresholds the kiosks use, so that the office counts as they do */
-    for (size_t i = 0; i < cfg->band_count; i++) {
+    /* the bands and thresholds the kiosks use, so that the office counts as they do:
+     * "bands" is the [bands] lines on one line, as ld_config_apply_setting reads it */
+    char bands[LD_BANDS_MAX * (LD_BAND_LABEL_MAX + 16)] = "";
+    size_t bl = 0;
+    for (size_t i = 0; i < cfg->band_count && bl < sizeof bands; i++) {
         const struct ld_band *b = &cfg->bands[i];
         char stage[LD_BAND_LABEL_MAX + 1];
-        snprintf(key, sizeof key, "band.%zu", i + 1);
         if (b->label[0])
             snprintf(stage, sizeof stage, "%s", b->label);
         else
             snprintf(stage, sizeof stage, "%d", b->stage);
-        snprintf(value, sizeof value, "%g = %s", b->min, stage);
-        put(s, &n, key, value);
+        bl += (size_t)snprintf(bands + bl, sizeof bands - bl, "%s%g = %s", i ? "; " : "", b->min,
+                               stage);
     }
+    if (bl >= LD_CENTRAL_SETTING_VALUE_MAX) {
+        ld_central_settings_free(&old);
+        free(s);
+        snprintf(msg, msglen, "office: the school's bands are longer than a setting (%d bytes)",
+                 LD_CENTRAL_SETTING_VALUE_MAX);
+        return LD_ERR_RANGE;
+    }
+    put(s, &n, "bands", bands);
     const struct ld_pattern_rules *p = &cfg->patterns;
     const int values[PATTERN_KEYS] = {
         p->window_days,     p->frequent_min,         p->weekday_window_days,

@@ -3,7 +3,6 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,115 +134,28 @@ static ld_err parse_reason(const char *key, const char *value, struct ld_config_
     return err ? err : reason_code(after, key, &out->rule.after_close, msg, msglen);
 }
 
-/* "92 = amber": a band's lowest percentage and its stage, a number or a name (its position). */
-static ld_err parse_band(const char *key, const char *value, size_t pos, struct ld_band *out,
-                         char *msg, size_t msglen)
+/*
+ * The school's arrival mode, bands and pattern thresholds, read as the kiosks read them
+ * (ld_config_apply_setting, the file's own checks) over the defaults of a school.ini.
+ */
+static ld_err apply_school_rules(struct ld_report *r, const struct ld_central_settings *s,
+                                 char *msg, size_t msglen)
 {
-    char buf[LD_CENTRAL_SETTING_VALUE_MAX + 1], *end = NULL;
-    snprintf(buf, sizeof buf, "%s", value);
-    char *eq = strchr(buf, '=');
-    if (!eq)
-        return BAD(LD_ERR_INVALID, "settings: %s: not \"min = stage\" (\"92 = 1\")", key);
-    *eq = 0;
-    char *stage = eq + 1;
-    trim(buf);
-    trim(stage);
-    memset(out, 0, sizeof *out);
-    out->min = strtod(buf, &end);
-    if (!buf[0] || *end || !(out->min >= 0 && out->min <= 100))
-        return BAD(LD_ERR_INVALID, "settings: %s: \"%.16s\" is not a percentage from 0 to 100", key,
-                   buf);
-    if (!stage[0] || strlen(stage) > LD_BAND_LABEL_MAX)
-        return BAD(LD_ERR_INVALID, "settings: %s: a stage is a number or a name of 1 to %d bytes",
-                   key, LD_BAND_LABEL_MAX);
-    out->stage = (int)pos;
-    if (stage[0] >= '0' && stage[0] <= '9') {
-        long v = strtol(stage, &end, 10);
-        if (*end || v > 99)
-            return BAD(LD_ERR_INVALID, "settings: %s: stage \"%.16s\" is not 0 to 99", key, stage);
-        out->stage = (int)v;
-    } else {
-        snprintf(out->label, sizeof out->label, "%s", stage);
-    }
-    return LD_OK;
-}
-
-/* The school's bands: band.1 .. band.N, every number from 1 up, highest band first. */
-static ld_err apply_bands(struct ld_report *r, const struct ld_central_settings *s, char *msg,
-                          size_t msglen)
-{
-    bool given[LD_BANDS_MAX] = {false};
-    size_t n = 0, bad = 0;
-    const char *field = NULL, *problem = NULL;
+    struct ld_config cfg;
+    char problem[160];
+    ld_config_default(&cfg);
     for (size_t i = 0; i < s->count; i++) {
-        const char *key = s->items[i].key;
-        char *end = NULL;
-        if (strncmp(key, "band.", 5))
-            continue;
-        long k = strtol(key + 5, &end, 10);
-        if (*end || k < 1 || k > LD_BANDS_MAX)
-            return BAD(LD_ERR_INVALID, "settings: %s: bands are band.1 to band.%d", key,
-                       LD_BANDS_MAX);
-        ld_err err =
-            parse_band(key, s->items[i].value, (size_t)k - 1, &r->bands[k - 1], msg, msglen);
+        ld_err err = ld_config_apply_setting(&cfg, s->items[i].key, s->items[i].value, problem,
+                                             sizeof problem);
+        if (err == LD_ERR_NOT_FOUND)
+            continue; /* not one of these */
         if (err)
-            return err;
-        given[k - 1] = true;
-        n = (size_t)k > n ? (size_t)k : n;
+            return BAD(err, "settings: %s: %s", s->items[i].key, problem);
     }
-    if (n == 0) {
-        memcpy(r->bands, ld_bands_default, sizeof ld_bands_default);
-        r->band_count = sizeof ld_bands_default / sizeof ld_bands_default[0];
-        return LD_OK;
-    }
-    for (size_t k = 0; k < n; k++) {
-        if (!given[k])
-            return BAD(LD_ERR_INVALID, "settings: band.%zu is missing (bands go 1, 2, 3, ...)",
-                       k + 1);
-        if (k > 0 && r->bands[k].min >= r->bands[k - 1].min)
-            return BAD(LD_ERR_INVALID,
-                       "settings: band.%zu: not below band.%zu: list bands from the highest", k + 1,
-                       k);
-    }
-    if (ld_bands_check(r->bands, n, &bad, &field, &problem))
-        return BAD(LD_ERR_INVALID, "settings: band.%zu: %s: %s", bad + 1, field, problem);
-    r->band_count = n;
-    return LD_OK;
-}
-
-/* The school's pattern thresholds: patterns.window_days and the others, each on its own. */
-static ld_err apply_patterns(struct ld_report *r, const struct ld_central_settings *s, char *msg,
-                             size_t msglen)
-{
-    static const struct {
-        const char *key;
-        size_t off;
-    } keys[] = {
-        {"patterns.window_days", offsetof(struct ld_pattern_rules, window_days)},
-        {"patterns.frequent_min", offsetof(struct ld_pattern_rules, frequent_min)},
-        {"patterns.weekday_window_days", offsetof(struct ld_pattern_rules, weekday_window_days)},
-        {"patterns.weekday_min", offsetof(struct ld_pattern_rules, weekday_min)},
-        {"patterns.streak_min", offsetof(struct ld_pattern_rules, streak_min)},
-        {"patterns.rising_min", offsetof(struct ld_pattern_rules, rising_min)},
-        {"patterns.after_close_min", offsetof(struct ld_pattern_rules, after_close_min)},
-        {"patterns.improving_before_min", offsetof(struct ld_pattern_rules, improving_before_min)},
-        {"patterns.improving_after_max", offsetof(struct ld_pattern_rules, improving_after_max)},
-    };
-    const char *field = NULL;
-    ld_pattern_rules_default(&r->patterns);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = setting(s, keys[i].key);
-        char *end = NULL;
-        if (!v)
-            continue;
-        long n = strtol(v, &end, 10);
-        if (!v[0] || *end || n < 0 || n > 1000)
-            return BAD(LD_ERR_INVALID, "settings: %s: \"%.16s\" is not a whole number 0 to 1000",
-                       keys[i].key, v);
-        *(int *)((char *)&r->patterns + keys[i].off) = (int)n;
-    }
-    if (ld_pattern_rules_check(&r->patterns, &field))
-        return BAD(LD_ERR_INVALID, "settings: patterns.%s: out of range", field);
+    r->everyone_signs_in = cfg.arrival_mode == LD_ARRIVAL_EVERYONE;
+    memcpy(r->bands, cfg.bands, sizeof r->bands);
+    r->band_count = cfg.band_count;
+    r->patterns = cfg.patterns;
     return LD_OK;
 }
 
@@ -269,16 +181,7 @@ static ld_err apply_settings(struct ld_report *r, const struct ld_central_settin
         return err;
     if (ld_sessions_check(&r->sessions, &field, &problem))
         return BAD(LD_ERR_INVALID, "settings: sessions.%s: %s", field, problem);
-    const char *mode = setting(s, "arrival_mode");
-    r->everyone_signs_in = false;
-    if (mode && !strcmp(mode, "everyone signs in"))
-        r->everyone_signs_in = true;
-    else if (mode && strcmp(mode, "late door only"))
-        return BAD(LD_ERR_INVALID,
-                   "settings: arrival_mode: \"%.32s\" is not \"late door only\" or \"everyone "
-                   "signs in\"",
-                   mode);
-    if ((err = apply_bands(r, s, msg, msglen)) || (err = apply_patterns(r, s, msg, msglen)))
+    if ((err = apply_school_rules(r, s, msg, msglen)))
         return err;
     bool any = false;
     for (size_t i = 0; i < s->count; i++) {

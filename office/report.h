@@ -18,10 +18,10 @@
  *   reason.N (N = 1..12)         "Medical appointment = -, M": a reason and its codes before
  *                                and after the register closes, as the device's [reasons]
  *   arrival_mode                 "late door only" or "everyone signs in" ([school])
- *   band.N (N = 1..16)           "97 = 0", "92 = amber": the intervention bands in order, from
- *                                the highest, as the device's [bands]; default ld_bands_default
+ *   bands                        "97 = 0; 92 = amber; 0 = red": the [bands] lines on one line
  *   patterns.KEY                 the pattern thresholds, as the device's [patterns] (window_days,
  *                                frequent_min, ...); each defaults on its own
+ *                                (these three read by ld_config_apply_setting, as the kiosks do)
  * A bad setting is an error naming its key.
  */
 
@@ -90,7 +90,7 @@ struct ld_report {
     ld_minute as_of_minute;  /* the present minute of a report of today; -1: the whole day */
     ld_date registers_until; /* the last day of imported MIS marks (when has_mis_marks) */
     bool everyone_signs_in;  /* the school's arrival mode (setting arrival_mode) */
-    struct ld_band bands[LD_BANDS_MAX]; /* settings band.N: the school's intervention bands */
+    struct ld_band bands[LD_BANDS_MAX]; /* setting bands: the school's intervention bands */
     size_t band_count;
     struct ld_pattern_rules patterns;     /* settings patterns.*: the school's thresholds */
     struct ld_report_conflict *conflicts; /* by date, session, pupil */

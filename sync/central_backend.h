@@ -194,9 +194,8 @@ ld_err central__row_event(const struct central__row *r, struct ld_central_event 
 
 /*
  * The columns of a pupil row: upn, legal_first, legal_last, preferred_first, preferred_last,
- * year, class_name, family, flags, card (NULL: none), admitted, left_on (schema 4; NULL: none).
- * Decodes row number index (0-based) into *p (not checked for meaning: central__roster_ok does that
- * for the whole roster).
+ * year, class_name, family, flags, card (NULL: none). Decodes row number index (0-based) into *p
+ * (not checked for meaning: central__roster_ok does that for the whole roster).
  */
 ld_err central__row_pupil(const struct central__row *r, size_t index, struct ld_roster_pupil *p,
                           char *msg, size_t msglen);

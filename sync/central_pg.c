@@ -878,13 +878,13 @@ static ld_err pg_put_roster(void *impl, const char *school, const struct ld_rost
         arr_text(&a[7], q->class_name);
         arr_text(&a[8], q->family);
         arr_int(&a[9], q->flags);
-        char admitted[LD_DATE_STRLEN] = "", left[LD_DATE_STRLEN] = "";
+        char adm[LD_DATE_STRLEN] = "", lv[LD_DATE_STRLEN] = ""; /* "": none, NULL below */
         if (q->has_admitted)
-            ld_date_format(q->admitted, admitted);
+            ld_date_format(q->admitted, adm);
         if (q->has_left)
-            ld_date_format(q->left, left);
-        arr_text(&a[10], admitted); /* "": none, NULL in the table */
-        arr_text(&a[11], left);
+            ld_date_format(q->left, lv);
+        arr_text(&a[10], adm);
+        arr_text(&a[11], lv);
         if (q->card.len) {
             char hex[LD_UID_HEXLEN];
             ld_uid_format(&q->card, hex);
@@ -906,13 +906,13 @@ static ld_err pg_put_roster(void *impl, const char *school, const struct ld_rost
         err = cmd(p,
                   "INSERT INTO latedoor.pupils (school_id, ord, upn, legal_first, legal_last,"
                   " preferred_first, preferred_last, year, class_name, family, flags, admitted,"
-                  " left_on)"
-                  " SELECT $1, u.o, u.upn, u.lf, u.ll, u.pf, u.pl, u.yr, u.cn, u.fam, u.fl,"
-                  " NULLIF(u.ad, '')::date, NULLIF(u.lo, '')::date"
+                  " leaving)"
+                  " SELECT $1, u.o, u.upn, u.lf, u.ll, u.pf, u.pl, u.yr, u.cls, u.fam, u.fl,"
+                  " NULLIF(u.adm, '')::date, NULLIF(u.lv, '')::date"
                   " FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[],"
                   " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[],"
                   " $12::text[], $13::text[])"
-                  " AS u (o, upn, lf, ll, pf, pl, yr, cn, fam, fl, ad, lo)",
+                  " AS u (o, upn, lf, ll, pf, pl, yr, cls, fam, fl, adm, lv)",
                   PUPIL_ARRAYS + 1, params, "roster put: pupils", msg, msglen);
     if (!err && c[0].items) {
         if (!arrs_end(c, 2, params + 1)) {
@@ -1008,7 +1008,7 @@ static ld_err pg_get_roster(void *impl, const char *school, int64_t since, struc
     err = query(p,
                 "SELECT upn, legal_first, legal_last, preferred_first, preferred_last, year,"
                 " class_name, family, flags, NULL::text, to_char(admitted, 'YYYY-MM-DD'),"
-                " to_char(left_on, 'YYYY-MM-DD') FROM latedoor.pupils"
+                " to_char(leaving, 'YYYY-MM-DD') FROM latedoor.pupils"
                 " WHERE school_id = $1 ORDER BY ord LIMIT $2::bigint",
                 2, params, &pres, "roster: pupils", msg, msglen);
     if (!err)

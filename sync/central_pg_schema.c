@@ -178,9 +178,8 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " PRIMARY KEY (school_id, upn, day, session));"
     SECURE("mis_marks"),
 
-    /* 4 (branch truth-office; renumber at merge): a pupil's admission and leaving days, from
-     * the MIS's roster, so that the office and the kiosks count no session off roll; devices
-     * read them with the rest of the pupils' row */
-    "ALTER TABLE latedoor.pupils ADD COLUMN admitted date, ADD COLUMN left_on date;",
+    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+     * dates */
+    "ALTER TABLE latedoor.pupils ADD COLUMN admitted date, ADD COLUMN leaving date;",
 };
 /* clang-format on */

@@ -111,12 +111,12 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " minutes INTEGER NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
     " PRIMARY KEY (school_id, upn, day, session)) STRICT;",
 
-    /* 4 (branch truth-office; renumber at merge): a pupil's admission and leaving days, from
-     * the MIS's roster, so that the office and the kiosks count no session off roll */
+    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+     * dates, "YYYY-MM-DD" or NULL */
     "ALTER TABLE pupils ADD COLUMN admitted TEXT"
     " CHECK (admitted IS NULL OR length(CAST(admitted AS BLOB)) = 10);"
-    "ALTER TABLE pupils ADD COLUMN left_on TEXT"
-    " CHECK (left_on IS NULL OR length(CAST(left_on AS BLOB)) = 10);",
+    "ALTER TABLE pupils ADD COLUMN leaving TEXT"
+    " CHECK (leaving IS NULL OR length(CAST(leaving AS BLOB)) = 10);",
 };
 
 struct sq {
@@ -696,7 +696,7 @@ static ld_err sq_put_roster(void *impl, const char *school, const struct ld_rost
         err = prep(s,
                    "INSERT INTO pupils (school_id, upn, ord, legal_first, legal_last, "
                    "preferred_first, preferred_last, year, class_name, family, flags, admitted, "
-                   "left_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "leaving) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    &pst, msg, msglen);
     if (!err)
         err =
@@ -714,13 +714,11 @@ static ld_err sq_put_roster(void *impl, const char *school, const struct ld_rost
         rc = bt(pst, 9, p->class_name, rc);
         rc = bt(pst, 10, p->family, rc);
         rc = bi(pst, 11, p->flags, rc);
-        char admitted[LD_DATE_STRLEN], left[LD_DATE_STRLEN];
-        ld_date_format(p->admitted, admitted);
-        ld_date_format(p->left, left);
-        rc = p->has_admitted ? bt(pst, 12, admitted, rc)
-                             : (rc == SQLITE_OK ? sqlite3_bind_null(pst, 12) : rc);
-        rc = p->has_left ? bt(pst, 13, left, rc)
-                         : (rc == SQLITE_OK ? sqlite3_bind_null(pst, 13) : rc);
+        char adm[LD_DATE_STRLEN], lv[LD_DATE_STRLEN];
+        ld_date_format(p->admitted, adm);
+        ld_date_format(p->left, lv);
+        rc = bt(pst, 12, p->has_admitted ? adm : NULL, rc);
+        rc = bt(pst, 13, p->has_left ? lv : NULL, rc);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(pst);
         if (rc != SQLITE_DONE) {
@@ -818,8 +816,8 @@ static ld_err sq_get_roster(void *impl, const char *school, int64_t since, struc
         err = prep(s,
                    "SELECT p.upn, p.legal_first, p.legal_last, p.preferred_first, "
                    "p.preferred_last, p.year, p.class_name, p.family, p.flags, c.card, "
-                   "p.admitted, p.left_on FROM pupils p LEFT JOIN cards c ON c.school_id = "
-                   "p.school_id AND c.upn = "
+                   "p.admitted, p.leaving "
+                   "FROM pupils p LEFT JOIN cards c ON c.school_id = p.school_id AND c.upn = "
                    "p.upn WHERE p.school_id = ? ORDER BY p.ord, c.card",
                    &st, msg, msglen);
     int rc = err ? SQLITE_OK : bt(st, 1, school, SQLITE_OK);

@@ -329,21 +329,17 @@ static void make_roster(struct ld_roster *r, size_t n)
         if (i % 3 == 0)
             snprintf(p->family, sizeof p->family, "F%u", (unsigned)(i / 3) % 1000u);
         p->flags = (unsigned)(i % 4 == 0 ? 0x10 : 0);
+        /* Some pupils joined mid-year, some have left (the core's on_roll). */
+        p->has_admitted = i % 5 == 1;
+        p->admitted = ld_date_from_ymd(2026, 11, 2 + (int)(i % 7));
+        p->has_left = i % 7 == 3;
+        p->left = ld_date_from_ymd(2027, 2, 12);
         if (i % 2 == 0) {
             p->card.len = 4;
             p->card.bytes[0] = 0x04;
             p->card.bytes[1] = (uint8_t)(i >> 8);
             p->card.bytes[2] = (uint8_t)i;
             p->card.bytes[3] = 0xC4;
-        }
-        /* schema 4: some pupils joined late, some have left */
-        if (i % 5 == 1) {
-            p->has_admitted = true;
-            p->admitted = ld_date_from_ymd(2026, 11, 16);
-        }
-        if (i % 7 == 2) {
-            p->has_left = true;
-            p->left = ld_date_from_ymd(2027, 2, 12);
         }
     }
 }
@@ -430,8 +426,6 @@ static void v1_fixture_migrates(void **state)
     assert_string_equal(r.pupils[0].preferred_first, "Rosa");
     assert_int_equal(r.pupils[0].card.len, 4);
     assert_int_equal(r.pupils[1].card.len, 0);
-    /* schema 4's days on roll: none for pupils put before it */
-    assert_false(r.pupils[0].has_admitted || r.pupils[0].has_left);
     ld_roster_free(&r);
     struct ld_central_event got[10];
     size_t n = 0;
@@ -631,8 +625,6 @@ static void roster_versions(void **state)
 
     snprintf(r.pupils[7].class_name, sizeof r.pupils[7].class_name, "6X");
     r.pupils[9].card.len = 0;
-    r.pupils[10].has_admitted = true; /* a day on roll is part of the roster's content */
-    r.pupils[10].admitted = ld_date_from_ymd(2027, 1, 4);
     OK(ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M));
     assert_int_equal(v, 2);
     assert_true(changed);
@@ -650,11 +642,11 @@ static void roster_versions(void **state)
     r.pupils[8].card = r.pupils[0].card;
     FAILS(LD_ERR_DUPLICATE, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "card");
     r.pupils[8].card.len = 0;
-    r.pupils[11].has_left = true; /* left before admission */
-    r.pupils[11].left = ld_date_from_ymd(2026, 11, 1);
-    FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 12",
-          "before admission");
-    r.pupils[11].has_left = false;
+    r.pupils[3].has_admitted = true; /* pupil 4 left on 2027-02-12 */
+    r.pupils[3].admitted = ld_date_from_ymd(2027, 3, 1);
+    FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 4",
+          "before the admission date");
+    r.pupils[3].has_admitted = false;
     snprintf(r.pupils[1].upn, sizeof r.pupils[1].upn, "12345");
     FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 2",
           "upn");

@@ -619,6 +619,17 @@ static void test_gate_without_evidence_lists_no_one(void **state)
     assert_int_equal(l->total, 0);
     assert_string_equal(l->available_at, "");
     assert_non_null(strstr(l->not_known, "Today's register is not in yet"));
+
+    /* The school says everyone signs in, at the centre (sync writes school.KEY): a list. */
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(
+        ld_store_setting_set(store, "school.arrival_mode", "everyone signs in", NULL, 0), LD_OK);
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_string_equal(l->not_known, "");
+    assert_true(l->total > 0);
+    assert_int_equal(ld_store_setting_delete(store, "school.arrival_mode", NULL, 0), LD_OK);
+    ld_store_close(store);
     kiosk_device_close(gate);
     free(l);
 }
@@ -737,6 +748,14 @@ static struct ld_result *device_analysis(const char *ini, const char *date, int 
     return r;
 }
 
+/* Frees what device_analysis gave. */
+static void analysis_free(struct ld_result *r, struct ld_school *school, struct ld_device *dev)
+{
+    ld_result_destroy(r);
+    ld_school_destroy(school);
+    ld_device_free(dev);
+}
+
 static enum ld_code mark_of(const struct ld_result *r, const char *upn, const char *date, int ses)
 {
     enum ld_code code = LD_CODE_NONE;
@@ -762,9 +781,7 @@ static void test_device_analysis_knows_only_what_it_saw(void **state)
     assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_AM), LD_CODE_N);
     assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_PM), LD_CODE_PRESENT_PM);
     assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_UNKNOWN); /* still open */
-    ld_result_destroy(r);
-    ld_school_destroy(school);
-    ld_device_free(&dev);
+    analysis_free(r, school, &dev);
 
     r = device_analysis(fx.gate_ini, "2026-11-16", 9, 30, &school, &dev);
     assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_N);
@@ -774,18 +791,14 @@ static void test_device_analysis_knows_only_what_it_saw(void **state)
     for (size_t k = 0; k < ld_result_call_count(r); k++)
         called |= ld_result_call(r, k) == ld_result_pupil(r, (size_t)i);
     assert_true(called);
-    ld_result_destroy(r);
-    ld_school_destroy(school);
-    ld_device_free(&dev);
+    analysis_free(r, school, &dev);
 
     r = device_analysis(fx.ini, "2026-11-16", 9, 30, &school, &dev);
     assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_AM), LD_CODE_UNKNOWN);
     assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_UNKNOWN);
     assert_int_equal(ld_result_call_count(r), 0);
     assert_false(ld_result_pupil(r, (size_t)ld_result_find(r, andrei))->attendance.has_pct);
-    ld_result_destroy(r);
-    ld_school_destroy(school);
-    ld_device_free(&dev);
+    analysis_free(r, school, &dev);
 }
 
 /* ---- the calendar file, changed under a running kiosk ----------------------------------- */

@@ -695,7 +695,7 @@ static void setup_writes_the_rules(void **state)
         am |= !strcmp(k, "sessions.am_register_closes") && !strcmp(val, "09:20");
         /* the school's arrival mode, bands and thresholds, as the kiosks read them */
         mode |= !strcmp(k, "arrival_mode") && !strcmp(val, "late door only");
-        band |= !strcmp(k, "band.2") && !strcmp(val, "92 = 1");
+        band |= !strcmp(k, "bands") && !strcmp(val, "97 = 0; 92 = 1; 86 = 2; 0 = 3");
         window |= !strcmp(k, "patterns.window_days") && !strcmp(val, "20");
     }
     assert_true(kept && dental && religious && am && mode && band && window);

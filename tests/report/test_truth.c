@@ -547,12 +547,25 @@ static void school_settings(void **state)
     /* Finn: late on 4 of the last 20 school days and 4 this half-term, under this school's 5 */
     assert_false(ld_report_needs_letter(r, (size_t)ld_report_find_pupil(r, kids[FINN].upn)));
     ld_report_free(r);
+    /* the centre holds them as the kiosks read them */
+    struct ld_central *c0 = open_admin(f);
+    struct ld_central_settings got = {0};
+    int64_t v;
+    bool ch, bands = false;
+    assert_int_equal(ld_central_get_settings(c0, SCHOOL, 0, &got, &v, &ch, M), LD_OK);
+    for (size_t i = 0; i < got.count; i++)
+        bands |= !strcmp(got.items[i].key, "bands") &&
+                 !strcmp(got.items[i].value, "97 = green; 92.5 = amber; 0 = red");
+    assert_true(bands);
+    ld_central_settings_free(&got);
+    ld_central_close(c0);
     /* a band out of order at the centre is an error naming it */
-    put_setting(f, "band.2", "98 = amber");
+    put_setting(f, "bands", "97 = green; 98 = amber; 0 = red");
     struct ld_central *c = open_admin(f);
     assert_int_equal(ld_report_load_at(c, NULL, day(11, 30), AT(9, 45), &r, M), LD_ERR_INVALID);
-    assert_non_null(strstr(msg, "band.2: not below band.1"));
-    put_setting(f, "band.2", "92.5 = amber");
+    assert_non_null(strstr(msg, "settings: bands: "));
+    assert_non_null(strstr(msg, "list bands from the highest"));
+    put_setting(f, "bands", "97 = green; 92.5 = amber; 0 = red");
     put_setting(f, "patterns.window_days", "lots");
     assert_int_equal(ld_report_load_at(c, NULL, day(11, 30), AT(9, 45), &r, M), LD_ERR_INVALID);
     assert_non_null(strstr(msg, "patterns.window_days"));
