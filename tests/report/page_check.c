@@ -44,6 +44,15 @@ void page_must_hold(const char *page, const char *what)
         fail_msg("page lacks: %s", what);
 }
 
+struct ld_central *page_open_admin(const char *url)
+{
+    struct ld_central *c = NULL;
+    char msg[1024] = "";
+    if (ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &c, msg, sizeof msg))
+        fail_msg("open %s: %s", url, msg);
+    return c;
+}
+
 int page_run(const char *cmd, char *out, size_t outlen)
 {
     FILE *p = popen(cmd, "r");

@@ -56,11 +56,7 @@ static int teardown(void **state)
 
 static struct ld_central *open_admin(const struct fx *f)
 {
-    struct ld_central *c = NULL;
-    char msg[1024] = "";
-    if (ld_central_open(f->url, NULL, LD_CENTRAL_ADMIN, &c, M))
-        fail_msg("open: %s", msg);
-    return c;
+    return page_open_admin(f->url);
 }
 
 static struct ld_report *load(const struct fx *f)

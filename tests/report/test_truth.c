@@ -58,11 +58,7 @@ static ld_date day(int m, int d)
 
 static struct ld_central *open_admin(const struct fx *f)
 {
-    struct ld_central *c = NULL;
-    char msg[1024] = "";
-    if (ld_central_open(f->url, NULL, LD_CENTRAL_ADMIN, &c, M))
-        fail_msg("open: %s", msg);
-    return c;
+    return page_open_admin(f->url);
 }
 
 /* Pushes one arrival of pupil k (with its reason as the kiosk records it); returns its seq. */
