@@ -78,9 +78,10 @@ static void same_report_on_both_backends(void **state)
         assert_int_equal(x->late_minutes, y->late_minutes);
         assert_int_equal(x->npatterns, y->npatterns);
     }
-    static const char *const files[] = {"index.html",  "daily.html",     "weekly.html",
-                                        "action.html", "letters.html",   "late-log.csv",
-                                        "action.csv",  "mis-export.csv", "weekly-classes.csv"};
+    static const char *const files[] = {"index.html",     "daily.html",     "weekly.html",
+                                        "action.html",    "letters.html",   "late-log.csv",
+                                        "action.csv",     "mis-export.csv", "weekly-classes.csv",
+                                        "conflicts.html", "conflicts.csv"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
         char *x = page_slurp(out_pg, files[k]), *y = page_slurp(out_sq, files[k]);
         if (strcmp(x, y))
@@ -126,6 +127,10 @@ static void same_report_on_both_backends(void **state)
     ld_central_close(c);
     a = report(pg_url, g_pg.admin_passfile, tpg.school, as_of, out_pg);
     assert_true(a->has_mis_marks);
+    /* what the registers cover: the day of the one MIS mark, on every page */
+    char *action = page_slurp(out_pg, "action.html");
+    assert_non_null(strstr(action, "registers known up to Fri 20 Nov"));
+    free(action);
     char *daily = page_slurp(out_pg, "daily.html");
     assert_non_null(strstr(daily, "<tr class=\"void\""));
     free(daily);
