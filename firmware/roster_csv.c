@@ -32,6 +32,8 @@ enum field {
     F_FAMILY,
     F_FLAGS,
     F_CARD,
+    F_ADMITTED,
+    F_LEFT,
     F__COUNT
 };
 
@@ -52,6 +54,10 @@ static const char *const a_class[] = {"reggroup", "registrationgroup", "class",
 static const char *const a_family[] = {"family", "familyid", NULL};
 static const char *const a_flags[] = {"flags", "vulnerability", NULL};
 static const char *const a_card[] = {"card", "carduid", "cardnumber", NULL};
+static const char *const a_admitted[] = {
+    "admissiondate", "dateofadmission", "startdate", "entrydate", "dateofentry", "admitted", NULL};
+static const char *const a_left[] = {"dateofleaving", "leavingdate", "leavedate", "dateleft",
+                                     "enddate",       "left",        NULL};
 
 static const struct {
     const char *what; /* for messages */
@@ -78,6 +84,9 @@ static const struct {
     [F_FAMILY] = {"family", "\"Family\" or \"Family ID\"", a_family, LD_FAMILY_MAX, false},
     [F_FLAGS] = {"flags", "\"Flags\" or \"Vulnerability\"", a_flags, 64, false},
     [F_CARD] = {"card UID", "\"Card\", \"Card UID\" or \"Card Number\"", a_card, 64, false},
+    [F_ADMITTED] = {"admission date", "\"Admission Date\" or \"Start Date\"", a_admitted, 32,
+                    false},
+    [F_LEFT] = {"leaving date", "\"Date of Leaving\" or \"Leaving Date\"", a_left, 32, false},
 };
 
 /* An open-addressing set of pupil indexes (+1; 0 is empty), for finding duplicates. */
@@ -554,6 +563,39 @@ static bool take_card(struct run *r, const char *s, size_t n, struct ld_roster_p
     return true;
 }
 
+/*
+ * Reads a date cell: YYYY-MM-DD or DD/MM/YYYY (one-digit day or month too), a time after a
+ * blank dropped; empty is no date. The two date columns of the roster.
+ */
+static bool take_date(struct run *r, enum field f, const char *s, size_t n, bool *has, ld_date *out)
+{
+    char buf[16], q[QUOTE_MAX * 4 + 8];
+    size_t len = 0;
+    int d = 0, m = 0, y = 0, k = 0;
+    *has = false;
+    while (len < n && s[len] != ' ' && s[len] != 'T')
+        len++;
+    if (len == 0)
+        return true;
+    if (len < sizeof buf) {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        if (ld_date_parse(buf, out)) {
+            *has = true;
+            return true;
+        }
+        if (sscanf(buf, "%2d/%2d/%4d%n", &d, &m, &y, &k) == 3 && (size_t)k == len && len >= 8 &&
+            buf[len - 5] == '/' && ld_date_valid(y, m, d)) {
+            *out = ld_date_from_ymd(y, m, d);
+            *has = true;
+            return true;
+        }
+    }
+    fail_cell(r, LD_ERR_INVALID, f, "not a date (YYYY-MM-DD or DD/MM/YYYY): %s",
+              ld_utf8_quote(q, sizeof q, s, n, QUOTE_MAX));
+    return false;
+}
+
 /* Checks cell f of the current row and writes it into p. */
 static bool take_cell(struct run *r, enum field f, struct ld_roster_pupil *p)
 {
@@ -602,6 +644,10 @@ static bool take_cell(struct run *r, enum field f, struct ld_roster_pupil *p)
             return false;
         }
         return take_card(r, s, n, p);
+    case F_ADMITTED:
+        return take_date(r, f, s, n, &p->has_admitted, &p->admitted);
+    case F_LEFT:
+        return take_date(r, f, s, n, &p->has_left, &p->left);
     case F__COUNT:
         break;
     }
@@ -641,6 +687,10 @@ static void finish_row(struct run *r)
     for (size_t c = 0; c < r->ncols && c < MAX_COLUMNS; c++)
         if (r->col_field[c] >= 0 && !take_cell(r, (enum field)r->col_field[c], p))
             return;
+    if (p->has_admitted && p->has_left && p->left < p->admitted) {
+        fail_cell(r, LD_ERR_INVALID, F_LEFT, "before the admission date");
+        return;
+    }
     if (!p->preferred_first[0])
         memcpy(p->preferred_first, p->legal_first, sizeof p->preferred_first);
     if (!p->preferred_last[0])

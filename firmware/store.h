@@ -31,7 +31,7 @@
  */
 
 /* The schema version this build writes; files of a later version are refused, untouched. */
-#define LD_STORE_SCHEMA_VERSION 2
+#define LD_STORE_SCHEMA_VERSION 3
 
 /* Caps on text (bytes of UTF-8, without the terminator). */
 #define LD_DEVICE_ID_MAX     32   /* a device id: letters, digits, '.', '_' and '-' (as config) */
@@ -366,6 +366,8 @@ struct ld_pupil {
     char family[LD_FAMILY_MAX + 1]; /* may be "" */
     unsigned flags;                 /* enum ld_flag bits */
     bool active;                    /* false: no longer on the roster; history stays */
+    bool has_admitted, has_left;    /* false: the roster gave no such date */
+    ld_date admitted, left;         /* on roll from, to (inclusive): the core's on_roll */
 };
 
 /* Copies the pupil upn (active or not) into *out; LD_ERR_NOT_FOUND when there is none. */
@@ -600,7 +602,7 @@ ld_err ld_store__column_text(struct ld_store *store, struct sqlite3_stmt *stmt, 
 /* The columns ld_store__row_to_pupil reads, of pupils aliased p. */
 #define LD_STORE__PUPIL_COLS                                                                       \
     "p.upn, p.legal_first, p.legal_last, p.preferred_first, p.preferred_last, p.year, "            \
-    "p.class_name, p.family, p.flags, p.active"
+    "p.class_name, p.family, p.flags, p.active, p.admitted, p.leaving"
 
 /* Reads a row of LD_STORE__PUPIL_COLS at stmt's current position into *p. */
 ld_err ld_store__row_to_pupil(struct ld_store *store, struct sqlite3_stmt *stmt, struct ld_pupil *p,

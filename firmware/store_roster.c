@@ -139,7 +139,15 @@ static bool pupil_matches(const struct ld_pupil *have, const struct ld_roster_pu
            !strcmp(have->legal_last, p->legal_last) && !strcmp(have->preferred_first, pref_first) &&
            !strcmp(have->preferred_last, pref_last) && !strcmp(have->year, p->year) &&
            !strcmp(have->class_name, p->class_name) && !strcmp(have->family, p->family) &&
-           have->flags == p->flags;
+           have->flags == p->flags && have->has_admitted == p->has_admitted &&
+           (!p->has_admitted || have->admitted == p->admitted) && have->has_left == p->has_left &&
+           (!p->has_left || have->left == p->left);
+}
+
+/* Binds an optional date: NULL when the roster gives none. */
+static int bind_date(sqlite3_stmt *st, int col, bool has, ld_date d)
+{
+    return has ? sqlite3_bind_int(st, col, d) : sqlite3_bind_null(st, col);
 }
 
 /* The statements an import runs once per row, prepared once. */
@@ -205,6 +213,10 @@ static ld_err upsert_pupil(struct ld_store *store, const struct stmts *q,
         rc = sqlite3_bind_text(put, 8, p->family, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(put, 9, (int)p->flags);
+    if (rc == SQLITE_OK)
+        rc = bind_date(put, 10, p->has_admitted, p->admitted);
+    if (rc == SQLITE_OK)
+        rc = bind_date(put, 11, p->has_left, p->left);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(put);
     if (rc != SQLITE_DONE)
@@ -356,11 +368,11 @@ static ld_err import(struct ld_store *store, const struct ld_roster *roster, boo
         err = ld_store__prepare(
             store,
             "INSERT INTO pupils (upn, legal_first, legal_last, preferred_first, preferred_last,"
-            " year, class_name, family, flags, active)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)"
+            " year, class_name, family, flags, active, admitted, leaving)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)"
             " ON CONFLICT (upn) DO UPDATE SET legal_first = ?2, legal_last = ?3,"
             " preferred_first = ?4, preferred_last = ?5, year = ?6, class_name = ?7,"
-            " family = ?8, flags = ?9, active = 1",
+            " family = ?8, flags = ?9, active = 1, admitted = ?10, leaving = ?11",
             &q.put, msg, msglen);
     if (!err)
         err = ld_store__prepare(store, "INSERT INTO temp.roster_upns (upn, line) VALUES (?1, ?2)",

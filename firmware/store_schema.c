@@ -113,6 +113,16 @@ static const char *const migrations[] = {
     "    'CHECK (length(CAST(class_name AS BLOB)) BETWEEN 1 AND 40)')\n"
     "    WHERE type = 'table' AND name = 'pupils';\n"
     "PRAGMA writable_schema=OFF;\n",
+
+    /*
+     * 2 -> 3 (branch truth-core, issue 11).
+     * A pupil's admission and leaving dates from the MIS roster, as days since 1970-01-01
+     * (ld_date), NULL when the roster gives none: the core's on_roll range.
+     */
+    "ALTER TABLE pupils ADD COLUMN admitted INTEGER\n"
+    "    CHECK (admitted IS NULL OR admitted BETWEEN -25567 AND 2932896);\n"
+    "ALTER TABLE pupils ADD COLUMN leaving INTEGER\n"
+    "    CHECK (leaving IS NULL OR leaving BETWEEN -25567 AND 2932896);\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == LD_STORE_SCHEMA_VERSION,

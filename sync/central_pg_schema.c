@@ -177,5 +177,9 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " minutes integer NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
     " PRIMARY KEY (school_id, upn, day, session));"
     SECURE("mis_marks"),
+
+    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+     * dates */
+    "ALTER TABLE latedoor.pupils ADD COLUMN admitted date, ADD COLUMN leaving date;",
 };
 /* clang-format on */

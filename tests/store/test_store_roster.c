@@ -478,9 +478,46 @@ static void test_staff(void **state)
     assert_int_equal(ld_store_staff_get(f->s, "nobody", &got, msg, sizeof msg), LD_ERR_NOT_FOUND);
 }
 
+/* Admission and leaving dates are kept, changed by a new roster, and cleared by one without. */
+static void on_roll_dates(void **state)
+{
+    struct fixture *f = *state;
+    struct ld_roster_pupil rows[2];
+    struct ld_import_summary sum;
+    struct ld_pupil p;
+    char msg[256];
+    row(&rows[0], 2, "K938212025001", "Zoe", "Ashby", "4B", NULL);
+    row(&rows[1], 3, "N938212025002", "Ravi", "Bell", "4B", NULL);
+    rows[0].has_admitted = true;
+    rows[0].admitted = ld_date_from_ymd(2027, 1, 5);
+    rows[1].has_left = true;
+    rows[1].left = ld_date_from_ymd(2026, 12, 18);
+    import_ok(f, rows, 2, &sum);
+    assert_int_equal(ld_store_pupil_get(f->s, "K938212025001", &p, msg, sizeof msg), LD_OK);
+    assert_true(p.has_admitted);
+    assert_int_equal(p.admitted, ld_date_from_ymd(2027, 1, 5));
+    assert_false(p.has_left);
+    assert_int_equal(ld_store_pupil_get(f->s, "N938212025002", &p, msg, sizeof msg), LD_OK);
+    assert_false(p.has_admitted);
+    assert_true(p.has_left);
+    assert_int_equal(p.left, ld_date_from_ymd(2026, 12, 18));
+
+    import_ok(f, rows, 2, &sum); /* the same dates: nothing changes */
+    assert_int_equal(sum.unchanged, 2);
+    rows[0].admitted = ld_date_from_ymd(2027, 1, 6);
+    rows[1].has_left = false;
+    import_ok(f, rows, 2, &sum);
+    assert_int_equal(sum.updated, 2);
+    assert_int_equal(ld_store_pupil_get(f->s, "K938212025001", &p, msg, sizeof msg), LD_OK);
+    assert_int_equal(p.admitted, ld_date_from_ymd(2027, 1, 6));
+    assert_int_equal(ld_store_pupil_get(f->s, "N938212025002", &p, msg, sizeof msg), LD_OK);
+    assert_false(p.has_left);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(on_roll_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_add_update_deactivate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_class_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_refusals_change_nothing, setup, teardown),

@@ -173,6 +173,8 @@ static void push_pull_flow(void **state)
     struct fx *f = *state;
     struct ld_roster roster = {0};
     make_roster(&roster, 50);
+    roster.pupils[49].has_admitted = true; /* a mid-year joiner: the core's on_roll */
+    roster.pupils[49].admitted = ld_date_from_ymd(2026, 11, 16);
     OK(ld_central_put_roster(f->admin, "hb", &roster, NULL, NULL, M));
     ld_roster_free(&roster);
     struct ld_calfile_term terms[1] = {{.name = "Autumn 1",
@@ -204,6 +206,9 @@ static void push_pull_flow(void **state)
     /* The roster, the settings and the calendar file arrived. */
     struct ld_pupil p;
     OK(ld_store_pupil_get(f->door, "B200000000049", &p, M));
+    assert_true(p.has_admitted);
+    assert_int_equal(p.admitted, ld_date_from_ymd(2026, 11, 16));
+    assert_false(p.has_left);
     char value[64];
     OK(ld_store_setting_get(f->door, "school.greeting", value, sizeof value, M));
     assert_string_equal(value, "Good morning");
