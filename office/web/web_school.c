@@ -1,0 +1,744 @@
+/*
+ * web_school.c: one school's pages in latedoor-office: Today (the live late log, unknown cards,
+ * the kiosks), the report's pages (Action, Classes, a pupil), search, corrections as forms, the
+ * calling list with its calls, the summary without names, devices and the audit.
+ */
+#include "web.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ld_flags.h"
+#include "office.h"
+
+#define SEARCH_MAX 50
+#define CALLS_MAX  500
+
+static const char *const outcomes[][2] = {{"reached", "Reached"},
+                                          {"message", "Message left"},
+                                          {"no-answer", "No answer"},
+                                          {"escalated", "Escalated to the safeguarding lead"}};
+
+static bool sees_names(const struct web_req *q)
+{
+    return q->s.user.role == LD_ROLE_OFFICE || q->s.user.role == LD_ROLE_LEAD;
+}
+
+/* Runs the report's page name into the body, wrapped in this application's layout. */
+static void report_page(struct web_req *q, const char *school, const struct web_report *wr,
+                        const char *name, const char *title, ld_date day)
+{
+    char msg[512];
+    web_page_open(q, title, school);
+    ld_err err = ld_report_page(wr->r, name, day, &q->body, msg, sizeof msg);
+    if (err == LD_ERR_NOT_FOUND)
+        web_error(q, 404, school, "No such page or pupil.");
+    else if (err)
+        web_error(q, 500, school, msg);
+    else
+        web_page_close(q);
+}
+
+/* The day of the request's date field, or the report's day; false for a malformed one. */
+static bool day_of(const struct web_req *q, const struct ld_report *r, ld_date *day)
+{
+    const char *d = web_field(q, "date");
+    *day = r->as_of;
+    return !d || !d[0] || ld_date_parse(d, day);
+}
+
+/* ---- Today ---- */
+
+/* Unknown cards and each kiosk's last event on day (local times via the school's zone). */
+static void today_extras(struct web_req *q, const struct ld_report *r, ld_date day)
+{
+    struct ld_tz *tz = NULL;
+    char msg[256];
+    int64_t from = 0, to = 0;
+    if (ld_tz_open(r->timezone, &tz, msg, sizeof msg) ||
+        ld_clock_from_local(tz, day, 0, 0, &from, msg, sizeof msg) ||
+        ld_clock_from_local(tz, day + 1, 0, 0, &to, msg, sizeof msg)) {
+        ld_tz_close(tz);
+        return;
+    }
+    struct ld_buf *b = &q->body;
+    size_t unknown = 0;
+    ld_buf_puts(b, "<h2>Unknown cards</h2>\n<ul id=\"unknown\">");
+    /* kiosks: the last event each device recorded on the day, in the order first seen */
+    const char *dev[32];
+    int64_t last[32];
+    size_t count[32], ndev = 0;
+    for (size_t i = 0; i < r->nevents; i++) {
+        const struct ld_central_event *e = &r->events[i];
+        if (e->at_ms < from || e->at_ms >= to)
+            continue;
+        if (e->kind == LD_CEV_UNKNOWN_CARD) {
+            ld_date d;
+            ld_minute m;
+            if (!ld_clock_to_local(tz, e->at_ms, &d, &m, NULL)) {
+                ld_buf_printf(b, "<li>%02d:%02d card ", m / 60, m % 60);
+                ld_buf_html(b, e->card);
+                ld_buf_puts(b, " at ");
+                ld_buf_html(b, e->device_id);
+                ld_buf_puts(b, "</li>");
+                unknown++;
+            }
+        }
+        if (e->source == LD_CSRC_OFFICE)
+            continue;
+        size_t k = 0;
+        while (k < ndev && strcmp(dev[k], e->device_id))
+            k++;
+        if (k == ndev && ndev < 32) {
+            dev[ndev] = e->device_id;
+            count[ndev] = 0;
+            ndev++;
+        }
+        if (k < ndev) {
+            last[k] = e->at_ms;
+            count[k]++;
+        }
+    }
+    if (!unknown)
+        ld_buf_puts(b, "<li>None.</li>");
+    ld_buf_puts(b, "</ul>\n<h2>Kiosks</h2>\n<p class=\"strip\" id=\"kiosks\">");
+    for (size_t k = 0; k < ndev; k++) {
+        ld_date d;
+        ld_minute m;
+        if (ld_clock_to_local(tz, last[k], &d, &m, NULL))
+            continue;
+        ld_buf_puts(b, "<span>");
+        ld_buf_html(b, dev[k]);
+        ld_buf_printf(b, ": %zu events, last %02d:%02d</span>", count[k], m / 60, m % 60);
+    }
+    if (!ndev)
+        ld_buf_puts(b, "No kiosk has recorded anything on this day.");
+    ld_buf_puts(b, "</p>\n");
+    ld_tz_close(tz);
+}
+
+/* The live part of Today: the report's late log of day, then the unknown cards and kiosks. */
+static ld_err live_part(struct web_req *q, const struct ld_report *r, ld_date day, char *msg,
+                        size_t msglen)
+{
+    ld_err err = ld_report_page(r, "daily.html", day, &q->body, msg, msglen);
+    if (!err)
+        today_extras(q, r, day);
+    return err;
+}
+
+static void today(struct web_req *q, const char *school, const struct web_report *wr, bool frag)
+{
+    const struct ld_report *r = wr->r;
+    ld_date day;
+    char ds[LD_DATE_STRLEN], prev[LD_DATE_STRLEN], next[LD_DATE_STRLEN], msg[512];
+    if (!day_of(q, r, &day)) {
+        web_error(q, 400, school, "That is not a date (YYYY-MM-DD).");
+        return;
+    }
+    ld_date_format(day, ds);
+    if (frag) {
+        const char *v = web_field(q, "v");
+        char have[24];
+        snprintf(have, sizeof have, "%" PRId64, wr->last_seq);
+        if (v && !strcmp(v, have)) {
+            q->status = 204;
+            return;
+        }
+        if (live_part(q, r, day, msg, sizeof msg)) {
+            web_error(q, 500, school, msg);
+            return;
+        }
+        snprintf(q->log_version, sizeof q->log_version, "%" PRId64, wr->last_seq);
+        return;
+    }
+    ld_date_format(day - 1, prev);
+    ld_date_format(day + 1, next);
+    web_page_open(q, "Today", school);
+    ld_buf_printf(&q->body,
+                  "<div class=\"page\"><form method=\"get\" action=\"today\" class=\"noprint\"><a "
+                  "href=\"today?date=%s\" id=\"prev-day\">← %s</a> <input type=\"date\" "
+                  "name=\"date\" value=\"%s\" aria-label=\"Date\"> <button>Go</button> <a "
+                  "href=\"today?date=%s\" id=\"next-day\">%s →</a></form>\n",
+                  prev, prev, ds, next, next);
+    ld_buf_printf(&q->body,
+                  "<div id=\"live\" data-src=\"today.frag?date=%s\" data-v=\"%" PRId64 "\">", ds,
+                  wr->last_seq);
+    if (live_part(q, r, day, msg, sizeof msg)) {
+        web_error(q, 500, school, msg);
+        return;
+    }
+    ld_buf_puts(&q->body, "</div></div>\n");
+    web_page_close(q);
+}
+
+/* ---- search ---- */
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return true;
+    return n == 0;
+}
+
+static void search(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    const char *text = web_field(q, "q");
+    char t[80];
+    snprintf(t, sizeof t, "%s", text ? text : "");
+    /* trim: a name copied with a space around it still finds the pupil */
+    char *p = t;
+    while (isspace((unsigned char)*p))
+        p++;
+    for (size_t n = strlen(p); n && isspace((unsigned char)p[n - 1]); n--)
+        p[n - 1] = '\0';
+    web_page_open(q, "Search", school);
+    ld_buf_puts(&q->body, "<main><h1>Search</h1>\n<p>Pupils matching “");
+    ld_buf_html(&q->body, p);
+    ld_buf_puts(&q->body, "”:</p>\n<ul id=\"results\">");
+    size_t found = 0;
+    for (size_t i = 0; p[0] && i < r->roster.count && found < SEARCH_MAX; i++) {
+        const struct ld_roster_pupil *u = &r->roster.pupils[i];
+        char full[2 * LD_NAME_MAX + 2], legal[2 * LD_NAME_MAX + 2];
+        snprintf(full, sizeof full, "%s %s", u->preferred_first, u->preferred_last);
+        snprintf(legal, sizeof legal, "%s %s", u->legal_first, u->legal_last);
+        if (!contains_ci(full, p) && !contains_ci(legal, p) && strcasecmp(u->upn, p) &&
+            strcasecmp(u->class_name, p))
+            continue;
+        ld_buf_puts(&q->body, "<li><a href=\"pupils/");
+        ld_buf_html(&q->body, u->upn);
+        ld_buf_puts(&q->body, ".html\">");
+        ld_buf_html(&q->body, full);
+        ld_buf_puts(&q->body, "</a> · ");
+        ld_buf_html(&q->body, u->class_name);
+        ld_buf_puts(&q->body, "</li>");
+        found++;
+    }
+    if (!found)
+        ld_buf_puts(&q->body, "<li>No pupil matches.</li>");
+    ld_buf_puts(&q->body, "</ul></main>\n");
+    web_page_close(q);
+}
+
+/* ---- corrections ---- */
+
+/* Finds the arrival ev ("DEVICE:SEQ") in r; NULL when there is none. */
+static const struct ld_report_arrival *arrival_of(const struct ld_report *r, const char *ev,
+                                                  char device[LD_CENTRAL_ID_MAX + 1], int64_t *seq)
+{
+    const char *colon = ev ? strrchr(ev, ':') : NULL;
+    if (!colon || colon == ev || (size_t)(colon - ev) > LD_CENTRAL_ID_MAX)
+        return NULL;
+    memcpy(device, ev, (size_t)(colon - ev));
+    device[colon - ev] = '\0';
+    char *end = NULL;
+    long long s = strtoll(colon + 1, &end, 10);
+    if (!colon[1] || *end || s < 1)
+        return NULL;
+    *seq = s;
+    for (size_t i = 0; i < r->narrivals; i++)
+        if (r->arrivals[i].ev->seq == s && !strcmp(r->arrivals[i].ev->device_id, device))
+            return &r->arrivals[i];
+    return NULL;
+}
+
+static bool reason_known(const struct ld_report *r, const char *reason)
+{
+    for (size_t i = 0; reason && i < r->reason_count; i++)
+        if (!strcmp(r->reasons[i].name, reason))
+            return true;
+    return false;
+}
+
+/* Pupil, date and time of a, as the confirmation names them. */
+static void arrival_said(struct ld_buf *b, const struct ld_report *r,
+                         const struct ld_report_arrival *a)
+{
+    char ds[LD_DATE_STRLEN];
+    ld_date_format(a->date, ds);
+    ld_buf_puts(b, "<strong id=\"who\">");
+    if (a->pupil >= 0) {
+        const struct ld_roster_pupil *p = &r->roster.pupils[a->pupil];
+        ld_buf_html(b, p->preferred_first);
+        ld_buf_puts(b, " ");
+        ld_buf_html(b, p->preferred_last);
+        ld_buf_puts(b, "</strong> (");
+        ld_buf_html(b, p->class_name);
+        ld_buf_puts(b, ")");
+    } else {
+        ld_buf_html(b, a->ev->upn);
+        ld_buf_puts(b, "</strong>");
+    }
+    ld_buf_printf(b, ", arrived <strong id=\"when\">%s at %02d:%02d</strong>", ds, a->minute / 60,
+                  a->minute % 60);
+}
+
+static void correct_form(struct web_req *q, const char *school, const struct ld_report *r,
+                         const struct ld_report_arrival *a, const char *ev)
+{
+    struct ld_buf *b = &q->body;
+    web_page_open(q, "Correct an arrival", school);
+    ld_buf_puts(b, "<main><h1>Correct an arrival</h1>\n<p>");
+    arrival_said(b, r, a);
+    ld_buf_puts(b, ". Reason now: ");
+    ld_buf_html(b, a->reason[0] ? a->reason : "none");
+    ld_buf_puts(b, a->voided ? ". <strong>Voided.</strong></p>\n" : ".</p>\n");
+    if (a->voided) {
+        ld_buf_puts(b, "<p>A voided arrival cannot be corrected again here.</p></main>\n");
+        web_page_close(q);
+        return;
+    }
+    ld_buf_puts(b, "<h2>A new reason</h2>\n<form method=\"post\" action=\"correct\">");
+    web_csrf_input(q);
+    ld_buf_puts(b, "<input type=\"hidden\" name=\"ev\" value=\"");
+    ld_buf_html(b, ev);
+    ld_buf_puts(b, "\"><input type=\"hidden\" name=\"action\" value=\"amend\"><input "
+                   "type=\"hidden\" name=\"step\" value=\"confirm\"><select name=\"reason\" "
+                   "id=\"reason\" aria-label=\"Reason\">");
+    for (size_t i = 0; i < r->reason_count; i++) {
+        ld_buf_puts(b, "<option>");
+        ld_buf_html(b, r->reasons[i].name);
+        ld_buf_puts(b, "</option>");
+    }
+    ld_buf_puts(b, "</select> <button id=\"amend\">Next</button></form>\n<h2>Void it</h2>\n<p>"
+                   "For a tap by mistake or the wrong child: the arrival no longer counts. It is "
+                   "kept, struck through.</p><form method=\"post\" action=\"correct\">");
+    web_csrf_input(q);
+    ld_buf_puts(b, "<input type=\"hidden\" name=\"ev\" value=\"");
+    ld_buf_html(b, ev);
+    ld_buf_puts(b, "\"><input type=\"hidden\" name=\"action\" value=\"void\"><input "
+                   "type=\"hidden\" name=\"step\" value=\"confirm\"><input name=\"note\" "
+                   "id=\"note\" maxlength=\"200\" placeholder=\"Why (optional)\" "
+                   "aria-label=\"Why\"> <button id=\"void\">Next</button></form></main>\n");
+    web_page_close(q);
+}
+
+static void correct_post(struct web_req *q, const char *school, const struct ld_report *r,
+                         const struct ld_report_arrival *a, const char *ev, const char *device,
+                         int64_t seq)
+{
+    const char *action = web_field(q, "action"), *step = web_field(q, "step");
+    const char *text = web_field(q, "reason");
+    bool amend = action && !strcmp(action, "amend");
+    struct ld_buf *b = &q->body;
+    char msg[512], ds[LD_DATE_STRLEN];
+    if (!amend && !(action && !strcmp(action, "void"))) {
+        web_error(q, 400, school, "Unknown correction.");
+        return;
+    }
+    if (!amend)
+        text = web_field(q, "note");
+    if (amend && !reason_known(r, text)) {
+        web_error(q, 400, school, "Choose a reason from the school's list.");
+        return;
+    }
+    if (!step || strcmp(step, "save")) {
+        web_page_open(q, "Confirm the correction", school);
+        ld_buf_puts(b, "<main><h1>Check before saving</h1>\n<div class=\"confirm\"><p>");
+        arrival_said(b, r, a);
+        if (amend) {
+            ld_buf_puts(b, ".</p><p>New reason: <strong id=\"new-reason\">");
+            ld_buf_html(b, text);
+            ld_buf_puts(b, "</strong> (was ");
+            ld_buf_html(b, a->reason[0] ? a->reason : "none");
+            ld_buf_puts(b, ").</p>");
+        } else {
+            ld_buf_puts(b, ".</p><p><strong>Void this arrival</strong>: it will no longer count.");
+            if (text && text[0]) {
+                ld_buf_puts(b, " Note: ");
+                ld_buf_html(b, text);
+            }
+            ld_buf_puts(b, "</p>");
+        }
+        ld_buf_puts(b, "<form method=\"post\" action=\"correct\">");
+        web_csrf_input(q);
+        ld_buf_puts(b, "<input type=\"hidden\" name=\"ev\" value=\"");
+        ld_buf_html(b, ev);
+        ld_buf_printf(b, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
+                      amend ? "amend" : "void");
+        ld_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", amend ? "reason" : "note");
+        ld_buf_html(b, text ? text : "");
+        ld_buf_puts(b, "\"><input type=\"hidden\" name=\"step\" value=\"save\"><button "
+                       "id=\"save\">Save</button> <a href=\"today\">Cancel</a></form></div>"
+                       "</main>\n");
+        web_page_close(q);
+        return;
+    }
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err =
+        ld_office_correct(q->w->c, school, amend ? LD_OFFICE_AMEND : LD_OFFICE_VOID, device, seq,
+                          text, q->s.user.name, web_now_ms(q->w), NULL, msg, sizeof msg);
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err) {
+        web_error(q, err == LD_ERR_INVALID ? 409 : 500, school, msg);
+        return;
+    }
+    char what[LD_CENTRAL_AUDIT_WHAT_MAX + 1];
+    snprintf(what, sizeof what, "%s arrival %s of %s: %.200s", amend ? "amended" : "voided", ev,
+             a->ev->upn, text ? text : "");
+    web_audit(q, school, what);
+    web_report_stale(q->w, school);
+    ld_date_format(a->date, ds);
+    char where[64];
+    snprintf(where, sizeof where, "today?date=%s", ds);
+    web_redirect(q, where);
+}
+
+static void correct(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    const char *ev = web_field(q, "ev");
+    char device[LD_CENTRAL_ID_MAX + 1];
+    int64_t seq = 0;
+    const struct ld_report_arrival *a = arrival_of(r, ev, device, &seq);
+    if (!a) {
+        web_error(q, 404, school, "No such arrival at this school.");
+        return;
+    }
+    if (!strcmp(q->method, "POST"))
+        correct_post(q, school, r, a, ev, device, seq);
+    else
+        correct_form(q, school, r, a, ev);
+}
+
+/* ---- the calling list ---- */
+
+static const char *outcome_name(const char *key)
+{
+    for (size_t i = 0; key && i < sizeof outcomes / sizeof outcomes[0]; i++)
+        if (!strcmp(outcomes[i][0], key))
+            return outcomes[i][1];
+    return NULL;
+}
+
+/* Saves a call to the pupil of the form's upn on the report's day. */
+static void call_post(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    const char *upn = web_field(q, "upn"), *outcome = web_field(q, "outcome");
+    const char *note = web_field(q, "note");
+    char msg[512], ds[LD_DATE_STRLEN];
+    if (!upn || ld_report_find_pupil(r, upn) < 0 || !outcome_name(outcome)) {
+        web_error(q, 400, school, "Choose the pupil and what happened.");
+        return;
+    }
+    if (note && strlen(note) > 300) {
+        web_error(q, 400, school, "The note is longer than 300 characters.");
+        return;
+    }
+    int64_t now = web_now_ms(q->w);
+    struct ld_central_orec rec = {.kind = LD_OREC_CALL, .updated_ms = now};
+    ld_date_format(r->as_of, ds);
+    snprintf(rec.key, sizeof rec.key, "%s/%s/%" PRId64, ds, upn, now);
+    snprintf(rec.school, sizeof rec.school, "%s", school);
+    cJSON *o = cJSON_CreateObject();
+    char *text = NULL;
+    if (o && cJSON_AddStringToObject(o, "by", q->s.user.name) &&
+        cJSON_AddStringToObject(o, "outcome", outcome) &&
+        cJSON_AddStringToObject(o, "note", note ? note : "") &&
+        (text = cJSON_PrintUnformatted(o)) && strlen(text) < sizeof rec.value)
+        snprintf(rec.value, sizeof rec.value, "%s", text);
+    cJSON_free(text);
+    cJSON_Delete(o);
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = rec.value[0] ? ld_central_orec_add(q->w->c, &rec, msg, sizeof msg) : LD_ERR_NOMEM;
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err) {
+        web_error(q, 500, school, rec.value[0] ? msg : "The call could not be saved.");
+        return;
+    }
+    char what[128];
+    snprintf(what, sizeof what, "call to the family of %s: %s", upn, outcome);
+    web_audit(q, school, what);
+    web_redirect(q, "calls");
+}
+
+/* Writes the calls logged today for upn (recs sorted by key: by pupil, then time). */
+static void calls_of(struct ld_buf *b, const struct ld_central_orec *recs, size_t n,
+                     const char *prefix)
+{
+    size_t plen = strlen(prefix), shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(recs[i].key, prefix, plen))
+            continue;
+        cJSON *o = cJSON_Parse(recs[i].value);
+        const cJSON *by = cJSON_GetObjectItemCaseSensitive(o, "by");
+        const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "outcome");
+        const cJSON *note = cJSON_GetObjectItemCaseSensitive(o, "note");
+        const char *said = cJSON_IsString(out) ? outcome_name(out->valuestring) : NULL;
+        if (said && cJSON_IsString(by) && cJSON_IsString(note)) {
+            ld_buf_puts(b, shown++ ? "<br>" : "<span class=\"call\">");
+            ld_buf_html(b, said);
+            ld_buf_puts(b, " — ");
+            ld_buf_html(b, by->valuestring);
+            if (note->valuestring[0]) {
+                ld_buf_puts(b, ": ");
+                ld_buf_html(b, note->valuestring);
+            }
+        }
+        cJSON_Delete(o);
+    }
+    ld_buf_puts(b, shown ? "</span>" : "<span class=\"muted\">not called yet</span>");
+}
+
+static void calls(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    char ds[LD_DATE_STRLEN], msg[512];
+    struct ld_buf *b = &q->body;
+    ld_date_format(r->as_of, ds);
+    struct ld_central_orec *recs = calloc(CALLS_MAX, sizeof *recs);
+    size_t n = 0;
+    char prefix[LD_DATE_STRLEN + 2];
+    snprintf(prefix, sizeof prefix, "%s/", ds);
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = recs ? ld_central_orecs(q->w->c, LD_OREC_CALL, school, prefix, recs, CALLS_MAX, &n,
+                                         msg, sizeof msg)
+                      : LD_ERR_NOMEM;
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err && err != LD_ERR_RANGE) {
+        free(recs);
+        web_error(q, 500, school, recs ? msg : "out of memory");
+        return;
+    }
+    size_t total = ld_result_call_count(r->result);
+    web_page_open(q, "Calling list", school);
+    ld_buf_printf(b,
+                  "<main><h1>First-day calling, %s</h1>\n<p>Pupils absent this morning with no "
+                  "reason known, in the order to call. Each call is logged for the next person."
+                  "</p>\n<div class=\"scroll\"><table id=\"calls\"><thead><tr><th>#</th>"
+                  "<th>Pupil</th><th>Class</th><th>Flags</th><th>Calls today</th><th>Log a call"
+                  "</th></tr></thead><tbody>\n",
+                  ds);
+    for (size_t k = 0; k < total; k++) {
+        const struct ld_pupil_result *c = ld_result_call(r->result, k);
+        long i = ld_report_find_pupil(r, c->id);
+        if (i < 0)
+            continue;
+        const struct ld_roster_pupil *p = &r->roster.pupils[i];
+        char pp[LD_DATE_STRLEN + LD_UPN_LEN + 4];
+        ld_buf_printf(b, "<tr data-upn=\"%s\"><td>%zu</td><td><a href=\"pupils/%s.html\">", p->upn,
+                      k + 1, p->upn);
+        ld_buf_html(b, p->preferred_first);
+        ld_buf_puts(b, " ");
+        ld_buf_html(b, p->preferred_last);
+        ld_buf_puts(b, "</a></td><td>");
+        ld_buf_html(b, p->class_name);
+        ld_buf_puts(b, "</td><td>");
+        for (unsigned bit = 1; bit <= LD_FLAG_SEN; bit <<= 1)
+            if (p->flags & bit)
+                ld_buf_printf(b, "<span class=\"badge\">%s</span>", ld_flag_name(bit));
+        ld_buf_puts(b, "</td><td>");
+        snprintf(pp, sizeof pp, "%s/%s/", ds, p->upn);
+        calls_of(b, recs, n, pp);
+        ld_buf_puts(b, "</td><td><form method=\"post\" action=\"calls\">");
+        web_csrf_input(q);
+        ld_buf_printf(b,
+                      "<input type=\"hidden\" name=\"upn\" value=\"%s\"><select "
+                      "name=\"outcome\" aria-label=\"Outcome\">",
+                      p->upn);
+        for (size_t o = 0; o < sizeof outcomes / sizeof outcomes[0]; o++)
+            ld_buf_printf(b, "<option value=\"%s\">%s</option>", outcomes[o][0], outcomes[o][1]);
+        ld_buf_puts(b, "</select> <input name=\"note\" maxlength=\"300\" placeholder=\"Note\" "
+                       "aria-label=\"Note\"> <button>Log</button></form></td></tr>\n");
+    }
+    if (!total)
+        ld_buf_puts(b, "<tr><td colspan=\"6\">Nobody to call.</td></tr>\n");
+    ld_buf_puts(b, "</tbody></table></div></main>\n");
+    web_page_close(q);
+    free(recs);
+}
+
+/* ---- the summary: figures only, no names ---- */
+
+static void summary(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    struct ld_buf *b = &q->body;
+    size_t first = 0, late_today = 0, arrivals_today = 0, needs = 0;
+    for (; first < r->narrivals; first++)
+        if (r->arrivals[first].date == r->as_of) {
+            const struct ld_report_arrival *a = &r->arrivals[first];
+            arrivals_today += !a->voided;
+            late_today += !a->voided && a->decides && a->cls.late;
+        }
+    for (size_t i = 0; i < r->roster.count; i++)
+        needs += ld_report_needs_action(r, i);
+    web_page_open(q, "Summary", school);
+    ld_buf_puts(b, "<main><h1>Summary</h1>\n<p class=\"muted\">");
+    ld_buf_html(b, r->school_name);
+    ld_buf_printf(b,
+                  "</p>\n<table id=\"summary\"><tbody><tr><th>Pupils on roll</th><td "
+                  "class=\"num\">%zu</td></tr><tr><th>Arrivals recorded today</th><td "
+                  "class=\"num\">%zu</td></tr><tr><th>Late sessions today</th><td "
+                  "class=\"num\">%zu</td></tr><tr><th>Pupils needing action</th><td "
+                  "class=\"num\">%zu</td></tr></tbody></table>\n",
+                  r->roster.count, arrivals_today, late_today, needs);
+    /* by year group: pupils, late sessions (L and U) and minutes lost this year */
+    ld_buf_puts(b, "<h2>By year group</h2>\n<table id=\"years\"><thead><tr><th>Year</th><th "
+                   "class=\"num\">Pupils</th><th class=\"num\">Late (L)</th><th class=\"num\">"
+                   "After the register (U)</th><th class=\"num\">Minutes lost</th></tr></thead>"
+                   "<tbody>\n");
+    bool *done = calloc(r->roster.count + 1, 1);
+    for (size_t i = 0; done && i < r->roster.count; i++) {
+        if (done[i])
+            continue;
+        const char *year = r->roster.pupils[i].year;
+        int pupils = 0, l = 0, u = 0, minutes = 0;
+        for (size_t j = i; j < r->roster.count; j++) {
+            const struct ld_pupil_result *pr = ld_report_pupil_result(r, j);
+            if (done[j] || strcmp(r->roster.pupils[j].year, year))
+                continue;
+            done[j] = true;
+            pupils++;
+            if (pr) {
+                l += pr->late_l;
+                u += pr->late_u;
+                minutes += pr->late_minutes;
+            }
+        }
+        ld_buf_puts(b, "<tr><td>");
+        ld_buf_html(b, year[0] ? year : "—");
+        ld_buf_printf(b,
+                      "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td "
+                      "class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n",
+                      pupils, l, u, minutes);
+    }
+    free(done);
+    ld_buf_puts(b, "</tbody></table></main>\n");
+    web_page_close(q);
+}
+
+/* ---- devices and the audit ---- */
+
+static void devices(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    struct ld_buf *b = &q->body;
+    web_page_open(q, "Devices", school);
+    ld_buf_puts(b, "<main><h1>Devices</h1>\n<table id=\"devices\"><thead><tr><th>Device</th>"
+                   "<th class=\"num\">Events</th><th>Last event (UTC)</th><th>Clock</th></tr>"
+                   "</thead><tbody>\n");
+    bool *done = calloc(r->nevents + 1, 1);
+    for (size_t i = 0; done && i < r->nevents; i++) {
+        if (done[i])
+            continue;
+        const char *dev = r->events[i].device_id;
+        size_t n = 0, bad_clock = 0;
+        int64_t last = 0;
+        for (size_t j = i; j < r->nevents; j++) {
+            if (done[j] || strcmp(r->events[j].device_id, dev))
+                continue;
+            done[j] = true;
+            n++;
+            last = r->events[j].at_ms > last ? r->events[j].at_ms : last;
+            bad_clock += r->events[j].clock_state != 0;
+        }
+        time_t t = (time_t)(last / 1000);
+        struct tm tm;
+        char when[32] = "";
+        if (gmtime_r(&t, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+        ld_buf_puts(b, "<tr><td>");
+        ld_buf_html(b, dev);
+        ld_buf_printf(b, "</td><td class=\"num\">%zu</td><td>%s</td><td>%s</td></tr>\n", n, when,
+                      bad_clock ? "some events with an untrusted clock" : "good");
+    }
+    free(done);
+    ld_buf_puts(b, "</tbody></table></main>\n");
+    web_page_close(q);
+}
+
+static void audit_page(struct web_req *q, const char *school)
+{
+    struct ld_central_audit *lines = calloc(200, sizeof *lines);
+    size_t n = 0;
+    char msg[512];
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = lines ? ld_central_audit_list(q->w->c, school, lines, 200, &n, msg, sizeof msg)
+                       : LD_ERR_NOMEM;
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err) {
+        free(lines);
+        web_error(q, 500, school, "The audit could not be read.");
+        return;
+    }
+    web_page_open(q, "Audit", school);
+    ld_buf_puts(&q->body, "<main><h1>Audit</h1>\n<table id=\"audit\"><thead><tr><th>When (UTC)"
+                          "</th><th>Who</th><th>What</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        time_t t = (time_t)(lines[i].at_ms / 1000);
+        struct tm tm;
+        char when[32] = "";
+        if (gmtime_r(&t, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        ld_buf_printf(&q->body, "<tr><td>%s</td><td>", when);
+        ld_buf_html(&q->body, lines[i].who);
+        ld_buf_puts(&q->body, "</td><td>");
+        ld_buf_html(&q->body, lines[i].what);
+        ld_buf_puts(&q->body, "</td></tr>\n");
+    }
+    ld_buf_puts(&q->body, "</tbody></table></main>\n");
+    web_page_close(q);
+    free(lines);
+}
+
+/* ---- the routes of a school ---- */
+
+void web_school(struct web_req *q, const char *school, const char *rest)
+{
+    enum ld_user_role role = q->s.user.role;
+    bool post = !strcmp(q->method, "POST");
+    bool for_tech = !strcmp(rest, "devices") || !strcmp(rest, "audit");
+    bool for_head = !strcmp(rest, "summary");
+    /* who may open what: a head the summary only, a technician no pupil's page */
+    if ((role == LD_ROLE_HEAD && !for_head) || (role == LD_ROLE_TECH && !for_tech)) {
+        web_error(q, 404, school, "No such page.");
+        return;
+    }
+    if (!strcmp(rest, "audit") && role != LD_ROLE_TECH) {
+        web_error(q, 404, school, "No such page.");
+        return;
+    }
+    if (!strcmp(rest, "audit")) {
+        audit_page(q, school);
+        return;
+    }
+    char msg[512];
+    struct web_report *wr = web_report_get(q->w, school, msg, sizeof msg);
+    if (!wr) {
+        fprintf(stderr, "latedoor-office: %s\n", msg);
+        web_error(q, 503, school, msg);
+        return;
+    }
+    const struct ld_report *r = wr->r;
+    if (!strcmp(rest, "today") || !strcmp(rest, "daily.html"))
+        today(q, school, wr, false);
+    else if (!strcmp(rest, "today.frag"))
+        today(q, school, wr, true);
+    else if (!strcmp(rest, "action.html"))
+        report_page(q, school, wr, "action.html", "Action", r->as_of);
+    else if (!strcmp(rest, "weekly.html"))
+        report_page(q, school, wr, "weekly.html", "Classes", r->as_of);
+    else if (!strcmp(rest, "index.html"))
+        report_page(q, school, wr, "index.html", "Pupils", r->as_of);
+    else if (!strncmp(rest, "pupils/", 7) && sees_names(q))
+        report_page(q, school, wr, rest, "Pupil", r->as_of);
+    else if (!strcmp(rest, "search"))
+        search(q, school, r);
+    else if (!strcmp(rest, "correct"))
+        correct(q, school, r);
+    else if (!strcmp(rest, "calls") && post)
+        call_post(q, school, r);
+    else if (!strcmp(rest, "calls"))
+        calls(q, school, r);
+    else if (!strcmp(rest, "summary"))
+        summary(q, school, r);
+    else if (!strcmp(rest, "devices"))
+        devices(q, school, r);
+    else
+        web_error(q, 404, school, "No such page.");
+    web_report_put(q->w, wr);
+}
