@@ -130,9 +130,11 @@ static bool parse_form(struct web_req *q, char *body, size_t len)
     return true;
 }
 
-/* Adds the headers every response carries. */
-static void secure_headers(struct MHD_Response *r)
+/* Adds the headers every response carries (over TLS, HSTS too). */
+static void secure_headers(struct MHD_Response *r, bool tls)
 {
+    if (tls)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self' "
                             "'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
@@ -143,13 +145,14 @@ static void secure_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 
-static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status, const char *text)
+static enum MHD_Result send_text(struct ld_web *w, struct MHD_Connection *conn, unsigned status,
+                                  const char *text)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
-    secure_headers(r);
+    secure_headers(r, w->tls);
     MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
     enum MHD_Result ret = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
@@ -179,17 +182,17 @@ static enum MHD_Result answer(struct ld_web *w, struct MHD_Connection *conn, con
     enum MHD_Result ret = MHD_NO;
     if (MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_field, &q) < 0) {
         req_free(&q);
-        return send_text(conn, MHD_HTTP_BAD_REQUEST, "bad query\n");
+        return send_text(w, conn, MHD_HTTP_BAD_REQUEST, "bad query\n");
     }
     if (!strcmp(method, "POST")) {
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33)) {
             req_free(&q);
-            return send_text(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "a form is expected\n");
+            return send_text(w, conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "a form is expected\n");
         }
         if (!parse_form(&q, p->in.p ? p->in.p : "", p->in.len)) {
             req_free(&q);
-            return send_text(conn, MHD_HTTP_BAD_REQUEST, "malformed form\n");
+            return send_text(w, conn, MHD_HTTP_BAD_REQUEST, "malformed form\n");
         }
     }
     web_session_load(&q);
@@ -197,12 +200,12 @@ static enum MHD_Result answer(struct ld_web *w, struct MHD_Connection *conn, con
     struct MHD_Response *r = NULL;
     if (q.body.failed) {
         req_free(&q);
-        return send_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+        return send_text(w, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
     }
     r = MHD_create_response_from_buffer(q.body.len, q.body.p, MHD_RESPMEM_MUST_FREE);
     if (r) {
         q.body = (struct ld_buf){0}; /* the response owns it now */
-        secure_headers(r);
+        secure_headers(r, w->tls);
         MHD_add_response_header(r, "Content-Type", q.type);
         if (q.location[0])
             MHD_add_response_header(r, "Location", q.location);
@@ -225,7 +228,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct pending *p = *con_cls;
     if (!p) {
         if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
-            return send_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
+            return send_text(w, conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
         if (!(p = calloc(1, sizeof *p)))
             return MHD_NO;
         *con_cls = p;
@@ -233,7 +236,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > LD_WEB_FORM_MAX) {
             p->refused = true;
-            return send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request is too large\n");
+            return send_text(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request is too large\n");
         }
         return MHD_YES;
     }
@@ -241,7 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!p->refused && p->in.len + *upload_data_size > LD_WEB_FORM_MAX) {
             p->refused = true;
             *upload_data_size = 0;
-            return send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request is too large\n");
+            return send_text(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request is too large\n");
         }
         if (!p->refused)
             ld_buf_put(&p->in, upload_data, *upload_data_size);

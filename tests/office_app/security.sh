@@ -219,4 +219,28 @@ except socket.timeout:
 sys.exit(0 if data == b"" or b" 408 " in data or data.startswith(b"HTTP/1.1 4") else 1)
 PY
 
+echo "11. TLS: a certificate made at first start, its fingerprint printed, Secure cookies"
+stop_office
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$latedoor_office" --central "$url" --listen "127.0.0.1:$port" --tls-dir "$work" \
+  >"$work/tls.log" 2>&1 &
+office_pid=$!
+for _ in $(seq 100); do grep -qs listening "$work/tls.log" && break; sleep 0.1; done
+grep -q "listening on https://" "$work/tls.log" || fail "no TLS server: $(cat "$work/tls.log")"
+[ "$(stat -c %a "$work/office.key")" = 600 ] || fail "the key is not mode 0600"
+printed=$(sed -n 's/.*SHA-256 fingerprint //p' "$work/tls.log")
+if command -v openssl >/dev/null; then
+  real=$(openssl x509 -in "$work/office.crt" -noout -fingerprint -sha256 | sed 's/.*=//')
+  [ "$printed" = "$real" ] || fail "printed fingerprint $printed is not the certificate's $real"
+fi
+curl -sk -D "$work/headers" -o /dev/null "https://127.0.0.1:$port/login"
+grep -qi '^set-cookie: ld_pre=.*; Secure' "$work/headers" || fail "no Secure cookie over TLS"
+grep -qi '^strict-transport-security:' "$work/headers" || fail "no HSTS over TLS"
+got=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login" || true)
+[ "$got" != 200 ] || fail "plain HTTP answered on the TLS port"
+stop_office
+rc=0
+"$latedoor_office" --central "$url" --listen 0.0.0.0:1 --no-tls 2>"$work/err" || rc=$?
+[ "$rc" = 2 ] && grep -q loopback "$work/err" || fail "--no-tls off loopback was not refused"
+
 echo "security: every check passed"
