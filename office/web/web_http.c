@@ -146,7 +146,7 @@ static void secure_headers(struct MHD_Response *r, bool tls)
 }
 
 static enum MHD_Result send_text(struct ld_web *w, struct MHD_Connection *conn, unsigned status,
-                                  const char *text)
+                                 const char *text)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);

@@ -1,7 +1,8 @@
 /*
- * test_office_store.c: the office application's records and audit in the central store
- * (SQLite; the same calls on PostgreSQL go through the same checks in central.c), and its
- * accounts: Argon2id passwords, the back-off after wrong passwords, the lock after ten.
+ * test_office_store.c: the office application's records and audit in the central store, and its
+ * accounts: Argon2id passwords, the back-off after wrong passwords, the lock after ten. The same
+ * cases run on each backend: `test_office_store sqlite` and `test_office_store pg` (the latter
+ * against the throwaway server of tests/central/pg_harness.sh, named by $LD_PG_INFO).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,22 +16,43 @@
 #include <unistd.h>
 
 #include "central.h"
+#include "pg_info.h"
 #include "users.h"
 
 struct fx {
-    char dir[64], url[160], db[128];
+    char dir[64], url[256], db[128];
+    char pgdb[48]; /* PostgreSQL: this case's database; "" for SQLite */
     struct ld_central *c;
 };
+
+static bool g_pg_mode;
+static struct ld_pg_info g_pg;
+static char g_super_pw[256], g_admin_pw[256];
+static unsigned g_counter;
 
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     char msg[512];
+    const char *passfile = NULL;
     snprintf(f->dir, sizeof f->dir, "/tmp/ld-office-store-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->db, sizeof f->db, "%s/central.db", f->dir);
     snprintf(f->url, sizeof f->url, "sqlite:%s", f->db);
-    assert_int_equal(ld_central_open(f->url, NULL, LD_CENTRAL_ADMIN, &f->c, msg, sizeof msg),
+    if (g_pg_mode) {
+        char sql[200], st[6];
+        snprintf(f->pgdb, sizeof f->pgdb, "ld_office_%x_%u", (unsigned)getpid() & 0xfffff,
+                 g_counter++);
+        PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, "postgres");
+        assert_non_null(s);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s OWNER %s", f->pgdb, g_pg.admin);
+        ld_pg_exec(s, sql, st);
+        assert_string_equal(st, "");
+        PQfinish(s);
+        ld_pg_url(&g_pg, g_pg.admin, f->pgdb, NULL, f->url, sizeof f->url);
+        passfile = g_pg.admin_passfile;
+    }
+    assert_int_equal(ld_central_open(f->url, passfile, LD_CENTRAL_ADMIN, &f->c, msg, sizeof msg),
                      LD_OK);
     assert_int_equal(ld_central_init(f->c, NULL, NULL, msg, sizeof msg), LD_OK);
     assert_int_equal(ld_central_school_add(f->c, "hb", "Hollybrook", msg, sizeof msg), LD_OK);
@@ -44,6 +66,14 @@ static int teardown(void **state)
     struct fx *f = *state;
     char cmd[160];
     ld_central_close(f->c);
+    if (f->pgdb[0]) {
+        char st[6];
+        PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, "postgres");
+        assert_non_null(s);
+        snprintf(cmd, sizeof cmd, "DROP DATABASE %s WITH (FORCE)", f->pgdb);
+        ld_pg_exec(s, cmd, st);
+        PQfinish(s);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
     assert_int_equal(system(cmd), 0);
     free(f);
@@ -59,11 +89,23 @@ static struct ld_central_orec rec(int kind, const char *key, const char *school,
     return r;
 }
 
-static void raw(struct fx *f, const char *sql, int want)
+/* Runs sql (tables named without a schema) as the admin behind the store's back; asserts that
+ * it succeeds when ok is true and fails otherwise. */
+static void raw(struct fx *f, const char *sql, bool ok)
 {
+    if (f->pgdb[0]) {
+        char st[6];
+        PGconn *c = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->pgdb);
+        assert_non_null(c);
+        ld_pg_exec(c, "SET search_path = latedoor", st);
+        ld_pg_exec(c, sql, st);
+        PQfinish(c);
+        assert_int_equal(st[0] == '\0', ok);
+        return;
+    }
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), want);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, ok);
     sqlite3_close(db);
 }
 
@@ -137,7 +179,7 @@ static void records_checked_in_and_out(void **state)
     r = rec(LD_OREC_USER, "ok", "no such!", "{}");
     assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
     /* a row written behind the store's back with a bad key is refused when read */
-    raw(f, "INSERT INTO office_records VALUES (1, 'bad key', 'hb', '{}', 0)", SQLITE_OK);
+    raw(f, "INSERT INTO office_records VALUES (1, 'bad key', 'hb', '{}', 0)", true);
     struct ld_central_orec list[4];
     size_t n = 0;
     assert_int_equal(ld_central_orecs(f->c, LD_OREC_USER, NULL, NULL, list, 4, &n, msg, sizeof msg),
@@ -164,8 +206,8 @@ static void audit_is_append_only(void **state)
     assert_int_equal(n, 2);
     assert_string_equal(lines[0].what, "voided door:3"); /* newest first */
     assert_int_equal(lines[1].at_ms, 10);
-    raw(f, "UPDATE office_audit SET what = 'nothing'", SQLITE_CONSTRAINT);
-    raw(f, "DELETE FROM office_audit", SQLITE_CONSTRAINT);
+    raw(f, "UPDATE office_audit SET what = 'nothing'", false);
+    raw(f, "DELETE FROM office_audit", false);
     assert_int_equal(ld_central_audit_list(f->c, NULL, lines, 4, &n, msg, sizeof msg), LD_OK);
     assert_int_equal(n, 3);
 }
@@ -251,8 +293,26 @@ static void wrong_passwords_slow_then_lock(void **state)
     assert_true(locked);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    char msg[512];
+    g_pg_mode = argc > 1 && !strcmp(argv[1], "pg");
+    if (g_pg_mode) {
+        if (ld_pg_info_load(&g_pg, msg, sizeof msg)) {
+            fprintf(stderr, "test_office_store: %s\n", msg);
+            return 1;
+        }
+        if (g_pg.skip[0]) {
+            const char *ci = getenv("CI");
+            fprintf(stderr, "test_office_store: %s\n", g_pg.skip);
+            return ci && !strcmp(ci, "true") ? 1 : 77;
+        }
+        if (!ld_pg_read_password(g_pg.super_passfile, g_super_pw, sizeof g_super_pw) ||
+            !ld_pg_read_password(g_pg.admin_passfile, g_admin_pw, sizeof g_admin_pw)) {
+            fprintf(stderr, "test_office_store: cannot read the password files\n");
+            return 1;
+        }
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(records_put_get_list, setup, teardown),
         cmocka_unit_test_setup_teardown(records_checked_in_and_out, setup, teardown),
