@@ -106,7 +106,9 @@ const char *ld_report_default_template(void);
 /*
  * (The office application, branch office-app.) Renders the page name of the site ("index.html",
  * "daily.html", "weekly.html", "action.html", "pupils/UPN.html") into out, without the document's
- * head and navigation, for the office application to wrap: the same page as the static site's,
+ * head and navigation, for the office application to wrap, or one of its CSV files
+ * ("late-log.csv", "weekly-classes.csv", "action.csv", "mis-export.csv") whole: the same as the
+ * static site's,
  * with the late log of day (any date) and a "Correct" link on each of its arrivals. Relative
  * links are the static site's, so the application serves its pages at the same names.
  * LD_ERR_NOT_FOUND for an unknown page or pupil.

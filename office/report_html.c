@@ -58,6 +58,7 @@ struct site {
     size_t msglen;
     ld_date day;        /* the late log's day: as_of, or another for the office app */
     struct ld_buf *mem; /* the office app (ld_report_page): the page goes here, no file */
+    const char *want;   /* and only the page or CSV file of this name */
 };
 
 static const char *source_name(int source)
@@ -110,7 +111,7 @@ static ld_err site_file(const struct site *s, const struct ld_buf *b, const char
 {
     if (!s->mem)
         return ld_buf_write_file(b, s->dir, name, s->msg, s->msglen);
-    if (strstr(name, ".html"))
+    if (!strcmp(name, s->want))
         ld_buf_put(s->mem, b->p, b->len);
     return s->mem->failed ? LD_ERR_NOMEM : LD_OK;
 }
@@ -782,7 +783,7 @@ static ld_err write_mis_export(const struct site *s)
         ld_buf_csv(&csv, a->reason);
         ld_buf_puts(&csv, "\r\n");
     }
-    ld_err err = ld_buf_write_file(&csv, s->dir, "mis-export.csv", s->msg, s->msglen);
+    ld_err err = site_file(s, &csv, "mis-export.csv");
     ld_buf_free(&csv);
     return err;
 }
@@ -860,19 +861,21 @@ out:
 ld_err ld_report_page(const struct ld_report *r, const char *name, ld_date day, struct ld_buf *out,
                       char *msg, size_t msglen)
 {
-    struct site s = {.r = r, .msg = msg, .msglen = msglen, .day = day, .mem = out};
+    struct site s = {.r = r, .msg = msg, .msglen = msglen, .day = day, .mem = out, .want = name};
     struct ld_buf b = {0};
     ld_err err = site_init(&s);
     if (err)
         goto out;
     if (!strcmp(name, "index.html"))
         err = write_index(&s);
-    else if (!strcmp(name, "daily.html"))
+    else if (!strcmp(name, "daily.html") || !strcmp(name, "late-log.csv"))
         err = write_daily(&s);
-    else if (!strcmp(name, "weekly.html"))
+    else if (!strcmp(name, "weekly.html") || !strcmp(name, "weekly-classes.csv"))
         err = write_weekly(&s);
-    else if (!strcmp(name, "action.html"))
+    else if (!strcmp(name, "action.html") || !strcmp(name, "action.csv"))
         err = write_action(&s);
+    else if (!strcmp(name, "mis-export.csv"))
+        err = write_mis_export(&s);
     else if (!strncmp(name, "pupils/", 7) && strlen(name) == 7 + LD_UPN_LEN + 5 &&
              !strcmp(name + 7 + LD_UPN_LEN, ".html")) {
         char upn[LD_UPN_LEN + 1];

@@ -72,6 +72,7 @@ struct web_req {
     char location[512];   /* a redirect */
     char cookie[256];     /* a Set-Cookie to send */
     char log_version[24]; /* Today's fragment: the log's version, for its script */
+    char download[64];    /* a file to save under this name (Content-Disposition) */
 };
 
 struct ld_web {

@@ -211,6 +211,11 @@ static enum MHD_Result answer(struct ld_web *w, struct MHD_Connection *conn, con
             MHD_add_response_header(r, "Location", q.location);
         if (q.cookie[0])
             MHD_add_response_header(r, "Set-Cookie", q.cookie);
+        if (q.download[0]) {
+            char cd[96];
+            snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", q.download);
+            MHD_add_response_header(r, "Content-Disposition", cd);
+        }
         if (q.log_version[0])
             MHD_add_response_header(r, "X-Log-Version", q.log_version);
         ret = MHD_queue_response(conn, (unsigned)q.status, r);

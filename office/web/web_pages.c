@@ -12,20 +12,23 @@
 #include <unistd.h>
 
 static const char app_css[] =
-    "body{margin:0;max-width:none}main,div.page,header{padding:0 1em}div.page main{padding:0}"
+    "body{margin:0;max-width:none}main,div.page{padding:.3em 1em}div.page main,div.page header"
+    "{padding:0}"
     ".bar{display:flex;flex-wrap:wrap;align-items:center;gap:.4em 1em;padding:.5em 1em;"
     "background:#1f3b57;color:#fff}.bar a{color:#fff}.bar form{margin:0}"
     ".bar .who{margin-left:auto}.bar input[type=search]{width:12em;max-width:60vw}"
-    "button,input,select{font:inherit;padding:.3em .5em}"
+    "button,input,select{font:inherit;padding:.3em .5em;max-width:100%}"
     ".ok{background:#eef6ee;border-left:4px solid #3a7d3a;padding:.4em .8em}"
     ".err{background:#fbeaea;border-left:4px solid #b3001b;padding:.4em .8em}"
     ".confirm{border:2px solid #1f3b57;padding:.6em 1em;max-width:36em}"
     ".strip span{display:inline-block;margin:.2em .4em .2em 0;padding:.2em .5em;"
     "border-radius:3px;background:#eef}"
-    "table{max-width:100%}.scroll{overflow-x:auto}"
     "@media (max-width:600px){body{font-size:15px}td,th{padding:.2em .3em}"
-    ".bar .who{margin-left:0}#log th:nth-child(7),#log td:nth-child(7),#log th:nth-child(8),"
-    "#log td:nth-child(8){display:none}}";
+    ".bar .who{margin-left:0}table{display:block;overflow-x:auto}"
+    "#log th:nth-child(8),#log td:nth-child(8){display:none}"
+    "#calls{display:table;width:100%}#calls thead{display:none}#calls tr{display:block;"
+    "border-bottom:1px solid #bbb;padding:.3em 0}#calls td{display:inline-block;border:0}"
+    "#calls td:last-child{display:block}}";
 
 /* Polls the late log's fragment every 2 s and puts it in place when the log has changed. */
 static const char app_js[] =
@@ -111,7 +114,12 @@ void web_error(struct web_req *q, int status, const char *school, const char *te
 static void login_form(struct web_req *q, const char *error)
 {
     char token[65];
-    web_random_hex(token);
+    const char *had = web_cookie(q, "ld_pre");
+    /* keep a token the browser has: another tab's (or the favicon's) visit must not void it */
+    if (had && strlen(had) == 64 && strspn(had, "0123456789abcdef") == 64)
+        snprintf(token, sizeof token, "%s", had);
+    else
+        web_random_hex(token);
     snprintf(q->cookie, sizeof q->cookie, "ld_pre=%s; Path=/login; HttpOnly; SameSite=Strict%s",
              token, q->w->tls ? "; Secure" : "");
     web_page_open(q, "Sign in", NULL);
@@ -274,6 +282,11 @@ void web_route(struct web_req *q)
     if (!strcmp(url, "/static/app.js")) {
         ld_buf_puts(&q->body, app_js);
         q->type = "text/javascript; charset=utf-8";
+        return;
+    }
+    if (!strcmp(url, "/favicon.ico")) {
+        q->status = 404;
+        q->type = "text/plain; charset=utf-8";
         return;
     }
     if (!strcmp(url, "/login")) {

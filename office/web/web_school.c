@@ -44,6 +44,30 @@ static void report_page(struct web_req *q, const char *school, const struct web_
         web_page_close(q);
 }
 
+/* A CSV file of the report (the late log of the request's day), to download. */
+static void report_csv(struct web_req *q, const char *school, const struct ld_report *r,
+                       const char *name)
+{
+    char msg[512];
+    ld_date day = r->as_of;
+    const char *d = web_field(q, "date");
+    if (d && d[0] && !ld_date_parse(d, &day)) {
+        web_error(q, 400, school, "That is not a date (YYYY-MM-DD).");
+        return;
+    }
+    if (ld_report_page(r, name, day, &q->body, msg, sizeof msg)) {
+        web_error(q, 500, school, msg);
+        return;
+    }
+    q->type = "text/csv; charset=utf-8";
+    ld_date_format(day, q->download);
+    snprintf(q->download + strlen(q->download), sizeof q->download - strlen(q->download), "-%s",
+             name);
+    char what[96];
+    snprintf(what, sizeof what, "exported %s", q->download);
+    web_audit(q, school, what);
+}
+
 /* The day of the request's date field, or the report's day; false for a malformed one. */
 static bool day_of(const struct web_req *q, const struct ld_report *r, ld_date *day)
 {
@@ -726,6 +750,9 @@ void web_school(struct web_req *q, const char *school, const char *rest)
         report_page(q, school, wr, "index.html", "Pupils", r->as_of);
     else if (!strncmp(rest, "pupils/", 7) && sees_names(q))
         report_page(q, school, wr, rest, "Pupil", r->as_of);
+    else if (!strcmp(rest, "late-log.csv") || !strcmp(rest, "action.csv") ||
+             !strcmp(rest, "weekly-classes.csv") || !strcmp(rest, "mis-export.csv"))
+        report_csv(q, school, r, rest);
     else if (!strcmp(rest, "search"))
         search(q, school, r);
     else if (!strcmp(rest, "correct"))
