@@ -37,11 +37,24 @@ struct ld_web_options {
 
 struct ld_web;
 
+#define LD_WEB_PAGES_CACHED 64 /* rendered pages kept per report */
+
+/* A page of the report, rendered once for a report that never changes. */
+struct web_page {
+    char name[48];
+    ld_date day;
+    char *html;
+    size_t len;
+};
+
 /* One report per school, loaded from the store and kept until its data changes (web_cache.c). */
 struct web_report {
     struct ld_report *r;
     int refs;
-    int64_t last_seq; /* the school's last global_seq when it was loaded: the page's version */
+    int64_t last_seq;     /* the school's last global_seq when it was loaded: the page's version */
+    pthread_mutex_t lock; /* of pages */
+    struct web_page pages[LD_WEB_PAGES_CACHED];
+    size_t next; /* the slot the next page takes, round the ring */
 };
 
 /* A signed-in session (web_session.c). */
@@ -122,6 +135,9 @@ void web_audit(struct web_req *q, const char *school, const char *what);
 /* The current report of school, loaded or refreshed as needed; release with web_report_put. */
 struct web_report *web_report_get(struct ld_web *w, const char *school, char *msg, size_t msglen);
 void web_report_put(struct ld_web *w, struct web_report *wr);
+/* Appends the report's page name of day (ld_report_page) to out, rendered once per report. */
+ld_err web_report_page(struct web_report *wr, const char *name, ld_date day, struct ld_buf *out,
+                       char *msg, size_t msglen);
 /* Drops the cached report of school, so the next page loads it again (after a change). */
 void web_report_stale(struct ld_web *w, const char *school);
 void web_cache_free(struct ld_web *w);

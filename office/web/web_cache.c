@@ -26,9 +26,52 @@ struct web_cache_entry {
 static void release(struct web_report *wr)
 {
     if (wr && --wr->refs == 0) {
+        for (size_t i = 0; i < LD_WEB_PAGES_CACHED; i++)
+            free(wr->pages[i].html);
+        pthread_mutex_destroy(&wr->lock);
         ld_report_free(wr->r);
         free(wr);
     }
+}
+
+ld_err web_report_page(struct web_report *wr, const char *name, ld_date day, struct ld_buf *out,
+                       char *msg, size_t msglen)
+{
+    bool hit = false;
+    pthread_mutex_lock(&wr->lock);
+    for (size_t i = 0; !hit && i < LD_WEB_PAGES_CACHED; i++) {
+        const struct web_page *p = &wr->pages[i];
+        if (p->html && p->day == day && !strcmp(p->name, name)) {
+            if (p->len)
+                ld_buf_put(out, p->html, p->len);
+            hit = true;
+        }
+    }
+    pthread_mutex_unlock(&wr->lock);
+    if (hit)
+        return out->failed ? LD_ERR_NOMEM : LD_OK;
+    /* rendered outside the lock: two threads may both render a page the first time */
+    struct ld_buf b = {0};
+    ld_err err = ld_report_page(wr->r, name, day, &b, msg, msglen);
+    if (!err && b.len && strlen(name) < sizeof wr->pages[0].name) {
+        ld_buf_put(out, b.p, b.len);
+        pthread_mutex_lock(&wr->lock);
+        struct web_page *p = &wr->pages[wr->next];
+        wr->next = (wr->next + 1) % LD_WEB_PAGES_CACHED;
+        free(p->html);
+        snprintf(p->name, sizeof p->name, "%s", name);
+        p->day = day;
+        p->html = b.p;
+        p->len = b.len;
+        b.p = NULL;
+        pthread_mutex_unlock(&wr->lock);
+    } else if (!err && b.len) {
+        ld_buf_put(out, b.p, b.len);
+    }
+    ld_buf_free(&b);
+    if (!err && out->failed)
+        err = LD_ERR_NOMEM;
+    return err;
 }
 
 /* Today's date in the school's time zone, by the server's (or the test's) clock. */
@@ -138,6 +181,7 @@ struct web_report *web_report_get(struct ld_web *w, const char *school, char *ms
         } else {
             n->r = r;
             n->refs = 1; /* the cache's */
+            pthread_mutex_init(&n->lock, NULL);
             n->last_seq = r->nevents ? r->events[r->nevents - 1].global_seq : 0;
             release(e->cur);
             e->cur = n;

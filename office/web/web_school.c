@@ -30,12 +30,12 @@ static bool sees_names(const struct web_req *q)
 }
 
 /* Runs the report's page name into the body, wrapped in this application's layout. */
-static void report_page(struct web_req *q, const char *school, const struct web_report *wr,
+static void report_page(struct web_req *q, const char *school, struct web_report *wr,
                         const char *name, const char *title, ld_date day)
 {
     char msg[512];
     web_page_open(q, title, school);
-    ld_err err = ld_report_page(wr->r, name, day, &q->body, msg, sizeof msg);
+    ld_err err = web_report_page(wr, name, day, &q->body, msg, sizeof msg);
     if (err == LD_ERR_NOT_FOUND)
         web_error(q, 404, school, "No such page or pupil.");
     else if (err)
@@ -147,16 +147,16 @@ static void today_extras(struct web_req *q, const struct ld_report *r, ld_date d
 }
 
 /* The live part of Today: the report's late log of day, then the unknown cards and kiosks. */
-static ld_err live_part(struct web_req *q, const struct ld_report *r, ld_date day, char *msg,
+static ld_err live_part(struct web_req *q, struct web_report *wr, ld_date day, char *msg,
                         size_t msglen)
 {
-    ld_err err = ld_report_page(r, "daily.html", day, &q->body, msg, msglen);
+    ld_err err = web_report_page(wr, "daily.html", day, &q->body, msg, msglen);
     if (!err)
-        today_extras(q, r, day);
+        today_extras(q, wr->r, day);
     return err;
 }
 
-static void today(struct web_req *q, const char *school, const struct web_report *wr, bool frag)
+static void today(struct web_req *q, const char *school, struct web_report *wr, bool frag)
 {
     const struct ld_report *r = wr->r;
     ld_date day;
@@ -174,7 +174,7 @@ static void today(struct web_req *q, const char *school, const struct web_report
             q->status = 204;
             return;
         }
-        if (live_part(q, r, day, msg, sizeof msg)) {
+        if (live_part(q, wr, day, msg, sizeof msg)) {
             web_error(q, 500, school, msg);
             return;
         }
@@ -193,7 +193,7 @@ static void today(struct web_req *q, const char *school, const struct web_report
     ld_buf_printf(&q->body,
                   "<div id=\"live\" data-src=\"today.frag?date=%s\" data-v=\"%" PRId64 "\">", ds,
                   wr->last_seq);
-    if (live_part(q, r, day, msg, sizeof msg)) {
+    if (live_part(q, wr, day, msg, sizeof msg)) {
         web_error(q, 500, school, msg);
         return;
     }
