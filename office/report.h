@@ -114,6 +114,12 @@ const char *ld_report_default_template(void);
  * LD_ERR_NOT_FOUND for an unknown page or pupil.
  */
 struct ld_buf;
+/*
+ * (The office application.) Appends a table of every arrival of roster pupil i, newest first,
+ * voided and amended ones included, as the late log shows them, each with its "Correct" link.
+ */
+LD_MUST_CHECK ld_err ld_report_pupil_arrivals(const struct ld_report *r, size_t i,
+                                              struct ld_buf *out);
 /* The pages' style sheet, for the office application to serve. */
 const char *ld_report_css(void);
 LD_MUST_CHECK ld_err ld_report_page(const struct ld_report *r, const char *name, ld_date day,

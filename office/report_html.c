@@ -897,3 +897,27 @@ out:
     site_free(&s);
     return err;
 }
+
+ld_err ld_report_pupil_arrivals(const struct ld_report *r, size_t i, struct ld_buf *out)
+{
+    struct site s = {.r = r, .day = r->as_of, .mem = out};
+    size_t n = 0;
+    ld_buf_puts(out,
+                "<table id=\"arrivals\"><thead><tr><th>Time</th><th>Pupil</th><th>Class</th>"
+                "<th>Mark</th><th class=\"num\">Minutes late</th><th>Reason</th>"
+                "<th>Device:number</th><th>Signed in by</th><th>Note</th></tr></thead><tbody>\n");
+    for (size_t k = r->narrivals; k-- > 0;) {
+        const struct ld_report_arrival *a = &r->arrivals[k];
+        if (a->pupil != (long)i)
+            continue;
+        char ds[LD_DATE_STRLEN];
+        ld_date_format(a->date, ds);
+        ld_buf_printf(out, "<tr><td colspan=\"9\" class=\"note\">%s</td></tr>\n", ds);
+        arrival_row(out, &s, a, "../");
+        n++;
+    }
+    if (!n)
+        ld_buf_puts(out, "<tr><td colspan=\"9\">No arrival recorded.</td></tr>\n");
+    ld_buf_puts(out, "</tbody></table>\n");
+    return out->failed ? LD_ERR_NOMEM : LD_OK;
+}

@@ -44,6 +44,59 @@ static void report_page(struct web_req *q, const char *school, struct web_report
         web_page_close(q);
 }
 
+static void calls_of(struct ld_buf *b, const struct ld_central_orec *recs, size_t n,
+                     const char *prefix);
+
+/* A pupil's page: the report's, then every arrival with its corrections, then the calls. */
+static void pupil_page(struct web_req *q, const char *school, struct web_report *wr,
+                       const char *name)
+{
+    const struct ld_report *r = wr->r;
+    char upn[LD_UPN_LEN + 1] = "", msg[512];
+    snprintf(upn, sizeof upn, "%.*s", LD_UPN_LEN, name + 7);
+    long i = ld_report_find_pupil(r, upn);
+    web_page_open(q, "Pupil", school);
+    ld_err err =
+        i < 0 ? LD_ERR_NOT_FOUND : web_report_page(wr, name, r->as_of, &q->body, msg, sizeof msg);
+    if (err == LD_ERR_NOT_FOUND) {
+        web_error(q, 404, school, "No such page or pupil.");
+        return;
+    }
+    if (err) {
+        web_error(q, 500, school, msg);
+        return;
+    }
+    ld_buf_puts(&q->body, "<div class=\"page\"><h2>Every arrival, with its corrections</h2>\n"
+                          "<div class=\"scroll\">");
+    if (ld_report_pupil_arrivals(r, (size_t)i, &q->body)) {
+        web_error(q, 500, school, "out of memory");
+        return;
+    }
+    ld_buf_puts(&q->body, "</div>\n<h2>Calls to the family</h2>\n<p id=\"pupil-calls\">");
+    struct ld_central_orec *recs = calloc(CALLS_MAX, sizeof *recs);
+    size_t n = 0;
+    pthread_mutex_lock(&q->w->store_lock);
+    err = recs ? ld_central_orecs(q->w->c, LD_OREC_CALL, school, NULL, recs, CALLS_MAX, &n, msg,
+                                  sizeof msg)
+               : LD_ERR_NOMEM;
+    pthread_mutex_unlock(&q->w->store_lock);
+    size_t shown = 0;
+    for (size_t k = 0; (!err || err == LD_ERR_RANGE) && k < n; k++) {
+        const char *slash = strchr(recs[k].key, '/');
+        if (!slash || strncmp(slash + 1, upn, LD_UPN_LEN) || slash[1 + LD_UPN_LEN] != '/')
+            continue;
+        ld_buf_printf(&q->body, "%s%.10s: ", shown++ ? "<br>" : "", recs[k].key);
+        char prefix[LD_CENTRAL_OREC_KEY_MAX + 1];
+        snprintf(prefix, sizeof prefix, "%s", recs[k].key);
+        calls_of(&q->body, &recs[k], 1, prefix);
+    }
+    if (!shown)
+        ld_buf_puts(&q->body, "No call logged.");
+    ld_buf_puts(&q->body, "</p></div>\n");
+    free(recs);
+    web_page_close(q);
+}
+
 /* A CSV file of the report (the late log of the request's day), to download. */
 static void report_csv(struct web_req *q, const char *school, const struct ld_report *r,
                        const char *name)
@@ -749,7 +802,7 @@ void web_school(struct web_req *q, const char *school, const char *rest)
     else if (!strcmp(rest, "index.html"))
         report_page(q, school, wr, "index.html", "Pupils", r->as_of);
     else if (!strncmp(rest, "pupils/", 7) && sees_names(q))
-        report_page(q, school, wr, rest, "Pupil", r->as_of);
+        pupil_page(q, school, wr, rest);
     else if (!strcmp(rest, "late-log.csv") || !strcmp(rest, "action.csv") ||
              !strcmp(rest, "weekly-classes.csv") || !strcmp(rest, "mis-export.csv"))
         report_csv(q, school, r, rest);

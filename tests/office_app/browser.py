@@ -144,6 +144,16 @@ try:
     row = driver.find_element(By.CSS_SELECTOR, "#calls tr[data-upn='%s']" % upn)
     check("Message left" in row.text and "a.office" in row.text and "voicemail" in row.text,
           "the call is not shown: " + row.text)
+    # the pupil's page: the call, and every arrival with its corrections
+    driver.get(school + "pupils/%s.html" % upn)
+    said = driver.find_element(By.ID, "pupil-calls").text
+    check("Message left" in said and "voicemail" in said, "the call is not on the pupil: " + said)
+    driver.get(school + "today")
+    amended = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s'] a" % seq)
+    amended.click()
+    wait.until(lambda d: "/pupils/" in d.current_url)
+    row = driver.find_element(By.CSS_SELECTOR, "#arrivals tr[data-seq='%s']" % seq)
+    check("Dental appointment" in row.text, "the amend is not on the pupil's page: " + row.text)
 
     for page in ("action.html", "weekly.html", "summary", "devices"):
         driver.get(school + page)
