@@ -3,9 +3,9 @@
  *
  *   latedoor-office --central URL [--passfile FILE] [--listen ADDR:PORT]
  *                   [--tls-dir DIR | --tls-cert FILE --tls-key FILE | --no-tls]
- *                   [--files DIR] [--threads N] [--client-timeout S] [--test-clock FILE]
+ *                   [--files DIR] [--threads N] [--client-timeout S] [--clock-file FILE]
  *
- * --test-clock is for tests: the time (ms since 1970) is read from FILE at each use.
+ * --clock-file is for tests and the demo: the time (ms since 1970) is read from FILE at each use.
  *
  * Without TLS it listens on a loopback address only (the demo, tests, a proxy on the same
  * machine): cookies then go without Secure, which browsers would not send over plain HTTP.
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
             w.opt.threads = atoi(v);
         else if (!strcmp(a, "--client-timeout"))
             w.opt.timeout_s = atoi(v);
-        else if (!strcmp(a, "--test-clock"))
+        else if (!strcmp(a, "--clock-file"))
             w.opt.clock_file = v;
         else {
             fprintf(stderr, "latedoor-office: %s: unknown option\n%s", a, usage);

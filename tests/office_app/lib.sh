@@ -56,7 +56,7 @@ make_kiosk() {
 start_office() { # extra options...
   local port
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  "$latedoor_office" --central "$url" --listen "127.0.0.1:$port" --no-tls --test-clock "$clock" \
+  "$latedoor_office" --central "$url" --listen "127.0.0.1:$port" --no-tls --clock-file "$clock" \
     "$@" >"$work/office.log" 2>&1 &
   office_pid=$!
   base="http://127.0.0.1:$port"
