@@ -16,6 +16,10 @@ log=$demo/office.log
   "$bin/latedoor" device add door-1 --school hollybrook --central "$url"
   "$bin/latedoor" roster import "$root/assets/demo/roster.csv" --central "$url" --school hollybrook
   "$bin/latedoor" report setup --config "$demo/school.ini" --central "$url" --school hollybrook
+  # sync writes the calendar it pulls to the kiosk's calendar file: a copy in the demo folder,
+  # never the repository's assets/demo/calendar.ini
+  cp "$root/assets/demo/calendar.ini" "$demo/calendar.ini"
+  sed -i "s|^calendar = .*|calendar = $demo/calendar.ini|" "$demo/school.ini"
   printf '\n[central]\nurl = %s\ninterval_s = 2\n' "$url" >>"$demo/school.ini"
   "$bin/latedoor" sync --once --config "$demo/school.ini"
   echo "demo-office-2468" | "$bin/latedoor" office user add office --role office \
