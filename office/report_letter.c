@@ -338,3 +338,16 @@ ld_err ld_letters_write(const struct ld_letter_template *t, const struct ld_lett
     ld_buf_free(&one);
     return err;
 }
+
+ld_err ld_letter_page(const struct ld_letter_template *t, const struct ld_letter_ctx *ctx, size_t i,
+                      struct ld_buf *out, char *msg, size_t msglen)
+{
+    letters_head(out, ctx->r, "Letter");
+    ld_err err = render(t, ctx, i, out, msg, msglen);
+    ld_buf_puts(out, "</body>\n</html>\n");
+    if (!err && out->failed) {
+        snprintf(msg, msglen, "letter: out of memory");
+        err = LD_ERR_NOMEM;
+    }
+    return err;
+}

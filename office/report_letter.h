@@ -45,4 +45,13 @@ LD_MUST_CHECK ld_err ld_letters_write(const struct ld_letter_template *t,
                                       const struct ld_letter_ctx *ctx, const char *dir, char *msg,
                                       size_t msglen);
 
+/*
+ * (The office application, branch office-app.) Writes the letter of roster pupil i as a whole
+ * document, the same as letters/UPN.html of ld_letters_write, into out (ctx->order is not used).
+ */
+struct ld_buf;
+LD_MUST_CHECK ld_err ld_letter_page(const struct ld_letter_template *t,
+                                    const struct ld_letter_ctx *ctx, size_t i, struct ld_buf *out,
+                                    char *msg, size_t msglen);
+
 #endif

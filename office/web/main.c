@@ -3,7 +3,8 @@
  *
  *   latedoor-office --central URL [--passfile FILE] [--listen ADDR:PORT]
  *                   [--tls-dir DIR | --tls-cert FILE --tls-key FILE | --no-tls]
- *                   [--files DIR] [--threads N] [--client-timeout S] [--clock-file FILE]
+ *                   [--files DIR] [--template FILE] [--threads N] [--client-timeout S]
+ *                   [--clock-file FILE]
  *
  * --clock-file is for tests and the demo: the time (ms since 1970) is read from FILE at each use.
  *
@@ -30,7 +31,7 @@ static void on_signal(int sig)
 static const char usage[] =
     "usage: latedoor-office --central URL [--passfile FILE] [--listen ADDR:PORT]\n"
     "                       [--tls-dir DIR | --tls-cert FILE --tls-key FILE | --no-tls]\n"
-    "                       [--files DIR] [--threads N] [--client-timeout S]\n";
+    "                       [--files DIR] [--template FILE] [--threads N] [--client-timeout S]\n";
 
 /* Splits "ADDR:PORT" into the options; false when malformed. */
 static bool parse_listen(const char *s, struct ld_web_options *o, char host[64])
@@ -92,6 +93,8 @@ int main(int argc, char **argv)
             w.opt.files_dir = v;
         else if (!strcmp(a, "--threads"))
             w.opt.threads = atoi(v);
+        else if (!strcmp(a, "--template"))
+            w.opt.template_path = v;
         else if (!strcmp(a, "--client-timeout"))
             w.opt.timeout_s = atoi(v);
         else if (!strcmp(a, "--clock-file"))
@@ -140,6 +143,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "latedoor-office: %s\n", msg);
         return 1;
     }
+    const char *tpl = w.opt.template_path ? w.opt.template_path : ld_report_default_template();
+    if (ld_letter_template_load(tpl, &w.letter, msg, sizeof msg))
+        fprintf(stderr, "latedoor-office: letters will not be shown: %s\n", msg);
     pthread_mutex_init(&w.store_lock, NULL);
     pthread_mutex_init(&w.cache_lock, NULL);
     struct sigaction sa = {.sa_handler = on_signal};
@@ -161,6 +167,7 @@ int main(int argc, char **argv)
     rc = 0;
 out:
     web_cache_free(&w);
+    ld_letter_template_free(w.letter);
     ld_central_close(w.c);
     pthread_mutex_destroy(&w.store_lock);
     pthread_mutex_destroy(&w.cache_lock);

@@ -9,6 +9,7 @@
 
 #include "central.h"
 #include "report.h"
+#include "report_letter.h"
 #include "report_out.h"
 #include "users.h"
 
@@ -32,7 +33,8 @@ struct ld_web_options {
     const char *files_dir;          /* served under /files/ to signed-in users; NULL: none */
     const char *clock_file;         /* tests: the time in ms since 1970 is read from it */
     int threads;
-    int timeout_s; /* a client silent this long is cut off; 0: LD_WEB_TIMEOUT_S */
+    int timeout_s;             /* a client silent this long is cut off; 0: LD_WEB_TIMEOUT_S */
+    const char *template_path; /* the letter template; NULL: the report's default */
 };
 
 struct ld_web;
@@ -96,7 +98,8 @@ struct ld_web {
     struct web_cache_entry *cache;
     size_t ncache;
     bool tls;
-    void *daemon; /* struct MHD_Daemon */
+    void *daemon;                      /* struct MHD_Daemon */
+    struct ld_letter_template *letter; /* NULL: letters cannot be shown (said on the page) */
 };
 
 /* ---- web_http.c ---- */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "ld_flags.h"
@@ -486,6 +487,14 @@ static void correct(struct web_req *q, const char *school, const struct ld_repor
 
 /* ---- the calling list ---- */
 
+/* Keys calls and letters "DATE/UPN/MS.RANDOM": two on the same millisecond stay two. */
+static void unique_key(struct ld_central_orec *rec, const char *date, const char *upn, int64_t ms)
+{
+    char rnd[65];
+    web_random_hex(rnd);
+    snprintf(rec->key, sizeof rec->key, "%s/%s/%" PRId64 ".%.8s", date, upn, ms, rnd);
+}
+
 static const char *outcome_name(const char *key)
 {
     for (size_t i = 0; key && i < sizeof outcomes / sizeof outcomes[0]; i++)
@@ -511,7 +520,7 @@ static void call_post(struct web_req *q, const char *school, const struct ld_rep
     int64_t now = web_now_ms(q->w);
     struct ld_central_orec rec = {.kind = LD_OREC_CALL, .updated_ms = now};
     ld_date_format(r->as_of, ds);
-    snprintf(rec.key, sizeof rec.key, "%s/%s/%" PRId64, ds, upn, now);
+    unique_key(&rec, ds, upn, now);
     snprintf(rec.school, sizeof rec.school, "%s", school);
     cJSON *o = cJSON_CreateObject();
     char *text = NULL;
@@ -625,6 +634,139 @@ static void calls(struct web_req *q, const char *school, const struct ld_report 
     }
     if (!total)
         ld_buf_puts(b, "<tr><td colspan=\"6\">Nobody to call.</td></tr>\n");
+    ld_buf_puts(b, "</tbody></table></div></main>\n");
+    web_page_close(q);
+    free(recs);
+}
+
+/* ---- letters ---- */
+
+/* Logs that the letter of upn was printed or sent, as an office record and in the audit. */
+static ld_err letter_log(struct web_req *q, const char *school, const char *upn, const char *what)
+{
+    char msg[512], ds[LD_DATE_STRLEN], line[128];
+    int64_t now = web_now_ms(q->w);
+    struct ld_central_orec rec = {.kind = LD_OREC_LETTER, .updated_ms = now};
+    time_t t = (time_t)(now / 1000);
+    struct tm tm;
+    strftime(ds, sizeof ds, "%Y-%m-%d", gmtime_r(&t, &tm) ? &tm : &(struct tm){0});
+    unique_key(&rec, ds, upn, now);
+    snprintf(rec.school, sizeof rec.school, "%s", school);
+    snprintf(rec.value, sizeof rec.value, "{\"by\":\"%s\",\"what\":\"%s\"}", q->s.user.name, what);
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = ld_central_orec_add(q->w->c, &rec, msg, sizeof msg);
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err) {
+        fprintf(stderr, "latedoor-office: letter: %s\n", msg);
+        return err;
+    }
+    snprintf(line, sizeof line, "letter to the family of %s %s", upn, what);
+    web_audit(q, school, line);
+    return LD_OK;
+}
+
+/* One family's letter, as a whole A4 document to print; opening it is logged. */
+static void letter_page(struct web_req *q, const char *school, const struct ld_report *r,
+                        const char *name)
+{
+    char upn[LD_UPN_LEN + 1] = "", msg[512], today[LD_DATE_STRLEN];
+    long i = -1;
+    if (strlen(name) == 8 + LD_UPN_LEN + 5 && !strcmp(name + 8 + LD_UPN_LEN, ".html")) {
+        snprintf(upn, sizeof upn, "%.*s", LD_UPN_LEN, name + 8);
+        i = ld_report_find_pupil(r, upn);
+    }
+    if (i < 0 || !ld_report_needs_letter(r, (size_t)i)) {
+        web_error(q, 404, school, "No letter for this pupil.");
+        return;
+    }
+    if (!q->w->letter) {
+        web_error(q, 503, school, "The letter template could not be read: ask your technician.");
+        return;
+    }
+    ld_date_format(r->as_of, today);
+    struct ld_letter_ctx ctx = {.r = r, .today = today};
+    if (ld_letter_page(q->w->letter, &ctx, (size_t)i, &q->body, msg, sizeof msg) ||
+        letter_log(q, school, upn, "printed")) {
+        web_error(q, 500, school, "The letter could not be made.");
+        return;
+    }
+}
+
+/* The families to write to, each with what was done with its letter. */
+static void letters(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    struct ld_buf *b = &q->body;
+    char msg[512];
+    if (!strcmp(q->method, "POST")) {
+        const char *upn = web_field(q, "upn");
+        long i = upn ? ld_report_find_pupil(r, upn) : -1;
+        if (i < 0 || !ld_report_needs_letter(r, (size_t)i)) {
+            web_error(q, 400, school, "No letter for this pupil.");
+            return;
+        }
+        if (letter_log(q, school, upn, "marked sent"))
+            web_error(q, 500, school, "It could not be saved.");
+        else
+            web_redirect(q, "letters");
+        return;
+    }
+    struct ld_central_orec *recs = calloc(CALLS_MAX, sizeof *recs);
+    size_t n = 0;
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = recs ? ld_central_orecs(q->w->c, LD_OREC_LETTER, school, NULL, recs, CALLS_MAX, &n,
+                                         msg, sizeof msg)
+                      : LD_ERR_NOMEM;
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err == LD_ERR_RANGE)
+        err = LD_OK; /* the first CALLS_MAX are shown */
+    web_page_open(q, "Letters", school);
+    ld_buf_puts(b, "<main><h1>Letters to parents</h1>\n<p>One A4 letter a family with a pattern of "
+                   "lateness. <strong>Print</strong> opens it to print (logged); "
+                   "<strong>Sent</strong> records that it went.</p>\n<div class=\"scroll\">"
+                   "<table id=\"letters\"><thead><tr><th>Pupil</th><th>Class</th><th>Done</th>"
+                   "<th></th></tr></thead><tbody>\n");
+    size_t shown = 0;
+    for (size_t i = 0; !err && i < r->roster.count; i++) {
+        if (!ld_report_needs_letter(r, i))
+            continue;
+        const struct ld_roster_pupil *p = &r->roster.pupils[i];
+        ld_buf_printf(b, "<tr data-upn=\"%s\"><td><a href=\"pupils/%s.html\">", p->upn, p->upn);
+        ld_buf_html(b, p->preferred_first);
+        ld_buf_puts(b, " ");
+        ld_buf_html(b, p->preferred_last);
+        ld_buf_puts(b, "</a></td><td>");
+        ld_buf_html(b, p->class_name);
+        ld_buf_puts(b, "</td><td>");
+        size_t done = 0;
+        for (size_t k = 0; k < n; k++) {
+            const char *slash = strchr(recs[k].key, '/');
+            if (!slash || strncmp(slash + 1, p->upn, LD_UPN_LEN))
+                continue;
+            cJSON *o = cJSON_Parse(recs[k].value);
+            const cJSON *by = cJSON_GetObjectItemCaseSensitive(o, "by");
+            const cJSON *what = cJSON_GetObjectItemCaseSensitive(o, "what");
+            if (cJSON_IsString(by) && cJSON_IsString(what)) {
+                ld_buf_printf(b, "%s%.10s ", done++ ? "<br>" : "", recs[k].key);
+                ld_buf_html(b, what->valuestring);
+                ld_buf_puts(b, " by ");
+                ld_buf_html(b, by->valuestring);
+            }
+            cJSON_Delete(o);
+        }
+        ld_buf_printf(b,
+                      "</td><td><a class=\"print\" href=\"letters/%s.html\" "
+                      "target=\"_blank\">Print</a> <form method=\"post\" action=\"letters\" "
+                      "style=\"display:inline\">",
+                      p->upn);
+        web_csrf_input(q);
+        ld_buf_printf(b,
+                      "<input type=\"hidden\" name=\"upn\" value=\"%s\"><button>Sent"
+                      "</button></form></td></tr>\n",
+                      p->upn);
+        shown++;
+    }
+    if (!shown)
+        ld_buf_puts(b, "<tr><td colspan=\"4\">No letters to send.</td></tr>\n");
     ld_buf_puts(b, "</tbody></table></div></main>\n");
     web_page_close(q);
     free(recs);
@@ -816,6 +958,10 @@ void web_school(struct web_req *q, const char *school, const char *rest)
         calls(q, school, r);
     else if (!strcmp(rest, "summary"))
         summary(q, school, r);
+    else if (!strcmp(rest, "letters"))
+        letters(q, school, r);
+    else if (!strncmp(rest, "letters/", 8))
+        letter_page(q, school, r, rest);
     else if (!strcmp(rest, "devices"))
         devices(q, school, r);
     else

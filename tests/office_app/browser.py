@@ -6,6 +6,7 @@ a call logged on the calling list; screenshots at 1366x768 and 390x844 kept in O
 usage: /usr/bin/python3 browser.py BASE_URL OUT LATEDOOR KIOSK_CONFIG
 Any failed check raises, and the script exits non-zero.
 """
+import base64
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import tempfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, out, latedoor, kiosk = sys.argv[1:5]
@@ -140,7 +142,7 @@ try:
     Select(first_row.find_element(By.NAME, "outcome")).select_by_value("message")
     first_row.find_element(By.NAME, "note").send_keys("left a voicemail")
     first_row.find_element(By.TAG_NAME, "button").click()
-    wait.until(lambda d: d.current_url.endswith("/calls"))
+    wait.until(EC.staleness_of(first_row))  # the page after the post, not the one before
     row = driver.find_element(By.CSS_SELECTOR, "#calls tr[data-upn='%s']" % upn)
     check("Message left" in row.text and "a.office" in row.text and "voicemail" in row.text,
           "the call is not shown: " + row.text)
@@ -154,6 +156,34 @@ try:
     wait.until(lambda d: "/pupils/" in d.current_url)
     row = driver.find_element(By.CSS_SELECTOR, "#arrivals tr[data-seq='%s']" % seq)
     check("Dental appointment" in row.text, "the amend is not on the pupil's page: " + row.text)
+
+    # letters: one family's letter printed to PDF is one A4 page; printing and sending are logged
+    driver.find_element(By.LINK_TEXT, "Letters").click()
+    wait.until(lambda d: d.current_url.endswith("/letters"))
+    first_row = driver.find_element(By.CSS_SELECTOR, "#letters tbody tr[data-upn]")
+    upn = first_row.get_attribute("data-upn")
+    href = first_row.find_element(By.CSS_SELECTOR, "a.print").get_attribute("href")
+    driver.get(href)
+    check(driver.find_elements(By.CSS_SELECTOR, "section.letter[data-upn='%s']" % upn),
+          "no letter at " + href)
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
+                                                     "printBackground": False})
+    path = os.path.join(out, "letter.pdf")
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(pdf["data"]))
+    info = subprocess.run(["pdfinfo", path], check=True, capture_output=True, text=True).stdout
+    pages = [l.split()[-1] for l in info.splitlines() if l.startswith("Pages:")]
+    size = [l for l in info.splitlines() if l.startswith("Page size:")]
+    check(pages == ["1"], "the letter printed on %s pages" % pages)
+    check(size and "(A4)" in size[0], "the letter is not A4: %s" % size)
+    driver.get(school + "letters")
+    row = driver.find_element(By.CSS_SELECTOR, "#letters tr[data-upn='%s']" % upn)
+    row.find_element(By.TAG_NAME, "button").click()
+    wait.until(EC.staleness_of(row))
+    row = driver.find_element(By.CSS_SELECTOR, "#letters tr[data-upn='%s']" % upn)
+    check("printed by a.office" in row.text and "marked sent by a.office" in row.text,
+          "the letter's log: " + row.text)
+    shot(driver, "letters", 1366, 768)
 
     for page in ("action.html", "weekly.html", "summary", "devices"):
         driver.get(school + page)

@@ -37,6 +37,7 @@ for route in / /s/hollybrook/today "/s/hollybrook/today.frag?date=2026-11-20" \
   /s/hollybrook/action.html /s/hollybrook/weekly.html /s/hollybrook/index.html \
   "/s/hollybrook/pupils/$upn.html" "/s/hollybrook/search?q=a" "/s/hollybrook/correct?ev=door:1" \
   /s/hollybrook/calls /s/hollybrook/summary /s/hollybrook/devices /s/hollybrook/audit \
+  /s/hollybrook/letters "/s/hollybrook/letters/$upn.html" /s/hollybrook/late-log.csv \
   /files/index.html /s/otherschool/today /nothing; do
   got=$(curl -s -o "$work/body" -w '%{http_code} %{redirect_url}' "$base$route")
   [ "$got" = "303 $base/login" ] || fail "GET $route without a session: $got"
@@ -61,7 +62,8 @@ while read -r name; do
 done <"$work/names"
 ! grep -q "$upn" "$work/summary.html" || fail "the head's summary shows a UPN"
 for route in /s/hollybrook/today "/s/hollybrook/pupils/$upn.html" /s/hollybrook/action.html \
-  /s/hollybrook/index.html /s/hollybrook/calls "/s/hollybrook/search?q=a" /files/x; do
+  /s/hollybrook/index.html /s/hollybrook/calls "/s/hollybrook/search?q=a" /files/x \
+  /s/hollybrook/letters /s/hollybrook/late-log.csv /s/hollybrook/action.csv; do
   got=$(curl -s -b "$head" -o "$work/body" -w '%{http_code}' "$base$route")
   [ "$got" = 404 ] || fail "the head opens $route: $got"
   ! grep -q "$upn" "$work/body" || fail "the head's $route shows a UPN"
