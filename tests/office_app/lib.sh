@@ -69,11 +69,16 @@ start_office() { # extra options...
   fail "latedoor-office did not start"
 }
 
+# Stops latedoor-office; fails when a sanitizer spoke in its log (a leak shows at its exit).
 stop_office() {
   if [ -n "${office_pid:-}" ]; then
     kill "$office_pid" 2>/dev/null || true
     wait "$office_pid" 2>/dev/null || true
     office_pid=
+    if grep -qs -e "Sanitizer" -e "runtime error" "$work"/office.log "$work"/tls.log; then
+      cat "$work"/office.log >&2
+      fail "a sanitizer spoke in latedoor-office's log"
+    fi
   fi
 }
 
