@@ -25,6 +25,24 @@ static const char *const outcomes[][2] = {{"reached", "Reached"},
                                           {"no-answer", "No answer"},
                                           {"escalated", "Escalated to the safeguarding lead"}};
 
+/* Writes p's preferred name, escaped. */
+static void pupil_name(struct ld_buf *b, const struct ld_roster_pupil *p)
+{
+    ld_buf_html(b, p->preferred_first);
+    ld_buf_puts(b, " ");
+    ld_buf_html(b, p->preferred_last);
+}
+
+/* Writes a link to p's page (from a page of the school's folder) with p's name. */
+static void pupil_link(struct ld_buf *b, const struct ld_roster_pupil *p)
+{
+    ld_buf_puts(b, "<a href=\"pupils/");
+    ld_buf_html(b, p->upn);
+    ld_buf_puts(b, ".html\">");
+    pupil_name(b, p);
+    ld_buf_puts(b, "</a>");
+}
+
 static bool sees_names(const struct web_req *q)
 {
     return q->s.user.role == LD_ROLE_OFFICE || q->s.user.role == LD_ROLE_LEAD;
@@ -290,11 +308,9 @@ static void search(struct web_req *q, const char *school, const struct ld_report
         if (!contains_ci(full, p) && !contains_ci(legal, p) && strcasecmp(u->upn, p) &&
             strcasecmp(u->class_name, p))
             continue;
-        ld_buf_puts(&q->body, "<li><a href=\"pupils/");
-        ld_buf_html(&q->body, u->upn);
-        ld_buf_puts(&q->body, ".html\">");
-        ld_buf_html(&q->body, full);
-        ld_buf_puts(&q->body, "</a> · ");
+        ld_buf_puts(&q->body, "<li>");
+        pupil_link(&q->body, u);
+        ld_buf_puts(&q->body, " · ");
         ld_buf_html(&q->body, u->class_name);
         ld_buf_puts(&q->body, "</li>");
         found++;
@@ -344,9 +360,7 @@ static void arrival_said(struct ld_buf *b, const struct ld_report *r,
     ld_buf_puts(b, "<strong id=\"who\">");
     if (a->pupil >= 0) {
         const struct ld_roster_pupil *p = &r->roster.pupils[a->pupil];
-        ld_buf_html(b, p->preferred_first);
-        ld_buf_puts(b, " ");
-        ld_buf_html(b, p->preferred_last);
+        pupil_name(b, p);
         ld_buf_puts(b, "</strong> (");
         ld_buf_html(b, p->class_name);
         ld_buf_puts(b, ")");
@@ -607,12 +621,9 @@ static void calls(struct web_req *q, const char *school, const struct ld_report 
             continue;
         const struct ld_roster_pupil *p = &r->roster.pupils[i];
         char pp[LD_DATE_STRLEN + LD_UPN_LEN + 4];
-        ld_buf_printf(b, "<tr data-upn=\"%s\"><td>%zu</td><td><a href=\"pupils/%s.html\">", p->upn,
-                      k + 1, p->upn);
-        ld_buf_html(b, p->preferred_first);
-        ld_buf_puts(b, " ");
-        ld_buf_html(b, p->preferred_last);
-        ld_buf_puts(b, "</a></td><td>");
+        ld_buf_printf(b, "<tr data-upn=\"%s\"><td>%zu</td><td>", p->upn, k + 1);
+        pupil_link(b, p);
+        ld_buf_puts(b, "</td><td>");
         ld_buf_html(b, p->class_name);
         ld_buf_puts(b, "</td><td>");
         for (unsigned bit = 1; bit <= LD_FLAG_SEN; bit <<= 1)
@@ -730,11 +741,9 @@ static void letters(struct web_req *q, const char *school, const struct ld_repor
         if (!ld_report_needs_letter(r, i))
             continue;
         const struct ld_roster_pupil *p = &r->roster.pupils[i];
-        ld_buf_printf(b, "<tr data-upn=\"%s\"><td><a href=\"pupils/%s.html\">", p->upn, p->upn);
-        ld_buf_html(b, p->preferred_first);
-        ld_buf_puts(b, " ");
-        ld_buf_html(b, p->preferred_last);
-        ld_buf_puts(b, "</a></td><td>");
+        ld_buf_printf(b, "<tr data-upn=\"%s\"><td>", p->upn);
+        pupil_link(b, p);
+        ld_buf_puts(b, "</td><td>");
         ld_buf_html(b, p->class_name);
         ld_buf_puts(b, "</td><td>");
         size_t done = 0;
