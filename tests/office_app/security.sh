@@ -173,6 +173,26 @@ echo "new-password-5678" | "$latedoor" office user reset victim --central "$url"
 sqlite3 "$work/central.db" "SELECT what FROM office_audit WHERE who = 'victim'" |
   grep -q 'account locked' || fail "the lock is not in the audit"
 
+echo "8b. an idle session ends; a disabled account's session ends; every change is audited"
+[ "$(sign_in "$work/idle.jar" a.office "$pw_office")" = 303 ] || fail "sign-in for the idle check"
+got=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/idle.jar" "$base/s/hollybrook/today")
+[ "$got" = 200 ] || fail "a fresh session: $got"
+advance_clock $((29 * 60))
+got=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/idle.jar" "$base/s/hollybrook/today")
+[ "$got" = 200 ] || fail "a session used 29 minutes ago: $got"
+advance_clock $((31 * 60))
+got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "$work/idle.jar" "$base/s/hollybrook/today")
+[ "$got" = "303 $base/login" ] || fail "a session idle for 31 minutes still opens a page: $got"
+[ "$(sign_in "$work/dis.jar" victim new-password-5678)" = 303 ] || fail "victim signs in"
+"$latedoor" office user disable victim --central "$url" >/dev/null
+got=$(curl -s -o /dev/null -w '%{http_code}' -b "$work/dis.jar" "$base/s/hollybrook/today")
+[ "$got" = 303 ] || fail "a disabled account's session still opens a page: $got"
+sqlite3 "$work/central.db" "SELECT who || ': ' || what FROM office_audit" >"$work/audit.txt"
+for line in "a.office: signed in" "a.office: call to the family of $upn: reached" \
+  "latedoor office: user victim disabled" "victim: wrong password (10 in a row): account locked"; do
+  grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
+done
+
 echo "9. .. in a static path is refused"
 stop_office
 mkdir -p "$work/files"
