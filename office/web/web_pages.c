@@ -68,7 +68,7 @@ void web_page_open(struct web_req *q, const char *title, const char *school)
             static const char *const links[][2] = {
                 {"today", "Today"},         {"calls", "Calling list"}, {"action.html", "Action"},
                 {"weekly.html", "Classes"}, {"letters", "Letters"},    {"summary", "Summary"},
-                {"devices", "Devices"}};
+                {"devices", "Devices"},     {"settings", "Settings"}};
             for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
                 ld_buf_printf(b, "<a href=\"%s%s\">%s</a>", base, links[i][0], links[i][1]);
             ld_buf_printf(b,
@@ -79,8 +79,10 @@ void web_page_open(struct web_req *q, const char *title, const char *school)
         } else if (role == LD_ROLE_HEAD) {
             ld_buf_printf(b, "<a href=\"%ssummary\">Summary</a>", base);
         } else {
-            ld_buf_printf(b, "<a href=\"%sdevices\">Devices</a><a href=\"%saudit\">Audit</a>", base,
-                          base);
+            ld_buf_printf(b,
+                          "<a href=\"%sdevices\">Devices</a><a href=\"%ssettings\">Settings</a>"
+                          "<a href=\"%saudit\">Audit</a>",
+                          base, base, base);
         }
     }
     if (q->has_session) {

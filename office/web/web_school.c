@@ -783,6 +783,84 @@ static void letters(struct web_req *q, const char *school, const struct ld_repor
 
 /* ---- the summary: figures only, no names ---- */
 
+#define GROUP_MIN 5 /* fewer pupils than this in a group: its figures are not shown */
+
+/* Late sessions by pupil group; a group of fewer than GROUP_MIN pupils is not shown, so that
+ * no figure points at a child. */
+static void summary_groups(struct ld_buf *b, const struct ld_report *r)
+{
+    static const struct {
+        const char *name;
+        unsigned flags;
+    } groups[] = {{"Pupil premium", LD_FLAG_PP},
+                  {"Special educational needs", LD_FLAG_SEN},
+                  {"Vulnerable (social care, looked after, child in need or protection)",
+                   LD_FLAG_CP | LD_FLAG_LAC | LD_FLAG_CIN | LD_FLAG_SC},
+                  {"Everyone", 0}};
+    ld_buf_puts(b, "<h2>By pupil group</h2>\n<table id=\"groups\"><thead><tr><th>Group</th><th "
+                   "class=\"num\">Pupils</th><th class=\"num\">Late (L) a pupil</th><th "
+                   "class=\"num\">After the register (U) a pupil</th></tr></thead><tbody>\n");
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        int pupils = 0, l = 0, u = 0;
+        for (size_t i = 0; i < r->roster.count; i++) {
+            const struct ld_pupil_result *pr = ld_report_pupil_result(r, i);
+            if (groups[g].flags && !(r->roster.pupils[i].flags & groups[g].flags))
+                continue;
+            pupils++;
+            l += pr ? pr->late_l : 0;
+            u += pr ? pr->late_u : 0;
+        }
+        ld_buf_printf(b, "<tr><td>%s</td>", groups[g].name);
+        if (pupils < GROUP_MIN)
+            ld_buf_printf(b, "<td colspan=\"3\">fewer than %d pupils: not shown</td></tr>\n",
+                          GROUP_MIN);
+        else
+            ld_buf_printf(b,
+                          "<td class=\"num\">%d</td><td class=\"num\">%.1f</td><td "
+                          "class=\"num\">%.1f</td></tr>\n",
+                          pupils, (double)l / pupils, (double)u / pupils);
+    }
+    ld_buf_puts(b, "</tbody></table>\n");
+}
+
+/* Late sessions week by week over the year, as bars (an SVG chart with its figures as text). */
+static void summary_weeks(struct ld_buf *b, const struct ld_report *r)
+{
+    enum { WEEKS = 53 };
+    int late[WEEKS] = {0}, most = 1;
+    if (!r->calfile.term_count)
+        return;
+    ld_date first = r->calfile.terms[0].start;
+    first -= (ld_date)ld_date_weekday(first); /* the Monday of the first week */
+    for (size_t i = 0; i < r->narrivals; i++) {
+        const struct ld_report_arrival *a = &r->arrivals[i];
+        long w = (long)(a->date - first) / 7;
+        if (a->voided || !a->decides || !a->cls.late || a->date > r->as_of || w < 0 || w >= WEEKS)
+            continue;
+        if (++late[w] > most)
+            most = late[w];
+    }
+    long nweeks = (long)(r->as_of - first) / 7 + 1;
+    if (nweeks > WEEKS)
+        nweeks = WEEKS;
+    ld_buf_printf(b,
+                  "<h2>Late sessions week by week</h2>\n<svg id=\"weeks\" role=\"img\" "
+                  "viewBox=\"0 0 %ld 110\" style=\"width:100%%;max-width:50em;height:auto\">"
+                  "<title>Late sessions a week since the year began</title>",
+                  nweeks * 12 + 4);
+    for (long w = 0; w < nweeks; w++) {
+        int h = late[w] * 100 / most;
+        char ds[LD_DATE_STRLEN];
+        ld_date_format(first + (ld_date)(w * 7), ds);
+        ld_buf_printf(b,
+                      "<rect x=\"%ld\" y=\"%d\" width=\"10\" height=\"%d\" fill=\"#f0a202\">"
+                      "<title>w/c %s: %d</title></rect>",
+                      w * 12 + 2, 104 - h, h, ds, late[w]);
+    }
+    ld_buf_printf(
+        b, "</svg>\n<p class=\"note\">The tallest bar is %d late sessions in a week.</p>\n", most);
+}
+
 static void summary(struct web_req *q, const char *school, const struct ld_report *r)
 {
     struct ld_buf *b = &q->body;
@@ -836,6 +914,70 @@ static void summary(struct web_req *q, const char *school, const struct ld_repor
                       pupils, l, u, minutes);
     }
     free(done);
+    ld_buf_puts(b, "</tbody></table>\n");
+    summary_groups(b, r);
+    summary_weeks(b, r);
+    ld_buf_puts(b, "</main>\n");
+    web_page_close(q);
+}
+
+/* ---- settings: what the school's kiosks and pages work to ---- */
+
+static void code_or_keep(struct ld_buf *b, enum ld_code code, const char *keep)
+{
+    const char *c = ld_code_str(code);
+    if (c[0])
+        ld_buf_printf(b, "<strong>%s</strong>", c);
+    else
+        ld_buf_puts(b, keep);
+}
+
+static void settings(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    struct ld_buf *b = &q->body;
+    char a[LD_DATE_STRLEN], z[LD_DATE_STRLEN];
+    const struct ld_sessions *ss = &r->sessions;
+    web_page_open(q, "Settings", school);
+    ld_buf_puts(b, "<main><h1>Settings</h1>\n<p>What the kiosks and these pages work to, as the "
+                   "central store holds it; your technician changes it.</p>\n");
+    ld_buf_printf(b,
+                  "<h2>Sessions</h2>\n<table id=\"sessions\"><thead><tr><th></th><th>Register "
+                  "starts</th><th>Register closes</th></tr></thead><tbody><tr><th>Morning</th>"
+                  "<td>%02d:%02d</td><td>%02d:%02d</td></tr><tr><th>Afternoon</th><td>%02d:%02d"
+                  "</td><td>%02d:%02d</td></tr></tbody></table>\n<p>Time zone: ",
+                  ss->am.start / 60, ss->am.start % 60, ss->am.register_closes / 60,
+                  ss->am.register_closes % 60, ss->pm.start / 60, ss->pm.start % 60,
+                  ss->pm.register_closes / 60, ss->pm.register_closes % 60);
+    ld_buf_html(b, r->timezone);
+    ld_buf_puts(b, ".</p>\n<h2>Reasons and what they do</h2>\n<table id=\"reasons\"><thead>"
+                   "<tr><th>Reason</th><th>Before the register closes</th><th>After it closes"
+                   "</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < r->reason_count; i++) {
+        ld_buf_puts(b, "<tr><td>");
+        ld_buf_html(b, r->reasons[i].name);
+        ld_buf_puts(b, "</td><td>");
+        code_or_keep(b, r->reasons[i].rule.before_close, "L (kept)");
+        ld_buf_puts(b, "</td><td>");
+        code_or_keep(b, r->reasons[i].rule.after_close, "U (kept)");
+        ld_buf_puts(b, "</td></tr>\n");
+    }
+    ld_buf_puts(b, "</tbody></table>\n<h2>Calendar</h2>\n<table id=\"terms\"><thead><tr><th>"
+                   "Half-term</th><th>From</th><th>To</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < r->calfile.term_count; i++) {
+        ld_date_format(r->calfile.terms[i].start, a);
+        ld_date_format(r->calfile.terms[i].end, z);
+        ld_buf_puts(b, "<tr><td>");
+        ld_buf_html(b, r->calfile.terms[i].name);
+        ld_buf_printf(b, "</td><td>%s</td><td>%s</td></tr>\n", a, z);
+    }
+    ld_buf_puts(b, "</tbody></table>\n<table id=\"closed\"><thead><tr><th>Closed</th><th>"
+                   "</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < r->calfile.closed_count; i++) {
+        ld_date_format(r->calfile.closed[i].date, a);
+        ld_buf_printf(b, "<tr><td>%s</td><td>", a);
+        ld_buf_html(b, r->calfile.closed[i].label);
+        ld_buf_puts(b, "</td></tr>\n");
+    }
     ld_buf_puts(b, "</tbody></table></main>\n");
     web_page_close(q);
 }
@@ -919,7 +1061,7 @@ void web_school(struct web_req *q, const char *school, const char *rest)
 {
     enum ld_user_role role = q->s.user.role;
     bool post = !strcmp(q->method, "POST");
-    bool for_tech = !strcmp(rest, "devices") || !strcmp(rest, "audit");
+    bool for_tech = !strcmp(rest, "devices") || !strcmp(rest, "audit") || !strcmp(rest, "settings");
     bool for_head = !strcmp(rest, "summary");
     /* who may open what: a head the summary only, a technician no pupil's page */
     if ((role == LD_ROLE_HEAD && !for_head) || (role == LD_ROLE_TECH && !for_tech)) {
@@ -973,6 +1115,8 @@ void web_school(struct web_req *q, const char *school, const char *rest)
         letter_page(q, school, r, rest);
     else if (!strcmp(rest, "devices"))
         devices(q, school, r);
+    else if (!strcmp(rest, "settings"))
+        settings(q, school, r);
     else
         web_error(q, 404, school, "No such page.");
     web_report_put(q->w, wr);

@@ -39,6 +39,13 @@ def shot(driver, name, width, height):
         print("note: %s scrolls sideways at %d px" % (name, width))
 
 
+def follow(driver, element):
+    """Clicks element and waits for the next page: a check never reads the page before it."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+
+
 def rows(driver):
     return driver.find_elements(By.CSS_SELECTOR, "#log tbody tr[data-seq]")
 
@@ -62,12 +69,12 @@ try:
     driver.set_window_size(1366, 768)
     driver.find_element(By.ID, "user").send_keys("a.office")
     driver.find_element(By.ID, "password").send_keys("wrong-password")
-    driver.find_element(By.ID, "sign-in").click()
+    follow(driver, driver.find_element(By.ID, "sign-in"))
     said = driver.find_element(By.ID, "login-error").text
     check("do not match" in said, "a wrong password: " + said)
     driver.find_element(By.ID, "user").send_keys("a.office")
     driver.find_element(By.ID, "password").send_keys("office-pass-1234")
-    driver.find_element(By.ID, "sign-in").click()
+    follow(driver, driver.find_element(By.ID, "sign-in"))
     wait.until(lambda d: d.current_url.endswith("/today"))
     before = len(rows(driver))
     check(before > 0, "Today's log is empty")
@@ -79,11 +86,13 @@ try:
     first = rows(driver)[0].find_elements(By.TAG_NAME, "td")[1].text
     box = driver.find_element(By.CSS_SELECTOR, "input[type=search]")
     box.send_keys(first)
+    old = driver.find_element(By.TAG_NAME, "html")
     box.submit()
+    wait.until(EC.staleness_of(old))
     wait.until(lambda d: "/search" in d.current_url)
     links = driver.find_elements(By.CSS_SELECTOR, "#results a")
     check(any(first in a.text for a in links), "search for %s did not find them" % first)
-    links[0].click()
+    follow(driver, links[0])
     wait.until(lambda d: "/pupils/" in d.current_url)
     check(driver.find_element(By.CSS_SELECTOR, "svg.herringbone"), "no herringbone")
     shot(driver, "pupil", 1366, 768)
@@ -95,15 +104,15 @@ try:
     row = rows(driver)[0]
     seq = row.get_attribute("data-seq")
     who = row.find_elements(By.TAG_NAME, "td")[1].text
-    row.find_element(By.CSS_SELECTOR, "a.correct").click()
+    follow(driver, row.find_element(By.CSS_SELECTOR, "a.correct"))
     Select(driver.find_element(By.ID, "reason")).select_by_visible_text("Dental appointment")
-    driver.find_element(By.ID, "amend").click()
+    follow(driver, driver.find_element(By.ID, "amend"))
     check(who in driver.find_element(By.ID, "who").text, "the confirmation does not name " + who)
     check("2026-11-20" in driver.find_element(By.ID, "when").text, "no date on the confirmation")
     check(driver.find_element(By.ID, "new-reason").text == "Dental appointment", "new reason")
     shot(driver, "confirm-amend", 390, 844)
     driver.set_window_size(1366, 768)
-    driver.find_element(By.ID, "save").click()
+    follow(driver, driver.find_element(By.ID, "save"))
     wait.until(lambda d: "/today" in d.current_url)
     row = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s']" % seq)
     check("Dental appointment" in row.text and "a.office" in row.text,
@@ -112,11 +121,11 @@ try:
     # a void of another arrival, confirmed
     row = rows(driver)[1]
     seq2 = row.get_attribute("data-seq")
-    row.find_element(By.CSS_SELECTOR, "a.correct").click()
+    follow(driver, row.find_element(By.CSS_SELECTOR, "a.correct"))
     driver.find_element(By.ID, "note").send_keys("tapped by a sibling")
-    driver.find_element(By.ID, "void").click()
+    follow(driver, driver.find_element(By.ID, "void"))
     check("Void this arrival" in driver.page_source, "no void confirmation")
-    driver.find_element(By.ID, "save").click()
+    follow(driver, driver.find_element(By.ID, "save"))
     wait.until(lambda d: "/today" in d.current_url)
     row = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s']" % seq2)
     check(row.get_attribute("class") == "void", "the voided arrival is not struck through")
@@ -141,8 +150,7 @@ try:
     upn = first_row.get_attribute("data-upn")
     Select(first_row.find_element(By.NAME, "outcome")).select_by_value("message")
     first_row.find_element(By.NAME, "note").send_keys("left a voicemail")
-    first_row.find_element(By.TAG_NAME, "button").click()
-    wait.until(EC.staleness_of(first_row))  # the page after the post, not the one before
+    follow(driver, first_row.find_element(By.TAG_NAME, "button"))
     row = driver.find_element(By.CSS_SELECTOR, "#calls tr[data-upn='%s']" % upn)
     check("Message left" in row.text and "a.office" in row.text and "voicemail" in row.text,
           "the call is not shown: " + row.text)
@@ -152,13 +160,13 @@ try:
     check("Message left" in said and "voicemail" in said, "the call is not on the pupil: " + said)
     driver.get(school + "today")
     amended = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s'] a" % seq)
-    amended.click()
+    follow(driver, amended)
     wait.until(lambda d: "/pupils/" in d.current_url)
     row = driver.find_element(By.CSS_SELECTOR, "#arrivals tr[data-seq='%s']" % seq)
     check("Dental appointment" in row.text, "the amend is not on the pupil's page: " + row.text)
 
     # letters: one family's letter printed to PDF is one A4 page; printing and sending are logged
-    driver.find_element(By.LINK_TEXT, "Letters").click()
+    follow(driver, driver.find_element(By.LINK_TEXT, "Letters"))
     wait.until(lambda d: d.current_url.endswith("/letters"))
     first_row = driver.find_element(By.CSS_SELECTOR, "#letters tbody tr[data-upn]")
     upn = first_row.get_attribute("data-upn")
@@ -178,17 +186,18 @@ try:
     check(size and "(A4)" in size[0], "the letter is not A4: %s" % size)
     driver.get(school + "letters")
     row = driver.find_element(By.CSS_SELECTOR, "#letters tr[data-upn='%s']" % upn)
-    row.find_element(By.TAG_NAME, "button").click()
-    wait.until(EC.staleness_of(row))
+    follow(driver, row.find_element(By.TAG_NAME, "button"))
     row = driver.find_element(By.CSS_SELECTOR, "#letters tr[data-upn='%s']" % upn)
     check("printed by a.office" in row.text and "marked sent by a.office" in row.text,
           "the letter's log: " + row.text)
     shot(driver, "letters", 1366, 768)
 
-    for page in ("action.html", "weekly.html", "summary", "devices"):
+    for page in ("action.html", "weekly.html", "summary", "devices", "settings"):
         driver.get(school + page)
         shot(driver, page.replace(".html", ""), 1366, 768)
         shot(driver, page.replace(".html", ""), 390, 844)
+    check("Dental appointment" in driver.find_element(By.ID, "reasons").text,
+          "the settings page lists no reasons")
     print("browser: every check passed; screenshots in " + out)
 finally:
     driver.quit()

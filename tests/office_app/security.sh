@@ -38,6 +38,7 @@ for route in / /s/hollybrook/today "/s/hollybrook/today.frag?date=2026-11-20" \
   "/s/hollybrook/pupils/$upn.html" "/s/hollybrook/search?q=a" "/s/hollybrook/correct?ev=door:1" \
   /s/hollybrook/calls /s/hollybrook/summary /s/hollybrook/devices /s/hollybrook/audit \
   /s/hollybrook/letters "/s/hollybrook/letters/$upn.html" /s/hollybrook/late-log.csv \
+  /s/hollybrook/settings \
   /files/index.html /s/otherschool/today /nothing; do
   got=$(curl -s -o "$work/body" -w '%{http_code} %{redirect_url}' "$base$route")
   [ "$got" = "303 $base/login" ] || fail "GET $route without a session: $got"
@@ -56,7 +57,10 @@ curl -s -b "$a" "$base/s/hollybrook/index.html" | grep -o 'pupils/[A-Z0-9]*\.htm
 [ "$(wc -l <"$work/names")" -gt 100 ] || fail "too few names to check against"
 got=$(curl -s -b "$head" -o "$work/summary.html" -w '%{http_code}' "$base/s/hollybrook/summary")
 [ "$got" = 200 ] || fail "the head's summary: $got"
-grep -q 'id="years"' "$work/summary.html" || fail "the head's summary has no figures"
+for id in years groups weeks; do
+  grep -q "id=\"$id\"" "$work/summary.html" || fail "the head's summary has no $id"
+done
+grep -q '<rect ' "$work/summary.html" || fail "the head's weekly chart has no bars"
 while read -r name; do
   ! grep -qF "$name" "$work/summary.html" || fail "the head's summary names $name"
 done <"$work/names"
