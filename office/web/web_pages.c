@@ -67,8 +67,8 @@ void web_page_open(struct web_req *q, const char *title, const char *school)
         if (role == LD_ROLE_OFFICE || role == LD_ROLE_LEAD) {
             static const char *const links[][2] = {
                 {"today", "Today"},         {"calls", "Calling list"}, {"action.html", "Action"},
-                {"weekly.html", "Classes"}, {"letters", "Letters"},    {"summary", "Summary"},
-                {"devices", "Devices"},     {"settings", "Settings"}};
+                {"weekly.html", "Classes"}, {"letters", "Letters"},    {"conflicts", "Conflicts"},
+                {"summary", "Summary"},     {"devices", "Devices"},    {"settings", "Settings"}};
             for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
                 ld_buf_printf(b, "<a href=\"%s%s\">%s</a>", base, links[i][0], links[i][1]);
             ld_buf_printf(b,

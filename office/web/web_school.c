@@ -921,6 +921,74 @@ static void summary(struct web_req *q, const char *school, const struct ld_repor
     web_page_close(q);
 }
 
+/* ---- conflicts: the kiosks against the MIS ---- */
+
+/* The MIS mark of upn, day and session in r's sorted marks, or NULL. */
+static const struct ld_central_mark *mis_mark(const struct ld_report *r, const char *upn,
+                                              ld_date day, int session)
+{
+    size_t lo = 0, hi = r->marks.count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct ld_central_mark *m = &r->marks.items[mid];
+        int c = strcmp(m->upn, upn);
+        if (!c)
+            c = m->date < day ? -1 : m->date > day ? 1 : m->session - session;
+        if (!c)
+            return m;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Every session where a kiosk saw a pupil arrive and the MIS holds another mark, newest first,
+ * with what to change where. */
+static void conflicts(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    struct ld_buf *b = &q->body;
+    size_t n = 0;
+    web_page_open(q, "Conflicts", school);
+    ld_buf_puts(b, "<main><h1>Kiosks against the MIS</h1>\n<p>Sessions where a kiosk saw the "
+                   "pupil arrive and the MIS holds another mark. The MIS is the register of "
+                   "record: change it there, or correct the kiosk's arrival here.</p>\n");
+    if (!r->has_mis_marks)
+        ld_buf_puts(b, "<p class=\"muted\">No MIS marks are imported yet: nothing to compare."
+                       "</p>\n");
+    ld_buf_puts(b, "<div class=\"scroll\"><table id=\"conflicts\"><thead><tr><th>Date</th>"
+                   "<th>Session</th><th>Pupil</th><th>Kiosk</th><th>MIS</th><th>What to do</th>"
+                   "</tr></thead><tbody>\n");
+    for (size_t k = r->narrivals; r->has_mis_marks && k-- > 0;) {
+        const struct ld_report_arrival *a = &r->arrivals[k];
+        if (a->voided || !a->decides || a->pupil < 0 || a->date > r->as_of)
+            continue;
+        const struct ld_central_mark *m = mis_mark(r, a->ev->upn, a->date, (int)a->cls.session);
+        enum ld_code mis;
+        if (!m || !ld_code_parse(m->code, &mis) || mis == a->cls.code)
+            continue;
+        char ds[LD_DATE_STRLEN];
+        ld_date_format(a->date, ds);
+        ld_buf_printf(b, "<tr><td>%s</td><td>%s</td><td>", ds, a->cls.session ? "pm" : "am");
+        pupil_link(b, &r->roster.pupils[a->pupil]);
+        ld_buf_printf(b, "</td><td>%s at %02d:%02d</td><td>", ld_code_str(a->cls.code),
+                      a->minute / 60, a->minute % 60);
+        ld_buf_html(b, m->code);
+        ld_buf_printf(b,
+                      "</td><td>In the MIS, mark %s (%d minutes late) if the child came in then; "
+                      "if the kiosk is wrong, <a href=\"correct?ev=",
+                      ld_code_str(a->cls.code), a->cls.minutes_late);
+        ld_buf_html(b, a->ev->device_id);
+        ld_buf_printf(b, ":%lld\">correct the arrival</a>.</td></tr>\n", (long long)a->ev->seq);
+        n++;
+    }
+    if (!n)
+        ld_buf_puts(b, "<tr><td colspan=\"6\">No conflicts.</td></tr>\n");
+    ld_buf_puts(b, "</tbody></table></div></main>\n");
+    web_page_close(q);
+}
+
 /* ---- settings: what the school's kiosks and pages work to ---- */
 
 static void code_or_keep(struct ld_buf *b, enum ld_code code, const char *keep)
@@ -1117,6 +1185,8 @@ void web_school(struct web_req *q, const char *school, const char *rest)
         devices(q, school, r);
     else if (!strcmp(rest, "settings"))
         settings(q, school, r);
+    else if (!strcmp(rest, "conflicts"))
+        conflicts(q, school, r);
     else
         web_error(q, 404, school, "No such page.");
     web_report_put(q->w, wr);

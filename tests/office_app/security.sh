@@ -6,7 +6,7 @@ set -euo pipefail
 latedoor=$1 latedoor_office=$2 gen_store=$3
 work=$(mktemp -d /tmp/ld-office-security-XXXXXX)
 office_pid=
-trap 'stop_office; rm -rf "$work"' EXIT
+trap 'stop_office; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -121,6 +121,22 @@ curl -s -b "$a" "$base/s/hollybrook/pupils/A123456789012.html" >"$work/evil.html
 curl -s -b "$a" "$base/s/hollybrook/search?q=%3Cscript%3E" >"$work/search.html"
 grep -q 'pupils/A123456789012.html' "$work/search.html" || fail "search does not find <script>"
 ! grep -q '<script>alert' "$work/search.html" || fail "a pupil's name is HTML in search"
+
+echo "5b. conflicts: a kiosk's arrival against another MIS mark, with what to change where"
+printf 'UPN,Date,Session,Code\nA123456789012,2026-11-20,AM,N\n%s,2026-11-19,AM,/\n' "$upn" \
+  >"$work/marks.csv"
+"$latedoor" report import-marks "$work/marks.csv" --central "$url" --school hollybrook >/dev/null ||
+  fail "import-marks"
+# MIS marks carry no version (the app reads them again within a minute): a new server reads them
+# now, and the sessions, kept in the central store, outlive the old one
+stop_office
+start_office --client-timeout 2
+curl -s -b "$a" "$base/s/hollybrook/conflicts" >"$work/conflicts.html"
+grep -q 'id="conflicts"' "$work/conflicts.html" || fail "a session did not outlive its server"
+grep -q 'pupils/A123456789012.html' "$work/conflicts.html" || fail "the conflict is not listed"
+grep -q "correct?ev=$ev" "$work/conflicts.html" || fail "the conflict does not link its arrival"
+[ "$(grep -c '<tr><td>20' "$work/conflicts.html")" = 1 ] || fail "conflicts: not exactly one row"
+! grep -q '<script>alert' "$work/conflicts.html" || fail "a pupil's name is HTML in conflicts"
 
 echo "6. SQL in the search box is just text"
 for q in "' OR '1'='1" "'; DROP TABLE office_records; --" '%" OR 1=1 --'; do
