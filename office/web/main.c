@@ -148,6 +148,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "latedoor-office: letters will not be shown: %s\n", msg);
     pthread_mutex_init(&w.store_lock, NULL);
     pthread_mutex_init(&w.cache_lock, NULL);
+    pthread_mutex_init(&w.upload_lock, NULL);
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -167,9 +168,11 @@ int main(int argc, char **argv)
     rc = 0;
 out:
     web_cache_free(&w);
+    web_uploads_free(&w);
     ld_letter_template_free(w.letter);
     ld_central_close(w.c);
     pthread_mutex_destroy(&w.store_lock);
     pthread_mutex_destroy(&w.cache_lock);
+    pthread_mutex_destroy(&w.upload_lock);
     return rc;
 }

@@ -16,6 +16,8 @@
 /* Limits on what a client may send (web_http.c); over them the request is refused. */
 #define LD_WEB_FORM_MAX       (64u << 10) /* bytes of a form's body */
 #define LD_WEB_FIELDS_MAX     64          /* fields of a form */
+#define LD_WEB_UPLOAD_MAX     (8u << 20)  /* bytes of an upload (multipart, to .../upload only) */
+#define LD_WEB_UPLOADS_HELD   16          /* uploads waiting for their confirmation */
 #define LD_WEB_MEMORY_LIMIT   (32u << 10) /* bytes per connection for its headers (MHD) */
 #define LD_WEB_TIMEOUT_S      10          /* a client silent this long is cut off */
 #define LD_WEB_CONNECTIONS    256
@@ -84,10 +86,12 @@ struct web_req {
     int status; /* of the response the page builds */
     struct ld_buf body;
     const char *type;
-    char location[512];   /* a redirect */
-    char cookie[256];     /* a Set-Cookie to send */
-    char log_version[24]; /* Today's fragment: the log's version, for its script */
-    char download[64];    /* a file to save under this name (Content-Disposition) */
+    char location[512];    /* a redirect */
+    char cookie[256];      /* a Set-Cookie to send */
+    char log_version[24];  /* Today's fragment: the log's version, for its script */
+    char download[64];     /* a file to save under this name (Content-Disposition) */
+    struct ld_buf upload;  /* the file of a multipart form ("file") */
+    char upload_name[128]; /* and its name as the browser gave it */
 };
 
 struct ld_web {
@@ -100,6 +104,8 @@ struct ld_web {
     bool tls;
     void *daemon;                      /* struct MHD_Daemon */
     struct ld_letter_template *letter; /* NULL: letters cannot be shown (said on the page) */
+    pthread_mutex_t upload_lock;
+    struct web_upload *uploads; /* LD_WEB_UPLOADS_HELD, waiting to be confirmed (web_upload.c) */
 };
 
 /* ---- web_http.c ---- */
@@ -160,6 +166,12 @@ void web_csrf_input(struct web_req *q);
 void web_error(struct web_req *q, int status, const char *school, const char *text);
 /* A 303 to location (a path of this server). */
 void web_redirect(struct web_req *q, const char *location);
+
+/* ---- web_upload.c: the roster and MIS marks uploaded, previewed, then stored ---- */
+
+/* Answers /s/SCHOOL/upload (GET: the form; POST: a preview or the confirmation). */
+void web_upload(struct web_req *q, const char *school, const struct ld_report *r);
+void web_uploads_free(struct ld_web *w);
 
 /* ---- web_school.c: one school's pages ---- */
 

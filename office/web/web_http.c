@@ -16,8 +16,42 @@
 /* What one connection's request gathers between libmicrohttpd's calls. */
 struct pending {
     struct ld_buf in; /* the body so far */
+    size_t cap;       /* LD_WEB_FORM_MAX, or LD_WEB_UPLOAD_MAX for an upload */
     bool refused;     /* a response was queued before the body was read */
 };
+
+static bool add_field(struct web_req *q, const char *name, size_t nlen, const char *value,
+                      size_t vlen);
+
+/* True for a multipart form posted to a school's upload page: the only large bodies taken. */
+static bool is_upload(struct MHD_Connection *conn, const char *url)
+{
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+    size_t n = strlen(url);
+    return ct && !strncmp(ct, "multipart/form-data", 19) && !strncmp(url, "/s/", 3) && n > 7 &&
+           !strcmp(url + n - 7, "/upload");
+}
+
+/* Collects a multipart form's fields, and its "file" into q->upload. */
+static enum MHD_Result multipart_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *filename, const char *content_type,
+                                       const char *transfer_encoding, const char *data,
+                                       uint64_t off, size_t size)
+{
+    struct web_req *q = cls;
+    if (!strcmp(key, "file")) {
+        if (filename && !q->upload_name[0])
+            snprintf(q->upload_name, sizeof q->upload_name, "%s", filename);
+        if (size)
+            ld_buf_put(&q->upload, data, size);
+        return q->upload.failed ? MHD_NO : MHD_YES;
+    }
+    if (off > 0 && q->nfields && !strcmp(q->fields[q->nfields - 1].name, key)) {
+        /* a field given in several pieces: only short ones are expected */
+        return MHD_NO;
+    }
+    return add_field(q, key, strlen(key), data ? data : "", size) ? MHD_YES : MHD_NO;
+}
 
 int64_t web_now_ms(const struct ld_web *w)
 {
@@ -166,6 +200,7 @@ static void req_free(struct web_req *q)
         free(q->fields[i].value);
     }
     ld_buf_free(&q->body);
+    ld_buf_free(&q->upload);
     sodium_memzero(&q->s, sizeof q->s);
 }
 
@@ -184,7 +219,17 @@ static enum MHD_Result answer(struct ld_web *w, struct MHD_Connection *conn, con
         req_free(&q);
         return send_text(w, conn, MHD_HTTP_BAD_REQUEST, "bad query\n");
     }
-    if (!strcmp(method, "POST")) {
+    if (!strcmp(method, "POST") && is_upload(conn, url)) {
+        struct MHD_PostProcessor *pp =
+            MHD_create_post_processor(conn, 16 * 1024, multipart_field, &q);
+        bool ok = pp && MHD_post_process(pp, p->in.p ? p->in.p : "", p->in.len) == MHD_YES;
+        if (pp)
+            ok = MHD_destroy_post_processor(pp) == MHD_YES && ok;
+        if (!ok) {
+            req_free(&q);
+            return send_text(w, conn, MHD_HTTP_BAD_REQUEST, "malformed upload\n");
+        }
+    } else if (!strcmp(method, "POST")) {
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33)) {
             req_free(&q);
@@ -237,16 +282,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!(p = calloc(1, sizeof *p)))
             return MHD_NO;
         *con_cls = p;
+        p->cap = is_upload(conn, url) ? LD_WEB_UPLOAD_MAX : LD_WEB_FORM_MAX;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > LD_WEB_FORM_MAX) {
+        if (cl && strtoull(cl, NULL, 10) > p->cap) {
             p->refused = true;
             return send_text(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request is too large\n");
         }
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!p->refused && p->in.len + *upload_data_size > LD_WEB_FORM_MAX) {
+        if (!p->refused && p->in.len + *upload_data_size > p->cap) {
             p->refused = true;
             *upload_data_size = 0;
             return send_text(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request is too large\n");

@@ -68,7 +68,8 @@ void web_page_open(struct web_req *q, const char *title, const char *school)
             static const char *const links[][2] = {
                 {"today", "Today"},         {"calls", "Calling list"}, {"action.html", "Action"},
                 {"weekly.html", "Classes"}, {"letters", "Letters"},    {"conflicts", "Conflicts"},
-                {"summary", "Summary"},     {"devices", "Devices"},    {"settings", "Settings"}};
+                {"summary", "Summary"},     {"devices", "Devices"},    {"settings", "Settings"},
+                {"upload", "Uploads"}};
             for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
                 ld_buf_printf(b, "<a href=\"%s%s\">%s</a>", base, links[i][0], links[i][1]);
             ld_buf_printf(b,
@@ -81,8 +82,8 @@ void web_page_open(struct web_req *q, const char *title, const char *school)
         } else {
             ld_buf_printf(b,
                           "<a href=\"%sdevices\">Devices</a><a href=\"%ssettings\">Settings</a>"
-                          "<a href=\"%saudit\">Audit</a>",
-                          base, base, base);
+                          "<a href=\"%supload\">Uploads</a><a href=\"%saudit\">Audit</a>",
+                          base, base, base, base);
         }
     }
     if (q->has_session) {

@@ -1129,7 +1129,8 @@ void web_school(struct web_req *q, const char *school, const char *rest)
 {
     enum ld_user_role role = q->s.user.role;
     bool post = !strcmp(q->method, "POST");
-    bool for_tech = !strcmp(rest, "devices") || !strcmp(rest, "audit") || !strcmp(rest, "settings");
+    bool for_tech = !strcmp(rest, "devices") || !strcmp(rest, "audit") ||
+                    !strcmp(rest, "settings") || !strcmp(rest, "upload");
     bool for_head = !strcmp(rest, "summary");
     /* who may open what: a head the summary only, a technician no pupil's page */
     if ((role == LD_ROLE_HEAD && !for_head) || (role == LD_ROLE_TECH && !for_tech)) {
@@ -1187,6 +1188,8 @@ void web_school(struct web_req *q, const char *school, const char *rest)
         settings(q, school, r);
     else if (!strcmp(rest, "conflicts"))
         conflicts(q, school, r);
+    else if (!strcmp(rest, "upload") && role != LD_ROLE_LEAD)
+        web_upload(q, school, r);
     else
         web_error(q, 404, school, "No such page.");
     web_report_put(q->w, wr);

@@ -165,6 +165,19 @@ try:
     row = driver.find_element(By.CSS_SELECTOR, "#arrivals tr[data-seq='%s']" % seq)
     check("Dental appointment" in row.text, "the amend is not on the pupil's page: " + row.text)
 
+    # a roster upload with one bad line: refused whole, naming the line; nothing stored
+    bad = os.path.join(profile, "roster.csv")
+    with open(bad, "w") as f:
+        f.write("UPN,Legal Forename,Legal Surname,Year,Reg Group\n"
+                "A123456789012,Ann,Smith,6,6\nnot-a-upn,Bo,Lee,6,6\n")
+    follow(driver, driver.find_element(By.LINK_TEXT, "Uploads"))
+    driver.find_element(By.ID, "file-roster").send_keys(bad)
+    follow(driver, driver.find_element(By.ID, "preview-roster"))
+    said = driver.find_element(By.CSS_SELECTOR, "p.err").text
+    check("Nothing was stored" in said and "roster.csv:3" in said, "the bad roster: " + said)
+    shot(driver, "upload-refused", 390, 844)
+    driver.set_window_size(1366, 768)
+
     # letters: one family's letter printed to PDF is one A4 page; printing and sending are logged
     follow(driver, driver.find_element(By.LINK_TEXT, "Letters"))
     wait.until(lambda d: d.current_url.endswith("/letters"))

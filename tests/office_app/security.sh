@@ -213,13 +213,62 @@ for line in "a.office: signed in" "a.office: call to the family of $upn: reached
   grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
 done
 
+echo "8c. uploads: checked whole, a preview, stored only when confirmed, CSRF, the size cap"
+marks() { sqlite3 "$work/central.db" "SELECT count(*) FROM mis_marks"; }
+before=$(marks)
+# (the clock moved on in 8 and 8b: every session has ended; sign in again)
+for who in "$a a.office" "$head a.head" "$b b.office"; do
+  set -- $who
+  [ "$(sign_in "$1" "$2" "$pw_office")" = 303 ] || fail "$2 cannot sign in again"
+done
+b_token=$(csrf_of "$b" /s/otherschool/summary)
+got=$(curl -s -b "$head" -o /dev/null -w '%{http_code}' "$base/s/hollybrook/upload")
+[ "$got" = 404 ] || fail "the head opens uploads: $got"
+token=$(csrf_of "$a" /s/hollybrook/upload)
+printf 'UPN,Date,Session,Code\n%s,2026-11-18,AM,/\n%s,2026-11-18,PM,Q9\n' "$upn" "$upn" >"$work/bad.csv"
+printf 'UPN,Date,Session,Code\n%s,2026-11-17,AM,/\n%s,2026-11-17,PM,L\n' "$upn" "$upn" >"$work/good.csv"
+up() { # FILE [CSRF]: posts FILE as MIS marks; prints the status
+  curl -s -b "$a" -o "$work/up.html" -w '%{http_code}' -F "csrf=${2-$token}" -F kind=marks \
+    -F "file=@$1;type=text/csv" "$base/s/hollybrook/upload"
+}
+[ "$(up "$work/good.csv" "")" = 403 ] || fail "an upload without its CSRF token was not refused"
+[ "$(up "$work/bad.csv")" = 400 ] || fail "a bad marks file was not refused"
+grep -q 'bad.csv:3:4' "$work/up.html" || fail "the refusal does not name line and column: $(grep err "$work/up.html")"
+[ "$(marks)" = "$before" ] || fail "a refused file stored marks"
+[ "$(up "$work/good.csv")" = 200 ] || fail "a good marks file was not previewed"
+grep -q '<strong>2</strong> marks' "$work/up.html" || fail "the preview does not count 2 marks"
+[ "$(marks)" = "$before" ] || fail "a preview stored marks before it was confirmed"
+held=$(sed -n 's/.*name="token" value="\([0-9a-f]*\)".*/\1/p' "$work/up.html")
+# another session, even of the same person, cannot store it
+[ "$(sign_in "$work/a2.jar" a.office "$pw_office")" = 303 ] || fail "a second session"
+a2_token=$(csrf_of "$work/a2.jar" /s/hollybrook/upload)
+got=$(curl -s -b "$work/a2.jar" -o /dev/null -w '%{http_code}' -F "csrf=$a2_token" \
+  -F "token=$held" "$base/s/hollybrook/upload")
+[ "$got" = 410 ] || fail "another session stored the upload: $got"
+[ "$(marks)" = "$before" ] || fail "another session stored marks"
+confirm() { curl -s -b "$a" -o "$work/up.html" -w '%{http_code}' -F "csrf=$token" -F "token=$held" \
+  "$base/s/hollybrook/upload"; }
+[ "$(confirm)" = 200 ] || fail "the confirmation was refused: $(grep err "$work/up.html")"
+[ "$(marks)" = "$((before + 2))" ] || fail "the confirmed marks are not stored"
+[ "$(confirm)" = 410 ] || fail "an upload was stored twice"
+head -c $((9 << 20)) /dev/zero | tr '\0' a >"$work/huge.csv"
+got=$(up "$work/huge.csv" || true)
+[ "$got" = 413 ] || [ "$got" = 000 ] || fail "a 9 MB upload: $got"
+printf 'UPN,Legal Forename,Legal Surname,Year,Reg Group\nA123456789012,Ann,Smith,6,6\nnot-a-upn,Bo,Lee,6,6\n' \
+  >"$work/roster-bad.csv"
+got=$(curl -s -b "$a" -o "$work/up.html" -w '%{http_code}' -F "csrf=$token" -F kind=roster \
+  -F "file=@$work/roster-bad.csv;type=text/csv" "$base/s/hollybrook/upload")
+[ "$got" = 400 ] && grep -q 'roster-bad.csv:3' "$work/up.html" ||
+  fail "a roster with a bad line: $got $(grep err "$work/up.html")"
+
 echo "9. .. in a static path is refused"
 stop_office
 mkdir -p "$work/files"
 echo "static page" >"$work/files/page.html"
 echo "secret" >"$work/secret.txt"
 start_office --files "$work/files" --client-timeout 2
-[ "$(sign_in "$a" a.office "$pw_office")" = 303 ] || fail "sign-in after restart"
+got=$(curl -s -b "$a" -o /dev/null -w '%{http_code}' "$base/s/hollybrook/today")
+[ "$got" = 200 ] || fail "a session did not outlive the restart: $got"
 got=$(curl -s -b "$a" "$base/files/page.html")
 [ "$got" = "static page" ] || fail "a file below --files is not served: $got"
 for path in /files/../secret.txt /files/%2e%2e/secret.txt /files/./../secret.txt \
