@@ -267,6 +267,19 @@ static void serve_file(struct web_req *q, const char *path)
 
 /* ---- routes ---- */
 
+/* True unless the browser says the form came from another site: its Origin, when it sends one,
+ * must name this server (the CSRF token is the main guard; this is a second one). */
+static bool same_origin(const struct web_req *q)
+{
+    const char *origin = web_header(q, "Origin"), *host = web_header(q, "Host");
+    if (!origin)
+        return true;
+    const char *rest = !strncmp(origin, "https://", 8)  ? origin + 8
+                       : !strncmp(origin, "http://", 7) ? origin + 7
+                                                        : NULL;
+    return rest && host && !strcmp(rest, host);
+}
+
 /* True when u may see school: its own, or every school for a technician of none. */
 static bool may_see(const struct ld_user *u, const char *school)
 {
@@ -304,6 +317,10 @@ void web_route(struct web_req *q)
     }
     if (!q->has_session) {
         web_redirect(q, "/login");
+        return;
+    }
+    if (post && !same_origin(q)) {
+        web_error(q, 403, NULL, "This form did not come from this site.");
         return;
     }
     if (post && !web_csrf_ok(q)) {

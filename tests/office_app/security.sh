@@ -101,6 +101,9 @@ got=$(curl -s -b "$a" -o /dev/null -w '%{http_code}' "${call[@]}" --data-urlenco
 got=$(curl -s -b "$a" -o /dev/null -w '%{http_code}' -d "csrf=" "$base/logout")
 [ "$got" = 403 ] || fail "sign-out without a token: $got"
 got=$(curl -s -b "$a" -o /dev/null -w '%{http_code}' "${call[@]}" --data-urlencode "csrf=$token" \
+  -H "Origin: http://evil.example" "$base/s/hollybrook/calls")
+[ "$got" = 403 ] || fail "a call with the token from another site's page: $got"
+got=$(curl -s -b "$a" -o /dev/null -w '%{http_code}' "${call[@]}" --data-urlencode "csrf=$token" \
   "$base/s/hollybrook/calls")
 [ "$got" = 303 ] || fail "a call with the token: $got (the check must let a good form through)"
 
