@@ -180,8 +180,9 @@ jar=$work/v.jar
 for i in 1 2 3; do
   [ "$(sign_in "$jar" victim wrong-password-$i)" = 401 ] || fail "wrong password $i not refused"
 done
-[ "$(sign_in "$jar" victim "$pw_office")" = 429 ] ||
-  fail "right after three wrong passwords, a try was not slowed"
+got=$(sign_in "$jar" victim "$pw_office")
+[ "$got" = 429 ] ||
+  fail "right after three wrong passwords, a try was not slowed: $got $(cat "$work/office.log")"
 grep -q 'wait' "$work/signin.html" || fail "the slowed sign-in does not say to wait"
 for i in 4 5 6 7 8 9; do
   advance_clock 61
