@@ -56,7 +56,9 @@ done = function(summary, latency, requests)
 end
 LUA
 # warm the cache of the school's report (its first load), as a school's first visitor does
-curl -s -b "ld_session=$(head -1 "$work/cookies.txt")" -o /dev/null "$base/s/hollybrook/today"
+load=$(curl -s -b "ld_session=$(head -1 "$work/cookies.txt")" -o /dev/null -w '%{time_total}' \
+  "$base/s/hollybrook/today")
+echo "the school's report loaded and Today made, first request: ${load} s (the pages wait meanwhile)"
 echo "latedoor-office resident memory at rest, report loaded: $(rss)"
 
 printf '%-30s %9s %9s %9s %9s %7s\n' page p50_ms p95_ms p99_ms req/s errors
