@@ -173,9 +173,36 @@ void web_redirect(struct web_req *q, const char *location);
 void web_upload(struct web_req *q, const char *school, const struct ld_report *r);
 void web_uploads_free(struct ld_web *w);
 
-/* ---- web_school.c: one school's pages ---- */
+/* ---- web_school.c: one school's pages and their routes ---- */
+
+#define LD_WEB_RECORDS_SHOWN 500 /* calls or letters read for a page */
 
 /* Answers /s/SCHOOL/rest for a user allowed to see school. */
 void web_school(struct web_req *q, const char *school, const char *rest);
+/* Writes p's preferred name, escaped; and a link to p's page with it. */
+void web_pupil_name(struct ld_buf *b, const struct ld_roster_pupil *p);
+void web_pupil_link(struct ld_buf *b, const struct ld_roster_pupil *p);
+
+/* ---- web_correct.c: corrections (GET the form, POST the confirmation, then the save) ---- */
+void web_correct(struct web_req *q, const char *school, const struct ld_report *r);
+
+/* ---- web_family.c: the calling list and letters ---- */
+void web_calls(struct web_req *q, const char *school, const struct ld_report *r);
+void web_call_post(struct web_req *q, const char *school, const struct ld_report *r);
+/* Writes the calls among recs (sorted by key) whose key starts with prefix. */
+void web_calls_of(struct ld_buf *b, const struct ld_central_orec *recs, size_t n,
+                  const char *prefix);
+/* Keys a call or letter "DATE/UPN/MS.RANDOM": two on the same millisecond stay two. */
+void web_unique_key(struct ld_central_orec *rec, const char *date, const char *upn, int64_t ms);
+void web_letters(struct web_req *q, const char *school, const struct ld_report *r);
+void web_letter_page(struct web_req *q, const char *school, const struct ld_report *r,
+                     const char *name);
+
+/* ---- web_figures.c: figures without names, conflicts, settings, devices, the audit ---- */
+void web_summary(struct web_req *q, const char *school, const struct ld_report *r);
+void web_conflicts(struct web_req *q, const char *school, const struct ld_report *r);
+void web_settings(struct web_req *q, const char *school, const struct ld_report *r);
+void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
+void web_audit_page(struct web_req *q, const char *school);
 
 #endif
