@@ -16,6 +16,9 @@ packages=(
   postgresql xvfb xauth xdotool
   # the office report's browser test (tests/report/browser.sh)
   chromium poppler-utils
+  # the office web application (latedoor-office) and its tests: libmicrohttpd with GnuTLS,
+  # curl for the security test, chromium-driver and selenium for the browser test
+  libmicrohttpd-dev libgnutls28-dev curl chromium-driver python3-selenium
 )
 
 missing=()

@@ -15,6 +15,7 @@ dir=${1:?usage: sysroot.sh DIR}
 packages=(
   libc6-dev libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libsodium-dev uuid-dev
   libsqlite3-dev libsdl2-dev libsdl2-ttf-dev libpng-dev libpq-dev libsystemd-dev
+  libmicrohttpd-dev libgnutls28-dev
 )
 
 stamp="$dir/.latedoor-sysroot"

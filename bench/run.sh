@@ -9,6 +9,8 @@ for b in build-bench/bin/bench_*; do
   echo "=== $(basename "$b")"
   "$b"
 done
+echo "=== bench_office.sh (latedoor-office under wrk)"
+bench/bench_office.sh build-bench
 # The kiosk again in a real X window (Xvfb on a free display, no TCP): idle CPU that SDL's
 # dummy driver cannot show.
 for n in $(seq 90 190); do

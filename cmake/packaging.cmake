@@ -17,6 +17,11 @@ set(LD_DEB_RELEASE 1 CACHE STRING "Debian revision of the packages (the N in 0.1
 
 # The commands: whatever binaries the build has.
 install(TARGETS latedoor RUNTIME DESTINATION bin COMPONENT latedoor)
+# The office web application goes with latedoor: an office machine or the central store's server.
+install(TARGETS latedoor-office RUNTIME DESTINATION bin COMPONENT latedoor)
+install(FILES ${LD_PKG_SRC}/etc/office.env DESTINATION /etc/latedoor COMPONENT latedoor)
+install(FILES ${LD_PKG_SRC}/systemd/latedoor-office.service DESTINATION /lib/systemd/system
+        COMPONENT latedoor)
 install(TARGETS latedoor-kiosk RUNTIME DESTINATION bin COMPONENT kiosk)
 
 # latedoor: config (conffiles: dpkg never overwrites a school's edits), the demo, docs, sync.
@@ -75,12 +80,13 @@ set(CPACK_DEBIAN_LATEDOOR_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_LATEDOOR_DESCRIPTION
     "late-arrival log for schools: tools, sync and reports\n\
 The latedoor command: the school config, roster import, the device store, taps by hand,\n\
-backups, the central store and the sync process (latedoor-sync.service). The kiosk itself\n\
-is in latedoor-kiosk.")
+backups, the central store and the sync process (latedoor-sync.service); latedoor-office,\n\
+the office's web application (latedoor-office.service). The kiosk itself is in\n\
+latedoor-kiosk.")
 set(CPACK_DEBIAN_LATEDOOR_PACKAGE_DEPENDS
     "libc6 (>= 2.34), libsqlite3-0 (>= 3.37), libnfc6, libcjson1, libcsv3, libinih1, \
-libsodium23, libuuid1, libpq5, tzdata, adduser, init-system-helpers, \
-systemd-timesyncd | time-daemon")
+libsodium23, libuuid1, libpq5, libmicrohttpd12, libgnutls30, tzdata, adduser, \
+init-system-helpers, systemd-timesyncd | time-daemon")
 set(CPACK_DEBIAN_LATEDOOR_PACKAGE_RECOMMENDS "sqlite3, libnfc-bin")
 set(CPACK_DEBIAN_LATEDOOR_PACKAGE_CONTROL_EXTRA
     "${LD_PKG_SRC}/debian/latedoor/postinst;${LD_PKG_SRC}/debian/latedoor/prerm;\

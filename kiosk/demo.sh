@@ -10,7 +10,8 @@ root=$PWD
 build=${1:-build}
 bash .ci/deps.sh
 cmake -S . -B "$build" >/dev/null
-cmake --build "$build" -j"$(nproc)" --target latedoor latedoor-kiosk latedoor-kiosk-demo >/dev/null
+cmake --build "$build" -j"$(nproc)" --target latedoor latedoor-kiosk latedoor-kiosk-demo \
+  latedoor-office >/dev/null
 bin=$build/bin
 
 # The demo's "today": a Monday of the 2026-27 calendar, with the history from 3 September 2026.
@@ -60,6 +61,8 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 fi
 
 echo
+office/web/demo_office.sh "$bin" "$demo" $day # the office app beside the kiosk (docs/office.md)
+trap 'kill $(cat "$demo/office.pids" 2>/dev/null) 2>/dev/null || true' EXIT
 echo "   Close the window (or Ctrl-C here) to end the demo."
-exec "$bin/latedoor-kiosk" --config "$demo/school.ini" --assets "$root/assets" \
+"$bin/latedoor-kiosk" --config "$demo/school.ini" --assets "$root/assets" \
   --clock-start ${day}T08:44 --demo-cards "$uids" --window 800x480

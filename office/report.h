@@ -175,6 +175,28 @@ LD_MUST_CHECK ld_err ld_report_write(const struct ld_report *r, const struct ld_
 const char *ld_report_default_template(void);
 
 /*
+ * (The office application, branch office-app.) Renders the page name of the site ("index.html",
+ * "daily.html", "weekly.html", "action.html", "pupils/UPN.html") into out, without the document's
+ * head and navigation, for the office application to wrap, or one of its CSV files
+ * ("late-log.csv", "weekly-classes.csv", "action.csv", "mis-export.csv") whole: the same as the
+ * static site's,
+ * with the late log of day (any date) and a "Correct" link on each of its arrivals. Relative
+ * links are the static site's, so the application serves its pages at the same names.
+ * LD_ERR_NOT_FOUND for an unknown page or pupil.
+ */
+struct ld_buf;
+/*
+ * (The office application.) Appends a table of every arrival of roster pupil i, newest first,
+ * voided and amended ones included, as the late log shows them, each with its "Correct" link.
+ */
+LD_MUST_CHECK ld_err ld_report_pupil_arrivals(const struct ld_report *r, size_t i,
+                                              struct ld_buf *out);
+/* The pages' style sheet, for the office application to serve. */
+const char *ld_report_css(void);
+LD_MUST_CHECK ld_err ld_report_page(const struct ld_report *r, const char *name, ld_date day,
+                                    struct ld_buf *out, char *msg, size_t msglen);
+
+/*
  * True when pupil i needs the office's attention: a pattern of lateness (not only "improving"),
  * or, once MIS marks are imported, persistent absence or an intervention stage of 1 or more.
  */

@@ -42,6 +42,11 @@ static const char css[] =
     "tr{page-break-inside:avoid}}"
     "@page{size:A4;margin:12mm}";
 
+const char *ld_report_css(void)
+{
+    return css;
+}
+
 struct site {
     const struct ld_report *r;
     const char *dir;
@@ -51,6 +56,9 @@ struct site {
     size_t *roster_order; /* roster indexes by surname, first name, UPN */
     char *msg;
     size_t msglen;
+    ld_date day;        /* the late log's day: as_of, or another for the office app */
+    struct ld_buf *mem; /* the office app (ld_report_page): the page goes here, no file */
+    const char *want;   /* and only the page or CSV file of this name */
 };
 
 static const char *source_name(int source)
@@ -73,6 +81,8 @@ static const char *source_name(int source)
 
 static void page_begin(struct ld_buf *b, const struct site *s, const char *title, const char *up)
 {
+    if (s->mem) /* the office app wraps the page in its own head and navigation */
+        goto header;
     ld_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                    "<title>");
@@ -88,7 +98,9 @@ static void page_begin(struct ld_buf *b, const struct site *s, const char *title
                                            {"letters.html", "Letters"}};
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
         ld_buf_printf(b, "<a href=\"%s%s\">%s</a>", up, links[i][0], links[i][1]);
-    ld_buf_puts(b, "</nav>\n<header><h1>");
+    ld_buf_puts(b, "</nav>\n");
+header:
+    ld_buf_puts(b, "<header><h1>");
     ld_buf_html(b, title);
     ld_buf_puts(b, "</h1><p class=\"muted\">");
     ld_buf_html(b, s->r->school_name);
@@ -100,10 +112,20 @@ static void page_begin(struct ld_buf *b, const struct site *s, const char *title
     ld_buf_printf(b, " · <span id=\"registers\">%s</span></p></header>\n<main>\n", reg);
 }
 
+/* Writes a finished page or CSV file; for the office app, keeps the page and skips the CSV. */
+static ld_err site_file(const struct site *s, const struct ld_buf *b, const char *name)
+{
+    if (!s->mem)
+        return ld_buf_write_file(b, s->dir, name, s->msg, s->msglen);
+    if (!strcmp(name, s->want))
+        ld_buf_put(s->mem, b->p, b->len);
+    return s->mem->failed ? LD_ERR_NOMEM : LD_OK;
+}
+
 static ld_err page_end(struct ld_buf *b, const struct site *s, const char *name)
 {
-    ld_buf_puts(b, "</main>\n</body>\n</html>\n");
-    return ld_buf_write_file(b, s->dir, name, s->msg, s->msglen);
+    ld_buf_puts(b, s->mem ? "</main>\n" : "</main>\n</body>\n</html>\n");
+    return site_file(s, b, name);
 }
 
 static const struct ld_roster_pupil *pupil_of(const struct site *s, long i)
@@ -228,6 +250,11 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
         ld_buf_puts(b, office ? " (office)</span>" : "</span>");
     }
     ld_buf_puts(b, "</td><td>");
+    if (s->mem) { /* the office app corrects an arrival from its row */
+        ld_buf_printf(b, "<a class=\"correct\" href=\"%scorrect?ev=", up);
+        ld_buf_html(b, a->ev->device_id);
+        ld_buf_printf(b, ":%lld\">Correct</a> ", (long long)a->ev->seq);
+    }
     ld_buf_html(b, a->ev->device_id);
     ld_buf_printf(b, ":%lld</td><td>%s", (long long)a->ev->seq, source_name(a->ev->source));
     if (a->ev->staff[0]) {
@@ -261,7 +288,7 @@ static ld_err write_daily(const struct site *s)
     const struct ld_report *r = s->r;
     struct ld_buf b = {0}, csv = {0};
     size_t first, end, late = 0, voided = 0;
-    ld_report_arrivals_of_day(r, r->as_of, &first, &end);
+    ld_report_arrivals_of_day(r, s->day, &first, &end);
     for (size_t i = first; i < end; i++) {
         voided += r->arrivals[i].voided;
         late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
@@ -303,12 +330,13 @@ static ld_err write_daily(const struct site *s)
     if (end == first)
         ld_buf_puts(&b, "<tr><td colspan=\"9\">No arrivals recorded today.</td></tr>\n");
     ld_buf_puts(&b, "</tbody></table>\n<p class=\"note\">A voided arrival is struck through and "
-                    "does not count; an amended reason shows the old one struck through. To "
-                    "correct one, name its device and number: <code>latedoor report amend "
-                    "--event DEVICE:SEQ ...</code> (docs/office.md).</p>\n");
+                    "does not count; an amended reason shows the old one struck through. ");
+    ld_buf_puts(&b, s->mem ? "To correct one, press Correct on its row.</p>\n"
+                           : "To correct one, name its device and number: <code>latedoor report "
+                             "amend --event DEVICE:SEQ ...</code> (docs/office.md).</p>\n");
     ld_err err = page_end(&b, s, "daily.html");
     if (!err)
-        err = ld_buf_write_file(&csv, s->dir, "late-log.csv", s->msg, s->msglen);
+        err = site_file(s, &csv, "late-log.csv");
     ld_buf_free(&b);
     ld_buf_free(&csv);
     return err;
@@ -476,7 +504,7 @@ static ld_err write_weekly(const struct site *s)
     free(cw);
     ld_err err = page_end(&b, s, "weekly.html");
     if (!err)
-        err = ld_buf_write_file(&csv, s->dir, "weekly-classes.csv", s->msg, s->msglen);
+        err = site_file(s, &csv, "weekly-classes.csv");
     ld_buf_free(&b);
     ld_buf_free(&csv);
     return err;
@@ -736,7 +764,7 @@ static ld_err write_action(const struct site *s)
     free(order);
     ld_err err = page_end(&b, s, "action.html");
     if (!err)
-        err = ld_buf_write_file(&csv, s->dir, "action.csv", s->msg, s->msglen);
+        err = site_file(s, &csv, "action.csv");
     ld_buf_free(&b);
     ld_buf_free(&csv);
     return err;
@@ -1021,17 +1049,51 @@ static ld_err write_mis_export(const struct site *s)
         ld_buf_csv(&csv, a->reason);
         ld_buf_puts(&csv, "\r\n");
     }
-    ld_err err = ld_buf_write_file(&csv, s->dir, "mis-export.csv", s->msg, s->msglen);
+    ld_err err = site_file(s, &csv, "mis-export.csv");
     ld_buf_free(&csv);
     return err;
 }
 
 /* ---- the whole site ---- */
 
+/* Fills s's indexes: arrivals grouped by pupil, the roster by name (freed by site_free). */
+static ld_err site_init(struct site *s)
+{
+    const struct ld_report *r = s->r;
+    size_t n = r->roster.count;
+    ld_date_format(r->as_of, s->today);
+    s->by_pupil = calloc(r->narrivals + 1, sizeof *s->by_pupil);
+    s->pupil_first = calloc(n + 2, sizeof *s->pupil_first);
+    s->roster_order = calloc(n + 1, sizeof *s->roster_order);
+    if (!s->by_pupil || !s->pupil_first || !s->roster_order) {
+        snprintf(s->msg, s->msglen, "report: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < r->narrivals; i++)
+        if (r->arrivals[i].pupil >= 0)
+            s->pupil_first[r->arrivals[i].pupil + 2]++;
+    for (size_t p = 2; p < n + 2; p++)
+        s->pupil_first[p] += s->pupil_first[p - 1];
+    for (size_t i = 0; i < r->narrivals; i++)
+        if (r->arrivals[i].pupil >= 0)
+            s->by_pupil[s->pupil_first[r->arrivals[i].pupil + 1]++] = i;
+    for (size_t i = 0; i < n; i++)
+        s->roster_order[i] = i;
+    qsort_r(s->roster_order, n, sizeof *s->roster_order, by_name, (void *)&r->roster);
+    return LD_OK;
+}
+
+static void site_free(struct site *s)
+{
+    free(s->by_pupil);
+    free(s->pupil_first);
+    free(s->roster_order);
+}
+
 ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options *opt, char *msg,
                        size_t msglen)
 {
-    struct site s = {.r = r, .dir = opt->out_dir, .msg = msg, .msglen = msglen};
+    struct site s = {.r = r, .dir = opt->out_dir, .msg = msg, .msglen = msglen, .day = r->as_of};
     struct ld_letter_template *tpl = NULL;
     struct ld_buf b = {0};
     size_t n = r->roster.count;
@@ -1039,26 +1101,8 @@ ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options
         opt->template ? opt->template : ld_report_default_template(), &tpl, msg, msglen);
     if (err)
         return err;
-    ld_date_format(r->as_of, s.today);
-    s.by_pupil = calloc(r->narrivals + 1, sizeof *s.by_pupil);
-    s.pupil_first = calloc(n + 2, sizeof *s.pupil_first);
-    s.roster_order = calloc(n + 1, sizeof *s.roster_order);
-    if (!s.by_pupil || !s.pupil_first || !s.roster_order) {
-        err = LD_ERR_NOMEM;
-        snprintf(msg, msglen, "report: out of memory");
+    if ((err = site_init(&s)))
         goto out;
-    }
-    for (size_t i = 0; i < r->narrivals; i++)
-        if (r->arrivals[i].pupil >= 0)
-            s.pupil_first[r->arrivals[i].pupil + 2]++;
-    for (size_t p = 2; p < n + 2; p++)
-        s.pupil_first[p] += s.pupil_first[p - 1];
-    for (size_t i = 0; i < r->narrivals; i++)
-        if (r->arrivals[i].pupil >= 0)
-            s.by_pupil[s.pupil_first[r->arrivals[i].pupil + 1]++] = i;
-    for (size_t i = 0; i < n; i++)
-        s.roster_order[i] = i;
-    qsort_r(s.roster_order, n, sizeof *s.roster_order, by_name, (void *)&r->roster);
 
     if ((err = ld_report_mkdir(opt->out_dir, msg, msglen)) || (err = write_index(&s)) ||
         (err = write_daily(&s)) || (err = write_weekly(&s)) || (err = write_action(&s)) ||
@@ -1074,8 +1118,72 @@ ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options
 out:
     ld_buf_free(&b);
     ld_letter_template_free(tpl);
-    free(s.by_pupil);
-    free(s.pupil_first);
-    free(s.roster_order);
+    site_free(&s);
     return err;
+}
+
+/* ---- one page in memory, for the office application (branch office-app) ---- */
+
+ld_err ld_report_page(const struct ld_report *r, const char *name, ld_date day, struct ld_buf *out,
+                      char *msg, size_t msglen)
+{
+    struct site s = {.r = r, .msg = msg, .msglen = msglen, .day = day, .mem = out, .want = name};
+    struct ld_buf b = {0};
+    ld_err err = site_init(&s);
+    if (err)
+        goto out;
+    if (!strcmp(name, "index.html"))
+        err = write_index(&s);
+    else if (!strcmp(name, "daily.html") || !strcmp(name, "late-log.csv"))
+        err = write_daily(&s);
+    else if (!strcmp(name, "weekly.html") || !strcmp(name, "weekly-classes.csv"))
+        err = write_weekly(&s);
+    else if (!strcmp(name, "action.html") || !strcmp(name, "action.csv"))
+        err = write_action(&s);
+    else if (!strcmp(name, "mis-export.csv"))
+        err = write_mis_export(&s);
+    else if (!strncmp(name, "pupils/", 7) && strlen(name) == 7 + LD_UPN_LEN + 5 &&
+             !strcmp(name + 7 + LD_UPN_LEN, ".html")) {
+        char upn[LD_UPN_LEN + 1];
+        memcpy(upn, name + 7, LD_UPN_LEN);
+        upn[LD_UPN_LEN] = '\0';
+        long i = ld_report_find_pupil(r, upn);
+        if (i < 0 || r->result_of_pupil[i] < 0) {
+            snprintf(msg, msglen, "report: no pupil %s", upn);
+            err = LD_ERR_NOT_FOUND;
+        } else {
+            err = write_pupil(&s, (size_t)i, &b);
+        }
+    } else {
+        snprintf(msg, msglen, "report: no page %.60s", name);
+        err = LD_ERR_NOT_FOUND;
+    }
+out:
+    ld_buf_free(&b);
+    site_free(&s);
+    return err;
+}
+
+ld_err ld_report_pupil_arrivals(const struct ld_report *r, size_t i, struct ld_buf *out)
+{
+    struct site s = {.r = r, .day = r->as_of, .mem = out};
+    size_t n = 0;
+    ld_buf_puts(out,
+                "<table id=\"arrivals\"><thead><tr><th>Time</th><th>Pupil</th><th>Class</th>"
+                "<th>Mark</th><th class=\"num\">Minutes late</th><th>Reason</th>"
+                "<th>Device:number</th><th>Signed in by</th><th>Note</th></tr></thead><tbody>\n");
+    for (size_t k = r->narrivals; k-- > 0;) {
+        const struct ld_report_arrival *a = &r->arrivals[k];
+        if (a->pupil != (long)i)
+            continue;
+        char ds[LD_DATE_STRLEN];
+        ld_date_format(a->date, ds);
+        ld_buf_printf(out, "<tr><td colspan=\"9\" class=\"note\">%s</td></tr>\n", ds);
+        arrival_row(out, &s, a, "../");
+        n++;
+    }
+    if (!n)
+        ld_buf_puts(out, "<tr><td colspan=\"9\">No arrival recorded.</td></tr>\n");
+    ld_buf_puts(out, "</tbody></table>\n");
+    return out->failed ? LD_ERR_NOMEM : LD_OK;
 }

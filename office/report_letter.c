@@ -448,3 +448,26 @@ ld_err ld_letters_write(const struct ld_letter_template *t, const struct ld_lett
     free(done);
     return err;
 }
+
+ld_err ld_letter_page(const struct ld_letter_template *t, const struct ld_letter_ctx *ctx, size_t i,
+                      struct ld_buf *out, char *msg, size_t msglen)
+{
+    /* the family's letter, as ld_letters_write groups it: i and those of its family who need one */
+    const struct ld_report *r = ctx->r;
+    const char *fam = r->roster.pupils[i].family;
+    struct family f = {.kids = {i}, .n = 1};
+    for (size_t k = 0; k < r->roster.count && f.n < FAMILY_MAX; k++) {
+        size_t j = ctx->order ? ctx->order[k] : k;
+        if (j != i && fam[0] && !strcmp(r->roster.pupils[j].family, fam) &&
+            ld_report_needs_letter(r, j))
+            f.kids[f.n++] = j;
+    }
+    letters_head(out, r, "Letter");
+    ld_err err = render(t, ctx, &f, out, msg, msglen);
+    ld_buf_puts(out, "</body>\n</html>\n");
+    if (!err && out->failed) {
+        snprintf(msg, msglen, "letter: out of memory");
+        err = LD_ERR_NOMEM;
+    }
+    return err;
+}

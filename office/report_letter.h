@@ -45,4 +45,14 @@ LD_MUST_CHECK ld_err ld_letters_write(const struct ld_letter_template *t,
                                       const struct ld_letter_ctx *ctx, const char *dir, char *msg,
                                       size_t msglen);
 
+/*
+ * (The office application.) Writes the letter of roster pupil i's family (i first, then its
+ * brothers and sisters who need one, in ctx->order or else roster order) as a whole document,
+ * the same letter as ld_letters_write makes for that family, into out.
+ */
+struct ld_buf;
+LD_MUST_CHECK ld_err ld_letter_page(const struct ld_letter_template *t,
+                                    const struct ld_letter_ctx *ctx, size_t i, struct ld_buf *out,
+                                    char *msg, size_t msglen);
+
 #endif

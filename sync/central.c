@@ -1081,3 +1081,145 @@ ld_err ld_central_school_events(struct ld_central *c, const char *school, int64_
     *n = got;
     return LD_OK;
 }
+
+/* ---- the office application's records and audit (version 5, branch office-app) ---- */
+
+static ld_err orec_kind_key(struct ld_central *c, const char *what, int kind, const char *key,
+                            char *msg, size_t msglen)
+{
+    if (kind < 1 || kind > LD_OREC_KIND_MAX)
+        return finish(c,
+                      BAD(LD_ERR_INVALID, "%s: kind %d is not 1..%d", what, kind, LD_OREC_KIND_MAX),
+                      msg, msglen);
+    if (!central__orec_key_ok(key))
+        return finish(c,
+                      BAD(LD_ERR_INVALID,
+                          "%s: the key is not 1..%d of letters, digits and . _ @ : / -", what,
+                          LD_CENTRAL_OREC_KEY_MAX),
+                      msg, msglen);
+    return LD_OK;
+}
+
+/* Checks rec and stores it (only_new: refusing a taken key). */
+static ld_err orec_store(struct ld_central *c, const struct ld_central_orec *rec, bool only_new,
+                         char *msg, size_t msglen)
+{
+    ld_err err = begin(c, "office record", true, msg, msglen);
+    if (err)
+        return err;
+    err = ld_central_orec_check(rec, msg, msglen);
+    if (!err)
+        err = c->ops->orec_put(c->impl, rec, only_new, msg, msglen);
+    return finish(c, err, msg, msglen);
+}
+
+ld_err ld_central_orec_put(struct ld_central *c, const struct ld_central_orec *rec, char *msg,
+                           size_t msglen)
+{
+    return orec_store(c, rec, false, msg, msglen);
+}
+
+ld_err ld_central_orec_add(struct ld_central *c, const struct ld_central_orec *rec, char *msg,
+                           size_t msglen)
+{
+    return orec_store(c, rec, true, msg, msglen);
+}
+
+ld_err ld_central_orec_get(struct ld_central *c, int kind, const char *key,
+                           struct ld_central_orec *out, char *msg, size_t msglen)
+{
+    struct ld_central_orec rec;
+    ld_err err = begin(c, "office record", true, msg, msglen);
+    if (!err)
+        err = orec_kind_key(c, "office record", kind, key, msg, msglen);
+    if (err)
+        return err;
+    err = c->ops->orec_get(c->impl, kind, key, &rec, msg, msglen);
+    if (!err && (rec.kind != kind || strcmp(rec.key, key)))
+        err = BAD(LD_ERR_CORRUPT, "office_records: asked for %d/%s, got another row", kind, key);
+    if (!err && out)
+        *out = rec;
+    return finish(c, err, msg, msglen);
+}
+
+ld_err ld_central_orec_delete(struct ld_central *c, int kind, const char *key, char *msg,
+                              size_t msglen)
+{
+    ld_err err = begin(c, "office record", true, msg, msglen);
+    if (!err)
+        err = orec_kind_key(c, "office record", kind, key, msg, msglen);
+    if (err)
+        return err;
+    return finish(c, c->ops->orec_delete(c->impl, kind, key, msg, msglen), msg, msglen);
+}
+
+ld_err ld_central_orecs(struct ld_central *c, int kind, const char *school, const char *prefix,
+                        struct ld_central_orec *out, size_t cap, size_t *n, char *msg,
+                        size_t msglen)
+{
+    ld_err err = begin(c, "office records", true, msg, msglen);
+    if (err)
+        return err;
+    if (prefix && prefix[0])
+        err = orec_kind_key(c, "office records", kind, prefix, msg, msglen);
+    else
+        err = orec_kind_key(c, "office records", kind, "x", msg, msglen);
+    if (err)
+        return err;
+    if (school)
+        CHECK_ID("office records", "school id", school);
+    if (!out || !cap || !n)
+        return finish(c, BAD(LD_ERR_INVALID, "office records: nothing to fill"), msg, msglen);
+    size_t got = 0;
+    err = c->ops->orecs(c->impl, kind, school, prefix && prefix[0] ? prefix : NULL, out, cap, &got,
+                        msg, msglen);
+    /* the rows were checked as they were decoded; here, that they are the ones asked for */
+    size_t plen = prefix ? strlen(prefix) : 0;
+    for (size_t i = 0; (!err || err == LD_ERR_RANGE) && i < got; i++)
+        if (out[i].kind != kind || (school && strcmp(out[i].school, school)) ||
+            strncmp(out[i].key, prefix ? prefix : "", plen) ||
+            (i && strcmp(out[i - 1].key, out[i].key) >= 0))
+            err =
+                BAD(LD_ERR_CORRUPT, "office_records row %d/%s: not one asked for, or out of order",
+                    out[i].kind, out[i].key);
+    if (!err || err == LD_ERR_RANGE)
+        *n = got;
+    return finish(c, err, msg, msglen);
+}
+
+ld_err ld_central_audit_add(struct ld_central *c, const char *school, const char *who,
+                            const char *what, int64_t at_ms, char *msg, size_t msglen)
+{
+    ld_err err = begin(c, "audit", true, msg, msglen);
+    if (err)
+        return err;
+    err = central__audit_ok(school, who, what, msg, msglen);
+    if (!err && at_ms < 0)
+        err = BAD(LD_ERR_INVALID, "audit: at_ms: negative");
+    if (!err)
+        err = c->ops->audit_add(c->impl, school, who, what, at_ms, msg, msglen);
+    return finish(c, err, msg, msglen);
+}
+
+ld_err ld_central_audit_list(struct ld_central *c, const char *school, struct ld_central_audit *out,
+                             size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    ld_err err = begin(c, "audit", true, msg, msglen);
+    if (err)
+        return err;
+    if (school)
+        CHECK_ID("audit", "school id", school);
+    if (!out || !cap || !n)
+        return finish(c, BAD(LD_ERR_INVALID, "audit: nothing to fill"), msg, msglen);
+    size_t got = 0;
+    err = c->ops->audit_list(c->impl, school, out, cap, &got, msg, msglen);
+    for (size_t i = 0; !err && i < got; i++)
+        if ((school && strcmp(out[i].school, school)) || (i && out[i - 1].seq <= out[i].seq))
+            err = BAD(LD_ERR_CORRUPT,
+                      "office_audit row %" PRId64 ": not one asked for, or out of "
+                      "order",
+                      out[i].seq);
+    if (!err)
+        *n = got;
+    return finish(c, err, msg, msglen);
+}

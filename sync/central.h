@@ -33,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 4
+#define LD_CENTRAL_SCHEMA_VERSION 5
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -474,5 +474,98 @@ LD_MUST_CHECK ld_err ld_central_school_events(struct ld_central *c, const char *
                                               int64_t after_global_seq,
                                               struct ld_central_event *out, size_t cap, size_t *n,
                                               char *msg, size_t msglen);
+
+/* ---- the office application's records (version 5; branch office-app) ---- */
+
+/*
+ * The office application (latedoor-office, docs/office.md) keeps its people, sessions, call logs
+ * and printed letters in the central store, so two of its servers behind a load balancer serve
+ * the same users, and every sign-in and change in an append-only audit log. No device can read
+ * or write any of it (PostgreSQL: no grant to ld_device). Admin only.
+ *
+ * A record is a key and a value of one kind; the office application decides what its value
+ * holds (a small JSON object). Checked going in and coming out:
+ *   kind        1..LD_OREC_KIND_MAX
+ *   key         1..LD_CENTRAL_OREC_KEY_MAX of [A-Za-z0-9._@:/-]
+ *   school      "" (none: a technician of every school) or a school id
+ *   value       UTF-8 without control characters, at most LD_CENTRAL_OREC_VALUE_MAX bytes
+ *   updated_ms  >= 0
+ */
+enum ld_orec_kind {
+    LD_OREC_USER = 1, /* key: the user name */
+    LD_OREC_SESSION,  /* key: the session id (hex) */
+    LD_OREC_CALL,     /* key: "YYYY-MM-DD/UPN/ms": one call of the calling list */
+    LD_OREC_LETTER,   /* key: "YYYY-MM-DD/UPN/ms": one letter printed or sent */
+};
+#define LD_OREC_KIND_MAX          4
+#define LD_CENTRAL_OREC_KEY_MAX   128
+#define LD_CENTRAL_OREC_VALUE_MAX 2048
+#define LD_CENTRAL_AUDIT_WHAT_MAX 400 /* the audit's "what": UTF-8 without control characters */
+
+struct ld_central_orec {
+    int kind; /* enum ld_orec_kind */
+    char key[LD_CENTRAL_OREC_KEY_MAX + 1];
+    char school[LD_CENTRAL_ID_MAX + 1];
+    char value[LD_CENTRAL_OREC_VALUE_MAX + 1];
+    int64_t updated_ms;
+};
+
+/* One line of the audit log. */
+struct ld_central_audit {
+    int64_t seq; /* set by the store: the order of the log */
+    int64_t at_ms;
+    char school[LD_CENTRAL_ID_MAX + 1]; /* "" when not of one school */
+    char who[LD_CENTRAL_STAFF_MAX + 1];
+    char what[LD_CENTRAL_AUDIT_WHAT_MAX + 1];
+};
+
+/* Checks rec as described above; LD_ERR_INVALID or LD_ERR_RANGE naming the field. */
+LD_MUST_CHECK ld_err ld_central_orec_check(const struct ld_central_orec *rec, char *msg,
+                                           size_t msglen);
+
+/* Stores rec, replacing the record of its kind and key if there is one. Admin only. */
+LD_MUST_CHECK ld_err ld_central_orec_put(struct ld_central *c, const struct ld_central_orec *rec,
+                                         char *msg, size_t msglen);
+
+/*
+ * Stores rec only when no record of its kind and key exists: LD_ERR_DUPLICATE otherwise, and
+ * nothing changes (two servers adding the same user: one wins). Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_orec_add(struct ld_central *c, const struct ld_central_orec *rec,
+                                         char *msg, size_t msglen);
+
+/* Copies the record kind/key into *out; LD_ERR_NOT_FOUND when there is none. Admin only. */
+LD_MUST_CHECK ld_err ld_central_orec_get(struct ld_central *c, int kind, const char *key,
+                                         struct ld_central_orec *out, char *msg, size_t msglen);
+
+/* Removes the record kind/key (a session signed out); none there is not an error. Admin only. */
+LD_MUST_CHECK ld_err ld_central_orec_delete(struct ld_central *c, int kind, const char *key,
+                                            char *msg, size_t msglen);
+
+/*
+ * Copies up to cap records of kind whose school is school (NULL: any) and whose key starts with
+ * prefix (NULL or "": any), in key order, into out and their number into *n. LD_ERR_RANGE when
+ * there are more than cap (out then holds the first cap). Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_orecs(struct ld_central *c, int kind, const char *school,
+                                      const char *prefix, struct ld_central_orec *out, size_t cap,
+                                      size_t *n, char *msg, size_t msglen);
+
+/*
+ * Appends a line to the audit log: who (1..LD_CENTRAL_STAFF_MAX, UTF-8 without control
+ * characters) did what (likewise, 1..LD_CENTRAL_AUDIT_WHAT_MAX) at at_ms, for school ("" none).
+ * The log is append-only for everyone. Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_audit_add(struct ld_central *c, const char *school, const char *who,
+                                          const char *what, int64_t at_ms, char *msg,
+                                          size_t msglen);
+
+/*
+ * Copies the newest cap lines of the audit log of school (NULL: every line), newest first, into
+ * out and their number into *n. Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_audit_list(struct ld_central *c, const char *school,
+                                           struct ld_central_audit *out, size_t cap, size_t *n,
+                                           char *msg, size_t msglen);
 
 #endif

@@ -103,6 +103,22 @@ struct ld_central_ops {
                         size_t *added, size_t *replaced, char *msg, size_t msglen);
     ld_err (*get_marks)(void *impl, const char *school, struct ld_central_marks *out, char *msg,
                         size_t msglen);
+
+    /* (version 5, branch office-app) the office application's records and audit log: all
+     * arguments checked; orec_put upserts unless only_new (then LD_ERR_DUPLICATE when the key
+     * is taken); orecs lists in key order, LD_ERR_RANGE past cap with the first cap; audit_list
+     * newest first. */
+    ld_err (*orec_put)(void *impl, const struct ld_central_orec *rec, bool only_new, char *msg,
+                       size_t msglen);
+    ld_err (*orec_get)(void *impl, int kind, const char *key, struct ld_central_orec *out,
+                       char *msg, size_t msglen);
+    ld_err (*orec_delete)(void *impl, int kind, const char *key, char *msg, size_t msglen);
+    ld_err (*orecs)(void *impl, int kind, const char *school, const char *prefix,
+                    struct ld_central_orec *out, size_t cap, size_t *n, char *msg, size_t msglen);
+    ld_err (*audit_add)(void *impl, const char *school, const char *who, const char *what,
+                        int64_t at_ms, char *msg, size_t msglen);
+    ld_err (*audit_list)(void *impl, const char *school, struct ld_central_audit *out, size_t cap,
+                         size_t *n, char *msg, size_t msglen);
 };
 
 extern const struct ld_central_ops central__sqlite_ops;
@@ -219,5 +235,20 @@ ld_err central__row_mark(const struct central__row *r, size_t index, struct ld_c
 /* A setting row: key, value. */
 ld_err central__row_setting(const struct central__row *r, size_t index,
                             struct ld_central_setting *s, char *msg, size_t msglen);
+
+/* (version 5) The columns of an office record row: kind, key, school_id, value, updated_ms. */
+#define CENTRAL_OREC_COLUMNS "kind, key, school_id, value, updated_ms"
+/* True when key is a well-formed office record key. */
+bool central__orec_key_ok(const char *key);
+/* Checks an audit line's school ("" allowed), who and what; LD_ERR_INVALID or LD_ERR_RANGE. */
+ld_err central__audit_ok(const char *school, const char *who, const char *what, char *msg,
+                         size_t msglen);
+ld_err central__row_orec(const struct central__row *r, struct ld_central_orec *out, char *msg,
+                         size_t msglen);
+
+/* (version 5) An audit row: seq, at_ms, school_id, who, what. */
+#define CENTRAL_AUDIT_COLUMNS "seq, at_ms, school_id, who, what"
+ld_err central__row_audit(const struct central__row *r, struct ld_central_audit *out, char *msg,
+                          size_t msglen);
 
 #endif

@@ -1939,6 +1939,152 @@ static ld_err pg_get_marks(void *impl, const char *school, struct ld_central_mar
     return err;
 }
 
+/* ---- the office application's records and audit (version 5, branch office-app) ---- */
+
+static ld_err pg_orec_put(void *impl, const struct ld_central_orec *rec, bool only_new, char *msg,
+                          size_t msglen)
+{
+    struct pg *p = impl;
+    char kind[16], at[24];
+    snprintf(kind, sizeof kind, "%d", rec->kind);
+    snprintf(at, sizeof at, "%" PRId64, rec->updated_ms);
+    const char *params[] = {kind, rec->key, rec->school, rec->value, at};
+    PGresult *res = NULL;
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = query(p,
+                    only_new ? "INSERT INTO latedoor.office_records (" CENTRAL_OREC_COLUMNS
+                               ") VALUES ($1::smallint, $2, $3, $4, $5::bigint)"
+                               " ON CONFLICT (kind, key) DO NOTHING RETURNING 1"
+                             : "INSERT INTO latedoor.office_records (" CENTRAL_OREC_COLUMNS
+                               ") VALUES ($1::smallint, $2, $3, $4, $5::bigint)"
+                               " ON CONFLICT (kind, key) DO UPDATE SET"
+                               " school_id = excluded.school_id, value = excluded.value,"
+                               " updated_ms = excluded.updated_ms RETURNING 1",
+                    5, params, &res, "office record", msg, msglen);
+    if (!err && PQntuples(res) != 1)
+        err = BAD(LD_ERR_DUPLICATE, "office record %d/%s: already exists", rec->kind, rec->key);
+    PQclear(res);
+    return err;
+}
+
+static ld_err pg_orec_get(void *impl, int kind, const char *key, struct ld_central_orec *out,
+                          char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char k[16];
+    snprintf(k, sizeof k, "%d", kind);
+    const char *params[] = {k, key};
+    PGresult *res = NULL;
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = query(p,
+                    "SELECT " CENTRAL_OREC_COLUMNS " FROM latedoor.office_records"
+                    " WHERE kind = $1::smallint AND key = $2",
+                    2, params, &res, "office record", msg, msglen);
+    if (err)
+        return err;
+    if (PQntuples(res) == 0) {
+        err = BAD(LD_ERR_NOT_FOUND, "office record %d/%s: none", kind, key);
+    } else {
+        struct pg_row pr = {res, 0};
+        struct central__row r = row_of(&pr);
+        err = central__row_orec(&r, out, msg, msglen);
+    }
+    PQclear(res);
+    return err;
+}
+
+static ld_err pg_orec_delete(void *impl, int kind, const char *key, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char k[16];
+    snprintf(k, sizeof k, "%d", kind);
+    const char *params[] = {k, key};
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = cmd(p, "DELETE FROM latedoor.office_records WHERE kind = $1::smallint AND key = $2",
+                  2, params, "office record delete", msg, msglen);
+    return err;
+}
+
+static ld_err pg_orecs(void *impl, int kind, const char *school, const char *prefix,
+                       struct ld_central_orec *out, size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char k[16], limit[24];
+    snprintf(k, sizeof k, "%d", kind);
+    snprintf(limit, sizeof limit, "%zu", cap + 1);
+    const char *params[] = {k, school, prefix, limit};
+    PGresult *res = NULL;
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = query(p,
+                    "SELECT " CENTRAL_OREC_COLUMNS " FROM latedoor.office_records"
+                    " WHERE kind = $1::smallint AND ($2::text IS NULL OR school_id = $2)"
+                    " AND ($3::text IS NULL OR left(key, length($3)) = $3)"
+                    " ORDER BY key COLLATE \"C\" LIMIT $4::bigint",
+                    4, params, &res, "office records", msg, msglen);
+    if (err)
+        return err;
+    size_t got = (size_t)PQntuples(res);
+    for (size_t i = 0; !err && i < got && i < cap; i++) {
+        struct pg_row pr = {res, (int)i};
+        struct central__row r = row_of(&pr);
+        err = central__row_orec(&r, &out[i], msg, msglen);
+    }
+    PQclear(res);
+    if (!err && got > cap)
+        err = BAD(LD_ERR_RANGE, "office records: more than %zu", cap);
+    if (!err || err == LD_ERR_RANGE)
+        *n = got < cap ? got : cap;
+    return err;
+}
+
+static ld_err pg_audit_add(void *impl, const char *school, const char *who, const char *what,
+                           int64_t at_ms, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char at[24];
+    snprintf(at, sizeof at, "%" PRId64, at_ms);
+    const char *params[] = {at, school, who, what};
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = cmd(p,
+                  "INSERT INTO latedoor.office_audit (at_ms, school_id, who, what)"
+                  " VALUES ($1::bigint, $2, $3, $4)",
+                  4, params, "audit", msg, msglen);
+    return err;
+}
+
+static ld_err pg_audit_list(void *impl, const char *school, struct ld_central_audit *out,
+                            size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", cap);
+    const char *params[] = {school, limit};
+    PGresult *res = NULL;
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = query(p,
+                    "SELECT " CENTRAL_AUDIT_COLUMNS " FROM latedoor.office_audit"
+                    " WHERE $1::text IS NULL OR school_id = $1 ORDER BY seq DESC LIMIT $2::bigint",
+                    2, params, &res, "audit", msg, msglen);
+    if (err)
+        return err;
+    size_t got = (size_t)PQntuples(res);
+    for (size_t i = 0; !err && i < got && i < cap; i++) {
+        struct pg_row pr = {res, (int)i};
+        struct central__row r = row_of(&pr);
+        err = central__row_audit(&r, &out[i], msg, msglen);
+    }
+    PQclear(res);
+    if (!err)
+        *n = got;
+    return err;
+}
+
 const struct ld_central_ops central__pg_ops = {
     .name = "postgresql",
     .backend = LD_CENTRAL_POSTGRES,
@@ -1966,4 +2112,10 @@ const struct ld_central_ops central__pg_ops = {
     .event_get = pg_event_get,
     .put_marks = pg_put_marks,
     .get_marks = pg_get_marks,
+    .orec_put = pg_orec_put,
+    .orec_get = pg_orec_get,
+    .orec_delete = pg_orec_delete,
+    .orecs = pg_orecs,
+    .audit_add = pg_audit_add,
+    .audit_list = pg_audit_list,
 };

@@ -178,8 +178,34 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " PRIMARY KEY (school_id, upn, day, session));"
     SECURE("mis_marks"),
 
-    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+    /* 4 (branch truth-core, issue 11): the pupils' admission and leaving
      * dates */
     "ALTER TABLE latedoor.pupils ADD COLUMN admitted date, ADD COLUMN leaving date;",
+
+    /* 5 (branch office-app): the office application's records (users, sessions, call logs,
+     * letters) and its append-only audit log; no device reads or writes them */
+    "CREATE TABLE latedoor.office_records ("
+    " kind smallint NOT NULL CHECK (kind BETWEEN 1 AND 4),"
+    " key text NOT NULL CHECK (octet_length(key) BETWEEN 1 AND 128),"
+    " school_id text NOT NULL CHECK (octet_length(school_id) <= 32),"
+    " value text NOT NULL CHECK (octet_length(value) <= 2048),"
+    " updated_ms bigint NOT NULL CHECK (updated_ms >= 0),"
+    " PRIMARY KEY (kind, key));"
+    "CREATE INDEX office_records_school ON latedoor.office_records (kind, school_id, key);"
+    "CREATE TABLE latedoor.office_audit ("
+    " seq bigserial PRIMARY KEY,"
+    " at_ms bigint NOT NULL,"
+    " school_id text NOT NULL CHECK (octet_length(school_id) <= 32),"
+    " who text NOT NULL CHECK (octet_length(who) BETWEEN 1 AND 64),"
+    " what text NOT NULL CHECK (octet_length(what) BETWEEN 1 AND 400));"
+    "CREATE INDEX office_audit_school ON latedoor.office_audit (school_id, seq);"
+    "CREATE FUNCTION latedoor.office_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN RAISE EXCEPTION 'latedoor office audit is append-only'; END $$;"
+    "CREATE TRIGGER office_audit_append_only BEFORE UPDATE OR DELETE ON latedoor.office_audit"
+    " FOR EACH ROW EXECUTE FUNCTION latedoor.office_audit_append_only();"
+    "CREATE TRIGGER office_audit_no_truncate BEFORE TRUNCATE ON latedoor.office_audit"
+    " FOR EACH STATEMENT EXECUTE FUNCTION latedoor.office_audit_append_only();"
+    SECURE("office_records")
+    SECURE("office_audit"),
 };
 /* clang-format on */

@@ -111,12 +111,34 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " minutes INTEGER NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
     " PRIMARY KEY (school_id, upn, day, session)) STRICT;",
 
-    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+    /* 4 (branch truth-core, issue 11): the pupils' admission and leaving
      * dates, "YYYY-MM-DD" or NULL */
     "ALTER TABLE pupils ADD COLUMN admitted TEXT"
     " CHECK (admitted IS NULL OR length(CAST(admitted AS BLOB)) = 10);"
     "ALTER TABLE pupils ADD COLUMN leaving TEXT"
     " CHECK (leaving IS NULL OR length(CAST(leaving AS BLOB)) = 10);",
+
+    /* 5 (branch office-app): the office application's records (users, sessions, call logs,
+     * letters) and its append-only audit log */
+    "CREATE TABLE office_records ("
+    " kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 4),"
+    " key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND 128),"
+    " school_id TEXT NOT NULL CHECK (length(CAST(school_id AS BLOB)) <= 32),"
+    " value TEXT NOT NULL CHECK (length(CAST(value AS BLOB)) <= 2048),"
+    " updated_ms INTEGER NOT NULL CHECK (updated_ms >= 0),"
+    " PRIMARY KEY (kind, key)) STRICT;"
+    "CREATE INDEX office_records_school ON office_records (kind, school_id, key);"
+    "CREATE TABLE office_audit ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at_ms INTEGER NOT NULL,"
+    " school_id TEXT NOT NULL CHECK (length(CAST(school_id AS BLOB)) <= 32),"
+    " who TEXT NOT NULL CHECK (length(CAST(who AS BLOB)) BETWEEN 1 AND 64),"
+    " what TEXT NOT NULL CHECK (length(CAST(what AS BLOB)) BETWEEN 1 AND 400)) STRICT;"
+    "CREATE INDEX office_audit_school ON office_audit (school_id, seq);"
+    "CREATE TRIGGER office_audit_no_update BEFORE UPDATE ON office_audit"
+    " BEGIN SELECT RAISE(ABORT, 'latedoor office audit is append-only'); END;"
+    "CREATE TRIGGER office_audit_no_delete BEFORE DELETE ON office_audit"
+    " BEGIN SELECT RAISE(ABORT, 'latedoor office audit is append-only'); END;",
 };
 
 struct sq {
@@ -1370,6 +1392,158 @@ static ld_err sq_get_marks(void *impl, const char *school, struct ld_central_mar
     return err;
 }
 
+/* ---- the office application's records and audit (version 5, branch office-app) ---- */
+
+static ld_err sq_orec_put(void *impl, const struct ld_central_orec *rec, bool only_new, char *msg,
+                          size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    ld_err err = prep(s,
+                      only_new ? "INSERT INTO office_records (" CENTRAL_OREC_COLUMNS
+                                 ") VALUES (?, ?, ?, ?, ?)"
+                               : "INSERT INTO office_records (" CENTRAL_OREC_COLUMNS
+                                 ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET"
+                                 " school_id = excluded.school_id, value = excluded.value,"
+                                 " updated_ms = excluded.updated_ms",
+                      &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bi(st, 5, rec->updated_ms,
+                bt(st, 4, rec->value,
+                   bt(st, 3, rec->school, bt(st, 2, rec->key, bi(st, 1, rec->kind, SQLITE_OK)))));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && only_new)
+        err = BAD(LD_ERR_DUPLICATE, "office record %d/%s: already exists", rec->kind, rec->key);
+    else if (rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "office record", msg, msglen);
+    sqlite3_finalize(st);
+    return err;
+}
+
+static ld_err sq_orec_get(void *impl, int kind, const char *key, struct ld_central_orec *out,
+                          char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    ld_err err = prep(s,
+                      "SELECT " CENTRAL_OREC_COLUMNS " FROM office_records"
+                      " WHERE kind = ? AND key = ?",
+                      &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bt(st, 2, key, bi(st, 1, kind, SQLITE_OK));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct central__row r = row_of(st);
+        err = central__row_orec(&r, out, msg, msglen);
+    } else if (rc == SQLITE_DONE) {
+        err = BAD(LD_ERR_NOT_FOUND, "office record %d/%s: none", kind, key);
+    } else {
+        err = sq_fail(s, rc, "office record", msg, msglen);
+    }
+    sqlite3_finalize(st);
+    return err;
+}
+
+static ld_err sq_orec_delete(void *impl, int kind, const char *key, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    ld_err err = prep(s, "DELETE FROM office_records WHERE kind = ? AND key = ?", &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bt(st, 2, key, bi(st, 1, kind, SQLITE_OK));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "office record delete", msg, msglen);
+    sqlite3_finalize(st);
+    return err;
+}
+
+static ld_err sq_orecs(void *impl, int kind, const char *school, const char *prefix,
+                       struct ld_central_orec *out, size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    size_t got = 0;
+    /* substr rather than LIKE: a key may hold '_', which LIKE takes for a wildcard */
+    ld_err err = prep(s,
+                      "SELECT " CENTRAL_OREC_COLUMNS " FROM office_records WHERE kind = ?1"
+                      " AND (?2 IS NULL OR school_id = ?2)"
+                      " AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3)"
+                      " ORDER BY key LIMIT ?4",
+                      &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bi(st, 4, (int64_t)cap + 1,
+                bt(st, 3, prefix, bt(st, 2, school, bi(st, 1, kind, SQLITE_OK))));
+    while (!err && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (got < cap) {
+            struct central__row r = row_of(st);
+            err = central__row_orec(&r, &out[got], msg, msglen);
+        }
+        got++;
+        rc = SQLITE_OK;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "office records", msg, msglen);
+    sqlite3_finalize(st);
+    if (!err && got > cap)
+        err = BAD(LD_ERR_RANGE, "office records: more than %zu", cap);
+    if (!err || err == LD_ERR_RANGE)
+        *n = got < cap ? got : cap;
+    return err;
+}
+
+static ld_err sq_audit_add(void *impl, const char *school, const char *who, const char *what,
+                           int64_t at_ms, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    ld_err err =
+        prep(s, "INSERT INTO office_audit (at_ms, school_id, who, what) VALUES (?, ?, ?, ?)", &st,
+             msg, msglen);
+    if (err)
+        return err;
+    int rc = bt(st, 4, what, bt(st, 3, who, bt(st, 2, school, bi(st, 1, at_ms, SQLITE_OK))));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "audit", msg, msglen);
+    sqlite3_finalize(st);
+    return err;
+}
+
+static ld_err sq_audit_list(void *impl, const char *school, struct ld_central_audit *out,
+                            size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    size_t got = 0;
+    ld_err err = prep(s,
+                      "SELECT " CENTRAL_AUDIT_COLUMNS " FROM office_audit"
+                      " WHERE ?1 IS NULL OR school_id = ?1 ORDER BY seq DESC LIMIT ?2",
+                      &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bi(st, 2, (int64_t)cap, bt(st, 1, school, SQLITE_OK));
+    while (!err && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct central__row r = row_of(st);
+        err = central__row_audit(&r, &out[got++], msg, msglen);
+        rc = SQLITE_OK;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "audit", msg, msglen);
+    sqlite3_finalize(st);
+    if (!err)
+        *n = got;
+    return err;
+}
+
 const struct ld_central_ops central__sqlite_ops = {
     .name = "sqlite",
     .backend = LD_CENTRAL_SQLITE,
@@ -1397,4 +1571,10 @@ const struct ld_central_ops central__sqlite_ops = {
     .event_get = sq_event_get,
     .put_marks = sq_put_marks,
     .get_marks = sq_get_marks,
+    .orec_put = sq_orec_put,
+    .orec_get = sq_orec_get,
+    .orec_delete = sq_orec_delete,
+    .orecs = sq_orecs,
+    .audit_add = sq_audit_add,
+    .audit_list = sq_audit_list,
 };

@@ -36,6 +36,7 @@ static const struct command commands[] = {
      ld_cmd_sync},
     {"report", "the office review: pages, letters, corrections, MIS marks (docs/office.md)",
      ld_cmd_report},
+    {"office", "the office web app's accounts (office user add|reset|disable NAME)", ld_cmd_office},
     {"staff", "who may open the kiosk's staff mode (staff add ID --name N --pin-stdin | list)",
      ld_cmd_staff},
 };

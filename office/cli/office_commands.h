@@ -5,5 +5,7 @@
 #include "sync_commands.h"
 
 int ld_cmd_report(int argc, char **argv);
+/* `latedoor office user add|reset|disable`: the office application's accounts (cmd_office.c). */
+int ld_cmd_office(int argc, char **argv);
 
 #endif

@@ -44,7 +44,8 @@ latedoor-kiosk --version | grep -qx "latedoor-kiosk ${want%-*}" ||
 as_latedoor latedoor --version >/dev/null || fail "latedoor --version as the service account"
 
 note "the units"
-units=(/lib/systemd/system/latedoor-kiosk.service /lib/systemd/system/latedoor-sync.service)
+units=(/lib/systemd/system/latedoor-kiosk.service /lib/systemd/system/latedoor-sync.service
+  /lib/systemd/system/latedoor-office.service)
 for u in "${units[@]}"; do [ -f "$u" ] || fail "$u is not installed"; done
 # systemd 252 reports bad keys and values but still exits 0: any output is a failure. First a
 # broken copy, to show that verify does read the files here (no systemd is running in CI).

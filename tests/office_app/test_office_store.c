@@ -1,0 +1,324 @@
+/*
+ * test_office_store.c: the office application's records and audit in the central store, and its
+ * accounts: Argon2id passwords, the back-off after wrong passwords, the lock after ten. The same
+ * cases run on each backend: `test_office_store sqlite` and `test_office_store pg` (the latter
+ * against the throwaway server of tests/central/pg_harness.sh, named by $LD_PG_INFO).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "central.h"
+#include "pg_info.h"
+#include "users.h"
+
+struct fx {
+    char dir[64], url[256], db[128];
+    char pgdb[48]; /* PostgreSQL: this case's database; "" for SQLite */
+    struct ld_central *c;
+};
+
+static bool g_pg_mode;
+static struct ld_pg_info g_pg;
+static char g_super_pw[256], g_admin_pw[256];
+static unsigned g_counter;
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char msg[512];
+    const char *passfile = NULL;
+    snprintf(f->dir, sizeof f->dir, "/tmp/ld-office-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof f->db, "%s/central.db", f->dir);
+    snprintf(f->url, sizeof f->url, "sqlite:%s", f->db);
+    if (g_pg_mode) {
+        char sql[200], st[6];
+        snprintf(f->pgdb, sizeof f->pgdb, "ld_office_%x_%u", (unsigned)getpid() & 0xfffff,
+                 g_counter++);
+        PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, "postgres");
+        assert_non_null(s);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s OWNER %s", f->pgdb, g_pg.admin);
+        ld_pg_exec(s, sql, st);
+        assert_string_equal(st, "");
+        PQfinish(s);
+        ld_pg_url(&g_pg, g_pg.admin, f->pgdb, NULL, f->url, sizeof f->url);
+        passfile = g_pg.admin_passfile;
+    }
+    assert_int_equal(ld_central_open(f->url, passfile, LD_CENTRAL_ADMIN, &f->c, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ld_central_init(f->c, NULL, NULL, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_central_school_add(f->c, "hb", "Hollybrook", msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_central_school_add(f->c, "ot", "Other", msg, sizeof msg), LD_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char cmd[160];
+    ld_central_close(f->c);
+    if (f->pgdb[0]) {
+        char st[6];
+        PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, "postgres");
+        assert_non_null(s);
+        snprintf(cmd, sizeof cmd, "DROP DATABASE %s WITH (FORCE)", f->pgdb);
+        ld_pg_exec(s, cmd, st);
+        PQfinish(s);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static struct ld_central_orec rec(int kind, const char *key, const char *school, const char *v)
+{
+    struct ld_central_orec r = {.kind = kind, .updated_ms = 1000};
+    snprintf(r.key, sizeof r.key, "%s", key);
+    snprintf(r.school, sizeof r.school, "%s", school);
+    snprintf(r.value, sizeof r.value, "%s", v);
+    return r;
+}
+
+/* Runs sql (tables named without a schema) as the admin behind the store's back; asserts that
+ * it succeeds when ok is true and fails otherwise. */
+static void raw(struct fx *f, const char *sql, bool ok)
+{
+    if (f->pgdb[0]) {
+        char st[6];
+        PGconn *c = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->pgdb);
+        assert_non_null(c);
+        ld_pg_exec(c, "SET search_path = latedoor", st);
+        ld_pg_exec(c, sql, st);
+        PQfinish(c);
+        assert_int_equal(st[0] == '\0', ok);
+        return;
+    }
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, ok);
+    sqlite3_close(db);
+}
+
+static void records_put_get_list(void **state)
+{
+    struct fx *f = *state;
+    char msg[512];
+    struct ld_central_orec r = rec(LD_OREC_CALL, "2026-11-20/A1/5", "hb", "{\"x\":1}"), out;
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_central_orec_get(f->c, LD_OREC_CALL, r.key, &out, msg, sizeof msg), LD_OK);
+    assert_string_equal(out.value, "{\"x\":1}");
+    assert_string_equal(out.school, "hb");
+    /* put replaces; add refuses a taken key and changes nothing */
+    r = rec(LD_OREC_CALL, "2026-11-20/A1/5", "hb", "{\"x\":2}");
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_OK);
+    r = rec(LD_OREC_CALL, "2026-11-20/A1/5", "hb", "{\"x\":3}");
+    assert_int_equal(ld_central_orec_add(f->c, &r, msg, sizeof msg), LD_ERR_DUPLICATE);
+    assert_int_equal(ld_central_orec_get(f->c, LD_OREC_CALL, r.key, &out, msg, sizeof msg), LD_OK);
+    assert_string_equal(out.value, "{\"x\":2}");
+    /* the same key of another kind is another record */
+    assert_int_equal(ld_central_orec_get(f->c, LD_OREC_USER, r.key, &out, msg, sizeof msg),
+                     LD_ERR_NOT_FOUND);
+
+    /* lists: by kind, school and prefix, in key order; '_' in a prefix is not a wildcard */
+    const char *keys[] = {"2026-11-20/B2/1", "2026-11-21/A1/1", "2026-11-2_/A1/1",
+                          "2026-11-20/A1/9"};
+    for (size_t i = 0; i < 4; i++) {
+        r = rec(LD_OREC_CALL, keys[i], "hb", "{}");
+        assert_int_equal(ld_central_orec_add(f->c, &r, msg, sizeof msg), LD_OK);
+    }
+    r = rec(LD_OREC_CALL, "2026-11-20/Z9/1", "ot", "{}");
+    assert_int_equal(ld_central_orec_add(f->c, &r, msg, sizeof msg), LD_OK);
+    struct ld_central_orec list[8];
+    size_t n = 0;
+    assert_int_equal(
+        ld_central_orecs(f->c, LD_OREC_CALL, "hb", "2026-11-20/", list, 8, &n, msg, sizeof msg),
+        LD_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[0].key, "2026-11-20/A1/5");
+    assert_string_equal(list[1].key, "2026-11-20/A1/9");
+    assert_string_equal(list[2].key, "2026-11-20/B2/1");
+    assert_int_equal(
+        ld_central_orecs(f->c, LD_OREC_CALL, "hb", "2026-11-2_", list, 8, &n, msg, sizeof msg),
+        LD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ld_central_orecs(f->c, LD_OREC_CALL, NULL, NULL, list, 8, &n, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(n, 6);
+    assert_int_equal(ld_central_orecs(f->c, LD_OREC_CALL, NULL, NULL, list, 2, &n, msg, sizeof msg),
+                     LD_ERR_RANGE);
+    assert_int_equal(n, 2);
+
+    assert_int_equal(ld_central_orec_delete(f->c, LD_OREC_CALL, "2026-11-20/A1/5", msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(
+        ld_central_orec_get(f->c, LD_OREC_CALL, "2026-11-20/A1/5", &out, msg, sizeof msg),
+        LD_ERR_NOT_FOUND);
+}
+
+static void records_checked_in_and_out(void **state)
+{
+    struct fx *f = *state;
+    char msg[512];
+    struct ld_central_orec r = rec(LD_OREC_USER, "a b", "hb", "{}"), out;
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "key"));
+    r = rec(9, "ok", "hb", "{}");
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
+    r = rec(LD_OREC_USER, "ok", "hb", "line\nbreak");
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
+    r = rec(LD_OREC_USER, "ok", "no such!", "{}");
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
+    /* a row written behind the store's back with a bad key is refused when read */
+    raw(f, "INSERT INTO office_records VALUES (1, 'bad key', 'hb', '{}', 0)", true);
+    struct ld_central_orec list[4];
+    size_t n = 0;
+    assert_int_equal(ld_central_orecs(f->c, LD_OREC_USER, NULL, NULL, list, 4, &n, msg, sizeof msg),
+                     LD_ERR_CORRUPT);
+    assert_non_null(strstr(msg, "office_records"));
+    (void)out;
+}
+
+static void audit_is_append_only(void **state)
+{
+    struct fx *f = *state;
+    char msg[512];
+    assert_int_equal(
+        ld_central_audit_add(f->c, "hb", "j.fenwick", "signed in", 10, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_central_audit_add(f->c, "ot", "k.other", "signed in", 11, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(
+        ld_central_audit_add(f->c, "hb", "j.fenwick", "voided door:3", 12, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_central_audit_add(f->c, "hb", "", "nobody", 13, msg, sizeof msg),
+                     LD_ERR_INVALID);
+    struct ld_central_audit lines[4];
+    size_t n = 0;
+    assert_int_equal(ld_central_audit_list(f->c, "hb", lines, 4, &n, msg, sizeof msg), LD_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(lines[0].what, "voided door:3"); /* newest first */
+    assert_int_equal(lines[1].at_ms, 10);
+    raw(f, "UPDATE office_audit SET what = 'nothing'", false);
+    raw(f, "DELETE FROM office_audit", false);
+    assert_int_equal(ld_central_audit_list(f->c, NULL, lines, 4, &n, msg, sizeof msg), LD_OK);
+    assert_int_equal(n, 3);
+}
+
+static void users_add_and_sign_in(void **state)
+{
+    struct fx *f = *state;
+    char msg[512];
+    struct ld_user u;
+    assert_int_equal(ld_user_add(f->c, "j.fenwick", LD_ROLE_OFFICE, "hb", "long-enough-1", "t", 0,
+                                 msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ld_user_add(f->c, "j.fenwick", LD_ROLE_HEAD, "hb", "long-enough-2", "t", 0,
+                                 msg, sizeof msg),
+                     LD_ERR_DUPLICATE);
+    assert_int_equal(ld_user_add(f->c, "x", LD_ROLE_OFFICE, "hb", "short", "t", 0, msg, sizeof msg),
+                     LD_ERR_INVALID);
+    assert_int_equal(
+        ld_user_add(f->c, "x", LD_ROLE_OFFICE, "nope", "long-enough-1", "t", 0, msg, sizeof msg),
+        LD_ERR_NOT_FOUND);
+    assert_int_equal(
+        ld_user_add(f->c, "x", LD_ROLE_OFFICE, "", "long-enough-1", "t", 0, msg, sizeof msg),
+        LD_ERR_INVALID);
+    assert_int_equal(ld_user_add(f->c, "bad name", LD_ROLE_OFFICE, "hb", "long-enough-1", "t", 0,
+                                 msg, sizeof msg),
+                     LD_ERR_INVALID);
+    /* the hash is Argon2id, never the password */
+    struct ld_central_orec r;
+    assert_int_equal(ld_central_orec_get(f->c, LD_OREC_USER, "j.fenwick", &r, msg, sizeof msg),
+                     LD_OK);
+    assert_non_null(strstr(r.value, "$argon2id$"));
+    assert_null(strstr(r.value, "long-enough-1"));
+    assert_int_equal(ld_user_sign_in(f->c, "j.fenwick", "long-enough-1", 1000, &u, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(u.role, LD_ROLE_OFFICE);
+    assert_string_equal(u.school, "hb");
+    assert_int_equal(ld_user_sign_in(f->c, "nobody", "long-enough-1", 1000, &u, msg, sizeof msg),
+                     LD_ERR_AUTH);
+}
+
+static void wrong_passwords_slow_then_lock(void **state)
+{
+    struct fx *f = *state;
+    char msg[512];
+    struct ld_user u;
+    int64_t t = 1000000;
+    assert_int_equal(
+        ld_user_add(f->c, "v", LD_ROLE_OFFICE, "hb", "long-enough-1", "t", 0, msg, sizeof msg),
+        LD_OK);
+    for (int i = 1; i <= 3; i++)
+        assert_int_equal(ld_user_sign_in(f->c, "v", "wrong-wrong", t, &u, msg, sizeof msg),
+                         LD_ERR_AUTH);
+    /* too soon: refused before the password is looked at, even the right one */
+    assert_int_equal(ld_user_sign_in(f->c, "v", "long-enough-1", t + 999, &u, msg, sizeof msg),
+                     LD_ERR_BUSY);
+    assert_int_equal(ld_user_sign_in(f->c, "v", "long-enough-1", t + 1000, &u, msg, sizeof msg),
+                     LD_OK); /* a good password clears the count */
+    for (int i = 1; i <= 9; i++) {
+        t += 120000;
+        assert_int_equal(ld_user_sign_in(f->c, "v", "wrong-wrong", t, &u, msg, sizeof msg),
+                         LD_ERR_AUTH);
+    }
+    assert_true(ld_user_backoff_ms(9) > ld_user_backoff_ms(4));
+    t += 120000;
+    assert_int_equal(ld_user_sign_in(f->c, "v", "wrong-wrong", t, &u, msg, sizeof msg),
+                     LD_ERR_STATE);
+    t += 3600000;
+    assert_int_equal(ld_user_sign_in(f->c, "v", "long-enough-1", t, &u, msg, sizeof msg),
+                     LD_ERR_STATE);
+    assert_int_equal(ld_user_reset(f->c, "v", "another-pass-2", "tech", t, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_user_sign_in(f->c, "v", "another-pass-2", t, &u, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_user_disable(f->c, "v", "tech", t, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_user_sign_in(f->c, "v", "another-pass-2", t, &u, msg, sizeof msg),
+                     LD_ERR_STATE);
+    /* every sign-in and change is in the audit */
+    struct ld_central_audit lines[40];
+    size_t n = 0;
+    assert_int_equal(ld_central_audit_list(f->c, "hb", lines, 40, &n, msg, sizeof msg), LD_OK);
+    assert_string_equal(lines[0].what, "user v disabled");
+    bool locked = false;
+    for (size_t i = 0; i < n; i++)
+        locked |= strstr(lines[i].what, "account locked") != NULL;
+    assert_true(locked);
+}
+
+int main(int argc, char **argv)
+{
+    char msg[512];
+    g_pg_mode = argc > 1 && !strcmp(argv[1], "pg");
+    if (g_pg_mode) {
+        if (ld_pg_info_load(&g_pg, msg, sizeof msg)) {
+            fprintf(stderr, "test_office_store: %s\n", msg);
+            return 1;
+        }
+        if (g_pg.skip[0]) {
+            const char *ci = getenv("CI");
+            fprintf(stderr, "test_office_store: %s\n", g_pg.skip);
+            return ci && !strcmp(ci, "true") ? 1 : 77;
+        }
+        if (!ld_pg_read_password(g_pg.super_passfile, g_super_pw, sizeof g_super_pw) ||
+            !ld_pg_read_password(g_pg.admin_passfile, g_admin_pw, sizeof g_admin_pw)) {
+            fprintf(stderr, "test_office_store: cannot read the password files\n");
+            return 1;
+        }
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(records_put_get_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(records_checked_in_and_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(users_add_and_sign_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(wrong_passwords_slow_then_lock, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
