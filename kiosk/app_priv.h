@@ -16,6 +16,11 @@
 #define KIOSK_TOUCH_MS        30000 /* the touch sign-in and the PIN pad, untouched */
 #define KIOSK_ERROR_MS        30000 /* the error screen */
 #define KIOSK_STATUS_MS       10000 /* the status is read again this often */
+/* Touches are ignored this long after a screen changed by itself (a card, a timeout, a PIN's
+ * result): a finger already on its way meant the screen before. */
+#define KIOSK_GUARD_MS 700
+/* A screen that gives up when left alone says so this long before it does. */
+#define KIOSK_WARN_MS 10000
 
 /* Button ids every screen may use; a screen's own ids stay below KIOSK_ID_COMMON. */
 enum {
@@ -86,6 +91,10 @@ struct kiosk_app {
 
     enum kiosk_screen_id screen;
     uint64_t entered, last_input;
+    uint64_t guard_until; /* touches before this are ignored (KIOSK_GUARD_MS) */
+    unsigned guard_ms;
+    bool touching;       /* a touch is being handled: the screen it opens is the user's */
+    unsigned warn_shown; /* the timeout warning's seconds last drawn, 0 for none */
     bool dirty, relayout;
     struct kiosk_buttons buttons;
     int pressed; /* the button under a finger, -1 for none */
@@ -148,6 +157,12 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id);
 /* Asks for a new frame; with relayout, for the buttons to be laid out again first. */
 void kiosk_app_redraw(struct kiosk_app *app, bool relayout);
 
+/*
+ * Returns milliseconds until the current screen gives up for want of a touch (the touch
+ * sign-in, the PIN pad, staff mode's lock), UINT64_MAX when it never does.
+ */
+uint64_t kiosk_app_input_left(const struct kiosk_app *app);
+
 /* Returns milliseconds since the current screen came up. */
 uint64_t kiosk_app_elapsed(const struct kiosk_app *app);
 
@@ -194,7 +209,8 @@ struct kiosk_frame {
 /* Computes the regions for the output. */
 void kiosk_chrome_frame(const struct kiosk_app *app, struct kiosk_frame *f);
 
-/* Fills the background and draws the header: title on the left, the time on the right. */
+/* Fills the background and draws the header: title on the left, the time on the right; in
+ * the last KIOSK_WARN_MS before the screen gives up, an amber header that says so instead. */
 void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, const char *title);
 
 /* Lays out the footer: a Back button on the left and, when pages > 1, Previous and Next on

@@ -45,12 +45,18 @@ void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, con
 {
     struct kiosk_ui *ui = app->ui;
     kiosk_ui_clear(ui, KIOSK_C_BG);
-    kiosk_ui_fill(ui, f->header, KIOSK_C_PANEL);
-    char hhmm[KIOSK_TIME_MAX];
-    kiosk_chrome_time(app, hhmm);
-    int tw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, hhmm);
+    /* Nobody should be surprised when a screen gives up: its last seconds are counted. */
+    app->warn_shown = kiosk_app_timeout_warning(app);
+    char right[64];
+    if (app->warn_shown)
+        snprintf(right, sizeof right, "Back to the start in %u s", app->warn_shown);
+    else
+        kiosk_chrome_time(app, right);
+    kiosk_ui_fill(ui, f->header, app->warn_shown ? KIOSK_C_LATE : KIOSK_C_PANEL);
+    int tw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, right);
     SDL_Rect time_box = {f->header.w - f->margin - tw, 0, tw, f->header.h};
-    kiosk_ui_text_in(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT_DIM, time_box, KIOSK_RIGHT, hhmm);
+    kiosk_ui_text_in(ui, KIOSK_FONT_BUTTON, app->warn_shown ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,
+                     time_box, KIOSK_RIGHT, right);
     SDL_Rect title_box = {f->margin, 0, f->header.w - 3 * f->margin - tw, f->header.h};
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, title_box, KIOSK_LEFT, title);
 }

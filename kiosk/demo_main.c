@@ -160,6 +160,8 @@ static void card(struct shots *s, const char *uid)
 
 static void touch(struct shots *s, const char *label)
 {
+    /* A person reacts no sooner than the input guard after a screen changed by itself. */
+    advance(s, kiosk_app_guard_ms(s->app));
     if (!kiosk_app_touch(s->app, label)) {
         const char *view;
         const char *screen = kiosk_app_screen(s->app, &view);

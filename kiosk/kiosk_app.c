@@ -59,11 +59,29 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
         app->pin_job->stale = true;
     app->screen = id;
     app->entered = app->now;
+    /* A screen that came by itself takes no touch for a moment: a finger already on its way
+     * meant the screen before (the PIN pad's OK landing on "Yes, sign me in"). */
+    if (!app->touching)
+        app->guard_until = app->now + app->guard_ms;
     app->pressed = -1;
     if (screens[id]->enter)
         screens[id]->enter(app);
     /* enter may itself have moved on (a failed load shows the error screen): keep its choice. */
     kiosk_app_redraw(app, true);
+}
+
+uint64_t kiosk_app_input_left(const struct kiosk_app *app)
+{
+    uint64_t limit;
+    if (app->screen == KIOSK_SCR_PIN ||
+        (app->screen == KIOSK_SCR_TOUCH && app->pick.purpose == KIOSK_FOR_PUPIL))
+        limit = KIOSK_TOUCH_MS;
+    else if (app->staff.unlocked && staff_screen(app))
+        limit = (uint64_t)app->settings.staff_idle_lock_s * 1000;
+    else
+        return UINT64_MAX;
+    uint64_t gone = app->now >= app->last_input ? app->now - app->last_input : 0;
+    return gone >= limit ? 0 : limit - gone;
 }
 
 uint64_t kiosk_app_elapsed(const struct kiosk_app *app)
@@ -216,6 +234,7 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     app->demo_cards = cfg->demo_cards;
     app->demo_tap = cfg->demo_tap;
     app->demo_ctx = cfg->demo_ctx;
+    app->guard_ms = cfg->guard_ms ? cfg->guard_ms : KIOSK_GUARD_MS;
     app->now = mono_now(app);
     app->last_input = app->now;
     app->pressed = -1;
@@ -235,6 +254,7 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     kiosk_app_go(app, KIOSK_SCR_IDLE);
     if (err)
         kiosk_app_fail(app, "The kiosk's settings could not be read.");
+    app->guard_until = 0; /* nobody can have been reaching for a screen before it first showed */
     *out = app;
     return LD_OK;
 }
@@ -269,6 +289,10 @@ static bool demo_key(struct kiosk_app *app, SDL_Keycode key)
 /* Finger down on a button shows it pressed; lifting the finger on the same button acts. */
 static void pointer(struct kiosk_app *app, int x, int y, bool down)
 {
+    if (app->now < app->guard_until) {
+        app->pressed = -1; /* neither half of a touch counts while the guard is up */
+        return;
+    }
     int id = kiosk_buttons_hit(&app->buttons, x, y);
     if (down) {
         app->pressed = id;
@@ -283,8 +307,11 @@ static void pointer(struct kiosk_app *app, int x, int y, bool down)
     const struct kiosk_button *b = kiosk_buttons_by_id(&app->buttons, id);
     if (b && b->style != KIOSK_BTN_HIDDEN)
         kiosk_sound_play(app->sound, KIOSK_CUE_KEY);
-    if (screens[app->screen]->press)
+    if (screens[app->screen]->press) {
+        app->touching = true;
         screens[app->screen]->press(app, id);
+        app->touching = false;
+    }
 }
 
 void kiosk_app_handle(struct kiosk_app *app, const SDL_Event *ev)
@@ -367,6 +394,9 @@ void kiosk_app_tick(struct kiosk_app *app)
     }
     if (screens[app->screen]->tick)
         screens[app->screen]->tick(app);
+    /* The timeout warning counts down once a second. */
+    if (kiosk_app_timeout_warning(app) != app->warn_shown)
+        kiosk_app_redraw(app, false);
 }
 
 bool kiosk_app_render(struct kiosk_app *app, bool force, bool present)
@@ -499,6 +529,17 @@ int kiosk_app_smallest_target(struct kiosk_app *app, const char **label)
         }
     }
     return best;
+}
+
+uint64_t kiosk_app_guard_ms(const struct kiosk_app *app)
+{
+    return app->guard_until > app->now ? app->guard_until - app->now : 0;
+}
+
+unsigned kiosk_app_timeout_warning(const struct kiosk_app *app)
+{
+    uint64_t left = kiosk_app_input_left(app);
+    return left <= KIOSK_WARN_MS ? (unsigned)((left + 999) / 1000) : 0;
 }
 
 bool kiosk_app_pin_checking(const struct kiosk_app *app)

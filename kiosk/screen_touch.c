@@ -153,10 +153,12 @@ static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
     int h = min_target(app, 90);
     int w = (f->body.w - f->gap) / 2;
     int y = f->body.y + f->body.h - h;
-    kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_NO, KIOSK_BTN_SECONDARY,
+    /* Yes on the left: the PIN pad's OK is bottom right, and a finger that went on tapping
+     * after the pad timed out must not land on a confirmation. */
+    kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_YES, KIOSK_BTN_GOOD, KIOSK_ICON_TICK,
+                     enrol ? "Enrol card" : "Yes, sign me in");
+    kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_NO, KIOSK_BTN_SECONDARY,
                      KIOSK_ICON_BACK, enrol ? "Cancel" : "No, go back");
-    kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_YES, KIOSK_BTN_GOOD,
-                     KIOSK_ICON_TICK, enrol ? "Enrol card" : "Yes, sign me in");
 }
 
 /* The keypad's regions: the typed text, the keys, the names found. */

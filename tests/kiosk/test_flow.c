@@ -244,6 +244,110 @@ static void test_names_grid_targets_are_at_least_9_mm(void **state)
     harness_expect(h, "touch", "confirm");
 }
 
+/* ---- the input guard -------------------------------------------------------------------- */
+
+static void test_touches_ignored_just_after_a_card(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 5);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_expect(h, "greet", "arrived");
+    /* The card changed the screen: a touch within 0.7 s meant the screen before. */
+    assert_true(kiosk_app_touch(h->app, "Continue"));
+    harness_expect(h, "greet", "arrived");
+    harness_advance(h, 699);
+    assert_true(kiosk_app_touch(h->app, "Continue"));
+    harness_expect(h, "greet", "arrived");
+    harness_advance(h, 1);
+    assert_int_equal(kiosk_app_guard_ms(h->app), 0);
+    assert_true(kiosk_app_touch(h->app, "Continue"));
+    harness_expect(h, "reason", "late");
+    /* A screen the user's own touch opened takes the next touch at once. */
+    assert_int_equal(kiosk_app_guard_ms(h->app), 0);
+    assert_true(kiosk_app_touch(h->app, "Traffic"));
+    harness_expect(h, "greet", "thanks");
+}
+
+static void test_reason_screen_by_timeout_ignores_a_touch_in_flight(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 5);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+    assert_true(kiosk_app_touch(h->app, "Medical appointment"));
+    harness_expect(h, "reason", "late");
+    assert_int_equal(fake_log(h)->reasons, 0);
+}
+
+static void test_pin_timeout_fall_through_is_ignored(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 40);
+    harness_touch(h, "Staff");
+    harness_touch(h, "2");
+    harness_touch(h, "4");
+    harness_advance(h, 30000);
+    harness_expect(h, "idle", "");
+    /* The rest of "2468 OK", tapped as the pad gives up, opens nothing. */
+    SDL_Rect r;
+    assert_true(kiosk_app_button_rect(h->app, "Tap your card or touch here", &r));
+    kiosk_app_touch_at(h->app, r.x + r.w / 2, r.y + r.h / 3);
+    harness_advance(h, 300);
+    kiosk_app_touch_at(h->app, r.x + r.w / 2, r.y + r.h / 3);
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->sign_ins, 0);
+}
+
+static void test_a_warning_counts_down_before_a_timeout(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_advance(h, 19999);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 0);
+    harness_advance(h, 1);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 10);
+    assert_true(kiosk_app_render(h->app, false, false));
+    harness_advance(h, 1000);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 9);
+    assert_true(kiosk_app_render(h->app, false, false));
+    /* A touch anywhere keeps the screen. */
+    kiosk_app_touch_at(h->app, 2, h->h / 2);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 0);
+    harness_expect(h, "touch", "names");
+    /* The PIN pad and staff mode warn too. */
+    harness_touch(h, "Classes");
+    harness_touch(h, "Back");
+    harness_touch(h, "Staff");
+    harness_advance(h, 20000);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 10);
+}
+
+/* Where the PIN pad's OK was, no other screen has a confirmation, at either size. */
+static void yes_is_not_where_ok_was(int w, int hh)
+{
+    struct harness h;
+    harness_open(&h, w, hh);
+    harness_touch(&h, "Staff");
+    SDL_Rect ok, yes;
+    assert_true(kiosk_app_button_rect(h.app, "OK", &ok));
+    harness_touch(&h, "Cancel");
+    harness_touch(&h, "Tap your card or touch here");
+    harness_touch(&h, "3B");
+    harness_touch(&h, "Zoë A.");
+    assert_true(kiosk_app_button_rect(h.app, "Yes, sign me in", &yes));
+    assert_false(SDL_HasIntersection(&ok, &yes));
+    harness_close(&h);
+}
+
+static void test_confirm_is_not_where_the_pin_ok_was(void **state)
+{
+    (void)state;
+    yes_is_not_where_ok_was(800, 480);
+    yes_is_not_where_ok_was(1920, 1080);
+}
+
 /* ---- staff ------------------------------------------------------------------------------ */
 
 static void test_five_wrong_pins_lock_for_a_minute(void **state)
@@ -646,6 +750,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_grid_targets_are_at_least_9_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touches_ignored_just_after_a_card, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reason_screen_by_timeout_ignores_a_touch_in_flight,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_timeout_fall_through_is_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_warning_counts_down_before_a_timeout, setup,
+                                        teardown),
+        cmocka_unit_test(test_confirm_is_not_where_the_pin_ok_was),
         cmocka_unit_test_setup_teardown(test_five_wrong_pins_lock_for_a_minute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_check_leaves_the_screen_alive, setup_blocking,
                                         teardown_blocking),

@@ -106,6 +106,14 @@ static void d_touch_confirm(struct harness *h)
     harness_expect(h, "touch", "confirm");
 }
 
+/* Left alone for 22 s: the header counts down the last ten seconds before idle. */
+static void d_touch_warning(struct harness *h)
+{
+    d_touch_names(h);
+    harness_advance(h, 22000);
+    harness_expect(h, "touch", "names");
+}
+
 static void d_touch_keypad(struct harness *h)
 {
     d_touch_classes(h);
@@ -283,6 +291,7 @@ static const struct shot_case cases[] = {
     {"touch_classes", d_touch_classes},
     {"touch_names", d_touch_names},
     {"touch_confirm", d_touch_confirm},
+    {"touch_timeout_warning", d_touch_warning},
     {"touch_keypad", d_touch_keypad},
     {"unknown_card", d_unknown},
     {"pin", d_pin},
