@@ -244,7 +244,7 @@ out:
 
 /* ---- the configuration ---------------------------------------------------------------------- */
 
-enum kind { K_NAME, K_TZ, K_TIME, K_UINT, K_MODE, K_DRIVER, K_ID, K_CONN, K_PATH, K_URL };
+enum kind { K_NAME, K_TZ, K_TIME, K_UINT, K_MODE, K_DRIVER, K_ID, K_CONN, K_PATH, K_URL, K_BOOL };
 
 struct key_def {
     const char *section, *key;
@@ -271,6 +271,9 @@ static const struct key_def keys[] = {
     {"reader", "connstring", K_CONN, F(reader_connstring), LD_CONFIG_CONN_MAX, 0, NULL},
     {"reader", "path", K_PATH, F(reader_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"staff", "idle_lock_s", K_UINT, F(staff_idle_lock_s), 10, 3600, "seconds"},
+    /* kiosk-door: the speak-to and not-arrived lists on this kiosk's staff mode (a gate kiosk
+     * set up for staff); off keeps them in the office. */
+    {"staff", "lists_on_kiosk", K_BOOL, F(staff_lists_on_kiosk), 0, 0, NULL},
     {"paths", "calendar", K_PATH, F(calendar_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"paths", "store", K_PATH, F(store_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"central", "url", K_URL, F(central_url), LD_CONFIG_URL_MAX, 0, NULL},
@@ -635,6 +638,18 @@ static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *
         if (!err)
             err = resolve_path(cp, value, field, k->cap + 1, problem, plen);
         break;
+    case K_BOOL: {
+        bool on =
+            !strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true");
+        if (!on && strcasecmp(value, "off") && strcasecmp(value, "no") &&
+            strcasecmp(value, "false")) {
+            snprintf(problem, plen, "not on or off: %s", quoted(q, sizeof q, value));
+            err = LD_ERR_INVALID;
+        } else {
+            memcpy(field, &on, sizeof on);
+        }
+        break;
+    }
     case K_URL:
         err = check_text(value, k->cap, false, problem, plen);
         if (!err && url_has_password(value)) {

@@ -2,6 +2,7 @@
 #ifndef LD_CONFIG_H
 #define LD_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ld_err.h"
@@ -68,6 +69,7 @@ struct ld_config {
     char reader_path[LD_CONFIG_PATH_MAX + 1];       /* [reader] path: "/run/latedoor/sim.sock"
                                                        for sim, else "" */
     unsigned staff_idle_lock_s;                     /* [staff] idle_lock_s: 60 (10 to 3600) */
+    bool staff_lists_on_kiosk; /* [staff] lists_on_kiosk: off (speak-to, not arrived) */
     /* [paths]: relative paths are taken from the config file's directory. */
     char calendar_path[LD_CONFIG_PATH_MAX + 1]; /* calendar: "calendar.ini" */
     char store_path[LD_CONFIG_PATH_MAX + 1];    /* store: "/var/lib/latedoor/device.db" */

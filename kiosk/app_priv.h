@@ -21,6 +21,8 @@
 #define KIOSK_GUARD_MS 700
 /* A screen that gives up when left alone says so this long before it does. */
 #define KIOSK_WARN_MS 10000
+/* The lists that name families and vulnerable children lock themselves sooner. */
+#define KIOSK_LIST_LOCK_MS 15000
 
 /* Button ids every screen may use; a screen's own ids stay below KIOSK_ID_COMMON. */
 enum {
@@ -135,6 +137,7 @@ struct kiosk_app {
         struct kiosk_unknown_list unknown;
         struct kiosk_absent_list absent;
         struct kiosk_arrival voiding;
+        size_t revealed; /* the row of a sensitive list shown in full; SIZE_MAX for none */
         char enrol_uid[KIOSK_UID_MAX];
     } staff;
 
@@ -162,6 +165,19 @@ void kiosk_app_redraw(struct kiosk_app *app, bool relayout);
  * sign-in, the PIN pad, staff mode's lock), UINT64_MAX when it never does.
  */
 uint64_t kiosk_app_input_left(const struct kiosk_app *app);
+
+/*
+ * Writes the name of row i of a sensitive list (speak-to, not arrived) as it may show: in
+ * full when staff touched that row, else its initials. Returns out.
+ */
+const char *kiosk_app_private_name(const struct kiosk_app *app, size_t i, const char *name,
+                                   char *out, size_t outlen);
+
+/* Shows row i of a sensitive list in full, or hides it again when it was the one shown. */
+void kiosk_app_reveal(struct kiosk_app *app, size_t i);
+
+/* Returns true on the screens that show a sensitive list (speak-to, not arrived). */
+bool kiosk_app_private_list(const struct kiosk_app *app);
 
 /* Returns milliseconds since the current screen came up. */
 uint64_t kiosk_app_elapsed(const struct kiosk_app *app);

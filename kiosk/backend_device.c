@@ -172,6 +172,7 @@ static ld_err dev_settings(void *impl, struct kiosk_settings *out)
     memset(out, 0, sizeof *out);
     kiosk_copy(out->school_name, sizeof out->school_name, c->school_name);
     out->gate_mode = c->mode == LD_MODE_GATE;
+    out->staff_lists = c->staff_lists_on_kiosk;
     for (size_t i = 0; i < c->reason_count && i < KIOSK_REASONS_MAX; i++)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
     out->reason_timeout_s = c->reason_timeout_s;

@@ -132,6 +132,7 @@ struct kiosk_fake {
 
     struct kiosk_status status;
     bool gate_mode;
+    bool staff_lists;
     char punctual[KIOSK_CLASS_MAX];
 
     ld_err fail_err;
@@ -304,6 +305,7 @@ static ld_err fake_settings(void *impl, struct kiosk_settings *out)
     memset(out, 0, sizeof *out);
     kiosk_copy(out->school_name, sizeof out->school_name, "Hollybrook Primary School");
     out->gate_mode = f->gate_mode;
+    out->staff_lists = f->staff_lists;
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, reasons[i]);
     out->reason_timeout_s = 20;
@@ -863,6 +865,11 @@ void kiosk_fake_set_clock(struct kiosk_fake *fake, const struct kiosk_clock *clk
 void kiosk_fake_set_status(struct kiosk_fake *fake, const struct kiosk_status *status)
 {
     fake->status = *status;
+}
+
+void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on)
+{
+    fake->staff_lists = on;
 }
 
 void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate)

@@ -57,6 +57,9 @@ void kiosk_fake_set_status(struct kiosk_fake *fake, const struct kiosk_status *s
 /* Turns gate mode on or off in the settings the fake reports. */
 void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate);
 
+/* Turns the speak-to and not-arrived lists on or off in the settings (off at creation). */
+void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on);
+
 /* Sets this week's most punctual class; NULL for none. */
 void kiosk_fake_set_punctual(struct kiosk_fake *fake, const char *class_name);
 

@@ -59,6 +59,7 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
         app->pin_job->stale = true;
     app->screen = id;
     app->entered = app->now;
+    app->staff.revealed = SIZE_MAX; /* a name shown in full stays so only while looked at */
     /* A screen that came by itself takes no touch for a moment: a finger already on its way
      * meant the screen before (the PIN pad's OK landing on "Yes, sign me in"). */
     if (!app->touching)
@@ -70,6 +71,33 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
     kiosk_app_redraw(app, true);
 }
 
+bool kiosk_app_private_list(const struct kiosk_app *app)
+{
+    return app->screen == KIOSK_SCR_GATE ||
+           (app->screen == KIOSK_SCR_STAFF && app->staff.view == KIOSK_VIEW_SPEAK);
+}
+
+const char *kiosk_app_private_name(const struct kiosk_app *app, size_t i, const char *name,
+                                   char *out, size_t outlen)
+{
+    if (i == app->staff.revealed)
+        return kiosk_copy(out, outlen, name);
+    return kiosk_name_initials(name, out, outlen);
+}
+
+void kiosk_app_reveal(struct kiosk_app *app, size_t i)
+{
+    app->staff.revealed = app->staff.revealed == i ? SIZE_MAX : i;
+    kiosk_app_redraw(app, true);
+}
+
+/* How long staff mode stays open untouched: shorter on a sensitive list. */
+static uint64_t staff_lock_ms(const struct kiosk_app *app)
+{
+    uint64_t ms = (uint64_t)app->settings.staff_idle_lock_s * 1000;
+    return kiosk_app_private_list(app) && ms > KIOSK_LIST_LOCK_MS ? KIOSK_LIST_LOCK_MS : ms;
+}
+
 uint64_t kiosk_app_input_left(const struct kiosk_app *app)
 {
     uint64_t limit;
@@ -77,7 +105,7 @@ uint64_t kiosk_app_input_left(const struct kiosk_app *app)
         (app->screen == KIOSK_SCR_TOUCH && app->pick.purpose == KIOSK_FOR_PUPIL))
         limit = KIOSK_TOUCH_MS;
     else if (app->staff.unlocked && staff_screen(app))
-        limit = (uint64_t)app->settings.staff_idle_lock_s * 1000;
+        limit = staff_lock_ms(app);
     else
         return UINT64_MAX;
     uint64_t gone = app->now >= app->last_input ? app->now - app->last_input : 0;
@@ -238,6 +266,7 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     app->now = mono_now(app);
     app->last_input = app->now;
     app->pressed = -1;
+    app->staff.revealed = SIZE_MAX;
     kiosk_pinlock_init(&app->pinlock);
 
     /* Defaults for a backend that cannot read its settings: the kiosk still takes taps. */
@@ -385,8 +414,7 @@ void kiosk_app_tick(struct kiosk_app *app)
     if (app->now - app->status_at >= KIOSK_STATUS_MS)
         refresh_status(app);
     /* Staff mode locks itself when left alone, whatever staff screen shows. */
-    if (app->staff.unlocked &&
-        app->now - app->last_input >= (uint64_t)app->settings.staff_idle_lock_s * 1000) {
+    if (app->staff.unlocked && app->now - app->last_input >= staff_lock_ms(app)) {
         bool showing = staff_screen(app);
         app->staff.unlocked = false;
         if (showing)

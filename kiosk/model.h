@@ -56,6 +56,9 @@ struct kiosk_clock {
 struct kiosk_settings {
     char school_name[KIOSK_SCHOOL_MAX];
     bool gate_mode; /* the morning gate: staff also see who has not arrived */
+    /* The speak-to and not-arrived lists on this kiosk's staff mode: off by default (they
+     * live in the office); on for a gate kiosk set up for staff ([staff] lists_on_kiosk). */
+    bool staff_lists;
     char reasons[KIOSK_REASONS_MAX][KIOSK_REASON_MAX]; /* offered in this order */
     size_t reason_count;
     unsigned reason_timeout_s;  /* the reason screen records "no reason given" after this */

@@ -29,10 +29,8 @@ static void greet_words(const struct kiosk_app *app, char *head, size_t headlen,
         snprintf(head, headlen, "You have already signed in today.");
         snprintf(sub, sublen, "You arrived at %s. No need to tap again.", g->time);
     } else if (app->thanks) {
-        if (g->reason[0])
-            snprintf(head, headlen, "Thank you. Reason: %s.", g->reason);
-        else
-            snprintf(head, headlen, "Thank you.");
+        /* The reason is the family's business: the queue behind them does not hear it. */
+        snprintf(head, headlen, "Thank you.");
         snprintf(sub, sublen, "%s",
                  closed ? "Please go to the office now." : "Please go to your class.");
     } else if (g->outcome == LD_OUTCOME_ON_TIME) {

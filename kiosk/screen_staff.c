@@ -17,13 +17,13 @@ static bool load(struct kiosk_app *app, enum kiosk_staff_view view)
     switch (view) {
     case KIOSK_VIEW_HOME:
         err = ops->arrivals_today(be, true, &app->staff.arrivals);
-        if (!err)
+        if (!err && app->settings.staff_lists)
             err = ops->speak_to(be, &app->staff.speak);
         if (!err)
             err = ops->away_list(be, &app->staff.away);
         if (!err)
             err = ops->unknown_cards(be, &app->staff.unknown);
-        if (!err && app->settings.gate_mode)
+        if (!err && app->settings.staff_lists && app->settings.gate_mode)
             err = ops->not_arrived(be, &app->staff.absent);
         break;
     case KIOSK_VIEW_LATE:
@@ -58,6 +58,7 @@ static void show(struct kiosk_app *app, enum kiosk_staff_view view)
         return;
     app->staff.view = view;
     app->staff.page = 0;
+    app->staff.revealed = SIZE_MAX;
     kiosk_app_redraw(app, true);
 }
 
@@ -124,9 +125,13 @@ static void layout_home(struct kiosk_app *app, const struct kiosk_frame *f)
 
     tiles[n] = (struct kiosk_tile){KIOSK_TILE_LATE, "Late today", ""};
     snprintf(tiles[n++].sub, 64, "%zu %s", c.late, c.late == 1 ? "pupil" : "pupils");
-    tiles[n] = (struct kiosk_tile){KIOSK_TILE_SPEAK, "Speak to today", ""};
-    snprintf(tiles[n++].sub, 64, "%zu %s", c.speak, c.speak == 1 ? "pupil" : "pupils");
-    if (app->settings.gate_mode) {
+    /* Who to speak to and who has not arrived name families and vulnerable children: they
+     * live in the office, and show here only where the school set this kiosk up for staff. */
+    if (app->settings.staff_lists) {
+        tiles[n] = (struct kiosk_tile){KIOSK_TILE_SPEAK, "Speak to today", ""};
+        snprintf(tiles[n++].sub, 64, "%zu %s", c.speak, c.speak == 1 ? "pupil" : "pupils");
+    }
+    if (app->settings.staff_lists && app->settings.gate_mode) {
         tiles[n] = (struct kiosk_tile){KIOSK_TILE_GATE, "Not arrived", ""};
         if (app->staff.absent.available_at[0])
             snprintf(tiles[n++].sub, 64, "After %s", app->staff.absent.available_at);
@@ -388,7 +393,9 @@ static void tile(struct kiosk_app *app, int t)
 
 static void press_row(struct kiosk_app *app, size_t i)
 {
-    if (app->staff.view == KIOSK_VIEW_VOID && i < app->staff.arrivals.n) {
+    if (app->staff.view == KIOSK_VIEW_SPEAK) {
+        kiosk_app_reveal(app, i);
+    } else if (app->staff.view == KIOSK_VIEW_VOID && i < app->staff.arrivals.n) {
         app->staff.voiding = app->staff.arrivals.items[i];
         app->staff.view = KIOSK_VIEW_VOID_CONFIRM;
         kiosk_app_redraw(app, true);
@@ -436,6 +443,7 @@ static void staff_press(struct kiosk_app *app, int id)
         kiosk_chrome_frame(app, &f);
         app->staff.page = kiosk_page_step(app->staff.page, id == KIOSK_ID_PREV ? -1 : 1,
                                           kiosk_staff_pages(app, &f));
+        app->staff.revealed = SIZE_MAX;
         kiosk_app_redraw(app, true);
     } else if (id == KIOSK_STAFF_SIGN_OUT) {
         app->staff.notice[0] = '\0';

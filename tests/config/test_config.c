@@ -331,6 +331,13 @@ static void bad_number(void **state)
     expect_error(HEAD "[staff]\nidle_lock_s = 5\n", LD_ERR_RANGE,
                  "school.ini:6: staff.idle_lock_s: 5 is out of range (10 to 3600 seconds)");
     assert_int_equal(parse_ok(HEAD "debounce_ms = 0\n").debounce_ms, 0);
+    /* kiosk-door: the staff lists on the kiosk, off unless the school says on. */
+    assert_false(parse_ok(HEAD).staff_lists_on_kiosk);
+    assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = on\n").staff_lists_on_kiosk);
+    assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = Yes\n").staff_lists_on_kiosk);
+    assert_false(parse_ok(HEAD "[staff]\nlists_on_kiosk = off\n").staff_lists_on_kiosk);
+    expect_error(HEAD "[staff]\nlists_on_kiosk = 2\n", LD_ERR_INVALID,
+                 "school.ini:6: staff.lists_on_kiosk: not on or off: \"2\"");
 }
 
 static void syntax_and_bytes(void **state)

@@ -3,8 +3,9 @@
 # with xdotool like a finger, over a real device store with the demo's history. Each part checks
 # the store afterwards with `latedoor events --json`:
 #   1. touch sign-in: idle, class, name, confirm; late, so a reason is chosen (Traffic)
-#   2. staff PIN (set with `latedoor staff add`): it opens staff mode; a sign-in for a parent
-#      with a reason, recorded with the staff member's id
+#   2. staff PIN (set with `latedoor staff add`): it opens staff mode, without the speak-to and
+#      not-arrived lists (off by default); a sign-in for a parent with a reason, recorded with
+#      the staff member's id
 #   3. staff PIN lockout: five wrong PINs lock the keypad; even the right PIN is then refused
 #   4. a card through the simulated reader (a socket) ends on the greeting screen
 #   5. a card through the emulated PN532 (libnfc's pn532_uart driver on a pty) ends on the
@@ -217,6 +218,10 @@ click Staff
 expect pin
 pin 97531
 expect staff home
+# The lists that name families and vulnerable children are not on the door by default.
+shot
+grep -q "^button .* Speak to today$" "$dir/shot.txt" && fail "the speak-to list is on the door"
+grep -q "^button .* Not arrived$" "$dir/shot.txt" && fail "the not-arrived list is on the door"
 click "Sign in for a parent"
 expect touch classes
 click "3A"

@@ -631,6 +631,7 @@ static void test_gate_mode_lists_not_arrived(void **state)
     harness_card(h, KIOSK_FAKE_CARD_STAFF);
     assert_false(kiosk_app_has_button(h->app, "Not arrived"));
     kiosk_fake_set_gate_mode(h->fake, true);
+    kiosk_fake_set_staff_lists(h->fake, true);
     harness_restart_app(h);
     /* Until the morning register closes (09:20) the list means nothing: none, and no pages. */
     harness_at(h, 9, 20);
@@ -648,6 +649,75 @@ static void test_gate_mode_lists_not_arrived(void **state)
     harness_touch(h, "More");
     harness_touch(h, "Staff");
     harness_expect(h, "staff", "home");
+}
+
+/* ---- the sensitive lists ---------------------------------------------------------------- */
+
+static void test_sensitive_lists_absent_by_default(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_set_gate_mode(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 25);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_expect(h, "staff", "home");
+    assert_true(kiosk_app_has_button(h->app, "Late today"));
+    assert_false(kiosk_app_has_button(h->app, "Speak to today"));
+    assert_false(kiosk_app_has_button(h->app, "Not arrived"));
+}
+
+static void test_lists_show_initials_until_touched(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_set_gate_mode(h->fake, true);
+    kiosk_fake_set_staff_lists(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 25);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Speak to today");
+    assert_true(kiosk_app_has_button(h->app, "O. B."));
+    assert_false(kiosk_app_has_button(h->app, "Oliver B."));
+    harness_touch(h, "O. B.");
+    assert_true(kiosk_app_has_button(h->app, "Oliver B."));
+    assert_true(kiosk_app_has_button(h->app, "A. N.")); /* only the one touched */
+    harness_touch(h, "Oliver B.");
+    assert_true(kiosk_app_has_button(h->app, "O. B."));
+    harness_touch(h, "O. B.");
+    /* Leaving the list hides the name again. */
+    harness_touch(h, "Staff");
+    harness_touch(h, "Not arrived");
+    harness_expect(h, "gate", "");
+    assert_true(kiosk_app_has_button(h->app, "A. O."));
+    harness_touch(h, "A. O.");
+    assert_true(kiosk_app_has_button(h->app, "Amara O."));
+    harness_touch(h, "Staff");
+    harness_touch(h, "Speak to today");
+    assert_true(kiosk_app_has_button(h->app, "O. B."));
+}
+
+static void test_lists_lock_after_15_s(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_set_gate_mode(h->fake, true);
+    kiosk_fake_set_staff_lists(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 25);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Speak to today");
+    harness_advance(h, 14999);
+    harness_expect(h, "staff", "speak");
+    harness_advance(h, 1);
+    harness_expect(h, "idle", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Not arrived");
+    harness_advance(h, 15000);
+    harness_expect(h, "idle", "");
+    /* Other staff views keep the school's minute. */
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Late today");
+    harness_advance(h, 59000);
+    harness_expect(h, "staff", "late");
 }
 
 /* ---- errors, the reader, the loop ------------------------------------------------------- */
@@ -774,6 +844,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sign_out_and_back_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_in_for_a_parent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate_mode_lists_not_arrived, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_lists_absent_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_show_initials_until_touched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_lock_after_15_s, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_become_a_screen_and_the_kiosk_goes_on, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reader_missing_keeps_touch_working, setup, teardown),

@@ -161,11 +161,33 @@ static void d_staff_late(struct harness *h)
     harness_expect(h, "staff", "late");
 }
 
+/* A gate kiosk the school set up for staff: the speak-to and not-arrived lists on. */
+static void lists_on(struct harness *h, bool gate)
+{
+    kiosk_fake_set_staff_lists(h->fake, true);
+    kiosk_fake_set_gate_mode(h->fake, gate);
+    harness_restart_app(h);
+}
+
+static void d_staff_home_lists(struct harness *h)
+{
+    lists_on(h, true);
+    harness_at(h, 9, 25);
+    staff_login(h);
+}
+
 static void d_staff_speak(struct harness *h)
 {
+    lists_on(h, false);
     staff_login(h);
     harness_touch(h, "Speak to today");
     harness_expect(h, "staff", "speak");
+}
+
+static void d_staff_speak_revealed(struct harness *h)
+{
+    d_staff_speak(h);
+    harness_touch(h, "O. B.");
 }
 
 static void d_staff_away(struct harness *h)
@@ -253,8 +275,7 @@ static void d_staff_parent(struct harness *h)
 
 static void d_gate(struct harness *h)
 {
-    kiosk_fake_set_gate_mode(h->fake, true);
-    harness_restart_app(h);
+    lists_on(h, true);
     harness_at(h, 9, 25);
     staff_login(h);
     harness_touch(h, "Not arrived");
@@ -263,8 +284,7 @@ static void d_gate(struct harness *h)
 
 static void d_gate_before_close(struct harness *h)
 {
-    kiosk_fake_set_gate_mode(h->fake, true);
-    harness_restart_app(h);
+    lists_on(h, true);
     harness_at(h, 9, 10);
     staff_login(h);
     harness_touch(h, "Not arrived");
@@ -298,7 +318,9 @@ static const struct shot_case cases[] = {
     {"pin_locked", d_pin_locked},
     {"staff_home", d_staff_home},
     {"staff_late", d_staff_late},
+    {"staff_home_lists", d_staff_home_lists},
     {"staff_speak", d_staff_speak},
+    {"staff_speak_revealed", d_staff_speak_revealed},
     {"staff_signed_out", d_staff_away},
     {"staff_sign_out_reason", d_staff_sign_out_reason},
     {"staff_parent_reason", d_staff_parent},
