@@ -421,7 +421,7 @@ int main(int argc, char **argv)
     qsort(an, 5, sizeof an[0], cmp_double);
     /* The PIN check's three steps: begin and end run on the UI thread, Argon2id on a worker. */
     double v0 = now_ms();
-    void *check = be.ops->pin_begin(be.impl, KIOSK_DEMO_PIN);
+    void *check = be.ops->pin_begin(be.impl, KIOSK_DEMO_STAFF_ID, KIOSK_DEMO_PIN);
     double v1 = now_ms();
     enum kiosk_pin_result pin = check ? be.ops->pin_run(check) : KIOSK_PIN_WRONG;
     double v2 = now_ms();

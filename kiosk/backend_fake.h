@@ -15,14 +15,17 @@
  *
  * Cards the tests and the demo use: KIOSK_FAKE_CARD_ZOE (Zoë Adams, 3B), KIOSK_FAKE_CARD_LUKASZ
  * (Łukasz Wiśniewski, 3B), KIOSK_FAKE_CARD_SIOBHAN (Siobhán O'Neill, 4B, already arrived),
- * KIOSK_FAKE_CARD_STAFF (a staff card); any other UID is unknown. The staff PIN is
+ * KIOSK_FAKE_CARD_THEO (Theo Adams, R, Zoë's brother), KIOSK_FAKE_CARD_STAFF (a staff card);
+ * any other UID is unknown. The staff PIN is
  * KIOSK_FAKE_PIN.
  */
 #define KIOSK_FAKE_CARD_ZOE     "04A1B2C3D4E5F6"
 #define KIOSK_FAKE_CARD_LUKASZ  "0A1B2C3D"
 #define KIOSK_FAKE_CARD_SIOBHAN "11223344"
 #define KIOSK_FAKE_CARD_STAFF   "5AFF0001"
+#define KIOSK_FAKE_CARD_THEO    "0E5F6071" /* Theo Adams, R: Zoë's brother */
 #define KIOSK_FAKE_PIN          "2468"
+#define KIOSK_FAKE_STAFF_ID     "staff-hughes" /* the one staff member with a PIN */
 
 struct kiosk_fake;
 

@@ -97,6 +97,22 @@ void kiosk_chrome_page_label(struct kiosk_app *app, SDL_Rect r, size_t page, siz
     kiosk_ui_text_in(app->ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, r, KIOSK_RIGHT, buf);
 }
 
+bool kiosk_chrome_queue_note(const struct kiosk_app *app, char *out, size_t outlen)
+{
+    const char *name = "";
+    size_t n = app->queue.n;
+    if (n == 0)
+        return false;
+    /* An unknown card has no name: "a card" says enough. */
+    const struct kiosk_greeting *g = &app->queue.items[0];
+    name = g->kind == KIOSK_GREET_UNKNOWN ? "a new card" : g->name;
+    if (n == 1)
+        snprintf(out, outlen, "Next: %s", name);
+    else
+        snprintf(out, outlen, "Next: %s and %zu more", name, n - 1);
+    return true;
+}
+
 size_t kiosk_page_step(size_t page, int delta, size_t pages)
 {
     if (pages == 0)
@@ -139,11 +155,22 @@ static struct status_item item(SDL_Color disc, enum kiosk_icon icon, bool warn, 
 void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r)
 {
     const struct kiosk_status *st = &app->status;
-    struct status_item items[4];
+    struct status_item items[5];
     size_t n = 0;
     char buf[96];
 
     /* In order of what staff most need to see, so a narrow screen drops the least. */
+    if (st->store_detail[0])
+        items[n++] = item(KIOSK_C_BAD, KIOSK_ICON_OFFICE, true, "Store file lost");
+    if (app->status_error[0]) {
+        /* The last read failed: the old reader and sync states would be guesses. */
+        items[n++] = item(KIOSK_C_WARN, KIOSK_ICON_QUESTION, true, "Status unknown");
+        if (app->last_error[0]) {
+            snprintf(buf, sizeof buf, "Problem at %s", app->last_error_time);
+            items[n++] = item(KIOSK_C_BAD, KIOSK_ICON_OFFICE, true, buf);
+        }
+        goto draw;
+    }
     switch (st->reader) {
     case KIOSK_READER_OK:
         items[n++] = item(KIOSK_C_GOOD, KIOSK_ICON_TICK, false, "Card reader ready");
@@ -181,6 +208,7 @@ void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r)
         items[n++] = item(KIOSK_C_WARN, KIOSK_ICON_OFFICE, true, "Never synced");
         break;
     }
+draw:;
     int x = r.x;
     for (size_t i = 0; i < n; i++)
         x = draw_item(app, x, r, &items[i]);

@@ -64,6 +64,9 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
      * meant the screen before (the PIN pad's OK landing on "Yes, sign me in"). */
     if (!app->touching)
         app->guard_until = app->now + app->guard_ms;
+    /* The door fell quiet: the next child is nobody's brother or sister. */
+    if (id == KIOSK_SCR_IDLE)
+        kiosk_app_sibling_reason(app, "", "");
     app->pressed = -1;
     if (screens[id]->enter)
         screens[id]->enter(app);
@@ -129,6 +132,21 @@ void kiosk_app_draw_buttons(struct kiosk_app *app)
     kiosk_buttons_draw(app->ui, &app->buttons, app->pressed);
 }
 
+ld_err kiosk_app_wrote(struct kiosk_app *app, ld_err err)
+{
+    bool failed = err != LD_OK && err != LD_ERR_INVALID;
+    if (failed != app->write_failed && (err == LD_OK || failed)) {
+        app->write_failed = failed;
+        kiosk_app_redraw(app, true);
+    }
+    return err;
+}
+
+bool kiosk_app_door_closed(const struct kiosk_app *app)
+{
+    return app->write_failed || app->status.store_detail[0];
+}
+
 void kiosk_app_fail(struct kiosk_app *app, const char *title)
 {
     const char *detail = app->be.ops->last_error(app->be.impl);
@@ -143,12 +161,39 @@ void kiosk_app_fail(struct kiosk_app *app, const char *title)
 
 void kiosk_app_settle_reason(struct kiosk_app *app)
 {
-    if (!app->reason.pending)
-        return;
-    app->reason.pending = false;
     struct kiosk_greeting g;
-    if (app->be.ops->record_reason(app->be.impl, app->reason.ref, NULL, &g) != LD_OK)
+    bool ok = true;
+    if (app->reason.pending) {
+        app->reason.pending = false;
+        ok = kiosk_app_wrote(
+                 app, app->be.ops->record_reason(app->be.impl, app->reason.ref, NULL, &g)) == LD_OK;
+    }
+    for (size_t i = 0; i < app->queue.n; i++) {
+        const struct kiosk_greeting *q = &app->queue.items[i];
+        if (ok && q->kind == KIOSK_GREET_ARRIVED && q->ask_reason)
+            ok = app->be.ops->record_reason(app->be.impl, q->arrival, NULL, &g) == LD_OK;
+    }
+    app->queue.n = 0;
+    if (!ok)
         kiosk_app_fail(app, "The reason could not be saved.");
+}
+
+void kiosk_app_sibling_reason(struct kiosk_app *app, const char *family, const char *reason)
+{
+    kiosk_copy(app->sibling.family, sizeof app->sibling.family, family);
+    kiosk_copy(app->sibling.reason, sizeof app->sibling.reason, family[0] ? reason : "");
+}
+
+void kiosk_app_next(struct kiosk_app *app)
+{
+    if (app->queue.n == 0) {
+        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        return;
+    }
+    struct kiosk_greeting g = app->queue.items[0];
+    app->queue.n--;
+    memmove(app->queue.items, app->queue.items + 1, app->queue.n * sizeof app->queue.items[0]);
+    kiosk_app_show_greeting(app, &g);
 }
 
 void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting *g)
@@ -162,7 +207,12 @@ void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting 
             app->reason.purpose = KIOSK_FOR_PUPIL;
             kiosk_copy(app->reason.ref, sizeof app->reason.ref, g->arrival);
             kiosk_copy(app->reason.name, sizeof app->reason.name, g->name);
+            kiosk_copy(app->reason.family, sizeof app->reason.family, g->family);
             app->reason.pending = true;
+            /* A brother or sister of the child before: the same reason is offered first. */
+            bool sibling = g->family[0] && strcmp(g->family, app->sibling.family) == 0;
+            kiosk_copy(app->reason.same, sizeof app->reason.same,
+                       sibling ? app->sibling.reason : "");
         }
         kiosk_app_go(app, KIOSK_SCR_GREET);
         break;
@@ -201,15 +251,29 @@ void kiosk_app_pick(struct kiosk_app *app, enum kiosk_purpose purpose)
     kiosk_app_go(app, KIOSK_SCR_TOUCH);
 }
 
-/* A card from the reader thread: whatever shows, the tap comes first. */
+/* True while a child's turn is not over: a late arrival owes its reason, or others wait. */
+static bool door_busy(const struct kiosk_app *app)
+{
+    return app->reason.pending || app->queue.n > 0;
+}
+
+/* A card from the reader thread: whatever shows, the tap is recorded at once. */
 static void handle_card(struct kiosk_app *app, const char *uid)
 {
-    kiosk_app_settle_reason(app);
     struct kiosk_greeting g;
-    if (app->be.ops->tap_card(app->be.impl, uid, &g) != LD_OK) {
+    if (kiosk_app_wrote(app, app->be.ops->tap_card(app->be.impl, uid, &g)) != LD_OK) {
         kiosk_app_fail(app, "This tap could not be recorded.");
         return;
     }
+    /* A family at the door: a brother or sister tapping while the first child gives a reason
+     * waits their turn (their arrival is already recorded); nobody's reason is lost. */
+    if (g.kind != KIOSK_GREET_STAFF && door_busy(app) && app->queue.n < KIOSK_QUEUE_MAX) {
+        app->queue.items[app->queue.n++] = g;
+        kiosk_sound_play(app->sound, KIOSK_CUE_ON_TIME);
+        kiosk_app_redraw(app, true);
+        return;
+    }
+    kiosk_app_settle_reason(app);
     /* A child's tap ends any staff session left open; a staff card opens one. */
     if (g.kind != KIOSK_GREET_STAFF)
         app->staff.unlocked = false;
@@ -219,10 +283,17 @@ static void handle_card(struct kiosk_app *app, const char *uid)
 static void refresh_status(struct kiosk_app *app)
 {
     struct kiosk_status st;
-    if (app->be.ops->status(app->be.impl, &st) == LD_OK &&
-        memcmp(&st, &app->status, sizeof st) != 0) {
+    if (app->be.ops->status(app->be.impl, &st) != LD_OK) {
+        /* Old values would say "Synced" of a kiosk that cannot tell: say unknown, and why. */
+        const char *why = app->be.ops->last_error(app->be.impl);
+        if (strcmp(why, app->status_error) != 0) {
+            kiosk_copy(app->status_error, sizeof app->status_error, why);
+            kiosk_app_redraw(app, true);
+        }
+    } else if (app->status_error[0] || memcmp(&st, &app->status, sizeof st) != 0) {
         app->status = st;
-        kiosk_app_redraw(app, false);
+        app->status_error[0] = '\0';
+        kiosk_app_redraw(app, true);
     }
     /* The week's most punctual class moves with the arrivals: the idle screen follows it. */
     char punctual[sizeof app->punctual];
@@ -278,6 +349,10 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
         app->settings.reason_timeout_s = 20;
     if (app->settings.staff_idle_lock_s == 0)
         app->settings.staff_idle_lock_s = 60;
+    /* A restart gives a guesser no fresh tries: the PIN pad's lock is read back. */
+    struct kiosk_pin_lock_state pl;
+    if (!err && app->be.ops->pin_lock_read(app->be.impl, &pl) == LD_OK)
+        kiosk_pinlock_restore(&app->pinlock, pl.failures, pl.locks, pl.remaining_ms, app->now);
     refresh_status(app);
     refresh_clock(app);
     kiosk_app_go(app, KIOSK_SCR_IDLE);
@@ -568,6 +643,16 @@ unsigned kiosk_app_timeout_warning(const struct kiosk_app *app)
 {
     uint64_t left = kiosk_app_input_left(app);
     return left <= KIOSK_WARN_MS ? (unsigned)((left + 999) / 1000) : 0;
+}
+
+const char *kiosk_app_status_error(const struct kiosk_app *app)
+{
+    return app->status_error;
+}
+
+size_t kiosk_app_queued(const struct kiosk_app *app)
+{
+    return app->queue.n;
 }
 
 bool kiosk_app_pin_checking(const struct kiosk_app *app)

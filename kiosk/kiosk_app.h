@@ -107,6 +107,12 @@ uint64_t kiosk_app_guard_ms(const struct kiosk_app *app);
  * the screen is not about to give up. */
 unsigned kiosk_app_timeout_warning(const struct kiosk_app *app);
 
+/* Returns why the last status read failed ("" when it worked): the status is then unknown. */
+const char *kiosk_app_status_error(const struct kiosk_app *app);
+
+/* Returns how many children's greetings wait their turn (a family at the door). */
+size_t kiosk_app_queued(const struct kiosk_app *app);
+
 /* Returns true while staff mode is unlocked. */
 bool kiosk_app_staff_unlocked(const struct kiosk_app *app);
 

@@ -62,10 +62,29 @@ static void greet_enter(struct kiosk_app *app)
     kiosk_sound_play(app->sound, cue);
 }
 
+enum { ID_ANOTHER = 1 };
+
+/* "Sign in another child": a parent with a second child and no card for them. */
+static bool offer_another(const struct kiosk_app *app)
+{
+    return app->thanks && app->queue.n == 0;
+}
+
 static void greet_layout(struct kiosk_app *app)
 {
-    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(app->ui), kiosk_ui_h(app->ui)},
-                     KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+    struct kiosk_ui *ui = app->ui;
+    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(ui), kiosk_ui_h(ui)}, KIOSK_ID_ANYWHERE,
+                     KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+    if (offer_another(app)) {
+        struct kiosk_frame f;
+        kiosk_chrome_frame(app, &f);
+        int y = f.footer.y + (f.footer.h - f.button_h) / 2;
+        const char *label = "Sign in another child";
+        int w = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, label) + kiosk_ui_px(ui, 60) +
+                kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
+        kiosk_app_button(app, (SDL_Rect){kiosk_ui_px(ui, 40), y, w, f.button_h}, ID_ANOTHER,
+                         KIOSK_BTN_SECONDARY, KIOSK_ICON_NEXT, label);
+    }
 }
 
 static void greet_draw(struct kiosk_app *app)
@@ -107,6 +126,10 @@ static void greet_draw(struct kiosk_app *app)
 
     kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
                   "Touch the screen to carry on");
+    char next[KIOSK_NAME_MAX + 32];
+    if (kiosk_chrome_queue_note(app, next, sizeof next))
+        kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, m, h - kiosk_ui_px(ui, 44), KIOSK_LEFT,
+                      next);
     kiosk_app_draw_buttons(app);
 }
 
@@ -116,12 +139,15 @@ static void greet_next(struct kiosk_app *app)
     if (!app->thanks && app->greeting.kind == KIOSK_GREET_ARRIVED && app->reason.pending)
         kiosk_app_go(app, KIOSK_SCR_REASON);
     else
-        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        kiosk_app_next(app);
 }
 
 static void greet_press(struct kiosk_app *app, int id)
 {
-    greet_next(app);
+    if (id == ID_ANOTHER && offer_another(app))
+        kiosk_app_pick(app, KIOSK_FOR_PUPIL); /* the sibling's reason stays on offer */
+    else
+        greet_next(app);
 }
 
 static void greet_tick(struct kiosk_app *app)

@@ -287,7 +287,11 @@ static void touch_draw(struct kiosk_app *app)
     char title[160];
     title_of(app, title, sizeof title);
     kiosk_chrome_header(app, &f, title);
-    if (app->pick.step == KIOSK_STEP_CONFIRM)
+    if (app->pick.step == KIOSK_STEP_CLASSES && app->pick.classes.n == 0)
+        /* An empty roster is said, not shown as an empty grid. */
+        kiosk_ui_wrap(app->ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, f.body, KIOSK_LEFT,
+                      "There are no pupils on this kiosk yet. Please sign in at the office.", true);
+    else if (app->pick.step == KIOSK_STEP_CONFIRM)
         draw_confirm(app, &f);
     else if (app->pick.step == KIOSK_STEP_KEYPAD)
         draw_keypad(app, &f);
@@ -324,7 +328,8 @@ static void confirm_yes(struct kiosk_app *app)
         return;
     }
     struct kiosk_greeting g;
-    if (app->be.ops->sign_in(app->be.impl, p->upn, NULL, false, &g) != LD_OK) {
+    if (kiosk_app_wrote(app, app->be.ops->sign_in(app->be.impl, p->upn, NULL, false, &g)) !=
+        LD_OK) {
         kiosk_app_fail(app, "This sign-in could not be recorded.");
         return;
     }

@@ -66,6 +66,7 @@ static size_t list_count(const struct kiosk_app *app)
     switch (app->staff.view) {
     case KIOSK_VIEW_LATE:
     case KIOSK_VIEW_VOID:
+    case KIOSK_VIEW_TOUCHED:
         return app->staff.arrivals.n;
     case KIOSK_VIEW_SPEAK:
         return app->staff.speak.n;
@@ -184,6 +185,7 @@ void kiosk_staff_layout_list(struct kiosk_app *app, const struct kiosk_frame *f)
         break;
     }
     case KIOSK_VIEW_VOID:
+    case KIOSK_VIEW_TOUCHED:
         for (size_t i = first; i < app->staff.arrivals.n && i < first + per; i++)
             kiosk_app_button(app, row_rect(app, f, i - first), KIOSK_STAFF_ROW + (int)i,
                              KIOSK_BTN_ROW, KIOSK_ICON_NONE, app->staff.arrivals.items[i].name);
@@ -265,7 +267,9 @@ static void draw_late(struct kiosk_app *app, const struct kiosk_frame *f)
         kiosk_staff_outcome(app, col(r, cols[3], cols[4]), a->outcome);
         char reason[KIOSK_REASON_MAX + 16];
         snprintf(reason, sizeof reason, "%s%s", a->reason[0] ? a->reason : "No reason given",
-                 a->by_staff ? " (staff)" : "");
+                 a->by_staff   ? " (staff)"
+                 : a->by_touch ? " (touch)"
+                               : "");
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, a->reason[0] ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,
                          col(r, cols[4], cols[5]), KIOSK_LEFT, reason);
     }
@@ -344,10 +348,12 @@ static void draw_rows_right(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     struct kiosk_ui *ui = app->ui;
     size_t first = app->staff.page * app->staff.per_page;
-    if (app->staff.view == KIOSK_VIEW_VOID) {
+    if (app->staff.view == KIOSK_VIEW_VOID || app->staff.view == KIOSK_VIEW_TOUCHED) {
         const struct kiosk_arrival_list *l = &app->staff.arrivals;
         if (l->n == 0)
-            empty(app, f, "No arrivals today.");
+            empty(app, f,
+                  app->staff.view == KIOSK_VIEW_VOID ? "No arrivals today."
+                                                     : "No touch sign-ins today.");
         for (size_t i = first; i < l->n && i < first + app->staff.per_page; i++) {
             const struct kiosk_arrival *a = &l->items[i];
             SDL_Rect r = row_rect(app, f, i - first);
@@ -356,7 +362,10 @@ static void draw_rows_right(struct kiosk_app *app, const struct kiosk_frame *f)
                              a->class_name);
             kiosk_ui_text_in(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_TEXT, col(r, 420, 540), KIOSK_LEFT,
                              a->time);
-            kiosk_staff_outcome(app, col(r, 540, 800), a->outcome);
+            kiosk_staff_outcome(app, col(r, 540, 780), a->outcome);
+            if (a->by_touch) /* by name on the screen: anyone could have touched it */
+                kiosk_ui_text_in(ui, KIOSK_FONT_SMALL_BOLD, KIOSK_C_WARN, col(r, 780, 920),
+                                 KIOSK_LEFT, "Touch");
             kiosk_ui_icon(ui, KIOSK_ICON_CROSS,
                           (SDL_Rect){r.x + r.w - r.h * 6 / 10, r.y + r.h * 2 / 10, r.h * 6 / 10,
                                      r.h * 6 / 10},

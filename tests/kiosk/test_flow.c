@@ -110,21 +110,94 @@ static void test_skip_records_no_reason(void **state)
     assert_int_equal(fake_log(h)->no_reasons, 1);
 }
 
-static void test_next_tap_settles_the_pending_reason(void **state)
+static void test_next_tap_waits_its_turn(void **state)
 {
     struct harness *h = *state;
     harness_at(h, 9, 6);
     harness_card(h, KIOSK_FAKE_CARD_ZOE);
     harness_advance(h, 3000);
     harness_expect(h, "reason", "late");
-    /* Zoë walks off; Łukasz taps. Zoë's arrival gets "no reason given", Łukasz is greeted. */
+    /* Łukasz taps while Zoë's parent reads the reasons: his arrival is recorded at once, and
+     * he waits; nothing is recorded for Zoë meanwhile. */
     harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
-    assert_int_equal(fake_log(h)->no_reasons, 1);
+    assert_int_equal(fake_log(h)->taps, 2);
+    assert_int_equal(fake_log(h)->reasons, 0);
+    assert_int_equal(kiosk_app_queued(h->app), 1);
+    harness_expect(h, "reason", "late");
+    assert_string_equal(kiosk_app_greeting(h->app)->name, "Zoë A.");
+    harness_touch(h, "Traffic");
+    harness_expect(h, "greet", "thanks");
+    assert_false(kiosk_app_has_button(h->app, "Sign in another child")); /* Łukasz is next */
+    harness_advance(h, 3000);
     harness_expect(h, "greet", "arrived");
     assert_string_equal(kiosk_app_greeting(h->app)->name, "Łukasz W.");
-    /* Also during the greeting, before the reason screen showed. */
-    harness_card(h, KIOSK_FAKE_CARD_SIOBHAN);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late"); /* not Zoë's brother: his own question */
+    harness_touch(h, "Overslept");
+    assert_int_equal(fake_log(h)->reasons, 2);
+    assert_string_equal(fake_log(h)->last_reason, "Overslept");
+    assert_int_equal(fake_log(h)->no_reasons, 0);
+}
+
+static void test_siblings_keep_both_reasons(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    /* Her brother's card three seconds later, as she reaches the reasons. */
+    harness_advance(h, 3000);
+    harness_card(h, KIOSK_FAKE_CARD_THEO);
+    harness_expect(h, "reason", "late");
+    harness_touch(h, "Medical appointment");
+    char zoe_ref[KIOSK_REF_MAX];
+    strcpy(zoe_ref, fake_log(h)->last_ref);
+    harness_advance(h, 3000);
+    harness_expect(h, "greet", "arrived");
+    assert_string_equal(kiosk_app_greeting(h->app)->name, "Theo A.");
+    harness_advance(h, 3000);
+    /* The same family: "Same reason for Theo A. too?" */
+    harness_expect(h, "reason", "same");
+    assert_true(kiosk_app_has_button(h->app, "Yes: Medical appointment"));
+    harness_touch(h, "Yes: Medical appointment");
+    harness_expect(h, "greet", "thanks");
+    assert_int_equal(fake_log(h)->reasons, 2);
+    assert_int_equal(fake_log(h)->no_reasons, 0);
+    assert_string_equal(fake_log(h)->last_reason, "Medical appointment");
+    assert_string_not_equal(fake_log(h)->last_ref, zoe_ref);
+}
+
+static void test_sibling_may_give_another_reason(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 10);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_advance(h, 3000);
+    harness_touch(h, "Traffic");
+    /* No card for Theo today: his parent signs him in from the thank-you screen. */
+    harness_touch(h, "Sign in another child");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "R");
+    harness_touch(h, "Theo A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "same");
+    harness_touch(h, "No, another reason");
+    harness_expect(h, "reason", "late");
+    harness_touch(h, "Overslept");
+    assert_string_equal(fake_log(h)->last_reason, "Overslept");
+    assert_int_equal(fake_log(h)->reasons, 2);
+}
+
+static void test_staff_card_settles_the_waiting_reasons(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 6);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_expect(h, "staff", "home");
     assert_int_equal(fake_log(h)->no_reasons, 2);
+    assert_int_equal(kiosk_app_queued(h->app), 0);
 }
 
 static void test_already_signed_in_is_not_a_second_arrival(void **state)
@@ -136,9 +209,29 @@ static void test_already_signed_in_is_not_a_second_arrival(void **state)
     harness_at(h, 9, 0);
     harness_card(h, KIOSK_FAKE_CARD_ZOE);
     harness_advance(h, 5000);
-    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE); /* waits while her reason is asked */
+    harness_touch(h, "Skip");
     harness_expect(h, "greet", "already");
     assert_string_equal(kiosk_app_greeting(h->app)->time, "09:00");
+    assert_int_equal(fake_log(h)->taps, 3);
+}
+
+static void test_unknown_card_then_find_my_name(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 52);
+    harness_card(h, "04DEADBEEF0199");
+    harness_expect(h, "unknown", "");
+    harness_advance(h, 9999);
+    harness_expect(h, "unknown", "");
+    harness_touch(h, "Find my name instead");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    assert_int_equal(fake_log(h)->taps, 1); /* the card itself was kept for the office */
 }
 
 static void test_unknown_card_then_enrol(void **state)
@@ -146,7 +239,7 @@ static void test_unknown_card_then_enrol(void **state)
     struct harness *h = *state;
     harness_card(h, "04AABBCCDD0011");
     harness_expect(h, "unknown", "");
-    harness_advance(h, 6000);
+    harness_advance(h, 10000);
     harness_expect(h, "idle", "");
 
     harness_card(h, KIOSK_FAKE_CARD_STAFF);
@@ -189,6 +282,27 @@ static void test_touch_sign_in(void **state)
     harness_expect(h, "greet", "arrived");
     assert_int_equal(fake_log(h)->sign_ins, 1);
     assert_int_equal(kiosk_app_greeting(h->app)->outcome, LD_OUTCOME_ON_TIME);
+}
+
+static void test_touch_sign_ins_are_listed_for_staff(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 49);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_touch(h, "Continue");
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ); /* a card: nothing to check */
+    harness_touch(h, "Continue");
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Touch sign-ins");
+    harness_expect(h, "staff", "touched");
+    assert_true(kiosk_app_has_button(h->app, "Zoë A."));
+    assert_false(kiosk_app_has_button(h->app, "Łukasz W."));
+    /* A wrong one is voided from there. */
+    harness_touch(h, "Zoë A.");
+    harness_expect(h, "staff", "void-confirm");
 }
 
 static void test_search_keypad_ignores_accents(void **state)
@@ -370,6 +484,32 @@ static void test_five_wrong_pins_lock_for_a_minute(void **state)
     staff_pin(h, KIOSK_FAKE_PIN); /* 60 s: the lock is over */
     harness_expect(h, "staff", "home");
     assert_true(kiosk_app_staff_unlocked(h->app));
+}
+
+/* The lock is kept by the backend: a restart neither clears it nor starts the count again. */
+static void test_pin_lock_escalates_across_a_restart(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    for (int i = 0; i < 5; i++)
+        staff_pin(h, "1111");
+    harness_restart_app(h); /* the kiosk restarts during the first lock (a minute) */
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "pin", "");
+    harness_advance(h, 60000);
+    harness_touch(h, "Staff");
+    for (int i = 0; i < 5; i++)
+        staff_pin(h, "1111");
+    harness_restart_app(h); /* and again during the second (5 minutes) */
+    harness_advance(h, 4 * 60000);
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "pin", "");
+    harness_advance(h, 60000);
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "staff", "home");
 }
 
 /* ---- the PIN checked on a worker thread --------------------------------------------------- */
@@ -742,6 +882,47 @@ static void test_errors_become_a_screen_and_the_kiosk_goes_on(void **state)
     harness_expect(h, "idle", "");
 }
 
+static void test_failed_status_read_is_unknown(void **state)
+{
+    struct harness *h = *state;
+    assert_string_equal(kiosk_app_status_error(h->app), "");
+    kiosk_fake_fail_next(h->fake, LD_ERR_IO, "sync status: the store is locked");
+    harness_advance(h, 10000); /* the status is read again every 10 s */
+    assert_string_equal(kiosk_app_status_error(h->app), "sync status: the store is locked");
+    harness_expect(h, "idle", ""); /* no error screen for a status read */
+    harness_advance(h, 10000);
+    assert_string_equal(kiosk_app_status_error(h->app), "");
+}
+
+static void test_failed_write_sends_children_to_the_office(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 45);
+    kiosk_fake_fail_next(h->fake, LD_ERR_IO, "The device store could not be written.");
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "error", "");
+    harness_touch(h, "Continue");
+    harness_expect(h, "idle", "");
+    assert_true(kiosk_app_has_button(h->app, "Please sign in at the office today"));
+    assert_false(kiosk_app_has_button(h->app, "Tap your card or touch here"));
+    /* Until a write works again. */
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+    harness_touch(h, "Continue");
+    assert_true(kiosk_app_has_button(h->app, "Tap your card or touch here"));
+}
+
+static void test_lost_store_file_sends_children_to_the_office(void **state)
+{
+    struct harness *h = *state;
+    struct kiosk_status st = {.reader = KIOSK_READER_OK,
+                              .sync = KIOSK_SYNC_OK,
+                              .store_detail = "device.db is gone: restart the kiosk."};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_advance(h, 10000);
+    assert_true(kiosk_app_has_button(h->app, "Please sign in at the office today"));
+}
+
 static void test_reader_missing_keeps_touch_working(void **state)
 {
     struct harness *h = *state;
@@ -812,11 +993,17 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reason_chosen_then_thanks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skip_records_no_reason, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_next_tap_settles_the_pending_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_next_tap_waits_its_turn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_siblings_keep_both_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sibling_may_give_another_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staff_card_settles_the_waiting_reasons, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_already_signed_in_is_not_a_second_arrival, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_card_then_find_my_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_card_then_enrol, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_sign_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_sign_ins_are_listed_for_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_grid_targets_are_at_least_9_mm, setup, teardown),
@@ -828,6 +1015,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_confirm_is_not_where_the_pin_ok_was),
         cmocka_unit_test_setup_teardown(test_five_wrong_pins_lock_for_a_minute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_lock_escalates_across_a_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_check_leaves_the_screen_alive, setup_blocking,
                                         teardown_blocking),
         cmocka_unit_test_setup_teardown(test_pin_result_arrives_as_an_sdl_event, setup_blocking,
@@ -848,6 +1036,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lists_show_initials_until_touched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists_lock_after_15_s, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_become_a_screen_and_the_kiosk_goes_on, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_status_read_is_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_write_sends_children_to_the_office, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_lost_store_file_sends_children_to_the_office, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reader_missing_keeps_touch_working, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cards_arrive_as_sdl_events_from_another_thread, setup,
