@@ -52,6 +52,13 @@ struct kiosk_ui_config {
 ld_err kiosk_ui_create(const struct kiosk_ui_config *cfg, struct kiosk_ui **out, char *msg,
                        size_t msglen) LD_MUST_CHECK;
 
+/*
+ * Returns true when dri_dir ("/dev/dri") holds a GPU's device node (card* or renderD*). Without
+ * one, SDL's accelerated renderers run on Mesa's software rasteriser at five times the memory
+ * of SDL's own software renderer, which kiosk_ui_create then picks.
+ */
+bool kiosk_ui_has_gpu(const char *dri_dir);
+
 /* Frees the caches, fonts, renderer and window; accepts NULL. */
 void kiosk_ui_destroy(struct kiosk_ui *ui);
 
