@@ -5,18 +5,19 @@
 
 #include "theme.h"
 
+/*
+ * One friendly greeting for every child, whatever the mark: a five-year-old brought late is not
+ * to blame, and the queue behind need not know. L and U are for staff (their lists show them).
+ */
 static SDL_Color greet_colour(const struct kiosk_app *app)
 {
-    if (app->greeting.kind == KIOSK_GREET_ALREADY)
-        return KIOSK_C_ALREADY;
-    return kiosk_outcome_colour(app->greeting.outcome);
+    return app->greeting.kind == KIOSK_GREET_ALREADY ? KIOSK_C_ALREADY : KIOSK_C_ON_TIME;
 }
 
 static enum kiosk_icon greet_icon(const struct kiosk_app *app)
 {
-    if (app->greeting.kind == KIOSK_GREET_ALREADY || app->thanks)
-        return KIOSK_ICON_TICK;
-    return kiosk_outcome_icon(app->greeting.outcome);
+    (void)app;
+    return KIOSK_ICON_TICK;
 }
 
 /* The big sentence and the smaller one under it, in words a seven-year-old reads. */
@@ -33,20 +34,19 @@ static void greet_words(const struct kiosk_app *app, char *head, size_t headlen,
         snprintf(head, headlen, "Thank you.");
         snprintf(sub, sublen, "%s",
                  closed ? "Please go to the office now." : "Please go to your class.");
-    } else if (g->outcome == LD_OUTCOME_ON_TIME) {
-        snprintf(head, headlen, "%s You're on time.",
-                 app->clock.hour < 12 ? "Good morning!" : "Good afternoon!");
-        snprintf(sub, sublen, "Have a great day.");
-    } else if (!closed) {
-        snprintf(head, headlen, "You're late today. The register is still open.");
-        snprintf(sub, sublen, "%s",
-                 g->ask_reason ? "Next, please tell us why you're late."
-                               : "Please go to your class.");
     } else {
-        snprintf(head, headlen, "The register has closed. Please go to the office.");
-        snprintf(sub, sublen, "%s",
-                 g->ask_reason ? "First, please tell us why you're late."
-                               : "The office will mark you in.");
+        /* The same words for every outcome; only where to go next differs. */
+        snprintf(head, headlen, "%s You're signed in.",
+                 app->clock.hour < 12 ? "Good morning!" : "Good afternoon!");
+        if (g->ask_reason)
+            snprintf(sub, sublen, "%s",
+                     closed ? "Next, a grown-up can tell us why. Then please go to the office."
+                            : "Next, a grown-up can tell us why. Then off to class.");
+        else if (g->outcome == LD_OUTCOME_ON_TIME)
+            snprintf(sub, sublen, "Have a great day.");
+        else
+            snprintf(sub, sublen, "%s",
+                     closed ? "Please go to the office." : "Please go to your class.");
     }
 }
 
@@ -54,12 +54,7 @@ static void greet_enter(struct kiosk_app *app)
 {
     if (app->thanks)
         return;
-    enum kiosk_cue cue = KIOSK_CUE_ON_TIME;
-    if (app->greeting.kind == KIOSK_GREET_ARRIVED)
-        cue = app->greeting.outcome == LD_OUTCOME_ON_TIME     ? KIOSK_CUE_ON_TIME
-              : app->greeting.outcome == LD_OUTCOME_LATE_OPEN ? KIOSK_CUE_LATE
-                                                              : KIOSK_CUE_CLOSED;
-    kiosk_sound_play(app->sound, cue);
+    kiosk_sound_play(app->sound, KIOSK_CUE_ON_TIME); /* one friendly chime for everyone */
 }
 
 enum { ID_ANOTHER = 1 };
@@ -105,10 +100,7 @@ static void greet_draw(struct kiosk_app *app)
     kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name_box, KIOSK_LEFT, g->name);
 
     char line[96];
-    if (g->kind == KIOSK_GREET_ALREADY)
-        snprintf(line, sizeof line, "Signed in at %s", g->time);
-    else
-        snprintf(line, sizeof line, "%s  \u00b7  %s", g->time, kiosk_outcome_words(g->outcome));
+    snprintf(line, sizeof line, "Signed in at %s", g->time);
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                      (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
                      KIOSK_LEFT, line);

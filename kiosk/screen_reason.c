@@ -26,10 +26,11 @@ static void reason_title(const struct kiosk_app *app, char *out, size_t outlen)
         snprintf(out, outlen, "Signing out %s: the reason", app->reason.name);
         break;
     default:
+        /* Asked of the grown-up who brought the child, not of a five-year-old. */
         if (app->reason.same[0])
-            snprintf(out, outlen, "Same reason for %s too?", app->reason.name);
+            snprintf(out, outlen, "Grown-ups: same reason for %s too?", app->reason.name);
         else
-            snprintf(out, outlen, "Why are you late today, %s?", app->reason.name);
+            snprintf(out, outlen, "Grown-ups: why is %s late today?", app->reason.name);
         break;
     }
 }
