@@ -244,7 +244,20 @@ out:
 
 /* ---- the configuration ---------------------------------------------------------------------- */
 
-enum kind { K_NAME, K_TZ, K_TIME, K_UINT, K_MODE, K_DRIVER, K_ID, K_CONN, K_PATH, K_URL, K_BOOL };
+enum kind {
+    K_NAME,
+    K_TZ,
+    K_TIME,
+    K_UINT,
+    K_MODE,
+    K_DRIVER,
+    K_ID,
+    K_CONN,
+    K_PATH,
+    K_URL,
+    K_BOOL,
+    K_WEDGE_FORMAT
+};
 
 struct key_def {
     const char *section, *key;
@@ -270,6 +283,9 @@ static const struct key_def keys[] = {
     {"reader", "driver", K_DRIVER, F(reader), 0, 0, NULL},
     {"reader", "connstring", K_CONN, F(reader_connstring), LD_CONFIG_CONN_MAX, 0, NULL},
     {"reader", "path", K_PATH, F(reader_path), LD_CONFIG_PATH_MAX, 0, NULL},
+    /* kiosk-door: how a keyboard-wedge reader types the UID (docs/readers.md). */
+    {"reader", "wedge_format", K_WEDGE_FORMAT, F(wedge_format), 0, 0, NULL},
+    {"reader", "wedge_reversed", K_BOOL, F(wedge_reversed), 0, 0, NULL},
     {"staff", "idle_lock_s", K_UINT, F(staff_idle_lock_s), 10, 3600, "seconds"},
     /* kiosk-door: the speak-to and not-arrived lists on this kiosk's staff mode (a gate kiosk
      * set up for staff); off keeps them in the office. */
@@ -638,6 +654,20 @@ static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *
         if (!err)
             err = resolve_path(cp, value, field, k->cap + 1, problem, plen);
         break;
+    case K_WEDGE_FORMAT: {
+        static const char *const formats[] = {"auto", "hex", "decimal"}; /* enum ld_wedge_format */
+        unsigned i = 0;
+        while (i < 3 && strcasecmp(value, formats[i]))
+            i++;
+        if (i == 3) {
+            snprintf(problem, plen, "not a wedge format (auto, hex or decimal): %s",
+                     quoted(q, sizeof q, value));
+            err = LD_ERR_INVALID;
+        } else {
+            memcpy(field, &i, sizeof i);
+        }
+        break;
+    }
     case K_BOOL: {
         bool on =
             !strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true");

@@ -336,6 +336,13 @@ static void bad_number(void **state)
     assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = on\n").staff_lists_on_kiosk);
     assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = Yes\n").staff_lists_on_kiosk);
     assert_false(parse_ok(HEAD "[staff]\nlists_on_kiosk = off\n").staff_lists_on_kiosk);
+    /* kiosk-door: how a wedge reader types the UID. */
+    assert_int_equal(parse_ok(HEAD).wedge_format, 0);
+    assert_int_equal(parse_ok(HEAD "[reader]\nwedge_format = decimal\n").wedge_format, 2);
+    assert_true(parse_ok(HEAD "[reader]\nwedge_reversed = on\n").wedge_reversed);
+    expect_error(HEAD "[reader]\nwedge_format = octal\n", LD_ERR_INVALID,
+                 "school.ini:6: reader.wedge_format: not a wedge format (auto, hex or decimal): "
+                 "\"octal\"");
     expect_error(HEAD "[staff]\nlists_on_kiosk = 2\n", LD_ERR_INVALID,
                  "school.ini:6: staff.lists_on_kiosk: not on or off: \"2\"");
 }
