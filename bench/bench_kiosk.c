@@ -438,6 +438,9 @@ int main(int argc, char **argv)
     percentiles("of which the tap pipeline (store)", pipe_ms, (size_t)npipe, &pp50);
     printf("  %-34s %.1fx the baseline (target < 20 ms: %s)\n", "tap to greeting (p50)",
            b50 > 0 ? p50 / b50 : 0, p50 < 20 ? "met" : "NOT met");
+    double p95 = lat[(size_t)got * 95 / 100]; /* lat is sorted by percentiles() */
+    printf("  %-34s %7.2f ms (target < 20 ms: %s)\n", "tap to greeting (p95)", p95,
+           p95 < 20 ? "met" : "NOT met");
     printf("  %-34s %7.1f ms (baseline: bare SDL start %.1f ms, %.1fx) (target < 500 ms: %s)\n",
            "start-up to idle frame (median)", st_k[2], st_b[2], st_k[2] / st_b[2],
            st_k[2] < 500 ? "met" : "NOT met");
