@@ -92,6 +92,19 @@ static int min_target(const struct kiosk_app *app, float design)
     return t > d ? t : d;
 }
 
+/* A child's own choice (a class, their name): 14 mm at least, 3 mm apart; staff's 9 mm. */
+static int choice_h(const struct kiosk_app *app, float design)
+{
+    int t = min_target(app, design), p = kiosk_ui_pupil_target(app->ui);
+    return for_pupil(app) && p > t ? p : t;
+}
+
+static int choice_gap(const struct kiosk_app *app, int gap)
+{
+    int p = kiosk_ui_pupil_gap(app->ui);
+    return for_pupil(app) && p > gap ? p : gap;
+}
+
 static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     struct kiosk_grid_spec spec = {
@@ -99,9 +112,9 @@ static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
         .min_cols = 4,
         .max_cols = 7,
         .min_w = kiosk_ui_px(app->ui, 96),
-        .min_h = min_target(app, 64),
+        .min_h = choice_h(app, 64),
         .max_h = kiosk_ui_px(app->ui, 110),
-        .gap = f->gap,
+        .gap = choice_gap(app, f->gap),
     };
     struct kiosk_grid g;
     kiosk_grid_fit(f->body, &spec, &g);
@@ -127,9 +140,9 @@ static void layout_names(struct kiosk_app *app, const struct kiosk_frame *f)
         .min_cols = 3,
         .max_cols = 6,
         .min_w = kiosk_ui_px(app->ui, 140),
-        .min_h = min_target(app, 47),
+        .min_h = choice_h(app, 47),
         .max_h = kiosk_ui_px(app->ui, 90),
-        .gap = kiosk_ui_px(app->ui, 8),
+        .gap = choice_gap(app, kiosk_ui_px(app->ui, 8)),
     };
     struct kiosk_grid g;
     kiosk_grid_fit(f->body, &spec, &g);

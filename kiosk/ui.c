@@ -262,6 +262,16 @@ int kiosk_ui_target(const struct kiosk_ui *ui)
     return kiosk_layout_min_target(ui->dpi);
 }
 
+int kiosk_ui_pupil_target(const struct kiosk_ui *ui)
+{
+    return kiosk_layout_mm_px(ui->dpi, KIOSK_PUPIL_TARGET_MM);
+}
+
+int kiosk_ui_pupil_gap(const struct kiosk_ui *ui)
+{
+    return kiosk_layout_mm_px(ui->dpi, KIOSK_PUPIL_GAP_MM);
+}
+
 float kiosk_ui_dpi(const struct kiosk_ui *ui)
 {
     return ui->dpi;

@@ -81,6 +81,11 @@ int kiosk_ui_px(const struct kiosk_ui *ui, float design_px);
 /* Returns the smallest touch target in pixels (9 mm at the display's density). */
 int kiosk_ui_target(const struct kiosk_ui *ui);
 
+/* Returns the smallest target for a child's own choice (14 mm), and the gap between two
+ * (3 mm), in pixels at the display's density. */
+int kiosk_ui_pupil_target(const struct kiosk_ui *ui);
+int kiosk_ui_pupil_gap(const struct kiosk_ui *ui);
+
 /* Returns the density laid out with, in dots per inch. */
 float kiosk_ui_dpi(const struct kiosk_ui *ui);
 
