@@ -290,6 +290,8 @@ static const struct key_def keys[] = {
     /* kiosk-door: the speak-to and not-arrived lists on this kiosk's staff mode (a gate kiosk
      * set up for staff); off keeps them in the office. */
     {"staff", "lists_on_kiosk", K_BOOL, F(staff_lists_on_kiosk), 0, 0, NULL},
+    /* kiosk-door: a touch sign-in after the register closes needs a staff card or PIN. */
+    {"staff", "confirm_late_touch", K_BOOL, F(staff_confirm_late_touch), 0, 0, NULL},
     {"paths", "calendar", K_PATH, F(calendar_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"paths", "store", K_PATH, F(store_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"central", "url", K_URL, F(central_url), LD_CONFIG_URL_MAX, 0, NULL},

@@ -165,6 +165,10 @@ struct kiosk_app {
     } staff;
 
     struct kiosk_pinlock pinlock;
+    /* A touch sign-in after the register closed, waiting for a staff card or PIN to confirm
+     * it; "" upn for none. */
+    struct kiosk_pupil witness;
+
     /* Who is typing the PIN: asked first, so one staff member's hash is checked. */
     struct {
         struct kiosk_staff_list staff;

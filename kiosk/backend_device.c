@@ -176,6 +176,8 @@ static ld_err dev_settings(void *impl, struct kiosk_settings *out)
     kiosk_copy(out->school_name, sizeof out->school_name, c->school_name);
     out->gate_mode = c->mode == LD_MODE_GATE;
     out->staff_lists = c->staff_lists_on_kiosk;
+    out->confirm_late_touch = c->staff_confirm_late_touch;
+    kiosk_device__minute_hhmm(c->sessions.am.register_closes, out->am_closes);
     for (size_t i = 0; i < c->reason_count && i < KIOSK_REASONS_MAX; i++)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
     out->reason_timeout_s = c->reason_timeout_s;

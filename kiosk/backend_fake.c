@@ -133,6 +133,7 @@ struct kiosk_fake {
     struct kiosk_status status;
     bool gate_mode;
     bool staff_lists;
+    bool confirm_late_touch;
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
 
@@ -309,6 +310,8 @@ static ld_err fake_settings(void *impl, struct kiosk_settings *out)
     kiosk_copy(out->school_name, sizeof out->school_name, "Hollybrook Primary School");
     out->gate_mode = f->gate_mode;
     out->staff_lists = f->staff_lists;
+    out->confirm_late_touch = f->confirm_late_touch;
+    kiosk_copy(out->am_closes, sizeof out->am_closes, "09:20");
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, reasons[i]);
     out->reason_timeout_s = 20;
@@ -916,6 +919,11 @@ void kiosk_fake_set_status(struct kiosk_fake *fake, const struct kiosk_status *s
 void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on)
 {
     fake->staff_lists = on;
+}
+
+void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on)
+{
+    fake->confirm_late_touch = on;
 }
 
 void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate)

@@ -64,9 +64,12 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
      * meant the screen before (the PIN pad's OK landing on "Yes, sign me in"). */
     if (!app->touching)
         app->guard_until = app->now + app->guard_ms;
-    /* The door fell quiet: the next child is nobody's brother or sister. */
-    if (id == KIOSK_SCR_IDLE)
+    /* The door fell quiet: the next child is nobody's brother or sister, and a touch sign-in
+     * nobody confirmed is dropped. */
+    if (id == KIOSK_SCR_IDLE) {
         kiosk_app_sibling_reason(app, "", "");
+        app->witness.upn[0] = '\0';
+    }
     app->pressed = -1;
     if (screens[id]->enter)
         screens[id]->enter(app);
@@ -225,8 +228,28 @@ void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting 
     }
 }
 
+/* Staff confirmed a child's touch sign-in after the register closed: it is recorded as theirs,
+ * and the child goes on as after any late arrival (a reason, if none was given). */
+static void sign_in_witnessed(struct kiosk_app *app)
+{
+    struct kiosk_greeting g;
+    struct kiosk_pupil p = app->witness;
+    app->witness.upn[0] = '\0';
+    app->staff.unlocked = false; /* the card or PIN confirmed one child, it opened nothing */
+    if (kiosk_app_wrote(app, app->be.ops->sign_in(app->be.impl, p.upn, NULL, true, &g)) != LD_OK) {
+        kiosk_app_fail(app, "This sign-in could not be recorded.");
+        return;
+    }
+    g.ask_reason = g.kind == KIOSK_GREET_ARRIVED && g.outcome != LD_OUTCOME_ON_TIME && !g.reason[0];
+    kiosk_app_show_greeting(app, &g);
+}
+
 void kiosk_app_staff_open(struct kiosk_app *app)
 {
+    if (app->witness.upn[0]) {
+        sign_in_witnessed(app);
+        return;
+    }
     app->staff.unlocked = true;
     app->staff.view = KIOSK_VIEW_HOME;
     app->staff.page = 0;

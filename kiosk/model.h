@@ -60,6 +60,10 @@ struct kiosk_settings {
     /* The speak-to and not-arrived lists on this kiosk's staff mode: off by default (they
      * live in the office); on for a gate kiosk set up for staff ([staff] lists_on_kiosk). */
     bool staff_lists;
+    /* A touch sign-in after am_closes needs a staff card or PIN ([staff] confirm_late_touch):
+     * anyone can touch a name, and an absent child signed in drops off the calling list. */
+    bool confirm_late_touch;
+    char am_closes[KIOSK_TIME_MAX];                    /* "HH:MM" the morning register closes */
     char reasons[KIOSK_REASONS_MAX][KIOSK_REASON_MAX]; /* offered in this order */
     size_t reason_count;
     unsigned reason_timeout_s;  /* the reason screen records "no reason given" after this */

@@ -100,15 +100,21 @@ static void pin_draw(struct kiosk_app *app)
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
     if (!app->pinwho.chosen) {
-        kiosk_chrome_header(app, &f, "Staff: who are you?");
+        kiosk_chrome_header(app, &f,
+                            app->witness.upn[0] ? "A member of staff signs this child in: who?"
+                                                : "Staff: who are you?");
         kiosk_ui_text(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, f.body.x, f.body.y, KIOSK_LEFT,
                       app->pinwho.staff.n ? "Touch your name, or tap your staff card."
                                           : "No staff PIN is set up here: tap your staff card.");
         kiosk_app_draw_buttons(app);
         return;
     }
-    char title[KIOSK_NAME_MAX + 32];
-    snprintf(title, sizeof title, "%s: enter your PIN", app->pinwho.who.name);
+    char title[2 * KIOSK_NAME_MAX + 48];
+    if (app->witness.upn[0])
+        snprintf(title, sizeof title, "%s: your PIN signs in %s", app->pinwho.who.name,
+                 app->witness.name);
+    else
+        snprintf(title, sizeof title, "%s: enter your PIN", app->pinwho.who.name);
     kiosk_chrome_header(app, &f, title);
     SDL_Rect a = keypad_area(app, &f);
     SDL_Rect left = {f.body.x, f.body.y, a.x - f.body.x - kiosk_ui_px(ui, 30), f.body.h};

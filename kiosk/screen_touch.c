@@ -340,6 +340,16 @@ static void confirm_yes(struct kiosk_app *app)
         kiosk_app_go(app, KIOSK_SCR_STAFF);
         return;
     }
+    char now[KIOSK_TIME_MAX];
+    kiosk_hhmm(app->clock.hour, app->clock.minute, now);
+    if (app->settings.confirm_late_touch && app->settings.am_closes[0] &&
+        strcmp(now, app->settings.am_closes) > 0) {
+        /* After the register closed a touch sign-in needs a member of staff: the PIN pad (or
+         * a staff card) confirms it, and it is recorded as theirs. */
+        app->witness = *p;
+        kiosk_app_go(app, KIOSK_SCR_PIN);
+        return;
+    }
     struct kiosk_greeting g;
     if (kiosk_app_wrote(app, app->be.ops->sign_in(app->be.impl, p->upn, NULL, false, &g)) !=
         LD_OK) {

@@ -336,6 +336,8 @@ static void bad_number(void **state)
     assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = on\n").staff_lists_on_kiosk);
     assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = Yes\n").staff_lists_on_kiosk);
     assert_false(parse_ok(HEAD "[staff]\nlists_on_kiosk = off\n").staff_lists_on_kiosk);
+    assert_false(parse_ok(HEAD).staff_confirm_late_touch);
+    assert_true(parse_ok(HEAD "[staff]\nconfirm_late_touch = on\n").staff_confirm_late_touch);
     /* kiosk-door: how a wedge reader types the UID. */
     assert_int_equal(parse_ok(HEAD).wedge_format, 0);
     assert_int_equal(parse_ok(HEAD "[reader]\nwedge_format = decimal\n").wedge_format, 2);

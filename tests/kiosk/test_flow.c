@@ -305,6 +305,45 @@ static void test_touch_sign_ins_are_listed_for_staff(void **state)
     harness_expect(h, "staff", "void-confirm");
 }
 
+/* The school asks for a staff card or PIN behind a touch sign-in after the register closes. */
+static void test_touch_after_close_needs_staff(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_set_confirm_late_touch(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 20); /* still open: anyone's touch, as before */
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, "Amara O.");
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    harness_advance(h, 3000);
+    harness_touch(h, "Skip");
+    harness_at(h, 9, 31);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "pin", "");
+    assert_int_equal(fake_log(h)->sign_ins, 1); /* nothing yet */
+    harness_touch(h, "Cancel");                 /* nobody confirmed it: nothing recorded */
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    /* Recorded as the staff member's, and the child goes on to the reason; staff mode stays
+     * locked. */
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 2);
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+}
+
 static void test_search_keypad_ignores_accents(void **state)
 {
     struct harness *h = *state;
@@ -1021,6 +1060,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_card_then_enrol, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_sign_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_sign_ins_are_listed_for_staff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_after_close_needs_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),

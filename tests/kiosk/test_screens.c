@@ -175,6 +175,17 @@ static void d_pin(struct harness *h)
     harness_expect(h, "pin", "");
 }
 
+/* After the register closed, the school asks staff to confirm a touch sign-in. */
+static void d_pin_witness(struct harness *h)
+{
+    kiosk_fake_set_confirm_late_touch(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 31);
+    d_touch_confirm(h);
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "pin", "");
+}
+
 static void d_pin_locked(struct harness *h)
 {
     harness_touch(h, "Staff");
@@ -384,6 +395,7 @@ static const struct shot_case cases[] = {
     {"unknown_card", d_unknown},
     {"pin", d_pin},
     {"pin_locked", d_pin_locked},
+    {"pin_witness", d_pin_witness},
     {"staff_home", d_staff_home},
     {"staff_late", d_staff_late},
     {"staff_home_lists", d_staff_home_lists},
