@@ -38,6 +38,25 @@ static void staff_pin(struct harness *h, const char *pin)
     harness_touch(h, "OK");
 }
 
+/* Staff card at a gate kiosk at 09:25, the sensitive lists on or off. */
+static void staff_at_the_gate(struct harness *h, bool lists)
+{
+    kiosk_fake_set_gate_mode(h->fake, true);
+    kiosk_fake_set_staff_lists(h->fake, lists);
+    harness_restart_app(h);
+    harness_at(h, 9, 25);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+}
+
+/* A child finds their name by touch and confirms it. */
+static void touch_sign_in(struct harness *h, const char *class_name, const char *name)
+{
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, class_name);
+    harness_touch(h, name);
+    harness_touch(h, "Yes, sign me in");
+}
+
 /* ---- taps and reasons ------------------------------------------------------------------- */
 
 static void test_on_time_greets_then_idles(void **state)
@@ -288,10 +307,7 @@ static void test_touch_sign_ins_are_listed_for_staff(void **state)
 {
     struct harness *h = *state;
     harness_at(h, 8, 49);
-    harness_touch(h, "Tap your card or touch here");
-    harness_touch(h, "3B");
-    harness_touch(h, "Zoë A.");
-    harness_touch(h, "Yes, sign me in");
+    touch_sign_in(h, "3B", "Zoë A.");
     harness_touch(h, "Continue");
     harness_card(h, KIOSK_FAKE_CARD_LUKASZ); /* a card: nothing to check */
     harness_touch(h, "Continue");
@@ -312,28 +328,19 @@ static void test_touch_after_close_needs_staff(void **state)
     kiosk_fake_set_confirm_late_touch(h->fake, true);
     harness_restart_app(h);
     harness_at(h, 9, 20); /* still open: anyone's touch, as before */
-    harness_touch(h, "Tap your card or touch here");
-    harness_touch(h, "3B");
-    harness_touch(h, "Amara O.");
-    harness_touch(h, "Yes, sign me in");
+    touch_sign_in(h, "3B", "Amara O.");
     harness_expect(h, "greet", "arrived");
     assert_int_equal(fake_log(h)->sign_ins, 1);
     harness_advance(h, 3000);
     harness_touch(h, "Skip");
     harness_at(h, 9, 31);
-    harness_touch(h, "Tap your card or touch here");
-    harness_touch(h, "3B");
-    harness_touch(h, "Zoë A.");
-    harness_touch(h, "Yes, sign me in");
+    touch_sign_in(h, "3B", "Zoë A.");
     harness_expect(h, "pin", "");
     assert_int_equal(fake_log(h)->sign_ins, 1); /* nothing yet */
     harness_touch(h, "Cancel");                 /* nobody confirmed it: nothing recorded */
     harness_expect(h, "idle", "");
     assert_int_equal(fake_log(h)->sign_ins, 1);
-    harness_touch(h, "Tap your card or touch here");
-    harness_touch(h, "3B");
-    harness_touch(h, "Zoë A.");
-    harness_touch(h, "Yes, sign me in");
+    touch_sign_in(h, "3B", "Zoë A.");
     staff_pin(h, KIOSK_FAKE_PIN);
     /* Recorded as the staff member's, and the child goes on to the reason; staff mode stays
      * locked. */
@@ -852,10 +859,7 @@ static void test_gate_mode_lists_not_arrived(void **state)
 static void test_sensitive_lists_absent_by_default(void **state)
 {
     struct harness *h = *state;
-    kiosk_fake_set_gate_mode(h->fake, true);
-    harness_restart_app(h);
-    harness_at(h, 9, 25);
-    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    staff_at_the_gate(h, false);
     harness_expect(h, "staff", "home");
     assert_true(kiosk_app_has_button(h->app, "Late today"));
     assert_false(kiosk_app_has_button(h->app, "Speak to today"));
@@ -865,11 +869,7 @@ static void test_sensitive_lists_absent_by_default(void **state)
 static void test_lists_show_initials_until_touched(void **state)
 {
     struct harness *h = *state;
-    kiosk_fake_set_gate_mode(h->fake, true);
-    kiosk_fake_set_staff_lists(h->fake, true);
-    harness_restart_app(h);
-    harness_at(h, 9, 25);
-    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    staff_at_the_gate(h, true);
     harness_touch(h, "Speak to today");
     assert_true(kiosk_app_has_button(h->app, "O. B."));
     assert_false(kiosk_app_has_button(h->app, "Oliver B."));
@@ -894,11 +894,7 @@ static void test_lists_show_initials_until_touched(void **state)
 static void test_lists_lock_after_15_s(void **state)
 {
     struct harness *h = *state;
-    kiosk_fake_set_gate_mode(h->fake, true);
-    kiosk_fake_set_staff_lists(h->fake, true);
-    harness_restart_app(h);
-    harness_at(h, 9, 25);
-    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    staff_at_the_gate(h, true);
     harness_touch(h, "Speak to today");
     harness_advance(h, 14999);
     harness_expect(h, "staff", "speak");
@@ -994,10 +990,7 @@ static void test_reader_missing_keeps_touch_working(void **state)
     ev.user.code = KIOSK_EV_STATUS;
     kiosk_app_handle(h->app, &ev);
     assert_true(kiosk_app_render(h->app, false, false));
-    harness_touch(h, "Tap your card or touch here");
-    harness_touch(h, "3B");
-    harness_touch(h, "Zoë A.");
-    harness_touch(h, "Yes, sign me in");
+    touch_sign_in(h, "3B", "Zoë A.");
     harness_expect(h, "greet", "arrived");
 }
 
