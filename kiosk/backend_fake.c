@@ -134,6 +134,7 @@ struct kiosk_fake {
     bool gate_mode;
     bool staff_lists;
     bool confirm_late_touch;
+    bool no_roster; /* lists no class: a kiosk before its roster is imported */
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
 
@@ -442,7 +443,7 @@ static ld_err fake_list_classes(void *impl, struct kiosk_class_list *out)
     if (failing(f, &err))
         return err;
     out->n = out->total = 0;
-    for (size_t c = 0; c < NCLASSES && c < KIOSK_CLASSES_MAX; c++) {
+    for (size_t c = 0; !f->no_roster && c < NCLASSES && c < KIOSK_CLASSES_MAX; c++) {
         struct kiosk_class *k = &out->items[out->n++];
         kiosk_copy(k->name, sizeof k->name, class_names[c]);
         k->pupils = 0;
@@ -919,6 +920,11 @@ void kiosk_fake_set_status(struct kiosk_fake *fake, const struct kiosk_status *s
 void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on)
 {
     fake->staff_lists = on;
+}
+
+void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none)
+{
+    fake->no_roster = none;
 }
 
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on)

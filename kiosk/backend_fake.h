@@ -63,6 +63,9 @@ void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate);
 /* Turns the speak-to and not-arrived lists on or off in the settings (off at creation). */
 void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on);
 
+/* Makes the class list empty, as before a roster is imported (none: true). */
+void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none);
+
 /* Turns on or off staff confirming a touch sign-in after the register closes (off at first). */
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on);
 

@@ -144,6 +144,13 @@ static void d_touch_confirm(struct harness *h)
     harness_expect(h, "touch", "confirm");
 }
 
+/* No roster yet: said in words, not an empty grid. */
+static void d_touch_empty_roster(struct harness *h)
+{
+    kiosk_fake_set_no_roster(h->fake, true);
+    d_touch_classes(h);
+}
+
 /* Left alone for 22 s: the header counts down the last ten seconds before idle. */
 static void d_touch_warning(struct harness *h)
 {
@@ -391,6 +398,7 @@ static const struct shot_case cases[] = {
     {"touch_names", d_touch_names},
     {"touch_confirm", d_touch_confirm},
     {"touch_timeout_warning", d_touch_warning},
+    {"touch_empty_roster", d_touch_empty_roster},
     {"touch_keypad", d_touch_keypad},
     {"unknown_card", d_unknown},
     {"pin", d_pin},
