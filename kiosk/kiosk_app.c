@@ -297,9 +297,12 @@ static void handle_card(struct kiosk_app *app, const char *uid)
         return;
     }
     kiosk_app_settle_reason(app);
-    /* A child's tap ends any staff session left open; a staff card opens one. */
-    if (g.kind != KIOSK_GREET_STAFF)
+    /* A child's tap ends any staff session left open, and drops a touch sign-in still waiting
+     * for staff to confirm it; a staff card opens one (or confirms that sign-in). */
+    if (g.kind != KIOSK_GREET_STAFF) {
         app->staff.unlocked = false;
+        app->witness.upn[0] = '\0';
+    }
     kiosk_app_show_greeting(app, &g);
 }
 

@@ -340,6 +340,14 @@ static void test_touch_after_close_needs_staff(void **state)
     harness_touch(h, "Cancel");                 /* nobody confirmed it: nothing recorded */
     harness_expect(h, "idle", "");
     assert_int_equal(fake_log(h)->sign_ins, 1);
+    /* Nor when a child's card comes meanwhile: a staff card after it confirms nothing. */
+    touch_sign_in(h, "3B", "Zoë A.");
+    harness_expect(h, "pin", "");
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    harness_expect(h, "staff", "home");
+    harness_touch(h, "Lock now");
     touch_sign_in(h, "3B", "Zoë A.");
     staff_pin(h, KIOSK_FAKE_PIN);
     /* Recorded as the staff member's, and the child goes on to the reason; staff mode stays
