@@ -168,7 +168,8 @@ static int child_kiosk(int fd, const char *ini)
     struct kiosk_ui_config uc = {LD_SOURCE_DIR "/assets", 800, 480, false, false, 133.0f};
     if (TTF_Init() || kiosk_events_init() || kiosk_ui_create(&uc, &ui, msg, sizeof msg))
         die("ui", msg);
-    struct kiosk_app_config ac = {.backend = kiosk_device_backend(dev), .ui = ui};
+    /* The bench touches as soon as a screen shows: a 1 ms input guard, not a person's 700. */
+    struct kiosk_app_config ac = {.backend = kiosk_device_backend(dev), .ui = ui, .guard_ms = 1};
     if (kiosk_app_create(&ac, &app))
         die("app", "out of memory");
     kiosk_app_render(app, true, true);
@@ -278,7 +279,8 @@ int main(int argc, char **argv)
     struct kiosk_ui_config uc = {LD_SOURCE_DIR "/assets", 800, 480, false, false, 133.0f};
     if (TTF_Init() || kiosk_events_init() || kiosk_ui_create(&uc, &ui, msg, sizeof msg))
         die("ui", msg);
-    struct kiosk_app_config ac = {.backend = kiosk_device_backend(dev), .ui = ui};
+    /* The bench touches as soon as a screen shows: a 1 ms input guard, not a person's 700. */
+    struct kiosk_app_config ac = {.backend = kiosk_device_backend(dev), .ui = ui, .guard_ms = 1};
     if (kiosk_app_create(&ac, &app))
         die("app", "out of memory");
     kiosk_app_render(app, true, true);
@@ -328,7 +330,9 @@ int main(int argc, char **argv)
         if (!run_until(app, want, &t1))
             die("no greeting after a tap", hex);
         lat[got++] = t1 - t0;
-        /* Back to idle for the next child: a touch on the greeting carries on. */
+        /* Back to idle for the next child: a touch on the greeting carries on (once the 1 ms
+         * input guard has passed). */
+        SDL_Delay(2);
         kiosk_app_touch_at(app, 400, 240);
         kiosk_app_render(app, true, true);
     }
@@ -417,7 +421,7 @@ int main(int argc, char **argv)
     qsort(an, 5, sizeof an[0], cmp_double);
     /* The PIN check's three steps: begin and end run on the UI thread, Argon2id on a worker. */
     double v0 = now_ms();
-    void *check = be.ops->pin_begin(be.impl, KIOSK_DEMO_PIN);
+    void *check = be.ops->pin_begin(be.impl, KIOSK_DEMO_STAFF_ID, KIOSK_DEMO_PIN);
     double v1 = now_ms();
     enum kiosk_pin_result pin = check ? be.ops->pin_run(check) : KIOSK_PIN_WRONG;
     double v2 = now_ms();
@@ -434,6 +438,9 @@ int main(int argc, char **argv)
     percentiles("of which the tap pipeline (store)", pipe_ms, (size_t)npipe, &pp50);
     printf("  %-34s %.1fx the baseline (target < 20 ms: %s)\n", "tap to greeting (p50)",
            b50 > 0 ? p50 / b50 : 0, p50 < 20 ? "met" : "NOT met");
+    double p95 = lat[(size_t)got * 95 / 100]; /* lat is sorted by percentiles() */
+    printf("  %-34s %7.2f ms (target < 20 ms: %s)\n", "tap to greeting (p95)", p95,
+           p95 < 20 ? "met" : "NOT met");
     printf("  %-34s %7.1f ms (baseline: bare SDL start %.1f ms, %.1fx) (target < 500 ms: %s)\n",
            "start-up to idle frame (median)", st_k[2], st_b[2], st_k[2] / st_b[2],
            st_k[2] < 500 ? "met" : "NOT met");

@@ -255,7 +255,9 @@ enum kind {
     K_CONN,
     K_PATH,
     K_URL,
-    K_ARRIVAL
+    K_ARRIVAL,
+    K_BOOL,
+    K_WEDGE_FORMAT
 };
 
 struct key_def {
@@ -295,7 +297,15 @@ static const struct key_def keys[] = {
     {"reader", "driver", K_DRIVER, F(reader), 0, 0, NULL},
     {"reader", "connstring", K_CONN, F(reader_connstring), LD_CONFIG_CONN_MAX, 0, NULL},
     {"reader", "path", K_PATH, F(reader_path), LD_CONFIG_PATH_MAX, 0, NULL},
+    /* kiosk-door: how a keyboard-wedge reader types the UID (docs/readers.md). */
+    {"reader", "wedge_format", K_WEDGE_FORMAT, F(wedge_format), 0, 0, NULL},
+    {"reader", "wedge_reversed", K_BOOL, F(wedge_reversed), 0, 0, NULL},
     {"staff", "idle_lock_s", K_UINT, F(staff_idle_lock_s), 10, 3600, "seconds"},
+    /* kiosk-door: the speak-to and not-arrived lists on this kiosk's staff mode (a gate kiosk
+     * set up for staff); off keeps them in the office. */
+    {"staff", "lists_on_kiosk", K_BOOL, F(staff_lists_on_kiosk), 0, 0, NULL},
+    /* kiosk-door: a touch sign-in after the register closes needs a staff card or PIN. */
+    {"staff", "confirm_late_touch", K_BOOL, F(staff_confirm_late_touch), 0, 0, NULL},
     {"paths", "calendar", K_PATH, F(calendar_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"paths", "store", K_PATH, F(store_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"central", "url", K_URL, F(central_url), LD_CONFIG_URL_MAX, 0, NULL},
@@ -778,6 +788,32 @@ static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *
         if (!err)
             err = resolve_path(cp, value, field, k->cap + 1, problem, plen);
         break;
+    case K_WEDGE_FORMAT: {
+        static const char *const formats[] = {"auto", "hex", "decimal"}; /* enum ld_wedge_format */
+        unsigned i = 0;
+        while (i < 3 && strcasecmp(value, formats[i]))
+            i++;
+        if (i == 3) {
+            snprintf(problem, plen, "not a wedge format (auto, hex or decimal): %s",
+                     quoted(q, sizeof q, value));
+            err = LD_ERR_INVALID;
+        } else {
+            memcpy(field, &i, sizeof i);
+        }
+        break;
+    }
+    case K_BOOL: {
+        bool on =
+            !strcasecmp(value, "on") || !strcasecmp(value, "yes") || !strcasecmp(value, "true");
+        if (!on && strcasecmp(value, "off") && strcasecmp(value, "no") &&
+            strcasecmp(value, "false")) {
+            snprintf(problem, plen, "not on or off: %s", quoted(q, sizeof q, value));
+            err = LD_ERR_INVALID;
+        } else {
+            memcpy(field, &on, sizeof on);
+        }
+        break;
+    }
     case K_URL:
         err = check_text(value, k->cap, false, problem, plen);
         if (!err && url_has_password(value)) {

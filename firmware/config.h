@@ -2,6 +2,7 @@
 #ifndef LD_CONFIG_H
 #define LD_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ld_attendance.h"
@@ -85,6 +86,11 @@ struct ld_config {
     char reader_path[LD_CONFIG_PATH_MAX + 1];       /* [reader] path: "/run/latedoor/sim.sock"
                                                        for sim, else "" */
     unsigned staff_idle_lock_s;                     /* [staff] idle_lock_s: 60 (10 to 3600) */
+    unsigned wedge_format;     /* [reader] wedge_format: auto (0), hex (1), decimal (2) */
+    bool wedge_reversed;       /* [reader] wedge_reversed: off (UID bytes typed last first: on) */
+    bool staff_lists_on_kiosk; /* [staff] lists_on_kiosk: off (speak-to, not arrived) */
+    bool staff_confirm_late_touch; /* [staff] confirm_late_touch: off (on: staff confirm a touch
+                                      sign-in after the morning register closes) */
     /* [paths]: relative paths are taken from the config file's directory. */
     char calendar_path[LD_CONFIG_PATH_MAX + 1]; /* calendar: "calendar.ini" */
     char store_path[LD_CONFIG_PATH_MAX + 1];    /* store: "/var/lib/latedoor/device.db" */

@@ -66,7 +66,11 @@ ld_err ld_device_reader_create(const struct ld_config *cfg, struct ld_reader **o
         return ld_reader_nfc_create(&nfc, out, msg, msglen);
     }
     case LD_READER_WEDGE: {
-        struct ld_reader_wedge_config wedge = {.path = cfg->reader_path, .fd = -1};
+        struct ld_reader_wedge_config wedge = {
+            .path = cfg->reader_path,
+            .fd = -1,
+            .decoder = {.format = (enum ld_wedge_format)cfg->wedge_format,
+                        .reversed = cfg->wedge_reversed}};
         return ld_reader_wedge_create(&wedge, out, msg, msglen);
     }
     case LD_READER_SIM:

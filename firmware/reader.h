@@ -160,6 +160,9 @@ struct ld_wedge_config {
     int min_digits; /* LD_WEDGE_DEFAULT_MIN; at most LD_WEDGE_MAX_CHARS */
     int max_gap_ms; /* LD_WEDGE_DEFAULT_MAX_GAP_MS */
     enum ld_wedge_format format;
+    /* The reader types the UID's bytes last first (many type a 4-byte UID little-endian as 10
+     * decimal digits): the bytes read are reversed back into the card's order. */
+    bool reversed;
 };
 
 /* What one key did. */

@@ -157,6 +157,11 @@ static enum ld_wedge_result decoder_judge(struct ld_wedge_decoder *d, struct ld_
         set_msg(msg, msglen, "wedge: %s", why);
         return LD_WEDGE_BAD;
     }
+    for (size_t i = 0; d->cfg.reversed && i < uid->len / 2u; i++) {
+        uint8_t b = uid->bytes[i];
+        uid->bytes[i] = uid->bytes[uid->len - 1 - i];
+        uid->bytes[uid->len - 1 - i] = b;
+    }
     return LD_WEDGE_CARD;
 }
 

@@ -12,10 +12,19 @@
 #define KIOSK_GREET_MS        4000  /* a greeting, then idle */
 #define KIOSK_GREET_REASON_MS 3000  /* a late greeting, then the reason screen */
 #define KIOSK_THANKS_MS       3000  /* "thank you" after a reason */
-#define KIOSK_UNKNOWN_MS      6000  /* an unknown card */
+#define KIOSK_UNKNOWN_MS      10000 /* an unknown card: time to find one's name */
 #define KIOSK_TOUCH_MS        30000 /* the touch sign-in and the PIN pad, untouched */
 #define KIOSK_ERROR_MS        30000 /* the error screen */
 #define KIOSK_STATUS_MS       10000 /* the status is read again this often */
+/* Touches are ignored this long after a screen changed by itself (a card, a timeout, a PIN's
+ * result): a finger already on its way meant the screen before. */
+#define KIOSK_GUARD_MS 700
+/* A screen that gives up when left alone says so this long before it does. */
+#define KIOSK_WARN_MS 10000
+/* The lists that name families and vulnerable children lock themselves sooner. */
+#define KIOSK_LIST_LOCK_MS 15000
+/* Arrivals that wait while a child before them gives a reason (a family at the door). */
+#define KIOSK_QUEUE_MAX 8
 
 /* Button ids every screen may use; a screen's own ids stay below KIOSK_ID_COMMON. */
 enum {
@@ -63,6 +72,7 @@ enum kiosk_staff_view {
     KIOSK_VIEW_VOID_CONFIRM,
     KIOSK_VIEW_ENROL,
     KIOSK_VIEW_STATUS,
+    KIOSK_VIEW_TOUCHED, /* today's touch sign-ins, for staff to check (void a wrong one) */
 };
 
 #define KIOSK_QUERY_MAX 24
@@ -81,11 +91,20 @@ struct kiosk_app {
     struct kiosk_settings settings;
     struct kiosk_status status;
     uint64_t status_at;
+    /* The last status read failed: what it says is unknown, not the old values. */
+    char status_error[KIOSK_DETAIL_MAX]; /* "" when the last read worked */
+    /* The last write (a tap, a sign-in, a reason) failed: until one works, the idle screen
+     * sends children to the office rather than inviting a tap that may not be kept. */
+    bool write_failed;
     struct kiosk_clock clock;
     char punctual[KIOSK_CLASS_MAX]; /* "" for none */
 
     enum kiosk_screen_id screen;
     uint64_t entered, last_input;
+    uint64_t guard_until; /* touches before this are ignored (KIOSK_GUARD_MS) */
+    unsigned guard_ms;
+    bool touching;       /* a touch is being handled: the screen it opens is the user's */
+    unsigned warn_shown; /* the timeout warning's seconds last drawn, 0 for none */
     bool dirty, relayout;
     struct kiosk_buttons buttons;
     int pressed; /* the button under a finger, -1 for none */
@@ -111,9 +130,23 @@ struct kiosk_app {
         char ref[KIOSK_REF_MAX]; /* KIOSK_FOR_PUPIL: the arrival the reason is for */
         char upn[KIOSK_UPN_MAX]; /* the staff purposes: the pupil */
         char name[KIOSK_NAME_MAX];
-        bool pending;   /* a late arrival still owes its reason */
-        unsigned shown; /* the countdown's seconds last drawn */
+        bool pending;                  /* a late arrival still owes its reason */
+        unsigned shown;                /* the countdown's seconds last drawn */
+        char family[KIOSK_FAMILY_MAX]; /* KIOSK_FOR_PUPIL: the child's family, "" for none */
+        char same[KIOSK_REASON_MAX];   /* a sibling's reason, offered first; "" for none */
     } reason;
+
+    /* Children who tapped while another gave a reason: greeted in turn, nothing lost. */
+    struct {
+        struct kiosk_greeting items[KIOSK_QUEUE_MAX];
+        size_t n;
+    } queue;
+
+    /* The reason the last child gave, offered to a brother or sister who follows. */
+    struct {
+        char family[KIOSK_FAMILY_MAX];
+        char reason[KIOSK_REASON_MAX];
+    } sibling;
 
     struct {
         bool unlocked;
@@ -121,15 +154,27 @@ struct kiosk_app {
         size_t page, per_page;
         char notice[KIOSK_DETAIL_MAX];
         struct kiosk_arrival_list arrivals;
+        size_t touched; /* today's touch sign-ins (the home tile's count) */
         struct kiosk_speak_list speak;
         struct kiosk_away_list away;
         struct kiosk_unknown_list unknown;
         struct kiosk_absent_list absent;
         struct kiosk_arrival voiding;
+        size_t revealed; /* the row of a sensitive list shown in full; SIZE_MAX for none */
         char enrol_uid[KIOSK_UID_MAX];
     } staff;
 
     struct kiosk_pinlock pinlock;
+    /* A touch sign-in after the register closed, waiting for a staff card or PIN to confirm
+     * it; "" upn for none. */
+    struct kiosk_pupil witness;
+
+    /* Who is typing the PIN: asked first, so one staff member's hash is checked. */
+    struct {
+        struct kiosk_staff_list staff;
+        bool chosen;
+        struct kiosk_staff_member who;
+    } pinwho;
     char pin[KIOSK_PIN_MAX + 1];
     char pin_msg[96];
     struct kiosk_pin_job *pin_job; /* the PIN being checked on the worker; NULL for none */
@@ -148,8 +193,36 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id);
 /* Asks for a new frame; with relayout, for the buttons to be laid out again first. */
 void kiosk_app_redraw(struct kiosk_app *app, bool relayout);
 
+/*
+ * Returns milliseconds until the current screen gives up for want of a touch (the touch
+ * sign-in, the PIN pad, staff mode's lock), UINT64_MAX when it never does.
+ */
+uint64_t kiosk_app_input_left(const struct kiosk_app *app);
+
+/*
+ * Writes the name of row i of a sensitive list (speak-to, not arrived) as it may show: in
+ * full when staff touched that row, else its initials. Returns out.
+ */
+const char *kiosk_app_private_name(const struct kiosk_app *app, size_t i, const char *name,
+                                   char *out, size_t outlen);
+
+/* Shows row i of a sensitive list in full, or hides it again when it was the one shown. */
+void kiosk_app_reveal(struct kiosk_app *app, size_t i);
+
+/* Returns true on the screens that show a sensitive list (speak-to, not arrived). */
+bool kiosk_app_private_list(const struct kiosk_app *app);
+
 /* Returns milliseconds since the current screen came up. */
 uint64_t kiosk_app_elapsed(const struct kiosk_app *app);
+
+/* Notes how a write at the door (a tap, a sign-in, a reason) went: err LD_OK clears the
+ * failed-write state, any other error but a refused input (LD_ERR_INVALID) sets it. Returns
+ * err. */
+ld_err kiosk_app_wrote(struct kiosk_app *app, ld_err err);
+
+/* Returns true when arrivals may not be kept here now (a failed write, the store file lost):
+ * the idle screen then says to sign in at the office. */
+bool kiosk_app_door_closed(const struct kiosk_app *app);
 
 /* Shows the error screen for a failed backend call: title for everyone, the backend's detail
  * for staff. Plays the error sound and remembers it for the idle screen and staff status. */
@@ -158,8 +231,15 @@ void kiosk_app_fail(struct kiosk_app *app, const char *title);
 /* Shows what a tap or a sign-in turned out to be: greeting, unknown card or staff mode. */
 void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting *g);
 
-/* Records "no reason given" for a late arrival that still owes its reason, if any. */
+/* Records "no reason given" for a late arrival that still owes its reason, if any, and for
+ * every queued one. */
 void kiosk_app_settle_reason(struct kiosk_app *app);
+
+/* Ends one child's turn: shows the next queued greeting, or the idle screen. */
+void kiosk_app_next(struct kiosk_app *app);
+
+/* Remembers the reason a child gave for a sibling who follows ("" family: nobody). */
+void kiosk_app_sibling_reason(struct kiosk_app *app, const char *family, const char *reason);
 
 /*
  * Collects the PIN check's result once the worker has it (screen_pin.c), or at once with wait:
@@ -194,7 +274,8 @@ struct kiosk_frame {
 /* Computes the regions for the output. */
 void kiosk_chrome_frame(const struct kiosk_app *app, struct kiosk_frame *f);
 
-/* Fills the background and draws the header: title on the left, the time on the right. */
+/* Fills the background and draws the header: title on the left, the time on the right; in
+ * the last KIOSK_WARN_MS before the screen gives up, an amber header that says so instead. */
 void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, const char *title);
 
 /* Lays out the footer: a Back button on the left and, when pages > 1, Previous and Next on
@@ -216,6 +297,10 @@ void kiosk_chrome_date(const struct kiosk_clock *c, char *out, size_t outlen);
 
 /* Draws the status line (reader, sync, clock, last error) in r, left to right. */
 void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r);
+
+/* Writes who waits their turn ("Next: Theo A." or "Next: Theo A. and 2 more") into out;
+ * false when nobody waits. */
+bool kiosk_chrome_queue_note(const struct kiosk_app *app, char *out, size_t outlen);
 
 /* Returns the colour, icon and words of an outcome for the public screen. */
 SDL_Color kiosk_outcome_colour(enum ld_outcome o);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,6 +142,7 @@ static void greeting_of(struct kiosk_device *d, const struct ld_tap_result *r,
         g->ask_reason = r->status == LD_TAP_SIGNED_IN && r->mark.outcome != LD_OUTCOME_ON_TIME &&
                         !r->event.reason[0];
         kiosk_device__ref_of(&r->event, g->arrival);
+        kiosk_copy(g->family, sizeof g->family, r->pupil.family);
         break;
     case LD_TAP_UNKNOWN_CARD:
         g->kind = KIOSK_GREET_UNKNOWN;
@@ -172,6 +175,9 @@ static ld_err dev_settings(void *impl, struct kiosk_settings *out)
     memset(out, 0, sizeof *out);
     kiosk_copy(out->school_name, sizeof out->school_name, c->school_name);
     out->gate_mode = c->mode == LD_MODE_GATE;
+    out->staff_lists = c->staff_lists_on_kiosk;
+    out->confirm_late_touch = c->staff_confirm_late_touch;
+    kiosk_device__minute_hhmm(c->sessions.am.register_closes, out->am_closes);
     for (size_t i = 0; i < c->reason_count && i < KIOSK_REASONS_MAX; i++)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
     out->reason_timeout_s = c->reason_timeout_s;
@@ -225,6 +231,27 @@ static enum kiosk_reader_state reader_state(enum ld_reader_state s)
     return KIOSK_READER_MISSING;
 }
 
+/*
+ * Looks at the store's file (one stat): deleted or replaced under the running kiosk, SQLite
+ * would go on writing to the file it holds open, which nobody will read again. Writes why into
+ * out, "" when it is the file the kiosk opened.
+ */
+static void store_check(const struct kiosk_device *d, char *out, size_t outlen)
+{
+    struct stat sb;
+    const char *path = d->dev.cfg.store_path;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    out[0] = '\0';
+    if (!d->store_seen)
+        return;
+    if (stat(path, &sb) != 0)
+        snprintf(out, outlen, "%.60s %s: restart the kiosk.", base,
+                 errno == ENOENT ? "is gone" : "cannot be seen");
+    else if ((unsigned long long)sb.st_dev != d->store_dev ||
+             (unsigned long long)sb.st_ino != d->store_ino)
+        snprintf(out, outlen, "%.60s was replaced: restart the kiosk.", base);
+}
+
 static ld_err dev_status(void *impl, struct kiosk_status *out)
 {
     struct kiosk_device *d = impl;
@@ -276,6 +303,7 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
 
     kiosk_device__calendar_check(d, mono_ms());
     kiosk_copy(out->calendar_detail, sizeof out->calendar_detail, d->calwatch.problem);
+    store_check(d, out->store_detail, sizeof out->store_detail);
 
     struct ld_sync_status s;
     if ((err = ld_sync_status_read(d->store, &s, d->msg, sizeof d->msg)))
@@ -347,6 +375,60 @@ static ld_err dev_speak_to(void *impl, struct kiosk_speak_list *out)
     if (err)
         return err;
     *out = *d->speak;
+    return LD_OK;
+}
+
+/* ---- ops: the PIN pad's lock, in the store's settings -------------------------------------- */
+
+#define PIN_LOCK_KEY "kiosk.pin_lock" /* "FAILURES LOCKS UNTIL_UTC_MS" */
+
+static ld_err dev_pin_lock_read(void *impl, struct kiosk_pin_lock_state *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = kiosk_device__check_open(d);
+    if (err)
+        return err;
+    char value[64], tail;
+    memset(out, 0, sizeof *out);
+    err = ld_store_setting_get(d->store, PIN_LOCK_KEY, value, sizeof value, d->msg, sizeof d->msg);
+    if (err == LD_ERR_NOT_FOUND)
+        return LD_OK;
+    if (err)
+        return kiosk_device__fail_msg(d, err);
+    int failures, locks;
+    long long until;
+    if (sscanf(value, "%d %d %lld%c", &failures, &locks, &until, &tail) != 3 || failures < 0 ||
+        locks < 0) {
+        snprintf(d->msg, sizeof d->msg,
+                 "store setting %s: not \"FAILURES LOCKS UNTIL_MS\": \"%.40s\"", PIN_LOCK_KEY,
+                 value);
+        return kiosk_device__fail_msg(d, LD_ERR_INVALID);
+    }
+    struct ld_clock_reading now;
+    if ((err = kiosk_device__read_clock(d, &now)))
+        return kiosk_device__fail_msg(d, err);
+    out->failures = failures;
+    out->locks = locks;
+    if (until > now.utc_ms)
+        out->remaining_ms =
+            until - now.utc_ms > 3600000 ? 3600000u : (unsigned)(until - now.utc_ms);
+    return LD_OK;
+}
+
+static ld_err dev_pin_lock_write(void *impl, const struct kiosk_pin_lock_state *st)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = kiosk_device__check_open(d);
+    if (err)
+        return err;
+    struct ld_clock_reading now;
+    if ((err = kiosk_device__read_clock(d, &now)))
+        return kiosk_device__fail_msg(d, err);
+    char value[64];
+    snprintf(value, sizeof value, "%d %d %lld", st->failures, st->locks,
+             st->remaining_ms ? (long long)now.utc_ms + st->remaining_ms : 0LL);
+    if ((err = ld_store_setting_set(d->store, PIN_LOCK_KEY, value, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
     return LD_OK;
 }
 
@@ -463,6 +545,37 @@ static ld_err add_class(void *ctx, const char *name, unsigned pupils)
     return LD_OK;
 }
 
+/* Where a year group comes in school order: nursery, Reception, then Years 1 to 13. */
+static int year_rank(const char *year)
+{
+    if (!strcasecmp(year, "N") || !strncasecmp(year, "Nurs", 4))
+        return -1;
+    if (!strcasecmp(year, "R") || !strcasecmp(year, "YR") || !strncasecmp(year, "Rec", 3))
+        return 0;
+    const char *p = year[0] == 'Y' || year[0] == 'y' ? year + 1 : year;
+    int n = atoi(p);
+    return n > 0 ? n : 99;
+}
+
+struct class_years {
+    struct kiosk_class_list *out;
+    int rank[KIOSK_CLASSES_MAX]; /* the youngest year group in each class */
+};
+
+static ld_err note_year(void *ctx, const struct ld_pupil *p)
+{
+    struct class_years *cy = ctx;
+    for (size_t i = 0; i < cy->out->n; i++) {
+        if (strcmp(cy->out->items[i].name, p->class_name) == 0) {
+            int r = year_rank(p->year);
+            if (r < cy->rank[i])
+                cy->rank[i] = r;
+            break;
+        }
+    }
+    return LD_OK;
+}
+
 static ld_err dev_list_classes(void *impl, struct kiosk_class_list *out)
 {
     struct kiosk_device *d = impl;
@@ -472,6 +585,25 @@ static ld_err dev_list_classes(void *impl, struct kiosk_class_list *out)
     out->n = out->total = 0;
     if ((err = ld_store_classes_foreach(d->store, add_class, out, d->msg, sizeof d->msg)))
         return kiosk_device__fail_msg(d, err);
+    /* The youngest first, as a school lists them (Reception was last, after "6C"); each class
+     * named as the school writes it. A stable insertion sort: name order within a year. */
+    struct class_years cy = {.out = out};
+    for (size_t i = 0; i < KIOSK_CLASSES_MAX; i++)
+        cy.rank[i] = 100;
+    if ((err =
+             ld_store_pupils_foreach(d->store, NULL, false, note_year, &cy, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
+    for (size_t i = 1; i < out->n; i++) {
+        struct kiosk_class c = out->items[i];
+        int r = cy.rank[i];
+        size_t j = i;
+        for (; j > 0 && cy.rank[j - 1] > r; j--) {
+            out->items[j] = out->items[j - 1];
+            cy.rank[j] = cy.rank[j - 1];
+        }
+        out->items[j] = c;
+        cy.rank[j] = r;
+    }
     return LD_OK;
 }
 
@@ -574,7 +706,45 @@ static void pin_free(struct pin_check *p)
     free(p);
 }
 
-static void *dev_pin_begin(void *impl, const char *pin)
+static ld_err collect_staff(void *ctx, const struct ld_staff *staff)
+{
+    struct kiosk_staff_list *l = ctx;
+    if (!staff->active || !staff->pin_hash[0])
+        return LD_OK;
+    l->total++;
+    if (l->n < sizeof l->items / sizeof l->items[0]) {
+        kiosk_copy(l->items[l->n].id, sizeof l->items[l->n].id, staff->id);
+        kiosk_copy(l->items[l->n].name, sizeof l->items[l->n].name, staff->name);
+        l->n++;
+    }
+    return LD_OK;
+}
+
+static int cmp_staff_name(const void *a, const void *b)
+{
+    return strcmp(((const struct kiosk_staff_member *)a)->name,
+                  ((const struct kiosk_staff_member *)b)->name);
+}
+
+static ld_err dev_list_staff(void *impl, struct kiosk_staff_list *out)
+{
+    struct kiosk_device *d = impl;
+    ld_err err = kiosk_device__check_open(d);
+    if (err)
+        return err;
+    out->n = out->total = 0;
+    if ((err = ld_store_staff_foreach(d->store, collect_staff, out, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
+    qsort(out->items, out->n, sizeof out->items[0], cmp_staff_name);
+    return LD_OK;
+}
+
+size_t kiosk_device_pin_hashes(const void *check)
+{
+    return check ? ((const struct pin_check *)check)->n : 0;
+}
+
+static void *dev_pin_begin(void *impl, const char *staff_id, const char *pin)
 {
     struct kiosk_device *d = impl;
     size_t len = pin ? strlen(pin) : 0;
@@ -584,8 +754,15 @@ static void *dev_pin_begin(void *impl, const char *pin)
     struct pin_check *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    if (ld_store_staff_foreach(d->store, collect_pin, p, d->msg, sizeof d->msg) != LD_OK) {
-        SDL_Log("latedoor-kiosk: the staff PINs could not be read: %s", d->msg);
+    /* The staff member said who they are: their hash alone is checked. */
+    struct ld_staff one;
+    ld_err err = staff_id ? ld_store_staff_get(d->store, staff_id, &one, d->msg, sizeof d->msg)
+                          : ld_store_staff_foreach(d->store, collect_pin, p, d->msg, sizeof d->msg);
+    if (staff_id && err == LD_OK)
+        (void)collect_pin(p, &one);
+    if (err != LD_OK || p->n == 0) {
+        if (err != LD_OK && err != LD_ERR_NOT_FOUND)
+            SDL_Log("latedoor-kiosk: the staff PINs could not be read: %s", d->msg);
         pin_free(p);
         return NULL;
     }
@@ -621,6 +798,9 @@ static void dev_pin_end(void *impl, void *check, bool apply)
 static const struct kiosk_backend_ops device_ops = {
     .last_error = dev_last_error,
     .settings = dev_settings,
+    .pin_lock_read = dev_pin_lock_read,
+    .list_staff = dev_list_staff,
+    .pin_lock_write = dev_pin_lock_write,
     .now = dev_now,
     .status = dev_status,
     .punctual_class = dev_punctual,
@@ -737,6 +917,12 @@ ld_err kiosk_device_open(const struct kiosk_device_options *opt, struct kiosk_de
     if (ld_store_open(d->dev.cfg.store_path, NULL, &d->store, msg, sizeof msg)) {
         snprintf(d->broken, sizeof d->broken, "%s", msg);
         return LD_OK;
+    }
+    struct stat sb;
+    if (stat(d->dev.cfg.store_path, &sb) == 0) {
+        d->store_seen = true;
+        d->store_dev = (unsigned long long)sb.st_dev;
+        d->store_ino = (unsigned long long)sb.st_ino;
     }
     if (opt->clock_start) {
         ld_date date;

@@ -116,4 +116,7 @@ void kiosk_demo_clock_set(struct kiosk_demo_clock *c, int64_t utc_ms);
 /* Milliseconds the last analysis for the staff lists took (0 before any). */
 double kiosk_device_analysis_ms(const struct kiosk_device *dev);
 
+/* For tests: how many staff hashes a PIN check holds (each costs one Argon2id run). */
+size_t kiosk_device_pin_hashes(const void *check);
+
 #endif

@@ -114,7 +114,7 @@ struct arrival {
     char time[KIOSK_TIME_MAX];
     enum ld_outcome outcome;
     char reason[KIOSK_REASON_MAX];
-    bool by_staff, voided;
+    bool by_staff, by_touch, voided;
 };
 
 struct kiosk_fake {
@@ -132,6 +132,10 @@ struct kiosk_fake {
 
     struct kiosk_status status;
     bool gate_mode;
+    bool staff_lists;
+    bool confirm_late_touch;
+    bool no_roster; /* lists no class: a kiosk before its roster is imported */
+    struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
 
     ld_err fail_err;
@@ -242,6 +246,7 @@ static void greeting_of(const struct kiosk_fake *f, int ai, enum kiosk_greet_kin
         kind == KIOSK_GREET_ARRIVED && a->outcome != LD_OUTCOME_ON_TIME && a->reason[0] == '\0';
     kiosk_copy(g->reason, sizeof g->reason, a->reason);
     kiosk_copy(g->arrival, sizeof g->arrival, a->ref);
+    kiosk_copy(g->family, sizeof g->family, f->pupils[a->pupil].family);
 }
 
 static int find_upn(const struct kiosk_fake *f, const char *upn)
@@ -261,7 +266,7 @@ static int find_ref(const struct kiosk_fake *f, const char *ref)
 }
 
 /* Signs pupil i in now, or reports the arrival already made. */
-static ld_err arrive(struct kiosk_fake *f, int i, const char *reason, bool by_staff,
+static ld_err arrive(struct kiosk_fake *f, int i, const char *reason, bool by_staff, bool touch,
                      struct kiosk_greeting *out)
 {
     struct pupil *p = &f->pupils[i];
@@ -275,6 +280,7 @@ static ld_err arrive(struct kiosk_fake *f, int i, const char *reason, bool by_st
     int ai = add_arrival(f, i, hhmm, t, reason, by_staff);
     if (ai < 0)
         return fail(f, LD_ERR_FULL, "The fake school's arrival log is full.");
+    f->arrivals[ai].by_touch = touch;
     greeting_of(f, ai, KIOSK_GREET_ARRIVED, out);
     if (by_staff)
         out->ask_reason = false;
@@ -304,6 +310,9 @@ static ld_err fake_settings(void *impl, struct kiosk_settings *out)
     memset(out, 0, sizeof *out);
     kiosk_copy(out->school_name, sizeof out->school_name, "Hollybrook Primary School");
     out->gate_mode = f->gate_mode;
+    out->staff_lists = f->staff_lists;
+    out->confirm_late_touch = f->confirm_late_touch;
+    kiosk_copy(out->am_closes, sizeof out->am_closes, "09:20");
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, reasons[i]);
     out->reason_timeout_s = 20;
@@ -317,9 +326,29 @@ static ld_err fake_now(void *impl, struct kiosk_clock *out)
     return LD_OK;
 }
 
+static ld_err fake_pin_lock_read(void *impl, struct kiosk_pin_lock_state *out)
+{
+    struct kiosk_fake *f = impl;
+    *out = f->pin_lock;
+    return LD_OK;
+}
+
+static ld_err fake_pin_lock_write(void *impl, const struct kiosk_pin_lock_state *st)
+{
+    struct kiosk_fake *f = impl;
+    ld_err err;
+    if (failing(f, &err))
+        return err;
+    f->pin_lock = *st;
+    return LD_OK;
+}
+
 static ld_err fake_status(void *impl, struct kiosk_status *out)
 {
     struct kiosk_fake *f = impl;
+    ld_err err;
+    if (failing(f, &err))
+        return err;
     *out = f->status;
     return LD_OK;
 }
@@ -348,7 +377,7 @@ static ld_err fake_tap_card(void *impl, const char *uid, struct kiosk_greeting *
     }
     for (size_t i = 0; i < f->npupils; i++)
         if (strcmp(f->pupils[i].card, uid) == 0)
-            return arrive(f, (int)i, NULL, false, out);
+            return arrive(f, (int)i, NULL, false, false, out);
 
     /* Nobody's card: keep it (once) for enrolment, most recent first. */
     char hhmm[KIOSK_TIME_MAX];
@@ -383,7 +412,7 @@ static ld_err fake_sign_in(void *impl, const char *upn, const char *reason, bool
         return fail(f, LD_ERR_NOT_FOUND, "That pupil is not on the roster.");
     f->log.sign_ins++;
     kiosk_copy(f->log.last_upn, sizeof f->log.last_upn, upn);
-    return arrive(f, i, reason, by_staff, out);
+    return arrive(f, i, reason, by_staff, !by_staff, out);
 }
 
 static ld_err fake_record_reason(void *impl, const char *ref, const char *reason,
@@ -414,7 +443,7 @@ static ld_err fake_list_classes(void *impl, struct kiosk_class_list *out)
     if (failing(f, &err))
         return err;
     out->n = out->total = 0;
-    for (size_t c = 0; c < NCLASSES && c < KIOSK_CLASSES_MAX; c++) {
+    for (size_t c = 0; !f->no_roster && c < NCLASSES && c < KIOSK_CLASSES_MAX; c++) {
         struct kiosk_class *k = &out->items[out->n++];
         kiosk_copy(k->name, sizeof k->name, class_names[c]);
         k->pupils = 0;
@@ -475,11 +504,24 @@ static ld_err fake_search(void *impl, const char *prefix, struct kiosk_pupil_lis
 }
 
 /* A PIN check is a copy of the PIN (model.h); nothing of the fake is touched on the worker. */
-static void *fake_pin_begin(void *impl, const char *pin)
+static ld_err fake_list_staff(void *impl, struct kiosk_staff_list *out)
+{
+    struct kiosk_fake *f = impl;
+    ld_err err;
+    if (failing(f, &err))
+        return err;
+    memset(out, 0, sizeof *out);
+    out->n = out->total = 1;
+    kiosk_copy(out->items[0].id, sizeof out->items[0].id, KIOSK_FAKE_STAFF_ID);
+    kiosk_copy(out->items[0].name, sizeof out->items[0].name, "Ms Hughes");
+    return LD_OK;
+}
+
+static void *fake_pin_begin(void *impl, const char *staff_id, const char *pin)
 {
     (void)impl;
     size_t len = pin ? strlen(pin) : 0;
-    if (len == 0 || len > KIOSK_PIN_MAX)
+    if (len == 0 || len > KIOSK_PIN_MAX || (staff_id && strcmp(staff_id, KIOSK_FAKE_STAFF_ID)))
         return NULL;
     char *copy = calloc(1, KIOSK_PIN_MAX + 1);
     if (copy)
@@ -541,6 +583,7 @@ static ld_err fake_arrivals(void *impl, bool late_only, struct kiosk_arrival_lis
         o->outcome = a->outcome;
         kiosk_copy(o->reason, sizeof o->reason, a->reason);
         o->by_staff = a->by_staff;
+        o->by_touch = a->by_touch;
     }
     return LD_OK;
 }
@@ -721,6 +764,9 @@ static ld_err fake_not_arrived(void *impl, struct kiosk_absent_list *out)
 static const struct kiosk_backend_ops fake_ops = {
     .last_error = fake_last_error,
     .settings = fake_settings,
+    .pin_lock_read = fake_pin_lock_read,
+    .list_staff = fake_list_staff,
+    .pin_lock_write = fake_pin_lock_write,
     .now = fake_now,
     .status = fake_status,
     .punctual_class = fake_punctual,
@@ -825,6 +871,12 @@ static void build_school(struct kiosk_fake *f)
             break;
         }
     }
+
+    /* Zoë's little brother, not here yet: a family arriving together. Added last, so the
+     * rest of the school (and its screenshots) is as it was before him. */
+    struct pupil *theo = new_pupil(f, "Theo", "Adams", "R");
+    kiosk_copy(theo->family, sizeof theo->family, "Adams family");
+    kiosk_copy(theo->card, sizeof theo->card, KIOSK_FAKE_CARD_THEO);
 }
 
 ld_err kiosk_fake_create(struct kiosk_fake **out)
@@ -864,6 +916,21 @@ void kiosk_fake_set_clock(struct kiosk_fake *fake, const struct kiosk_clock *clk
 void kiosk_fake_set_status(struct kiosk_fake *fake, const struct kiosk_status *status)
 {
     fake->status = *status;
+}
+
+void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on)
+{
+    fake->staff_lists = on;
+}
+
+void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none)
+{
+    fake->no_roster = none;
+}
+
+void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on)
+{
+    fake->confirm_late_touch = on;
 }
 
 void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate)

@@ -15,14 +15,17 @@
  *
  * Cards the tests and the demo use: KIOSK_FAKE_CARD_ZOE (Zoë Adams, 3B), KIOSK_FAKE_CARD_LUKASZ
  * (Łukasz Wiśniewski, 3B), KIOSK_FAKE_CARD_SIOBHAN (Siobhán O'Neill, 4B, already arrived),
- * KIOSK_FAKE_CARD_STAFF (a staff card); any other UID is unknown. The staff PIN is
+ * KIOSK_FAKE_CARD_THEO (Theo Adams, R, Zoë's brother), KIOSK_FAKE_CARD_STAFF (a staff card);
+ * any other UID is unknown. The staff PIN is
  * KIOSK_FAKE_PIN.
  */
 #define KIOSK_FAKE_CARD_ZOE     "04A1B2C3D4E5F6"
 #define KIOSK_FAKE_CARD_LUKASZ  "0A1B2C3D"
 #define KIOSK_FAKE_CARD_SIOBHAN "11223344"
 #define KIOSK_FAKE_CARD_STAFF   "5AFF0001"
+#define KIOSK_FAKE_CARD_THEO    "0E5F6071" /* Theo Adams, R: Zoë's brother */
 #define KIOSK_FAKE_PIN          "2468"
+#define KIOSK_FAKE_STAFF_ID     "staff-hughes" /* the one staff member with a PIN */
 
 struct kiosk_fake;
 
@@ -56,6 +59,15 @@ void kiosk_fake_set_status(struct kiosk_fake *fake, const struct kiosk_status *s
 
 /* Turns gate mode on or off in the settings the fake reports. */
 void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate);
+
+/* Turns the speak-to and not-arrived lists on or off in the settings (off at creation). */
+void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on);
+
+/* Makes the class list empty, as before a roster is imported (none: true). */
+void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none);
+
+/* Turns on or off staff confirming a touch sign-in after the register closes (off at first). */
+void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on);
 
 /* Sets this week's most punctual class; NULL for none. */
 void kiosk_fake_set_punctual(struct kiosk_fake *fake, const char *class_name);

@@ -45,12 +45,18 @@ void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, con
 {
     struct kiosk_ui *ui = app->ui;
     kiosk_ui_clear(ui, KIOSK_C_BG);
-    kiosk_ui_fill(ui, f->header, KIOSK_C_PANEL);
-    char hhmm[KIOSK_TIME_MAX];
-    kiosk_chrome_time(app, hhmm);
-    int tw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, hhmm);
+    /* Nobody should be surprised when a screen gives up: its last seconds are counted. */
+    app->warn_shown = kiosk_app_timeout_warning(app);
+    char right[64];
+    if (app->warn_shown)
+        snprintf(right, sizeof right, "Back to the start in %u s", app->warn_shown);
+    else
+        kiosk_chrome_time(app, right);
+    kiosk_ui_fill(ui, f->header, app->warn_shown ? KIOSK_C_LATE : KIOSK_C_PANEL);
+    int tw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, right);
     SDL_Rect time_box = {f->header.w - f->margin - tw, 0, tw, f->header.h};
-    kiosk_ui_text_in(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT_DIM, time_box, KIOSK_RIGHT, hhmm);
+    kiosk_ui_text_in(ui, KIOSK_FONT_BUTTON, app->warn_shown ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,
+                     time_box, KIOSK_RIGHT, right);
     SDL_Rect title_box = {f->margin, 0, f->header.w - 3 * f->margin - tw, f->header.h};
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, title_box, KIOSK_LEFT, title);
 }
@@ -89,6 +95,22 @@ void kiosk_chrome_page_label(struct kiosk_app *app, SDL_Rect r, size_t page, siz
     char buf[48];
     snprintf(buf, sizeof buf, "Page %zu of %zu", page + 1, pages);
     kiosk_ui_text_in(app->ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, r, KIOSK_RIGHT, buf);
+}
+
+bool kiosk_chrome_queue_note(const struct kiosk_app *app, char *out, size_t outlen)
+{
+    const char *name = "";
+    size_t n = app->queue.n;
+    if (n == 0)
+        return false;
+    /* An unknown card has no name: "a card" says enough. */
+    const struct kiosk_greeting *g = &app->queue.items[0];
+    name = g->kind == KIOSK_GREET_UNKNOWN ? "a new card" : g->name;
+    if (n == 1)
+        snprintf(out, outlen, "Next: %s", name);
+    else
+        snprintf(out, outlen, "Next: %s and %zu more", name, n - 1);
+    return true;
 }
 
 size_t kiosk_page_step(size_t page, int delta, size_t pages)
@@ -133,11 +155,22 @@ static struct status_item item(SDL_Color disc, enum kiosk_icon icon, bool warn, 
 void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r)
 {
     const struct kiosk_status *st = &app->status;
-    struct status_item items[4];
+    struct status_item items[5];
     size_t n = 0;
     char buf[96];
 
     /* In order of what staff most need to see, so a narrow screen drops the least. */
+    if (st->store_detail[0])
+        items[n++] = item(KIOSK_C_BAD, KIOSK_ICON_OFFICE, true, "Store file lost");
+    if (app->status_error[0]) {
+        /* The last read failed: the old reader and sync states would be guesses. */
+        items[n++] = item(KIOSK_C_WARN, KIOSK_ICON_QUESTION, true, "Status unknown");
+        if (app->last_error[0]) {
+            snprintf(buf, sizeof buf, "Problem at %s", app->last_error_time);
+            items[n++] = item(KIOSK_C_BAD, KIOSK_ICON_OFFICE, true, buf);
+        }
+        goto draw;
+    }
     switch (st->reader) {
     case KIOSK_READER_OK:
         items[n++] = item(KIOSK_C_GOOD, KIOSK_ICON_TICK, false, "Card reader ready");
@@ -175,6 +208,7 @@ void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r)
         items[n++] = item(KIOSK_C_WARN, KIOSK_ICON_OFFICE, true, "Never synced");
         break;
     }
+draw:;
     int x = r.x;
     for (size_t i = 0; i < n; i++)
         x = draw_item(app, x, r, &items[i]);

@@ -29,6 +29,9 @@ struct kiosk_device {
     char msg[512];
     char staff_id[LD_STAFF_ID_MAX + 1]; /* who unlocked staff mode last (card or PIN) */
     bool clock_was_ok;                  /* the clock's state at the last status read */
+    /* The store file as opened: its loss or replacement is a problem on screen. */
+    bool store_seen;
+    unsigned long long store_dev, store_ino;
 
     /* The analysis behind "speak to" and the punctual class, kept until the log or day moves. */
     bool cache_valid;

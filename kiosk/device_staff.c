@@ -157,6 +157,7 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         o->outcome = c.outcome;
         kiosk_copy(o->reason, sizeof o->reason, reason);
         o->by_staff = e->source == LD_SRC_STAFF;
+        o->by_touch = e->source == LD_SRC_TOUCH;
     }
     free(day.ev);
     return LD_OK;

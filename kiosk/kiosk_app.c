@@ -59,11 +59,63 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
         app->pin_job->stale = true;
     app->screen = id;
     app->entered = app->now;
+    app->staff.revealed = SIZE_MAX; /* a name shown in full stays so only while looked at */
+    /* A screen that came by itself takes no touch for a moment: a finger already on its way
+     * meant the screen before (the PIN pad's OK landing on "Yes, sign me in"). */
+    if (!app->touching)
+        app->guard_until = app->now + app->guard_ms;
+    /* The door fell quiet: the next child is nobody's brother or sister, and a touch sign-in
+     * nobody confirmed is dropped. */
+    if (id == KIOSK_SCR_IDLE) {
+        kiosk_app_sibling_reason(app, "", "");
+        app->witness.upn[0] = '\0';
+    }
     app->pressed = -1;
     if (screens[id]->enter)
         screens[id]->enter(app);
     /* enter may itself have moved on (a failed load shows the error screen): keep its choice. */
     kiosk_app_redraw(app, true);
+}
+
+bool kiosk_app_private_list(const struct kiosk_app *app)
+{
+    return app->screen == KIOSK_SCR_GATE ||
+           (app->screen == KIOSK_SCR_STAFF && app->staff.view == KIOSK_VIEW_SPEAK);
+}
+
+const char *kiosk_app_private_name(const struct kiosk_app *app, size_t i, const char *name,
+                                   char *out, size_t outlen)
+{
+    if (i == app->staff.revealed)
+        return kiosk_copy(out, outlen, name);
+    return kiosk_name_initials(name, out, outlen);
+}
+
+void kiosk_app_reveal(struct kiosk_app *app, size_t i)
+{
+    app->staff.revealed = app->staff.revealed == i ? SIZE_MAX : i;
+    kiosk_app_redraw(app, true);
+}
+
+/* How long staff mode stays open untouched: shorter on a sensitive list. */
+static uint64_t staff_lock_ms(const struct kiosk_app *app)
+{
+    uint64_t ms = (uint64_t)app->settings.staff_idle_lock_s * 1000;
+    return kiosk_app_private_list(app) && ms > KIOSK_LIST_LOCK_MS ? KIOSK_LIST_LOCK_MS : ms;
+}
+
+uint64_t kiosk_app_input_left(const struct kiosk_app *app)
+{
+    uint64_t limit;
+    if (app->screen == KIOSK_SCR_PIN ||
+        (app->screen == KIOSK_SCR_TOUCH && app->pick.purpose == KIOSK_FOR_PUPIL))
+        limit = KIOSK_TOUCH_MS;
+    else if (app->staff.unlocked && staff_screen(app))
+        limit = staff_lock_ms(app);
+    else
+        return UINT64_MAX;
+    uint64_t gone = app->now >= app->last_input ? app->now - app->last_input : 0;
+    return gone >= limit ? 0 : limit - gone;
 }
 
 uint64_t kiosk_app_elapsed(const struct kiosk_app *app)
@@ -83,6 +135,21 @@ void kiosk_app_draw_buttons(struct kiosk_app *app)
     kiosk_buttons_draw(app->ui, &app->buttons, app->pressed);
 }
 
+ld_err kiosk_app_wrote(struct kiosk_app *app, ld_err err)
+{
+    bool failed = err != LD_OK && err != LD_ERR_INVALID;
+    if (failed != app->write_failed && (err == LD_OK || failed)) {
+        app->write_failed = failed;
+        kiosk_app_redraw(app, true);
+    }
+    return err;
+}
+
+bool kiosk_app_door_closed(const struct kiosk_app *app)
+{
+    return app->write_failed || app->status.store_detail[0];
+}
+
 void kiosk_app_fail(struct kiosk_app *app, const char *title)
 {
     const char *detail = app->be.ops->last_error(app->be.impl);
@@ -97,12 +164,39 @@ void kiosk_app_fail(struct kiosk_app *app, const char *title)
 
 void kiosk_app_settle_reason(struct kiosk_app *app)
 {
-    if (!app->reason.pending)
-        return;
-    app->reason.pending = false;
     struct kiosk_greeting g;
-    if (app->be.ops->record_reason(app->be.impl, app->reason.ref, NULL, &g) != LD_OK)
+    bool ok = true;
+    if (app->reason.pending) {
+        app->reason.pending = false;
+        ok = kiosk_app_wrote(
+                 app, app->be.ops->record_reason(app->be.impl, app->reason.ref, NULL, &g)) == LD_OK;
+    }
+    for (size_t i = 0; i < app->queue.n; i++) {
+        const struct kiosk_greeting *q = &app->queue.items[i];
+        if (ok && q->kind == KIOSK_GREET_ARRIVED && q->ask_reason)
+            ok = app->be.ops->record_reason(app->be.impl, q->arrival, NULL, &g) == LD_OK;
+    }
+    app->queue.n = 0;
+    if (!ok)
         kiosk_app_fail(app, "The reason could not be saved.");
+}
+
+void kiosk_app_sibling_reason(struct kiosk_app *app, const char *family, const char *reason)
+{
+    kiosk_copy(app->sibling.family, sizeof app->sibling.family, family);
+    kiosk_copy(app->sibling.reason, sizeof app->sibling.reason, family[0] ? reason : "");
+}
+
+void kiosk_app_next(struct kiosk_app *app)
+{
+    if (app->queue.n == 0) {
+        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        return;
+    }
+    struct kiosk_greeting g = app->queue.items[0];
+    app->queue.n--;
+    memmove(app->queue.items, app->queue.items + 1, app->queue.n * sizeof app->queue.items[0]);
+    kiosk_app_show_greeting(app, &g);
 }
 
 void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting *g)
@@ -116,7 +210,12 @@ void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting 
             app->reason.purpose = KIOSK_FOR_PUPIL;
             kiosk_copy(app->reason.ref, sizeof app->reason.ref, g->arrival);
             kiosk_copy(app->reason.name, sizeof app->reason.name, g->name);
+            kiosk_copy(app->reason.family, sizeof app->reason.family, g->family);
             app->reason.pending = true;
+            /* A brother or sister of the child before: the same reason is offered first. */
+            bool sibling = g->family[0] && strcmp(g->family, app->sibling.family) == 0;
+            kiosk_copy(app->reason.same, sizeof app->reason.same,
+                       sibling ? app->sibling.reason : "");
         }
         kiosk_app_go(app, KIOSK_SCR_GREET);
         break;
@@ -129,8 +228,28 @@ void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting 
     }
 }
 
+/* Staff confirmed a child's touch sign-in after the register closed: it is recorded as theirs,
+ * and the child goes on as after any late arrival (a reason, if none was given). */
+static void sign_in_witnessed(struct kiosk_app *app)
+{
+    struct kiosk_greeting g;
+    struct kiosk_pupil p = app->witness;
+    app->witness.upn[0] = '\0';
+    app->staff.unlocked = false; /* the card or PIN confirmed one child, it opened nothing */
+    if (kiosk_app_wrote(app, app->be.ops->sign_in(app->be.impl, p.upn, NULL, true, &g)) != LD_OK) {
+        kiosk_app_fail(app, "This sign-in could not be recorded.");
+        return;
+    }
+    g.ask_reason = g.kind == KIOSK_GREET_ARRIVED && g.outcome != LD_OUTCOME_ON_TIME && !g.reason[0];
+    kiosk_app_show_greeting(app, &g);
+}
+
 void kiosk_app_staff_open(struct kiosk_app *app)
 {
+    if (app->witness.upn[0]) {
+        sign_in_witnessed(app);
+        return;
+    }
     app->staff.unlocked = true;
     app->staff.view = KIOSK_VIEW_HOME;
     app->staff.page = 0;
@@ -155,28 +274,52 @@ void kiosk_app_pick(struct kiosk_app *app, enum kiosk_purpose purpose)
     kiosk_app_go(app, KIOSK_SCR_TOUCH);
 }
 
-/* A card from the reader thread: whatever shows, the tap comes first. */
+/* True while a child's turn is not over: a late arrival owes its reason, or others wait. */
+static bool door_busy(const struct kiosk_app *app)
+{
+    return app->reason.pending || app->queue.n > 0;
+}
+
+/* A card from the reader thread: whatever shows, the tap is recorded at once. */
 static void handle_card(struct kiosk_app *app, const char *uid)
 {
-    kiosk_app_settle_reason(app);
     struct kiosk_greeting g;
-    if (app->be.ops->tap_card(app->be.impl, uid, &g) != LD_OK) {
+    if (kiosk_app_wrote(app, app->be.ops->tap_card(app->be.impl, uid, &g)) != LD_OK) {
         kiosk_app_fail(app, "This tap could not be recorded.");
         return;
     }
-    /* A child's tap ends any staff session left open; a staff card opens one. */
-    if (g.kind != KIOSK_GREET_STAFF)
+    /* A family at the door: a brother or sister tapping while the first child gives a reason
+     * waits their turn (their arrival is already recorded); nobody's reason is lost. */
+    if (g.kind != KIOSK_GREET_STAFF && door_busy(app) && app->queue.n < KIOSK_QUEUE_MAX) {
+        app->queue.items[app->queue.n++] = g;
+        kiosk_sound_play(app->sound, KIOSK_CUE_ON_TIME);
+        kiosk_app_redraw(app, true);
+        return;
+    }
+    kiosk_app_settle_reason(app);
+    /* A child's tap ends any staff session left open, and drops a touch sign-in still waiting
+     * for staff to confirm it; a staff card opens one (or confirms that sign-in). */
+    if (g.kind != KIOSK_GREET_STAFF) {
         app->staff.unlocked = false;
+        app->witness.upn[0] = '\0';
+    }
     kiosk_app_show_greeting(app, &g);
 }
 
 static void refresh_status(struct kiosk_app *app)
 {
     struct kiosk_status st;
-    if (app->be.ops->status(app->be.impl, &st) == LD_OK &&
-        memcmp(&st, &app->status, sizeof st) != 0) {
+    if (app->be.ops->status(app->be.impl, &st) != LD_OK) {
+        /* Old values would say "Synced" of a kiosk that cannot tell: say unknown, and why. */
+        const char *why = app->be.ops->last_error(app->be.impl);
+        if (strcmp(why, app->status_error) != 0) {
+            kiosk_copy(app->status_error, sizeof app->status_error, why);
+            kiosk_app_redraw(app, true);
+        }
+    } else if (app->status_error[0] || memcmp(&st, &app->status, sizeof st) != 0) {
         app->status = st;
-        kiosk_app_redraw(app, false);
+        app->status_error[0] = '\0';
+        kiosk_app_redraw(app, true);
     }
     /* The week's most punctual class moves with the arrivals: the idle screen follows it. */
     char punctual[sizeof app->punctual];
@@ -216,9 +359,11 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     app->demo_cards = cfg->demo_cards;
     app->demo_tap = cfg->demo_tap;
     app->demo_ctx = cfg->demo_ctx;
+    app->guard_ms = cfg->guard_ms ? cfg->guard_ms : KIOSK_GUARD_MS;
     app->now = mono_now(app);
     app->last_input = app->now;
     app->pressed = -1;
+    app->staff.revealed = SIZE_MAX;
     kiosk_pinlock_init(&app->pinlock);
 
     /* Defaults for a backend that cannot read its settings: the kiosk still takes taps. */
@@ -230,11 +375,16 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
         app->settings.reason_timeout_s = 20;
     if (app->settings.staff_idle_lock_s == 0)
         app->settings.staff_idle_lock_s = 60;
+    /* A restart gives a guesser no fresh tries: the PIN pad's lock is read back. */
+    struct kiosk_pin_lock_state pl;
+    if (!err && app->be.ops->pin_lock_read(app->be.impl, &pl) == LD_OK)
+        kiosk_pinlock_restore(&app->pinlock, pl.failures, pl.locks, pl.remaining_ms, app->now);
     refresh_status(app);
     refresh_clock(app);
     kiosk_app_go(app, KIOSK_SCR_IDLE);
     if (err)
         kiosk_app_fail(app, "The kiosk's settings could not be read.");
+    app->guard_until = 0; /* nobody can have been reaching for a screen before it first showed */
     *out = app;
     return LD_OK;
 }
@@ -269,6 +419,10 @@ static bool demo_key(struct kiosk_app *app, SDL_Keycode key)
 /* Finger down on a button shows it pressed; lifting the finger on the same button acts. */
 static void pointer(struct kiosk_app *app, int x, int y, bool down)
 {
+    if (app->now < app->guard_until) {
+        app->pressed = -1; /* neither half of a touch counts while the guard is up */
+        return;
+    }
     int id = kiosk_buttons_hit(&app->buttons, x, y);
     if (down) {
         app->pressed = id;
@@ -283,8 +437,11 @@ static void pointer(struct kiosk_app *app, int x, int y, bool down)
     const struct kiosk_button *b = kiosk_buttons_by_id(&app->buttons, id);
     if (b && b->style != KIOSK_BTN_HIDDEN)
         kiosk_sound_play(app->sound, KIOSK_CUE_KEY);
-    if (screens[app->screen]->press)
+    if (screens[app->screen]->press) {
+        app->touching = true;
         screens[app->screen]->press(app, id);
+        app->touching = false;
+    }
 }
 
 void kiosk_app_handle(struct kiosk_app *app, const SDL_Event *ev)
@@ -358,8 +515,7 @@ void kiosk_app_tick(struct kiosk_app *app)
     if (app->now - app->status_at >= KIOSK_STATUS_MS)
         refresh_status(app);
     /* Staff mode locks itself when left alone, whatever staff screen shows. */
-    if (app->staff.unlocked &&
-        app->now - app->last_input >= (uint64_t)app->settings.staff_idle_lock_s * 1000) {
+    if (app->staff.unlocked && app->now - app->last_input >= staff_lock_ms(app)) {
         bool showing = staff_screen(app);
         app->staff.unlocked = false;
         if (showing)
@@ -367,6 +523,9 @@ void kiosk_app_tick(struct kiosk_app *app)
     }
     if (screens[app->screen]->tick)
         screens[app->screen]->tick(app);
+    /* The timeout warning counts down once a second. */
+    if (kiosk_app_timeout_warning(app) != app->warn_shown)
+        kiosk_app_redraw(app, false);
 }
 
 bool kiosk_app_render(struct kiosk_app *app, bool force, bool present)
@@ -499,6 +658,27 @@ int kiosk_app_smallest_target(struct kiosk_app *app, const char **label)
         }
     }
     return best;
+}
+
+uint64_t kiosk_app_guard_ms(const struct kiosk_app *app)
+{
+    return app->guard_until > app->now ? app->guard_until - app->now : 0;
+}
+
+unsigned kiosk_app_timeout_warning(const struct kiosk_app *app)
+{
+    uint64_t left = kiosk_app_input_left(app);
+    return left <= KIOSK_WARN_MS ? (unsigned)((left + 999) / 1000) : 0;
+}
+
+const char *kiosk_app_status_error(const struct kiosk_app *app)
+{
+    return app->status_error;
+}
+
+size_t kiosk_app_queued(const struct kiosk_app *app)
+{
+    return app->queue.n;
 }
 
 bool kiosk_app_pin_checking(const struct kiosk_app *app)

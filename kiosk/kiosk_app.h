@@ -35,6 +35,9 @@ struct kiosk_app_config {
      * through its simulated reader, so it arrives as a real tap does. */
     bool (*demo_tap)(void *ctx, const char *uid);
     void *demo_ctx;
+    /* Touches are ignored this long after the screen changed by itself; 0 for KIOSK_GUARD_MS
+     * (700 ms). End-to-end tests widen it so their clicks land inside it whatever the load. */
+    unsigned guard_ms;
 };
 
 /*
@@ -95,6 +98,20 @@ bool kiosk_app_button_at(struct kiosk_app *app, size_t i, SDL_Rect *r, const cha
 
 /* Touches the point (x, y) of the output. */
 void kiosk_app_touch_at(struct kiosk_app *app, int x, int y);
+
+/* Returns how many more milliseconds touches are ignored after the screen changed by itself
+ * (a card, a timeout, a PIN's result), 0 when they are taken. */
+uint64_t kiosk_app_guard_ms(const struct kiosk_app *app);
+
+/* Returns the seconds the timeout warning counts down now ("Back to the start in N s"), 0 while
+ * the screen is not about to give up. */
+unsigned kiosk_app_timeout_warning(const struct kiosk_app *app);
+
+/* Returns why the last status read failed ("" when it worked): the status is then unknown. */
+const char *kiosk_app_status_error(const struct kiosk_app *app);
+
+/* Returns how many children's greetings wait their turn (a family at the door). */
+size_t kiosk_app_queued(const struct kiosk_app *app);
 
 /* Returns true while staff mode is unlocked. */
 bool kiosk_app_staff_unlocked(const struct kiosk_app *app);

@@ -8,6 +8,11 @@
 
 /* The smallest touch target, in millimetres: a seven-year-old's fingertip with room to spare. */
 #define KIOSK_TARGET_MM 9.0f
+/* A young child's finger: the pupils' own targets (classes, names) are at least 14 mm with
+ * 3 mm between them, at the display's density (ui.c: SDL's figure, else the 7-inch panel's
+ * 133 dpi: an 800x480 panel 154 mm wide). */
+#define KIOSK_PUPIL_TARGET_MM 14.0f
+#define KIOSK_PUPIL_GAP_MM    3.0f
 /*
  * The density assumed when the display does not say or says something absurd: the official
  * 7-inch 800x480 panel is about 133 dpi, and assuming a high density only ever makes targets

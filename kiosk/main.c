@@ -38,7 +38,9 @@ static void usage(FILE *f)
             "                 school-local time and runs on in real time\n"
             "  --demo-cards L F1, F2, ... tap these cards through the simulated reader\n"
             "  --shot-file BASE  on SIGUSR1 write BASE.bmp (the screen) and BASE.txt (its name\n"
-            "                 and buttons), for end-to-end tests\n",
+            "                 and buttons), for end-to-end tests\n"
+            "  --guard-ms N     touches are ignored N ms after the screen changed by itself\n"
+            "                 (default 700; end-to-end tests widen it to click inside it)\n",
             KIOSK_ASSETS_DIR);
 }
 
@@ -50,6 +52,7 @@ struct options {
     struct kiosk_backend_options backend;
     char *demo_cards[13];
     const char *shot_file;
+    unsigned guard_ms; /* 0: KIOSK_GUARD_MS */
 };
 
 /* Splits a comma-separated list of up to 12 UIDs into o->demo_cards; false when bad. */
@@ -103,6 +106,14 @@ static int parse(int argc, char **argv, struct options *o)
             }
         } else if (strcmp(a, "--shot-file") == 0 && has_value) {
             o->shot_file = argv[++i];
+        } else if (strcmp(a, "--guard-ms") == 0 && has_value) {
+            char *end;
+            unsigned long ms = strtoul(argv[++i], &end, 10);
+            if (*end || ms < 1 || ms > 60000) {
+                fprintf(stderr, "latedoor-kiosk: --guard-ms wants 1 to 60000\n");
+                return 2;
+            }
+            o->guard_ms = (unsigned)ms;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -152,6 +163,9 @@ static void write_shot(struct kiosk_app *app, struct kiosk_ui *ui, const char *b
     if (!f)
         return;
     fprintf(f, "screen %s %s\n", screen, view[0] ? view : "-");
+    /* A test clicks only once the screen takes touches (the guard after a change by itself). */
+    if (kiosk_app_guard_ms(app))
+        fprintf(f, "guarded\n");
     SDL_Rect r;
     const char *label;
     for (size_t i = 0; kiosk_app_button_at(app, i, &r, &label); i++)
@@ -249,6 +263,7 @@ int main(int argc, char **argv)
         .demo_cards = kiosk_backend_demo_cards(&backend),
         .demo_tap = backend.device ? kiosk_backend_demo_tap : NULL,
         .demo_ctx = &backend,
+        .guard_ms = o.guard_ms,
     };
     if (kiosk_app_create(&ac, &app) != LD_OK) {
         fprintf(stderr, "latedoor-kiosk: out of memory\n");

@@ -38,6 +38,7 @@
 #define KIOSK_SENTENCE_MAX 160 /* one pattern sentence from the core */
 #define KIOSK_DETAIL_MAX   160 /* a status detail or an error message */
 #define KIOSK_PIN_MAX      8   /* digits of a staff PIN */
+#define KIOSK_STAFF_ID_MAX 33  /* a staff member's id (LD_STAFF_ID_MAX + 1) */
 
 /* Caps of the lists. */
 #define KIOSK_REASONS_MAX   12  /* reasons offered at the door (LD_CONFIG_MAX_REASONS) */
@@ -56,6 +57,13 @@ struct kiosk_clock {
 struct kiosk_settings {
     char school_name[KIOSK_SCHOOL_MAX];
     bool gate_mode; /* the morning gate: staff also see who has not arrived */
+    /* The speak-to and not-arrived lists on this kiosk's staff mode: off by default (they
+     * live in the office); on for a gate kiosk set up for staff ([staff] lists_on_kiosk). */
+    bool staff_lists;
+    /* A touch sign-in after am_closes needs a staff card or PIN ([staff] confirm_late_touch):
+     * anyone can touch a name, and an absent child signed in drops off the calling list. */
+    bool confirm_late_touch;
+    char am_closes[KIOSK_TIME_MAX];                    /* "HH:MM" the morning register closes */
     char reasons[KIOSK_REASONS_MAX][KIOSK_REASON_MAX]; /* offered in this order */
     size_t reason_count;
     unsigned reason_timeout_s;  /* the reason screen records "no reason given" after this */
@@ -91,6 +99,9 @@ struct kiosk_status {
     enum kiosk_clock_state clock;
     char calendar_detail[KIOSK_DETAIL_MAX]; /* for staff: why the calendar file was not read;
                                                "" when the calendar in use is the file's */
+    /* The device store's file is not the one the kiosk opened (deleted, or replaced): what
+     * the kiosk writes may be lost. "" when it is. */
+    char store_detail[KIOSK_DETAIL_MAX];
 };
 
 /* What a tap (or a touch sign-in) turned out to be. */
@@ -111,6 +122,9 @@ struct kiosk_greeting {
     char reason[KIOSK_REASON_MAX]; /* the reason recorded, "" for none yet */
     char arrival[KIOSK_REF_MAX];   /* ARRIVED: the event to attach a reason to, or to void */
     char uid[KIOSK_UID_MAX];       /* UNKNOWN: the card's UID */
+    /* ARRIVED, ALREADY: the roster's family ("" for none), only to offer a sibling the same
+     * reason; never shown on the public screen. */
+    char family[KIOSK_FAMILY_MAX];
 };
 
 /* One pupil as the touch sign-in and the staff pickers show them. */
@@ -144,6 +158,7 @@ struct kiosk_arrival {
     enum ld_outcome outcome;
     char reason[KIOSK_REASON_MAX]; /* "" when none was given */
     bool by_staff;                 /* signed in by staff on a parent's behalf */
+    bool by_touch;                 /* signed in by name on the touch screen: anyone could have */
 };
 
 struct kiosk_arrival_list {
@@ -215,6 +230,24 @@ struct kiosk_absent_list {
     struct kiosk_absent items[KIOSK_LIST_MAX];
 };
 
+/* A staff member who may unlock staff mode with a PIN: whom the PIN pad asks first. */
+struct kiosk_staff_member {
+    char id[KIOSK_STAFF_ID_MAX];
+    char name[KIOSK_NAME_MAX]; /* as staff add gave it: "Ms Hughes" */
+};
+
+struct kiosk_staff_list {
+    size_t n, total;
+    struct kiosk_staff_member items[KIOSK_CLASSES_MAX];
+};
+
+/* The staff PIN pad's lock as kept across a restart. */
+struct kiosk_pin_lock_state {
+    int failures;          /* wrong PINs since the last lock or right PIN */
+    int locks;             /* locks since the last right PIN: the next one lasts longer */
+    unsigned remaining_ms; /* the lock in force has this long to run; 0: none */
+};
+
 enum kiosk_pin_result {
     KIOSK_PIN_OK,
     KIOSK_PIN_WRONG,
@@ -275,9 +308,12 @@ struct kiosk_backend_ops {
      * A staff PIN is checked in three steps, so that the slow part (Argon2id) runs on a worker
      * thread (pin_check.h) while the UI thread goes on calling the other ops:
      *
-     * pin_begin (UI thread) copies pin and everything checking it needs (the active staff's
-     * hashes) into a new check and returns it; NULL when it cannot begin (not 1 to
-     * KIOSK_PIN_MAX digits, the store failed, no memory): the PIN then counts as wrong.
+     * pin_begin (UI thread) copies pin and everything checking it needs into a new check and
+     * returns it: the hash of staff member staff_id only (the PIN pad asks who first, so a
+     * wrong PIN costs one Argon2id run however many staff there are), or with staff_id NULL
+     * every active staff member's (tools). NULL when it cannot begin (not 1 to KIOSK_PIN_MAX
+     * digits, no such staff member with a PIN, the store failed, no memory): the PIN then
+     * counts as wrong.
      *
      * pin_run (any thread) runs the comparison. It touches nothing but check: never the
      * backend's state, so it is safe beside any other op.
@@ -286,9 +322,15 @@ struct kiosk_backend_ops {
      * remembers who unlocked staff mode; then it wipes (sodium_memzero) and frees check. NULL
      * is accepted. Hashing and any stored lockout are the backend's.
      */
-    void *(*pin_begin)(void *impl, const char *pin);
+    void *(*pin_begin)(void *impl, const char *staff_id, const char *pin);
     enum kiosk_pin_result (*pin_run)(void *check);
     void (*pin_end)(void *impl, void *check, bool apply);
+    /* Lists the active staff who have a PIN, by name. */
+    ld_err (*list_staff)(void *impl, struct kiosk_staff_list *out);
+    /* Reads the PIN pad's lock as last written (all zero when never written). */
+    ld_err (*pin_lock_read)(void *impl, struct kiosk_pin_lock_state *out);
+    /* Writes the PIN pad's lock, durably: a restart must not give a guesser fresh tries. */
+    ld_err (*pin_lock_write)(void *impl, const struct kiosk_pin_lock_state *st);
     /* Lists today's arrivals, most recent first; late_only keeps the L and U ones. */
     ld_err (*arrivals_today)(void *impl, bool late_only, struct kiosk_arrival_list *out);
     /* Lists the pupils and families to speak to today, most pressing first. */

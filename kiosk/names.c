@@ -2,6 +2,7 @@
 #include "names.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -272,4 +273,33 @@ char *kiosk_name_fold(const char *s, char *out, size_t outlen)
     }
     out[pos] = '\0';
     return out;
+}
+
+/* Returns the length of the UTF-8 character at s with the combining accents after it. */
+static size_t letter_len(const char *s)
+{
+    size_t n = 1;
+    while ((s[n] & 0xC0) == 0x80)
+        n++;
+    /* U+0300..U+036F, the combining diacritics, are 0xCC 0x80 .. 0xCD 0xAF. */
+    while (((unsigned char)s[n] == 0xCC && (s[n + 1] & 0xC0) == 0x80) ||
+           ((unsigned char)s[n] == 0xCD && (unsigned char)s[n + 1] <= 0xAF &&
+            (s[n + 1] & 0xC0) == 0x80))
+        n += 2;
+    return n;
+}
+
+char *kiosk_name_initials(const char *display, char *out, size_t outlen)
+{
+    char buf[80]; /* a display name is at most 63 bytes (KIOSK_NAME_MAX): it all fits */
+    const char *s = display ? display : "";
+    while (*s == ' ')
+        s++;
+    buf[0] = '\0';
+    if (*s) {
+        size_t n = letter_len(s);
+        const char *last = strrchr(s, ' ');
+        snprintf(buf, sizeof buf, "%.*s.%s%s", (int)n, s, last ? " " : "", last ? last + 1 : "");
+    }
+    return kiosk_copy(out, outlen, buf);
 }

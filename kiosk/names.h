@@ -16,6 +16,14 @@
 char *kiosk_name_display(const char *first, const char *surname, char *out, size_t outlen);
 
 /*
+ * Writes the initials of a display name into out (outlen bytes, always terminated when outlen
+ * is not 0): the first letter of the first name, with its accents, a full stop, and the
+ * surname's initial as the display name has it ("Zoë A." gives "Z. A.", "Siobhán" alone "S.").
+ * For lists staff read where others may look on. Returns out.
+ */
+char *kiosk_name_initials(const char *display, char *out, size_t outlen);
+
+/*
  * Writes s folded for searching into out (outlen bytes, always terminated when outlen is not
  * 0): ASCII letters lower-cased, Latin letters with accents (Latin-1, Latin Extended-A and
  * the Vietnamese letters) reduced to their lower-case base letter, combining accents dropped,

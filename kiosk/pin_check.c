@@ -19,14 +19,14 @@ static int worker(void *data)
     return 0;
 }
 
-ld_err kiosk_pin_job_start(const struct kiosk_backend *be, const char *pin,
+ld_err kiosk_pin_job_start(const struct kiosk_backend *be, const char *staff_id, const char *pin,
                            struct kiosk_pin_job **out)
 {
     struct kiosk_pin_job *job = calloc(1, sizeof *job);
     if (!job)
         return LD_ERR_NOMEM;
     job->ops = be->ops;
-    job->check = be->ops->pin_begin(be->impl, pin);
+    job->check = be->ops->pin_begin(be->impl, staff_id, pin);
     job->result = KIOSK_PIN_WRONG;
     job->thread = SDL_CreateThread(worker, "latedoor-pin", job);
     if (!job->thread) {
@@ -54,9 +54,10 @@ enum kiosk_pin_result kiosk_pin_job_finish(struct kiosk_pin_job *job,
     return r;
 }
 
-enum kiosk_pin_result kiosk_pin_verify_now(const struct kiosk_backend *be, const char *pin)
+enum kiosk_pin_result kiosk_pin_verify_now(const struct kiosk_backend *be, const char *staff_id,
+                                           const char *pin)
 {
-    void *check = be->ops->pin_begin(be->impl, pin);
+    void *check = be->ops->pin_begin(be->impl, staff_id, pin);
     enum kiosk_pin_result r = check ? be->ops->pin_run(check) : KIOSK_PIN_WRONG;
     be->ops->pin_end(be->impl, check, r == KIOSK_PIN_OK);
     return r;

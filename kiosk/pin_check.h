@@ -25,12 +25,13 @@ struct kiosk_pin_job {
 };
 
 /*
- * Starts checking pin against be on a worker thread (UI thread). The backend copies what it
+ * Starts checking the PIN of staff member staff_id (NULL: anyone's) against be on a worker
+ * thread (UI thread). The backend copies what it
  * needs (pin_begin) before this returns, so the caller may wipe pin at once. When no thread can
  * be made the check runs here, synchronously, rather than not at all. Returns LD_ERR_NOMEM
  * when the job cannot be allocated.
  */
-ld_err kiosk_pin_job_start(const struct kiosk_backend *be, const char *pin,
+ld_err kiosk_pin_job_start(const struct kiosk_backend *be, const char *staff_id, const char *pin,
                            struct kiosk_pin_job **out) LD_MUST_CHECK;
 
 /* Returns true once the worker has a result (never blocks). */
@@ -45,6 +46,7 @@ enum kiosk_pin_result kiosk_pin_job_finish(struct kiosk_pin_job *job,
                                            const struct kiosk_backend *be, bool apply);
 
 /* Checks pin synchronously on this thread (tools, tests and benchmarks; never the UI). */
-enum kiosk_pin_result kiosk_pin_verify_now(const struct kiosk_backend *be, const char *pin);
+enum kiosk_pin_result kiosk_pin_verify_now(const struct kiosk_backend *be, const char *staff_id,
+                                           const char *pin);
 
 #endif

@@ -48,13 +48,13 @@ static void error_draw(struct kiosk_app *app)
 
 static void error_press(struct kiosk_app *app, int id)
 {
-    kiosk_app_go(app, KIOSK_SCR_IDLE);
+    kiosk_app_next(app);
 }
 
 static void error_tick(struct kiosk_app *app)
 {
     if (kiosk_app_elapsed(app) >= KIOSK_ERROR_MS)
-        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        kiosk_app_next(app);
 }
 
 const struct kiosk_screen kiosk_screen_error = {

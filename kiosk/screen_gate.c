@@ -53,10 +53,29 @@ static size_t pages(const struct kiosk_app *app, const struct kiosk_frame *f)
     return n == 0 ? 1 : (n + per - 1) / per;
 }
 
+/* Row i of the list's page, in two columns. */
+static SDL_Rect row_rect(const struct kiosk_app *app, const struct kiosk_frame *f, size_t k)
+{
+    SDL_Rect area = rows_area(app, f);
+    size_t per = per_column(app, f);
+    int gap = kiosk_ui_px(app->ui, 6), cw = (area.w - f->gap) / 2, h = row_h(app);
+    return (SDL_Rect){area.x + (int)(k / per) * (cw + f->gap), area.y + (int)(k % per) * (h + gap),
+                      cw, h};
+}
+
 static void gate_layout(struct kiosk_app *app)
 {
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
+    /* Names show as initials; a touch on a row shows that one in full. */
+    const struct kiosk_absent_list *l = &app->staff.absent;
+    size_t per = 2 * per_column(app, &f), first = app->staff.page * per;
+    for (size_t i = first; !l->available_at[0] && i < l->n && i < first + per; i++) {
+        char name[KIOSK_NAME_MAX];
+        kiosk_app_private_name(app, i, l->items[i].name, name, sizeof name);
+        kiosk_app_button(app, row_rect(app, &f, i - first), (int)i, KIOSK_BTN_HIDDEN,
+                         KIOSK_ICON_NONE, name);
+    }
     kiosk_chrome_footer(app, &f, "Staff", app->staff.page, pages(app, &f));
 }
 
@@ -74,7 +93,7 @@ static void gate_draw(struct kiosk_app *app)
     kiosk_ui_text(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, f.body.x, f.body.y, KIOSK_LEFT,
                   app->staff.absent.available_at[0]
                       ? "First-day calling starts when the morning register closes."
-                      : "No arrival today, in first-day-calling order. Call the starred first.");
+                      : "Call from the top. Touch a row to see the full name.");
 
     const struct kiosk_absent_list *l = &app->staff.absent;
     SDL_Rect area = rows_area(app, &f);
@@ -100,12 +119,11 @@ static void gate_draw(struct kiosk_app *app)
         return;
     }
     size_t per = per_column(app, &f), first = app->staff.page * 2 * per;
-    int gap = kiosk_ui_px(ui, 6), cw = (area.w - f.gap) / 2, h = row_h(app);
+    int h = row_h(app);
     for (size_t i = first; i < l->n && i < first + 2 * per; i++) {
-        size_t k = i - first;
-        SDL_Rect r = {area.x + (int)(k / per) * (cw + f.gap), area.y + (int)(k % per) * (h + gap),
-                      cw, h};
+        SDL_Rect r = row_rect(app, &f, i - first);
         const struct kiosk_absent *a = &l->items[i];
+        char name[KIOSK_NAME_MAX];
         kiosk_ui_round(ui, r, kiosk_ui_px(ui, 8), KIOSK_C_PANEL);
         int pad = kiosk_ui_px(ui, 10), x = r.x + pad;
         char num[24];
@@ -114,23 +132,20 @@ static void gate_draw(struct kiosk_app *app)
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, (SDL_Rect){x, r.y, nw, h},
                          KIOSK_RIGHT, num);
         x += nw + pad;
-        /* The vulnerable-pupil groups are marked, never named, with a star and a word. */
-        int icon = kiosk_ui_line_h(ui, KIOSK_FONT_BODY);
-        int cls = kiosk_ui_px(ui, 56), star = kiosk_ui_px(ui, 118);
+        /* Those to call first carry a plain dot and no word: a parent passing learns nothing
+         * from it (a star and "Call first" told the queue a child was CP, LAC or CiN). */
+        int dot = kiosk_ui_line_h(ui, KIOSK_FONT_BODY) / 2;
+        int cls = kiosk_ui_px(ui, 56), mark = dot + 2 * pad;
+        if (a->priority)
+            kiosk_ui_icon(ui, KIOSK_ICON_NONE,
+                          (SDL_Rect){r.x + r.w - pad - dot, r.y + (h - dot) / 2, dot, dot},
+                          KIOSK_C_NONE, KIOSK_C_TEXT_DIM);
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_TEXT,
-                         (SDL_Rect){x, r.y, r.x + r.w - x - cls - star - pad, h}, KIOSK_LEFT,
-                         a->name);
+                         (SDL_Rect){x, r.y, r.x + r.w - x - cls - mark - pad, h}, KIOSK_LEFT,
+                         kiosk_app_private_name(app, i, a->name, name, sizeof name));
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT,
-                         (SDL_Rect){r.x + r.w - pad - star - cls, r.y, cls, h}, KIOSK_LEFT,
+                         (SDL_Rect){r.x + r.w - pad - mark - cls, r.y, cls, h}, KIOSK_LEFT,
                          a->class_name);
-        if (a->priority) {
-            int sx = r.x + r.w - pad - star;
-            kiosk_ui_icon(ui, KIOSK_ICON_STAR, (SDL_Rect){sx, r.y + (h - icon) / 2, icon, icon},
-                          KIOSK_C_WARN, KIOSK_C_NONE);
-            kiosk_ui_text_in(ui, KIOSK_FONT_SMALL_BOLD, KIOSK_C_WARN,
-                             (SDL_Rect){sx + icon + kiosk_ui_px(ui, 4), r.y, star - icon, h},
-                             KIOSK_LEFT, "Call first");
-        }
     }
     kiosk_app_draw_buttons(app);
 }
@@ -139,11 +154,14 @@ static void gate_press(struct kiosk_app *app, int id)
 {
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
-    if (id == KIOSK_ID_BACK) {
+    if (id >= 0 && (size_t)id < app->staff.absent.n) {
+        kiosk_app_reveal(app, (size_t)id);
+    } else if (id == KIOSK_ID_BACK) {
         kiosk_app_staff_open(app);
     } else if (id == KIOSK_ID_PREV || id == KIOSK_ID_NEXT) {
         app->staff.page =
             kiosk_page_step(app->staff.page, id == KIOSK_ID_PREV ? -1 : 1, pages(app, &f));
+        app->staff.revealed = SIZE_MAX;
         kiosk_app_redraw(app, true);
     }
 }

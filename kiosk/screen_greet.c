@@ -5,18 +5,19 @@
 
 #include "theme.h"
 
+/*
+ * One friendly greeting for every child, whatever the mark: a five-year-old brought late is not
+ * to blame, and the queue behind need not know. L and U are for staff (their lists show them).
+ */
 static SDL_Color greet_colour(const struct kiosk_app *app)
 {
-    if (app->greeting.kind == KIOSK_GREET_ALREADY)
-        return KIOSK_C_ALREADY;
-    return kiosk_outcome_colour(app->greeting.outcome);
+    return app->greeting.kind == KIOSK_GREET_ALREADY ? KIOSK_C_ALREADY : KIOSK_C_ON_TIME;
 }
 
 static enum kiosk_icon greet_icon(const struct kiosk_app *app)
 {
-    if (app->greeting.kind == KIOSK_GREET_ALREADY || app->thanks)
-        return KIOSK_ICON_TICK;
-    return kiosk_outcome_icon(app->greeting.outcome);
+    (void)app;
+    return KIOSK_ICON_TICK;
 }
 
 /* The big sentence and the smaller one under it, in words a seven-year-old reads. */
@@ -29,26 +30,23 @@ static void greet_words(const struct kiosk_app *app, char *head, size_t headlen,
         snprintf(head, headlen, "You have already signed in today.");
         snprintf(sub, sublen, "You arrived at %s. No need to tap again.", g->time);
     } else if (app->thanks) {
-        if (g->reason[0])
-            snprintf(head, headlen, "Thank you. Reason: %s.", g->reason);
-        else
-            snprintf(head, headlen, "Thank you.");
+        /* The reason is the family's business: the queue behind them does not hear it. */
+        snprintf(head, headlen, "Thank you.");
         snprintf(sub, sublen, "%s",
                  closed ? "Please go to the office now." : "Please go to your class.");
-    } else if (g->outcome == LD_OUTCOME_ON_TIME) {
-        snprintf(head, headlen, "%s You're on time.",
-                 app->clock.hour < 12 ? "Good morning!" : "Good afternoon!");
-        snprintf(sub, sublen, "Have a great day.");
-    } else if (!closed) {
-        snprintf(head, headlen, "You're late today. The register is still open.");
-        snprintf(sub, sublen, "%s",
-                 g->ask_reason ? "Next, please tell us why you're late."
-                               : "Please go to your class.");
     } else {
-        snprintf(head, headlen, "The register has closed. Please go to the office.");
-        snprintf(sub, sublen, "%s",
-                 g->ask_reason ? "First, please tell us why you're late."
-                               : "The office will mark you in.");
+        /* The same words for every outcome; only where to go next differs. */
+        snprintf(head, headlen, "%s You're signed in.",
+                 app->clock.hour < 12 ? "Good morning!" : "Good afternoon!");
+        if (g->ask_reason)
+            snprintf(sub, sublen, "%s",
+                     closed ? "Next, a grown-up can tell us why. Then please go to the office."
+                            : "Next, a grown-up can tell us why. Then off to class.");
+        else if (g->outcome == LD_OUTCOME_ON_TIME)
+            snprintf(sub, sublen, "Have a great day.");
+        else
+            snprintf(sub, sublen, "%s",
+                     closed ? "Please go to the office." : "Please go to your class.");
     }
 }
 
@@ -56,18 +54,32 @@ static void greet_enter(struct kiosk_app *app)
 {
     if (app->thanks)
         return;
-    enum kiosk_cue cue = KIOSK_CUE_ON_TIME;
-    if (app->greeting.kind == KIOSK_GREET_ARRIVED)
-        cue = app->greeting.outcome == LD_OUTCOME_ON_TIME     ? KIOSK_CUE_ON_TIME
-              : app->greeting.outcome == LD_OUTCOME_LATE_OPEN ? KIOSK_CUE_LATE
-                                                              : KIOSK_CUE_CLOSED;
-    kiosk_sound_play(app->sound, cue);
+    kiosk_sound_play(app->sound, KIOSK_CUE_ON_TIME); /* one friendly chime for everyone */
+}
+
+enum { ID_ANOTHER = 1 };
+
+/* "Sign in another child": a parent with a second child and no card for them. */
+static bool offer_another(const struct kiosk_app *app)
+{
+    return app->thanks && app->queue.n == 0;
 }
 
 static void greet_layout(struct kiosk_app *app)
 {
-    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(app->ui), kiosk_ui_h(app->ui)},
-                     KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+    struct kiosk_ui *ui = app->ui;
+    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(ui), kiosk_ui_h(ui)}, KIOSK_ID_ANYWHERE,
+                     KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+    if (offer_another(app)) {
+        struct kiosk_frame f;
+        kiosk_chrome_frame(app, &f);
+        int y = f.footer.y + (f.footer.h - f.button_h) / 2;
+        const char *label = "Sign in another child";
+        int w = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, label) + kiosk_ui_px(ui, 60) +
+                kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
+        kiosk_app_button(app, (SDL_Rect){kiosk_ui_px(ui, 40), y, w, f.button_h}, ID_ANOTHER,
+                         KIOSK_BTN_SECONDARY, KIOSK_ICON_NEXT, label);
+    }
 }
 
 static void greet_draw(struct kiosk_app *app)
@@ -88,10 +100,7 @@ static void greet_draw(struct kiosk_app *app)
     kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name_box, KIOSK_LEFT, g->name);
 
     char line[96];
-    if (g->kind == KIOSK_GREET_ALREADY)
-        snprintf(line, sizeof line, "Signed in at %s", g->time);
-    else
-        snprintf(line, sizeof line, "%s  \u00b7  %s", g->time, kiosk_outcome_words(g->outcome));
+    snprintf(line, sizeof line, "Signed in at %s", g->time);
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                      (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
                      KIOSK_LEFT, line);
@@ -109,6 +118,10 @@ static void greet_draw(struct kiosk_app *app)
 
     kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
                   "Touch the screen to carry on");
+    char next[KIOSK_NAME_MAX + 32];
+    if (kiosk_chrome_queue_note(app, next, sizeof next))
+        kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, m, h - kiosk_ui_px(ui, 44), KIOSK_LEFT,
+                      next);
     kiosk_app_draw_buttons(app);
 }
 
@@ -118,12 +131,15 @@ static void greet_next(struct kiosk_app *app)
     if (!app->thanks && app->greeting.kind == KIOSK_GREET_ARRIVED && app->reason.pending)
         kiosk_app_go(app, KIOSK_SCR_REASON);
     else
-        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        kiosk_app_next(app);
 }
 
 static void greet_press(struct kiosk_app *app, int id)
 {
-    greet_next(app);
+    if (id == ID_ANOTHER && offer_another(app))
+        kiosk_app_pick(app, KIOSK_FOR_PUPIL); /* the sibling's reason stays on offer */
+    else
+        greet_next(app);
 }
 
 static void greet_tick(struct kiosk_app *app)

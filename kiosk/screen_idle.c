@@ -36,7 +36,9 @@ static void idle_layout(struct kiosk_app *app)
     int w = kiosk_ui_w(app->ui), h = kiosk_ui_h(app->ui);
     /* Anywhere on the screen starts the touch sign-in; the staff button lies on top. */
     kiosk_app_button(app, (SDL_Rect){0, 0, w, h}, KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN,
-                     KIOSK_ICON_NONE, "Tap your card or touch here");
+                     KIOSK_ICON_NONE,
+                     kiosk_app_door_closed(app) ? "Please sign in at the office today"
+                                                : "Tap your card or touch here");
     kiosk_app_button(app, staff_button(app), ID_STAFF, KIOSK_BTN_SECONDARY, KIOSK_ICON_LOCK,
                      "Staff");
 }
@@ -63,18 +65,25 @@ static void idle_draw(struct kiosk_app *app)
     /* The call to action: a card, and the words. The whole screen is the touch target. */
     SDL_Rect cta = {cx - kiosk_ui_px(ui, 310), kiosk_ui_px(ui, 256), kiosk_ui_px(ui, 620),
                     kiosk_ui_px(ui, 84)};
-    SDL_Color fill = app->pressed == KIOSK_ID_ANYWHERE ? KIOSK_C_PRESSED : KIOSK_C_PRIMARY;
+    /* A write failed (until one works) or the store's file is lost: a tap may not be kept,
+     * so the door sends children to the office instead of inviting one. */
+    bool closed = kiosk_app_door_closed(app);
+    SDL_Color fill = app->pressed == KIOSK_ID_ANYWHERE ? KIOSK_C_PRESSED
+                     : closed                          ? KIOSK_C_CLOSED
+                                                       : KIOSK_C_PRIMARY;
     kiosk_ui_round(ui, cta, kiosk_ui_px(ui, 14), fill);
     int icon = kiosk_ui_px(ui, 52);
-    const char *words = "Tap your card or touch here";
+    const char *words =
+        closed ? "Please sign in at the office today" : "Tap your card or touch here";
     int tw = kiosk_ui_text_w(ui, KIOSK_FONT_TITLE, words);
     int gap = kiosk_ui_px(ui, 16);
     int room = cta.w - icon - gap - kiosk_ui_px(ui, 40);
     if (tw > room)
         tw = room;
     int x = cta.x + (cta.w - icon - gap - tw) / 2;
-    kiosk_ui_icon(ui, KIOSK_ICON_CARD, (SDL_Rect){x, cta.y + (cta.h - icon) / 2, icon, icon},
-                  KIOSK_C_TEXT, KIOSK_C_NONE);
+    kiosk_ui_icon(ui, closed ? KIOSK_ICON_OFFICE : KIOSK_ICON_CARD,
+                  (SDL_Rect){x, cta.y + (cta.h - icon) / 2, icon, icon}, KIOSK_C_TEXT,
+                  KIOSK_C_NONE);
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                      (SDL_Rect){x + icon + gap, cta.y, tw, cta.h}, KIOSK_LEFT, words);
 

@@ -1,15 +1,16 @@
-/* screen_pin.c: the staff PIN pad; five wrong PINs lock it for a minute. */
+/* screen_pin.c: the staff PIN pad; five wrong PINs lock it, longer each time (pinlock.h). */
 #include "app_priv.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "layout.h"
 #include "names.h"
 #include "theme.h"
 
-/* Digit keys are ids 0..9. */
-enum { ID_CLEAR = 20, ID_OK };
+/* Digit keys are ids 0..9; the staff names ID_WHO + their index. */
+enum { ID_CLEAR = 20, ID_OK, ID_WHO = 100 };
 
 #define PIN_MIN 4
 
@@ -22,6 +23,41 @@ static void pin_enter(struct kiosk_app *app)
 {
     wipe(app);
     app->pin_msg[0] = '\0';
+    /* Who first: a wrong PIN then costs one Argon2id check, not one per member of staff. A
+     * kiosk with one staff PIN asks nobody. */
+    app->pinwho.chosen = false;
+    if (app->be.ops->list_staff(app->be.impl, &app->pinwho.staff) != LD_OK) {
+        kiosk_app_fail(app, "The staff list could not be read.");
+        return;
+    }
+    if (app->pinwho.staff.n == 1) {
+        app->pinwho.who = app->pinwho.staff.items[0];
+        app->pinwho.chosen = true;
+    }
+}
+
+static void layout_who(struct kiosk_app *app, const struct kiosk_frame *f)
+{
+    struct kiosk_grid_spec spec = {
+        .count = (int)app->pinwho.staff.n,
+        .min_cols = 2,
+        .max_cols = 4,
+        .min_w = kiosk_ui_px(app->ui, 170),
+        .min_h = kiosk_ui_target(app->ui),
+        .max_h = kiosk_ui_px(app->ui, 90),
+        .gap = f->gap,
+    };
+    struct kiosk_grid g;
+    SDL_Rect body = f->body;
+    int hint = kiosk_ui_line_h(app->ui, KIOSK_FONT_BODY) + kiosk_ui_px(app->ui, 10);
+    body.y += hint;
+    body.h -= hint;
+    kiosk_grid_fit(body, &spec, &g);
+    for (int i = 0; i < (int)app->pinwho.staff.n && i < g.per_page; i++)
+        kiosk_app_button(app, kiosk_grid_cell(&g, i), ID_WHO + i, KIOSK_BTN_PRIMARY,
+                         KIOSK_ICON_NONE, app->pinwho.staff.items[i].name);
+    kiosk_buttons_unify_font(app->ui, &app->buttons, 0);
+    kiosk_chrome_footer(app, f, "Cancel", 0, 1);
 }
 
 static SDL_Rect keypad_area(const struct kiosk_app *app, const struct kiosk_frame *f)
@@ -34,6 +70,10 @@ static void pin_layout(struct kiosk_app *app)
 {
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
+    if (!app->pinwho.chosen) {
+        layout_who(app, &f);
+        return;
+    }
     SDL_Rect a = keypad_area(app, &f);
     int gap = kiosk_ui_px(app->ui, 8);
     int kw = (a.w - 2 * gap) / 3, kh = (a.h - 3 * gap) / 4;
@@ -42,11 +82,13 @@ static void pin_layout(struct kiosk_app *app)
     for (int i = 0; i < 12; i++) {
         SDL_Rect r = {a.x + (i % 3) * (kw + gap), a.y + (i / 3) * (kh + gap), kw, kh};
         int id = i < 9 ? i + 1 : i == 9 ? ID_CLEAR : i == 10 ? 0 : ID_OK;
-        /* OK turns slate while a PIN is checked: it takes no second press meanwhile. */
-        enum kiosk_button_style style = i == 11
+        /* OK turns slate while a PIN is checked: it takes no second press meanwhile. While
+         * the pad is locked every key is slate: it visibly takes nothing. */
+        bool locked = kiosk_pinlock_locked(&app->pinlock, app->now, NULL);
+        enum kiosk_button_style style = locked || i == 9 ? KIOSK_BTN_SECONDARY
+                                        : i == 11
                                             ? (app->pin_job ? KIOSK_BTN_SECONDARY : KIOSK_BTN_GOOD)
-                                        : i == 9 ? KIOSK_BTN_SECONDARY
-                                                 : KIOSK_BTN_KEY;
+                                            : KIOSK_BTN_KEY;
         kiosk_app_button(app, r, id, style, KIOSK_ICON_NONE, labels[i]);
     }
     kiosk_chrome_footer(app, &f, "Cancel", 0, 1);
@@ -57,7 +99,23 @@ static void pin_draw(struct kiosk_app *app)
     struct kiosk_ui *ui = app->ui;
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
-    kiosk_chrome_header(app, &f, "Staff: enter your PIN");
+    if (!app->pinwho.chosen) {
+        kiosk_chrome_header(app, &f,
+                            app->witness.upn[0] ? "A member of staff signs this child in: who?"
+                                                : "Staff: who are you?");
+        kiosk_ui_text(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, f.body.x, f.body.y, KIOSK_LEFT,
+                      app->pinwho.staff.n ? "Touch your name, or tap your staff card."
+                                          : "No staff PIN is set up here: tap your staff card.");
+        kiosk_app_draw_buttons(app);
+        return;
+    }
+    char title[2 * KIOSK_NAME_MAX + 48];
+    if (app->witness.upn[0])
+        snprintf(title, sizeof title, "%s: your PIN signs in %s", app->pinwho.who.name,
+                 app->witness.name);
+    else
+        snprintf(title, sizeof title, "%s: enter your PIN", app->pinwho.who.name);
+    kiosk_chrome_header(app, &f, title);
     SDL_Rect a = keypad_area(app, &f);
     SDL_Rect left = {f.body.x, f.body.y, a.x - f.body.x - kiosk_ui_px(ui, 30), f.body.h};
 
@@ -81,7 +139,11 @@ static void pin_draw(struct kiosk_app *app)
     int icon = kiosk_ui_line_h(ui, KIOSK_FONT_BODY_BOLD);
     app->pin_locked_shown = kiosk_pinlock_locked(&app->pinlock, app->now, &secs);
     if (app->pin_locked_shown) {
-        snprintf(line, sizeof line, "Too many wrong PINs. Locked: try again in %u s.", secs);
+        if (secs > 90)
+            snprintf(line, sizeof line, "Too many wrong PINs. Locked: try again in %u min.",
+                     (secs + 59) / 60);
+        else
+            snprintf(line, sizeof line, "Too many wrong PINs. Locked: try again in %u s.", secs);
         kiosk_ui_icon(ui, KIOSK_ICON_OFFICE, (SDL_Rect){msg.x, msg.y, icon, icon}, KIOSK_C_BG,
                       KIOSK_C_WARN);
         msg.x += icon + kiosk_ui_px(ui, 10);
@@ -112,14 +174,14 @@ static void pin_draw(struct kiosk_app *app)
  */
 static void submit(struct kiosk_app *app)
 {
-    if (app->pin_job || kiosk_pinlock_locked(&app->pinlock, app->now, NULL))
+    if (!app->pinwho.chosen || app->pin_job || kiosk_pinlock_locked(&app->pinlock, app->now, NULL))
         return;
     if (strlen(app->pin) < PIN_MIN) {
         snprintf(app->pin_msg, sizeof app->pin_msg, "A PIN has at least %d digits.", PIN_MIN);
         kiosk_app_redraw(app, false);
         return;
     }
-    ld_err err = kiosk_pin_job_start(&app->be, app->pin, &app->pin_job);
+    ld_err err = kiosk_pin_job_start(&app->be, app->pinwho.who.id, app->pin, &app->pin_job);
     wipe(app); /* the backend took its own copy */
     app->pin_msg[0] = '\0';
     if (err) {
@@ -128,6 +190,20 @@ static void submit(struct kiosk_app *app)
                  "The PIN could not be checked (out of memory). Please try again.");
     }
     kiosk_app_redraw(app, true);
+}
+
+/* Keeps the lock in the store, so a restart does not clear it. A failure is logged: the lock
+ * in memory still holds until the kiosk restarts. */
+static void save_lock(struct kiosk_app *app)
+{
+    struct kiosk_pin_lock_state st = {
+        .failures = app->pinlock.failures,
+        .locks = app->pinlock.locks,
+        .remaining_ms = (unsigned)kiosk_pinlock_remaining_ms(&app->pinlock, app->now),
+    };
+    if (app->be.ops->pin_lock_write(app->be.impl, &st) != LD_OK)
+        SDL_Log("latedoor-kiosk: the PIN lock could not be kept: %s",
+                app->be.ops->last_error(app->be.impl));
 }
 
 void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
@@ -140,12 +216,15 @@ void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
     enum kiosk_pin_result r = kiosk_pin_job_finish(job, &app->be, !stale);
     /* A wrong PIN counts even when abandoned: leaving the pad must not buy more tries. */
     bool locked_now = r == KIOSK_PIN_WRONG && kiosk_pinlock_fail(&app->pinlock, app->now);
+    if (r == KIOSK_PIN_WRONG)
+        save_lock(app);
     kiosk_app_redraw(app, true); /* OK is green again */
     if (stale)
         return;
     switch (r) {
     case KIOSK_PIN_OK:
         kiosk_pinlock_success(&app->pinlock);
+        save_lock(app);
         kiosk_app_staff_open(app);
         return;
     case KIOSK_PIN_WRONG:
@@ -165,7 +244,8 @@ void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
 static void digit(struct kiosk_app *app, char c)
 {
     size_t n = strlen(app->pin);
-    if (app->pin_job || kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || n >= KIOSK_PIN_MAX)
+    if (!app->pinwho.chosen || app->pin_job ||
+        kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || n >= KIOSK_PIN_MAX)
         return;
     app->pin[n] = c;
     app->pin[n + 1] = '\0';
@@ -175,7 +255,13 @@ static void digit(struct kiosk_app *app, char c)
 
 static void pin_press(struct kiosk_app *app, int id)
 {
-    if (id >= 0 && id <= 9) {
+    if (id >= ID_WHO && (size_t)(id - ID_WHO) < app->pinwho.staff.n) {
+        app->pinwho.who = app->pinwho.staff.items[id - ID_WHO];
+        app->pinwho.chosen = true;
+        kiosk_app_redraw(app, true);
+    } else if (!app->pinwho.chosen && id != KIOSK_ID_BACK) {
+        return; /* no digits before a name */
+    } else if (id >= 0 && id <= 9) {
         digit(app, (char)('0' + id));
     } else if (id == ID_CLEAR) {
         wipe(app);
@@ -210,14 +296,15 @@ static void pin_tick(struct kiosk_app *app)
         return;
     }
     /* The countdown, and the frame after it ends. */
-    if (kiosk_pinlock_locked(&app->pinlock, app->now, NULL) || app->pin_locked_shown)
-        kiosk_app_redraw(app, false);
+    bool locked = kiosk_pinlock_locked(&app->pinlock, app->now, NULL);
+    if (locked || app->pin_locked_shown)
+        kiosk_app_redraw(app, locked != app->pin_locked_shown); /* the keys' colour changes */
 }
 
 /* "checking" while a PIN is checked, for the end-to-end tests, which wait for it to end. */
 static const char *pin_view(const struct kiosk_app *app)
 {
-    return app->pin_job ? "checking" : "";
+    return app->pin_job ? "checking" : app->pinwho.chosen ? "" : "who";
 }
 
 const struct kiosk_screen kiosk_screen_pin = {

@@ -8,7 +8,7 @@
 #include "theme.h"
 
 /* Reason buttons are ids 0..reason_count-1. */
-enum { ID_NONE = 100 };
+enum { ID_NONE = 100, ID_SAME_YES, ID_SAME_NO };
 
 static unsigned seconds_left(const struct kiosk_app *app)
 {
@@ -26,15 +26,37 @@ static void reason_title(const struct kiosk_app *app, char *out, size_t outlen)
         snprintf(out, outlen, "Signing out %s: the reason", app->reason.name);
         break;
     default:
-        snprintf(out, outlen, "Why are you late today, %s?", app->reason.name);
+        /* Asked of the grown-up who brought the child, not of a five-year-old. */
+        if (app->reason.same[0])
+            snprintf(out, outlen, "Grown-ups: same reason for %s too?", app->reason.name);
+        else
+            snprintf(out, outlen, "Grown-ups: why is %s late today?", app->reason.name);
         break;
     }
+}
+
+/* A brother or sister of the child before: their reason, yes or no, in two big buttons. */
+static void layout_same(struct kiosk_app *app, const struct kiosk_frame *f)
+{
+    char yes[KIOSK_REASON_MAX + 8];
+    snprintf(yes, sizeof yes, "Yes: %s", app->reason.same);
+    int h = kiosk_ui_px(app->ui, 110), w = (f->body.w - f->gap) / 2;
+    int y = f->body.y + (f->body.h - h) / 2;
+    kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_SAME_YES, KIOSK_BTN_GOOD,
+                     KIOSK_ICON_TICK, yes);
+    kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_SAME_NO,
+                     KIOSK_BTN_PRIMARY, KIOSK_ICON_NONE, "No, another reason");
+    kiosk_buttons_unify_font(app->ui, &app->buttons, 0);
 }
 
 static void reason_layout(struct kiosk_app *app)
 {
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
+    if (app->reason.purpose == KIOSK_FOR_PUPIL && app->reason.same[0]) {
+        layout_same(app, &f);
+        return;
+    }
     const struct kiosk_settings *s = &app->settings;
     int target = kiosk_ui_target(app->ui);
     struct kiosk_grid_spec spec = {
@@ -70,10 +92,15 @@ static void reason_draw(struct kiosk_app *app)
     kiosk_chrome_header(app, &f, title);
     if (app->reason.purpose == KIOSK_FOR_PUPIL) {
         /* The countdown, so nobody is surprised when the screen gives up. */
-        char line[96];
+        char line[KIOSK_NAME_MAX + 96];
         app->reason.shown = seconds_left(app);
-        snprintf(line, sizeof line, "No reason given in %u s", app->reason.shown);
-        SDL_Rect r = {f.margin, f.footer.y, f.footer.w / 2, f.footer.h};
+        char next[KIOSK_NAME_MAX + 32];
+        if (kiosk_chrome_queue_note(app, next, sizeof next))
+            snprintf(line, sizeof line, "No reason given in %u s  \u00b7  %s", app->reason.shown,
+                     next);
+        else
+            snprintf(line, sizeof line, "No reason given in %u s", app->reason.shown);
+        SDL_Rect r = {f.margin, f.footer.y, f.footer.w * 2 / 3, f.footer.h};
         kiosk_ui_text_in(app->ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, r, KIOSK_LEFT, line);
     }
     kiosk_app_draw_buttons(app);
@@ -87,12 +114,14 @@ static void choose(struct kiosk_app *app, const char *reason)
     switch (app->reason.purpose) {
     case KIOSK_FOR_PUPIL:
         app->reason.pending = false;
-        if (app->be.ops->record_reason(app->be.impl, app->reason.ref, reason, &g) != LD_OK) {
+        if (kiosk_app_wrote(app, app->be.ops->record_reason(app->be.impl, app->reason.ref, reason,
+                                                            &g)) != LD_OK) {
             kiosk_app_fail(app, "The reason could not be saved.");
             return;
         }
+        kiosk_app_sibling_reason(app, reason ? app->reason.family : "", reason);
         if (!reason) {
-            kiosk_app_go(app, KIOSK_SCR_IDLE);
+            kiosk_app_next(app);
             return;
         }
         app->greeting = g;
@@ -128,7 +157,15 @@ static void choose(struct kiosk_app *app, const char *reason)
 
 static void reason_press(struct kiosk_app *app, int id)
 {
-    if (id >= 0 && (size_t)id < app->settings.reason_count)
+    if (id == ID_SAME_YES) {
+        char same[KIOSK_REASON_MAX];
+        kiosk_copy(same, sizeof same, app->reason.same);
+        app->reason.same[0] = '\0';
+        choose(app, same);
+    } else if (id == ID_SAME_NO) {
+        app->reason.same[0] = '\0';
+        kiosk_app_redraw(app, true);
+    } else if (id >= 0 && (size_t)id < app->settings.reason_count)
         choose(app, app->settings.reasons[id]);
     else if (id == ID_NONE)
         choose(app, NULL);
@@ -151,6 +188,8 @@ static void reason_tick(struct kiosk_app *app)
 
 static const char *reason_view(const struct kiosk_app *app)
 {
+    if (app->reason.purpose == KIOSK_FOR_PUPIL && app->reason.same[0])
+        return "same";
     switch (app->reason.purpose) {
     case KIOSK_FOR_PARENT:
         return "parent";

@@ -8,6 +8,17 @@
 #include "names.h"
 #include "theme.h"
 
+/* Keeps the touch sign-ins of l (in order); returns how many there are. */
+static size_t keep_touched(struct kiosk_arrival_list *l)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].by_touch)
+            l->items[k++] = l->items[i];
+    l->n = l->total = k;
+    return k;
+}
+
 /* Reads what a view shows (the home view: every count). Returns false after showing an error. */
 static bool load(struct kiosk_app *app, enum kiosk_staff_view view)
 {
@@ -16,14 +27,18 @@ static bool load(struct kiosk_app *app, enum kiosk_staff_view view)
     ld_err err = LD_OK;
     switch (view) {
     case KIOSK_VIEW_HOME:
-        err = ops->arrivals_today(be, true, &app->staff.arrivals);
+        err = ops->arrivals_today(be, false, &app->staff.arrivals);
         if (!err)
+            app->staff.touched = keep_touched(&app->staff.arrivals);
+        if (!err)
+            err = ops->arrivals_today(be, true, &app->staff.arrivals);
+        if (!err && app->settings.staff_lists)
             err = ops->speak_to(be, &app->staff.speak);
         if (!err)
             err = ops->away_list(be, &app->staff.away);
         if (!err)
             err = ops->unknown_cards(be, &app->staff.unknown);
-        if (!err && app->settings.gate_mode)
+        if (!err && app->settings.staff_lists && app->settings.gate_mode)
             err = ops->not_arrived(be, &app->staff.absent);
         break;
     case KIOSK_VIEW_LATE:
@@ -31,6 +46,11 @@ static bool load(struct kiosk_app *app, enum kiosk_staff_view view)
         break;
     case KIOSK_VIEW_VOID:
         err = ops->arrivals_today(be, false, &app->staff.arrivals);
+        break;
+    case KIOSK_VIEW_TOUCHED:
+        err = ops->arrivals_today(be, false, &app->staff.arrivals);
+        if (!err)
+            keep_touched(&app->staff.arrivals);
         break;
     case KIOSK_VIEW_SPEAK:
         err = ops->speak_to(be, &app->staff.speak);
@@ -58,6 +78,7 @@ static void show(struct kiosk_app *app, enum kiosk_staff_view view)
         return;
     app->staff.view = view;
     app->staff.page = 0;
+    app->staff.revealed = SIZE_MAX;
     kiosk_app_redraw(app, true);
 }
 
@@ -82,6 +103,9 @@ static const char *title_of(const struct kiosk_app *app, char *buf, size_t len)
         return buf;
     case KIOSK_VIEW_VOID:
         return "Void a mistaken tap: choose the arrival";
+    case KIOSK_VIEW_TOUCHED:
+        snprintf(buf, len, "Touch sign-ins to check: %zu", app->staff.arrivals.total);
+        return buf;
     case KIOSK_VIEW_VOID_CONFIRM:
         return "Void this arrival?";
     case KIOSK_VIEW_ENROL:
@@ -124,9 +148,13 @@ static void layout_home(struct kiosk_app *app, const struct kiosk_frame *f)
 
     tiles[n] = (struct kiosk_tile){KIOSK_TILE_LATE, "Late today", ""};
     snprintf(tiles[n++].sub, 64, "%zu %s", c.late, c.late == 1 ? "pupil" : "pupils");
-    tiles[n] = (struct kiosk_tile){KIOSK_TILE_SPEAK, "Speak to today", ""};
-    snprintf(tiles[n++].sub, 64, "%zu %s", c.speak, c.speak == 1 ? "pupil" : "pupils");
-    if (app->settings.gate_mode) {
+    /* Who to speak to and who has not arrived name families and vulnerable children: they
+     * live in the office, and show here only where the school set this kiosk up for staff. */
+    if (app->settings.staff_lists) {
+        tiles[n] = (struct kiosk_tile){KIOSK_TILE_SPEAK, "Speak to today", ""};
+        snprintf(tiles[n++].sub, 64, "%zu %s", c.speak, c.speak == 1 ? "pupil" : "pupils");
+    }
+    if (app->settings.staff_lists && app->settings.gate_mode) {
         tiles[n] = (struct kiosk_tile){KIOSK_TILE_GATE, "Not arrived", ""};
         if (app->staff.absent.available_at[0])
             snprintf(tiles[n++].sub, 64, "After %s", app->staff.absent.available_at);
@@ -139,6 +167,10 @@ static void layout_home(struct kiosk_app *app, const struct kiosk_frame *f)
     tiles[n++] = (struct kiosk_tile){KIOSK_TILE_VOID, "Void a tap", "A mistaken arrival"};
     tiles[n] = (struct kiosk_tile){KIOSK_TILE_ENROL, "Enrol a card", ""};
     snprintf(tiles[n++].sub, 64, "%zu unknown %s", c.unknown, c.unknown == 1 ? "card" : "cards");
+    /* Anyone can touch a name: staff check these (an absent child signed in by a friend would
+     * drop off the calling list). */
+    tiles[n] = (struct kiosk_tile){KIOSK_TILE_TOUCHED, "Touch sign-ins", ""};
+    snprintf(tiles[n++].sub, 64, "%zu to check", app->staff.touched);
     tiles[n] = (struct kiosk_tile){KIOSK_TILE_STATUS, "Status", ""};
     snprintf(tiles[n++].sub, 64, "Reader: %s", reader_words(app->status.reader));
 
@@ -227,6 +259,13 @@ static void draw_status(struct kiosk_app *app, const struct kiosk_frame *f)
     r.y += kiosk_ui_px(app->ui, 6);
     char value[128], detail[KIOSK_DETAIL_MAX + 32];
 
+    if (st->store_detail[0])
+        status_line(app, &r, "Store", false, "File lost", st->store_detail);
+    if (app->status_error[0]) {
+        /* Not the values of the last good read: they may no longer be true. */
+        status_line(app, &r, "Status", false, "Unknown: the last read failed", app->status_error);
+        goto problem;
+    }
     status_line(app, &r, "Card reader", st->reader == KIOSK_READER_OK, reader_words(st->reader),
                 st->reader_detail);
 
@@ -260,6 +299,7 @@ static void draw_status(struct kiosk_app *app, const struct kiosk_frame *f)
     if (st->calendar_detail[0]) /* only when wrong: the screen has room for one more line */
         status_line(app, &r, "Calendar", false, "File not read", st->calendar_detail);
 
+problem:
     if (app->last_error[0])
         snprintf(value, sizeof value, "At %s", app->last_error_time);
     status_line(app, &r, "Last problem", !app->last_error[0], app->last_error[0] ? value : "None",
@@ -378,6 +418,9 @@ static void tile(struct kiosk_app *app, int t)
     case KIOSK_TILE_STATUS:
         show(app, KIOSK_VIEW_STATUS);
         break;
+    case KIOSK_TILE_TOUCHED:
+        show(app, KIOSK_VIEW_TOUCHED);
+        break;
     case KIOSK_TILE_GATE:
         kiosk_app_go(app, KIOSK_SCR_GATE);
         break;
@@ -388,7 +431,10 @@ static void tile(struct kiosk_app *app, int t)
 
 static void press_row(struct kiosk_app *app, size_t i)
 {
-    if (app->staff.view == KIOSK_VIEW_VOID && i < app->staff.arrivals.n) {
+    if (app->staff.view == KIOSK_VIEW_SPEAK) {
+        kiosk_app_reveal(app, i);
+    } else if ((app->staff.view == KIOSK_VIEW_VOID || app->staff.view == KIOSK_VIEW_TOUCHED) &&
+               i < app->staff.arrivals.n) {
         app->staff.voiding = app->staff.arrivals.items[i];
         app->staff.view = KIOSK_VIEW_VOID_CONFIRM;
         kiosk_app_redraw(app, true);
@@ -436,6 +482,7 @@ static void staff_press(struct kiosk_app *app, int id)
         kiosk_chrome_frame(app, &f);
         app->staff.page = kiosk_page_step(app->staff.page, id == KIOSK_ID_PREV ? -1 : 1,
                                           kiosk_staff_pages(app, &f));
+        app->staff.revealed = SIZE_MAX;
         kiosk_app_redraw(app, true);
     } else if (id == KIOSK_STAFF_SIGN_OUT) {
         app->staff.notice[0] = '\0';
@@ -456,10 +503,11 @@ static void staff_press(struct kiosk_app *app, int id)
 static const char *staff_view(const struct kiosk_app *app)
 {
     static const char *const names[] = {
-        [KIOSK_VIEW_HOME] = "home",   [KIOSK_VIEW_LATE] = "late",
-        [KIOSK_VIEW_SPEAK] = "speak", [KIOSK_VIEW_AWAY] = "away",
-        [KIOSK_VIEW_VOID] = "void",   [KIOSK_VIEW_VOID_CONFIRM] = "void-confirm",
-        [KIOSK_VIEW_ENROL] = "enrol", [KIOSK_VIEW_STATUS] = "status",
+        [KIOSK_VIEW_HOME] = "home",       [KIOSK_VIEW_LATE] = "late",
+        [KIOSK_VIEW_SPEAK] = "speak",     [KIOSK_VIEW_AWAY] = "away",
+        [KIOSK_VIEW_VOID] = "void",       [KIOSK_VIEW_VOID_CONFIRM] = "void-confirm",
+        [KIOSK_VIEW_TOUCHED] = "touched", [KIOSK_VIEW_ENROL] = "enrol",
+        [KIOSK_VIEW_STATUS] = "status",
     };
     return names[app->staff.view];
 }

@@ -92,6 +92,19 @@ static int min_target(const struct kiosk_app *app, float design)
     return t > d ? t : d;
 }
 
+/* A child's own choice (a class, their name): 14 mm at least, 3 mm apart; staff's 9 mm. */
+static int choice_h(const struct kiosk_app *app, float design)
+{
+    int t = min_target(app, design), p = kiosk_ui_pupil_target(app->ui);
+    return for_pupil(app) && p > t ? p : t;
+}
+
+static int choice_gap(const struct kiosk_app *app, int gap)
+{
+    int p = kiosk_ui_pupil_gap(app->ui);
+    return for_pupil(app) && p > gap ? p : gap;
+}
+
 static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     struct kiosk_grid_spec spec = {
@@ -99,9 +112,9 @@ static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
         .min_cols = 4,
         .max_cols = 7,
         .min_w = kiosk_ui_px(app->ui, 96),
-        .min_h = min_target(app, 64),
+        .min_h = choice_h(app, 64),
         .max_h = kiosk_ui_px(app->ui, 110),
-        .gap = f->gap,
+        .gap = choice_gap(app, f->gap),
     };
     struct kiosk_grid g;
     kiosk_grid_fit(f->body, &spec, &g);
@@ -127,9 +140,9 @@ static void layout_names(struct kiosk_app *app, const struct kiosk_frame *f)
         .min_cols = 3,
         .max_cols = 6,
         .min_w = kiosk_ui_px(app->ui, 140),
-        .min_h = min_target(app, 47),
+        .min_h = choice_h(app, 47),
         .max_h = kiosk_ui_px(app->ui, 90),
-        .gap = kiosk_ui_px(app->ui, 8),
+        .gap = choice_gap(app, kiosk_ui_px(app->ui, 8)),
     };
     struct kiosk_grid g;
     kiosk_grid_fit(f->body, &spec, &g);
@@ -153,10 +166,12 @@ static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
     int h = min_target(app, 90);
     int w = (f->body.w - f->gap) / 2;
     int y = f->body.y + f->body.h - h;
-    kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_NO, KIOSK_BTN_SECONDARY,
+    /* Yes on the left: the PIN pad's OK is bottom right, and a finger that went on tapping
+     * after the pad timed out must not land on a confirmation. */
+    kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_YES, KIOSK_BTN_GOOD, KIOSK_ICON_TICK,
+                     enrol ? "Enrol card" : "Yes, sign me in");
+    kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_NO, KIOSK_BTN_SECONDARY,
                      KIOSK_ICON_BACK, enrol ? "Cancel" : "No, go back");
-    kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_YES, KIOSK_BTN_GOOD,
-                     KIOSK_ICON_TICK, enrol ? "Enrol card" : "Yes, sign me in");
 }
 
 /* The keypad's regions: the typed text, the keys, the names found. */
@@ -285,7 +300,11 @@ static void touch_draw(struct kiosk_app *app)
     char title[160];
     title_of(app, title, sizeof title);
     kiosk_chrome_header(app, &f, title);
-    if (app->pick.step == KIOSK_STEP_CONFIRM)
+    if (app->pick.step == KIOSK_STEP_CLASSES && app->pick.classes.n == 0)
+        /* An empty roster is said, not shown as an empty grid. */
+        kiosk_ui_wrap(app->ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, f.body, KIOSK_LEFT,
+                      "There are no pupils on this kiosk yet. Please sign in at the office.", true);
+    else if (app->pick.step == KIOSK_STEP_CONFIRM)
         draw_confirm(app, &f);
     else if (app->pick.step == KIOSK_STEP_KEYPAD)
         draw_keypad(app, &f);
@@ -321,8 +340,19 @@ static void confirm_yes(struct kiosk_app *app)
         kiosk_app_go(app, KIOSK_SCR_STAFF);
         return;
     }
+    char now[KIOSK_TIME_MAX];
+    kiosk_hhmm(app->clock.hour, app->clock.minute, now);
+    if (app->settings.confirm_late_touch && app->settings.am_closes[0] &&
+        strcmp(now, app->settings.am_closes) > 0) {
+        /* After the register closed a touch sign-in needs a member of staff: the PIN pad (or
+         * a staff card) confirms it, and it is recorded as theirs. */
+        app->witness = *p;
+        kiosk_app_go(app, KIOSK_SCR_PIN);
+        return;
+    }
     struct kiosk_greeting g;
-    if (app->be.ops->sign_in(app->be.impl, p->upn, NULL, false, &g) != LD_OK) {
+    if (kiosk_app_wrote(app, app->be.ops->sign_in(app->be.impl, p->upn, NULL, false, &g)) !=
+        LD_OK) {
         kiosk_app_fail(app, "This sign-in could not be recorded.");
         return;
     }

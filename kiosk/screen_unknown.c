@@ -11,10 +11,22 @@ static void unknown_enter(struct kiosk_app *app)
     kiosk_sound_play(app->sound, KIOSK_CUE_UNKNOWN);
 }
 
+enum { ID_FIND = 1 };
+
 static void unknown_layout(struct kiosk_app *app)
 {
-    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(app->ui), kiosk_ui_h(app->ui)},
-                     KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+    struct kiosk_ui *ui = app->ui;
+    kiosk_app_button(app, (SDL_Rect){0, 0, kiosk_ui_w(ui), kiosk_ui_h(ui)}, KIOSK_ID_ANYWHERE,
+                     KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE, "Continue");
+    /* Not a dead end: the child signs in by name, so they are not left on the calling list. */
+    struct kiosk_frame f;
+    kiosk_chrome_frame(app, &f);
+    const char *label = "Find my name instead";
+    int w = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, label) + kiosk_ui_px(ui, 60) +
+            kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
+    int y = f.footer.y + (f.footer.h - f.button_h) / 2;
+    kiosk_app_button(app, (SDL_Rect){kiosk_ui_px(ui, 40), y, w, f.button_h}, ID_FIND,
+                     KIOSK_BTN_PRIMARY, KIOSK_ICON_SEARCH, label);
 }
 
 static void unknown_draw(struct kiosk_app *app)
@@ -35,7 +47,8 @@ static void unknown_draw(struct kiosk_app *app)
     int y = top + icon + kiosk_ui_px(ui, 34);
     y += kiosk_ui_wrap(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                        (SDL_Rect){m, y, w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_TITLE) * 2},
-                       KIOSK_LEFT, "Please see the office. They can add your card.", true);
+                       KIOSK_LEFT, "Find your name to sign in. The office will add your card.",
+                       true);
     /* Only the card's last digits: enough for staff to match it, nothing about a child. */
     const char *uid = app->greeting.uid;
     size_t n = strlen(uid);
@@ -45,19 +58,23 @@ static void unknown_draw(struct kiosk_app *app)
     kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, m, y + kiosk_ui_px(ui, 10), KIOSK_LEFT,
                   line);
     kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
-                  "Touch the screen to carry on");
+                  "Touch elsewhere to carry on");
     kiosk_app_draw_buttons(app);
 }
 
 static void unknown_press(struct kiosk_app *app, int id)
 {
-    kiosk_app_go(app, KIOSK_SCR_IDLE);
+    if (id == ID_FIND) {
+        kiosk_app_pick(app, KIOSK_FOR_PUPIL);
+        return;
+    }
+    kiosk_app_next(app);
 }
 
 static void unknown_tick(struct kiosk_app *app)
 {
     if (kiosk_app_elapsed(app) >= KIOSK_UNKNOWN_MS)
-        kiosk_app_go(app, KIOSK_SCR_IDLE);
+        kiosk_app_next(app);
 }
 
 const struct kiosk_screen kiosk_screen_unknown = {

@@ -23,6 +23,7 @@ enum kiosk_staff_tile {
     KIOSK_TILE_VOID,
     KIOSK_TILE_ENROL,
     KIOSK_TILE_STATUS,
+    KIOSK_TILE_TOUCHED,
     KIOSK_TILE_GATE,
     KIOSK_TILE__COUNT
 };

@@ -66,6 +66,7 @@ static size_t list_count(const struct kiosk_app *app)
     switch (app->staff.view) {
     case KIOSK_VIEW_LATE:
     case KIOSK_VIEW_VOID:
+    case KIOSK_VIEW_TOUCHED:
         return app->staff.arrivals.n;
     case KIOSK_VIEW_SPEAK:
         return app->staff.speak.n;
@@ -138,6 +139,28 @@ static SDL_Rect row_rect(const struct kiosk_app *app, const struct kiosk_frame *
 
 static const char *back_in_label = "Back in";
 
+/* The cards of the speak-to list on the current page: fills rects (at most max) and returns
+ * how many, the first one's index through *first. */
+static size_t speak_cards(const struct kiosk_app *app, const struct kiosk_frame *f, size_t *first,
+                          SDL_Rect *rects, size_t max)
+{
+    const struct kiosk_speak_list *l = &app->staff.speak;
+    SDL_Rect area = rows_area(app, f);
+    *first = speak_first(app, area.h, app->staff.page, NULL);
+    int y = area.y, gap = kiosk_ui_px(app->ui, 8);
+    size_t n = 0;
+    for (size_t i = *first; i < l->n && n < max; i++) {
+        int h = speak_h(app, &l->items[i]);
+        if (y > area.y && y + h > area.y + area.h)
+            break;
+        rects[n++] = (SDL_Rect){area.x, y, area.w, h};
+        y += h + gap;
+    }
+    return n;
+}
+
+#define SPEAK_PAGE_MAX 32 /* cards on one page: each is at least two lines high */
+
 void kiosk_staff_layout_list(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     size_t pages = kiosk_staff_pages(app, f);
@@ -148,7 +171,21 @@ void kiosk_staff_layout_list(struct kiosk_app *app, const struct kiosk_frame *f)
     SDL_Rect free = kiosk_chrome_footer(app, f, "Staff", app->staff.page, pages);
 
     switch (app->staff.view) {
+    case KIOSK_VIEW_SPEAK: {
+        /* Names show as initials; a touch on a card shows that one in full. */
+        SDL_Rect rects[SPEAK_PAGE_MAX];
+        size_t top, n = speak_cards(app, f, &top, rects, SPEAK_PAGE_MAX);
+        for (size_t k = 0; k < n; k++) {
+            char name[KIOSK_NAME_MAX];
+            kiosk_app_private_name(app, top + k, app->staff.speak.items[top + k].name, name,
+                                   sizeof name);
+            kiosk_app_button(app, rects[k], KIOSK_STAFF_ROW + (int)(top + k), KIOSK_BTN_HIDDEN,
+                             KIOSK_ICON_NONE, name);
+        }
+        break;
+    }
     case KIOSK_VIEW_VOID:
+    case KIOSK_VIEW_TOUCHED:
         for (size_t i = first; i < app->staff.arrivals.n && i < first + per; i++)
             kiosk_app_button(app, row_rect(app, f, i - first), KIOSK_STAFF_ROW + (int)i,
                              KIOSK_BTN_ROW, KIOSK_ICON_NONE, app->staff.arrivals.items[i].name);
@@ -230,7 +267,9 @@ static void draw_late(struct kiosk_app *app, const struct kiosk_frame *f)
         kiosk_staff_outcome(app, col(r, cols[3], cols[4]), a->outcome);
         char reason[KIOSK_REASON_MAX + 16];
         snprintf(reason, sizeof reason, "%s%s", a->reason[0] ? a->reason : "No reason given",
-                 a->by_staff ? " (staff)" : "");
+                 a->by_staff   ? " (staff)"
+                 : a->by_touch ? " (touch)"
+                               : "");
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, a->reason[0] ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,
                          col(r, cols[4], cols[5]), KIOSK_LEFT, reason);
     }
@@ -244,34 +283,35 @@ static void draw_speak(struct kiosk_app *app, const struct kiosk_frame *f)
         empty(app, f, "No patterns to talk about today.");
         return;
     }
-    SDL_Rect area = rows_area(app, f);
-    size_t first = speak_first(app, area.h, app->staff.page, NULL);
-    int y = area.y, gap = kiosk_ui_px(ui, 8), pad = kiosk_ui_px(ui, 10);
-    for (size_t i = first; i < l->n; i++) {
+    SDL_Rect rects[SPEAK_PAGE_MAX];
+    size_t first, n = speak_cards(app, f, &first, rects, SPEAK_PAGE_MAX);
+    int pad = kiosk_ui_px(ui, 10);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = first + k;
         const struct kiosk_speak *s = &l->items[i];
-        int h = speak_h(app, s);
-        if (y > area.y && y + h > area.y + area.h)
-            break;
-        SDL_Rect card = {area.x, y, area.w, h};
+        SDL_Rect card = rects[k];
         kiosk_ui_round(ui, card, kiosk_ui_px(ui, 10), KIOSK_C_PANEL);
         kiosk_ui_fill(ui, (SDL_Rect){card.x, card.y, kiosk_ui_px(ui, 6), card.h}, KIOSK_C_WARN);
         int x = card.x + kiosk_ui_px(ui, 20), lh = kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
-        char head[160];
-        snprintf(head, sizeof head, "%s  \u00b7  %s", s->name, s->class_name);
+        char head[160], name[KIOSK_NAME_MAX];
+        bool full = i == app->staff.revealed;
+        snprintf(head, sizeof head, "%s  \u00b7  %s",
+                 kiosk_app_private_name(app, i, s->name, name, sizeof name), s->class_name);
         int hw =
             kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, x, card.y + pad, KIOSK_LEFT, head);
-        if (s->family[0]) {
+        /* The family's name is a surname: it shows with the full name only. */
+        const char *family = full ? s->family : s->family[0] ? "Family: touch to show" : "";
+        if (family[0]) {
             int fx = x + hw + kiosk_ui_px(ui, 24);
             kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_WARN,
                              (SDL_Rect){fx, card.y + pad, card.x + card.w - pad - fx, lh},
-                             KIOSK_RIGHT, s->family);
+                             KIOSK_RIGHT, family);
         }
         int sy = card.y + pad + lh, sl = kiosk_ui_line_h(ui, KIOSK_FONT_BODY);
-        for (size_t k = 0; k < s->nsentences; k++, sy += sl)
+        for (size_t j = 0; j < s->nsentences; j++, sy += sl)
             kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM,
                              (SDL_Rect){x, sy, card.w - (x - card.x) - pad, sl}, KIOSK_LEFT,
-                             s->sentences[k]);
-        y += h + gap;
+                             s->sentences[j]);
     }
 }
 
@@ -308,10 +348,12 @@ static void draw_rows_right(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     struct kiosk_ui *ui = app->ui;
     size_t first = app->staff.page * app->staff.per_page;
-    if (app->staff.view == KIOSK_VIEW_VOID) {
+    if (app->staff.view == KIOSK_VIEW_VOID || app->staff.view == KIOSK_VIEW_TOUCHED) {
         const struct kiosk_arrival_list *l = &app->staff.arrivals;
         if (l->n == 0)
-            empty(app, f, "No arrivals today.");
+            empty(app, f,
+                  app->staff.view == KIOSK_VIEW_VOID ? "No arrivals today."
+                                                     : "No touch sign-ins today.");
         for (size_t i = first; i < l->n && i < first + app->staff.per_page; i++) {
             const struct kiosk_arrival *a = &l->items[i];
             SDL_Rect r = row_rect(app, f, i - first);
@@ -320,7 +362,10 @@ static void draw_rows_right(struct kiosk_app *app, const struct kiosk_frame *f)
                              a->class_name);
             kiosk_ui_text_in(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_TEXT, col(r, 420, 540), KIOSK_LEFT,
                              a->time);
-            kiosk_staff_outcome(app, col(r, 540, 800), a->outcome);
+            kiosk_staff_outcome(app, col(r, 540, 780), a->outcome);
+            if (a->by_touch) /* by name on the screen: anyone could have touched it */
+                kiosk_ui_text_in(ui, KIOSK_FONT_SMALL_BOLD, KIOSK_C_WARN, col(r, 780, 920),
+                                 KIOSK_LEFT, "Touch");
             kiosk_ui_icon(ui, KIOSK_ICON_CROSS,
                           (SDL_Rect){r.x + r.w - r.h * 6 / 10, r.y + r.h * 2 / 10, r.h * 6 / 10,
                                      r.h * 6 / 10},

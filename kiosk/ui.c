@@ -1,6 +1,7 @@
 /* ui.c: SDL window and renderer, fonts sized from the screen, cached text and icon textures. */
 #include "ui.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,11 @@ ld_err kiosk_ui_create(const struct kiosk_ui_config *cfg, struct kiosk_ui **out,
      * nothing (bench/bench_kiosk.c). $SDL_FRAMEBUFFER_ACCELERATION still overrides this.
      */
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    /* No GPU (a Pi without its KMS driver, a desktop under Xvfb): SDL's software renderer,
+     * 19 MB resident where an OpenGL one on llvmpipe took 109. $SDL_RENDER_DRIVER wins. */
+    const char *drv = getenv("SDL_RENDER_DRIVER");
+    if ((!drv || !drv[0]) && !kiosk_ui_has_gpu("/dev/dri"))
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     ui->renderer = SDL_CreateRenderer(ui->window, -1, 0);
     if (!ui->renderer)
         ui->renderer = SDL_CreateRenderer(ui->window, -1, SDL_RENDERER_SOFTWARE);
@@ -254,6 +260,16 @@ int kiosk_ui_px(const struct kiosk_ui *ui, float design_px)
 int kiosk_ui_target(const struct kiosk_ui *ui)
 {
     return kiosk_layout_min_target(ui->dpi);
+}
+
+int kiosk_ui_pupil_target(const struct kiosk_ui *ui)
+{
+    return kiosk_layout_mm_px(ui->dpi, KIOSK_PUPIL_TARGET_MM);
+}
+
+int kiosk_ui_pupil_gap(const struct kiosk_ui *ui)
+{
+    return kiosk_layout_mm_px(ui->dpi, KIOSK_PUPIL_GAP_MM);
 }
 
 float kiosk_ui_dpi(const struct kiosk_ui *ui)
@@ -543,4 +559,16 @@ ld_err kiosk_ui_read_rgb(struct kiosk_ui *ui, uint8_t *rgb)
     if (SDL_RenderReadPixels(ui->renderer, NULL, SDL_PIXELFORMAT_RGB24, rgb, ui->w * 3) != 0)
         return LD_ERR_IO;
     return LD_OK;
+}
+
+bool kiosk_ui_has_gpu(const char *dri_dir)
+{
+    bool found = false;
+    DIR *d = opendir(dri_dir);
+    if (!d)
+        return false;
+    for (struct dirent *e; !found && (e = readdir(d));)
+        found = strncmp(e->d_name, "card", 4) == 0 || strncmp(e->d_name, "renderD", 7) == 0;
+    closedir(d);
+    return found;
 }

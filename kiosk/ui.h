@@ -52,6 +52,13 @@ struct kiosk_ui_config {
 ld_err kiosk_ui_create(const struct kiosk_ui_config *cfg, struct kiosk_ui **out, char *msg,
                        size_t msglen) LD_MUST_CHECK;
 
+/*
+ * Returns true when dri_dir ("/dev/dri") holds a GPU's device node (card* or renderD*). Without
+ * one, SDL's accelerated renderers run on Mesa's software rasteriser at five times the memory
+ * of SDL's own software renderer, which kiosk_ui_create then picks.
+ */
+bool kiosk_ui_has_gpu(const char *dri_dir);
+
 /* Frees the caches, fonts, renderer and window; accepts NULL. */
 void kiosk_ui_destroy(struct kiosk_ui *ui);
 
@@ -73,6 +80,11 @@ int kiosk_ui_px(const struct kiosk_ui *ui, float design_px);
 
 /* Returns the smallest touch target in pixels (9 mm at the display's density). */
 int kiosk_ui_target(const struct kiosk_ui *ui);
+
+/* Returns the smallest target for a child's own choice (14 mm), and the gap between two
+ * (3 mm), in pixels at the display's density. */
+int kiosk_ui_pupil_target(const struct kiosk_ui *ui);
+int kiosk_ui_pupil_gap(const struct kiosk_ui *ui);
 
 /* Returns the density laid out with, in dots per inch. */
 float kiosk_ui_dpi(const struct kiosk_ui *ui);

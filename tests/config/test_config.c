@@ -354,6 +354,22 @@ static void bad_number(void **state)
     expect_error(HEAD "[staff]\nidle_lock_s = 5\n", LD_ERR_RANGE,
                  "school.ini:6: staff.idle_lock_s: 5 is out of range (10 to 3600 seconds)");
     assert_int_equal(parse_ok(HEAD "debounce_ms = 0\n").debounce_ms, 0);
+    /* kiosk-door: the staff lists on the kiosk, off unless the school says on. */
+    assert_false(parse_ok(HEAD).staff_lists_on_kiosk);
+    assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = on\n").staff_lists_on_kiosk);
+    assert_true(parse_ok(HEAD "[staff]\nlists_on_kiosk = Yes\n").staff_lists_on_kiosk);
+    assert_false(parse_ok(HEAD "[staff]\nlists_on_kiosk = off\n").staff_lists_on_kiosk);
+    assert_false(parse_ok(HEAD).staff_confirm_late_touch);
+    assert_true(parse_ok(HEAD "[staff]\nconfirm_late_touch = on\n").staff_confirm_late_touch);
+    /* kiosk-door: how a wedge reader types the UID. */
+    assert_int_equal(parse_ok(HEAD).wedge_format, 0);
+    assert_int_equal(parse_ok(HEAD "[reader]\nwedge_format = decimal\n").wedge_format, 2);
+    assert_true(parse_ok(HEAD "[reader]\nwedge_reversed = on\n").wedge_reversed);
+    expect_error(HEAD "[reader]\nwedge_format = octal\n", LD_ERR_INVALID,
+                 "school.ini:6: reader.wedge_format: not a wedge format (auto, hex or decimal): "
+                 "\"octal\"");
+    expect_error(HEAD "[staff]\nlists_on_kiosk = 2\n", LD_ERR_INVALID,
+                 "school.ini:6: staff.lists_on_kiosk: not on or off: \"2\"");
 }
 
 static void syntax_and_bytes(void **state)

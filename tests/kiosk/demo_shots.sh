@@ -15,6 +15,8 @@ for mode in late_door gate; do
       -e "s|^store = .*|store = $dir/device.db|" \
       -e "s|^path = .*|path = $dir/sim.sock|" "$repo/assets/demo/school.ini" > "$dir/$mode.ini"
 done
+# The gate is set up for staff, as kiosk/demo.sh sets it up: the lists show on it.
+sed -i 's|^lists_on_kiosk = .*|lists_on_kiosk = on|' "$dir/gate.ini"
 "$bin/latedoor" init --config "$dir/late_door.ini" > /dev/null || fail init
 "$bin/latedoor" roster import "$repo/assets/demo/roster.csv" --config "$dir/late_door.ini" \
   > /dev/null || fail "roster import"

@@ -124,6 +124,11 @@ void harness_card(struct harness *h, const char *uid)
 
 void harness_touch(struct harness *h, const char *label)
 {
+    /* A person reacts to a screen that changed by itself no sooner than its guard allows
+     * (KIOSK_GUARD_MS); tests of the guard itself touch through kiosk_app_touch. */
+    uint64_t guard = kiosk_app_guard_ms(h->app);
+    if (guard)
+        harness_advance(h, guard);
     if (!kiosk_app_touch(h->app, label)) {
         const char *view;
         const char *screen = kiosk_app_screen(h->app, &view);

@@ -46,7 +46,8 @@ void harness_advance(struct harness *h, uint64_t ms);
 /* Taps a card as the reader thread would: an SDL user event into the app. */
 void harness_card(struct harness *h, const char *uid);
 
-/* Touches the button labelled label, then waits for a PIN check it started, if any (the
+/* Touches the button labelled label (first waiting out the input guard after a screen that
+ * changed by itself), then waits for a PIN check it started, if any (the
  * result applied); fails the test when the button does not show. */
 void harness_touch(struct harness *h, const char *label);
 

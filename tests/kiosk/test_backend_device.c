@@ -296,11 +296,11 @@ static void test_staff_card_and_pins(void **state)
     assert_int_equal(OPS->tap_card(IMPL, KIOSK_DEMO_STAFF_CARD, &g), LD_OK);
     assert_int_equal(g.kind, KIOSK_GREET_STAFF);
     assert_string_equal(g.name, KIOSK_DEMO_STAFF_NAME);
-    assert_int_equal(kiosk_pin_verify_now(&fx.be, KIOSK_DEMO_PIN), KIOSK_PIN_OK);
-    assert_int_equal(kiosk_pin_verify_now(&fx.be, "1357"), KIOSK_PIN_WRONG);
-    assert_int_equal(kiosk_pin_verify_now(&fx.be, ""), KIOSK_PIN_WRONG);
-    assert_int_equal(kiosk_pin_verify_now(&fx.be, "24a8"), KIOSK_PIN_WRONG);
-    assert_int_equal(kiosk_pin_verify_now(&fx.be, "123456789"), KIOSK_PIN_WRONG);
+    assert_int_equal(kiosk_pin_verify_now(&fx.be, NULL, KIOSK_DEMO_PIN), KIOSK_PIN_OK);
+    assert_int_equal(kiosk_pin_verify_now(&fx.be, NULL, "1357"), KIOSK_PIN_WRONG);
+    assert_int_equal(kiosk_pin_verify_now(&fx.be, NULL, ""), KIOSK_PIN_WRONG);
+    assert_int_equal(kiosk_pin_verify_now(&fx.be, NULL, "24a8"), KIOSK_PIN_WRONG);
+    assert_int_equal(kiosk_pin_verify_now(&fx.be, NULL, "123456789"), KIOSK_PIN_WRONG);
 }
 
 /* Argon2id on another thread while this one records taps on the same device: the check holds
@@ -315,7 +315,7 @@ static void *run_check(void *check)
 static void test_pin_checked_beside_taps(void **state)
 {
     (void)state;
-    void *check = OPS->pin_begin(IMPL, KIOSK_DEMO_PIN);
+    void *check = OPS->pin_begin(IMPL, NULL, KIOSK_DEMO_PIN);
     assert_non_null(check);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, run_check, check), 0);
@@ -331,8 +331,8 @@ static void test_pin_checked_beside_taps(void **state)
     OPS->pin_end(IMPL, check, true);
 
     /* A check that cannot begin counts as wrong, and pin_end takes NULL. */
-    assert_null(OPS->pin_begin(IMPL, "12a4"));
-    assert_null(OPS->pin_begin(IMPL, NULL));
+    assert_null(OPS->pin_begin(IMPL, NULL, "12a4"));
+    assert_null(OPS->pin_begin(IMPL, NULL, NULL));
     OPS->pin_end(IMPL, NULL, true);
 }
 
@@ -452,6 +452,100 @@ static void test_status_follows_sync_and_reader(void **state)
     assert_int_equal(OPS->status(IMPL, &st), LD_OK);
     assert_int_equal(st.sync, KIOSK_SYNC_OFFLINE);
     ld_store_close(store);
+}
+
+/* The classes come youngest first (by the roster's year groups): Reception, then Year 1... */
+static void test_classes_reception_first(void **state)
+{
+    (void)state;
+    struct kiosk_class_list *l = calloc(1, sizeof *l);
+    assert_non_null(l);
+    assert_int_equal(OPS->list_classes(IMPL, l), LD_OK);
+    assert_true(l->n > 2);
+    assert_string_equal(l->items[0].name, "R");
+    assert_string_equal(l->items[l->n - 1].name, "6B");
+    free(l);
+}
+
+/* With 20 staff, a PIN typed after choosing a name is checked against that one hash. */
+static void test_pin_checks_one_hash_of_twenty(void **state)
+{
+    (void)state;
+    struct ld_store *store = NULL;
+    struct ld_staff head;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_staff_get(store, KIOSK_DEMO_STAFF_ID, &head, NULL, 0), LD_OK);
+    for (int i = 0; i < 19; i++) {
+        struct ld_staff s = head; /* the same hash: adding them costs no Argon2id run */
+        snprintf(s.id, sizeof s.id, "teacher-%02d", i);
+        snprintf(s.name, sizeof s.name, "Teacher %02d", i);
+        s.card[0] = '\0';
+        assert_int_equal(ld_store_staff_put(store, &s, NULL, 0), LD_OK);
+    }
+    ld_store_close(store);
+    struct kiosk_staff_list *l = calloc(1, sizeof *l);
+    assert_non_null(l);
+    assert_int_equal(OPS->list_staff(IMPL, l), LD_OK);
+    assert_true(l->n >= 20);
+    free(l);
+    void *check = OPS->pin_begin(IMPL, KIOSK_DEMO_STAFF_ID, "1357");
+    assert_int_equal(kiosk_device_pin_hashes(check), 1);
+    assert_int_equal(OPS->pin_run(check), KIOSK_PIN_WRONG);
+    OPS->pin_end(IMPL, check, true);
+    check = OPS->pin_begin(IMPL, NULL, "1357"); /* tools: everyone's */
+    assert_true(kiosk_device_pin_hashes(check) >= 20);
+    OPS->pin_end(IMPL, check, false);
+    assert_null(OPS->pin_begin(IMPL, "nobody", "1357"));
+    assert_int_equal(kiosk_pin_verify_now(&fx.be, KIOSK_DEMO_STAFF_ID, KIOSK_DEMO_PIN),
+                     KIOSK_PIN_OK);
+}
+
+/* The PIN pad's lock is kept in the store, as the UTC instant it ends. */
+static void test_pin_lock_kept_in_the_store(void **state)
+{
+    (void)state;
+    struct kiosk_pin_lock_state st;
+    at(12, 0);
+    assert_int_equal(OPS->pin_lock_read(IMPL, &st), LD_OK);
+    assert_int_equal(st.failures, 0);
+    assert_int_equal(st.locks, 0);
+    assert_int_equal(st.remaining_ms, 0);
+    st = (struct kiosk_pin_lock_state){.failures = 0, .locks = 2, .remaining_ms = 300000};
+    assert_int_equal(OPS->pin_lock_write(IMPL, &st), LD_OK);
+    at(12, 2); /* two minutes later, as after a restart */
+    assert_int_equal(OPS->pin_lock_read(IMPL, &st), LD_OK);
+    assert_int_equal(st.locks, 2);
+    assert_int_equal(st.remaining_ms, 180000);
+    at(12, 6);
+    assert_int_equal(OPS->pin_lock_read(IMPL, &st), LD_OK);
+    assert_int_equal(st.remaining_ms, 0);
+    assert_int_equal(st.locks, 2); /* the next lock is still the third */
+    /* A value that is not the kiosk's is an error naming the setting. */
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_setting_set(store, "kiosk.pin_lock", "two 3", NULL, 0), LD_OK);
+    assert_int_equal(OPS->pin_lock_read(IMPL, &st), LD_ERR_INVALID);
+    assert_non_null(strstr(OPS->last_error(IMPL), "kiosk.pin_lock"));
+    assert_int_equal(ld_store_setting_delete(store, "kiosk.pin_lock", NULL, 0), LD_OK);
+    ld_store_close(store);
+}
+
+/* The store's file deleted (here: moved away) under the running kiosk is a problem on screen;
+ * the same file back, it is not. */
+static void test_store_file_lost_is_reported(void **state)
+{
+    (void)state;
+    struct kiosk_status st;
+    char moved[sizeof fx.db + 8];
+    snprintf(moved, sizeof moved, "%s.moved", fx.db);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_string_equal(st.store_detail, "");
+    assert_int_equal(rename(fx.db, moved), 0);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_string_equal(st.store_detail, "device.db is gone: restart the kiosk.");
+    assert_int_equal(rename(moved, fx.db), 0);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_string_equal(st.store_detail, "");
 }
 
 static void test_clock_repaired_when_good_again(void **state)
@@ -1001,7 +1095,7 @@ static void test_broken_config_is_an_error_not_an_exit(void **state)
     assert_int_not_equal(be.ops->settings(be.impl, &s), LD_OK);
     assert_non_null(strstr(be.ops->last_error(be.impl), "missing.ini"));
     assert_int_not_equal(be.ops->tap_card(be.impl, "04AABBCC", &g), LD_OK);
-    assert_int_equal(kiosk_pin_verify_now(&be, KIOSK_DEMO_PIN), KIOSK_PIN_WRONG);
+    assert_int_equal(kiosk_pin_verify_now(&be, NULL, KIOSK_DEMO_PIN), KIOSK_PIN_WRONG);
     assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
     assert_int_equal(st.reader, KIOSK_READER_MISSING);
     assert_int_equal(be.ops->now(be.impl, &c), LD_OK); /* the idle screen still tells the time */
@@ -1164,6 +1258,10 @@ int main(void)
         cmocka_unit_test(test_staff_sign_in_out_back_and_void),
         cmocka_unit_test(test_speak_to_shows_the_cores_patterns),
         cmocka_unit_test(test_status_follows_sync_and_reader),
+        cmocka_unit_test(test_store_file_lost_is_reported),
+        cmocka_unit_test(test_pin_lock_kept_in_the_store),
+        cmocka_unit_test(test_pin_checks_one_hash_of_twenty),
+        cmocka_unit_test(test_classes_reception_first),
         cmocka_unit_test(test_clock_repaired_when_good_again),
         cmocka_unit_test(test_gate_lists_not_arrived_in_calling_order),
         cmocka_unit_test(test_broken_config_is_an_error_not_an_exit),

@@ -38,6 +38,25 @@ static void staff_pin(struct harness *h, const char *pin)
     harness_touch(h, "OK");
 }
 
+/* Staff card at a gate kiosk at 09:25, the sensitive lists on or off. */
+static void staff_at_the_gate(struct harness *h, bool lists)
+{
+    kiosk_fake_set_gate_mode(h->fake, true);
+    kiosk_fake_set_staff_lists(h->fake, lists);
+    harness_restart_app(h);
+    harness_at(h, 9, 25);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+}
+
+/* A child finds their name by touch and confirms it. */
+static void touch_sign_in(struct harness *h, const char *class_name, const char *name)
+{
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, class_name);
+    harness_touch(h, name);
+    harness_touch(h, "Yes, sign me in");
+}
+
 /* ---- taps and reasons ------------------------------------------------------------------- */
 
 static void test_on_time_greets_then_idles(void **state)
@@ -110,21 +129,94 @@ static void test_skip_records_no_reason(void **state)
     assert_int_equal(fake_log(h)->no_reasons, 1);
 }
 
-static void test_next_tap_settles_the_pending_reason(void **state)
+static void test_next_tap_waits_its_turn(void **state)
 {
     struct harness *h = *state;
     harness_at(h, 9, 6);
     harness_card(h, KIOSK_FAKE_CARD_ZOE);
     harness_advance(h, 3000);
     harness_expect(h, "reason", "late");
-    /* Zoë walks off; Łukasz taps. Zoë's arrival gets "no reason given", Łukasz is greeted. */
+    /* Łukasz taps while Zoë's parent reads the reasons: his arrival is recorded at once, and
+     * he waits; nothing is recorded for Zoë meanwhile. */
     harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
-    assert_int_equal(fake_log(h)->no_reasons, 1);
+    assert_int_equal(fake_log(h)->taps, 2);
+    assert_int_equal(fake_log(h)->reasons, 0);
+    assert_int_equal(kiosk_app_queued(h->app), 1);
+    harness_expect(h, "reason", "late");
+    assert_string_equal(kiosk_app_greeting(h->app)->name, "Zoë A.");
+    harness_touch(h, "Traffic");
+    harness_expect(h, "greet", "thanks");
+    assert_false(kiosk_app_has_button(h->app, "Sign in another child")); /* Łukasz is next */
+    harness_advance(h, 3000);
     harness_expect(h, "greet", "arrived");
     assert_string_equal(kiosk_app_greeting(h->app)->name, "Łukasz W.");
-    /* Also during the greeting, before the reason screen showed. */
-    harness_card(h, KIOSK_FAKE_CARD_SIOBHAN);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late"); /* not Zoë's brother: his own question */
+    harness_touch(h, "Overslept");
+    assert_int_equal(fake_log(h)->reasons, 2);
+    assert_string_equal(fake_log(h)->last_reason, "Overslept");
+    assert_int_equal(fake_log(h)->no_reasons, 0);
+}
+
+static void test_siblings_keep_both_reasons(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    /* Her brother's card three seconds later, as she reaches the reasons. */
+    harness_advance(h, 3000);
+    harness_card(h, KIOSK_FAKE_CARD_THEO);
+    harness_expect(h, "reason", "late");
+    harness_touch(h, "Medical appointment");
+    char zoe_ref[KIOSK_REF_MAX];
+    strcpy(zoe_ref, fake_log(h)->last_ref);
+    harness_advance(h, 3000);
+    harness_expect(h, "greet", "arrived");
+    assert_string_equal(kiosk_app_greeting(h->app)->name, "Theo A.");
+    harness_advance(h, 3000);
+    /* The same family: "Same reason for Theo A. too?" */
+    harness_expect(h, "reason", "same");
+    assert_true(kiosk_app_has_button(h->app, "Yes: Medical appointment"));
+    harness_touch(h, "Yes: Medical appointment");
+    harness_expect(h, "greet", "thanks");
+    assert_int_equal(fake_log(h)->reasons, 2);
+    assert_int_equal(fake_log(h)->no_reasons, 0);
+    assert_string_equal(fake_log(h)->last_reason, "Medical appointment");
+    assert_string_not_equal(fake_log(h)->last_ref, zoe_ref);
+}
+
+static void test_sibling_may_give_another_reason(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 10);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_advance(h, 3000);
+    harness_touch(h, "Traffic");
+    /* No card for Theo today: his parent signs him in from the thank-you screen. */
+    harness_touch(h, "Sign in another child");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "R");
+    harness_touch(h, "Theo A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "same");
+    harness_touch(h, "No, another reason");
+    harness_expect(h, "reason", "late");
+    harness_touch(h, "Overslept");
+    assert_string_equal(fake_log(h)->last_reason, "Overslept");
+    assert_int_equal(fake_log(h)->reasons, 2);
+}
+
+static void test_staff_card_settles_the_waiting_reasons(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 6);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_expect(h, "staff", "home");
     assert_int_equal(fake_log(h)->no_reasons, 2);
+    assert_int_equal(kiosk_app_queued(h->app), 0);
 }
 
 static void test_already_signed_in_is_not_a_second_arrival(void **state)
@@ -136,9 +228,29 @@ static void test_already_signed_in_is_not_a_second_arrival(void **state)
     harness_at(h, 9, 0);
     harness_card(h, KIOSK_FAKE_CARD_ZOE);
     harness_advance(h, 5000);
-    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE); /* waits while her reason is asked */
+    harness_touch(h, "Skip");
     harness_expect(h, "greet", "already");
     assert_string_equal(kiosk_app_greeting(h->app)->time, "09:00");
+    assert_int_equal(fake_log(h)->taps, 3);
+}
+
+static void test_unknown_card_then_find_my_name(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 52);
+    harness_card(h, "04DEADBEEF0199");
+    harness_expect(h, "unknown", "");
+    harness_advance(h, 9999);
+    harness_expect(h, "unknown", "");
+    harness_touch(h, "Find my name instead");
+    harness_expect(h, "touch", "classes");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    assert_int_equal(fake_log(h)->taps, 1); /* the card itself was kept for the office */
 }
 
 static void test_unknown_card_then_enrol(void **state)
@@ -146,7 +258,7 @@ static void test_unknown_card_then_enrol(void **state)
     struct harness *h = *state;
     harness_card(h, "04AABBCCDD0011");
     harness_expect(h, "unknown", "");
-    harness_advance(h, 6000);
+    harness_advance(h, 10000);
     harness_expect(h, "idle", "");
 
     harness_card(h, KIOSK_FAKE_CARD_STAFF);
@@ -191,6 +303,62 @@ static void test_touch_sign_in(void **state)
     assert_int_equal(kiosk_app_greeting(h->app)->outcome, LD_OUTCOME_ON_TIME);
 }
 
+static void test_touch_sign_ins_are_listed_for_staff(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 49);
+    touch_sign_in(h, "3B", "Zoë A.");
+    harness_touch(h, "Continue");
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ); /* a card: nothing to check */
+    harness_touch(h, "Continue");
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Touch sign-ins");
+    harness_expect(h, "staff", "touched");
+    assert_true(kiosk_app_has_button(h->app, "Zoë A."));
+    assert_false(kiosk_app_has_button(h->app, "Łukasz W."));
+    /* A wrong one is voided from there. */
+    harness_touch(h, "Zoë A.");
+    harness_expect(h, "staff", "void-confirm");
+}
+
+/* The school asks for a staff card or PIN behind a touch sign-in after the register closes. */
+static void test_touch_after_close_needs_staff(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_set_confirm_late_touch(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 20); /* still open: anyone's touch, as before */
+    touch_sign_in(h, "3B", "Amara O.");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    harness_advance(h, 3000);
+    harness_touch(h, "Skip");
+    harness_at(h, 9, 31);
+    touch_sign_in(h, "3B", "Zoë A.");
+    harness_expect(h, "pin", "");
+    assert_int_equal(fake_log(h)->sign_ins, 1); /* nothing yet */
+    harness_touch(h, "Cancel");                 /* nobody confirmed it: nothing recorded */
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    /* Nor when a child's card comes meanwhile: a staff card after it confirms nothing. */
+    touch_sign_in(h, "3B", "Zoë A.");
+    harness_expect(h, "pin", "");
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+    harness_expect(h, "staff", "home");
+    harness_touch(h, "Lock now");
+    touch_sign_in(h, "3B", "Zoë A.");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    /* Recorded as the staff member's, and the child goes on to the reason; staff mode stays
+     * locked. */
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 2);
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+}
+
 static void test_search_keypad_ignores_accents(void **state)
 {
     struct harness *h = *state;
@@ -225,23 +393,144 @@ static void test_touch_screen_times_out(void **state)
     harness_expect(h, "idle", "");
 }
 
-static void test_names_grid_targets_are_at_least_9_mm(void **state)
+/* Every class and name button at least 14 mm, with 3 mm between them, for small fingers. */
+static void assert_pupil_targets(struct harness *h)
+{
+    /* 133 dpi: 14 mm is 73.3 px, 3 mm 15.7 px (rounded up). */
+    SDL_Rect r, prev = {0, 0, 0, 0};
+    const char *label;
+    size_t checked = 0;
+    for (size_t i = 0; kiosk_app_button_at(h->app, i, &r, &label); i++) {
+        if (r.y + r.h > h->h - 90 || r.h > 200)
+            continue; /* the footer and hidden areas */
+        assert_true(r.w >= 74 && r.h >= 74);
+        if (checked++ && r.y == prev.y) /* the next in a row: 3 mm from the one before */
+            assert_true(r.x - (prev.x + prev.w) >= 16);
+        else if (checked > 1) /* the first of the next row: 3 mm below */
+            assert_true(r.y - (prev.y + prev.h) >= 16);
+        prev = r;
+    }
+    assert_true(checked > 0);
+}
+
+static void test_pupil_targets_are_at_least_14_mm(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    assert_pupil_targets(h);
+    harness_touch(h, "3B");
+    assert_pupil_targets(h);
+    /* The 28 names of 3B take two pages now: each page as big. */
+    assert_true(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "More");
+    assert_pupil_targets(h);
+    assert_true(kiosk_app_has_button(h->app, "Oscar P."));
+    harness_touch(h, "Oscar P.");
+    harness_expect(h, "touch", "confirm");
+}
+
+/* ---- the input guard -------------------------------------------------------------------- */
+
+static void test_touches_ignored_just_after_a_card(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 5);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_expect(h, "greet", "arrived");
+    /* The card changed the screen: a touch within 0.7 s meant the screen before. */
+    assert_true(kiosk_app_touch(h->app, "Continue"));
+    harness_expect(h, "greet", "arrived");
+    harness_advance(h, 699);
+    assert_true(kiosk_app_touch(h->app, "Continue"));
+    harness_expect(h, "greet", "arrived");
+    harness_advance(h, 1);
+    assert_int_equal(kiosk_app_guard_ms(h->app), 0);
+    assert_true(kiosk_app_touch(h->app, "Continue"));
+    harness_expect(h, "reason", "late");
+    /* A screen the user's own touch opened takes the next touch at once. */
+    assert_int_equal(kiosk_app_guard_ms(h->app), 0);
+    assert_true(kiosk_app_touch(h->app, "Traffic"));
+    harness_expect(h, "greet", "thanks");
+}
+
+static void test_reason_screen_by_timeout_ignores_a_touch_in_flight(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 5);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+    assert_true(kiosk_app_touch(h->app, "Medical appointment"));
+    harness_expect(h, "reason", "late");
+    assert_int_equal(fake_log(h)->reasons, 0);
+}
+
+static void test_pin_timeout_fall_through_is_ignored(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 40);
+    harness_touch(h, "Staff");
+    harness_touch(h, "2");
+    harness_touch(h, "4");
+    harness_advance(h, 30000);
+    harness_expect(h, "idle", "");
+    /* The rest of "2468 OK", tapped as the pad gives up, opens nothing. */
+    SDL_Rect r;
+    assert_true(kiosk_app_button_rect(h->app, "Tap your card or touch here", &r));
+    kiosk_app_touch_at(h->app, r.x + r.w / 2, r.y + r.h / 3);
+    harness_advance(h, 300);
+    kiosk_app_touch_at(h->app, r.x + r.w / 2, r.y + r.h / 3);
+    harness_expect(h, "idle", "");
+    assert_int_equal(fake_log(h)->sign_ins, 0);
+}
+
+static void test_a_warning_counts_down_before_a_timeout(void **state)
 {
     struct harness *h = *state;
     harness_touch(h, "Tap your card or touch here");
     harness_touch(h, "3B");
-    /* 133 dpi: 9 mm is 47.1 px. Every name of the 28 is on the one page, each big enough. */
-    const char *names[] = {"Zoë A.", "Łukasz W.", "Diễm T.", "Oscar P."};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        assert_true(kiosk_app_has_button(h->app, names[i]));
-    assert_false(kiosk_app_has_button(h->app, "More"));
-    SDL_Rect r;
-    assert_true(kiosk_app_button_rect(h->app, "Diễm T.", &r));
-    assert_true(r.w >= 48 && r.h >= 48);
-    const char *label;
-    assert_true(kiosk_app_smallest_target(h->app, &label) >= 48);
-    harness_touch(h, "Oscar P.");
-    harness_expect(h, "touch", "confirm");
+    harness_advance(h, 19999);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 0);
+    harness_advance(h, 1);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 10);
+    assert_true(kiosk_app_render(h->app, false, false));
+    harness_advance(h, 1000);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 9);
+    assert_true(kiosk_app_render(h->app, false, false));
+    /* A touch anywhere keeps the screen. */
+    kiosk_app_touch_at(h->app, 2, h->h / 2);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 0);
+    harness_expect(h, "touch", "names");
+    /* The PIN pad and staff mode warn too. */
+    harness_touch(h, "Classes");
+    harness_touch(h, "Back");
+    harness_touch(h, "Staff");
+    harness_advance(h, 20000);
+    assert_int_equal(kiosk_app_timeout_warning(h->app), 10);
+}
+
+/* Where the PIN pad's OK was, no other screen has a confirmation, at either size. */
+static void yes_is_not_where_ok_was(int w, int hh)
+{
+    struct harness h;
+    harness_open(&h, w, hh);
+    harness_touch(&h, "Staff");
+    SDL_Rect ok, yes;
+    assert_true(kiosk_app_button_rect(h.app, "OK", &ok));
+    harness_touch(&h, "Cancel");
+    harness_touch(&h, "Tap your card or touch here");
+    harness_touch(&h, "3B");
+    harness_touch(&h, "Zoë A.");
+    assert_true(kiosk_app_button_rect(h.app, "Yes, sign me in", &yes));
+    assert_false(SDL_HasIntersection(&ok, &yes));
+    harness_close(&h);
+}
+
+static void test_confirm_is_not_where_the_pin_ok_was(void **state)
+{
+    (void)state;
+    yes_is_not_where_ok_was(800, 480);
+    yes_is_not_where_ok_was(1920, 1080);
 }
 
 /* ---- staff ------------------------------------------------------------------------------ */
@@ -266,6 +555,32 @@ static void test_five_wrong_pins_lock_for_a_minute(void **state)
     staff_pin(h, KIOSK_FAKE_PIN); /* 60 s: the lock is over */
     harness_expect(h, "staff", "home");
     assert_true(kiosk_app_staff_unlocked(h->app));
+}
+
+/* The lock is kept by the backend: a restart neither clears it nor starts the count again. */
+static void test_pin_lock_escalates_across_a_restart(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Staff");
+    for (int i = 0; i < 5; i++)
+        staff_pin(h, "1111");
+    harness_restart_app(h); /* the kiosk restarts during the first lock (a minute) */
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "pin", "");
+    harness_advance(h, 60000);
+    harness_touch(h, "Staff");
+    for (int i = 0; i < 5; i++)
+        staff_pin(h, "1111");
+    harness_restart_app(h); /* and again during the second (5 minutes) */
+    harness_advance(h, 4 * 60000);
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "pin", "");
+    harness_advance(h, 60000);
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_expect(h, "staff", "home");
 }
 
 /* ---- the PIN checked on a worker thread --------------------------------------------------- */
@@ -527,6 +842,7 @@ static void test_gate_mode_lists_not_arrived(void **state)
     harness_card(h, KIOSK_FAKE_CARD_STAFF);
     assert_false(kiosk_app_has_button(h->app, "Not arrived"));
     kiosk_fake_set_gate_mode(h->fake, true);
+    kiosk_fake_set_staff_lists(h->fake, true);
     harness_restart_app(h);
     /* Until the morning register closes (09:20) the list means nothing: none, and no pages. */
     harness_at(h, 9, 20);
@@ -544,6 +860,64 @@ static void test_gate_mode_lists_not_arrived(void **state)
     harness_touch(h, "More");
     harness_touch(h, "Staff");
     harness_expect(h, "staff", "home");
+}
+
+/* ---- the sensitive lists ---------------------------------------------------------------- */
+
+static void test_sensitive_lists_absent_by_default(void **state)
+{
+    struct harness *h = *state;
+    staff_at_the_gate(h, false);
+    harness_expect(h, "staff", "home");
+    assert_true(kiosk_app_has_button(h->app, "Late today"));
+    assert_false(kiosk_app_has_button(h->app, "Speak to today"));
+    assert_false(kiosk_app_has_button(h->app, "Not arrived"));
+}
+
+static void test_lists_show_initials_until_touched(void **state)
+{
+    struct harness *h = *state;
+    staff_at_the_gate(h, true);
+    harness_touch(h, "Speak to today");
+    assert_true(kiosk_app_has_button(h->app, "O. B."));
+    assert_false(kiosk_app_has_button(h->app, "Oliver B."));
+    harness_touch(h, "O. B.");
+    assert_true(kiosk_app_has_button(h->app, "Oliver B."));
+    assert_true(kiosk_app_has_button(h->app, "A. N.")); /* only the one touched */
+    harness_touch(h, "Oliver B.");
+    assert_true(kiosk_app_has_button(h->app, "O. B."));
+    harness_touch(h, "O. B.");
+    /* Leaving the list hides the name again. */
+    harness_touch(h, "Staff");
+    harness_touch(h, "Not arrived");
+    harness_expect(h, "gate", "");
+    assert_true(kiosk_app_has_button(h->app, "A. O."));
+    harness_touch(h, "A. O.");
+    assert_true(kiosk_app_has_button(h->app, "Amara O."));
+    harness_touch(h, "Staff");
+    harness_touch(h, "Speak to today");
+    assert_true(kiosk_app_has_button(h->app, "O. B."));
+}
+
+static void test_lists_lock_after_15_s(void **state)
+{
+    struct harness *h = *state;
+    staff_at_the_gate(h, true);
+    harness_touch(h, "Speak to today");
+    harness_advance(h, 14999);
+    harness_expect(h, "staff", "speak");
+    harness_advance(h, 1);
+    harness_expect(h, "idle", "");
+    assert_false(kiosk_app_staff_unlocked(h->app));
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Not arrived");
+    harness_advance(h, 15000);
+    harness_expect(h, "idle", "");
+    /* Other staff views keep the school's minute. */
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Late today");
+    harness_advance(h, 59000);
+    harness_expect(h, "staff", "late");
 }
 
 /* ---- errors, the reader, the loop ------------------------------------------------------- */
@@ -568,6 +942,47 @@ static void test_errors_become_a_screen_and_the_kiosk_goes_on(void **state)
     harness_expect(h, "idle", "");
 }
 
+static void test_failed_status_read_is_unknown(void **state)
+{
+    struct harness *h = *state;
+    assert_string_equal(kiosk_app_status_error(h->app), "");
+    kiosk_fake_fail_next(h->fake, LD_ERR_IO, "sync status: the store is locked");
+    harness_advance(h, 10000); /* the status is read again every 10 s */
+    assert_string_equal(kiosk_app_status_error(h->app), "sync status: the store is locked");
+    harness_expect(h, "idle", ""); /* no error screen for a status read */
+    harness_advance(h, 10000);
+    assert_string_equal(kiosk_app_status_error(h->app), "");
+}
+
+static void test_failed_write_sends_children_to_the_office(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 8, 45);
+    kiosk_fake_fail_next(h->fake, LD_ERR_IO, "The device store could not be written.");
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "error", "");
+    harness_touch(h, "Continue");
+    harness_expect(h, "idle", "");
+    assert_true(kiosk_app_has_button(h->app, "Please sign in at the office today"));
+    assert_false(kiosk_app_has_button(h->app, "Tap your card or touch here"));
+    /* Until a write works again. */
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "arrived");
+    harness_touch(h, "Continue");
+    assert_true(kiosk_app_has_button(h->app, "Tap your card or touch here"));
+}
+
+static void test_lost_store_file_sends_children_to_the_office(void **state)
+{
+    struct harness *h = *state;
+    struct kiosk_status st = {.reader = KIOSK_READER_OK,
+                              .sync = KIOSK_SYNC_OK,
+                              .store_detail = "device.db is gone: restart the kiosk."};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_advance(h, 10000);
+    assert_true(kiosk_app_has_button(h->app, "Please sign in at the office today"));
+}
+
 static void test_reader_missing_keeps_touch_working(void **state)
 {
     struct harness *h = *state;
@@ -583,10 +998,7 @@ static void test_reader_missing_keeps_touch_working(void **state)
     ev.user.code = KIOSK_EV_STATUS;
     kiosk_app_handle(h->app, &ev);
     assert_true(kiosk_app_render(h->app, false, false));
-    harness_touch(h, "Tap your card or touch here");
-    harness_touch(h, "3B");
-    harness_touch(h, "Zoë A.");
-    harness_touch(h, "Yes, sign me in");
+    touch_sign_in(h, "3B", "Zoë A.");
     harness_expect(h, "greet", "arrived");
 }
 
@@ -638,15 +1050,30 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reason_chosen_then_thanks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skip_records_no_reason, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_next_tap_settles_the_pending_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_next_tap_waits_its_turn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_siblings_keep_both_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sibling_may_give_another_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staff_card_settles_the_waiting_reasons, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_already_signed_in_is_not_a_second_arrival, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_card_then_find_my_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_card_then_enrol, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_sign_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_sign_ins_are_listed_for_staff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_after_close_needs_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_names_grid_targets_are_at_least_9_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touches_ignored_just_after_a_card, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reason_screen_by_timeout_ignores_a_touch_in_flight,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_timeout_fall_through_is_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_warning_counts_down_before_a_timeout, setup,
+                                        teardown),
+        cmocka_unit_test(test_confirm_is_not_where_the_pin_ok_was),
         cmocka_unit_test_setup_teardown(test_five_wrong_pins_lock_for_a_minute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_lock_escalates_across_a_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_check_leaves_the_screen_alive, setup_blocking,
                                         teardown_blocking),
         cmocka_unit_test_setup_teardown(test_pin_result_arrives_as_an_sdl_event, setup_blocking,
@@ -663,7 +1090,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sign_out_and_back_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_in_for_a_parent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate_mode_lists_not_arrived, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_lists_absent_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_show_initials_until_touched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_lock_after_15_s, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_become_a_screen_and_the_kiosk_goes_on, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_failed_status_read_is_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_write_sends_children_to_the_office, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_lost_store_file_sends_children_to_the_office, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reader_missing_keeps_touch_working, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cards_arrive_as_sdl_events_from_another_thread, setup,

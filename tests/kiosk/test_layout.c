@@ -6,7 +6,12 @@
 
 #include <math.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "layout.h"
+#include "ui.h"
 
 static void test_nine_mm_on_the_seven_inch_panel(void **state)
 {
@@ -97,6 +102,28 @@ static void test_rect_has(void **state)
     assert_false(kiosk_rect_has(r, 9, 30));
 }
 
+/* The software renderer is chosen where /dev/dri has no GPU node. */
+static void test_gpu_found_by_its_device_node(void **state)
+{
+    char dir[] = "/tmp/ld-dri-XXXXXX", node[64];
+    assert_non_null(mkdtemp(dir));
+    assert_false(kiosk_ui_has_gpu(dir)); /* empty: no GPU */
+    snprintf(node, sizeof node, "%s/by-path", dir);
+    FILE *f = fopen(node, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_false(kiosk_ui_has_gpu(dir));
+    snprintf(node, sizeof node, "%s/renderD128", dir);
+    assert_non_null(f = fopen(node, "w"));
+    fclose(f);
+    assert_true(kiosk_ui_has_gpu(dir));
+    unlink(node);
+    snprintf(node, sizeof node, "%s/by-path", dir);
+    unlink(node);
+    rmdir(dir);
+    assert_false(kiosk_ui_has_gpu(dir)); /* no such directory */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_grid_caps_height_and_centres),
         cmocka_unit_test(test_grid_in_a_tiny_area_still_has_a_cell),
         cmocka_unit_test(test_rect_has),
+        cmocka_unit_test(test_gpu_found_by_its_device_node),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

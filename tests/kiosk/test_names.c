@@ -57,6 +57,19 @@ static void test_long_first_name_is_cut_at_a_character(void **state)
     assert_string_equal(tiny, "Zo");
 }
 
+static void test_initials(void **state)
+{
+    char out[64];
+    assert_string_equal(kiosk_name_initials("Zoë A.", out, sizeof out), "Z. A.");
+    assert_string_equal(kiosk_name_initials("Łukasz W.", out, sizeof out), "Ł. W.");
+    assert_string_equal(kiosk_name_initials("Siobhán", out, sizeof out), "S.");
+    /* A letter with a combining accent keeps it: E + U+0301. */
+    assert_string_equal(kiosk_name_initials("E\xcc\x81mile D.", out, sizeof out), "E\xcc\x81. D.");
+    assert_string_equal(kiosk_name_initials("", out, sizeof out), "");
+    assert_string_equal(kiosk_name_initials(NULL, out, sizeof out), "");
+    assert_string_equal(kiosk_name_initials("Zoë A.", out, 4), "Z. "); /* cut to fit */
+}
+
 static void test_fold(void **state)
 {
     char out[64];
@@ -106,6 +119,7 @@ int main(void)
         cmocka_unit_test(test_initial_keeps_accents_and_upper_cases),
         cmocka_unit_test(test_punctuation_and_spaces_skipped),
         cmocka_unit_test(test_long_first_name_is_cut_at_a_character),
+        cmocka_unit_test(test_initials),
         cmocka_unit_test(test_fold),
         cmocka_unit_test(test_copy_cuts_at_boundary),
         cmocka_unit_test(test_invalid_utf8_does_not_overrun),

@@ -45,6 +45,24 @@ static void d_idle_reader_missing(struct harness *h)
     harness_restart_app(h);
 }
 
+/* The status could not be read: "Status unknown", not the last good values. */
+static void d_idle_status_unknown(struct harness *h)
+{
+    kiosk_fake_fail_next(h->fake, LD_ERR_IO, "sync status: the store is locked");
+    harness_advance(h, 10000);
+}
+
+/* The store's file was deleted: the door sends children to the office, staff see why. */
+static void d_idle_store_lost(struct harness *h)
+{
+    struct kiosk_status st = {.reader = KIOSK_READER_OK,
+                              .sync = KIOSK_SYNC_OK,
+                              .last_sync = "08:45",
+                              .store_detail = "device.db is gone: restart the kiosk."};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_restart_app(h);
+}
+
 static void d_greet_on_time(struct harness *h)
 {
     harness_at(h, 8, 47);
@@ -79,6 +97,26 @@ static void d_reason(struct harness *h)
     harness_expect(h, "reason", "late");
 }
 
+/* Zoë taps while Łukasz's reason is asked: she waits her turn, and the footer says so. */
+static void d_reason_queued(struct harness *h)
+{
+    d_reason(h);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "reason", "late");
+}
+
+/* Zoë's brother after her: her reason offered first. */
+static void d_reason_same(struct harness *h)
+{
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_advance(h, 3000);
+    harness_card(h, KIOSK_FAKE_CARD_THEO);
+    harness_touch(h, "Medical appointment");
+    harness_advance(h, 6000);
+    harness_expect(h, "reason", "same");
+}
+
 static void d_thanks(struct harness *h)
 {
     d_reason(h);
@@ -106,6 +144,21 @@ static void d_touch_confirm(struct harness *h)
     harness_expect(h, "touch", "confirm");
 }
 
+/* No roster yet: said in words, not an empty grid. */
+static void d_touch_empty_roster(struct harness *h)
+{
+    kiosk_fake_set_no_roster(h->fake, true);
+    d_touch_classes(h);
+}
+
+/* Left alone for 22 s: the header counts down the last ten seconds before idle. */
+static void d_touch_warning(struct harness *h)
+{
+    d_touch_names(h);
+    harness_advance(h, 22000);
+    harness_expect(h, "touch", "names");
+}
+
 static void d_touch_keypad(struct harness *h)
 {
     d_touch_classes(h);
@@ -126,6 +179,17 @@ static void d_pin(struct harness *h)
     harness_touch(h, "Staff");
     harness_touch(h, "1");
     harness_touch(h, "2");
+    harness_expect(h, "pin", "");
+}
+
+/* After the register closed, the school asks staff to confirm a touch sign-in. */
+static void d_pin_witness(struct harness *h)
+{
+    kiosk_fake_set_confirm_late_touch(h->fake, true);
+    harness_restart_app(h);
+    harness_at(h, 9, 31);
+    d_touch_confirm(h);
+    harness_touch(h, "Yes, sign me in");
     harness_expect(h, "pin", "");
 }
 
@@ -153,11 +217,51 @@ static void d_staff_late(struct harness *h)
     harness_expect(h, "staff", "late");
 }
 
+/* A gate kiosk the school set up for staff: the speak-to and not-arrived lists on. */
+static void lists_on(struct harness *h, bool gate)
+{
+    kiosk_fake_set_staff_lists(h->fake, true);
+    kiosk_fake_set_gate_mode(h->fake, gate);
+    harness_restart_app(h);
+}
+
+static void d_staff_home_lists(struct harness *h)
+{
+    lists_on(h, true);
+    harness_at(h, 9, 25);
+    staff_login(h);
+}
+
+/* Two children signed in by name this morning, for staff to check. */
+static void d_staff_touched(struct harness *h)
+{
+    harness_at(h, 8, 49);
+    const char *who[] = {"Zoë A.", "Amara O."};
+    for (int i = 0; i < 2; i++) {
+        harness_touch(h, "Tap your card or touch here");
+        harness_touch(h, "3B");
+        harness_touch(h, who[i]);
+        harness_touch(h, "Yes, sign me in");
+        harness_touch(h, "Continue");
+    }
+    harness_at(h, 9, 2);
+    staff_login(h);
+    harness_touch(h, "Touch sign-ins");
+    harness_expect(h, "staff", "touched");
+}
+
 static void d_staff_speak(struct harness *h)
 {
+    lists_on(h, false);
     staff_login(h);
     harness_touch(h, "Speak to today");
     harness_expect(h, "staff", "speak");
+}
+
+static void d_staff_speak_revealed(struct harness *h)
+{
+    d_staff_speak(h);
+    harness_touch(h, "O. B.");
 }
 
 static void d_staff_away(struct harness *h)
@@ -234,6 +338,14 @@ static void d_staff_status_calendar(struct harness *h)
     harness_expect(h, "staff", "status");
 }
 
+static void d_staff_status_store_lost(struct harness *h)
+{
+    d_idle_store_lost(h);
+    staff_login(h);
+    harness_touch(h, "Status");
+    harness_expect(h, "staff", "status");
+}
+
 static void d_staff_parent(struct harness *h)
 {
     staff_login(h);
@@ -245,8 +357,7 @@ static void d_staff_parent(struct harness *h)
 
 static void d_gate(struct harness *h)
 {
-    kiosk_fake_set_gate_mode(h->fake, true);
-    harness_restart_app(h);
+    lists_on(h, true);
     harness_at(h, 9, 25);
     staff_login(h);
     harness_touch(h, "Not arrived");
@@ -255,8 +366,7 @@ static void d_gate(struct harness *h)
 
 static void d_gate_before_close(struct harness *h)
 {
-    kiosk_fake_set_gate_mode(h->fake, true);
-    harness_restart_app(h);
+    lists_on(h, true);
     harness_at(h, 9, 10);
     staff_login(h);
     harness_touch(h, "Not arrived");
@@ -274,22 +384,32 @@ static void d_error(struct harness *h)
 static const struct shot_case cases[] = {
     {"idle", d_idle},
     {"idle_reader_missing", d_idle_reader_missing},
+    {"idle_status_unknown", d_idle_status_unknown},
+    {"idle_store_lost", d_idle_store_lost},
     {"greet_on_time", d_greet_on_time},
     {"greet_late_open", d_greet_late},
     {"greet_late_closed", d_greet_closed},
     {"greet_already", d_greet_already},
     {"reason", d_reason},
     {"reason_thanks", d_thanks},
+    {"reason_queued", d_reason_queued},
+    {"reason_same", d_reason_same},
     {"touch_classes", d_touch_classes},
     {"touch_names", d_touch_names},
     {"touch_confirm", d_touch_confirm},
+    {"touch_timeout_warning", d_touch_warning},
+    {"touch_empty_roster", d_touch_empty_roster},
     {"touch_keypad", d_touch_keypad},
     {"unknown_card", d_unknown},
     {"pin", d_pin},
     {"pin_locked", d_pin_locked},
+    {"pin_witness", d_pin_witness},
     {"staff_home", d_staff_home},
     {"staff_late", d_staff_late},
+    {"staff_home_lists", d_staff_home_lists},
     {"staff_speak", d_staff_speak},
+    {"staff_touched", d_staff_touched},
+    {"staff_speak_revealed", d_staff_speak_revealed},
     {"staff_signed_out", d_staff_away},
     {"staff_sign_out_reason", d_staff_sign_out_reason},
     {"staff_parent_reason", d_staff_parent},
@@ -299,6 +419,7 @@ static const struct shot_case cases[] = {
     {"staff_enrol_confirm", d_staff_enrol_confirm},
     {"staff_status", d_staff_status},
     {"staff_status_calendar", d_staff_status_calendar},
+    {"staff_status_store_lost", d_staff_status_store_lost},
     {"gate_not_arrived", d_gate},
     {"gate_before_close", d_gate_before_close},
     {"error", d_error},

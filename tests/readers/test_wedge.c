@@ -65,6 +65,23 @@ static void test_decimal_card_number(void **state)
     assert_uid(&uid, "00000100000000");
 }
 
+/* A reader that types the 4-byte UID 04A1B2C3 little-endian, as 10 decimal digits. */
+static void test_reversed_decimal_reader(void **state)
+{
+    struct ld_wedge_config cfg = {.format = LD_WEDGE_DECIMAL, .reversed = true};
+    struct ld_wedge_decoder d;
+    ld_wedge_decoder_init(&d, &cfg);
+    struct ld_uid uid = {0};
+    int64_t t = 0;
+    assert_int_equal(feed(&d, "3283263748\n", 10, &t, &uid, NULL), LD_WEDGE_CARD);
+    assert_uid(&uid, "04A1B2C3");
+    /* Hex typed last byte first, likewise. */
+    cfg = (struct ld_wedge_config){.format = LD_WEDGE_HEX, .reversed = true};
+    ld_wedge_decoder_init(&d, &cfg);
+    assert_int_equal(feed(&d, "C3B2A104\n", 10, &t, &uid, NULL), LD_WEDGE_CARD);
+    assert_uid(&uid, "04A1B2C3");
+}
+
 static void test_number_formats(void **state)
 {
     struct ld_uid uid;
@@ -380,6 +397,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_burst_is_a_card),
         cmocka_unit_test(test_decimal_card_number),
+        cmocka_unit_test(test_reversed_decimal_reader),
         cmocka_unit_test(test_number_formats),
         cmocka_unit_test(test_person_typing_is_ignored),
         cmocka_unit_test(test_typing_then_burst),
