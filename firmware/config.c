@@ -408,7 +408,7 @@ const char *ld_reader_driver_name(enum ld_reader_driver driver)
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name)
 {
     for (size_t i = 0; cfg && name && i < cfg->reason_count && i < LD_CONFIG_MAX_REASONS; i++)
-        if (!strcmp(cfg->reasons[i].name, name))
+        if (!strcasecmp(cfg->reasons[i].name, name)) /* as the door matches them */
             return &cfg->reasons[i].rule;
     return NULL;
 }
@@ -536,6 +536,35 @@ static const char *trim(const char *s, size_t *n)
     return s;
 }
 
+bool ld_config_door_code(enum ld_code code, bool after_close)
+{
+    /*
+     * The child is in school, late: the session is a possible one and they attended part of it.
+     * So a reason may keep the door's own mark (L before the register closes, U after) or make
+     * it one of the authorised absences that a part-session away can earn with evidence: M
+     * (medical or dental appointment), I (illness), R (religious observance), J1 (interview),
+     * C (leave the head teacher granted). Never "/" or "\\" (lateness hidden), the approved
+     * activities K V P W B (the school arranges those off site, not a claim at the door), the
+     * codes set by arrangement (E, C1, C2, S, T, Q), the other unauthorised ones (G, N, O: U is
+     * the door's) or a code that makes the session not possible (D, X, Y1-Y7, Z, #).
+     */
+    switch (code) {
+    case LD_CODE_NONE:
+    case LD_CODE_M:
+    case LD_CODE_I:
+    case LD_CODE_R:
+    case LD_CODE_J1:
+    case LD_CODE_C:
+        return true;
+    case LD_CODE_L:
+        return !after_close;
+    case LD_CODE_U:
+        return after_close;
+    default:
+        return false;
+    }
+}
+
 static ld_err on_reason(struct cfg_parse *cp, const char *key, const char *value, unsigned line,
                         char *problem, size_t plen)
 {
@@ -577,6 +606,16 @@ static ld_err on_reason(struct cfg_parse *cp, const char *key, const char *value
     if (bad) {
         snprintf(problem, plen, "%s is not an attendance code (or \"-\" for no change)",
                  ld_utf8_quote(q, sizeof q, bad, badn, QUOTE_MAX));
+        return LD_ERR_INVALID;
+    }
+    if (!ld_config_door_code(rule.before_close, false) ||
+        !ld_config_door_code(rule.after_close, true)) {
+        bool first = !ld_config_door_code(rule.before_close, false);
+        snprintf(problem, plen,
+                 "%s makes no sense for a child who arrives late %s the register closes: use "
+                 "-, %s, M, I, R, J1 or C (docs/config.md)",
+                 ld_code_str(first ? rule.before_close : rule.after_close),
+                 first ? "before" : "after", first ? "L" : "U");
         return LD_ERR_INVALID;
     }
     struct ld_config_reason *r = &cfg->reasons[cfg->reason_count];

@@ -135,7 +135,13 @@ LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
 LD_MUST_CHECK ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key,
                                              const char *value, char *problem, size_t plen);
 
-/* Returns the rule of the reason called name (exact match), or NULL when there is none. */
+/*
+ * True when a reason may turn a late arrival's mark into code at the door: before the register
+ * closes (after_close false) or after. LD_CODE_NONE ("-", no change) always; see config.c.
+ */
+bool ld_config_door_code(enum ld_code code, bool after_close);
+
+/* Returns the rule of the reason called name (any case), or NULL when there is none. */
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);
 
 /* Returns the name of a mode as written in the file ("late_door", "gate"); "?" otherwise. */

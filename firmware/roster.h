@@ -14,7 +14,7 @@
 #define LD_UPN_LEN    13
 #define LD_NAME_MAX   64
 #define LD_YEAR_MAX   8
-#define LD_CLASS_MAX  16
+#define LD_CLASS_MAX  40 /* "Year 3 - Oak Class": store schema 2 allows 40 */
 #define LD_FAMILY_MAX 32
 /* The most pupils one roster may hold: far above any primary school. */
 #define LD_ROSTER_MAX_PUPILS 20000

@@ -86,7 +86,7 @@ static void good_file(void **state)
     const struct ld_reason_rule *rule = ld_config_reason(&cfg, "Medical appointment");
     assert_non_null(rule);
     assert_int_equal(rule->after_close, LD_CODE_M);
-    assert_null(ld_config_reason(&cfg, "medical appointment")); /* exact names */
+    assert_ptr_equal(ld_config_reason(&cfg, "medical APPOINTMENT"), rule); /* any case */
     assert_null(ld_config_reason(&cfg, "Dentist"));
     assert_null(ld_config_reason(NULL, "Traffic"));
 }
@@ -213,6 +213,26 @@ static void reasons(void **state)
                  "no change)");
     expect_error(HEAD "[reasons]\nTraffic = -, -\ntraffic = -, M\n", LD_ERR_DUPLICATE,
                  "school.ini:7: reasons.traffic: given twice (first on line 6)");
+    /* Issue 12: only codes that make sense for a child at the late door. */
+    expect_error(HEAD "[reasons]\nClosure = -, #\n", LD_ERR_INVALID,
+                 "school.ini:6: reasons.Closure: # makes no sense for a child who arrives late "
+                 "after the register closes: use -, U, M, I, R, J1 or C (docs/config.md)");
+    expect_error(HEAD "[reasons]\nToo young = X, -\n", LD_ERR_INVALID,
+                 "school.ini:6: reasons.Too young: X makes no sense for a child who arrives late "
+                 "before the register closes: use -, L, M, I, R, J1 or C (docs/config.md)");
+    static const char *const refused[] = {"/", "\\", "U", "N",  "G", "O",  "K",
+                                          "B", "D",  "Z", "Y1", "E", "C2", "Q"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s[reasons]\nX = %s, -\n", HEAD, refused[i]);
+        struct ld_config c;
+        char why[256];
+        assert_int_equal(ld_config_parse_string(text, "school.ini", &c, why, sizeof why),
+                         LD_ERR_INVALID);
+    }
+    cfg = parse_ok(HEAD "[reasons]\nIll = I, I\nMosque = R, R\nInterview = J1, J1\n"
+                        "Leave = C, C\nStill late = L, U\n");
+    assert_int_equal(cfg.reason_count, 5);
 }
 
 static void too_many_reasons(void **state)

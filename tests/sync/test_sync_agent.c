@@ -307,6 +307,45 @@ static void reused_seq_refused_cursor_stays(void **state)
     ld_sync_agent_free(a);
 }
 
+/* Issue 12: a record changed in the device's file is not pushed; the agent says which. */
+static void damaged_event_is_not_pushed(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 4);
+    struct ld_event why = {.kind = LD_EV_REASON,
+                           .at_ms = fixed_now() + 9000,
+                           .clock = LD_CLOCK_OK,
+                           .source = LD_SRC_TOUCH,
+                           .ref_device = "door",
+                           .ref_seq = 2,
+                           .reason = "Medical appointment"};
+    snprintf(why.upn, sizeof why.upn, "B%012lld", 200000000001LL);
+    OK(ld_store_append_event(f->door, &why, M));
+    ld_store_close(f->door); /* checkpoints: the row is in the main file */
+    f->door = NULL;
+    FILE *fp = fopen(f->door_path, "r+b");
+    assert_non_null(fp);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    char *hit = memmem(buf, n, "Medical appointment", 19);
+    assert_non_null(hit);
+    assert_int_equal(fseek(fp, hit - buf, SEEK_SET), 0);
+    assert_int_equal(fputc('X', fp), 'X');
+    assert_int_equal(fclose(fp), 0);
+    OK(ld_store_open(f->door_path, NULL, &f->door, M));
+
+    struct ld_sync_agent *a = agent_for(f, f->door, 2);
+    struct ld_sync_report rep;
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_CORRUPT);
+    assert_non_null(strstr(msg, "event door #5 (reason) fails its checksum"));
+    /* What came before it went; the damaged one and nothing after it did. */
+    assert_int_equal(central_count(f), 4);
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.push_cursor, 4);
+    ld_sync_agent_free(a);
+}
+
 static void unreachable_central_records_error(void **state)
 {
     struct fx *f = *state;
@@ -623,6 +662,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lost_ack_is_counted_as_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(reused_seq_refused_cursor_stays, setup, teardown),
         cmocka_unit_test_setup_teardown(unreachable_central_records_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_event_is_not_pushed, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_device_and_config_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_from_central_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(stops_between_batches, setup, teardown),
