@@ -123,6 +123,12 @@ LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
                                             struct ld_config *out, char *msg, size_t msglen);
 
 /*
+ * True when a reason may turn a late arrival's mark into code at the door: before the register
+ * closes (after_close false) or after. LD_CODE_NONE ("-", no change) always; see config.c.
+ */
+bool ld_config_door_code(enum ld_code code, bool after_close);
+
+/*
  * Applies one school setting written at the centre (sync brings it to the device store as
  * `school.KEY`; the office reads it from the central store) over cfg, checked as the file's:
  *   arrival_mode         as [school] arrival_mode
@@ -134,12 +140,6 @@ LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
  */
 LD_MUST_CHECK ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key,
                                              const char *value, char *problem, size_t plen);
-
-/*
- * True when a reason may turn a late arrival's mark into code at the door: before the register
- * closes (after_close false) or after. LD_CODE_NONE ("-", no change) always; see config.c.
- */
-bool ld_config_door_code(enum ld_code code, bool after_close);
 
 /* Returns the rule of the reason called name (any case), or NULL when there is none. */
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);

@@ -115,7 +115,7 @@ static const char *const migrations[] = {
     "PRAGMA writable_schema=OFF;\n",
 
     /*
-     * 2 -> 3 (branch truth-core, issue 11: renumber at merge if another migration lands first).
+     * 2 -> 3 (branch truth-core, issue 11).
      * A pupil's admission and leaving dates from the MIS roster, as days since 1970-01-01
      * (ld_date), NULL when the roster gives none: the core's on_roll range.
      */

@@ -49,8 +49,8 @@ static void sims_spellings(void **state)
 static void arbor_spellings(void **state)
 {
     struct ld_roster r;
-    assert_int_equal(parse("UPN,First Name,Last Name,Start Date,Leaving Date,Class\n"
-                           "K938212025001,Zoe,Ashby,2026-11-16,2027-03-31 00:00,4B\n",
+    assert_int_equal(parse("UPN,First Name,Last Name,Registration Form,Start Date,Leaving Date\n"
+                           "K938212025001,Zoe,Ashby,4B,2026-11-16,2027-03-31 00:00\n",
                            &r),
                      LD_OK);
     assert_int_equal(r.pupils[0].admitted, date(2026, 11, 16));
