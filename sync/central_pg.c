@@ -357,8 +357,14 @@ static ld_err pg_open(const char *target, const char *password, enum ld_central_
     }
     if (PQstatus(p->conn) != CONNECTION_OK) {
         one_line(line, sizeof line, PQerrorMessage(p->conn));
-        err = refused_credentials(p->conn) ? BAD(LD_ERR_AUTH, "credentials refused: %s", line)
-                                           : BAD(LD_ERR_IO, "cannot connect: %s", line);
+        const char *user = PQuser(p->conn) ? PQuser(p->conn) : "?";
+        if (strstr(line, "is not permitted to log in"))
+            err = BAD(LD_ERR_AUTH, DEVICE_DISABLED_MSG " (%s)",
+                      strncmp(user, "ld_dev_", 7) ? user : user + 7, line);
+        else
+            err = refused_credentials(p->conn)
+                      ? BAD(LD_ERR_AUTH, "credentials refused: %s", line)
+                      : BAD(LD_ERR_IO, "cannot connect: %s", line);
         goto out;
     }
     err = session_setup(p, msg, msglen);
@@ -654,13 +660,76 @@ static ld_err device_url(struct pg *p, const char *user, struct ld_central_crede
     return LD_OK;
 }
 
+/*
+ * Makes a random password for role into password (24 bytes, base64url) and its SCRAM verifier
+ * into *verifier (PQfreemem it): only the verifier goes to the server (and into its logs, if any).
+ */
+static ld_err new_password(struct pg *p, const char *role,
+                           char password[LD_CENTRAL_PASSWORD_MAX + 1], char **verifier, char *msg,
+                           size_t msglen)
+{
+    unsigned char raw[24];
+    if (!central__random(raw, sizeof raw))
+        return BAD(LD_ERR_IO, "no random bytes for a password");
+    sodium_bin2base64(password, LD_CENTRAL_PASSWORD_MAX + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    *verifier = PQencryptPasswordConn(p->conn, password, role, "scram-sha-256");
+    if (!*verifier) {
+        char line[300];
+        one_line(line, sizeof line, PQerrorMessage(p->conn));
+        return BAD(LD_ERR_IO, "cannot make a SCRAM verifier: %s", line);
+    }
+    return LD_OK;
+}
+
+static ld_err pg_device_set(void *impl, const char *name, enum ld_central_device_action action,
+                            struct ld_central_credentials *cred, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char role[64], school[LD_CENTRAL_ID_MAX + 1];
+    char password[LD_CENTRAL_PASSWORD_MAX + 1] = "";
+    char *verifier = NULL;
+    snprintf(role, sizeof role, "ld_dev_%s", name);
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = cmd(p, "BEGIN", 0, NULL, "device", msg, msglen);
+    if (err)
+        return err;
+    err = pg_device_school(p, name, school, msg, msglen);
+    if (!err && action == LD_CENTRAL_DEVICE_ROTATE)
+        err = new_password(p, role, password, &verifier, msg, msglen);
+    if (!err) {
+        const char *params[] = {name, action == LD_CENTRAL_DEVICE_DISABLE ? "true" : "false",
+                                verifier};
+        err = query(p, "SELECT latedoor.set_device($1, $2::boolean, $3)", 3, params, NULL,
+                    "device (the admin needs CREATEROLE)", msg, msglen);
+    }
+    if (!err)
+        err = cmd(p, "COMMIT", 0, NULL, "device: commit", msg, msglen);
+    if (!err && action == LD_CENTRAL_DEVICE_ROTATE) {
+        snprintf(cred->device_id, sizeof cred->device_id, "%s", name);
+        snprintf(cred->school, sizeof cred->school, "%s", school);
+        snprintf(cred->user, sizeof cred->user, "%s", role);
+        memcpy(cred->password, password, sizeof cred->password);
+        err = device_url(p, role, cred, msg, msglen);
+    }
+    if (err)
+        rollback(p);
+    if (verifier) {
+        sodium_memzero(verifier, strlen(verifier));
+        PQfreemem(verifier);
+    }
+    sodium_memzero(password, sizeof password);
+    return err;
+}
+
 static ld_err pg_device_add(void *impl, const char *school, const char *name,
                             struct ld_central_credentials *cred, char *msg, size_t msglen)
 {
     struct pg *p = impl;
     PGresult *res = NULL;
     char role[64], other[LD_CENTRAL_ID_MAX + 1];
-    unsigned char raw[24];
     char password[LD_CENTRAL_PASSWORD_MAX + 1] = "";
     char *verifier = NULL;
     bool found = false;
@@ -696,18 +765,7 @@ static ld_err pg_device_add(void *impl, const char *school, const char *name,
     }
     if (err)
         goto out;
-    if (!central__random(raw, sizeof raw)) {
-        err = BAD(LD_ERR_IO, "device add: no random bytes for a password");
-        goto out;
-    }
-    sodium_bin2base64(password, sizeof password, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    /* Only the SCRAM verifier goes to the server (and into its logs, if any). */
-    verifier = PQencryptPasswordConn(p->conn, password, role, "scram-sha-256");
-    if (!verifier) {
-        char line[300];
-        one_line(line, sizeof line, PQerrorMessage(p->conn));
-        err = BAD(LD_ERR_IO, "device add: cannot make a SCRAM verifier: %s", line);
+    if ((err = new_password(p, role, password, &verifier, msg, msglen))) {
         goto out;
     }
     const char *params[] = {school, name, role, verifier};
@@ -730,7 +788,6 @@ out:
         PQfreemem(verifier);
     }
     sodium_memzero(password, sizeof password);
-    sodium_memzero(raw, sizeof raw);
     return err;
 }
 
@@ -1468,7 +1525,7 @@ static void push_params_free(struct push_params *pp)
     "WITH ins AS (" PUSH_ROWS " ORDER BY u.ord RETURNING global_seq)"                              \
     " SELECT count(*), coalesce(max(global_seq), 0) FROM ins"
 #define PUSH_FAST_NAME "latedoor_push_fast"
-#define PUSH_LOCK_SQL  "SELECT pg_advisory_xact_lock(hashtext('latedoor.events'), hashtext($1))"
+#define PUSH_LOCK_SQL  "SELECT latedoor.push_lock($1)"
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -1781,7 +1838,7 @@ static ld_err pg_pull(void *impl, const char *device, const char *school, int64_
     for (size_t i = 0; !err && i < rows; i++) {
         struct pg_row pr = {res, (int)i};
         struct central__row r = row_of(&pr);
-        err = central__row_event(&r, &out[i], msg, msglen);
+        err = central__row_event_or_skip(&r, &out[i], msg, msglen);
     }
     PQclear(res);
     if (!err)
@@ -1940,6 +1997,7 @@ const struct ld_central_ops central__pg_ops = {
     .school_add = pg_school_add,
     .schools = pg_schools,
     .device_add = pg_device_add,
+    .device_set = pg_device_set,
     .device_school = pg_device_school,
     .version = pg_version,
     .put_roster = pg_put_roster,
