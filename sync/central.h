@@ -214,6 +214,13 @@ LD_MUST_CHECK ld_err ld_central_open(const char *url, const char *passfile,
 struct statfs;
 void ld_central_set_statfs(int (*fn)(const char *path, struct statfs *out));
 
+/*
+ * Ends at once whatever the PostgreSQL connection opened last waits on (connecting, a lock, a
+ * slow or vanished server): its call fails with LD_ERR_IO and the server rolls back. Safe to
+ * call from a signal handler (`latedoor sync` on SIGTERM); every later connect fails too.
+ */
+void ld_central_interrupt(void);
+
 /* Closes c, wiping any password it held; NULL is allowed and does nothing. */
 void ld_central_close(struct ld_central *c);
 

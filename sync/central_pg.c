@@ -1,10 +1,16 @@
 /* central_pg.c: the central store on PostgreSQL (libpq), for real deployments. */
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <poll.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "central_pg.h"
 
@@ -20,6 +26,82 @@ struct pg {
     char device[LD_CENTRAL_ID_MAX + 1]; /* a device role's device, else "" */
     bool push_prepared;                 /* the fast push statement is prepared on conn */
 };
+
+/* ---- interruption ---- */
+
+/*
+ * The socket of the connection opened last, for ld_central_interrupt, which a signal handler
+ * calls: shutdown() is async-signal-safe and ends whatever libpq waits on (a lock, a slow
+ * server, a network that went away) at once, where a cancel request would need the server to
+ * answer. The server sees the connection go and rolls back its transaction.
+ */
+static volatile sig_atomic_t pg_interrupted;
+static volatile sig_atomic_t pg_current_fd = -1;
+
+void ld_central_interrupt(void)
+{
+    pg_interrupted = 1;
+    int fd = pg_current_fd;
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR);
+}
+
+/* Sets or clears the socket ld_central_interrupt ends, with signals held so that a handler
+ * never meets a descriptor being closed (and perhaps reused). */
+static void watch_socket(int fd)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pg_current_fd = fd;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Returns CLOCK_MONOTONIC in milliseconds. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Connects without blocking in libpq, so that ld_central_interrupt can end the wait: the
+ * connect_timeout in force (the URL's or ours) bounds it. Returns the connection (NULL only when
+ * out of memory); its status says how it went, or *why when it was given up (stopped, or out of
+ * time).
+ */
+static PGconn *connect_interruptible(const char *const *keys, const char *const *vals,
+                                     const char **why)
+{
+    *why = NULL;
+    PGconn *conn = PQconnectStartParams(keys, vals, 1);
+    if (!conn || PQstatus(conn) == CONNECTION_BAD)
+        return conn;
+    int64_t limit_ms = 10000;
+    PQconninfoOption *opts = PQconninfo(conn);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (!strcmp(o->keyword, "connect_timeout") && o->val && atoi(o->val) > 0)
+            limit_ms = (int64_t)atoi(o->val) * 1000;
+    PQconninfoFree(opts);
+    int64_t end = mono_ms() + limit_ms;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        int fd = PQsocket(conn);
+        watch_socket(fd);
+        struct pollfd pfd = {.fd = fd, .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        int64_t left = end - mono_ms();
+        if (pg_interrupted || left <= 0 || fd < 0)
+            break;
+        int r = poll(&pfd, 1, left > 200 ? 200 : (int)left);
+        if (r > 0 || (r < 0 && errno != EINTR))
+            st = PQconnectPoll(conn);
+    }
+    watch_socket(-1);
+    if (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED)
+        *why = pg_interrupted ? "stopped by a signal" : "no answer within connect_timeout";
+    return conn;
+}
 
 /* ---- plumbing ---- */
 
@@ -350,9 +432,14 @@ static ld_err pg_open(const char *target, const char *password, enum ld_central_
                           password ? "password" : NULL,
                           NULL};
     const char *vals[] = {PG_CONNECT_TIMEOUT, "UTF8", "latedoor", target, password, NULL};
-    p->conn = PQconnectdbParams(keys, vals, 1);
+    const char *why = NULL;
+    p->conn = connect_interruptible(keys, vals, &why);
     if (!p->conn) {
         err = BAD(LD_ERR_NOMEM, "cannot connect: out of memory");
+        goto out;
+    }
+    if (why) {
+        err = BAD(LD_ERR_IO, "cannot connect: %s", why);
         goto out;
     }
     if (PQstatus(p->conn) != CONNECTION_OK) {
@@ -389,6 +476,7 @@ static ld_err pg_open(const char *target, const char *password, enum ld_central_
         if (err)
             goto out;
     }
+    watch_socket(PQsocket(p->conn));
     *impl = p;
     p = NULL;
 out:
@@ -405,6 +493,8 @@ static void pg_close(void *impl)
     struct pg *p = impl;
     if (!p)
         return;
+    if (pg_current_fd == PQsocket(p->conn))
+        watch_socket(-1);
     PQfinish(p->conn);
     free(p);
 }

@@ -9,6 +9,8 @@
 #     unreachable sqlite|pg  the store gone for a while: the agent backs off and records the
 #                            error, then catches up when it is back
 #     two-devices sqlite|pg  two devices of one school syncing at once
+#     restore     sqlite|pg  the central store restored from a backup taken before the last
+#                            rounds of two devices: each re-sends and re-pulls, and says so
 #
 # PostgreSQL scenarios start their own server with HARNESS (pg_harness.sh) and stop it at the
 # end; without PostgreSQL they exit 77 (skipped), except under CI=true, where the harness fails.
@@ -152,6 +154,29 @@ stop_watch() { # PID: SIGTERM, and it must stop cleanly (status 0)
   local rc=0
   wait "$1" || rc=$?
   [ $rc -eq 0 ] || die "sync --watch exited $rc after SIGTERM"
+}
+
+# A backup of the central store and its restore, the way docs/deploy.md says to make them.
+backup_central() {
+  if [ "$backend" = pg ]; then
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/pg_dump" -h 127.0.0.1 -p "$port" -U ld_admin \
+      --enable-row-security -Fc -f "$work/central.dump" ldsync || die "pg_dump failed"
+  else
+    sqlite3 "$work/central.db" ".backup '$work/central.bak'" || die "sqlite3 .backup failed"
+  fi
+}
+
+restore_central() {
+  if [ "$backend" = pg ]; then
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+      -p "$port" -U ld_admin -d postgres -c "DROP DATABASE ldsync WITH (FORCE)" \
+      -c "CREATE DATABASE ldsync" >/dev/null || die "re-creating the database failed"
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/pg_restore" -h 127.0.0.1 -p "$port" \
+      -U ld_admin --enable-row-security --exit-on-error -d ldsync "$work/central.dump" ||
+      die "pg_restore failed"
+  else
+    sqlite3 "$work/central.db" ".restore '$work/central.bak'" || die "sqlite3 .restore failed"
+  fi
 }
 
 check() { "$tool" check "$admin_url" "$admin_pass" hb "$@" || die "check failed"; }
@@ -316,6 +341,33 @@ cli)
   # The restored store's cursor was 0: seq 1..5 are duplicates, 6..8 clash, all held back.
   [ "$(pending door)" = 8 ] || die "the cursor moved past refused events"
   echo "faults.sh: conflict refused, exit 3: $(head -c 160 "$work/err.txt")"
+  ;;
+restore)
+  # The central store restored from a backup (docs/deploy.md, "Backing up the central store"):
+  # what the devices sent and pulled after the backup is sent and pulled again, once.
+  make_device door
+  make_device gate
+  "$tool" fill "$work/door.db" 200
+  "$tool" fill "$work/gate.db" 180
+  for d in door gate door; do sync_once $d || die "$d: a round before the backup failed"; done
+  backup_central
+  "$tool" fill "$work/door.db" 150
+  "$tool" fill "$work/gate.db" 120
+  for d in door gate door; do sync_once $d || die "$d: a round after the backup failed"; done
+  check "$work/door.db" "$work/gate.db" >/dev/null
+  restore_central
+  for d in gate door gate; do sync_once $d || die "$d: a round after the restore failed"; done
+  grep -q "the central store went back: re-sent 120 events" "$work/gate.log" ||
+    die "gate did not say what it re-sent"
+  grep -q "the central store went back: re-sent 150 events" "$work/door.log" ||
+    die "door did not say what it re-sent"
+  "$latedoor" sync status --config "$work/door.ini" >"$work/status.txt" ||
+    die "sync status failed"
+  grep -q "^notice .*went back: re-sent 150 events" "$work/status.txt" ||
+    die "sync status does not say: $(cat "$work/status.txt")"
+  grep -q "^pending .* 0 own events" "$work/status.txt" || die "status: $(cat "$work/status.txt")"
+  echo "faults.sh: $(grep -h 'went back' "$work/door.log" "$work/gate.log" | head -n 2 | cut -c1-120)"
+  check "$work/door.db" "$work/gate.db"
   ;;
 *)
   die "unknown scenario"
