@@ -190,7 +190,7 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
      *     NOT VALID: rows stored before stay (a bad one is skipped and named when read).
      *   - devices.disabled, with the role NOLOGIN (latedoor device disable).
      *   - push_lock: the school's push lock, taken through a function that ends a device session
-     *     sitting on it (idle, or in a transaction over 3 s old) instead of waiting behind it.
+     *     sitting on it (idle, or in a transaction over 2 s old) instead of waiting behind it.
      *     Session limits set with ALTER ROLE are only defaults a session may change, so they
      *     cannot be what protects the other kiosks. The admin becomes a member of each device
      *     role so that it may see and end the device's sessions.
@@ -247,12 +247,13 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     "  LOOP"
     "   IF pg_try_advisory_xact_lock(k1, k2) THEN RETURN; END IF;"
     "   IF waited >= 20 THEN"
+    "    PERFORM pg_stat_clear_snapshot();"
     "    FOR h IN SELECT a.pid, a.usename, a.state FROM pg_locks l"
     "     JOIN pg_stat_activity a ON a.pid = l.pid"
     "     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
     "      AND l.classid = k1::oid AND l.objid = k2::oid AND l.pid <> pg_backend_pid()"
     "      AND pg_has_role(a.usesysid, 'ld_device', 'MEMBER')"
-    "      AND (a.state IS DISTINCT FROM 'active' OR a.xact_start < now() - interval '3 s')"
+    "      AND (a.state IS DISTINCT FROM 'active' OR a.xact_start < clock_timestamp() - interval '2 s')"
     "    LOOP"
     "     RAISE WARNING 'latedoor: ending session % of % (%): it held school %''s push lock',"
     "      h.pid, h.usename, h.state, p_school;"
