@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent_priv.h"
 #include "central.h"
@@ -281,6 +282,44 @@ static ld_err note_round(struct ld_sync_agent *a, const struct ld_sync_report *r
     return ld_store_setting_set(a->store, LD_SYNC_KEY_NOTICE, line, msg, msglen);
 }
 
+#ifdef LD_TEST_HOOKS
+/*
+ * The fault tests' pause point, so that a kill lands mid-push on a fast machine or a slow one.
+ * With LD_SYNC_TEST_PAUSE="DIR:N", after the N-th batch of a round is committed (the cursor
+ * moved), the agent creates DIR/paused-K (K = 1, 2, … per process) and waits for DIR/resume-K,
+ * a stop, or DIR/off (which ends every pause). Only in builds with tests (LD_TEST_HOOKS).
+ */
+static void test_pause(struct ld_sync_agent *a, size_t batch)
+{
+    static unsigned pauses;
+    const char *spec = getenv("LD_SYNC_TEST_PAUSE");
+    const char *colon = spec ? strrchr(spec, ':') : NULL;
+    char path[512], off[512];
+    if (!colon || strtoul(colon + 1, NULL, 10) != batch)
+        return;
+    int dl = (int)(colon - spec);
+    snprintf(off, sizeof off, "%.*s/off", dl, spec);
+    if (access(off, F_OK) == 0)
+        return;
+    pauses++;
+    snprintf(path, sizeof path, "%.*s/paused-%u", dl, spec, pauses);
+    FILE *f = fopen(path, "w");
+    if (f)
+        fclose(f);
+    snprintf(path, sizeof path, "%.*s/resume-%u", dl, spec, pauses);
+    while (access(path, F_OK) != 0 && access(off, F_OK) != 0 && !stop_now(a)) {
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+#else
+static void test_pause(struct ld_sync_agent *a, size_t batch)
+{
+    (void)a;
+    (void)batch;
+}
+#endif
+
 static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, int64_t resend_upto,
                    char *msg, size_t msglen)
 {
@@ -321,6 +360,7 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, int64_t 
         rep->batches++;
         if (col.n < a->cfg.batch)
             break;
+        test_pause(a, rep->batches);
         if (stop_now(a)) {
             rep->stopped = true;
             break;

@@ -187,51 +187,65 @@ case "$scenario" in
 kill-sync)
   make_device door
   "$tool" fill "$work/door.db" 3000
-  kills=0 mid=0 wait_ms=300
-  for round in $(seq 1 60); do
+  mkdir "$work/pause"
+  kills=0 mid=0
+  # Deterministic: the agent pauses after batch N of its push (LD_SYNC_TEST_PAUSE, agent.c) and
+  # is SIGKILLed there, mid-push, on a fast machine or a slow one.
+  for round in 1 2 3 4; do
     before=$(pending door)
+    rm -f "$work/pause"/*
+    LD_SYNC_TEST_PAUSE="$work/pause:$((RANDOM % 4 + 1))" \
+      "$latedoor" sync --once --config "$work/door.ini" >>"$work/door.log" 2>&1 &
+    p=$!
+    pids+=("$p")
+    until [ -f "$work/pause/paused-1" ] || ! kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+    [ -f "$work/pause/paused-1" ] || die "round $round: the push ended without pausing"
+    kill -9 "$p"
+    wait "$p" 2>/dev/null || true
+    kills=$((kills + 1))
+    after=$(pending door)
+    [ "$after" -gt 0 ] && [ "$after" -lt "$before" ] ||
+      die "round $round: pending $before -> $after: the kill was not mid-push"
+    mid=$((mid + 1))
+  done
+  # And at random moments, inside batches too (not counted: these may land anywhere).
+  for round in 1 2 3 4 5 6; do
     "$latedoor" sync --once --config "$work/door.ini" >>"$work/door.log" 2>&1 &
     p=$!
     pids+=("$p")
-    sleep "$(random_ms $wait_ms)"
+    sleep "$(random_ms 150)"
     if kill -9 "$p" 2>/dev/null; then kills=$((kills + 1)); fi
     wait "$p" 2>/dev/null || true
-    after=$(pending door)
-    # Killed while pushing: some batches went, some did not.
-    if [ "$after" -gt 0 ] && [ "$after" -lt "$before" ]; then mid=$((mid + 1)); fi
-    # Pushed everything before the kill: start again with less time.
-    if [ "$after" = 0 ]; then
-      [ $mid -ge 3 ] && break
-      "$tool" fill "$work/door.db" 3000
-      wait_ms=$((wait_ms > 60 ? wait_ms / 2 : 30))
-    fi
   done
   sync_once door || die "the last sync failed"
   no_pending door || die "events still pending"
-  echo "faults.sh: sync SIGKILLed $kills times, $mid of them in the middle of a push"
-  [ $mid -gt 0 ] || die "no kill landed during a push: the test proved nothing"
+  echo "faults.sh: sync SIGKILLed $kills times, $mid of them paused mid-push"
   check "$work/door.db"
   ;;
 kill-pg)
   [ "$backend" = pg ] || die "kill-pg needs the pg backend"
   make_device door
   "$tool" fill "$work/door.db" 6000
+  mkdir "$work/pause"
+  # The agent pauses after the 2nd batch of each round (LD_SYNC_TEST_PAUSE, agent.c): each kill
+  # lands after an acknowledged commit, with more of the push to go, whatever the machine's speed.
+  export LD_SYNC_TEST_PAUSE="$work/pause:2"
   start_watch door
+  unset LD_SYNC_TEST_PAUSE
   mid=0 last=6000
-  # Kill whenever the push has moved on since the last kill and is not finished.
-  pushing() {
-    left=$(pending door)
-    [ "$left" -gt 0 ] && [ "$left" -lt "$last" ]
-  }
   for k in 1 2 3; do
-    wait_until 60 pushing || break
+    wait_until 120 test -f "$work/pause/paused-$k" || die "kill $k: the agent never paused"
+    left=$(pending door)
+    [ "$left" -gt 0 ] && [ "$left" -lt "$last" ] ||
+      die "kill $k: pending $left (before $last): not mid-push"
     pg_kill9
     mid=$((mid + 1)) last=$left
     sleep "$(random_ms 500)"
     pg_start
+    touch "$work/pause/resume-$k"
   done
+  touch "$work/pause/off"
   echo "faults.sh: PostgreSQL SIGKILLed $mid times while the push was under way"
-  [ $mid -gt 0 ] || die "no kill landed during the push: the test proved nothing"
   wait_until 120 no_pending door || die "the agent did not catch up after the server came back"
   grep -q "sync:" "$work/door.log" || die "nothing logged"
   stop_watch "$watch_pid"
