@@ -376,9 +376,14 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, int64_t 
  * without the "central store URL: " the central store puts first, which the technician has in
  * the log and the config, so that the reason itself is kept whole.
  */
-static const char *status_reason(const char *msg)
+static const char *status_reason(const struct ld_sync_agent *a, const char *msg)
 {
     static const char head[] = "central store ";
+    char url[LD_CENTRAL_URL_MAX];
+    ld_central_redact(a->cfg.url, url, sizeof url); /* as the central store shows it */
+    size_t ul = strlen(url);
+    if (ul && !strncmp(msg, url, ul) && !strncmp(msg + ul, ": ", 2))
+        return msg + ul + 2;
     if (strncmp(msg, head, sizeof head - 1))
         return msg;
     const char *colon = strstr(msg + sizeof head - 1, ": ");
@@ -416,7 +421,7 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
         /* interrupted (ld_central_interrupt): not a fault of the network or the centre */
         rep->stopped = true;
         ld_sync__msg(msg, msglen,
-                     "sync: stopped during the round by a signal: what was committed stays, the "
+                     "stopped during the round by a signal: what was committed stays, the "
                      "next round carries on");
     }
     int64_t now = a->cfg.now_ms();
@@ -424,7 +429,7 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
     ld_err nerr = note_round(a, rep, err ? NULL : msg, msglen);
     if (!err)
         err = nerr;
-    ld_err serr = err ? ld_sync_status_failure(a->store, now, status_reason(msg), smsg,
+    ld_err serr = err ? ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg,
                                                sizeof smsg)
                       : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
     /*

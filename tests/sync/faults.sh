@@ -9,6 +9,7 @@
 #     unreachable sqlite|pg  the store gone for a while: the agent backs off and records the
 #                            error, then catches up when it is back
 #     two-devices sqlite|pg  two devices of one school syncing at once
+#     sigterm     pg         SIGTERM while sync waits on a mute server or the school's push lock
 #     restore     sqlite|pg  the central store restored from a backup taken before the last
 #                            rounds of two devices: each re-sends and re-pulls, and says so
 #
@@ -310,6 +311,19 @@ cli)
   rc=0
   "$latedoor" sync --bogus 2>/dev/null || rc=$?
   [ $rc -eq 2 ] || die "unknown option: exit $rc, want 2"
+  rc=0
+  "$latedoor" sync --once --watch --config "$work/door.ini" 2>"$work/err.txt" || rc=$?
+  [ $rc -eq 2 ] || die "--once --watch: exit $rc, want 2"
+  grep -q "choose one" "$work/err.txt" || die "--once --watch: $(cat "$work/err.txt")"
+  # an idle round says so in one line
+  sync_once door || die "an idle round failed"
+  "$latedoor" sync --once --config "$work/door.ini" >"$work/out.txt" 2>&1
+  [ "$(wc -l <"$work/out.txt")" = 1 ] && grep -q "sync: up to date" "$work/out.txt" ||
+    die "an idle round: $(cat "$work/out.txt")"
+  "$latedoor" sync status --config "$work/door.ini" >"$work/out.txt" ||
+    die "sync status failed"
+  grep -q "^last error .*none" "$work/out.txt" && grep -q "^last success .*Z$" "$work/out.txt" ||
+    die "sync status: $(cat "$work/out.txt")"
 
   # A password file others may read: refused, saying so, never printing the password.
   printf 'hunter2-not-real\n' >"$work/open.pass"
@@ -352,9 +366,64 @@ cli)
   [ $rc -eq 3 ] || die "a reused seq: exit $rc, want 3"
   grep -q "CONFLICT: .*REFUSED" "$work/err.txt" || die "no conflict message: $(cat "$work/err.txt")"
   last_error door | grep -q "REFUSED" || die "the status does not say REFUSED"
+  "$latedoor" sync status --config "$work/door.ini" >"$work/out.txt" || die "sync status failed"
+  grep -q "^what to do .*restored from an old backup.*device add" "$work/out.txt" ||
+    die "sync status after a conflict: $(cat "$work/out.txt")"
   # The restored store's cursor was 0: seq 1..5 are duplicates, 6..8 clash, all held back.
   [ "$(pending door)" = 8 ] || die "the cursor moved past refused events"
   echo "faults.sh: conflict refused, exit 3: $(head -c 160 "$work/err.txt")"
+  ;;
+sigterm)
+  # `latedoor sync` ends at once on SIGTERM whatever it waits on: a server that accepts the
+  # connection and never answers, and the school's push lock held by a session it cannot end.
+  [ "$backend" = pg ] || die "sigterm needs the pg backend"
+  make_device door
+  "$tool" fill "$work/door.db" 5
+  /usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(120)' >"$work/mute.port" &
+  mute=$!
+  pids+=("$mute")
+  wait_until 30 test -s "$work/mute.port" || die "no mute server"
+  sed -e "s|^url = .*|url = postgresql://ld_dev_door@127.0.0.1:$(cat "$work/mute.port")/ldsync?connect_timeout=100|" \
+    "$work/door.ini" >"$work/mute.ini"
+  holder_sql() { # a session (the admin's: no device can be ended) that holds the push lock
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" \
+      -U ld_admin -d ldsync -c "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hb'))" \
+      -c "SELECT pg_sleep(120)" >/dev/null 2>&1
+  }
+  waiting_on_lock() {
+    [ "$(PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -qtA -h 127.0.0.1 -p "$port" \
+      -U ld_admin -d ldsync -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ld_dev_door' AND query LIKE '%push_lock%' AND state = 'active'")" = 1 ]
+  }
+  holder_sql &
+  holder=$!
+  pids+=("$holder")
+  for what in connect lock; do
+    ini=$work/door.ini
+    [ $what = connect ] && ini=$work/mute.ini
+    "$latedoor" sync --once --config "$ini" >>"$work/door.log" 2>"$work/err.txt" &
+    p=$!
+    pids+=("$p")
+    if [ $what = lock ]; then
+      wait_until 30 waiting_on_lock || die "sync is not waiting on the push lock"
+    else
+      sleep 1 # connected and waiting for an answer that never comes (connect_timeout=100)
+    fi
+    kill -0 "$p" 2>/dev/null || die "$what: sync ended before the signal: $(cat "$work/err.txt")"
+    kill -TERM "$p"
+    # Without the interruption it would wait 100 s (connect) or 20 s (the lock): 10 s is
+    # a bound of the product, not of this machine's speed.
+    wait_until 10 bash -c "! kill -0 $p 2>/dev/null" || die "$what: sync still running 10 s after SIGTERM"
+    rc=0
+    wait "$p" || rc=$?
+    [ $rc -eq 1 ] || die "$what: exit $rc after SIGTERM, want 1 (the round did not finish)"
+    grep -q "stopped during the round by a signal" "$work/err.txt" ||
+      die "$what: $(cat "$work/err.txt")"
+    [ "$(pending door)" = 5 ] || die "$what: something moved"
+    echo "faults.sh: $what: $(tail -n 1 "$work/err.txt" | cut -c1-100)"
+  done
+  kill "$holder" "$mute" 2>/dev/null || true
   ;;
 restore)
   # The central store restored from a backup (docs/deploy.md, "Backing up the central store"):

@@ -319,6 +319,8 @@ static void unreachable_central_records_error(void **state)
     assert_int_equal(st.push_cursor, 0);
     assert_int_equal(st.pending, 2);
     assert_non_null(strstr(st.last_error, "missing.db"));
+    /* the kiosk gets the reason first, not the URL the log has (LD_SYNC_ERROR_MAX) */
+    assert_int_equal(strncmp(st.last_error, "no store at ", 12), 0);
     ld_sync_agent_free(a);
 
     /* The same store, the real centre: it catches up. */
@@ -340,6 +342,9 @@ static void unknown_device_and_config_errors(void **state)
     struct ld_sync_agent *a = agent_for(f, lone, 0);
     assert_int_equal(ld_sync_round(a, NULL, M), LD_ERR_NOT_FOUND);
     assert_non_null(strstr(msg, "does not know device \"lone\""));
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(lone, &st, M));
+    assert_int_equal(strncmp(st.last_error, "the central store does not know device", 38), 0);
     ld_sync_agent_free(a);
     ld_store_close(lone);
 
