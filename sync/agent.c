@@ -340,9 +340,10 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, int64_t 
             rep->conflict = true;
             ld_sync__prefix(msg, msglen,
                             "push of seq %" PRId64 "..%" PRId64
-                            " REFUSED (a sequence number this device reuses is held centrally "
-                            "with other content: restored from an old backup? nothing was "
-                            "overwritten; see docs/sync.md)",
+                            " REFUSED: the central store holds other events under these "
+                            "numbers (this kiosk's store restored from an old backup?). Nothing "
+                            "was overwritten and taps are kept here; ask the trust's admin for "
+                            "a new device id (docs/sync.md)",
                             a->buf[0].seq, a->buf[col.n - 1].seq);
         }
         if (err)

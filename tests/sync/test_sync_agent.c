@@ -289,6 +289,8 @@ static void reused_seq_refused_cursor_stays(void **state)
     assert_int_equal(st.push_cursor, 2);
     assert_int_equal(st.pending, 2);
     assert_non_null(strstr(st.last_error, "REFUSED"));
+    /* what the kiosk shows says what happened and what to do, whole (not "the network") */
+    assert_non_null(strstr(st.last_error, "ask the trust's admin for a new device id"));
     assert_int_equal(st.last_attempt_ms, fixed_now());
     assert_int_equal(st.last_success_ms, 0);
     /* Nothing overwritten: the centre still has its own seq 3. */
