@@ -410,7 +410,8 @@ static bool refused_credentials(PGconn *conn)
     const char *e = PQerrorMessage(conn);
     return PQconnectionNeedsPassword(conn) || strstr(e, "authentication failed") ||
            strstr(e, "no password supplied") || strstr(e, "password") || strstr(e, "SCRAM") ||
-           strstr(e, "no pg_hba.conf entry");
+           strstr(e, "no pg_hba.conf entry") || strstr(e, "client certificate") ||
+           strstr(e, "certificate authentication failed") || strstr(e, "rejects connection");
 }
 
 static ld_err pg_open(const char *target, const char *password, enum ld_central_role role,

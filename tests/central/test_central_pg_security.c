@@ -638,6 +638,68 @@ static void stolen_device_is_disabled_and_rotated(void **state)
     explicit_bzero(&cred, sizeof cred);
 }
 
+/* Runs a shell command line built like printf; fails the test when it fails. */
+static void shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void shell(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (system(cmd) != 0)
+        fail_msg("failed: %s", cmd);
+}
+
+/* A kiosk on a client certificate (pg_hba "cert"): no password to use, change or steal. */
+static void kiosk_logs_in_by_client_certificate(void **state)
+{
+    struct fx *f = *state;
+    if (!g_pg.kiosk_ca[0]) {
+        const char *ci = getenv("CI");
+        if (ci && !strcmp(ci, "true"))
+            fail_msg("the test server has no TLS (no openssl?): certificates are not tested");
+        skip();
+    }
+    char st[6], sql[200], url[1200], msg[1024];
+    PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, f->db);
+    assert_non_null(s);
+    snprintf(sql, sizeof sql, "GRANT ld_cert_login TO \"%s\"", f->door.user);
+    ld_pg_exec(s, sql, st);
+    assert_string_equal(st, "");
+    PQfinish(s);
+    /* the kiosk's key and a certificate naming its role, signed by the trust's kiosk CA; and
+     * one the thief made for itself */
+    const char *ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    shell("cd %s && openssl req -new %s -subj /CN=%s -keyout door.key -out door.csr "
+          ">/dev/null 2>&1 && openssl x509 -req -in door.csr -CA %s -CAkey %s -set_serial 7 "
+          "-days 1 -out door.crt >/dev/null 2>&1 && openssl req -x509 %s -subj /CN=%s -days 1 "
+          "-keyout self.key -out self.crt >/dev/null 2>&1 && chmod 600 door.key self.key",
+          f->dir, ec, f->door.user, g_pg.kiosk_ca, g_pg.kiosk_ca_key, ec, f->door.user);
+    snprintf(url, sizeof url, "%s&sslcert=%s/door.crt&sslkey=%s/door.key", f->door.url, f->dir,
+             f->dir);
+    struct ld_central *d = NULL;
+    OK(ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &d, M));
+    assert_string_equal(ld_central_login_device(d), f->door.device_id);
+    assert_true(ld_central_uses_tls(d));
+    struct ld_central_event ev[1];
+    make_events(ev, 1, "hollybrook", f->door.device_id, 0x99);
+    OK(ld_central_push(d, f->door.device_id, ev, 1, NULL, M));
+    ld_central_close(d);
+    /* its password, even the right one, no longer opens the door; nor a certificate of its own */
+    assert_int_equal(ld_central_open(f->door.url, f->door_pass, LD_CENTRAL_DEVICE, &d, msg,
+                                     sizeof msg),
+                     LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "certificate"));
+    snprintf(url, sizeof url, "%s&sslcert=%s/self.crt&sslkey=%s/self.key", f->door.url, f->dir,
+             f->dir);
+    assert_int_not_equal(ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                         LD_OK);
+    if (!strstr(msg, "certificate") && !strstr(msg, "alert"))
+        fail_msg("self-signed: %s", msg);
+    assert_null(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +712,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_rows_are_refused_then_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(device_cannot_stall_other_pushes, setup, teardown),
         cmocka_unit_test_setup_teardown(stolen_device_is_disabled_and_rotated, setup, teardown),
+        cmocka_unit_test_setup_teardown(kiosk_logs_in_by_client_certificate, setup, teardown),
     };
     char msg[512];
     if (ld_pg_info_load(&g_pg, msg, sizeof msg) != 0) {

@@ -73,6 +73,7 @@ pg_start() {
   local ssl=""
   [ -f "$pgtmp/tls/server.crt" ] &&
     ssl="-c ssl=on -c ssl_cert_file=$pgtmp/tls/server.crt -c ssl_key_file=$pgtmp/tls/server.key"
+  [ -f "$pgtmp/tls/kiosk-ca.crt" ] && ssl="$ssl -c ssl_ca_file=$pgtmp/tls/kiosk-ca.crt"
   as_pg "$bindir/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/server.log" -w -t 60 -o \
     "-k $pgtmp/sock -c listen_addresses=127.0.0.1 -p $port $ssl" \
     start >/dev/null
