@@ -62,6 +62,9 @@ struct ld_report {
     struct ld_result *result;
     long *result_of_pupil; /* roster index -> result index */
     bool has_mis_marks;
+    /* Bad rows of the log left out (ld_central_skipped), the first LD_CENTRAL_SKIPS_KEPT named. */
+    size_t nskipped;
+    struct ld_central_skip skipped[LD_CENTRAL_SKIPS_KEPT];
 };
 
 /*
