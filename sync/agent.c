@@ -196,8 +196,8 @@ static ld_err centre_pulled(struct ld_sync_agent *a, int64_t g, const char *uuid
                             char *msg, size_t msglen)
 {
     size_t n = 0;
-    ld_err err = ld_central_pull(a->central, a->device, a->school, g - 1, a->buf, 1, &n, msg,
-                                 msglen);
+    ld_err err =
+        ld_central_pull(a->central, a->device, a->school, g - 1, a->buf, 1, &n, msg, msglen);
     *same = !err && n == 1 && a->buf[0].global_seq == g && !strcmp(a->buf[0].uuid, uuid);
     return err;
 }
@@ -220,8 +220,8 @@ static ld_err check_centre(struct ld_sync_agent *a, struct ld_sync_report *rep,
     if (!err)
         err = ld_sync_number_get(a->store, LD_SYNC_KEY_PULL_CURSOR, &pull, msg, msglen);
     if (!err) {
-        ld_err e = ld_store_setting_get(a->store, LD_SYNC_KEY_PULL_UUID, uuid, sizeof uuid, msg,
-                                        msglen);
+        ld_err e =
+            ld_store_setting_get(a->store, LD_SYNC_KEY_PULL_UUID, uuid, sizeof uuid, msg, msglen);
         err = e == LD_ERR_NOT_FOUND ? LD_OK : e;
     }
     if (!err && push > 0)
@@ -430,9 +430,9 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
     ld_err nerr = note_round(a, rep, err ? NULL : msg, msglen);
     if (!err)
         err = nerr;
-    ld_err serr = err ? ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg,
-                                               sizeof smsg)
-                      : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
+    ld_err serr =
+        err ? ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg, sizeof smsg)
+            : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
     /*
      * A connection per round: one idle for a minute between rounds may have been dropped by the
      * server (idle_session_timeout, a restart) or by a NAT on the way, and would make the next

@@ -450,9 +450,8 @@ static ld_err pg_open(const char *target, const char *password, enum ld_central_
             err = BAD(LD_ERR_AUTH, DEVICE_DISABLED_MSG " (%s)",
                       strncmp(user, "ld_dev_", 7) ? user : user + 7, line);
         else
-            err = refused_credentials(p->conn)
-                      ? BAD(LD_ERR_AUTH, "credentials refused: %s", line)
-                      : BAD(LD_ERR_IO, "cannot connect: %s", line);
+            err = refused_credentials(p->conn) ? BAD(LD_ERR_AUTH, "credentials refused: %s", line)
+                                               : BAD(LD_ERR_IO, "cannot connect: %s", line);
         goto out;
     }
     err = session_setup(p, msg, msglen);

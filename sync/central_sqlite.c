@@ -242,10 +242,18 @@ static const char *network_fs(long type)
         long magic;
         const char *name;
     } remote[] = {
-        {0x6969, "NFS"},          {0x517B, "SMB"},        {(long)0xFF534D42, "CIFS"},
-        {(long)0xFE534D42, "SMB2"}, {0x01021997, "9p"}, {0x65735546, "FUSE (sshfs and the like)"},
-        {0x5346414F, "AFS"},      {0x73757245, "Coda"},   {0x00C36400, "Ceph"},
-        {0x564C, "NCP"},          {0x01161970, "GFS2"},   {0x7461636F, "OCFS2"},
+        {0x6969, "NFS"},
+        {0x517B, "SMB"},
+        {(long)0xFF534D42, "CIFS"},
+        {(long)0xFE534D42, "SMB2"},
+        {0x01021997, "9p"},
+        {0x65735546, "FUSE (sshfs and the like)"},
+        {0x5346414F, "AFS"},
+        {0x73757245, "Coda"},
+        {0x00C36400, "Ceph"},
+        {0x564C, "NCP"},
+        {0x01161970, "GFS2"},
+        {0x7461636F, "OCFS2"},
     };
     for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++)
         if ((type & 0xFFFFFFFFL) == (remote[i].magic & 0xFFFFFFFFL))

@@ -178,8 +178,9 @@ static int central_setup(int argc, char **argv)
         return LD_EXIT_USAGE;
     }
     if (strncmp(argv[0], "sqlite:", 7)) {
-        fprintf(stderr, "latedoor: central setup: %s: only for an SQLite store (sqlite:PATH); a "
-                        "PostgreSQL store is set up step by step (docs/deploy.md)\n",
+        fprintf(stderr,
+                "latedoor: central setup: %s: only for an SQLite store (sqlite:PATH); a "
+                "PostgreSQL store is set up step by step (docs/deploy.md)\n",
                 argv[0]);
         return LD_EXIT_USAGE;
     }

@@ -93,8 +93,8 @@ static int sync_status(struct ld_store *store, const struct ld_config *cfg)
     if (!err)
         err = ld_sync_number_get(store, LD_SYNC_KEY_PULL_CURSOR, &pull, msg, sizeof msg);
     if (!err) {
-        ld_err e = ld_store_setting_get(store, LD_SYNC_KEY_NOTICE, notice, sizeof notice, msg,
-                                        sizeof msg);
+        ld_err e =
+            ld_store_setting_get(store, LD_SYNC_KEY_NOTICE, notice, sizeof notice, msg, sizeof msg);
         err = e == LD_ERR_NOT_FOUND ? LD_OK : e;
     }
     if (err) {

@@ -116,8 +116,9 @@ static void cli_end_to_end(void **state)
     assert_non_null(strstr(g_out, "disabled"));
     assert_int_equal(run(ld_cmd_device, WITH_PASS("device", "enable", device, "--central", g_url)),
                      LD_EXIT_OK);
-    assert_int_equal(run(ld_cmd_device, WITH_PASS("device", "enable", "nobody", "--central", g_url)),
-                     LD_EXIT_USAGE);
+    assert_int_equal(
+        run(ld_cmd_device, WITH_PASS("device", "enable", "nobody", "--central", g_url)),
+        LD_EXIT_USAGE);
     char pf2[128];
     snprintf(pf2, sizeof pf2, "%s/kiosk2.pass", g_dir);
     int rot = run(ld_cmd_device, WITH_PASS("device", "rotate", device, "--central", g_url,
@@ -199,7 +200,7 @@ static void central_setup_for_a_small_school(void **state)
     char url[160], msg[512];
     snprintf(url, sizeof url, "sqlite:%s/small.db", g_dir);
     const char *const args[] = {"central", "setup", url, "hb", "Hollybrook Primary School",
-                                "door-1", NULL};
+                                "door-1",  NULL};
     assert_int_equal(run(ld_cmd_central, args), LD_EXIT_OK);
     assert_non_null(strstr(g_out, "school hb (Hollybrook Primary School), device door-1"));
     assert_non_null(strstr(g_out, "[central]\nurl = sqlite:"));
@@ -214,7 +215,7 @@ static void central_setup_for_a_small_school(void **state)
     assert_int_equal(run(ld_cmd_central, args), LD_EXIT_USAGE);
     /* PostgreSQL is set up step by step */
     const char *const pg[] = {"central", "setup", "postgresql://admin@db/latedoor", "hb", "H",
-                              "door-1", NULL};
+                              "door-1",  NULL};
     assert_int_equal(run(ld_cmd_central, pg), LD_EXIT_USAGE);
 }
 

@@ -379,7 +379,7 @@ static void tls_is_honoured(void **state)
 /* ---- the attacks of issue 13, each as the door's role, connected as the door connects ---- */
 
 #define EVENT_COLS                                                                                 \
-    "school_id, device_id, seq, uuid, kind, at_ms, mono_ms, boot_id, clock_state, upn, card, "    \
+    "school_id, device_id, seq, uuid, kind, at_ms, mono_ms, boot_id, clock_state, upn, card, "     \
     "source, staff, reason, ref_device, ref_seq, fixed_at_ms"
 
 /*
@@ -576,14 +576,14 @@ static void device_cannot_stall_other_pushes(void **state)
     gate_pushes_within_5s(f, 3);
     door_was_ended(f);
     /* 2: the same lock taken directly, for the session, outside any transaction */
-    door_sql(f,
-             "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hollybrook'))", "");
+    door_sql(f, "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hollybrook'))", "");
     gate_pushes_within_5s(f, 4);
     door_was_ended(f);
     /* 3: held by a statement that keeps running */
     door_sql(f, "SET statement_timeout = 0", "");
-    door_send(f, "SELECT pg_advisory_xact_lock(hashtext('latedoor.events'), hashtext('hollybrook')),"
-                 " pg_sleep(60)");
+    door_send(f,
+              "SELECT pg_advisory_xact_lock(hashtext('latedoor.events'), hashtext('hollybrook')),"
+              " pg_sleep(60)");
     gate_pushes_within_5s(f, 5);
     door_was_ended(f);
     /* the door's own pushes work as before */
@@ -628,9 +628,9 @@ static void stolen_device_is_disabled_and_rotated(void **state)
     ld_central_close(d);
     /* a device may not disable or rotate anyone, and an unknown device is named */
     d = open_door(f);
-    assert_int_equal(
-        ld_central_device_set(d, f->gate.device_id, LD_CENTRAL_DEVICE_DISABLE, NULL, msg, sizeof msg),
-        LD_ERR_STATE);
+    assert_int_equal(ld_central_device_set(d, f->gate.device_id, LD_CENTRAL_DEVICE_DISABLE, NULL,
+                                           msg, sizeof msg),
+                     LD_ERR_STATE);
     ld_central_close(d);
     assert_int_equal(
         ld_central_device_set(f->admin, "nobody", LD_CENTRAL_DEVICE_DISABLE, NULL, msg, sizeof msg),
@@ -687,14 +687,13 @@ static void kiosk_logs_in_by_client_certificate(void **state)
     OK(ld_central_push(d, f->door.device_id, ev, 1, NULL, M));
     ld_central_close(d);
     /* its password, even the right one, no longer opens the door; nor a certificate of its own */
-    assert_int_equal(ld_central_open(f->door.url, f->door_pass, LD_CENTRAL_DEVICE, &d, msg,
-                                     sizeof msg),
-                     LD_ERR_AUTH);
+    assert_int_equal(
+        ld_central_open(f->door.url, f->door_pass, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+        LD_ERR_AUTH);
     assert_non_null(strstr(msg, "certificate"));
     snprintf(url, sizeof url, "%s&sslcert=%s/self.crt&sslkey=%s/self.key", f->door.url, f->dir,
              f->dir);
-    assert_int_not_equal(ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
-                         LD_OK);
+    assert_int_not_equal(ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &d, msg, sizeof msg), LD_OK);
     if (!strstr(msg, "certificate") && !strstr(msg, "alert"))
         fail_msg("self-signed: %s", msg);
     assert_null(d);

@@ -286,12 +286,8 @@ static void sqlite_on_a_network_share_is_refused(void **state)
     static const struct {
         long type;
         const char *name;
-    } remote[] = {{0x6969, "NFS"},
-                  {0xFF534D42, "CIFS"},
-                  {0xFE534D42, "SMB2"},
-                  {0x517B, "SMB"},
-                  {0x01021997, "9p"},
-                  {0x65735546, "FUSE"}};
+    } remote[] = {{0x6969, "NFS"}, {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"},
+                  {0x517B, "SMB"}, {0x01021997, "9p"},   {0x65735546, "FUSE"}};
     ld_central_set_statfs(fake_statfs);
     struct ld_central *c = NULL;
     for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
@@ -309,7 +305,7 @@ static void sqlite_on_a_network_share_is_refused(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/central.db", dir);
     assert_int_equal(access(path, F_OK), -1); /* nothing was made there */
-    g_fs_type = 0xEF53; /* ext4 */
+    g_fs_type = 0xEF53;                       /* ext4 */
     assert_int_equal(ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &c, msg, sizeof msg), LD_OK);
     ld_central_close(c);
     ld_central_set_statfs(NULL);

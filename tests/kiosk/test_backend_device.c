@@ -369,8 +369,12 @@ static void test_staff_sign_in_out_back_and_void(void **state)
     assert_int_equal(l->total, total - 1);
 
     /* Another kiosk's arrival is the office's to void: the centre would refuse this one's. */
-    struct ld_event gate = {.kind = LD_EV_ARRIVAL, .seq = 1, .at_ms = ev.at_ms, .mono_ms = 1,
-                            .clock = LD_CLOCK_OK, .source = LD_SRC_CARD};
+    struct ld_event gate = {.kind = LD_EV_ARRIVAL,
+                            .seq = 1,
+                            .at_ms = ev.at_ms,
+                            .mono_ms = 1,
+                            .clock = LD_CLOCK_OK,
+                            .source = LD_SRC_CARD};
     snprintf(gate.device_id, sizeof gate.device_id, "gate-1");
     snprintf(gate.uuid, sizeof gate.uuid, "6a1c7e2e-0b1f-4c55-9a57-4f2d3c9e8b01");
     memcpy(gate.upn, ev.upn, sizeof gate.upn);
