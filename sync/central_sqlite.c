@@ -113,8 +113,7 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " PRIMARY KEY (school_id, upn, day, session)) STRICT;",
 
     /* 4 (branch central-trust): a device may be disabled (latedoor device disable) */
-    "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"
-    " CHECK (disabled IN (0, 1));",
+    "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));",
 };
 
 struct sq {
