@@ -773,6 +773,28 @@ static ld_err new_password(struct pg *p, const char *role,
     return LD_OK;
 }
 
+/* Fills what a kiosk needs to connect (device add, device rotate): ids, role, password, URL. */
+static ld_err hand_over(struct pg *p, const char *name, const char *school, const char *role,
+                        const char password[LD_CENTRAL_PASSWORD_MAX + 1],
+                        struct ld_central_credentials *cred, char *msg, size_t msglen)
+{
+    snprintf(cred->device_id, sizeof cred->device_id, "%s", name);
+    snprintf(cred->school, sizeof cred->school, "%s", school);
+    snprintf(cred->user, sizeof cred->user, "%s", role);
+    memcpy(cred->password, password, sizeof cred->password);
+    return device_url(p, role, cred, msg, msglen);
+}
+
+/* Wipes and frees a SCRAM verifier (may be NULL) and wipes the clear password beside it. */
+static void forget(char *verifier, char password[LD_CENTRAL_PASSWORD_MAX + 1])
+{
+    if (verifier) {
+        sodium_memzero(verifier, strlen(verifier));
+        PQfreemem(verifier);
+    }
+    sodium_memzero(password, LD_CENTRAL_PASSWORD_MAX + 1);
+}
+
 static ld_err pg_device_set(void *impl, const char *name, enum ld_central_device_action action,
                             struct ld_central_credentials *cred, char *msg, size_t msglen)
 {
@@ -797,20 +819,11 @@ static ld_err pg_device_set(void *impl, const char *name, enum ld_central_device
     }
     if (!err)
         err = cmd(p, "COMMIT", 0, NULL, "device: commit", msg, msglen);
-    if (!err && action == LD_CENTRAL_DEVICE_ROTATE) {
-        snprintf(cred->device_id, sizeof cred->device_id, "%s", name);
-        snprintf(cred->school, sizeof cred->school, "%s", school);
-        snprintf(cred->user, sizeof cred->user, "%s", role);
-        memcpy(cred->password, password, sizeof cred->password);
-        err = device_url(p, role, cred, msg, msglen);
-    }
+    if (!err && action == LD_CENTRAL_DEVICE_ROTATE)
+        err = hand_over(p, name, school, role, password, cred, msg, msglen);
     if (err)
         rollback(p);
-    if (verifier) {
-        sodium_memzero(verifier, strlen(verifier));
-        PQfreemem(verifier);
-    }
-    sodium_memzero(password, sizeof password);
+    forget(verifier, password);
     return err;
 }
 
@@ -865,19 +878,11 @@ static ld_err pg_device_add(void *impl, const char *school, const char *name,
         err = cmd(p, "COMMIT", 0, NULL, "device add: commit", msg, msglen);
     if (err)
         goto out;
-    snprintf(cred->device_id, sizeof cred->device_id, "%s", name);
-    snprintf(cred->school, sizeof cred->school, "%s", school);
-    snprintf(cred->user, sizeof cred->user, "%s", role);
-    memcpy(cred->password, password, sizeof cred->password);
-    err = device_url(p, role, cred, msg, msglen);
+    err = hand_over(p, name, school, role, password, cred, msg, msglen);
 out:
     if (err)
         rollback(p);
-    if (verifier) {
-        sodium_memzero(verifier, strlen(verifier));
-        PQfreemem(verifier);
-    }
-    sodium_memzero(password, sizeof password);
+    forget(verifier, password);
     return err;
 }
 

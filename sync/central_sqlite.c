@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -267,15 +268,9 @@ static const char *network_fs(long type)
  */
 static ld_err local_disk(const char *target, char *msg, size_t msglen)
 {
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", target);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", target);
+    const char *dir = dirname(copy);
     struct statfs fs;
     if (sq_statfs(dir, &fs) != 0)
         return BAD(errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_IO, "cannot inspect %s: %s", dir,
