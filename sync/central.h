@@ -425,6 +425,12 @@ LD_MUST_CHECK ld_err ld_central_event_check(const struct ld_central_event *ev, c
  * order: a pull that has seen global_seq g never later finds a new event of that school below
  * g. Fills *res (may be NULL) on LD_OK. On PostgreSQL a device role can push only its own events
  * (row-level security): another device's are LD_ERR_AUTH.
+ *
+ * A device handle (either backend) adds only its own kiosk events: an event with the office's
+ * source, or a reason, void or clock repair of another device's event, is LD_ERR_AUTH naming it
+ * (PostgreSQL enforces the same in its insert policy, and checks every new row as
+ * ld_central_event_check does). The admin, the office's principal, may push corrections of
+ * any device's events.
  */
 LD_MUST_CHECK ld_err ld_central_push(struct ld_central *c, const char *device,
                                      const struct ld_central_event *ev, size_t n,

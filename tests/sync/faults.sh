@@ -9,7 +9,7 @@
 #     unreachable sqlite|pg  the store gone for a while: the agent backs off and records the
 #                            error, then catches up when it is back
 #     two-devices sqlite|pg  two devices of one school syncing at once
-#     sigterm     pg         SIGTERM while sync waits on a mute server or the school's push lock
+#     sigterm     pg         SIGTERM while sync waits on a stopped server or the school's push lock
 #     restore     sqlite|pg  the central store restored from a backup taken before the last
 #                            rounds of two devices: each re-sends and re-pulls, and says so
 #
@@ -24,6 +24,7 @@ pids=()
 
 cleanup() {
   local p
+  [ -z "${pm:-}" ] || kill -CONT "$pm" 2>/dev/null || true
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   if [ -f "$work/pg/pg.info" ]; then "$harness" stop "$work/pg" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
@@ -380,14 +381,10 @@ sigterm)
   [ "$backend" = pg ] || die "sigterm needs the pg backend"
   make_device door
   "$tool" fill "$work/door.db" 5
-  /usr/bin/python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
-print(s.getsockname()[1], flush=True); time.sleep(120)' >"$work/mute.port" &
-  mute=$!
-  pids+=("$mute")
-  wait_until 30 test -s "$work/mute.port" || die "no mute server"
-  sed -e "s|^url = .*|url = postgresql://ld_dev_door@127.0.0.1:$(cat "$work/mute.port")/ldsync?connect_timeout=100|" \
-    "$work/door.ini" >"$work/mute.ini"
+  # A server that stops answering: the postmaster stopped (SIGSTOP); the kernel still accepts
+  # the connection, nothing answers the startup packet.
+  pm=$(head -n 1 "$pgtmp/data/postmaster.pid")
+  sed -e "s|^url = .*|&\&connect_timeout=100|" "$work/door.ini" >"$work/mute.ini"
   holder_sql() { # a session (the admin's: no device can be ended) that holds the push lock
     PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" \
       -U ld_admin -d ldsync -c "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hb'))" \
@@ -397,12 +394,20 @@ print(s.getsockname()[1], flush=True); time.sleep(120)' >"$work/mute.port" &
     [ "$(PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -qtA -h 127.0.0.1 -p "$port" \
       -U ld_admin -d ldsync -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ld_dev_door' AND query LIKE '%push_lock%' AND state = 'active'")" = 1 ]
   }
+  holding() {
+    [ "$(PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -qtA -h 127.0.0.1 -p "$port" \
+      -U ld_admin -d ldsync -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND a.usename = 'ld_admin'")" = 1 ]
+  }
   holder_sql &
   holder=$!
   pids+=("$holder")
-  for what in connect lock; do
+  wait_until 30 holding || die "the admin's session does not hold the push lock"
+  for what in lock connect; do
     ini=$work/door.ini
-    [ $what = connect ] && ini=$work/mute.ini
+    if [ $what = connect ]; then
+      ini=$work/mute.ini
+      kill -STOP "$pm"
+    fi
     "$latedoor" sync --once --config "$ini" >>"$work/door.log" 2>"$work/err.txt" &
     p=$!
     pids+=("$p")
@@ -418,13 +423,14 @@ print(s.getsockname()[1], flush=True); time.sleep(120)' >"$work/mute.port" &
     wait_until 10 bash -c "! kill -0 $p 2>/dev/null" || die "$what: sync still running 10 s after SIGTERM"
     rc=0
     wait "$p" || rc=$?
+    [ $what = connect ] && kill -CONT "$pm"
     [ $rc -eq 1 ] || die "$what: exit $rc after SIGTERM, want 1 (the round did not finish)"
     grep -q "stopped during the round by a signal" "$work/err.txt" ||
       die "$what: $(cat "$work/err.txt")"
     [ "$(pending door)" = 5 ] || die "$what: something moved"
     echo "faults.sh: $what: $(tail -n 1 "$work/err.txt" | cut -c1-100)"
   done
-  kill "$holder" "$mute" 2>/dev/null || true
+  kill "$holder" 2>/dev/null || true
   ;;
 restore)
   # The central store restored from a backup (docs/deploy.md, "Backing up the central store"):
