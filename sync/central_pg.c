@@ -1778,13 +1778,18 @@ static ld_err push_fast(struct pg *p, struct push_params *pp, size_t n, bool *do
         err = BAD(LD_ERR_IO, "push: %s", line);
         goto out;
     }
+    /* msg keeps the first failure; what the pipeline skipped after it goes to later */
+    char later[256];
     err = pipe_result(p, PGRES_COMMAND_OK, NULL, &state, "push: begin", msg, msglen);
-    e = pipe_result(p, PGRES_TUPLES_OK, NULL, &state, "push: lock", msg, msglen);
+    e = pipe_result(p, PGRES_TUPLES_OK, NULL, &state, "push: lock", err ? later : msg,
+                    err ? sizeof later : msglen);
     err = err ? err : e;
-    e = pipe_result(p, PGRES_TUPLES_OK, &res, &state, "push", msg, msglen);
+    e = pipe_result(p, PGRES_TUPLES_OK, &res, &state, "push", err ? later : msg,
+                    err ? sizeof later : msglen);
     bool unique_met = e && state;
     err = err ? err : e;
-    e = pipe_result(p, PGRES_COMMAND_OK, NULL, &state, "push: commit", msg, msglen);
+    e = pipe_result(p, PGRES_COMMAND_OK, NULL, &state, "push: commit", err ? later : msg,
+                    err ? sizeof later : msglen);
     err = err ? err : e;
     PGresult *sync = PQgetResult(p->conn);
     if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC && !err)

@@ -586,6 +586,26 @@ static void device_cannot_stall_other_pushes(void **state)
               " pg_sleep(60)");
     gate_pushes_within_5s(f, 5);
     door_was_ended(f);
+    /* a holder that is not a device (the admin) is waited for, and a push that gives up says
+     * where it waited, not what the pipeline skipped after */
+    PGconn *a = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->db);
+    char st[6], url[900], pf[128], msg[1024];
+    ld_pg_exec(a, "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hollybrook'))",
+               st);
+    assert_string_equal(st, "");
+    snprintf(url, sizeof url, "%s&options=-c%%20statement_timeout%%3D1000", f->gate.url);
+    snprintf(pf, sizeof pf, "%s/gate.pass", f->dir);
+    struct ld_central *g = NULL;
+    OK(ld_central_open(url, pf, LD_CENTRAL_DEVICE, &g, M));
+    struct ld_central_event one[1];
+    make_events(one, 1, "hollybrook", f->gate.device_id, 0x5600);
+    one[0].seq = 6;
+    assert_int_not_equal(ld_central_push(g, f->gate.device_id, one, 1, NULL, msg, sizeof msg),
+                         LD_OK);
+    assert_non_null(strstr(msg, "push: lock"));
+    assert_non_null(strstr(msg, "statement timeout"));
+    ld_central_close(g);
+    PQfinish(a);
     /* the door's own pushes work as before */
     struct ld_central *d = open_door(f);
     struct ld_central_event ev[2];
