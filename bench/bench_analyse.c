@@ -3,13 +3,19 @@
  * year of marks and arrivals. Prints the end-to-end time (JSON in, JSON out), the core's own
  * share, the growth against 250 pupils (linear would be N/250), and a baseline measured in the
  * same run: cJSON parsing the same document, the floor any JSON front end pays.
+ * Then the peak memory (max RSS) of `latedoor analyse FILE` on whole MIS registers of 50 and
+ * 100 MB, as a multiple of the input (the bound is 10x), beside the peak of a process that only
+ * parses the same file into one cJSON tree (what reading the document whole costs).
  */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyse_json.h"
 
@@ -88,7 +94,11 @@ static char *generate(int pupils, int full, size_t *len, size_t *nmarks, size_t 
     size_t nd = school_days(days);
     struct buf b = {0};
     *nmarks = *narrivals = 0;
-    put(&b, "{\"as_of\":\"2027-07-21\",\"calendar\":{\"terms\":["
+    /* Version 2's fields: a time, registers known to the Friday before, named stages. */
+    put(&b, "{\"as_of\":\"2027-07-21T10:30\",\"registers_until\":\"2027-07-16\","
+            "\"rules\":{\"bands\":[{\"min\":97,\"stage\":\"green\"},{\"min\":92,\"stage\":"
+            "\"amber\"},{\"min\":86,\"stage\":2},{\"min\":0,\"stage\":\"red\"}]},"
+            "\"calendar\":{\"terms\":["
             "{\"name\":\"Autumn 1\",\"start\":\"2026-09-01\",\"end\":\"2026-10-23\"},"
             "{\"name\":\"Autumn 2\",\"start\":\"2026-11-02\",\"end\":\"2026-12-18\"},"
             "{\"name\":\"Spring 1\",\"start\":\"2027-01-04\",\"end\":\"2027-02-12\"},"
@@ -100,8 +110,9 @@ static char *generate(int pupils, int full, size_t *len, size_t *nmarks, size_t 
             "\"reasons\":{\"Medical appointment\":{\"after_close\":\"M\"}},\"pupils\":[");
     static const char *flags[] = {"", "\"CP\"", "\"LAC\"", "\"PP\"", "\"SEN\",\"PP\""};
     for (int p = 0; p < pupils; p++)
-        put(&b, "%s{\"id\":\"P%05d\",\"class\":\"%d%c\",\"family\":\"F%d\",\"flags\":[%s]}",
-            p ? "," : "", p, 1 + p % 6, 'A' + (p / 6) % 2, p / 2, flags[rnd(20) < 4 ? rnd(5) : 0]);
+        put(&b, "%s{\"id\":\"P%05d\",\"class\":\"%d%c\",\"family\":\"F%d\",\"flags\":[%s]%s}",
+            p ? "," : "", p, 1 + p % 6, 'A' + (p / 6) % 2, p / 2, flags[rnd(20) < 4 ? rnd(5) : 0],
+            p % 10 == 9 ? ",\"on_roll\":{\"from\":\"2027-01-05\"}" : ""); /* joiners */
     put(&b, "],\"marks\":[");
     static const char *absent[] = {"I", "M", "O", "C", "E", "G"};
     for (int p = 0; p < pupils; p++) {
@@ -177,8 +188,127 @@ static double time_parse(const char *text, size_t len, int reps)
     return t[reps / 2];
 }
 
+/* Reads a whole file into memory; exits on failure. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f || fseek(f, 0, SEEK_END) || (*len = (size_t)ftell(f), fseek(f, 0, SEEK_SET))) {
+        perror(path);
+        exit(1);
+    }
+    char *text = malloc(*len + 1);
+    if (!text || fread(text, 1, *len, f) != *len) {
+        perror(path);
+        exit(1);
+    }
+    text[*len] = '\0';
+    fclose(f);
+    return text;
+}
+
+/*
+ * Runs argv with standard output to /dev/null and returns its peak resident memory in KiB.
+ * Linux carries a process's peak across exec, so a child forked from this big process would
+ * report this process's memory: the child is forked from a fresh, small copy of the bench
+ * (self --peak argv...), which prints the figure into a pipe.
+ */
+static long peak_kib(const char *self, char *const argv[])
+{
+    int fds[2];
+    if (pipe(fds)) {
+        perror("pipe");
+        exit(1);
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *args[8] = {(char *)self, "--peak"};
+        for (int i = 0; argv[i] && i < 5; i++)
+            args[i + 2] = argv[i];
+        dup2(fds[1], 1);
+        close(fds[0]);
+        execv(self, args);
+        _exit(127);
+    }
+    close(fds[1]);
+    char buf[32] = "";
+    ssize_t got = read(fds[0], buf, sizeof buf - 1);
+    close(fds[0]);
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) ||
+        got <= 0) {
+        fprintf(stderr, "%s failed\n", argv[0]);
+        exit(1);
+    }
+    return atol(buf);
+}
+
+/* The small process of peak_kib: runs argv and prints its peak resident memory in KiB. */
+static int run_peak(char *const argv[])
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+        return 1;
+    printf("%ld\n", ru.ru_maxrss);
+    return 0;
+}
+
+/* Peak memory of latedoor analyse against its input and against a whole cJSON tree. */
+static void memory(const char *self)
+{
+    const int sizes[] = {2000, 4000};
+    char path[] = "/tmp/bench-analyse-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("mkstemp");
+        exit(1);
+    }
+    close(fd);
+    printf("peak memory (max RSS) of latedoor analyse FILE, whole MIS registers\n");
+    printf("%7s %8s %10s %8s %14s %8s\n", "pupils", "MiB in", "MiB peak", "x input",
+           "cJSON tree MiB", "x input");
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t len, nm, na;
+        char *text = generate(sizes[i], 1, &len, &nm, &na);
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
+            perror(path);
+            exit(1);
+        }
+        free(text);
+        char *analyse[] = {LATEDOOR, "analyse", path, NULL};
+        char *tree[] = {(char *)self, "--parse", path, NULL};
+        double in = (double)len / 1048576.0, peak = (double)peak_kib(self, analyse) / 1024.0,
+               base = (double)peak_kib(self, tree) / 1024.0;
+        printf("%7d %8.1f %10.1f %8.1f %14.1f %8.1f\n", sizes[i], in, peak, peak / in, base,
+               base / in);
+    }
+    unlink(path);
+    printf("bound: at most 10x the input (before version 2 latedoor analyse held the whole tree,"
+           " about 40x)\n");
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "--peak"))
+        return run_peak(argv + 2);
+    if (argc == 3 && !strcmp(argv[1], "--parse")) {
+        /* The baseline of the memory figures: the file parsed into one cJSON tree. */
+        size_t len;
+        char *text = slurp(argv[2], &len);
+        cJSON *doc = cJSON_ParseWithLength(text, len);
+        int ok = doc != NULL;
+        cJSON_Delete(doc);
+        free(text);
+        return ok ? 0 : 1;
+    }
     if (argc == 3 && !strcmp(argv[1], "--once")) {
         /* One analysis of one size, for instruction counting under callgrind. */
         size_t len, nm, na;
@@ -189,7 +319,9 @@ int main(int argc, char **argv)
     }
     const int sizes[] = {250, 500, 1000, 2000};
     double base = 0;
-    printf("latedoor analyse: a year (190 days) of marks and arrivals, median of 5 runs\n");
+    printf(
+        "latedoor analyse: a year (190 days) of marks and arrivals, median of 5 runs\n"
+        "(version 2's fields: as_of at 10:30, registers_until, on_roll joiners, named stages)\n");
     printf("%7s %9s %9s %6s %9s %9s %10s %9s %12s\n", "pupils", "marks", "arrivals", "MiB",
            "analyse", "fastest", "parse", "analyse/", "growth vs");
     printf("%7s %9s %9s %6s %9s %9s %10s %9s %12s\n", "", "", "", "", "ms", "ms", "ms (base)",
@@ -212,5 +344,6 @@ int main(int argc, char **argv)
            "note: instructions grow linearly (bench_analyse --once N under callgrind); above\n"
            "1,000 pupils glibc trims and re-faults the heap between runs, which costs time:\n"
            "GLIBC_TUNABLES=glibc.malloc.trim_threshold=2000000000 shows the linear figure\n");
+    memory(argv[0]);
     return 0;
 }

@@ -1,7 +1,12 @@
 /* ld_attendance.c: the figures schools quote, in exact integer arithmetic where it matters. */
 #include "ld_attendance.h"
 
-const struct ld_band ld_bands_default[4] = {{97, 0}, {92, 1}, {86, 2}, {0, 3}};
+#include <string.h>
+
+const struct ld_band ld_bands_default[4] = {{.min = 97, .stage = 0},
+                                            {.min = 92, .stage = 1},
+                                            {.min = 86, .stage = 2},
+                                            {.min = 0, .stage = 3}};
 
 void ld_attendance_compute(int possible, int attended, struct ld_attendance *out)
 {
@@ -15,15 +20,24 @@ void ld_attendance_compute(int possible, int attended, struct ld_attendance *out
     out->severe = possible > 0 && 2 * (long long)missed >= possible;
 }
 
-bool ld_bands_stage(const struct ld_band *bands, size_t n, double pct, int *stage)
+bool ld_bands_find(const struct ld_band *bands, size_t n, double pct, size_t *index)
 {
     for (size_t i = 0; i < n; i++) {
         if (bands[i].min <= pct) {
-            *stage = bands[i].stage;
+            *index = i;
             return true;
         }
     }
     return false;
+}
+
+bool ld_bands_stage(const struct ld_band *bands, size_t n, double pct, int *stage)
+{
+    size_t i;
+    if (!ld_bands_find(bands, n, pct, &i))
+        return false;
+    *stage = bands[i].stage;
+    return true;
 }
 
 ld_err ld_bands_check(const struct ld_band *bands, size_t n, size_t *bad_index, const char **field,
@@ -46,6 +60,11 @@ ld_err ld_bands_check(const struct ld_band *bands, size_t n, size_t *bad_index, 
         if (bands[i].stage < 0 || bands[i].stage > 99) {
             *field = "stage";
             *problem = "not a stage from 0 to 99";
+            return LD_ERR_INVALID;
+        }
+        if (!memchr(bands[i].label, '\0', sizeof bands[i].label)) {
+            *field = "stage";
+            *problem = "a stage name over 31 bytes";
             return LD_ERR_INVALID;
         }
     }

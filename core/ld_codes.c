@@ -42,13 +42,14 @@ static const struct {
     [LD_CODE_Y7] = {"Y7", LD_CAT_NOT_POSSIBLE},
     [LD_CODE_Z] = {"Z", LD_CAT_NOT_POSSIBLE},
     [LD_CODE_HASH] = {"#", LD_CAT_NOT_POSSIBLE},
+    [LD_CODE_UNKNOWN] = {"-", LD_CAT_NONE},
 };
 
 bool ld_code_parse(const char *s, enum ld_code *out)
 {
     if (!s || !*s)
         return false;
-    for (int c = LD_CODE_NONE + 1; c < LD_CODE__COUNT; c++) {
+    for (int c = LD_CODE_NONE + 1; c < LD_CODE_UNKNOWN; c++) {
         if (!strcmp(s, table[c].text)) {
             *out = (enum ld_code)c;
             return true;

@@ -46,6 +46,13 @@ enum ld_code {
     LD_CODE_Y7,
     LD_CODE_Z,
     LD_CODE_HASH,
+    /*
+     * "-": not known (analyse contract, version 2): a session after the last day of known
+     * registers, or still open, with no mark and no arrival. Never a register mark: it does not
+     * parse, is not accepted as a mark, and is neither possible, attended nor late. Its
+     * category is LD_CAT_NONE.
+     */
+    LD_CODE_UNKNOWN,
     LD_CODE__COUNT
 };
 
@@ -58,10 +65,13 @@ enum ld_code_category {
     LD_CAT_NOT_POSSIBLE,
 };
 
-/* Parses a code exactly as written in the table ("L", "C1", "/", "\", "#") into *out. */
+/*
+ * Parses a register code exactly as written in the table ("L", "C1", "/", "\", "#") into *out.
+ * "-" (LD_CODE_UNKNOWN) is not a register code and does not parse.
+ */
 bool ld_code_parse(const char *s, enum ld_code *out);
 
-/* Returns the code as written ("C1"); "" for LD_CODE_NONE or an out-of-range value. */
+/* Returns the code as written ("C1", "-"); "" for LD_CODE_NONE or an out-of-range value. */
 const char *ld_code_str(enum ld_code code);
 
 /* Returns the category of code; LD_CAT_NONE for LD_CODE_NONE or an out-of-range value. */

@@ -12,6 +12,7 @@ struct pupil {
     char class_name[LD_CLASS_NAME_MAX + 1];
     char family[LD_FAMILY_ID_MAX + 1];
     unsigned flags;
+    ld_date on_from, on_to; /* on roll from, to (inclusive); INT32_MIN, INT32_MAX when open */
 };
 
 struct mark {
@@ -67,6 +68,7 @@ struct ld_school {
 struct ld_result {
     const struct ld_school *school;
     ld_date as_of;
+    struct ld_as_of when;
     size_t ndays; /* school days on or before as_of */
     size_t npupils;
     struct ld_pupil_result *pupils; /* id order */
@@ -76,6 +78,8 @@ struct ld_result {
     size_t ncalls;
     struct ld_class_result *classes;
     size_t nclasses;
+    struct ld_conflict *conflicts;
+    size_t nconflicts, conflicts_cap;
 };
 
 static uint64_t hash_bytes(const char *s)
@@ -282,8 +286,23 @@ ld_err ld_school_add_pupil(struct ld_school *s, const char *id, const char *clas
     if (family)
         strcpy(p->family, family);
     p->flags = flags & LD_FLAG_ALL;
+    p->on_from = INT32_MIN;
+    p->on_to = INT32_MAX;
     idmap_put(&s->ids, s->pupils, (int32_t)s->npupils);
     s->npupils++;
+    return LD_OK;
+}
+
+ld_err ld_school_set_on_roll(struct ld_school *s, const char *id, const ld_date *from,
+                             const ld_date *to)
+{
+    long p = id ? idmap_find(s, id) : -1;
+    if (p < 0)
+        return LD_ERR_NOT_FOUND;
+    if (from && to && *from > *to)
+        return LD_ERR_INVALID;
+    s->pupils[p].on_from = from ? *from : INT32_MIN;
+    s->pupils[p].on_to = to ? *to : INT32_MAX;
     return LD_OK;
 }
 
@@ -298,7 +317,7 @@ ld_err ld_school_add_mark(struct ld_school *s, const char *pupil, ld_date date,
     long p = pupil ? idmap_find(s, pupil) : -1;
     if (p < 0)
         return LD_ERR_NOT_FOUND;
-    if (code <= LD_CODE_NONE || code >= LD_CODE__COUNT || minutes < -1 || minutes > 1440 ||
+    if (code <= LD_CODE_NONE || code >= LD_CODE_UNKNOWN || minutes < -1 || minutes > 1440 ||
         (session != LD_AM && session != LD_PM) || date < -100000 || date > 3000000)
         return LD_ERR_INVALID;
     if (s->nmarks == LD_SCHOOL_MAX_RECORDS)
@@ -379,7 +398,9 @@ static void grid_free(struct grid *g)
     free(g->arr_reason);
 }
 
-static ld_err grid_fill(const struct ld_school *s, size_t ndays, struct grid *g)
+/* Fills the grid with the marks and earliest arrivals of the first ndays school days. */
+static ld_err grid_fill(const struct ld_school *s, const struct ld_as_of *when, size_t ndays,
+                        struct grid *g)
 {
     size_t cells = s->npupils * ndays * 2;
     g->mark_code = calloc(cells ? cells : 1, 1);
@@ -402,7 +423,8 @@ static ld_err grid_fill(const struct ld_school *s, size_t ndays, struct grid *g)
     for (size_t i = 0; i < s->narrivals; i++) {
         const struct arrival *a = &s->arrivals[i];
         long d = ld_calendar_day_index(s->cal, a->date);
-        if (d < 0 || (size_t)d >= ndays)
+        if (d < 0 || (size_t)d >= ndays ||
+            (a->date == when->date && when->minute != LD_AS_OF_NO_TIME && a->minute > when->minute))
             continue;
         size_t c =
             ((size_t)a->pupil * ndays + (size_t)d) * 2 + ld_session_of(&s->sessions, a->minute);
@@ -415,34 +437,77 @@ static ld_err grid_fill(const struct ld_school *s, size_t ndays, struct grid *g)
     return LD_OK;
 }
 
+/* Rule 2: what the earliest arrival in grid cell c makes of its session. */
+static void arrival_mark(const struct ld_school *s, const struct grid *g, size_t c,
+                         enum ld_code *code, int *minutes)
+{
+    struct ld_classification k;
+    int r = g->arr_reason[c];
+    ld_classify_arrival(&s->sessions, g->arr_min[c], r >= 0 ? &s->reasons[r].rule : NULL, &k);
+    *code = k.code;
+    *minutes = k.late ? k.minutes_late : 0;
+}
+
 /*
- * Decides one session's mark from the grid: the contract's rules 1 to 4, in order. day is the
- * grid index of the day's am cell; the pm cell follows it.
+ * Decides one session's mark from the grid: Z off roll, then the contract's rules 1 to 4 in
+ * order. day is the grid index of the day's am cell (the pm cell follows it); known says that
+ * rule 4 may call a session with nothing recorded present (the day is on or before
+ * registers_until and the session is not open).
  */
 static void decide(const struct ld_school *s, const struct grid *g, size_t day, int session,
-                   enum ld_code *code, int *minutes)
+                   bool on_roll, bool known, enum ld_code *code, int *minutes)
 {
     size_t c = day + (size_t)session;
-    if (g->mark_code[c] != LD_CODE_NONE) {
+    *minutes = 0;
+    if (!on_roll) {
+        *code = LD_CODE_Z;
+    } else if (g->mark_code[c] != LD_CODE_NONE) {
         *code = (enum ld_code)g->mark_code[c];
         *minutes = g->mark_min[c] > 0 ? g->mark_min[c] : 0;
-        return;
-    }
-    if (g->arr_min[c] >= 0) {
-        struct ld_classification k;
-        int r = g->arr_reason[c];
-        ld_classify_arrival(&s->sessions, g->arr_min[c], r >= 0 ? &s->reasons[r].rule : NULL, &k);
-        *code = k.code;
-        *minutes = k.late ? k.minutes_late : 0;
-        return;
-    }
-    if (session == LD_AM && g->arr_min[day + LD_PM] >= 0) {
+    } else if (g->arr_min[c] >= 0) {
+        arrival_mark(s, g, c, code, minutes);
+    } else if (session == LD_AM && g->arr_min[day + LD_PM] >= 0) {
         *code = LD_CODE_N;
-        *minutes = 0;
-        return;
+    } else if (known) {
+        *code = session == LD_AM ? LD_CODE_PRESENT_AM : LD_CODE_PRESENT_PM;
+    } else {
+        *code = LD_CODE_UNKNOWN;
     }
-    *code = session == LD_AM ? LD_CODE_PRESENT_AM : LD_CODE_PRESENT_PM;
-    *minutes = 0;
+}
+
+/* Records a conflict when cell c has both a mark and an arrival that rule 2 marks otherwise. */
+static ld_err note_conflict(struct ld_result *r, const struct grid *g, size_t c, const char *id,
+                            ld_date date, int session)
+{
+    enum ld_code code;
+    int minutes;
+    if (g->mark_code[c] == LD_CODE_NONE || g->arr_min[c] < 0)
+        return LD_OK;
+    arrival_mark(r->school, g, c, &code, &minutes);
+    if (code == (enum ld_code)g->mark_code[c])
+        return LD_OK;
+    if (grow((void **)&r->conflicts, &r->conflicts_cap, r->nconflicts + 1, sizeof *r->conflicts))
+        return LD_ERR_NOMEM;
+    r->conflicts[r->nconflicts++] = (struct ld_conflict){
+        .pupil = id,
+        .date = date,
+        .session = (enum ld_session_id)session,
+        .mark = (enum ld_code)g->mark_code[c],
+        .arrival = g->arr_min[c],
+        .arrival_code = code,
+        .arrival_minutes = minutes,
+    };
+    return LD_OK;
+}
+
+static int cmp_conflicts(const void *a, const void *b)
+{
+    const struct ld_conflict *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    if (x->session != y->session)
+        return (int)x->session - (int)y->session;
+    return strcmp(x->pupil, y->pupil);
 }
 
 static int cmp_calls(const void *a, const void *b)
@@ -505,8 +570,35 @@ out:
     return err;
 }
 
+void ld_as_of_day(ld_date date, struct ld_as_of *when)
+{
+    when->date = date;
+    when->minute = LD_AS_OF_NO_TIME;
+    when->registers_until = date;
+}
+
 ld_err ld_school_analyse(const struct ld_school *s, ld_date as_of, struct ld_result **out)
 {
+    struct ld_as_of when;
+    ld_as_of_day(as_of, &when);
+    return ld_school_analyse_at(s, &when, out);
+}
+
+/* True when session ses of the day date is still open at the as_of time. */
+static bool session_open(const struct ld_school *s, const struct ld_as_of *when, ld_date date,
+                         int ses)
+{
+    const struct ld_session_times *t = ses == LD_AM ? &s->sessions.am : &s->sessions.pm;
+    return when->minute != LD_AS_OF_NO_TIME && date == when->date &&
+           t->register_closes > when->minute;
+}
+
+ld_err ld_school_analyse_at(const struct ld_school *s, const struct ld_as_of *when,
+                            struct ld_result **out)
+{
+    if (when->minute != LD_AS_OF_NO_TIME && (when->minute < 0 || when->minute > 1439))
+        return LD_ERR_INVALID;
+    ld_date as_of = when->date;
     ld_err err = LD_ERR_NOMEM;
     struct grid g = {0};
     int32_t *order = NULL, *tmp = NULL;
@@ -517,12 +609,13 @@ ld_err ld_school_analyse(const struct ld_school *s, ld_date as_of, struct ld_res
         goto out;
     r->school = s;
     r->as_of = as_of;
+    r->when = *when;
     r->ndays = ld_calendar_days_upto(s->cal, as_of);
     r->npupils = s->npupils;
     size_t nd = r->ndays, np = s->npupils;
     size_t cells = np * nd * 2;
 
-    err = grid_fill(s, nd, &g);
+    err = grid_fill(s, when, nd, &g);
     if (err)
         goto out;
     err = LD_ERR_NOMEM;
@@ -556,13 +649,20 @@ ld_err ld_school_analyse(const struct ld_school *s, ld_date as_of, struct ld_res
         for (size_t d = 0; d < nd; d++) {
             late_day[d] = 0;
             u_day[d] = 0;
+            ld_date date = ld_calendar_school_day(s->cal, d);
+            bool on_roll = date >= p->on_from && date <= p->on_to;
             for (int ses = 0; ses < 2; ses++) {
                 size_t dst = (i * nd + d) * 2 + (size_t)ses;
+                size_t src = ((size_t)order[i] * nd + d) * 2;
+                bool known = date <= when->registers_until && !session_open(s, when, date, ses);
                 enum ld_code code;
                 int minutes;
-                decide(s, &g, ((size_t)order[i] * nd + d) * 2, ses, &code, &minutes);
+                decide(s, &g, src, ses, on_roll, known, &code, &minutes);
+                if (on_roll && note_conflict(r, &g, src + (size_t)ses, p->id, date, ses))
+                    goto out;
                 r->codes[dst] = (uint8_t)code;
                 r->minutes[dst] = (int16_t)minutes;
+                pr->unknown += code == LD_CODE_UNKNOWN;
                 possible += ld_code_is_possible(code);
                 attended += ld_code_is_attended(code);
                 if (ld_code_is_late(code)) {
@@ -580,14 +680,20 @@ ld_err ld_school_analyse(const struct ld_school *s, ld_date as_of, struct ld_res
             }
         }
         ld_attendance_compute(possible, attended, &pr->attendance);
-        pr->has_stage = pr->attendance.has_pct &&
-                        ld_bands_stage(s->bands, s->nbands, pr->attendance.pct, &pr->stage);
+        size_t band;
+        pr->has_stage =
+            pr->attendance.has_pct && ld_bands_find(s->bands, s->nbands, pr->attendance.pct, &band);
+        pr->band = pr->has_stage ? (int)band : -1;
+        pr->stage = pr->has_stage ? s->bands[band].stage : 0;
+        pr->stage_label = pr->has_stage ? s->bands[band].label : "";
         pr->npatterns =
             ld_patterns_find(&s->rules, s->cal, as_of, late_day, u_day, nd, pr->patterns);
         if (today && r->codes[(i * nd + nd - 1) * 2 + LD_AM] == LD_CODE_N)
             r->calls[r->ncalls++] = pr;
     }
     qsort(r->calls, r->ncalls, sizeof *r->calls, cmp_calls);
+    if (r->nconflicts)
+        qsort(r->conflicts, r->nconflicts, sizeof *r->conflicts, cmp_conflicts);
     err = build_classes(r, week_late);
     if (err)
         goto out;
@@ -613,6 +719,7 @@ void ld_result_destroy(struct ld_result *r)
     free(r->minutes);
     free(r->calls);
     free(r->classes);
+    free(r->conflicts);
     free(r);
 }
 
@@ -662,6 +769,16 @@ size_t ld_result_call_count(const struct ld_result *r)
 const struct ld_pupil_result *ld_result_call(const struct ld_result *r, size_t i)
 {
     return r->calls[i];
+}
+
+size_t ld_result_conflict_count(const struct ld_result *r)
+{
+    return r->nconflicts;
+}
+
+const struct ld_conflict *ld_result_conflict(const struct ld_result *r, size_t i)
+{
+    return &r->conflicts[i];
 }
 
 size_t ld_result_class_count(const struct ld_result *r)

@@ -69,6 +69,5 @@ void ld_classify_arrival(const struct ld_sessions *s, ld_minute t,
     }
     if (replace != LD_CODE_NONE)
         out->code = replace;
-    else
-        out->late = true;
+    out->late = ld_code_is_late(out->code);
 }

@@ -52,10 +52,14 @@ struct ld_classification {
     enum ld_outcome outcome;
     enum ld_code code; /* "/" "\" L U, or the reason's code */
     int minutes_late;  /* t - start when after the start, else 0 */
-    bool late;         /* counts as a late session: code is L or U (not replaced by a reason) */
+    bool late;         /* counts as a late session: the code (a reason's included) is L or U */
 };
 
-/* Marks an arrival at local minute t, applying rule (may be NULL) as the contract says. */
+/*
+ * Marks an arrival at local minute t, applying rule (may be NULL) as the contract says: a
+ * reason's code replaces L or U; when that code is itself L or U (a U turned into L because
+ * the school's minibus was late) the session stays late with the arrival's minutes.
+ */
 void ld_classify_arrival(const struct ld_sessions *s, ld_minute t,
                          const struct ld_reason_rule *rule, struct ld_classification *out);
 

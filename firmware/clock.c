@@ -96,6 +96,25 @@ int64_t ld_clock_build_ms(void)
     return (int64_t)LD_BUILD_EPOCH_MS;
 }
 
+ld_err ld_clock_check_given(int64_t given_ms, int64_t now_ms, int64_t year_from_ms,
+                            int64_t year_to_ms, char *msg, size_t msglen)
+{
+    if (given_ms < year_from_ms || given_ms >= year_to_ms) {
+        set_msg(msg, msglen, "the time is outside the school year of the calendar");
+        return LD_ERR_RANGE;
+    }
+    if (now_ms < INT64_MAX - LD_CLOCK_GIVEN_AHEAD_MS &&
+        given_ms > now_ms + LD_CLOCK_GIVEN_AHEAD_MS) {
+        int64_t minutes = (given_ms - now_ms) / 60000;
+        set_msg(msg, msglen,
+                "the time is %" PRId64 " minute%s ahead of this device's clock (at most %d "
+                "allowed)",
+                minutes, minutes == 1 ? "" : "s", LD_CLOCK_GIVEN_AHEAD_MS / 60000);
+        return LD_ERR_RANGE;
+    }
+    return LD_OK;
+}
+
 enum ld_clock_state ld_clock_assess(int64_t utc_ms, bool synced, int64_t last_event_ms,
                                     int64_t build_ms)
 {

@@ -91,6 +91,19 @@ int64_t ld_clock_build_ms(void);
 enum ld_clock_state ld_clock_assess(int64_t utc_ms, bool synced, int64_t last_event_ms,
                                     int64_t build_ms);
 
+/* How far ahead of the clock a time typed by hand may be: a few minutes of drift, no more. */
+#define LD_CLOCK_GIVEN_AHEAD_MS (5 * 60 * 1000)
+
+/*
+ * Checks a time given by hand (`latedoor tap --at`) before anything uses it. Returns
+ * LD_ERR_RANGE, with msg saying which and by how much, when given_ms is before year_from_ms or
+ * not before year_to_ms (the school year of the calendar), or more than LD_CLOCK_GIVEN_AHEAD_MS
+ * after now_ms (the system clock). Pure. Such times are never readings of the clock: the store
+ * leaves events from the command line out of the clock's floor (ld_store_last_event_ms).
+ */
+ld_err ld_clock_check_given(int64_t given_ms, int64_t now_ms, int64_t year_from_ms,
+                            int64_t year_to_ms, char *msg, size_t msglen) LD_MUST_CHECK;
+
 /*
  * Reads the clocks from src (NULL means the system source) into *out and assesses them against
  * last_event_ms (the UTC time of the last event recorded, or LD_CLOCK_NO_EVENT) and the build

@@ -244,7 +244,19 @@ out:
 
 /* ---- the configuration ---------------------------------------------------------------------- */
 
-enum kind { K_NAME, K_TZ, K_TIME, K_UINT, K_MODE, K_DRIVER, K_ID, K_CONN, K_PATH, K_URL };
+enum kind {
+    K_NAME,
+    K_TZ,
+    K_TIME,
+    K_UINT,
+    K_MODE,
+    K_DRIVER,
+    K_ID,
+    K_CONN,
+    K_PATH,
+    K_URL,
+    K_ARRIVAL
+};
 
 struct key_def {
     const char *section, *key;
@@ -259,6 +271,19 @@ struct key_def {
 static const struct key_def keys[] = {
     {"school", "name", K_NAME, F(school_name), LD_CONFIG_NAME_MAX, 0, NULL},
     {"school", "timezone", K_TZ, F(timezone), LD_CONFIG_TZ_MAX, 0, NULL},
+    {"school", "arrival_mode", K_ARRIVAL, F(arrival_mode), 0, 0, NULL},
+    {"patterns", "window_days", K_UINT, F(patterns.window_days), 1, 1000, "school days"},
+    {"patterns", "frequent_min", K_UINT, F(patterns.frequent_min), 1, 1000, "late days"},
+    {"patterns", "weekday_window_days", K_UINT, F(patterns.weekday_window_days), 1, 1000,
+     "school days"},
+    {"patterns", "weekday_min", K_UINT, F(patterns.weekday_min), 1, 1000, "late days"},
+    {"patterns", "streak_min", K_UINT, F(patterns.streak_min), 1, 1000, "late days"},
+    {"patterns", "rising_min", K_UINT, F(patterns.rising_min), 1, 1000, "late days"},
+    {"patterns", "after_close_min", K_UINT, F(patterns.after_close_min), 1, 1000, "sessions"},
+    {"patterns", "improving_before_min", K_UINT, F(patterns.improving_before_min), 1, 1000,
+     "late days"},
+    {"patterns", "improving_after_max", K_UINT, F(patterns.improving_after_max), 0, 1000,
+     "late days"},
     {"sessions", "am_start", K_TIME, F(sessions.am.start), 0, 0, NULL},
     {"sessions", "am_register_closes", K_TIME, F(sessions.am.register_closes), 0, 0, NULL},
     {"sessions", "pm_start", K_TIME, F(sessions.pm.start), 0, 0, NULL},
@@ -283,8 +308,11 @@ static const struct key_def keys[] = {
 #undef F
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-static const char *const sections[] = {"school", "sessions", "reasons", "device",
-                                       "reader", "staff",    "paths",   "central"};
+static const char *const sections[] = {"school", "sessions", "reasons", "device", "reader",
+                                       "staff",  "paths",    "central", "bands",  "patterns"};
+
+static const char *const arrival_names[] = {
+    [LD_ARRIVAL_LATE_DOOR_ONLY] = "late door only", [LD_ARRIVAL_EVERYONE] = "everyone signs in"};
 
 static const char *const mode_names[] = {
     [LD_MODE_LATE_DOOR] = "late_door", [LD_MODE_GATE] = "gate"};
@@ -308,6 +336,7 @@ struct cfg_parse {
     struct ld_config cfg;
     unsigned key_line[NKEYS];                    /* 0: not given */
     unsigned reason_line[LD_CONFIG_MAX_REASONS]; /* where each reason was given */
+    unsigned band_line[LD_BANDS_MAX];            /* where each band was given */
     const char *base;                            /* directory for relative paths */
     size_t base_len;                             /* 0: leave them relative */
 };
@@ -317,6 +346,10 @@ void ld_config_default(struct ld_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->timezone, sizeof cfg->timezone, "%s", "Europe/London");
     ld_sessions_default(&cfg->sessions);
+    cfg->arrival_mode = LD_ARRIVAL_LATE_DOOR_ONLY;
+    cfg->band_count = sizeof ld_bands_default / sizeof ld_bands_default[0];
+    memcpy(cfg->bands, ld_bands_default, sizeof ld_bands_default);
+    ld_pattern_rules_default(&cfg->patterns);
     cfg->mode = LD_MODE_LATE_DOOR;
     cfg->debounce_ms = 5000;
     cfg->reason_timeout_s = 20;
@@ -360,6 +393,12 @@ const char *ld_device_mode_name(enum ld_device_mode mode)
     return (unsigned)mode < sizeof mode_names / sizeof mode_names[0] ? mode_names[mode] : "?";
 }
 
+const char *ld_arrival_mode_name(enum ld_arrival_mode mode)
+{
+    return (unsigned)mode < sizeof arrival_names / sizeof arrival_names[0] ? arrival_names[mode]
+                                                                           : "?";
+}
+
 const char *ld_reader_driver_name(enum ld_reader_driver driver)
 {
     return (unsigned)driver < sizeof driver_names / sizeof driver_names[0] ? driver_names[driver]
@@ -369,7 +408,7 @@ const char *ld_reader_driver_name(enum ld_reader_driver driver)
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name)
 {
     for (size_t i = 0; cfg && name && i < cfg->reason_count && i < LD_CONFIG_MAX_REASONS; i++)
-        if (!strcmp(cfg->reasons[i].name, name))
+        if (!strcasecmp(cfg->reasons[i].name, name)) /* as the door matches them */
             return &cfg->reasons[i].rule;
     return NULL;
 }
@@ -497,6 +536,35 @@ static const char *trim(const char *s, size_t *n)
     return s;
 }
 
+bool ld_config_door_code(enum ld_code code, bool after_close)
+{
+    /*
+     * The child is in school, late: the session is a possible one and they attended part of it.
+     * So a reason may keep the door's own mark (L before the register closes, U after) or make
+     * it one of the authorised absences that a part-session away can earn with evidence: M
+     * (medical or dental appointment), I (illness), R (religious observance), J1 (interview),
+     * C (leave the head teacher granted). Never "/" or "\\" (lateness hidden), the approved
+     * activities K V P W B (the school arranges those off site, not a claim at the door), the
+     * codes set by arrangement (E, C1, C2, S, T, Q), the other unauthorised ones (G, N, O: U is
+     * the door's) or a code that makes the session not possible (D, X, Y1-Y7, Z, #).
+     */
+    switch (code) {
+    case LD_CODE_NONE:
+    case LD_CODE_M:
+    case LD_CODE_I:
+    case LD_CODE_R:
+    case LD_CODE_J1:
+    case LD_CODE_C:
+        return true;
+    case LD_CODE_L:
+        return !after_close;
+    case LD_CODE_U:
+        return after_close;
+    default:
+        return false;
+    }
+}
+
 static ld_err on_reason(struct cfg_parse *cp, const char *key, const char *value, unsigned line,
                         char *problem, size_t plen)
 {
@@ -540,10 +608,67 @@ static ld_err on_reason(struct cfg_parse *cp, const char *key, const char *value
                  ld_utf8_quote(q, sizeof q, bad, badn, QUOTE_MAX));
         return LD_ERR_INVALID;
     }
+    if (!ld_config_door_code(rule.before_close, false) ||
+        !ld_config_door_code(rule.after_close, true)) {
+        bool first = !ld_config_door_code(rule.before_close, false);
+        snprintf(problem, plen,
+                 "%s makes no sense for a child who arrives late %s the register closes: use "
+                 "-, %s, M, I, R, J1 or C (docs/config.md)",
+                 ld_code_str(first ? rule.before_close : rule.after_close),
+                 first ? "before" : "after", first ? "L" : "U");
+        return LD_ERR_INVALID;
+    }
     struct ld_config_reason *r = &cfg->reasons[cfg->reason_count];
     snprintf(r->name, sizeof r->name, "%s", key);
     r->rule = rule;
     cp->reason_line[cfg->reason_count++] = line;
+    return LD_OK;
+}
+
+/*
+ * Reads one `min = stage` line of [bands]: min a percentage (digits, one '.'), stage a whole
+ * number 0 to 99 or a name. The first band of the file replaces the default list.
+ */
+static ld_err on_band(struct cfg_parse *cp, const char *key, const char *value, unsigned line,
+                      char *problem, size_t plen)
+{
+    struct ld_config *cfg = &cp->cfg;
+    char q[QUOTE_MAX * 4 + 8], *end = NULL;
+    size_t n = cp->band_line[0] ? cfg->band_count : 0;
+    bool digits = key[0] && strspn(key, "0123456789.") == strlen(key);
+    double min = digits ? strtod(key, &end) : -1;
+    if (!digits || *end || !(min >= 0 && min <= 100)) {
+        snprintf(problem, plen, "not a percentage from 0 to 100 (\"97 = 0\", \"90 = amber\")");
+        return LD_ERR_INVALID;
+    }
+    if (n > 0 && min >= cfg->bands[n - 1].min) {
+        /* The first band whose min is reached wins: a lower one above a higher hides it. */
+        snprintf(problem, plen, "not below the band on line %u: list bands from the highest",
+                 cp->band_line[n - 1]);
+        return LD_ERR_INVALID;
+    }
+    if (n == LD_BANDS_MAX) {
+        snprintf(problem, plen, "more than %d bands", LD_BANDS_MAX);
+        return LD_ERR_RANGE;
+    }
+    struct ld_band band = {.min = min, .stage = (int)n};
+    unsigned stage;
+    ld_err err = check_text(value, LD_BAND_LABEL_MAX, false, problem, plen);
+    if (err)
+        return err;
+    if (value[0] >= '0' && value[0] <= '9') {
+        if (!parse_uint(value, &stage) || stage > 99) {
+            snprintf(problem, plen, "not a stage (a whole number 0 to 99, or a name): %s",
+                     quoted(q, sizeof q, value));
+            return LD_ERR_INVALID;
+        }
+        band.stage = (int)stage;
+    } else {
+        snprintf(band.label, sizeof band.label, "%s", value);
+    }
+    cfg->bands[n] = band;
+    cp->band_line[n] = line;
+    cfg->band_count = n + 1;
     return LD_OK;
 }
 
@@ -607,6 +732,24 @@ static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *
         }
         break;
     }
+    case K_ARRIVAL: {
+        size_t i = 0, count = sizeof arrival_names / sizeof arrival_names[0];
+        char words[40];
+        snprintf(words, sizeof words, "%s", value);
+        for (char *c = words; *c; c++)
+            *c = *c == '_' ? ' ' : *c;
+        while (i < count && strcasecmp(words, arrival_names[i]))
+            i++;
+        if (i == count) {
+            snprintf(problem, plen, "not \"late door only\" or \"everyone signs in\": %s",
+                     quoted(q, sizeof q, value));
+            err = LD_ERR_INVALID;
+        } else {
+            enum ld_arrival_mode mode = (enum ld_arrival_mode)i;
+            memcpy(field, &mode, sizeof mode);
+        }
+        break;
+    }
     case K_MODE:
     case K_DRIVER: {
         const char *const *names = k->kind == K_MODE ? mode_names : driver_names;
@@ -667,6 +810,8 @@ static ld_err on_config_value(void *user, const char *section, const char *key, 
     }
     if (!strcasecmp(section, "reasons"))
         return on_reason(cp, key, value, line, problem, plen);
+    if (!strcasecmp(section, "bands"))
+        return on_band(cp, key, value, line, problem, plen);
     for (size_t i = 0; i < NKEYS; i++) {
         if (strcasecmp(section, keys[i].section) || strcasecmp(key, keys[i].key))
             continue;
@@ -728,6 +873,14 @@ static ld_err finish(struct cfg_parse *cp, const char *name, char *msg, size_t m
         return LD_ERR_INVALID;
     }
 
+    const char *pattern_key;
+    if (ld_pattern_rules_check(&cfg->patterns, &pattern_key)) {
+        size_t k = key_index("patterns", pattern_key);
+        ld_config__errf(msg, msglen, name, k < NKEYS ? cp->key_line[k] : 0,
+                        "patterns.%s: out of range", pattern_key);
+        return LD_ERR_INVALID;
+    }
+
     if (cfg->reason_count == 0) {
         for (size_t i = 0; i < sizeof default_reasons / sizeof default_reasons[0]; i++) {
             struct ld_config_reason *r = &cfg->reasons[cfg->reason_count++];
@@ -779,6 +932,59 @@ static ld_err finish(struct cfg_parse *cp, const char *name, char *msg, size_t m
         }
     }
     return LD_OK;
+}
+
+ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key, const char *value,
+                               char *problem, size_t plen)
+{
+    ld_err err = LD_ERR_NOT_FOUND;
+    struct cfg_parse *cp = calloc(1, sizeof *cp);
+    const char *bad;
+    if (!cp)
+        return LD_ERR_NOMEM;
+    cp->cfg = *cfg;
+    problem[0] = '\0';
+    size_t k = !strcmp(key, "arrival_mode")    ? key_index("school", "arrival_mode")
+               : !strncmp(key, "patterns.", 9) ? key_index("patterns", key + 9)
+                                               : NKEYS;
+    if (k < NKEYS) {
+        err = on_key(&keys[k], cp, value, problem, plen);
+    } else if (!strcmp(key, "bands")) {
+        /* The file's [bands] lines, one per ';'; line numbers count the bands. */
+        char item[LD_BAND_LABEL_MAX + 48];
+        const char *p = value;
+        err = LD_OK;
+        for (unsigned n = 1; !err && *p; n++) {
+            size_t len = strcspn(p, ";"), kn, vn;
+            const char *eq = memchr(p, '=', len);
+            if (!eq || len >= sizeof item) {
+                snprintf(problem, plen, "band %u: expected \"min = stage\"", n);
+                err = LD_ERR_INVALID;
+                break;
+            }
+            kn = (size_t)(eq - p);
+            vn = len - kn - 1;
+            const char *kt = trim(p, &kn), *vt = trim(eq + 1, &vn);
+            snprintf(item, sizeof item, "%.*s", (int)kn, kt);
+            item[kn] = '\0';
+            memcpy(item + kn + 1, vt, vn);
+            item[kn + 1 + vn] = '\0';
+            err = on_band(cp, item, item + kn + 1, n, problem, plen);
+            p += len + (p[len] == ';');
+        }
+        if (!err && !cp->band_line[0]) {
+            snprintf(problem, plen, "no bands");
+            err = LD_ERR_INVALID;
+        }
+    }
+    if (!err && ld_pattern_rules_check(&cp->cfg.patterns, &bad)) {
+        snprintf(problem, plen, "patterns.%s: out of range", bad);
+        err = LD_ERR_INVALID;
+    }
+    if (!err)
+        *cfg = cp->cfg;
+    free(cp);
+    return err;
 }
 
 /* Parses len bytes of text called name into *out; *out is written only on success. */

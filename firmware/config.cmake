@@ -12,7 +12,6 @@ target_sources(ld_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/roster.c
   ${CMAKE_CURRENT_LIST_DIR}/roster_csv.c
   ${CMAKE_CURRENT_LIST_DIR}/upn.c
-  ${CMAKE_CURRENT_LIST_DIR}/utf8.c
 )
 target_include_directories(ld_firmware PRIVATE ${CSV_INCLUDE_DIR})
 target_link_libraries(ld_firmware PUBLIC PkgConfig::INIH ${CSV_LIB})

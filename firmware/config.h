@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
+#include "ld_attendance.h"
 #include "ld_err.h"
+#include "ld_patterns.h"
 #include "ld_session.h"
 
 /*
@@ -34,6 +36,12 @@ enum ld_device_mode {
     LD_MODE_GATE,          /* "gate": the morning gate */
 };
 
+/* How pupils arrive: the school's choice, which decides what the device knows of a morning. */
+enum ld_arrival_mode {
+    LD_ARRIVAL_LATE_DOOR_ONLY = 0, /* "late door only": only late pupils tap */
+    LD_ARRIVAL_EVERYONE,           /* "everyone signs in": every pupil taps at the gate */
+};
+
 enum ld_reader_driver {
     LD_READER_NFC = 0, /* "nfc": libnfc, reader.connstring ("" lets libnfc find the reader) */
     LD_READER_WEDGE,   /* "wedge": a keyboard-wedge reader at reader.path */
@@ -54,7 +62,16 @@ struct ld_config_reason {
 struct ld_config {
     char school_name[LD_CONFIG_NAME_MAX + 1]; /* [school] name: required */
     char timezone[LD_CONFIG_TZ_MAX + 1];      /* [school] timezone: "Europe/London" */
+    enum ld_arrival_mode arrival_mode;        /* [school] arrival_mode: late door only */
     struct ld_sessions sessions;              /* [sessions]: 08:50-09:20, 13:00-13:30 */
+    /*
+     * [bands]: `min = stage` lines, first match wins, in the file's order ("97 = 0" or
+     * "97 = green"; a stage is a whole number 0 to 99 or a name of 1 to 31 bytes, whose stage
+     * number is then its position). Default: ld_bands_default (97 0, 92 1, 86 2, 0 3).
+     */
+    struct ld_band bands[LD_BANDS_MAX];
+    size_t band_count;
+    struct ld_pattern_rules patterns; /* [patterns]: ld_pattern_rules_default, each key alone */
     /* [reasons]: when the file has none, Medical appointment (-, M), Overslept, Traffic and
      * Other (-, -). */
     struct ld_config_reason reasons[LD_CONFIG_MAX_REASONS];
@@ -105,11 +122,33 @@ LD_MUST_CHECK ld_err ld_config_load(const char *path, struct ld_config *out, cha
 LD_MUST_CHECK ld_err ld_config_parse_string(const char *text, const char *name,
                                             struct ld_config *out, char *msg, size_t msglen);
 
-/* Returns the rule of the reason called name (exact match), or NULL when there is none. */
+/*
+ * True when a reason may turn a late arrival's mark into code at the door: before the register
+ * closes (after_close false) or after. LD_CODE_NONE ("-", no change) always; see config.c.
+ */
+bool ld_config_door_code(enum ld_code code, bool after_close);
+
+/*
+ * Applies one school setting written at the centre (sync brings it to the device store as
+ * `school.KEY`; the office reads it from the central store) over cfg, checked as the file's:
+ *   arrival_mode         as [school] arrival_mode
+ *   patterns.NAME        as [patterns] NAME (the thresholds are checked together after)
+ *   bands                the [bands] lines on one line, split by ';': "97 = 0; 90 = amber; 0 = 3"
+ * Returns LD_ERR_NOT_FOUND for a key that is none of these (other settings are not the
+ * config's), LD_ERR_INVALID or LD_ERR_RANGE with a phrase in problem for a bad value; cfg is
+ * changed only on success.
+ */
+LD_MUST_CHECK ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key,
+                                             const char *value, char *problem, size_t plen);
+
+/* Returns the rule of the reason called name (any case), or NULL when there is none. */
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);
 
 /* Returns the name of a mode as written in the file ("late_door", "gate"); "?" otherwise. */
 const char *ld_device_mode_name(enum ld_device_mode mode);
+
+/* Returns the name of an arrival mode as written in the file ("late door only"). */
+const char *ld_arrival_mode_name(enum ld_arrival_mode mode);
 
 /* Returns the name of a reader driver as written in the file ("nfc"); "?" otherwise. */
 const char *ld_reader_driver_name(enum ld_reader_driver driver);

@@ -51,24 +51,6 @@ static int hex_value(char c)
 
 /* ---- card numbers ---- */
 
-/* Writes the decimal number in digits (all 0-9, at most LD_WEDGE_MAX_CHARS) as a big-endian
- * LD_UID_MAX-byte integer; false when it does not fit in 80 bits. */
-static bool decimal_to_be80(const char *digits, uint8_t be[LD_UID_MAX])
-{
-    memset(be, 0, LD_UID_MAX);
-    for (const char *p = digits; *p; p++) {
-        unsigned carry = (unsigned)(*p - '0');
-        for (int i = LD_UID_MAX - 1; i >= 0; i--) {
-            unsigned v = be[i] * 10u + carry;
-            be[i] = (uint8_t)(v & 0xff);
-            carry = v >> 8;
-        }
-        if (carry)
-            return false;
-    }
-    return true;
-}
-
 ld_err ld_wedge_number_to_uid(const char *digits, enum ld_wedge_format format, struct ld_uid *uid,
                               char *msg, size_t msglen)
 {
@@ -98,22 +80,15 @@ ld_err ld_wedge_number_to_uid(const char *digits, enum ld_wedge_format format, s
 
     struct ld_uid u = {0};
     if (format == LD_WEDGE_DECIMAL) {
-        uint8_t be[LD_UID_MAX];
         if (!all_dec) {
             set_msg(msg, msglen, "card number: a decimal number has no letters");
             return LD_ERR_INVALID;
         }
-        if (!decimal_to_be80(digits, be)) {
+        /* The same conversion as a roster's "Card Number" column (uid.h): one canonical UID. */
+        if (!ld_uid_from_decimal(digits, &u)) {
             set_msg(msg, msglen, "card number: too large for a %d-byte UID", LD_UID_MAX);
             return LD_ERR_INVALID;
         }
-        /* The smallest ISO 14443 length that holds the value: 4, 7 or 10 bytes. */
-        size_t lead = 0;
-        while (lead < LD_UID_MAX && be[lead] == 0)
-            lead++;
-        size_t need = LD_UID_MAX - lead;
-        u.len = need <= 4 ? 4 : need <= 7 ? 7 : 10;
-        memcpy(u.bytes, be + LD_UID_MAX - u.len, u.len);
     } else {
         if (n % 2 != 0) {
             set_msg(msg, msglen, "card number: an odd number (%zu) of hex digits", n);

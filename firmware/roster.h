@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
+#include "ld_date.h"
 #include "ld_err.h"
 #include "uid.h"
 
@@ -11,7 +14,7 @@
 #define LD_UPN_LEN    13
 #define LD_NAME_MAX   64
 #define LD_YEAR_MAX   8
-#define LD_CLASS_MAX  16
+#define LD_CLASS_MAX  40 /* "Year 3 - Oak Class": store schema 2 allows 40 */
 #define LD_FAMILY_MAX 32
 /* The most pupils one roster may hold: far above any primary school. */
 #define LD_ROSTER_MAX_PUPILS 20000
@@ -28,6 +31,9 @@ struct ld_roster_pupil {
     char family[LD_FAMILY_MAX + 1];        /* may be empty */
     unsigned flags;                        /* enum ld_flag bits */
     struct ld_uid card;                    /* card.len == 0: no card */
+    bool has_admitted, has_left;           /* false: the file gives no such date */
+    ld_date admitted;                      /* first day on roll (admission) */
+    ld_date left;                          /* last day on roll (leaving); not before admitted */
     unsigned line;                         /* line of the file the row came from */
 };
 
@@ -53,6 +59,13 @@ void ld_roster_free(struct ld_roster *roster);
  *   flags          "Flags", "Vulnerability": CP LAC CIN SC PP SEN, any case, split by ';' ','
  *                  or blanks
  *   card           "Card", "Card UID", "Card Number": hex, ':' '-' or ' ' between bytes allowed
+ *   admitted       "Admission Date", "Date of Admission", "Start Date", "Entry Date",
+ *                  "Date of Entry", "Admitted" (SIMS, Arbor, Bromcom)
+ *   left           "Date of Leaving", "Leaving Date", "Leave Date", "Date Left", "End Date",
+ *                  "Left" (SIMS, Arbor, Bromcom)
+ *                  dates are YYYY-MM-DD or DD/MM/YYYY (a day or month of one digit too, and a
+ *                  time after a blank, as spreadsheets add, is dropped); empty: none. A leaving
+ *                  date before the admission date is an error.
  * A UPN is a check letter and 12 digits, or 11 digits and a letter (a temporary UPN); lower
  * case is raised. A wrong check letter is a warning, anything else wrong an error.
  * RFC 4180 quoting (read strictly), a UTF-8 BOM and CRLF line ends are accepted; rows that are

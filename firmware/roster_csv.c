@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ld_flags.h"
 #include "upn.h"
@@ -31,6 +32,8 @@ enum field {
     F_FAMILY,
     F_FLAGS,
     F_CARD,
+    F_ADMITTED,
+    F_LEFT,
     F__COUNT
 };
 
@@ -39,14 +42,22 @@ static const char *const a_upn[] = {"upn", "uniquepupilnumber", NULL};
 static const char *const a_first[] = {"legalforename",  "forename",  "firstname", "legalfirstname",
                                       "legalforenames", "forenames", NULL};
 static const char *const a_last[] = {"legalsurname", "surname", "lastname", "legallastname", NULL};
-static const char *const a_pfirst[] = {"preferredforename", "preferredfirstname", "knownas",
-                                       "preferredforenames", NULL};
+static const char *const a_pfirst[] = {"preferredforename",  "preferredfirstname", "knownas",
+                                       "preferredforenames", "preferredname",      NULL};
+/* Of a_first and a_last, the spellings that do not say "legal" (see on_header). */
+static const char *const plain_names[] = {"forename", "firstname", "forenames",
+                                          "surname",  "lastname",  NULL};
 static const char *const a_plast[] = {"preferredsurname", "preferredlastname", NULL};
 static const char *const a_year[] = {"year", "yeargroup", "ncyear", NULL};
-static const char *const a_class[] = {"reggroup", "registrationgroup", "class", "form", NULL};
+static const char *const a_class[] = {"reggroup", "registrationgroup", "class",
+                                      "form",     "registrationform",  NULL};
 static const char *const a_family[] = {"family", "familyid", NULL};
 static const char *const a_flags[] = {"flags", "vulnerability", NULL};
 static const char *const a_card[] = {"card", "carduid", "cardnumber", NULL};
+static const char *const a_admitted[] = {
+    "admissiondate", "dateofadmission", "startdate", "entrydate", "dateofentry", "admitted", NULL};
+static const char *const a_left[] = {"dateofleaving", "leavingdate", "leavedate", "dateleft",
+                                     "enddate",       "left",        NULL};
 
 static const struct {
     const char *what; /* for messages */
@@ -61,7 +72,8 @@ static const struct {
                  a_first, LD_NAME_MAX, true},
     [F_LAST] = {"legal surname", "\"Legal Surname\", \"Surname\" or \"Last Name\"", a_last,
                 LD_NAME_MAX, true},
-    [F_PFIRST] = {"preferred first name", "\"Preferred Forename\" or \"Known As\"", a_pfirst,
+    [F_PFIRST] = {"preferred first name",
+                  "\"Preferred Forename\", \"Preferred Name\" or \"Known As\"", a_pfirst,
                   LD_NAME_MAX, false},
     [F_PLAST] = {"preferred surname", "\"Preferred Surname\"", a_plast, LD_NAME_MAX, false},
     [F_YEAR] = {"year group", "\"Year\", \"Year Group\" or \"NC Year\"", a_year, LD_YEAR_MAX,
@@ -72,6 +84,9 @@ static const struct {
     [F_FAMILY] = {"family", "\"Family\" or \"Family ID\"", a_family, LD_FAMILY_MAX, false},
     [F_FLAGS] = {"flags", "\"Flags\" or \"Vulnerability\"", a_flags, 64, false},
     [F_CARD] = {"card UID", "\"Card\", \"Card UID\" or \"Card Number\"", a_card, 64, false},
+    [F_ADMITTED] = {"admission date", "\"Admission Date\" or \"Start Date\"", a_admitted, 32,
+                    false},
+    [F_LEFT] = {"leaving date", "\"Date of Leaving\" or \"Leaving Date\"", a_left, 32, false},
 };
 
 /* An open-addressing set of pupil indexes (+1; 0 is empty), for finding duplicates. */
@@ -100,6 +115,9 @@ struct run {
     signed char col_field[MAX_COLUMNS]; /* field of each column, -1: ignored */
     unsigned field_col[F__COUNT];       /* 1-based column of each field, 0: absent */
     char head[F__COUNT][HEAD_MAX];
+    bool plain[F__COUNT];    /* the column found for the field is a plain "First Name" */
+    bool stand_in[F__COUNT]; /* a preferred name given by a plain column, until a real one */
+    bool card_decimal;       /* the card column is "Card Number": digits are decimal */
 
     /* The row being read. */
     size_t col;
@@ -291,6 +309,69 @@ static const char *trim(const char *s, size_t *n)
     return s;
 }
 
+/* Gives column c (0-based, header text t of n bytes) to field f. */
+static void give_column(struct run *r, size_t c, int f, const char *t, size_t n, bool plain)
+{
+    r->col_field[c] = (signed char)f;
+    r->field_col[f] = (unsigned)c + 1;
+    r->plain[f] = plain;
+    r->stand_in[f] = false;
+    snprintf(r->head[f], sizeof r->head[f], "%.*s", (int)n, t);
+}
+
+/*
+ * Reads header cell c. A file may give both "First Name" and "Legal First Name" (Arbor) or
+ * "Surname" and "Legal Surname": the legal column gives the legal name, and the plain one is
+ * the name used day to day, so it stands in for the preferred name unless the file has a
+ * preferred column too. Any other field given twice is refused, naming both columns.
+ */
+static void on_header(struct run *r, size_t c, const char *s, size_t len)
+{
+    char norm[64] = "";
+    size_t n = len;
+    const char *t = trim(s, &n);
+    int f = header_field(t, n);
+    r->col_field[c] = -1;
+    if (f < 0)
+        return;
+    if (n < sizeof norm)
+        normalise_header(t, n, norm, sizeof norm);
+    bool plain = false;
+    for (const char *const *a = plain_names; *a; a++)
+        plain = plain || !strcmp(norm, *a);
+    if (f == F_CARD)
+        r->card_decimal = !strcmp(norm, "cardnumber");
+    int pref = f == F_FIRST ? F_PFIRST : f == F_LAST ? F_PLAST : -1;
+    if (r->field_col[f] && pref >= 0 && plain != r->plain[f]) {
+        size_t plain_col = plain ? c : r->field_col[f] - 1;
+        char plain_head[HEAD_MAX];
+        snprintf(plain_head, sizeof plain_head, "%s", plain ? "" : r->head[f]);
+        if (!plain) /* this legal column takes the legal name over */
+            give_column(r, c, f, t, n, false);
+        r->col_field[plain_col] = -1;
+        if (!r->field_col[pref]) {
+            if (plain)
+                give_column(r, plain_col, pref, t, n, true);
+            else
+                give_column(r, plain_col, pref, plain_head, strlen(plain_head), true);
+            r->stand_in[pref] = true;
+        }
+        return;
+    }
+    if (r->field_col[f] && r->stand_in[f]) { /* a real preferred column after a stand-in */
+        r->col_field[r->field_col[f] - 1] = -1;
+        give_column(r, c, f, t, n, false);
+        return;
+    }
+    if (r->field_col[f]) {
+        fail(r, LD_ERR_INVALID, r->row_line,
+             "header: column %zu (%.*s) gives the %s, which column %u (%s) gives already", c + 1,
+             (int)n, t, fields[f].what, r->field_col[f], r->head[f]);
+        return;
+    }
+    give_column(r, c, f, t, n, plain);
+}
+
 static void on_cell(void *data, size_t len, void *user)
 {
     struct run *r = user;
@@ -304,20 +385,7 @@ static void on_cell(void *data, size_t len, void *user)
                 fail(r, LD_ERR_RANGE, r->row_line, "header: more than %d columns", MAX_COLUMNS);
             return;
         }
-        size_t n = len;
-        const char *t = trim(s, &n);
-        int f = header_field(t, n);
-        r->col_field[c] = (signed char)f;
-        if (f < 0)
-            return;
-        if (r->field_col[f]) {
-            fail(r, LD_ERR_INVALID, r->row_line,
-                 "header: column %zu (%.*s) gives the %s, which column %u (%s) gives already",
-                 c + 1, (int)n, t, fields[f].what, r->field_col[f], r->head[f]);
-            return;
-        }
-        r->field_col[f] = (unsigned)c + 1;
-        snprintf(r->head[f], sizeof r->head[f], "%.*s", (int)n, t);
+        on_header(r, c, s, len);
         return;
     }
     if (len > 0)
@@ -398,6 +466,31 @@ static bool take_upn(struct run *r, const char *s, size_t n, struct ld_roster_pu
     return true;
 }
 
+/*
+ * The year group as the kiosk keeps it: "Reception" is R and "Nursery" N, as the MIS's own
+ * codes; "Year 3", "Yr 3" and "Y3" are 3. Anything else is kept as written (at most 8 bytes).
+ */
+static bool take_year(struct run *r, const char *s, size_t n, struct ld_roster_pupil *p)
+{
+    static const struct {
+        const char *word, *code;
+    } words[] = {{"reception", "R"}, {"rec", "R"}, {"nursery", "N"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (n == strlen(words[i].word) && !strncasecmp(s, words[i].word, n)) {
+            snprintf(p->year, sizeof p->year, "%s", words[i].code);
+            return true;
+        }
+    }
+    static const char *const prefixes[] = {"year ", "year", "yr ", "yr", "y"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t k = strlen(prefixes[i]);
+        if (n > k && n - k <= 2 && !strncasecmp(s, prefixes[i], k) && s[k] >= '0' && s[k] <= '9' &&
+            (n - k == 1 || (s[k + 1] >= '0' && s[k + 1] <= '9')))
+            return take_text(r, F_YEAR, s + k, n - k, p->year);
+    }
+    return take_text(r, F_YEAR, s, n, p->year);
+}
+
 /* Flags are split by ';', ',' or spaces. */
 static bool is_flag_sep(char c)
 {
@@ -445,10 +538,22 @@ static bool take_card(struct run *r, const char *s, size_t n, struct ld_roster_p
     p->card.len = 0;
     if (n == 0)
         return true;
-    for (size_t i = 0; i < n && o < CELL_MAX; i++)
+    bool digits = true;
+    for (size_t i = 0; i < n && o < CELL_MAX; i++) {
         if (s[i] != ' ')
             hex[o++] = s[i];
+        digits = digits && (s[i] == ' ' || (s[i] >= '0' && s[i] <= '9'));
+    }
     hex[o] = '\0';
+    /* "Card Number" 0012345678: decimal, as a keyboard-wedge reader types the same card. */
+    if (r->card_decimal && digits) {
+        if (ld_uid_from_decimal(hex, &p->card))
+            return true;
+        char q[QUOTE_MAX * 4 + 8];
+        fail_cell(r, LD_ERR_INVALID, F_CARD, "not a card number (decimal, at most 80 bits): %s",
+                  ld_utf8_quote(q, sizeof q, s, n, QUOTE_MAX));
+        return false;
+    }
     if (!ld_uid_parse(hex, &p->card)) {
         char q[QUOTE_MAX * 4 + 8];
         fail_cell(r, LD_ERR_INVALID, F_CARD, "not a card UID (hex, 1 to %d bytes): %s", LD_UID_MAX,
@@ -456,6 +561,39 @@ static bool take_card(struct run *r, const char *s, size_t n, struct ld_roster_p
         return false;
     }
     return true;
+}
+
+/*
+ * Reads a date cell: YYYY-MM-DD or DD/MM/YYYY (one-digit day or month too), a time after a
+ * blank dropped; empty is no date. The two date columns of the roster.
+ */
+static bool take_date(struct run *r, enum field f, const char *s, size_t n, bool *has, ld_date *out)
+{
+    char buf[16], q[QUOTE_MAX * 4 + 8];
+    size_t len = 0;
+    int d = 0, m = 0, y = 0, k = 0;
+    *has = false;
+    while (len < n && s[len] != ' ' && s[len] != 'T')
+        len++;
+    if (len == 0)
+        return true;
+    if (len < sizeof buf) {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        if (ld_date_parse(buf, out)) {
+            *has = true;
+            return true;
+        }
+        if (sscanf(buf, "%2d/%2d/%4d%n", &d, &m, &y, &k) == 3 && (size_t)k == len && len >= 8 &&
+            buf[len - 5] == '/' && ld_date_valid(y, m, d)) {
+            *out = ld_date_from_ymd(y, m, d);
+            *has = true;
+            return true;
+        }
+    }
+    fail_cell(r, LD_ERR_INVALID, f, "not a date (YYYY-MM-DD or DD/MM/YYYY): %s",
+              ld_utf8_quote(q, sizeof q, s, n, QUOTE_MAX));
+    return false;
 }
 
 /* Checks cell f of the current row and writes it into p. */
@@ -489,7 +627,7 @@ static bool take_cell(struct run *r, enum field f, struct ld_roster_pupil *p)
     case F_PLAST:
         return take_text(r, f, s, n, p->preferred_last);
     case F_YEAR:
-        return take_text(r, f, s, n, p->year);
+        return take_year(r, s, n, p);
     case F_CLASS:
         return take_text(r, f, s, n, p->class_name);
     case F_FAMILY:
@@ -506,6 +644,10 @@ static bool take_cell(struct run *r, enum field f, struct ld_roster_pupil *p)
             return false;
         }
         return take_card(r, s, n, p);
+    case F_ADMITTED:
+        return take_date(r, f, s, n, &p->has_admitted, &p->admitted);
+    case F_LEFT:
+        return take_date(r, f, s, n, &p->has_left, &p->left);
     case F__COUNT:
         break;
     }
@@ -545,6 +687,10 @@ static void finish_row(struct run *r)
     for (size_t c = 0; c < r->ncols && c < MAX_COLUMNS; c++)
         if (r->col_field[c] >= 0 && !take_cell(r, (enum field)r->col_field[c], p))
             return;
+    if (p->has_admitted && p->has_left && p->left < p->admitted) {
+        fail_cell(r, LD_ERR_INVALID, F_LEFT, "before the admission date");
+        return;
+    }
     if (!p->preferred_first[0])
         memcpy(p->preferred_first, p->legal_first, sizeof p->preferred_first);
     if (!p->preferred_last[0])
@@ -611,12 +757,30 @@ static ld_err run_begin(struct run *r, const char *name, struct ld_roster_warnin
     return LD_OK;
 }
 
+/*
+ * Says whether b (n bytes, a file's start) is UTF-16, as Excel's "Unicode Text" and some MIS
+ * exports save it: a UTF-16 byte order mark, or the NUL of every other byte that ASCII has in
+ * UTF-16. 'l' little-endian, 'b' big-endian, 0 neither.
+ */
+static char utf16_order(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (n >= 4 && b[1] == 0 && b[3] == 0)))
+        return 'l';
+    if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (n >= 4 && b[0] == 0 && b[2] == 0)))
+        return 'b';
+    return 0;
+}
+
 /* Feeds n bytes to libcsv one at a time, so that every row knows the line it starts on. */
 static void run_feed(struct run *r, const unsigned char *p, size_t n, bool first)
 {
     size_t i = 0;
-    if (first && n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
-        fail(r, LD_ERR_INVALID, 1, "the file is UTF-16: export it as \"CSV UTF-8\"");
+    char order = first ? utf16_order(p, n) : 0;
+    if (order) {
+        fail(r, LD_ERR_INVALID, 0,
+             "is UTF-16 text (%s), not UTF-8: in Excel use Save As \"CSV UTF-8 (Comma "
+             "delimited)\", or convert it with: iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.csv",
+             order == 'l' ? "little-endian" : "big-endian");
         return;
     }
     if (n > LD_ROSTER_FILE_MAX - r->bytes) {
@@ -744,7 +908,8 @@ ld_err ld_roster_parse_csv(const char *path, struct ld_roster *out, struct ld_ro
     }
     for (bool first = true; !r->err; first = false) {
         size_t n = fread(buf, 1, CHUNK, f);
-        if (n > 0 && memchr(buf, '\0', n)) {
+        /* UTF-16 is full of NULs: run_feed names it for what it is. */
+        if (n > 0 && memchr(buf, '\0', n) && !(first && utf16_order(buf, n))) {
             fail(r, LD_ERR_INVALID, 0, "contains a NUL byte: not a CSV text file");
             break;
         }

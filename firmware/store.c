@@ -84,6 +84,9 @@ static ld_err db_err(sqlite3 *db, const char *path, unsigned busy_ms, int rc, co
     ld_err err = map_rc(rc);
     if (err == LD_OK)
         err = LD_ERR_IO; /* a caller met an unexpected "success" code: still a failure */
+    /* Opening needs room for the -shm and -wal files: on a full disk that is an I/O error. */
+    if (err == LD_ERR_IO && db && sqlite3_system_errno(db) == ENOSPC)
+        err = LD_ERR_FULL;
     const char *detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     switch (err) {
     case LD_ERR_FULL:
@@ -310,6 +313,8 @@ static ld_err configure_connection(struct ld_store *store, char *msg, size_t msg
         rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = ld_store__register_sum(db);
     if (rc != SQLITE_OK)
         return ld_store__sqlite_err(store, rc, "configure the connection", msg, msglen);
     return LD_OK;
@@ -671,30 +676,31 @@ ld_err ld_store__sync_dir(const char *path, char *msg, size_t msglen)
     return err;
 }
 
-/* Makes the schema and the device row of a new store, in one transaction. */
+void (*ld_store__create_hook)(enum ld_store__create_step step);
+
+/* Calls the test hook, if any, at step of ld_store_create. */
+static void create_step(enum ld_store__create_step step)
+{
+    if (ld_store__create_hook)
+        ld_store__create_hook(step);
+}
+
+/*
+ * Makes the schema and the device row of a new store, in one transaction, then turns the file
+ * to WAL mode. It is built with a rollback journal, so the file holds all of it once closed.
+ */
 static ld_err initialise(struct ld_store *s, const char *device_id, char *msg, size_t msglen)
 {
     sqlite3_stmt *st = NULL;
-    int version = 0;
-    bool empty = false;
     char sql[64];
     struct timespec now;
 
-    ld_err err = set_pragma(s, "PRAGMA journal_mode=WAL", NULL, "wal", msg, msglen);
-    if (!err)
-        err = set_pragma(s, "PRAGMA synchronous=FULL", "PRAGMA synchronous", "2", msg, msglen);
+    ld_err err = set_pragma(s, "PRAGMA synchronous=FULL", "PRAGMA synchronous", "2", msg, msglen);
     if (!err)
         err = ld_store__begin(s, msg, msglen);
     if (err)
         return err;
-    /* Under the write lock: another `latedoor init` may have taken the empty file first. */
-    err = check_identity(s, &version, &empty, msg, msglen);
-    if (!err && !empty) {
-        ld_store__msg(msg, msglen, "store %s: already exists", s->path);
-        err = LD_ERR_DUPLICATE;
-    }
-    if (!err)
-        err = ld_store__migrate(s->db, 0, s->path, msg, msglen);
+    err = ld_store__migrate(s->db, 0, s->path, msg, msglen);
     if (err)
         goto out;
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d", LD_STORE__APP_ID);
@@ -720,6 +726,8 @@ static ld_err initialise(struct ld_store *s, const char *device_id, char *msg, s
     sqlite3_finalize(st);
     st = NULL;
     err = ld_store__commit(s, msg, msglen);
+    if (!err)
+        err = set_pragma(s, "PRAGMA journal_mode=WAL", NULL, "wal", msg, msglen);
 out:
     sqlite3_finalize(st);
     if (err)
@@ -727,23 +735,108 @@ out:
     return err;
 }
 
-/* Removes path and its -wal and -shm files: a create that failed leaves nothing behind. */
-static void remove_files(const char *path)
+/* Removes path's -wal and -shm files. */
+static void remove_companions(const char *path)
 {
     char p[PATH_MAX];
-    (void)unlink(path);
     if ((size_t)snprintf(p, sizeof p, "%s-wal", path) < sizeof p)
         (void)unlink(p);
     if ((size_t)snprintf(p, sizeof p, "%s-shm", path) < sizeof p)
         (void)unlink(p);
 }
 
+/* Removes path and its -wal and -shm files: a create that failed leaves nothing behind. */
+static void remove_files(const char *path)
+{
+    (void)unlink(path);
+    remove_companions(path);
+}
+
+/*
+ * Looks at what is at path before a create: *half_made when it is a store an interrupted
+ * `latedoor init` of an older latedoor left (an empty file, or an SQLite file with no schema
+ * and no application id), to be replaced. LD_ERR_DUPLICATE, naming what is there, for anything
+ * else: a store, another program's database, a file that is not a database.
+ */
+static ld_err check_existing(const char *path, bool *half_made, char *msg, size_t msglen)
+{
+    struct stat st;
+    *half_made = false;
+    if (stat(path, &st) != 0)
+        return LD_OK; /* nothing there */
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        *half_made = true;
+        return LD_OK;
+    }
+    struct ld_store *s = NULL;
+    int version = 0;
+    bool empty = false;
+    ld_err err = S_ISREG(st.st_mode) ? store_new(path, NULL, &s, msg, msglen) : LD_ERR_INVALID;
+    if (!err)
+        err = store_connect(s, msg, msglen);
+    if (!err)
+        err = check_identity(s, &version, &empty, msg, msglen);
+    ld_store_close(s);
+    if (!err && empty) {
+        *half_made = true;
+        return LD_OK;
+    }
+    if (err == LD_ERR_NOMEM)
+        return err;
+    ld_store__msg(msg, msglen, "store %s: already exists%s", path,
+                  err ? " (not a store this latedoor can open): move it aside to make a new one"
+                      : "");
+    return LD_ERR_DUPLICATE;
+}
+
+ld_err ld_store__sync_file(const char *path, const char *what, const char *name, char *msg,
+                           size_t msglen)
+{
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        ld_store__msg(msg, msglen, "%s %s: reopen %s: %s", what, name, path, strerror(errno));
+        return LD_ERR_IO;
+    }
+    ld_err err = LD_OK;
+    if (fsync(fd) != 0) {
+        ld_store__msg(msg, msglen, "%s %s: fsync: %s", what, name, strerror(errno));
+        err = errno == ENOSPC ? LD_ERR_FULL : LD_ERR_IO;
+    }
+    if (close(fd) != 0 && !err) {
+        ld_store__msg(msg, msglen, "%s %s: close: %s", what, name, strerror(errno));
+        err = LD_ERR_IO;
+    }
+    return err;
+}
+
+/*
+ * Puts the finished temporary store tmp at path: over a half-made store with rename(), else
+ * with renameat2(RENAME_NOREPLACE), so a store another `latedoor init` put there meanwhile is
+ * never overwritten.
+ */
+static ld_err put_in_place(const char *tmp, const char *path, bool half_made, char *msg,
+                           size_t msglen)
+{
+    int rc;
+    if (half_made) {
+        remove_companions(path); /* an old -wal must not be replayed into the new file */
+        rc = rename(tmp, path);
+    } else {
+        rc = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+    }
+    if (rc == 0)
+        return LD_OK;
+    ld_store__msg(msg, msglen, "store %s: %s", path,
+                  errno == EEXIST ? "already exists" : strerror(errno));
+    return errno == EEXIST ? LD_ERR_DUPLICATE : LD_ERR_IO;
+}
+
 ld_err ld_store_create(const char *path, const char *device_id, const struct ld_store_options *opt,
                        struct ld_store **out, char *msg, size_t msglen)
 {
     struct ld_store *s = NULL;
-    bool created = false;
-    int fd = -1;
+    char tmp[PATH_MAX];
+    bool half_made = false, made_tmp = false;
 
     ld_err err = check_path(path, msg, msglen);
     if (err)
@@ -758,56 +851,57 @@ ld_err ld_store_create(const char *path, const char *device_id, const struct ld_
                       LD_DEVICE_ID_MAX);
         return LD_ERR_INVALID;
     }
+    err = check_existing(path, &half_made, msg, msglen);
+    if (err)
+        return err;
 
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, STORE_MODE);
-    if (fd >= 0) {
-        created = true;
-    } else if (errno == EEXIST) {
-        struct stat st;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0) {
-            ld_store__msg(msg, msglen, "store %s: already exists", path);
-            return LD_ERR_DUPLICATE;
-        }
-    } else {
-        ld_store__msg(msg, msglen, "store %s: create: %s", path, strerror(errno));
+    /*
+     * Built whole in a temporary file beside path, synced, then renamed into place: a power cut
+     * or a kill leaves either no store (and perhaps a stray path.init-XXXXXX) or a whole one.
+     */
+    snprintf(tmp, sizeof tmp, "%s.init-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        ld_store__msg(msg, msglen, "store %s: create %s: %s", path, tmp, strerror(errno));
         return errno == ENOSPC ? LD_ERR_FULL : LD_ERR_IO;
     }
-    if (fd >= 0) {
-        /* umask may have taken bits away; set exactly 0600 before any data goes in. */
-        int rc = fchmod(fd, STORE_MODE);
-        int e = errno;
-        close(fd);
-        if (rc != 0) {
-            ld_store__msg(msg, msglen, "store %s: chmod 0600: %s", path, strerror(e));
-            err = LD_ERR_IO;
-            goto out;
-        }
-    } else {
-        err = fix_mode(path, msg, msglen);
-        if (err)
-            return err;
+    made_tmp = true;
+    /* umask may have taken bits away; set exactly 0600 before any data goes in. */
+    int rc = fchmod(fd, STORE_MODE);
+    int e = errno;
+    close(fd);
+    if (rc != 0) {
+        ld_store__msg(msg, msglen, "store %s: chmod 0600: %s", tmp, strerror(e));
+        err = LD_ERR_IO;
+        goto out;
     }
-
-    err = store_new(path, opt, &s, msg, msglen);
+    create_step(LD_STORE__CREATE_TEMP_MADE);
+    err = store_new(tmp, opt, &s, msg, msglen);
     if (!err)
         err = store_connect(s, msg, msglen);
-    if (!err &&
-        sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL) != SQLITE_OK)
-        err = ld_store__sqlite_err(s, SQLITE_ERROR, "configure the connection", msg, msglen);
     if (!err)
         err = initialise(s, device_id, msg, msglen);
     if (err)
         goto out;
-    ld_store_close(s);
+    create_step(LD_STORE__CREATE_SCHEMA_MADE);
+    ld_store_close(s); /* checkpoints: the temporary file now holds everything */
     s = NULL;
+    err = ld_store__sync_file(tmp, "store", path, msg, msglen);
+    if (err)
+        goto out;
+    create_step(LD_STORE__CREATE_SYNCED);
+    err = put_in_place(tmp, path, half_made, msg, msglen);
+    if (err)
+        goto out;
+    made_tmp = false;
+    create_step(LD_STORE__CREATE_RENAMED);
     err = ld_store__sync_dir(path, msg, msglen);
     if (!err)
         err = ld_store_open(path, opt, out, msg, msglen);
-    created = false; /* committed: from here on the file is a store and is kept */
 out:
     ld_store_close(s);
-    if (err && created)
-        remove_files(path);
+    if (made_tmp)
+        remove_files(tmp);
     return err;
 }
 

@@ -31,7 +31,7 @@
  */
 
 /* The schema version this build writes; files of a later version are refused, untouched. */
-#define LD_STORE_SCHEMA_VERSION 1
+#define LD_STORE_SCHEMA_VERSION 3
 
 /* Caps on text (bytes of UTF-8, without the terminator). */
 #define LD_DEVICE_ID_MAX     32   /* a device id: letters, digits, '.', '_' and '-' (as config) */
@@ -41,6 +41,7 @@
 #define LD_PIN_HASH_MAX      128  /* an Argon2id string (libsodium crypto_pwhash_STRBYTES) */
 #define LD_SETTING_KEY_MAX   64   /* a setting's key: lower-case letters, digits, '.', '_', '-' */
 #define LD_SETTING_VALUE_MAX 1024 /* a setting's value: UTF-8 text */
+#define LD_EVENT_SUM_LEN     64   /* an event's checksum: BLAKE2b-256 as lower-case hex */
 
 /* The default busy timeout: how long a write waits for the other process's transaction. */
 #define LD_STORE_BUSY_TIMEOUT_MS 5000
@@ -82,10 +83,12 @@ LD_MUST_CHECK ld_err ld_store_open(const char *path, const struct ld_store_optio
 
 /*
  * Creates a new store at path for the device called device_id and opens it into *out, as
- * ld_store_open. The file is created mode 0600 with O_EXCL, so an existing store is never
- * overwritten: LD_ERR_DUPLICATE when path exists and is not empty (an empty file, left by a
- * power cut during a previous create, is taken over). LD_ERR_INVALID for a bad device id. The
- * schema and the device id are committed in one transaction, and the directory is synced.
+ * ld_store_open. Atomic: the store is built whole in a temporary file beside path (mode 0600),
+ * fsynced and renamed into place, and the directory synced, so a power cut or a kill leaves no
+ * store or a whole one, never half of one. An existing store is never overwritten:
+ * LD_ERR_DUPLICATE when path holds a store, another program's database or any other file. A
+ * half-made store that an interrupted create of an older latedoor left (an empty file, or an
+ * SQLite file with no schema) is recognised and replaced. LD_ERR_INVALID for a bad device id.
  */
 LD_MUST_CHECK ld_err ld_store_create(const char *path, const char *device_id,
                                      const struct ld_store_options *opt, struct ld_store **out,
@@ -208,7 +211,22 @@ struct ld_event {
     char ref_device[LD_DEVICE_ID_MAX + 1]; /* the event this one refers to, "" when none */
     int64_t ref_seq;                       /* 0 when none */
     int64_t fixed_at_ms;                   /* clock_repair: the corrected UTC time; else 0 */
+    /*
+     * The event's checksum (ld_event_sum), lower-case hex: assigned by append; read back with
+     * the event, and checked. A foreign event may carry one (the central store's copy): it must
+     * then match its fields. "" when none.
+     */
+    char sum[LD_EVENT_SUM_LEN + 1];
 };
+
+/*
+ * Writes the checksum of ev to out: BLAKE2b-256 (libsodium's crypto_generichash, no key) over a
+ * canonical encoding of every field but sum ("latedoor-event-1", then each field in struct
+ * order, text as its byte length, ':' and its bytes, numbers in decimal, each ending in a
+ * newline), as 64 lower-case hex digits. Not a signature: it finds a record changed by a bad
+ * sector, a flipped bit or a hand edit, so that it is reported instead of used.
+ */
+void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1]);
 
 /*
  * Appends ev to the log as this device's next event: fills ev->device_id and ev->seq (one
@@ -222,6 +240,18 @@ struct ld_event {
  */
 LD_MUST_CHECK ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *msg,
                                            size_t msglen);
+
+/*
+ * Appends the arrival ev as ld_store_append_event does, unless the pupil ev->upn already has an
+ * arrival in [from_ms, to_ms) as ld_store_first_arrival finds it: then nothing is written,
+ * *already is true and the earlier arrival and its time go to *earlier and *earlier_ms (may be
+ * NULL). The check and the insert are one write transaction (BEGIN IMMEDIATE), so taps of one
+ * pupil by two processes at once record one arrival. *already is false when ev was appended.
+ */
+LD_MUST_CHECK ld_err ld_store_append_arrival(struct ld_store *store, struct ld_event *ev,
+                                             int64_t from_ms, int64_t to_ms, bool *already,
+                                             struct ld_event *earlier, int64_t *earlier_ms,
+                                             char *msg, size_t msglen);
 
 /*
  * Inserts an event that already has its device id, seq and UUID: another device's, pulled from
@@ -287,7 +317,8 @@ LD_MUST_CHECK ld_err ld_store_events_count(struct ld_store *store,
  * Writes the largest at_ms among this device's events recorded with a trusted clock
  * (LD_CLOCK_OK) to *at_ms, or INT64_MIN (clock.h's LD_CLOCK_NO_EVENT) when there is none: what
  * ld_clock_read compares the wall clock with. Events recorded with a doubtful clock do not
- * count, so one bad reading cannot make every later good one look "behind".
+ * count, so one bad reading cannot make every later good one look "behind"; nor do events from
+ * the command line (LD_SRC_CLI), whose time may be typed by hand (`tap --at`).
  */
 LD_MUST_CHECK ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_ms, char *msg,
                                             size_t msglen);
@@ -301,6 +332,25 @@ LD_MUST_CHECK ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_
 LD_MUST_CHECK ld_err ld_store_first_arrival(struct ld_store *store, const char *upn,
                                             int64_t from_ms, int64_t to_ms, struct ld_event *ev,
                                             int64_t *effective_ms, char *msg, size_t msglen);
+
+/* Problems a store check keeps the words of; the rest are counted. */
+#define LD_STORE_CHECK_SHOWN 8
+
+/* What ld_store_check found. */
+struct ld_store_check_report {
+    char integrity[256];                      /* PRAGMA integrity_check's words: "ok" when sound */
+    uint64_t events;                          /* events read */
+    uint64_t bad;                             /* of them, failing their checksum or unreadable */
+    char problems[LD_STORE_CHECK_SHOWN][512]; /* the first ones, each naming device and seq */
+};
+
+/*
+ * Checks the whole store: PRAGMA integrity_check, then every event against its checksum,
+ * carrying on past a bad one. LD_OK when the check ran, whatever it found (out says); an
+ * error only when it could not run.
+ */
+LD_MUST_CHECK ld_err ld_store_check(struct ld_store *store, struct ld_store_check_report *out,
+                                    char *msg, size_t msglen);
 
 /* ---- pupils and cards ---- */
 
@@ -316,6 +366,8 @@ struct ld_pupil {
     char family[LD_FAMILY_MAX + 1]; /* may be "" */
     unsigned flags;                 /* enum ld_flag bits */
     bool active;                    /* false: no longer on the roster; history stays */
+    bool has_admitted, has_left;    /* false: the roster gave no such date */
+    ld_date admitted, left;         /* on roll from, to (inclusive): the core's on_roll */
 };
 
 /* Copies the pupil upn (active or not) into *out; LD_ERR_NOT_FOUND when there is none. */
@@ -369,7 +421,7 @@ struct ld_import_summary {
     size_t unchanged;     /* pupils already as the roster says */
     size_t deactivated;   /* active pupils not in the roster: now inactive, history kept */
     size_t cards;         /* cards the roster gives (all of them, new or not) */
-    size_t cards_removed; /* cards of earlier rosters no longer in this one, dropped */
+    size_t cards_removed; /* cards of earlier rosters replaced for pupils still on the roll */
     size_t cards_moved;   /* kiosk cards of pupils who left, given by the roster to another */
 };
 
@@ -384,12 +436,28 @@ struct ld_import_summary {
  * or a corrected roster). When A is not on this roster (has left), the card moves to B.
  * A UID of a staff card is refused. Every row is checked again (caps, UTF-8, UPN form, flags)
  * and duplicates inside the roster (UPN, card) are refused naming both lines. A roster with no
- * pupils is refused (LD_ERR_INVALID): it would make the whole school inactive. On any error the
- * store is unchanged and the message names the roster line ("line 12: ...").
+ * pupils is refused (LD_ERR_INVALID): it would make the whole school inactive; so is one that
+ * would take more than a fifth of the active pupils off the roll (the message says how many
+ * and from which classes) unless opt->leavers says it is meant (ld_store_import_roster_with).
+ * Pupils who leave keep their cards (cards_removed counts only the replaced cards of pupils
+ * still on the roll). On any error the store is unchanged and the message names the roster
+ * line ("line 12: ...").
  */
 LD_MUST_CHECK ld_err ld_store_import_roster(struct ld_store *store, const struct ld_roster *roster,
                                             struct ld_import_summary *sum, char *msg,
                                             size_t msglen);
+
+/* How a roster is imported. A NULL options pointer means every default. */
+struct ld_import_options {
+    bool leavers; /* more than a fifth of the pupils may leave the roll (end of year, a merge) */
+};
+
+/* As ld_store_import_roster, with options. */
+LD_MUST_CHECK ld_err ld_store_import_roster_with(struct ld_store *store,
+                                                 const struct ld_roster *roster,
+                                                 const struct ld_import_options *opt,
+                                                 struct ld_import_summary *sum, char *msg,
+                                                 size_t msglen);
 
 /* ---- staff ---- */
 
@@ -476,6 +544,24 @@ enum ld_store__slot {
 ld_err ld_store__stmt(struct ld_store *store, enum ld_store__slot slot, const char *sql,
                       struct sqlite3_stmt **stmt, char *msg, size_t msglen);
 
+/* The steps of ld_store_create, for a test hook that interrupts it at one. */
+enum ld_store__create_step {
+    LD_STORE__CREATE_TEMP_MADE = 1, /* the temporary file exists, empty */
+    LD_STORE__CREATE_SCHEMA_MADE,   /* the schema is committed in it (still open) */
+    LD_STORE__CREATE_SYNCED,        /* closed and fsynced, not yet renamed */
+    LD_STORE__CREATE_RENAMED,       /* renamed into place, directory not yet synced */
+};
+
+/* NULL, or called at each step of ld_store_create: tests kill the process there. */
+extern void (*ld_store__create_hook)(enum ld_store__create_step step);
+
+/*
+ * fsyncs and closes the file at path, before it is renamed into place; a failure is written as
+ * "what name: ..." (what "backup" or "store", name the final path). LD_ERR_FULL on ENOSPC.
+ */
+ld_err ld_store__sync_file(const char *path, const char *what, const char *name, char *msg,
+                           size_t msglen);
+
 /* fsyncs the directory holding path, so a file created or renamed there survives a power cut. */
 ld_err ld_store__sync_dir(const char *path, char *msg, size_t msglen);
 
@@ -516,7 +602,7 @@ ld_err ld_store__column_text(struct ld_store *store, struct sqlite3_stmt *stmt, 
 /* The columns ld_store__row_to_pupil reads, of pupils aliased p. */
 #define LD_STORE__PUPIL_COLS                                                                       \
     "p.upn, p.legal_first, p.legal_last, p.preferred_first, p.preferred_last, p.year, "            \
-    "p.class_name, p.family, p.flags, p.active"
+    "p.class_name, p.family, p.flags, p.active, p.admitted, p.leaving"
 
 /* Reads a row of LD_STORE__PUPIL_COLS at stmt's current position into *p. */
 ld_err ld_store__row_to_pupil(struct ld_store *store, struct sqlite3_stmt *stmt, struct ld_pupil *p,
@@ -549,6 +635,9 @@ ld_err ld_store__exec2(struct ld_store *store, const char *sql, const char *a, c
  * database. LD_ERR_UNSUPPORTED for a version this build does not know.
  */
 ld_err ld_store__migrate(struct sqlite3 *db, int from, const char *path, char *msg, size_t msglen);
+
+/* Registers the SQL function ld_event_sum(16 columns) on db (for the migration that fills it). */
+int ld_store__register_sum(struct sqlite3 *db);
 
 /* The application_id every latedoor store carries ("LDst"). */
 #define LD_STORE__APP_ID 0x4c447374

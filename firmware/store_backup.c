@@ -82,26 +82,6 @@ static ld_err copy_pages(sqlite3 *src, sqlite3 *dst, const char *dest, unsigned 
     return LD_OK;
 }
 
-/* fsyncs the file at path. */
-static ld_err sync_file(const char *path, const char *dest, char *msg, size_t msglen)
-{
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        ld_store__msg(msg, msglen, "backup %s: reopen the copy: %s", dest, strerror(errno));
-        return LD_ERR_IO;
-    }
-    ld_err err = LD_OK;
-    if (fsync(fd) != 0) {
-        ld_store__msg(msg, msglen, "backup %s: fsync: %s", dest, strerror(errno));
-        err = errno == ENOSPC ? LD_ERR_FULL : LD_ERR_IO;
-    }
-    if (close(fd) != 0 && !err) {
-        ld_store__msg(msg, msglen, "backup %s: close: %s", dest, strerror(errno));
-        err = LD_ERR_IO;
-    }
-    return err;
-}
-
 /* Refuses a destination that is the store itself or a database someone has open. */
 static ld_err check_dest(struct ld_store *store, const char *dest, char *msg, size_t msglen)
 {
@@ -188,7 +168,7 @@ ld_err ld_store_backup(struct ld_store *store, const char *dest_path, char *msg,
         err = LD_ERR_IO;
         goto out;
     }
-    err = sync_file(tmp, dest_path, msg, msglen);
+    err = ld_store__sync_file(tmp, "backup", dest_path, msg, msglen);
     if (err)
         goto out;
     if (rename(tmp, dest_path) != 0) {

@@ -15,10 +15,10 @@
 /* The columns of an event, in the order row_to_event reads them. */
 #define EVENT_COLS                                                                                 \
     "device_id, seq, uuid, kind, at_ms, mono_ms, boot_id, clock, upn, card, source, staff, "       \
-    "reason, ref_device, ref_seq, fixed_at_ms"
+    "reason, ref_device, ref_seq, fixed_at_ms, sum"
 #define EVENT_COLS_E                                                                               \
     "e.device_id, e.seq, e.uuid, e.kind, e.at_ms, e.mono_ms, e.boot_id, e.clock, e.upn, e.card, "  \
-    "e.source, e.staff, e.reason, e.ref_device, e.ref_seq, e.fixed_at_ms"
+    "e.source, e.staff, e.reason, e.ref_device, e.ref_seq, e.fixed_at_ms, e.sum"
 
 static const char *const kind_names[] = {
     [LD_EV_ARRIVAL] = "arrival",
@@ -96,6 +96,7 @@ static ld_err check_event(const struct ld_event *ev, bool foreign, char *msg, si
         {"staff", ev->staff, sizeof ev->staff},
         {"reason", ev->reason, sizeof ev->reason},
         {"ref_device", ev->ref_device, sizeof ev->ref_device},
+        {"sum", ev->sum, sizeof ev->sum},
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         if (!foreign && i == 0)
@@ -226,7 +227,7 @@ static ld_err check_event(const struct ld_event *ev, bool foreign, char *msg, si
     return LD_OK;
 }
 
-/* Binds every column of ev to ?1..?16 in EVENT_COLS order, with the given key and uuid. */
+/* Binds every column of ev to ?1..?17 in EVENT_COLS order, with the given key and uuid. */
 static int bind_event(sqlite3_stmt *st, const struct ld_event *ev, const char *device_id,
                       int64_t seq, const char *uuid)
 {
@@ -261,12 +262,14 @@ static int bind_event(sqlite3_stmt *st, const struct ld_event *ev, const char *d
         rc = sqlite3_bind_int64(st, 15, ev->ref_seq);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 16, ev->fixed_at_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 17, ev->sum, -1, SQLITE_STATIC);
     return rc;
 }
 
-/* Reads the row at stmt's current position, EVENT_COLS from column 0, into *ev. */
-static ld_err row_to_event(struct ld_store *store, sqlite3_stmt *st, struct ld_event *ev, char *msg,
-                           size_t msglen)
+/* Reads the row at stmt's current position, EVENT_COLS from column 0, into *ev, unchecked. */
+static ld_err row_to_event_raw(struct ld_store *store, sqlite3_stmt *st, struct ld_event *ev,
+                               char *msg, size_t msglen)
 {
     memset(ev, 0, sizeof *ev);
     struct {
@@ -274,10 +277,15 @@ static ld_err row_to_event(struct ld_store *store, sqlite3_stmt *st, struct ld_e
         char *buf;
         size_t size;
     } text[] = {
-        {0, ev->device_id, sizeof ev->device_id}, {2, ev->uuid, sizeof ev->uuid},
-        {6, ev->boot_id, sizeof ev->boot_id},     {8, ev->upn, sizeof ev->upn},
-        {9, ev->card, sizeof ev->card},           {11, ev->staff, sizeof ev->staff},
-        {12, ev->reason, sizeof ev->reason},      {13, ev->ref_device, sizeof ev->ref_device},
+        {0, ev->device_id, sizeof ev->device_id},
+        {2, ev->uuid, sizeof ev->uuid},
+        {6, ev->boot_id, sizeof ev->boot_id},
+        {8, ev->upn, sizeof ev->upn},
+        {9, ev->card, sizeof ev->card},
+        {11, ev->staff, sizeof ev->staff},
+        {12, ev->reason, sizeof ev->reason},
+        {13, ev->ref_device, sizeof ev->ref_device},
+        {16, ev->sum, sizeof ev->sum},
     };
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
         ld_err err =
@@ -303,6 +311,37 @@ static ld_err row_to_event(struct ld_store *store, sqlite3_stmt *st, struct ld_e
     ev->clock = (enum ld_clock_state)clock;
     ev->source = (enum ld_source)source;
     return LD_OK;
+}
+
+/*
+ * Says whether ev's fields still give its stored checksum; when not, writes what is wrong,
+ * naming the event, into msg.
+ */
+static bool sum_matches(struct ld_store *store, const struct ld_event *ev, char *msg, size_t msglen)
+{
+    char want[LD_EVENT_SUM_LEN + 1];
+    ld_event_sum(ev, want);
+    if (!strcmp(want, ev->sum))
+        return true;
+    ld_store__msg(
+        msg, msglen,
+        "store %s: event %s #%" PRId64 " (%s) fails its checksum: %s; it is not used "
+        "(`latedoor store check` lists every such event: restore the store from a "
+        "backup, or let sync bring the event back from the central store)",
+        ld_store__path(store), ev->device_id, ev->seq,
+        ev->kind >= LD_EV_ARRIVAL && ev->kind <= LD_EV_KIND_MAX ? kind_names[ev->kind] : "?",
+        ev->sum[0] ? "its fields were changed after it was recorded" : "it has no checksum");
+    return false;
+}
+
+/* Reads the row at stmt's current position into *ev, refusing one that fails its checksum. */
+static ld_err row_to_event(struct ld_store *store, sqlite3_stmt *st, struct ld_event *ev, char *msg,
+                           size_t msglen)
+{
+    ld_err err = row_to_event_raw(store, st, ev, msg, msglen);
+    if (!err && !sum_matches(store, ev, msg, msglen))
+        err = LD_ERR_CORRUPT;
+    return err;
 }
 
 /* True when a and b hold the same event, field for field. */
@@ -376,18 +415,29 @@ static ld_err find_uuid(struct ld_store *store, const char *uuid, bool *exists, 
     return err;
 }
 
-/* INSERTs ev under (device_id, seq, uuid), inside the caller's transaction. */
+/*
+ * INSERTs ev under (device_id, seq, uuid) with its checksum, inside the caller's transaction;
+ * the checksum goes to sum (may be NULL).
+ */
 static ld_err insert_event(struct ld_store *store, const struct ld_event *ev, const char *device_id,
-                           int64_t seq, const char *uuid, char *msg, size_t msglen)
+                           int64_t seq, const char *uuid, char sum[LD_EVENT_SUM_LEN + 1], char *msg,
+                           size_t msglen)
 {
     sqlite3_stmt *st = NULL;
+    struct ld_event full = *ev;
+    snprintf(full.device_id, sizeof full.device_id, "%s", device_id);
+    full.seq = seq;
+    snprintf(full.uuid, sizeof full.uuid, "%s", uuid);
+    ld_event_sum(&full, full.sum);
     ld_err err = ld_store__stmt(store, LD_STORE__INSERT_EVENT,
                                 "INSERT INTO events (" EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, "
-                                "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                                 &st, msg, msglen);
     if (err)
         return err;
-    int rc = bind_event(st, ev, device_id, seq, uuid);
+    if (sum)
+        memcpy(sum, full.sum, sizeof full.sum);
+    int rc = bind_event(st, &full, device_id, seq, uuid);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
@@ -419,7 +469,25 @@ static ld_err next_seq(struct ld_store *store, const char *device_id, int64_t *s
     return err;
 }
 
-ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *msg, size_t msglen)
+/* "Already signed in": an arrival of ev->upn in [from_ms, to_ms) stops the append. */
+struct arrival_guard {
+    int64_t from_ms, to_ms;
+    bool already;
+    struct ld_event earlier;
+    int64_t earlier_ms;
+};
+
+static ld_err first_arrival_locked(struct ld_store *store, const char *upn, int64_t from_ms,
+                                   int64_t to_ms, struct ld_event *ev, int64_t *effective_ms,
+                                   char *msg, size_t msglen);
+
+/*
+ * Appends ev as this device's next event; with guard, only when the pupil has no arrival in the
+ * guard's range. The check and the insert share one BEGIN IMMEDIATE transaction: a second
+ * process waits for the write lock and then sees the first one's arrival.
+ */
+static ld_err append(struct ld_store *store, struct ld_event *ev, struct arrival_guard *guard,
+                     char *msg, size_t msglen)
 {
     char uuid[LD_UUID_LEN + 1];
     char key[LD_DEVICE_ID_MAX + 32];
@@ -445,6 +513,16 @@ ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *
     err = ld_store__begin(store, msg, msglen);
     if (err)
         return err;
+    if (guard) {
+        err = first_arrival_locked(store, ev->upn, guard->from_ms, guard->to_ms, &guard->earlier,
+                                   &guard->earlier_ms, msg, msglen);
+        if (err == LD_OK) {
+            guard->already = true;
+            goto out; /* nothing to write: the rollback below ends the read */
+        }
+        if (err != LD_ERR_NOT_FOUND)
+            goto out;
+    }
     err = next_seq(store, device, &seq, msg, msglen);
     if (err)
         goto out;
@@ -467,7 +545,8 @@ ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *
         err = LD_ERR_DUPLICATE;
         goto out;
     }
-    err = insert_event(store, ev, device, seq, uuid, msg, msglen);
+    char sum[LD_EVENT_SUM_LEN + 1];
+    err = insert_event(store, ev, device, seq, uuid, sum, msg, msglen);
     if (err)
         goto out;
     /* Durable from here: synchronous=FULL syncs the WAL before COMMIT returns. */
@@ -477,10 +556,36 @@ ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *
     memcpy(ev->device_id, device, strlen(device) + 1);
     ev->seq = seq;
     memcpy(ev->uuid, uuid, sizeof uuid);
+    memcpy(ev->sum, sum, sizeof sum);
 out:
-    if (err)
-        ld_store__rollback(store);
+    ld_store__rollback(store); /* after a commit there is nothing left to roll back */
     return err;
+}
+
+ld_err ld_store_append_event(struct ld_store *store, struct ld_event *ev, char *msg, size_t msglen)
+{
+    return append(store, ev, NULL, msg, msglen);
+}
+
+ld_err ld_store_append_arrival(struct ld_store *store, struct ld_event *ev, int64_t from_ms,
+                               int64_t to_ms, bool *already, struct ld_event *earlier,
+                               int64_t *earlier_ms, char *msg, size_t msglen)
+{
+    struct arrival_guard guard = {.from_ms = from_ms, .to_ms = to_ms};
+    if (!ev || ev->kind != LD_EV_ARRIVAL || !already || !earlier) {
+        ld_store__msg(msg, msglen, "store: append arrival: no arrival or no result given");
+        return LD_ERR_INVALID;
+    }
+    ld_err err = append(store, ev, &guard, msg, msglen);
+    if (err)
+        return err;
+    *already = guard.already;
+    if (guard.already) {
+        *earlier = guard.earlier;
+        if (earlier_ms)
+            *earlier_ms = guard.earlier_ms;
+    }
+    return LD_OK;
 }
 
 /*
@@ -519,7 +624,7 @@ static ld_err insert_foreign_locked(struct ld_store *store, const struct ld_even
                       ev->device_id, ev->seq, ev->uuid, key);
         return LD_ERR_DUPLICATE;
     }
-    err = insert_event(store, ev, ev->device_id, ev->seq, ev->uuid, msg, msglen);
+    err = insert_event(store, ev, ev->device_id, ev->seq, ev->uuid, NULL, msg, msglen);
     if (!err)
         *inserted = true;
     return err;
@@ -548,11 +653,18 @@ ld_err ld_store_insert_foreign_events(struct ld_store *store, const struct ld_ev
                       LD_STORE_FOREIGN_BATCH_MAX);
         return LD_ERR_RANGE;
     }
-    /* Every event is checked before the write lock is taken. */
+    /* Every event is checked before the write lock is taken, with its checksum when given. */
     for (size_t i = 0; i < n; i++) {
         ld_err err = check_event(&ev[i], true, msg, msglen);
         if (err)
             return err;
+        if (ev[i].sum[0] && !sum_matches(store, &ev[i], msg, msglen)) {
+            ld_store__msg(msg, msglen,
+                          "event %s #%" PRId64 " (given to store it): its fields do not give its "
+                          "checksum: changed on the way or at the central store; nothing stored",
+                          ev[i].device_id, ev[i].seq);
+            return LD_ERR_CORRUPT;
+        }
     }
     if (n == 0) {
         if (inserted)
@@ -727,9 +839,9 @@ ld_err ld_store_last_event_ms(struct ld_store *store, int64_t *at_ms, char *msg,
         ld_store__msg(msg, msglen, "store: last event: no store or no result given");
         return LD_ERR_INVALID;
     }
-    ld_err err =
-        ld_store__prepare(store, "SELECT max(at_ms) FROM events WHERE device_id = ?1 AND clock = 0",
-                          &st, msg, msglen);
+    ld_err err = ld_store__prepare(
+        store, "SELECT max(at_ms) FROM events WHERE device_id = ?1 AND clock = 0 AND source != 4",
+        &st, msg, msglen);
     if (err)
         return err;
     int rc = sqlite3_bind_text(st, 1, ld_store__device(store), -1, SQLITE_STATIC);
@@ -748,6 +860,18 @@ ld_err ld_store_first_arrival(struct ld_store *store, const char *upn, int64_t f
                               int64_t to_ms, struct ld_event *ev, int64_t *effective_ms, char *msg,
                               size_t msglen)
 {
+    if (!store || !upn || !ev) {
+        ld_store__msg(msg, msglen, "store: first arrival: no store, UPN or result given");
+        return LD_ERR_INVALID;
+    }
+    return first_arrival_locked(store, upn, from_ms, to_ms, ev, effective_ms, msg, msglen);
+}
+
+/* ld_store_first_arrival, inside the caller's transaction when there is one. */
+static ld_err first_arrival_locked(struct ld_store *store, const char *upn, int64_t from_ms,
+                                   int64_t to_ms, struct ld_event *ev, int64_t *effective_ms,
+                                   char *msg, size_t msglen)
+{
     /* A void or clock_repair refers to its target by (ref_device, ref_seq): events_ref. */
     static const char sql[] =
         "SELECT " EVENT_COLS_E ", coalesce((SELECT r.fixed_at_ms FROM events r"
@@ -763,10 +887,6 @@ ld_err ld_store_first_arrival(struct ld_store *store, const char *upn, int64_t f
     sqlite3_stmt *st = NULL;
     struct ld_event found;
 
-    if (!store || !upn || !ev) {
-        ld_store__msg(msg, msglen, "store: first arrival: no store, UPN or result given");
-        return LD_ERR_INVALID;
-    }
     if (strnlen(upn, LD_UPN_LEN + 1) != LD_UPN_LEN || ld_upn_check(upn, NULL) == LD_UPN_MALFORMED) {
         ld_store__msg(msg, msglen, "store: first arrival: upn: not a UPN");
         return LD_ERR_INVALID;
@@ -797,9 +917,60 @@ ld_err ld_store_first_arrival(struct ld_store *store, const char *upn, int64_t f
         if (!err) {
             *ev = found;
             if (effective_ms)
-                *effective_ms = sqlite3_column_int64(st, 16);
+                *effective_ms = sqlite3_column_int64(st, 17);
         }
     }
     sqlite3_finalize(st);
+    return err;
+}
+
+ld_err ld_store_check(struct ld_store *store, struct ld_store_check_report *out, char *msg,
+                      size_t msglen)
+{
+    sqlite3_stmt *st = NULL;
+    struct ld_store_check_report r = {0};
+    struct ld_event ev;
+    if (!store || !out) {
+        ld_store__msg(msg, msglen, "store: check: no store or no report given");
+        return LD_ERR_INVALID;
+    }
+    ld_err err = ld_store__prepare(store, "PRAGMA integrity_check(8)", &st, msg, msglen);
+    if (err)
+        return err;
+    int rc;
+    size_t used = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        if (used < sizeof r.integrity - 1)
+            used += (size_t)snprintf(r.integrity + used, sizeof r.integrity - used, "%s%s",
+                                     used ? "; " : "", t ? (const char *)t : "?");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_DONE)
+        return ld_store__sqlite_err(store, rc, "integrity check", msg, msglen);
+
+    /* Every event, in the store's order, each checked; a bad one is counted, not fatal. */
+    err = ld_store__prepare(store, "SELECT " EVENT_COLS " FROM events ORDER BY device_id, seq", &st,
+                            msg, msglen);
+    if (err)
+        return err;
+    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char why[512];
+        r.events++;
+        ld_err e = row_to_event_raw(store, st, &ev, why, sizeof why);
+        if (e == LD_ERR_NOMEM)
+            err = e;
+        else if (e || !sum_matches(store, &ev, why, sizeof why)) {
+            if (r.bad < LD_STORE_CHECK_SHOWN)
+                snprintf(r.problems[r.bad], sizeof r.problems[0], "%s", why);
+            r.bad++;
+        }
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = ld_store__sqlite_err(store, rc, "check the events", msg, msglen);
+    sqlite3_finalize(st);
+    if (!err)
+        *out = r;
     return err;
 }

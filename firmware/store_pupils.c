@@ -32,6 +32,10 @@ ld_err ld_store__row_to_pupil(struct ld_store *store, struct sqlite3_stmt *st, s
     }
     p->flags = (unsigned)sqlite3_column_int(st, 8);
     p->active = sqlite3_column_int(st, 9) != 0;
+    p->has_admitted = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    p->admitted = (ld_date)sqlite3_column_int(st, 10);
+    p->has_left = sqlite3_column_type(st, 11) != SQLITE_NULL;
+    p->left = (ld_date)sqlite3_column_int(st, 11);
     return LD_OK;
 }
 

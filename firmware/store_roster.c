@@ -1,6 +1,7 @@
 /* store_roster.c: importing a roster into the store, all or nothing, in one transaction. */
 #include "store.h"
 
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +139,15 @@ static bool pupil_matches(const struct ld_pupil *have, const struct ld_roster_pu
            !strcmp(have->legal_last, p->legal_last) && !strcmp(have->preferred_first, pref_first) &&
            !strcmp(have->preferred_last, pref_last) && !strcmp(have->year, p->year) &&
            !strcmp(have->class_name, p->class_name) && !strcmp(have->family, p->family) &&
-           have->flags == p->flags;
+           have->flags == p->flags && have->has_admitted == p->has_admitted &&
+           (!p->has_admitted || have->admitted == p->admitted) && have->has_left == p->has_left &&
+           (!p->has_left || have->left == p->left);
+}
+
+/* Binds an optional date: NULL when the roster gives none. */
+static int bind_date(sqlite3_stmt *st, int col, bool has, ld_date d)
+{
+    return has ? sqlite3_bind_int(st, col, d) : sqlite3_bind_null(st, col);
 }
 
 /* The statements an import runs once per row, prepared once. */
@@ -205,6 +214,10 @@ static ld_err upsert_pupil(struct ld_store *store, const struct stmts *q,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(put, 9, (int)p->flags);
     if (rc == SQLITE_OK)
+        rc = bind_date(put, 10, p->has_admitted, p->admitted);
+    if (rc == SQLITE_OK)
+        rc = bind_date(put, 11, p->has_left, p->left);
+    if (rc == SQLITE_OK)
         rc = sqlite3_step(put);
     if (rc != SQLITE_DONE)
         err = ld_store__sqlite_err(store, rc, what, msg, msglen);
@@ -269,10 +282,71 @@ static ld_err import_card(struct ld_store *store, const struct ld_roster_pupil *
                            p->upn, NULL, "import a card", msg, msglen);
 }
 
+/* Writes the number of active pupils to *n. */
+static ld_err count_active(struct ld_store *store, int64_t *n, char *msg, size_t msglen)
+{
+    sqlite3_stmt *st = NULL;
+    ld_err err =
+        ld_store__prepare(store, "SELECT count(*) FROM pupils WHERE active = 1", &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        err = ld_store__sqlite_err(store, rc, "count the pupils on the roll", msg, msglen);
+    sqlite3_finalize(st);
+    return err;
+}
+
+/*
+ * Refuses an import that would take more than a fifth of the active pupils off the roll: a
+ * one-class export imported by mistake would otherwise switch the rest of the school off. The
+ * message says how many, and from which classes (the most first).
+ */
+static ld_err check_leavers(struct ld_store *store, int64_t active, char *msg, size_t msglen)
+{
+    sqlite3_stmt *st = NULL;
+    char classes[256] = "";
+    size_t used = 0;
+    int64_t leaving = 0;
+    ld_err err = ld_store__prepare(store,
+                                   "SELECT class_name, count(*) FROM pupils WHERE active = 1 AND"
+                                   " upn NOT IN (SELECT upn FROM temp.roster_upns)"
+                                   " GROUP BY class_name ORDER BY count(*) DESC, class_name",
+                                   &st, msg, msglen);
+    if (err)
+        return err;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t n = sqlite3_column_int64(st, 1);
+        const unsigned char *name = sqlite3_column_text(st, 0);
+        leaving += n;
+        if (used + 48 < sizeof classes)
+            used += (size_t)snprintf(classes + used, sizeof classes - used, "%s%s (%" PRId64 ")",
+                                     used ? ", " : "", name ? (const char *)name : "?", n);
+        else if (used + 5 < sizeof classes && classes[used - 1] != '.')
+            used += (size_t)snprintf(classes + used, sizeof classes - used, ", ...");
+    }
+    if (rc != SQLITE_DONE)
+        err = ld_store__sqlite_err(store, rc, "count the leavers", msg, msglen);
+    sqlite3_finalize(st);
+    if (!err && leaving * 5 > active) {
+        ld_store__msg(msg, msglen,
+                      "roster: importing it would take %" PRId64 " of the %" PRId64
+                      " pupils on the roll off it, more than a fifth: %s. If they have really "
+                      "left, import it again with --leavers",
+                      leaving, active, classes);
+        err = LD_ERR_INVALID;
+    }
+    return err;
+}
+
 /* The whole import, inside the caller's transaction. */
-static ld_err import(struct ld_store *store, const struct ld_roster *roster,
+static ld_err import(struct ld_store *store, const struct ld_roster *roster, bool leavers,
                      struct ld_import_summary *sum, char *msg, size_t msglen)
 {
+    int64_t active = 0;
     sqlite3 *db = ld_store__db(store);
     struct stmts q = {0};
     int changes = 0;
@@ -294,17 +368,21 @@ static ld_err import(struct ld_store *store, const struct ld_roster *roster,
         err = ld_store__prepare(
             store,
             "INSERT INTO pupils (upn, legal_first, legal_last, preferred_first, preferred_last,"
-            " year, class_name, family, flags, active)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)"
+            " year, class_name, family, flags, active, admitted, leaving)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11)"
             " ON CONFLICT (upn) DO UPDATE SET legal_first = ?2, legal_last = ?3,"
             " preferred_first = ?4, preferred_last = ?5, year = ?6, class_name = ?7,"
-            " family = ?8, flags = ?9, active = 1",
+            " family = ?8, flags = ?9, active = 1, admitted = ?10, leaving = ?11",
             &q.put, msg, msglen);
     if (!err)
         err = ld_store__prepare(store, "INSERT INTO temp.roster_upns (upn, line) VALUES (?1, ?2)",
                                 &q.mark, msg, msglen);
+    if (!err)
+        err = count_active(store, &active, msg, msglen);
     for (size_t i = 0; i < roster->count && !err; i++)
         err = upsert_pupil(store, &q, &roster->pupils[i], sum, msg, msglen);
+    if (!err && !leavers)
+        err = check_leavers(store, active, msg, msglen);
     if (!err)
         err = ld_store__exec2(store,
                               "UPDATE pupils SET active = 0 WHERE active = 1 AND upn NOT IN"
@@ -317,10 +395,12 @@ static ld_err import(struct ld_store *store, const struct ld_roster *roster,
     for (size_t i = 0; i < roster->count && !err; i++)
         if (roster->pupils[i].card.len)
             err = import_card(store, &roster->pupils[i], sum, msg, msglen);
+    /* A pupil who left keeps their cards: back on a later roster, their card still works. */
     if (!err)
         err = ld_store__exec2(store,
                               "DELETE FROM cards WHERE from_roster = 1 AND uid NOT IN"
-                              " (SELECT uid FROM temp.roster_cards)",
+                              " (SELECT uid FROM temp.roster_cards) AND upn IN"
+                              " (SELECT upn FROM temp.roster_upns)",
                               NULL, NULL, &changes, "remove old cards", msg, msglen);
     if (!err)
         sum->cards_removed = (size_t)changes;
@@ -334,6 +414,13 @@ out:
 ld_err ld_store_import_roster(struct ld_store *store, const struct ld_roster *roster,
                               struct ld_import_summary *sum, char *msg, size_t msglen)
 {
+    return ld_store_import_roster_with(store, roster, NULL, sum, msg, msglen);
+}
+
+ld_err ld_store_import_roster_with(struct ld_store *store, const struct ld_roster *roster,
+                                   const struct ld_import_options *opt,
+                                   struct ld_import_summary *sum, char *msg, size_t msglen)
+{
     struct ld_import_summary s = {0};
 
     if (!store || !roster) {
@@ -346,7 +433,7 @@ ld_err ld_store_import_roster(struct ld_store *store, const struct ld_roster *ro
     err = ld_store__begin(store, msg, msglen);
     if (err)
         return err;
-    err = import(store, roster, &s, msg, msglen);
+    err = import(store, roster, opt && opt->leavers, &s, msg, msglen);
     if (!err)
         err = ld_store__commit(store, msg, msglen);
     ld_store__rollback(store);

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "utf8.h"
 
 /* Arrivals a single ld_tap_repair_clock call looks at; the rest wait for the next call. */
 #define REPAIR_BATCH 4096
@@ -42,6 +45,20 @@ static void session_bounds(const struct ld_tap *tap, ld_date date, ld_minute min
         *to = at_ms + 1;
 }
 
+/* Says whether date has no register (weekend, holiday, closed day) and what it is called. */
+static bool closed_day(const struct ld_tap *tap, ld_date date, char label[LD_TAP_CLOSED_LABEL_SIZE])
+{
+    const struct ld_calendar_file *cf = &tap->dev->calfile;
+    if (!tap->dev->cal || ld_calendar_is_school_day(tap->dev->cal, date))
+        return false;
+    const char *what = ld_date_weekday(date) >= LD_SAT ? "weekend" : "holiday";
+    for (size_t i = 0; i < cf->closed_count; i++)
+        if (cf->closed[i].date == date && cf->closed[i].label[0])
+            what = cf->closed[i].label;
+    snprintf(label, LD_TAP_CLOSED_LABEL_SIZE, "%s", what);
+    return true;
+}
+
 /* Works out the local time and the mark of an arrival at at_ms with an optional reason. */
 static ld_err mark_of(const struct ld_tap *tap, int64_t at_ms, const char *reason,
                       struct ld_tap_result *out, char *msg, size_t msglen)
@@ -52,14 +69,21 @@ static ld_err mark_of(const struct ld_tap *tap, int64_t at_ms, const char *reaso
                  (long long)at_ms);
         return err;
     }
+    out->at_ms = at_ms;
+    out->closed_day = closed_day(tap, out->date, out->closed_label);
+    if (out->closed_day) {
+        /* No register that day: nothing to mark, the arrival is only kept. */
+        out->mark = (struct ld_classification){
+            .session = ld_session_of(&tap->dev->cfg.sessions, out->minute), .code = LD_CODE_NONE};
+        return LD_OK;
+    }
     const struct ld_reason_rule *rule =
         reason && *reason ? ld_config_reason(&tap->dev->cfg, reason) : NULL;
     ld_classify_arrival(&tap->dev->cfg.sessions, out->minute, rule, &out->mark);
-    out->at_ms = at_ms;
     return LD_OK;
 }
 
-/* Records pupil's arrival unless they arrived earlier this session. */
+/* Records pupil's arrival (reason already checked) unless they arrived earlier this session. */
 static ld_err arrive(const struct ld_tap *tap, const struct ld_clock_reading *now,
                      const struct ld_pupil *pupil, const struct ld_uid *uid, enum ld_source source,
                      const char *reason, const char *staff, struct ld_tap_result *out, char *msg,
@@ -71,36 +95,66 @@ static ld_err arrive(const struct ld_tap *tap, const struct ld_clock_reading *no
     if (err)
         return err;
 
-    int64_t from, to, earlier_ms;
+    int64_t from, to, earlier_ms = 0;
     struct ld_event earlier;
+    bool already = false;
     session_bounds(tap, out->date, out->minute, now->utc_ms, &from, &to);
-    err = ld_store_first_arrival(tap->store, pupil->upn, from, to, &earlier, &earlier_ms, msg,
-                                 msglen);
-    if (err == LD_OK) {
-        out->status = LD_TAP_ALREADY;
-        out->event = earlier;
-        return mark_of(tap, earlier_ms, earlier.reason, out, msg, msglen);
-    }
-    if (err != LD_ERR_NOT_FOUND)
-        return err;
-
     struct ld_event ev = {.kind = LD_EV_ARRIVAL, .source = source};
     stamp(&ev, now);
     snprintf(ev.upn, sizeof ev.upn, "%s", pupil->upn);
     if (uid)
         ld_uid_format(uid, ev.card);
-    if (reason && strlen(reason) > LD_REASON_MAX) {
-        snprintf(msg, msglen, "tap: reason longer than %d bytes", LD_REASON_MAX);
-        return LD_ERR_RANGE;
-    }
     snprintf(ev.reason, sizeof ev.reason, "%s", reason ? reason : "");
     snprintf(ev.staff, sizeof ev.staff, "%s", staff ? staff : "");
-    err = ld_store_append_event(tap->store, &ev, msg, msglen);
+    /* "Already signed in" and the insert in one transaction: see ld_store_append_arrival. */
+    err = ld_store_append_arrival(tap->store, &ev, from, to, &already, &earlier, &earlier_ms, msg,
+                                  msglen);
     if (err)
         return err;
+    if (already) {
+        out->status = LD_TAP_ALREADY;
+        out->event = earlier;
+        return mark_of(tap, earlier_ms, earlier.reason, out, msg, msglen);
+    }
     out->status = LD_TAP_SIGNED_IN;
     out->event = ev;
     return LD_OK;
+}
+
+ld_err ld_tap_check_reason(const struct ld_tap *tap, const char *reason,
+                           char canonical[LD_REASON_MAX + 1], char *msg, size_t msglen)
+{
+    char q[96];
+    size_t len = reason ? strnlen(reason, LD_REASON_MAX + 1) : 0;
+    if (len == 0) {
+        snprintf(msg, msglen, "tap: reason: empty");
+        return LD_ERR_INVALID;
+    }
+    if (len > LD_REASON_MAX) {
+        snprintf(msg, msglen, "tap: reason: longer than %d bytes", LD_REASON_MAX);
+        return LD_ERR_RANGE;
+    }
+    if (!ld_utf8_valid(reason, len) || ld_utf8_has_control(reason, len)) {
+        snprintf(msg, msglen, "tap: reason %s: not valid UTF-8 or holds a control character",
+                 ld_utf8_quote(q, sizeof q, reason, len, 40));
+        return LD_ERR_INVALID;
+    }
+    const struct ld_config *cfg = &tap->dev->cfg;
+    const char *found = !strcasecmp(reason, LD_TAP_NO_REASON) ? LD_TAP_NO_REASON : NULL;
+    for (size_t i = 0; !found && i < cfg->reason_count && i < LD_CONFIG_MAX_REASONS; i++)
+        if (!strcasecmp(cfg->reasons[i].name, reason))
+            found = cfg->reasons[i].name;
+    if (found) {
+        snprintf(canonical, LD_REASON_MAX + 1, "%s", found);
+        return LD_OK;
+    }
+    int n = snprintf(msg, msglen, "tap: reason %s is not one of the school's:",
+                     ld_utf8_quote(q, sizeof q, reason, len, 40));
+    for (size_t i = 0; i < cfg->reason_count && i < LD_CONFIG_MAX_REASONS; i++)
+        if (n >= 0 && (size_t)n < msglen)
+            n += snprintf(msg + n, msglen - (size_t)n, "%s \"%s\"", i ? "," : "",
+                          cfg->reasons[i].name);
+    return LD_ERR_INVALID;
 }
 
 ld_err ld_tap_card(const struct ld_tap *tap, const struct ld_uid *uid, enum ld_source source,
@@ -149,8 +203,13 @@ ld_err ld_tap_pupil(const struct ld_tap *tap, const char *upn, enum ld_source so
 {
     struct ld_pupil pupil;
     struct ld_clock_reading now;
+    char checked[LD_REASON_MAX + 1] = "";
     memset(out, 0, sizeof *out);
-    ld_err err = ld_store_pupil_get(tap->store, upn ? upn : "", &pupil, msg, msglen);
+    ld_err err = LD_OK;
+    if (reason && *reason)
+        err = ld_tap_check_reason(tap, reason, checked, msg, msglen);
+    if (!err)
+        err = ld_store_pupil_get(tap->store, upn ? upn : "", &pupil, msg, msglen);
     if (err)
         return err;
     if (!pupil.active) {
@@ -159,38 +218,33 @@ ld_err ld_tap_pupil(const struct ld_tap *tap, const char *upn, enum ld_source so
     }
     if ((err = read_clock(tap, &now, msg, msglen)))
         return err;
-    return arrive(tap, &now, &pupil, NULL, source, reason, staff, out, msg, msglen);
+    return arrive(tap, &now, &pupil, NULL, source, checked, staff, out, msg, msglen);
 }
 
 ld_err ld_tap_reason(const struct ld_tap *tap, struct ld_tap_result *result, const char *reason,
                      const char *staff, char *msg, size_t msglen)
 {
     struct ld_clock_reading now;
+    char checked[LD_REASON_MAX + 1];
     if (result->status != LD_TAP_SIGNED_IN && result->status != LD_TAP_ALREADY) {
         snprintf(msg, msglen, "tap: a reason needs an arrival");
         return LD_ERR_STATE;
     }
-    if (!reason || !*reason) {
-        snprintf(msg, msglen, "tap: empty reason");
-        return LD_ERR_INVALID;
-    }
-    ld_err err = read_clock(tap, &now, msg, msglen);
+    ld_err err = ld_tap_check_reason(tap, reason, checked, msg, msglen);
+    if (!err)
+        err = read_clock(tap, &now, msg, msglen);
     if (err)
         return err;
     struct ld_event ev = {.kind = LD_EV_REASON, .source = result->event.source};
     stamp(&ev, &now);
     snprintf(ev.upn, sizeof ev.upn, "%s", result->event.upn);
-    if (strlen(reason) > LD_REASON_MAX) {
-        snprintf(msg, msglen, "tap: reason longer than %d bytes", LD_REASON_MAX);
-        return LD_ERR_RANGE;
-    }
-    snprintf(ev.reason, sizeof ev.reason, "%s", reason);
+    snprintf(ev.reason, sizeof ev.reason, "%s", checked);
     snprintf(ev.staff, sizeof ev.staff, "%s", staff ? staff : "");
     snprintf(ev.ref_device, sizeof ev.ref_device, "%s", result->event.device_id);
     ev.ref_seq = result->event.seq;
     if ((err = ld_store_append_event(tap->store, &ev, msg, msglen)))
         return err;
-    return mark_of(tap, result->at_ms, reason, result, msg, msglen);
+    return mark_of(tap, result->at_ms, checked, result, msg, msglen);
 }
 
 /* What ld_tap_repair_clock gathers before it writes (the walk must not write). */

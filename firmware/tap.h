@@ -35,8 +35,22 @@ enum ld_tap_status {
     LD_TAP_STAFF_CARD,   /* a staff card: nothing recorded, staff holds who (staff mode) */
 };
 
+/* The reason the kiosk records when nobody answers: always accepted, changes no mark. */
+#define LD_TAP_NO_REASON "No reason given"
+
+/* Bytes of what a closed day is called ("INSET day", "weekend", "holiday"), with the NUL. */
+#define LD_TAP_CLOSED_LABEL_SIZE 65
+
 struct ld_tap_result {
     enum ld_tap_status status;
+    /*
+     * SIGNED_IN and ALREADY: the arrival's day is not a school day (a weekend, a holiday or a
+     * closed day of the calendar, such as an INSET day): the arrival is recorded but there is
+     * no register, so mark.code is LD_CODE_NONE; closed_label says what the day is. Always
+     * false when the device has no calendar yet.
+     */
+    bool closed_day;
+    char closed_label[LD_TAP_CLOSED_LABEL_SIZE];
     struct ld_pupil pupil;         /* SIGNED_IN and ALREADY */
     struct ld_staff staff;         /* STAFF_CARD */
     struct ld_classification mark; /* SIGNED_IN: this arrival; ALREADY: the earlier one */
@@ -60,17 +74,30 @@ LD_MUST_CHECK ld_err ld_tap_card(const struct ld_tap *tap, const struct ld_uid *
 
 /*
  * Records the arrival of the pupil upn by touch or by staff (source), with an optional reason
- * and staff id ("" or NULL for none). As ld_tap_card otherwise; LD_ERR_NOT_FOUND for an
- * unknown UPN and LD_ERR_STATE for a pupil no longer on the roster.
+ * and staff id ("" or NULL for none). The reason is checked (ld_tap_check_reason) before
+ * anything is written and stored in the school's spelling. As ld_tap_card otherwise;
+ * LD_ERR_NOT_FOUND for an unknown UPN and LD_ERR_STATE for a pupil no longer on the roster.
  */
 LD_MUST_CHECK ld_err ld_tap_pupil(const struct ld_tap *tap, const char *upn, enum ld_source source,
                                   const char *reason, const char *staff, struct ld_tap_result *out,
                                   char *msg, size_t msglen);
 
 /*
+ * Checks a reason given at the door before anything is recorded: it must be one of the school's
+ * reasons (config [reasons]) or LD_TAP_NO_REASON, matched without regard to case, and is
+ * written to canonical in the school's spelling. LD_ERR_INVALID for an empty reason, one that
+ * is not valid UTF-8 or holds a control character, or one not on the list (msg names the
+ * allowed ones); LD_ERR_RANGE for one over LD_REASON_MAX bytes.
+ */
+LD_MUST_CHECK ld_err ld_tap_check_reason(const struct ld_tap *tap, const char *reason,
+                                         char canonical[LD_REASON_MAX + 1], char *msg,
+                                         size_t msglen);
+
+/*
  * Records the reason given for an arrival (a reason event referring to it) and updates
- * result->mark to what the school's reason rule makes of it. reason must be non-empty; a
- * reason the config does not list is kept as text and changes no mark.
+ * result->mark to what the school's reason rule makes of it. The reason is checked first as
+ * ld_tap_check_reason does (nothing is written when it is refused) and stored in the school's
+ * spelling. With result->status LD_TAP_ALREADY it belongs to the earlier arrival.
  */
 LD_MUST_CHECK ld_err ld_tap_reason(const struct ld_tap *tap, struct ld_tap_result *result,
                                    const char *reason, const char *staff, char *msg, size_t msglen);

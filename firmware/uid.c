@@ -14,6 +14,37 @@ static int hexval(char c)
     return -1;
 }
 
+/* Digits of the longest decimal card number: 25 digits hold any 80-bit (10-byte) value. */
+#define DECIMAL_MAX 25
+
+bool ld_uid_from_decimal(const char *digits, struct ld_uid *out)
+{
+    uint8_t be[LD_UID_MAX] = {0}; /* the number, big-endian */
+    size_t n = digits ? strnlen(digits, DECIMAL_MAX + 1) : 0;
+    if (n == 0 || n > DECIMAL_MAX)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        if (digits[k] < '0' || digits[k] > '9')
+            return false;
+        unsigned carry = (unsigned)(digits[k] - '0');
+        for (int i = LD_UID_MAX - 1; i >= 0; i--) {
+            unsigned v = be[i] * 10u + carry;
+            be[i] = (uint8_t)(v & 0xff);
+            carry = v >> 8;
+        }
+        if (carry)
+            return false;
+    }
+    size_t lead = 0;
+    while (lead < LD_UID_MAX && be[lead] == 0)
+        lead++;
+    size_t need = LD_UID_MAX - lead;
+    struct ld_uid u = {.len = need <= 4 ? 4 : need <= 7 ? 7 : 10};
+    memcpy(u.bytes, be + LD_UID_MAX - u.len, u.len);
+    *out = u;
+    return true;
+}
+
 bool ld_uid_parse(const char *hex, struct ld_uid *out)
 {
     struct ld_uid u = {0};

@@ -59,10 +59,16 @@ bool ld_utf8_valid(const char *s, size_t len)
     return true;
 }
 
+/*
+ * Controls and the invisible formatting characters that can hide or reorder text. Not the
+ * zero-width non-joiner and joiner (U+200C, U+200D): they are part of how names are spelt in
+ * Persian, Urdu, Hindi and other scripts.
+ */
 static bool is_control(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
-           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200B || cp == 0x200E ||
+           cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0xFEFF;
 }
 
 bool ld_utf8_has_control(const char *s, size_t len)

@@ -15,8 +15,9 @@ bool ld_utf8_valid(const char *s, size_t len);
 /*
  * Returns true when the len bytes at s, which must be valid UTF-8, hold a character that has no
  * place in a name shown on a screen: C0 controls (tab and newline included), DEL, C1 controls,
- * the bidirectional and zero-width formatting marks (U+200B..U+200F, U+202A..U+202E,
- * U+2066..U+2069), the line and paragraph separators (U+2028, U+2029) and U+FEFF.
+ * the bidirectional and zero-width formatting marks (U+200B, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), the line and paragraph separators (U+2028, U+2029) and U+FEFF. The
+ * zero-width non-joiner and joiner (U+200C, U+200D) are allowed: names are spelt with them.
  */
 bool ld_utf8_has_control(const char *s, size_t len);
 

@@ -308,7 +308,9 @@ static ld_err refresh_analysis(struct kiosk_device *d)
         return err;
     if ((err = ld_store_events_count(d->store, NULL, &count, d->msg, sizeof d->msg)))
         return kiosk_device__fail_msg(d, err);
-    if (d->cache_valid && d->cache_date == t.date && d->cache_events == count)
+    /* The present minute is the analysis's as_of time: a register closing changes it. */
+    if (d->cache_valid && d->cache_date == t.date && d->cache_minute == t.minute &&
+        d->cache_events == count)
         return LD_OK;
     if (!d->dev.cal) { /* no calendar file yet: no school days to judge by (the status says) */
         memset(d->speak, 0, sizeof *d->speak);
@@ -316,11 +318,12 @@ static ld_err refresh_analysis(struct kiosk_device *d)
         return LD_OK;
     }
     double t0 = mono_ms();
-    if ((err = kiosk_analyse_store(d->store, &d->dev, t.date, t.to_ms, d->speak, d->punctual,
-                                   d->msg, sizeof d->msg)))
+    if ((err = kiosk_analyse_store(d->store, &d->dev, t.date, t.minute, t.to_ms, d->speak,
+                                   d->punctual, d->msg, sizeof d->msg)))
         return kiosk_device__fail_msg(d, err);
     d->cache_valid = true;
     d->cache_date = t.date;
+    d->cache_minute = t.minute;
     d->cache_events = count;
     d->analysis_ms = mono_ms() - t0;
     return LD_OK;

@@ -689,6 +689,7 @@ static ld_err fake_not_arrived(void *impl, struct kiosk_absent_list *out)
         return err;
     out->n = out->total = 0;
     out->available_at[0] = '\0';
+    out->not_known[0] = '\0'; /* the fake school signs everyone in */
     /* Not before the morning register closes (the default sessions), as the device. */
     struct ld_sessions s;
     struct kiosk_clock c;

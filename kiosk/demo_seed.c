@@ -189,7 +189,11 @@ ld_err kiosk_demo_seed(struct ld_store *store, const struct ld_device *dev,
                       : ld_tap_pupil(&tap, p->upn, LD_SRC_TOUCH, NULL, NULL, &r, msg, msglen);
             if (!err && r.status == LD_TAP_SIGNED_IN && lates[k].reason >= 0) {
                 kiosk_demo_clock_set(&clock, at); /* the same instant: never "behind" */
-                err = ld_tap_reason(&tap, &r, reasons[lates[k].reason], NULL, msg, msglen);
+                /* The door takes only the school's reasons: one it lacks is no reason. */
+                const char *why = reasons[lates[k].reason];
+                if (!ld_config_reason(&dev->cfg, why))
+                    why = LD_TAP_NO_REASON;
+                err = ld_tap_reason(&tap, &r, why, NULL, msg, msglen);
             }
         }
     }

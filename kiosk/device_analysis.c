@@ -93,16 +93,87 @@ struct school_build {
 static ld_err add_pupil_to_school(void *ctx, const struct ld_pupil *p)
 {
     struct school_build *b = ctx;
-    return ld_school_add_pupil(b->school, p->upn, p->class_name, p->family, p->flags);
+    ld_err err = ld_school_add_pupil(b->school, p->upn, p->class_name, p->family, p->flags);
+    if (!err && (p->has_admitted || p->has_left))
+        err = ld_school_set_on_roll(b->school, p->upn, p->has_admitted ? &p->admitted : NULL,
+                                    p->has_left ? &p->left : NULL);
+    return err;
+}
+
+/* A pupil's arrivals by school day, for the N marks of `everyone signs in`. */
+struct day_seen {
+    char (*upns)[LD_UPN_LEN + 1]; /* sorted */
+    size_t n, cap, ndays;
+    unsigned char *seen; /* [pupil][day] */
+};
+
+static ld_err collect_upn(void *ctx, const struct ld_pupil *p)
+{
+    struct day_seen *s = ctx;
+    if (!grow((void **)&s->upns, &s->cap, s->n, sizeof *s->upns))
+        return LD_ERR_NOMEM;
+    snprintf(s->upns[s->n++], sizeof s->upns[0], "%s", p->upn);
+    return LD_OK;
+}
+
+static int cmp_upn(const void *x, const void *y)
+{
+    return strcmp(x, y);
+}
+
+/*
+ * Everyone signs in: adds an N for the morning of every school day up to today (today once
+ * its register has closed) on which a pupil has no arrival at all. A pupil who came in the
+ * afternoon is left to the core's rule 3.
+ */
+static ld_err add_everyone_marks(struct ld_store *store, const struct ld_device *dev,
+                                 struct ld_school *school, const struct history *h, ld_date today,
+                                 ld_minute minute, char *msg, size_t msglen)
+{
+    struct day_seen s = {0};
+    size_t ndays = ld_calendar_days_upto(dev->cal, today);
+    if (ndays && ld_calendar_school_day(dev->cal, ndays - 1) == today &&
+        minute <= dev->cfg.sessions.am.register_closes)
+        ndays--; /* today's morning is still open */
+    ld_err err = ld_store_pupils_foreach(store, NULL, false, collect_upn, &s, msg, msglen);
+    if (!err && s.n && ndays && !(s.seen = calloc(s.n * ndays, 1)))
+        err = LD_ERR_NOMEM;
+    if (err || !s.seen)
+        goto out;
+    qsort(s.upns, s.n, sizeof *s.upns, cmp_upn);
+    for (size_t i = 0; i < h->na; i++) {
+        ld_date date;
+        ld_minute m;
+        const char *hit = bsearch(h->a[i].upn, s.upns, s.n, sizeof *s.upns, cmp_upn);
+        if (h->a[i].voided || !hit || ld_clock_to_local(dev->tz, h->a[i].at_ms, &date, &m, NULL))
+            continue;
+        long d = ld_calendar_day_index(dev->cal, date);
+        if (d >= 0 && (size_t)d < ndays)
+            s.seen[(size_t)(hit - (const char *)s.upns) / sizeof *s.upns * ndays + (size_t)d] = 1;
+    }
+    for (size_t p = 0; !err && p < s.n; p++)
+        for (size_t d = 0; !err && d < ndays; d++)
+            if (!s.seen[p * ndays + d])
+                err = ld_school_add_mark(school, s.upns[p], ld_calendar_school_day(dev->cal, d),
+                                         LD_AM, LD_CODE_N, -1);
+out:
+    free(s.upns);
+    free(s.seen);
+    return err;
 }
 
 /* Builds the school of the store's active pupils and every arrival up to the end of today. */
-static ld_err build_school(struct ld_store *store, const struct ld_device *dev, int64_t to_ms,
-                           struct ld_school **out, char *msg, size_t msglen)
+static ld_err build_school(struct ld_store *store, const struct ld_device *dev, ld_date today,
+                           ld_minute now, int64_t to_ms, struct ld_school **out, char *msg,
+                           size_t msglen)
 {
     struct ld_school *school = NULL;
     struct history h = {0};
     ld_err err = ld_school_create(dev->cal, &dev->cfg.sessions, &school);
+    if (!err)
+        err = ld_school_set_bands(school, dev->cfg.bands, dev->cfg.band_count);
+    if (!err)
+        err = ld_school_set_rules(school, &dev->cfg.patterns);
     for (size_t i = 0; !err && i < dev->cfg.reason_count; i++)
         err = ld_school_add_reason(school, dev->cfg.reasons[i].name, &dev->cfg.reasons[i].rule);
     struct school_build b = {school, LD_OK};
@@ -140,6 +211,8 @@ static ld_err build_school(struct ld_store *store, const struct ld_device *dev, 
             err = ld_school_add_arrival(school, h.a[i].upn, date, minute, h.a[i].reason);
         }
     }
+    if (!err && dev->cfg.arrival_mode == LD_ARRIVAL_EVERYONE)
+        err = add_everyone_marks(store, dev, school, &h, today, now, msg, msglen);
     free(h.a);
     free(h.m);
     if (err) {
@@ -252,21 +325,58 @@ static void fill_from_result(struct ld_store *store, const struct ld_result *r,
     }
 }
 
+static ld_err apply_school_setting(void *ctx, const char *key, const char *value)
+{
+    char problem[160];
+    /* A bad value written at the centre keeps the file's: the door must keep working. */
+    ld_err err =
+        ld_config_apply_setting(ctx, key + strlen("school."), value, problem, sizeof problem);
+    return err == LD_ERR_NOMEM ? err : LD_OK;
+}
+
+void kiosk_school_config(struct ld_store *store, const struct ld_config *file,
+                         struct ld_config *out)
+{
+    *out = *file;
+    if (ld_store_settings_foreach(store, "school.", apply_school_setting, out, NULL, 0))
+        *out = *file; /* the store could not be read: the file alone, never half of both */
+}
+
+ld_err kiosk_analysis_run(struct ld_store *store, const struct ld_device *file_dev, ld_date today,
+                          ld_minute minute, int64_t to_ms, struct ld_school **school,
+                          struct ld_result **result, char *msg, size_t msglen)
+{
+    struct ld_as_of when;
+    struct ld_device school_dev = *file_dev; /* borrowed pointers; the settings over the file */
+    const struct ld_device *dev = &school_dev;
+    kiosk_school_config(store, &file_dev->cfg, &school_dev.cfg);
+    msg[0] = '\0';
+    *result = NULL;
+    ld_err err = build_school(store, dev, today, minute, to_ms, school, msg, msglen);
+    if (err)
+        return err;
+    ld_as_of_day(today, &when);
+    when.minute = minute;
+    /* The device has no MIS marks: only everyone signing in tells it who was there. */
+    if (dev->cfg.arrival_mode != LD_ARRIVAL_EVERYONE)
+        when.registers_until = LD_NO_REGISTERS;
+    if ((err = ld_school_analyse_at(*school, &when, result))) {
+        snprintf(msg, msglen, "The attendance history could not be analysed: %s.", ld_err_str(err));
+        ld_school_destroy(*school);
+        *school = NULL;
+    }
+    return err;
+}
+
 ld_err kiosk_analyse_store(struct ld_store *store, const struct ld_device *dev, ld_date today,
-                           int64_t to_ms, struct kiosk_speak_list *speak,
+                           ld_minute minute, int64_t to_ms, struct kiosk_speak_list *speak,
                            char punctual[KIOSK_CLASS_MAX], char *msg, size_t msglen)
 {
     struct ld_school *school = NULL;
     struct ld_result *r = NULL;
-    msg[0] = '\0';
-    ld_err err = build_school(store, dev, to_ms, &school, msg, msglen);
+    ld_err err = kiosk_analysis_run(store, dev, today, minute, to_ms, &school, &r, msg, msglen);
     if (err)
         return err;
-    if ((err = ld_school_analyse(school, today, &r))) {
-        snprintf(msg, msglen, "The attendance history could not be analysed: %s.", ld_err_str(err));
-        ld_school_destroy(school);
-        return err;
-    }
     fill_from_result(store, r, speak, punctual);
     ld_result_destroy(r);
     ld_school_destroy(school);

@@ -33,6 +33,7 @@ struct kiosk_device {
     /* The analysis behind "speak to" and the punctual class, kept until the log or day moves. */
     bool cache_valid;
     ld_date cache_date;
+    ld_minute cache_minute;
     uint64_t cache_events;
     struct kiosk_speak_list *speak;
     char punctual[KIOSK_CLASS_MAX];

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_analysis.h"
 #include "device_priv.h"
 #include "ld_flags.h"
 #include "names.h"
@@ -357,6 +358,7 @@ ld_err kiosk_device__enrol(void *impl, const char *uid, const char *upn)
 struct absent_walk {
     struct kiosk_device *d;
     const struct day *day;
+    ld_date today;
     int group; /* the first-day-calling group this pass lists */
     struct kiosk_absent_list *out;
 };
@@ -365,8 +367,9 @@ static ld_err add_absent(void *ctx, const struct ld_pupil *p)
 {
     struct absent_walk *w = ctx;
     int group = ld_flags_call_group(p->flags);
-    if (group != w->group)
-        return LD_OK;
+    if (group != w->group || (p->has_admitted && w->today < p->admitted) ||
+        (p->has_left && w->today > p->left))
+        return LD_OK; /* not on roll today: a joiner before the first day, a leaver after */
     for (size_t i = 0; i < w->day->n; i++) {
         const struct ld_event *e = &w->day->ev[i];
         if (e->kind == LD_EV_ARRIVAL && strcmp(e->upn, p->upn) == 0 && !is_voided(w->day, e))
@@ -395,6 +398,20 @@ ld_err kiosk_device__not_arrived(void *impl, struct kiosk_absent_list *out)
         return err;
     out->n = out->total = 0;
     out->available_at[0] = '\0';
+    out->not_known[0] = '\0';
+    /*
+     * Only real evidence makes the list. When only late pupils tap, a child who never came
+     * looks the same as one who came on time, and the device has no MIS register: it says so
+     * and lists no one rather than a wrong list.
+     */
+    struct ld_config cfg;
+    kiosk_school_config(d->store, &d->dev.cfg, &cfg);
+    if (cfg.arrival_mode != LD_ARRIVAL_EVERYONE) {
+        kiosk_copy(out->not_known, sizeof out->not_known,
+                   "Today's register is not in yet: only late pupils tap here, so who is missing "
+                   "is not known. Check the register in the office.");
+        return LD_OK;
+    }
     /* First-day calling starts when the morning register closes ([sessions] am.register_closes;
      * an arrival at that minute is still L): before, a child not yet here may still come in.
      * After, it is about the day: a child who came in for the afternoon has arrived. */
@@ -405,7 +422,7 @@ ld_err kiosk_device__not_arrived(void *impl, struct kiosk_absent_list *out)
     }
     if ((err = load_day(d, &t, &day)))
         return err;
-    struct absent_walk w = {d, &day, 0, out};
+    struct absent_walk w = {d, &day, t.date, 0, out};
     /* First-day calling: CP, LAC, CiN, other social care, then everyone (ld_flags.h). */
     for (w.group = 0; !err && w.group <= 4; w.group++)
         err = ld_store_pupils_foreach(d->store, NULL, false, add_absent, &w, d->msg, sizeof d->msg);

@@ -205,6 +205,12 @@ struct kiosk_absent_list {
     /* "HH:MM" the morning register closes while it is still open (the list is then empty: who
      * has not arrived means nothing yet); "" once it has closed and the list is the day's. */
     char available_at[KIOSK_TIME_MAX];
+    /*
+     * "" when the list is built from real evidence (everyone signs in at the gate); otherwise
+     * why nobody is listed ("Today's register is not in yet: ..."): a child who never came
+     * cannot be told from one who came on time when only late pupils tap.
+     */
+    char not_known[KIOSK_DETAIL_MAX];
     size_t n, total;
     struct kiosk_absent items[KIOSK_LIST_MAX];
 };

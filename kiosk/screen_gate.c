@@ -89,8 +89,13 @@ static void gate_draw(struct kiosk_app *app)
         return;
     }
     if (l->n == 0) {
-        kiosk_ui_text(ui, KIOSK_FONT_TITLE, KIOSK_C_GOOD, area.x, area.y + kiosk_ui_px(ui, 20),
-                      KIOSK_LEFT, "Everyone has arrived.");
+        if (l->not_known[0]) /* no evidence today: say so, never "everyone" */
+            kiosk_ui_wrap(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT,
+                          (SDL_Rect){area.x, area.y + kiosk_ui_px(ui, 20), area.w, area.h},
+                          KIOSK_LEFT, l->not_known, true);
+        else
+            kiosk_ui_text(ui, KIOSK_FONT_TITLE, KIOSK_C_GOOD, area.x, area.y + kiosk_ui_px(ui, 20),
+                          KIOSK_LEFT, "Everyone has arrived.");
         kiosk_app_draw_buttons(app);
         return;
     }

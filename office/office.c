@@ -179,8 +179,16 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
 
 static bool ours(const char *key)
 {
-    return !strcmp(key, "timezone") || !strncmp(key, "sessions.", 9) || !strncmp(key, "reason.", 7);
+    return !strcmp(key, "timezone") || !strcmp(key, "arrival_mode") ||
+           !strncmp(key, "sessions.", 9) || !strncmp(key, "reason.", 7) || !strcmp(key, "bands") ||
+           !strncmp(key, "patterns.", 9);
 }
+
+#define PATTERN_KEYS 9
+static const char *const pattern_keys[PATTERN_KEYS] = {
+    "patterns.window_days",     "patterns.frequent_min",         "patterns.weekday_window_days",
+    "patterns.weekday_min",     "patterns.streak_min",           "patterns.rising_min",
+    "patterns.after_close_min", "patterns.improving_before_min", "patterns.improving_after_max"};
 
 static void put(struct ld_central_setting *s, size_t *n, const char *key, const char *value)
 {
@@ -205,7 +213,7 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
     if (err)
         return err;
     size_t n = 0;
-    s = calloc(old.count + 5 + LD_CONFIG_MAX_REASONS, sizeof *s);
+    s = calloc(old.count + 7 + LD_CONFIG_MAX_REASONS + PATTERN_KEYS, sizeof *s);
     if (!s) {
         ld_central_settings_free(&old);
         snprintf(msg, msglen, "office: out of memory");
@@ -216,6 +224,7 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
             s[n++] = old.items[i];
     char t[8], key[32], value[LD_CONFIG_REASON_MAX + 16];
     put(s, &n, "timezone", cfg->timezone);
+    put(s, &n, "arrival_mode", ld_arrival_mode_name(cfg->arrival_mode));
     hhmm(cfg->sessions.am.start, t);
     put(s, &n, "sessions.am_start", t);
     hhmm(cfg->sessions.am.register_closes, t);
@@ -233,6 +242,37 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
         snprintf(key, sizeof key, "reason.%zu", i + 1);
         snprintf(value, sizeof value, "%s = %s, %s", r->name, b, a);
         put(s, &n, key, value);
+    }
+    /* the bands and thresholds the kiosks use, so that the office counts as they do:
+     * "bands" is the [bands] lines on one line, as ld_config_apply_setting reads it */
+    char bands[LD_BANDS_MAX * (LD_BAND_LABEL_MAX + 16)] = "";
+    size_t bl = 0;
+    for (size_t i = 0; i < cfg->band_count && bl < sizeof bands; i++) {
+        const struct ld_band *b = &cfg->bands[i];
+        char stage[LD_BAND_LABEL_MAX + 1];
+        if (b->label[0])
+            snprintf(stage, sizeof stage, "%s", b->label);
+        else
+            snprintf(stage, sizeof stage, "%d", b->stage);
+        bl += (size_t)snprintf(bands + bl, sizeof bands - bl, "%s%g = %s", i ? "; " : "", b->min,
+                               stage);
+    }
+    if (bl >= LD_CENTRAL_SETTING_VALUE_MAX) {
+        ld_central_settings_free(&old);
+        free(s);
+        snprintf(msg, msglen, "office: the school's bands are longer than a setting (%d bytes)",
+                 LD_CENTRAL_SETTING_VALUE_MAX);
+        return LD_ERR_RANGE;
+    }
+    put(s, &n, "bands", bands);
+    const struct ld_pattern_rules *p = &cfg->patterns;
+    const int values[PATTERN_KEYS] = {
+        p->window_days,     p->frequent_min,         p->weekday_window_days,
+        p->weekday_min,     p->streak_min,           p->rising_min,
+        p->after_close_min, p->improving_before_min, p->improving_after_max};
+    for (size_t i = 0; i < PATTERN_KEYS; i++) {
+        snprintf(value, sizeof value, "%d", values[i]);
+        put(s, &n, pattern_keys[i], value);
     }
     err = ld_central_put_settings(c, school, s, n, &v, changed, msg, msglen);
     free(s);

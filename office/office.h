@@ -40,10 +40,11 @@ LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID
 
 /*
  * Writes what the report needs of a device config to school's central settings, keeping any
- * other key: "timezone", "sessions.am_start", "sessions.am_register_closes",
- * "sessions.pm_start", "sessions.pm_register_closes" and "reason.1" ... "reason.N" ("Medical
- * appointment = -, M"; earlier reason.* keys are replaced). Writes *changed (may be NULL).
- * Admin only.
+ * other key: "timezone", "arrival_mode", "sessions.am_start", "sessions.am_register_closes",
+ * "sessions.pm_start", "sessions.pm_register_closes", "reason.1" ... "reason.N" ("Medical
+ * appointment = -, M"), "bands" ("97 = 0; 92 = amber; 0 = red") and "patterns.window_days" and
+ * the other thresholds, as the kiosks read them (ld_config_apply_setting); earlier reason.*
+ * keys are replaced. Writes *changed (may be NULL). Admin only.
  */
 LD_MUST_CHECK ld_err ld_office_put_rules(struct ld_central *c, const char *school,
                                          const struct ld_config *cfg, bool *changed, char *msg,

@@ -17,6 +17,11 @@
  *                                         pm_register_closes 13:30: the device's [sessions])
  *   reason.N (N = 1..12)         "Medical appointment = -, M": a reason and its codes before
  *                                and after the register closes, as the device's [reasons]
+ *   arrival_mode                 "late door only" or "everyone signs in" ([school])
+ *   bands                        "97 = 0; 92 = amber; 0 = red": the [bands] lines on one line
+ *   patterns.KEY                 the pattern thresholds, as the device's [patterns] (window_days,
+ *                                frequent_min, ...); each defaults on its own
+ *                                (these three read by ld_config_apply_setting, as the kiosks do)
  * A bad setting is an error naming its key.
  */
 
@@ -41,6 +46,26 @@ struct ld_report_arrival {
     bool decides; /* the earliest counted arrival of its session: its mark is the register's */
 };
 
+/*
+ * A session where the MIS's mark and the kiosks disagree (docs/office.md, "Conflicts"): the
+ * mark wins in the figures, and the office is told what to change where.
+ */
+struct ld_report_conflict {
+    long pupil; /* roster index */
+    ld_date date;
+    enum ld_session_id session;
+    enum ld_code mark;                       /* the MIS's code */
+    const struct ld_report_arrival *arrival; /* the kiosk's arrival that disagrees */
+    bool voided; /* the office voided it; the MIS still has a late mark */
+};
+
+/* What the first-day calling list is built from (only real evidence). */
+enum ld_report_call_basis {
+    LD_REPORT_CALLS_NONE = 0, /* today's register is not in yet: nobody is listed */
+    LD_REPORT_CALLS_MIS,      /* today's MIS marks */
+    LD_REPORT_CALLS_SIGN_IN,  /* everyone signs in, and the morning register has closed */
+};
+
 /* Everything one report is made of. Build it with ld_report_load (or ld_report_build). */
 struct ld_report {
     char school_id[LD_CENTRAL_ID_MAX + 1];
@@ -62,6 +87,15 @@ struct ld_report {
     struct ld_result *result;
     long *result_of_pupil; /* roster index -> result index */
     bool has_mis_marks;
+    ld_minute as_of_minute;  /* the present minute of a report of today; -1: the whole day */
+    ld_date registers_until; /* the last day of imported MIS marks (when has_mis_marks) */
+    bool everyone_signs_in;  /* the school's arrival mode (setting arrival_mode) */
+    struct ld_band bands[LD_BANDS_MAX]; /* setting bands: the school's intervention bands */
+    size_t band_count;
+    struct ld_pattern_rules patterns;     /* settings patterns.*: the school's thresholds */
+    struct ld_report_conflict *conflicts; /* by date, session, pupil */
+    size_t nconflicts;
+    enum ld_report_call_basis call_basis;
     /* Bad rows of the log left out (ld_central_skipped), the first LD_CENTRAL_SKIPS_KEPT named. */
     size_t nskipped;
     struct ld_central_skip skipped[LD_CENTRAL_SKIPS_KEPT];
@@ -70,11 +104,33 @@ struct ld_report {
 /*
  * Reads school (NULL: the store's only school) from the open central store c (as admin): its
  * roster, calendar, settings, MIS marks and every event, then runs the core as of as_of (a
- * negative value: today in the school's time zone). On success *out is the caller's, to free
- * with ld_report_free. Errors name the store, the part and the row.
+ * negative value: today in the school's time zone): today as of the present minute, a day in
+ * the past as a whole day; a day in the future is refused (LD_ERR_INVALID). Registers are known
+ * up to the last day of the MIS marks, and not at all before an import. On success *out is the
+ * caller's, to free with ld_report_free. Errors name the store, the part and the row.
  */
 LD_MUST_CHECK ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
                                     struct ld_report **out, char *msg, size_t msglen);
+
+/*
+ * As ld_report_load, as of minute (0..1439) of day, or of the whole of day when minute is -1:
+ * sessions whose register has not closed by then are open, arrivals after it are left out.
+ * ld_report_load takes the present minute for today, the whole day for a day in the past, and
+ * refuses a day in the future (LD_ERR_INVALID).
+ */
+LD_MUST_CHECK ld_err ld_report_load_at(struct ld_central *c, const char *school, ld_date day,
+                                       ld_minute minute, struct ld_report **out, char *msg,
+                                       size_t msglen);
+
+/*
+ * Writes into note (at least 200 bytes) what the MIS holds for the session of the arrival
+ * (device, seq) of school, so that an office correction says the MIS must be changed too:
+ * "the MIS has L for Mon 30 Nov am: change it there too"; "" when it has no mark for that
+ * session. The session is the arrival's as recorded (a clock repair is not looked for).
+ */
+LD_MUST_CHECK ld_err ld_report_mis_note(struct ld_central *c, const char *school,
+                                        const char *device, int64_t seq, char *note, size_t notelen,
+                                        char *msg, size_t msglen);
 
 /* Frees r; accepts NULL. */
 void ld_report_free(struct ld_report *r);
@@ -82,8 +138,23 @@ void ld_report_free(struct ld_report *r);
 /* Returns the core's result for roster pupil i, or NULL. */
 const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, size_t i);
 
+/* Writes the arrivals of day: r->arrivals[*first .. *end). */
+void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end);
+
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
+
+/*
+ * Writes what the school's registers cover into buf (at least 64 bytes): "registers known up to
+ * Fri 27 Nov" after an MIS import, else "no register data yet".
+ */
+void ld_report_registers_text(const struct ld_report *r, char *buf, size_t len);
+
+/* Writes pupil p's stage as the school names it ("2", "amber") into buf (at least 40 bytes). */
+void ld_report_stage_text(const struct ld_pupil_result *p, char *buf, size_t len);
+
+/* Writes "Fri 27 Nov" for d into buf (at least 16 bytes). */
+void ld_report_short_date(ld_date d, char *buf, size_t len);
 
 /* Writes "3 h 25 min", "45 min" or "0 min" for minutes into buf (at least 32 bytes). */
 void ld_report_duration(int minutes, char *buf, size_t len);
@@ -114,5 +185,40 @@ bool ld_report_needs_action(const struct ld_report *r, size_t i);
 
 /* True when pupil i gets a letter about lateness: a pattern of lateness, not only "improving". */
 bool ld_report_needs_letter(const struct ld_report *r, size_t i);
+
+/* How much pupil i needs the office, most first: the action list's order (docs/office.md). */
+enum ld_report_need {
+    LD_NEED_NONE = 0,
+    LD_NEED_SEVERE,          /* severe absence: missed half or more */
+    LD_NEED_PERSISTENT,      /* persistent absence: missed 10 % or more */
+    LD_NEED_FLAGGED_PATTERN, /* CP, LAC or CIN, and a pattern of lateness */
+    LD_NEED_PATTERN,         /* a pattern of lateness */
+    LD_NEED_STAGE,           /* an intervention stage of 1 or more */
+};
+
+/* Returns pupil i's most pressing need (absence counts only once MIS marks are imported). */
+enum ld_report_need ld_report_need_of(const struct ld_report *r, size_t i);
+
+/* True when pupil i needs attention about attendance: severe, persistent or a stage of 1+. */
+bool ld_report_needs_attendance(const struct ld_report *r, size_t i);
+
+/* A short phrase for a need: "severe absence", "child protection and a lateness pattern", ... */
+const char *ld_report_need_text(const struct ld_report *r, size_t i);
+
+/*
+ * Writes into order (room for the roster's count) the roster indexes of every pupil needing
+ * action, most pressing first: by need; within a lateness need more late sessions first, within
+ * an absence need lower attendance first; then surname, first name and UPN. Writes *n.
+ */
+void ld_report_priority_order(const struct ld_report *r, size_t *order, size_t *n);
+
+/* The first-day calling list as the office may act on it: empty without real evidence. */
+size_t ld_report_call_count(const struct ld_report *r);
+
+/*
+ * Writes what the calling list is built from into buf (at least 160 bytes): "from today's MIS
+ * marks", or why nobody is listed: "today's register is not in yet; last MIS marks: Fri 27 Nov".
+ */
+void ld_report_call_basis_text(const struct ld_report *r, char *buf, size_t len);
 
 #endif

@@ -84,6 +84,7 @@ static void page_begin(struct ld_buf *b, const struct site *s, const char *title
                                            {"daily.html", "Late log"},
                                            {"weekly.html", "Classes this week"},
                                            {"action.html", "Needing action"},
+                                           {"conflicts.html", "Kiosks and MIS"},
                                            {"letters.html", "Letters"}};
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
         ld_buf_printf(b, "<a href=\"%s%s\">%s</a>", up, links[i][0], links[i][1]);
@@ -91,7 +92,12 @@ static void page_begin(struct ld_buf *b, const struct site *s, const char *title
     ld_buf_html(b, title);
     ld_buf_puts(b, "</h1><p class=\"muted\">");
     ld_buf_html(b, s->r->school_name);
-    ld_buf_printf(b, " · as of %s</p></header>\n<main>\n", s->today);
+    char reg[64];
+    ld_report_registers_text(s->r, reg, sizeof reg);
+    ld_buf_printf(b, " · as of %s", s->today);
+    if (s->r->as_of_minute >= 0)
+        ld_buf_printf(b, " %02d:%02d", s->r->as_of_minute / 60, s->r->as_of_minute % 60);
+    ld_buf_printf(b, " · <span id=\"registers\">%s</span></p></header>\n<main>\n", reg);
 }
 
 static ld_err page_end(struct ld_buf *b, const struct site *s, const char *name)
@@ -139,16 +145,20 @@ static void flags_text(struct ld_buf *b, unsigned flags)
 static void pct_text(struct ld_buf *b, const struct ld_report *r, const struct ld_pupil_result *p)
 {
     if (!r->has_mis_marks) {
-        ld_buf_puts(b, "<span class=\"muted\">MIS marks not imported</span>");
+        ld_buf_puts(b, "<span class=\"muted\">no register data yet</span>");
         return;
     }
     if (!p->attendance.has_pct) {
-        ld_buf_puts(b, "—");
+        ld_buf_puts(b, "<span class=\"muted\">not known yet</span>");
         return;
     }
     ld_buf_printf(b, "%.1f %%", p->attendance.pct);
-    if (p->has_stage)
-        ld_buf_printf(b, " · stage %d", p->stage);
+    if (p->has_stage) {
+        char st[48];
+        ld_report_stage_text(p, st, sizeof st);
+        ld_buf_puts(b, " · stage ");
+        ld_buf_html(b, st);
+    }
     if (p->attendance.severe)
         ld_buf_puts(b, " <span class=\"badge sa\">severe absence</span>");
     else if (p->attendance.persistent)
@@ -246,28 +256,12 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
     ld_buf_puts(b, "</td></tr>\n");
 }
 
-static void arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end)
-{
-    size_t lo = 0, hi = r->narrivals;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (r->arrivals[mid].date < day)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    while (lo < r->narrivals && r->arrivals[lo].date == day)
-        lo++;
-    *end = lo;
-}
-
 static ld_err write_daily(const struct site *s)
 {
     const struct ld_report *r = s->r;
     struct ld_buf b = {0}, csv = {0};
     size_t first, end, late = 0, voided = 0;
-    arrivals_of_day(r, r->as_of, &first, &end);
+    ld_report_arrivals_of_day(r, r->as_of, &first, &end);
     for (size_t i = first; i < end; i++) {
         voided += r->arrivals[i].voided;
         late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
@@ -324,8 +318,77 @@ static ld_err write_daily(const struct site *s)
 
 struct class_week {
     const char *name;
-    int pupils, late, minutes;
+    int pupils, late, minutes;   /* this week */
+    int last_late, last_minutes; /* the last full week (shown on a Monday) */
+    size_t place, last_place;    /* 1 + classes with fewer late sessions per pupil */
+    bool joint, last_joint;      /* another class has the same place */
 };
+
+/* Adds pupil i's L and U sessions from first to last (school days only) to *late and *minutes. */
+static void late_between(const struct ld_result *res, size_t i, ld_date first, ld_date last,
+                         int *late, int *minutes)
+{
+    for (ld_date d = first; d <= last; d++)
+        for (int sess = 0; sess < 2; sess++) {
+            enum ld_code code;
+            int m;
+            if (ld_result_mark(res, i, d, (enum ld_session_id)sess, &code, &m) &&
+                ld_code_is_late(code)) {
+                ++*late;
+                *minutes += m;
+            }
+        }
+}
+
+/* Compares late sessions per pupil of two classes without dividing. */
+static int per_pupil_cmp(int late_a, int pupils_a, int late_b, int pupils_b)
+{
+    long x = (long)late_a * pupils_b, y = (long)late_b * pupils_a;
+    return x < y ? -1 : x > y;
+}
+
+/* Places, with joint places where classes have the same late sessions per pupil. */
+static void class_places(struct class_week *cw, size_t nc, bool last)
+{
+    for (size_t c = 0; c < nc; c++) {
+        size_t place = 1;
+        bool joint = false;
+        for (size_t o = 0; o < nc; o++) {
+            if (o == c)
+                continue;
+            int cmp =
+                last ? per_pupil_cmp(cw[o].last_late, cw[o].pupils, cw[c].last_late, cw[c].pupils)
+                     : per_pupil_cmp(cw[o].late, cw[o].pupils, cw[c].late, cw[c].pupils);
+            place += cmp < 0;
+            joint |= cmp == 0;
+        }
+        if (last) {
+            cw[c].last_place = place;
+            cw[c].last_joint = joint;
+        } else {
+            cw[c].place = place;
+            cw[c].joint = joint;
+        }
+    }
+}
+
+/* "Best punctuality ...: 4B and 5A", every class in first place. */
+static void winner_line(struct ld_buf *b, const struct class_week *cw, size_t nc, bool last,
+                        const char *when)
+{
+    bool any = false;
+    ld_buf_printf(b, "<p class=\"winner\" id=\"winner-%s\">Best punctuality %s: ",
+                  last ? "last" : "this", when);
+    for (size_t c = 0; c < nc; c++) {
+        if ((last ? cw[c].last_place : cw[c].place) != 1)
+            continue;
+        ld_buf_puts(b, any ? " and <strong>" : "<strong>");
+        ld_buf_html(b, cw[c].name);
+        ld_buf_puts(b, "</strong>");
+        any = true;
+    }
+    ld_buf_puts(b, "</p>\n");
+}
 
 static ld_err write_weekly(const struct site *s)
 {
@@ -340,6 +403,8 @@ static ld_err write_weekly(const struct site *s)
     for (size_t c = 0; c < nc; c++)
         cw[c].name = ld_result_class(r->result, c)->name;
     ld_date monday = ld_date_week_start(r->as_of);
+    /* on a Monday the week has barely begun: assembly wants last week's table beside it */
+    bool show_last = ld_date_weekday(r->as_of) == LD_MON;
     for (size_t i = 0; i < ld_result_pupil_count(r->result); i++) {
         const struct ld_pupil_result *p = ld_result_pupil(r->result, i);
         size_t c = 0;
@@ -348,54 +413,64 @@ static ld_err write_weekly(const struct site *s)
         if (c == nc)
             continue;
         cw[c].pupils++;
-        for (ld_date d = monday; d <= r->as_of; d++)
-            for (int sess = 0; sess < 2; sess++) {
-                enum ld_code code;
-                int minutes;
-                if (ld_result_mark(r->result, i, d, (enum ld_session_id)sess, &code, &minutes) &&
-                    ld_code_is_late(code)) {
-                    cw[c].late++;
-                    cw[c].minutes += minutes;
-                }
-            }
+        late_between(r->result, i, monday, r->as_of, &cw[c].late, &cw[c].minutes);
+        if (show_last)
+            late_between(r->result, i, monday - 7, monday - 3, &cw[c].last_late,
+                         &cw[c].last_minutes);
     }
-    char monday_s[LD_DATE_STRLEN], dur[32];
+    class_places(cw, nc, false);
+    class_places(cw, nc, true);
+    char monday_s[LD_DATE_STRLEN], dur[32], from[16], to[16], when[64];
     ld_date_format(monday, monday_s);
+    ld_report_short_date(monday - 7, from, sizeof from);
+    ld_report_short_date(monday - 3, to, sizeof to);
     page_begin(&b, s, "Classes this week", "");
     ld_buf_printf(&b,
                   "<p>School days from Monday %s to %s. The punctuality table puts the class "
                   "with the fewest late sessions per pupil first: read it out in assembly. "
+                  "Classes level with each other share a place (=2). "
                   "<a href=\"weekly-classes.csv\">CSV</a></p>\n",
                   monday_s, s->today);
-    if (nc > 0) {
-        ld_buf_puts(&b, "<p class=\"winner\">Best punctuality this week: <strong>");
-        ld_buf_html(&b, cw[0].name);
-        for (size_t c = 1; c < nc && cw[c].pupils && cw[0].pupils &&
-                           (long)cw[c].late * cw[0].pupils == (long)cw[0].late * cw[c].pupils;
-             c++) {
-            ld_buf_puts(&b, "</strong> and <strong>");
-            ld_buf_html(&b, cw[c].name);
-        }
-        ld_buf_puts(&b, "</strong></p>\n");
+    if (nc > 0 && show_last) {
+        snprintf(when, sizeof when, "last week (%s to %s)", from, to);
+        winner_line(&b, cw, nc, true, when);
     }
+    if (nc > 0)
+        winner_line(&b, cw, nc, false, "this week");
     ld_buf_puts(&b, "<table id=\"classes\"><thead><tr><th class=\"num\">Place</th><th>Class</th>"
                     "<th class=\"num\">Pupils</th><th class=\"num\">Late sessions</th>"
-                    "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>"
-                    "</tr></thead><tbody>\n");
-    ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost\r\n");
+                    "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>");
+    if (show_last)
+        ld_buf_printf(&b, "<th class=\"num\">Last week's place</th><th class=\"num\">Last week's "
+                          "late sessions</th><th class=\"num\">Per pupil</th>");
+    ld_buf_puts(&b, "</tr></thead><tbody>\n");
+    ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost");
+    ld_buf_puts(&csv, show_last ? ",Last Week Place,Last Week Late Sessions,Last Week Per Pupil\r\n"
+                                : "\r\n");
     for (size_t c = 0; c < nc; c++) {
         double per = cw[c].pupils ? (double)cw[c].late / cw[c].pupils : 0;
+        double last_per = cw[c].pupils ? (double)cw[c].last_late / cw[c].pupils : 0;
         ld_report_duration(cw[c].minutes, dur, sizeof dur);
-        ld_buf_printf(&b, "<tr><td class=\"num\">%zu</td><td>", c + 1);
+        ld_buf_printf(&b, "<tr><td class=\"num\">%s%zu</td><td>", cw[c].joint ? "=" : "",
+                      cw[c].place);
         ld_buf_html(&b, cw[c].name);
         ld_buf_printf(&b,
                       "</td><td class=\"num\">%d</td><td class=\"num late\">%d</td>"
-                      "<td class=\"num\">%.2f</td><td class=\"num\" data-minutes=\"%d\">%s</td>"
-                      "</tr>\n",
+                      "<td class=\"num\">%.2f</td><td class=\"num\" data-minutes=\"%d\">%s</td>",
                       cw[c].pupils, cw[c].late, per, cw[c].minutes, dur);
-        ld_buf_printf(&csv, "%zu,", c + 1);
+        if (show_last)
+            ld_buf_printf(&b,
+                          "<td class=\"num last\">%s%zu</td><td class=\"num last-late\">%d</td>"
+                          "<td class=\"num\">%.2f</td>",
+                          cw[c].last_joint ? "=" : "", cw[c].last_place, cw[c].last_late, last_per);
+        ld_buf_puts(&b, "</tr>\n");
+        ld_buf_printf(&csv, "%s%zu,", cw[c].joint ? "=" : "", cw[c].place);
         ld_buf_csv(&csv, cw[c].name);
-        ld_buf_printf(&csv, ",%d,%d,%.2f,%d\r\n", cw[c].pupils, cw[c].late, per, cw[c].minutes);
+        ld_buf_printf(&csv, ",%d,%d,%.2f,%d", cw[c].pupils, cw[c].late, per, cw[c].minutes);
+        if (show_last)
+            ld_buf_printf(&csv, ",%s%zu,%d,%.2f", cw[c].last_joint ? "=" : "", cw[c].last_place,
+                          cw[c].last_late, last_per);
+        ld_buf_puts(&csv, "\r\n");
     }
     ld_buf_puts(&b, "</tbody></table>\n");
     free(cw);
@@ -447,73 +522,147 @@ static void action_row(struct ld_buf *b, const struct site *s, size_t i, bool ne
     ld_buf_puts(b, "</td></tr>\n");
 }
 
-static ld_err write_action(const struct site *s)
+#define URGENT_MAX 10 /* pupils in the "most urgent" block at the top of the action page */
+
+/* The first-day calling list: only from today's MIS marks or everyone's sign-in. */
+static void calls_section(struct ld_buf *b, const struct site *s)
 {
     const struct ld_report *r = s->r;
-    struct ld_buf b = {0}, csv = {0};
-    size_t n = r->roster.count, nneed = 0, groups = 0;
-    bool *done = calloc(n + 1, 1);
-    if (!done) {
-        snprintf(s->msg, s->msglen, "report: out of memory");
-        return LD_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        nneed += ld_report_needs_action(r, i);
-    page_begin(&b, s, "Pupils needing action", "");
-
-    /* first-day calling */
-    size_t calls = ld_result_call_count(r->result);
-    ld_buf_printf(&b,
+    size_t calls = ld_report_call_count(r);
+    char basis[256];
+    ld_report_call_basis_text(r, basis, sizeof basis);
+    ld_buf_printf(b,
                   "<h2>First-day calling today</h2>\n<p>Pupils absent this morning with no "
                   "reason known, in the order to call: child protection, looked after, child in "
                   "need, other social care, then everyone else. <span id=\"calls\">%zu</span> "
-                  "to call.</p>\n",
-                  calls);
-    if (calls) {
-        ld_buf_puts(&b, "<table id=\"call-order\"><thead><tr><th class=\"num\">Order</th>"
-                        "<th>Pupil</th><th>Class</th><th>Flags</th></tr></thead><tbody>\n");
-        for (size_t k = 0; k < calls; k++) {
-            const struct ld_pupil_result *c = ld_result_call(r->result, k);
-            long i = ld_report_find_pupil(r, c->id);
-            ld_buf_printf(&b, "<tr><td class=\"num\">%zu</td><td>", k + 1);
-            if (i >= 0)
-                pupil_link(&b, &r->roster.pupils[i], "");
-            ld_buf_puts(&b, "</td><td>");
-            ld_buf_html(&b, c->class_name);
-            ld_buf_puts(&b, "</td><td>");
-            flags_text(&b, c->flags);
-            ld_buf_puts(&b, "</td></tr>\n");
-        }
-        ld_buf_puts(&b, "</tbody></table>\n");
+                  "to call.</p>\n<p id=\"call-basis\" class=\"%s\">",
+                  calls, r->call_basis == LD_REPORT_CALLS_NONE ? "winner" : "note");
+    ld_buf_html(b, r->call_basis == LD_REPORT_CALLS_NONE ? "Nobody is listed: " : "Made ");
+    ld_buf_html(b, basis);
+    ld_buf_puts(b, ".</p>\n");
+    if (!calls)
+        return;
+    ld_buf_puts(b, "<table id=\"call-order\"><thead><tr><th class=\"num\">Order</th>"
+                   "<th>Pupil</th><th>Class</th><th>Flags</th></tr></thead><tbody>\n");
+    for (size_t k = 0; k < calls; k++) {
+        const struct ld_pupil_result *c = ld_result_call(r->result, k);
+        long i = ld_report_find_pupil(r, c->id);
+        ld_buf_printf(b, "<tr data-upn=\"%s\"><td class=\"num\">%zu</td><td>", c->id, k + 1);
+        if (i >= 0)
+            pupil_link(b, &r->roster.pupils[i], "");
+        ld_buf_puts(b, "</td><td>");
+        ld_buf_html(b, c->class_name);
+        ld_buf_puts(b, "</td><td>");
+        flags_text(b, c->flags);
+        ld_buf_puts(b, "</td></tr>\n");
     }
+    ld_buf_puts(b, "</tbody></table>\n");
+}
 
-    /* families */
-    ld_buf_printf(&b,
-                  "<h2>Lateness and absence</h2>\n<p><span id=\"needs\">%zu</span> pupils with a "
-                  "pattern of lateness%s. Brothers and sisters are shown together. "
-                  "<a href=\"action.csv\">CSV</a></p>\n",
-                  nneed,
-                  r->has_mis_marks ? ", persistent absence (90 % or less) or an intervention stage"
-                                   : " (import the MIS marks for attendance and stages)");
-    ld_buf_puts(&csv, "UPN,Pupil,Class,Family,Late L,Late U,Minutes Lost,Attendance %,Stage,"
-                      "Persistent,Severe,Patterns\r\n");
+/* The few pupils to act on first, one line each. */
+static void urgent_section(struct ld_buf *b, const struct site *s, const size_t *order, size_t n)
+{
+    const struct ld_report *r = s->r;
+    ld_buf_printf(b,
+                  "<h2>Most urgent</h2>\n<p>The %zu pupils who need the office most, in "
+                  "order: severe absence, persistent absence, a child with a child protection "
+                  "plan, looked after or in need with a pattern of lateness, other patterns "
+                  "of lateness, then intervention stages.</p>\n",
+                  n < URGENT_MAX ? n : URGENT_MAX);
+    if (!n) {
+        ld_buf_puts(b, "<p>Nobody at the moment.</p>\n");
+        return;
+    }
+    ld_buf_puts(b, "<table id=\"urgent\"><thead><tr><th class=\"num\">#</th><th>Pupil</th>"
+                   "<th>Class</th><th>Flags</th><th>Why</th><th>Attendance</th></tr></thead>"
+                   "<tbody>\n");
+    for (size_t k = 0; k < n && k < URGENT_MAX; k++) {
+        size_t i = order[k];
+        const struct ld_roster_pupil *p = &r->roster.pupils[i];
+        ld_buf_printf(b, "<tr class=\"urgent\" data-upn=\"%s\"><td class=\"num\">%zu</td><td>",
+                      p->upn, k + 1);
+        pupil_link(b, p, "");
+        ld_buf_puts(b, "</td><td>");
+        ld_buf_html(b, p->class_name);
+        ld_buf_puts(b, "</td><td>");
+        flags_text(b, p->flags);
+        ld_buf_puts(b, "</td><td>");
+        ld_buf_html(b, ld_report_need_text(r, i));
+        ld_buf_puts(b, "</td><td>");
+        pct_text(b, r, ld_report_pupil_result(r, i));
+        ld_buf_puts(b, "</td></tr>\n");
+    }
+    ld_buf_puts(b, "</tbody></table>\n");
+}
+
+/* One CSV row of the action list. */
+static void action_csv_row(struct ld_buf *csv, const struct ld_report *r, size_t j,
+                           const char *list)
+{
+    const struct ld_roster_pupil *p = &r->roster.pupils[j];
+    const struct ld_pupil_result *pr = ld_report_pupil_result(r, j);
+    char name[2 * LD_NAME_MAX + 2];
+    snprintf(name, sizeof name, "%s %s", p->preferred_first, p->preferred_last);
+    ld_buf_printf(csv, "%s,", list);
+    ld_buf_csv(csv, ld_report_need_text(r, j));
+    ld_buf_puts(csv, ",");
+    ld_buf_csv(csv, p->upn);
+    ld_buf_puts(csv, ",");
+    ld_buf_csv(csv, name);
+    ld_buf_puts(csv, ",");
+    ld_buf_csv(csv, p->class_name);
+    ld_buf_puts(csv, ",");
+    ld_buf_csv(csv, p->family);
+    ld_buf_printf(csv, ",%d,%d,%d,", pr->late_l, pr->late_u, pr->late_minutes);
+    if (r->has_mis_marks && pr->attendance.has_pct)
+        ld_buf_printf(csv, "%.1f", pr->attendance.pct);
+    ld_buf_puts(csv, ",");
+    if (r->has_mis_marks && pr->has_stage) {
+        char st[48];
+        ld_report_stage_text(pr, st, sizeof st);
+        ld_buf_csv(csv, st);
+    }
+    ld_buf_printf(csv, ",%s,%s,", r->has_mis_marks && pr->attendance.persistent ? "yes" : "no",
+                  r->has_mis_marks && pr->attendance.severe ? "yes" : "no");
+    struct ld_buf pat = {0};
+    for (size_t q = 0; q < pr->npatterns; q++) {
+        if (q)
+            ld_buf_puts(&pat, "; ");
+        ld_buf_puts(&pat, pr->patterns[q].detail);
+    }
+    ld_buf_csv(csv, pat.p ? pat.p : "");
+    ld_buf_free(&pat);
+    ld_buf_puts(csv, "\r\n");
+}
+
+/*
+ * One list of the action page (attendance or lateness): families in the order of their most
+ * pressing member, brothers and sisters in one box so a family is spoken to once.
+ */
+static void family_list(struct ld_buf *b, struct ld_buf *csv, const struct site *s,
+                        const size_t *order, size_t n, bool attendance, bool *done)
+{
+    const struct ld_report *r = s->r;
+    size_t groups = 0;
+    memset(done, 0, r->roster.count);
     for (size_t k = 0; k < n; k++) {
-        size_t i = s->roster_order[k];
-        if (done[i] || !ld_report_needs_action(r, i))
+        size_t i = order[k];
+        bool in = attendance ? ld_report_needs_attendance(r, i) : ld_report_needs_letter(r, i);
+        if (done[i] || !in)
             continue;
         const char *fam = r->roster.pupils[i].family;
         groups++;
-        ld_buf_puts(&b, "<section class=\"family\"><h3>");
+        ld_buf_puts(b, "<section class=\"family\"><h3>");
         if (fam[0]) {
-            ld_buf_html(&b, r->roster.pupils[i].preferred_last);
-            ld_buf_puts(&b, " family <span class=\"note\">(");
-            ld_buf_html(&b, fam);
-            ld_buf_puts(&b, ")</span>");
+            ld_buf_html(b, r->roster.pupils[i].preferred_last);
+            ld_buf_puts(b, " family <span class=\"note\">(");
+            ld_buf_html(b, fam);
+            ld_buf_puts(b, ")</span>");
         } else {
-            pupil_name(&b, &r->roster.pupils[i]);
+            pupil_name(b, &r->roster.pupils[i]);
         }
         ld_buf_puts(
-            &b,
+            b,
             "</h3><table><colgroup><col style=\"width:16%\"><col style=\"width:6%\">"
             "<col style=\"width:8%\"><col style=\"width:5%\"><col style=\"width:5%\">"
             "<col style=\"width:10%\"><col style=\"width:32%\"><col "
@@ -521,50 +670,70 @@ static ld_err write_action(const struct site *s)
             "<th class=\"num\">L</th><th class=\"num\">U</th><th class=\"num\">"
             "Minutes lost</th><th>Patterns</th><th>Attendance</th></tr></thead>"
             "<tbody>\n");
-        for (size_t k2 = k; k2 < n; k2++) {
-            size_t j = s->roster_order[k2];
+        /* the pupil first, then the family's others by surname */
+        for (size_t k2 = 0; k2 <= r->roster.count; k2++) {
+            size_t j = k2 == 0 ? i : s->roster_order[k2 - 1];
             if (done[j] || (j != i && (!fam[0] || strcmp(r->roster.pupils[j].family, fam))))
                 continue;
             done[j] = true;
-            bool needs = ld_report_needs_action(r, j);
-            action_row(&b, s, j, needs);
-            const struct ld_roster_pupil *p = &r->roster.pupils[j];
-            const struct ld_pupil_result *pr = ld_report_pupil_result(r, j);
-            char name[2 * LD_NAME_MAX + 2];
-            snprintf(name, sizeof name, "%s %s", p->preferred_first, p->preferred_last);
-            if (!needs)
-                continue;
-            ld_buf_csv(&csv, p->upn);
-            ld_buf_puts(&csv, ",");
-            ld_buf_csv(&csv, name);
-            ld_buf_puts(&csv, ",");
-            ld_buf_csv(&csv, p->class_name);
-            ld_buf_puts(&csv, ",");
-            ld_buf_csv(&csv, p->family);
-            ld_buf_printf(&csv, ",%d,%d,%d,", pr->late_l, pr->late_u, pr->late_minutes);
-            if (r->has_mis_marks && pr->attendance.has_pct)
-                ld_buf_printf(&csv, "%.1f", pr->attendance.pct);
-            ld_buf_puts(&csv, ",");
-            if (r->has_mis_marks && pr->has_stage)
-                ld_buf_printf(&csv, "%d", pr->stage);
-            ld_buf_printf(&csv, ",%s,%s,",
-                          r->has_mis_marks && pr->attendance.persistent ? "yes" : "no",
-                          r->has_mis_marks && pr->attendance.severe ? "yes" : "no");
-            struct ld_buf pat = {0};
-            for (size_t q = 0; q < pr->npatterns; q++) {
-                if (q)
-                    ld_buf_puts(&pat, "; ");
-                ld_buf_puts(&pat, pr->patterns[q].detail);
-            }
-            ld_buf_csv(&csv, pat.p ? pat.p : "");
-            ld_buf_free(&pat);
-            ld_buf_puts(&csv, "\r\n");
+            bool needs =
+                attendance ? ld_report_needs_attendance(r, j) : ld_report_needs_letter(r, j);
+            action_row(b, s, j, needs);
+            if (needs)
+                action_csv_row(csv, r, j, attendance ? "attendance" : "lateness");
         }
-        ld_buf_puts(&b, "</tbody></table></section>\n");
+        ld_buf_puts(b, "</tbody></table></section>\n");
     }
     if (!groups)
-        ld_buf_puts(&b, "<p>Nobody at the moment.</p>\n");
+        ld_buf_puts(b, "<p>Nobody at the moment.</p>\n");
+}
+
+static ld_err write_action(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    struct ld_buf b = {0}, csv = {0};
+    size_t n = r->roster.count, nneed = 0, natt = 0, nlate = 0;
+    bool *done = calloc(n + 1, 1);
+    size_t *order = calloc(n + 1, sizeof *order);
+    if (!done || !order) {
+        free(done);
+        free(order);
+        snprintf(s->msg, s->msglen, "report: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    ld_report_priority_order(r, order, &nneed);
+    for (size_t k = 0; k < nneed; k++) {
+        natt += ld_report_needs_attendance(r, order[k]);
+        nlate += ld_report_needs_letter(r, order[k]);
+    }
+    page_begin(&b, s, "Pupils needing action", "");
+    calls_section(&b, s);
+    if (r->nconflicts)
+        ld_buf_printf(&b,
+                      "<p class=\"winner\"><a href=\"conflicts.html\"><span id=\"conflicts\">%zu"
+                      "</span> sessions where the kiosks and the MIS disagree</a>: put one of "
+                      "them right.</p>\n",
+                      r->nconflicts);
+    urgent_section(&b, s, order, nneed);
+    ld_buf_puts(&csv, "List,Need,UPN,Pupil,Class,Family,Late L,Late U,Minutes Lost,Attendance %,"
+                      "Stage,Persistent,Severe,Patterns\r\n");
+    ld_buf_printf(&b,
+                  "<h2>Attendance</h2>\n<p><span id=\"needs-attendance\">%zu</span> pupils with "
+                  "severe or persistent absence (90 %% or less) or at an intervention stage, "
+                  "most absent first. %s <a href=\"action.csv\">CSV</a></p>\n",
+                  natt,
+                  r->has_mis_marks ? ""
+                                   : "No register data yet: import the MIS marks for "
+                                     "attendance and stages.");
+    family_list(&b, &csv, s, order, nneed, true, done);
+    ld_buf_printf(&b,
+                  "<h2>Lateness</h2>\n<p><span id=\"needs\">%zu</span> pupils with a pattern of "
+                  "lateness, a vulnerable child first. Brothers and sisters are shown "
+                  "together.</p>\n",
+                  nlate);
+    family_list(&b, &csv, s, order, nneed, false, done);
     free(done);
+    free(order);
     ld_err err = page_end(&b, s, "action.html");
     if (!err)
         err = ld_buf_write_file(&csv, s->dir, "action.csv", s->msg, s->msglen);
@@ -607,6 +776,10 @@ static ld_err write_pupil(const struct site *s, size_t i, struct ld_buf *b)
                   "<tr><th>Attendance</th><td>",
                   pr->late_l, pr->late_u, pr->late_minutes, dur);
     pct_text(b, r, pr);
+    /* sessions after the registers' last day with no mark and no arrival: not counted */
+    if (r->has_mis_marks && pr->unknown > 0)
+        ld_buf_printf(b, " <span class=\"note\" id=\"unknown\">(%d sessions not known yet)</span>",
+                      pr->unknown);
     ld_buf_puts(b, "</td></tr><tr><th>Patterns</th><td>");
     patterns_list(b, pr);
     ld_buf_puts(b, "</td></tr></tbody></table>\n<h2>Register marks, week by week</h2>\n");
@@ -673,7 +846,7 @@ static ld_err write_index(const struct site *s)
     const struct ld_report *r = s->r;
     struct ld_buf b = {0};
     size_t first, end, late = 0, needs = 0;
-    arrivals_of_day(r, r->as_of, &first, &end);
+    ld_report_arrivals_of_day(r, r->as_of, &first, &end);
     for (size_t i = first; i < end; i++)
         late += !r->arrivals[i].voided && r->arrivals[i].decides && r->arrivals[i].cls.late;
     for (size_t i = 0; i < r->roster.count; i++)
@@ -683,20 +856,23 @@ static ld_err write_index(const struct site *s)
                   "<ul><li><a href=\"daily.html\">Late log</a>: %zu arrivals today, %zu late "
                   "sessions</li><li><a href=\"weekly.html\">Classes this week</a>: the "
                   "punctuality table</li><li><a href=\"action.html\">Needing action</a>: %zu "
-                  "pupils; %zu to call this morning</li><li><a href=\"letters.html\">Letters to "
-                  "parents</a>, ready to print</li></ul>\n",
-                  end - first, late, needs, ld_result_call_count(r->result));
+                  "pupils; %zu to call this morning</li><li><a href=\"conflicts.html\">Kiosks "
+                  "and MIS</a>: %zu sessions where they disagree</li><li><a "
+                  "href=\"letters.html\">Letters to parents</a>, ready to print</li></ul>\n",
+                  end - first, late, needs, ld_report_call_count(r), r->nconflicts);
     ld_buf_printf(&b,
                   "<p>%zu pupils on the roster, %zu events in the log. %s</p>\n<h2>Files</h2>\n"
                   "<ul><li><a href=\"late-log.csv\">late-log.csv</a></li><li><a "
                   "href=\"weekly-classes.csv\">weekly-classes.csv</a></li><li><a "
-                  "href=\"action.csv\">action.csv</a></li><li><a href=\"mis-export.csv\">"
+                  "href=\"action.csv\">action.csv</a></li><li><a href=\"conflicts.csv\">"
+                  "conflicts.csv</a></li><li><a href=\"mis-export.csv\">"
                   "mis-export.csv</a>: the kiosks' late marks, to key into the MIS</li></ul>\n",
                   r->roster.count, r->nevents,
-                  r->has_mis_marks ? "MIS marks are imported: percentages and stages count every "
-                                     "session."
-                                   : "No MIS marks imported yet: percentages count only what "
-                                     "the kiosks saw, so they are not shown.");
+                  r->has_mis_marks
+                      ? "Attendance counts the MIS's marks up to the last day imported; a later "
+                        "session the kiosks did not see is not known, never counted as present."
+                      : "No register data yet: import the MIS marks (latedoor report "
+                        "import-marks) for attendance and stages.");
     /* every pupil, class by class (the core's classes, by name), by surname within a class */
     size_t nc = ld_result_class_count(r->result);
     const char **classes = calloc(nc + 1, sizeof *classes);
@@ -729,6 +905,96 @@ static ld_err write_index(const struct site *s)
     free(classes);
     ld_err err = page_end(&b, s, "index.html");
     ld_buf_free(&b);
+    return err;
+}
+
+/* ---- where the kiosks and the MIS disagree ---- */
+
+/* What the office should change, and where, for one conflict (plain text). */
+static void conflict_advice(struct ld_buf *b, const struct ld_report_conflict *c)
+{
+    const struct ld_report_arrival *a = c->arrival;
+    const char *mark = ld_code_str(c->mark), *kiosk = ld_code_str(a->cls.code);
+    if (c->voided) {
+        ld_buf_printf(b,
+                      "The office voided this arrival, but the MIS still has %s: change the "
+                      "MIS's mark for this session.",
+                      mark);
+        return;
+    }
+    ld_buf_printf(b, "The kiosk recorded an arrival at %02d:%02d (%s", a->minute / 60,
+                  a->minute % 60, kiosk);
+    if (a->cls.late)
+        ld_buf_printf(b, ", %d min late", a->cls.minutes_late);
+    ld_buf_printf(b,
+                  "); the MIS has %s. If the child came then, change the MIS's %s to %s; if "
+                  "the arrival is wrong, correct it here: latedoor report void --event "
+                  "%s:%lld (or amend its reason).",
+                  mark, mark, kiosk, a->ev->device_id, (long long)a->ev->seq);
+}
+
+static ld_err write_conflicts(const struct site *s)
+{
+    const struct ld_report *r = s->r;
+    struct ld_buf b = {0}, csv = {0}, adv = {0};
+    page_begin(&b, s, "Kiosks and MIS disagree", "");
+    ld_buf_printf(&b,
+                  "<p><span id=\"conflicts\">%zu</span> sessions where an MIS mark and the "
+                  "kiosks disagree. The MIS mark counts in every figure until one of them is "
+                  "put right: change the MIS, or correct the arrival here. "
+                  "<a href=\"conflicts.csv\">CSV</a></p>\n",
+                  r->nconflicts);
+    ld_buf_puts(&b, "<table id=\"conflict-list\"><thead><tr><th>Date</th><th>Session</th>"
+                    "<th>Pupil</th><th>Class</th><th>MIS</th><th>Kiosk</th><th>Device:number"
+                    "</th><th>What to change where</th></tr></thead><tbody>\n");
+    ld_buf_puts(&csv, "Date,Session,UPN,Pupil,Class,MIS Mark,Kiosk Mark,Arrived,Device,Seq,"
+                      "Voided,What To Change\r\n");
+    for (size_t k = 0; k < r->nconflicts; k++) {
+        const struct ld_report_conflict *c = &r->conflicts[k];
+        const struct ld_report_arrival *a = c->arrival;
+        const struct ld_roster_pupil *p = &r->roster.pupils[c->pupil];
+        char ds[LD_DATE_STRLEN], day[16], name[2 * LD_NAME_MAX + 2];
+        ld_date_format(c->date, ds);
+        ld_report_short_date(c->date, day, sizeof day);
+        snprintf(name, sizeof name, "%s %s", p->preferred_first, p->preferred_last);
+        adv.len = 0;
+        conflict_advice(&adv, c);
+        ld_buf_printf(&b, "<tr data-upn=\"%s\" data-date=\"%s\"><td>%s</td><td>%s</td><td>", p->upn,
+                      ds, day, c->session ? "pm" : "am");
+        pupil_link(&b, p, "");
+        ld_buf_puts(&b, "</td><td>");
+        ld_buf_html(&b, p->class_name);
+        ld_buf_puts(&b, "</td>");
+        mark_cell(&b, c->mark);
+        ld_buf_printf(&b, "<td>%s%02d:%02d %s%s</td><td>", c->voided ? "<del>" : "", a->minute / 60,
+                      a->minute % 60, ld_code_str(a->cls.code), c->voided ? "</del> voided" : "");
+        ld_buf_html(&b, a->ev->device_id);
+        ld_buf_printf(&b, ":%lld</td><td>", (long long)a->ev->seq);
+        ld_buf_html(&b, adv.p);
+        ld_buf_puts(&b, "</td></tr>\n");
+        ld_buf_printf(&csv, "%s,%s,%s,", ds, c->session ? "PM" : "AM", p->upn);
+        ld_buf_csv(&csv, name);
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, p->class_name);
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, ld_code_str(c->mark));
+        ld_buf_puts(&csv, ",");
+        ld_buf_csv(&csv, ld_code_str(a->cls.code));
+        ld_buf_printf(&csv, ",%02d:%02d,", a->minute / 60, a->minute % 60);
+        ld_buf_csv(&csv, a->ev->device_id);
+        ld_buf_printf(&csv, ",%lld,%s,", (long long)a->ev->seq, c->voided ? "yes" : "no");
+        ld_buf_csv(&csv, adv.p);
+        ld_buf_puts(&csv, "\r\n");
+    }
+    if (!r->nconflicts)
+        ld_buf_puts(&b, "<tr><td colspan=\"8\">None: the kiosks and the MIS agree.</td></tr>\n");
+    ld_buf_puts(&b, "</tbody></table>\n");
+    ld_err err = page_end(&b, s, "conflicts.html");
+    if (!err)
+        err = ld_buf_write_file(&csv, s->dir, "conflicts.csv", s->msg, s->msglen);
+    ld_buf_free(&b);
+    ld_buf_free(&csv);
+    ld_buf_free(&adv);
     return err;
 }
 
@@ -796,7 +1062,7 @@ ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options
 
     if ((err = ld_report_mkdir(opt->out_dir, msg, msglen)) || (err = write_index(&s)) ||
         (err = write_daily(&s)) || (err = write_weekly(&s)) || (err = write_action(&s)) ||
-        (err = write_mis_export(&s)))
+        (err = write_conflicts(&s)) || (err = write_mis_export(&s)))
         goto out;
     for (size_t i = 0; !err && i < n; i++)
         if (r->result_of_pupil[i] >= 0)

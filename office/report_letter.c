@@ -188,14 +188,127 @@ static void long_date(const char *iso, char *out, size_t len)
     snprintf(out, len, "%d %s %d", day, months[m - 1], y);
 }
 
-static ld_err render(const struct ld_letter_template *t, const struct ld_letter_ctx *ctx, size_t i,
-                     struct ld_buf *b, char *msg, size_t msglen)
+#define FAMILY_MAX 16 /* children of one family on one letter */
+
+/* The children one letter is about: a pupil, or brothers and sisters (roster indexes). */
+struct family {
+    size_t kids[FAMILY_MAX];
+    size_t n;
+};
+
+/* Writes " and " or ", " before the k-th of n values. */
+static void joiner(struct ld_buf *b, size_t k, size_t n)
+{
+    if (k > 0)
+        ld_buf_puts(b, k + 1 == n ? " and " : ", ");
+}
+
+/* Writes a figure of one child; for a family, each child's with their first name. */
+static void per_child(struct ld_buf *b, const struct ld_letter_ctx *ctx, const struct family *f,
+                      enum field field)
 {
     const struct ld_report *r = ctx->r;
-    const struct ld_roster_pupil *p = &r->roster.pupils[i];
-    const struct ld_pupil_result *pr = ld_report_pupil_result(r, i);
+    char tmp[64];
+    for (size_t k = 0; k < f->n; k++) {
+        const struct ld_roster_pupil *p = &r->roster.pupils[f->kids[k]];
+        const struct ld_pupil_result *pr = ld_report_pupil_result(r, f->kids[k]);
+        joiner(b, k, f->n);
+        switch (field) {
+        case F_LATE:
+            snprintf(tmp, sizeof tmp, "%d", pr->late_l + pr->late_u);
+            break;
+        case F_LATE_L:
+            snprintf(tmp, sizeof tmp, "%d", pr->late_l);
+            break;
+        case F_LATE_U:
+            snprintf(tmp, sizeof tmp, "%d", pr->late_u);
+            break;
+        case F_MINUTES:
+            ld_report_duration(pr->late_minutes, tmp, sizeof tmp);
+            break;
+        case F_ATTENDANCE:
+            if (r->has_mis_marks && pr->attendance.has_pct)
+                snprintf(tmp, sizeof tmp, "%.1f %%", pr->attendance.pct);
+            else
+                snprintf(tmp, sizeof tmp, "not yet known");
+            break;
+        default: /* F_STAGE */
+            if (r->has_mis_marks && pr->has_stage)
+                ld_report_stage_text(pr, tmp, sizeof tmp);
+            else
+                snprintf(tmp, sizeof tmp, "not yet known");
+            break;
+        }
+        ld_buf_html(b, tmp);
+        if (f->n > 1) {
+            ld_buf_puts(b, " (");
+            ld_buf_html(b, p->preferred_first);
+            ld_buf_puts(b, ")");
+        }
+    }
+}
+
+/* Writes a name-like field of every child, joined: "Amara and Ben", "3B and 5A". */
+static void names_of(struct ld_buf *b, const struct ld_report *r, const struct family *f,
+                     enum field field)
+{
+    for (size_t k = 0; k < f->n; k++) {
+        const struct ld_roster_pupil *p = &r->roster.pupils[f->kids[k]];
+        joiner(b, k, f->n);
+        if (field == F_PUPIL || field == F_FIRST)
+            ld_buf_html(b, p->preferred_first);
+        if (field == F_PUPIL) {
+            ld_buf_puts(b, " ");
+            ld_buf_html(b, p->preferred_last);
+        }
+        if (field == F_CLASS)
+            ld_buf_html(b, p->class_name);
+        if (field == F_YEAR)
+            ld_buf_html(b, p->year);
+        if (field == F_UPN)
+            ld_buf_html(b, p->upn);
+    }
+}
+
+static ld_err herringbones(struct ld_buf *b, const struct ld_letter_ctx *ctx,
+                           const struct family *f, char *msg, size_t msglen)
+{
+    const struct ld_report *r = ctx->r;
+    /* a family's charts are shorter, so the letter stays on one page */
+    size_t weeks = f->n > 1 ? LETTER_WEEKS / 2 : LETTER_WEEKS;
     char tmp[3 * LD_NAME_MAX];
-    ld_buf_printf(b, "<section class=\"letter\" data-upn=\"%s\">\n", p->upn);
+    for (size_t k = 0; k < f->n; k++) {
+        size_t i = f->kids[k];
+        const struct ld_roster_pupil *p = &r->roster.pupils[i];
+        struct ld_herringbone h = {0};
+        ld_err err = ld_result_herringbone(r->result, (size_t)r->result_of_pupil[i], &h);
+        if (err) {
+            snprintf(msg, msglen, "letters: herringbone of %s: %s", p->upn, ld_err_str(err));
+            return err;
+        }
+        if (f->n > 1) {
+            ld_buf_puts(b, "<p class=\"child\">");
+            ld_buf_html(b, p->preferred_first);
+            ld_buf_puts(b, "</p>");
+        }
+        snprintf(tmp, sizeof tmp, "Register marks of %s %s", p->preferred_first, p->preferred_last);
+        ld_report_svg_herringbone(b, &h, h.nweeks > weeks ? h.nweeks - weeks : 0, false, tmp);
+        ld_herringbone_free(&h);
+    }
+    return LD_OK;
+}
+
+static ld_err render(const struct ld_letter_template *t, const struct ld_letter_ctx *ctx,
+                     const struct family *f, struct ld_buf *b, char *msg, size_t msglen)
+{
+    const struct ld_report *r = ctx->r;
+    const struct ld_roster_pupil *first = &r->roster.pupils[f->kids[0]];
+    char tmp[3 * LD_NAME_MAX];
+    ld_buf_printf(b, "<section class=\"letter%s\" data-upn=\"%s\" data-upns=\"",
+                  f->n > 1 ? " family" : "", first->upn);
+    for (size_t k = 0; k < f->n; k++)
+        ld_buf_printf(b, "%s%s", k ? " " : "", r->roster.pupils[f->kids[k]].upn);
+    ld_buf_puts(b, "\">\n");
     for (size_t k = 0; k < t->nsegs; k++) {
         const struct seg *sg = &t->segs[k];
         switch (sg->field) {
@@ -209,72 +322,50 @@ static ld_err render(const struct ld_letter_template *t, const struct ld_letter_
             long_date(ctx->today, tmp, sizeof tmp);
             ld_buf_html(b, tmp);
             break;
-        case F_PUPIL:
-            ld_buf_html(b, p->preferred_first);
-            ld_buf_puts(b, " ");
-            ld_buf_html(b, p->preferred_last);
-            break;
-        case F_FIRST:
-            ld_buf_html(b, p->preferred_first);
-            break;
         case F_LAST:
-            ld_buf_html(b, p->preferred_last);
+            ld_buf_html(b, first->preferred_last);
             break;
+        case F_PUPIL:
+        case F_FIRST:
         case F_CLASS:
-            ld_buf_html(b, p->class_name);
-            break;
         case F_YEAR:
-            ld_buf_html(b, p->year);
-            break;
         case F_UPN:
-            ld_buf_html(b, p->upn);
+            names_of(b, r, f, sg->field);
             break;
         case F_LATE:
-            ld_buf_printf(b, "%d", pr->late_l + pr->late_u);
-            break;
         case F_LATE_L:
-            ld_buf_printf(b, "%d", pr->late_l);
-            break;
         case F_LATE_U:
-            ld_buf_printf(b, "%d", pr->late_u);
-            break;
         case F_MINUTES:
-            ld_report_duration(pr->late_minutes, tmp, sizeof tmp);
-            ld_buf_html(b, tmp);
-            break;
         case F_ATTENDANCE:
-            if (r->has_mis_marks && pr->attendance.has_pct)
-                ld_buf_printf(b, "%.1f %%", pr->attendance.pct);
-            else
-                ld_buf_puts(b, "not yet known");
-            break;
         case F_STAGE:
-            if (r->has_mis_marks && pr->has_stage)
-                ld_buf_printf(b, "%d", pr->stage);
-            else
-                ld_buf_puts(b, "not yet known");
+            per_child(b, ctx, f, sg->field);
+            if (sg->field == F_ATTENDANCE && r->has_mis_marks) {
+                ld_report_short_date(r->registers_until, tmp, sizeof tmp);
+                ld_buf_puts(b, " (registers up to ");
+                ld_buf_html(b, tmp);
+                ld_buf_puts(b, ")");
+            }
             break;
         case F_PATTERNS:
             ld_buf_puts(b, "<ul class=\"patterns\">");
-            for (size_t q = 0; q < pr->npatterns; q++) {
-                ld_buf_puts(b, "<li>");
-                ld_buf_html(b, pr->patterns[q].detail);
-                ld_buf_puts(b, "</li>");
+            for (size_t c = 0; c < f->n; c++) {
+                const struct ld_pupil_result *pr = ld_report_pupil_result(r, f->kids[c]);
+                for (size_t q = 0; q < pr->npatterns; q++) {
+                    ld_buf_puts(b, "<li>");
+                    if (f->n > 1) {
+                        ld_buf_html(b, r->roster.pupils[f->kids[c]].preferred_first);
+                        ld_buf_puts(b, ": ");
+                    }
+                    ld_buf_html(b, pr->patterns[q].detail);
+                    ld_buf_puts(b, "</li>");
+                }
             }
             ld_buf_puts(b, "</ul>");
             break;
         case F_HERRINGBONE: {
-            struct ld_herringbone h = {0};
-            ld_err err = ld_result_herringbone(r->result, (size_t)r->result_of_pupil[i], &h);
-            if (err) {
-                snprintf(msg, msglen, "letters: herringbone of %s: %s", p->upn, ld_err_str(err));
+            ld_err err = herringbones(b, ctx, f, msg, msglen);
+            if (err)
                 return err;
-            }
-            snprintf(tmp, sizeof tmp, "Register marks of %s %s", p->preferred_first,
-                     p->preferred_last);
-            ld_report_svg_herringbone(b, &h, h.nweeks > LETTER_WEEKS ? h.nweeks - LETTER_WEEKS : 0,
-                                      false, tmp);
-            ld_herringbone_free(&h);
             break;
         }
         case F__COUNT:
@@ -294,6 +385,8 @@ static const char letter_css[] =
     ".letter:last-of-type{break-after:auto;page-break-after:auto}"
     ".letter svg.herringbone{width:125mm;max-width:100%;height:auto;display:block;"
     "margin:.3em 0}"
+    ".letter.family svg.herringbone{width:100mm}.letter p.child{margin:.4em 0 0;"
+    "font-weight:bold}"
     "ul.patterns{margin:.3em 0}";
 
 static void letters_head(struct ld_buf *b, const struct ld_report *r, const char *title)
@@ -312,17 +405,33 @@ ld_err ld_letters_write(const struct ld_letter_template *t, const struct ld_lett
     const struct ld_report *r = ctx->r;
     struct ld_buf all = {0}, one = {0};
     size_t count = 0;
+    bool *done = calloc(r->roster.count + 1, 1);
     ld_err err = LD_OK;
+    if (!done) {
+        snprintf(msg, msglen, "letters: out of memory");
+        return LD_ERR_NOMEM;
+    }
     letters_head(&all, r, "Letters to parents");
+    /* one letter a family: brothers and sisters with a pattern of lateness on the same page */
     for (size_t k = 0; !err && k < r->roster.count; k++) {
         size_t i = ctx->order[k];
-        if (!ld_report_needs_letter(r, i))
+        if (done[i] || !ld_report_needs_letter(r, i))
             continue;
+        const char *fam = r->roster.pupils[i].family;
+        struct family f = {.n = 0};
+        for (size_t k2 = k; k2 < r->roster.count && f.n < FAMILY_MAX; k2++) {
+            size_t j = ctx->order[k2];
+            if (done[j] || !ld_report_needs_letter(r, j) ||
+                (j != i && (!fam[0] || strcmp(r->roster.pupils[j].family, fam))))
+                continue;
+            done[j] = true;
+            f.kids[f.n++] = j;
+        }
         char name[64];
         one.len = 0;
         letters_head(&one, r, "Letter");
-        if ((err = render(t, ctx, i, &all, msg, msglen)) ||
-            (err = render(t, ctx, i, &one, msg, msglen)))
+        if ((err = render(t, ctx, &f, &all, msg, msglen)) ||
+            (err = render(t, ctx, &f, &one, msg, msglen)))
             break;
         ld_buf_puts(&one, "</body>\n</html>\n");
         snprintf(name, sizeof name, "letters/%s.html", r->roster.pupils[i].upn);
@@ -336,5 +445,6 @@ ld_err ld_letters_write(const struct ld_letter_template *t, const struct ld_lett
         err = ld_buf_write_file(&all, dir, "letters.html", msg, msglen);
     ld_buf_free(&all);
     ld_buf_free(&one);
+    free(done);
     return err;
 }

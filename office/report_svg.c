@@ -42,7 +42,9 @@ static void style_of(enum ld_code code, const char **box, const char **text)
         *box = "p";
         break;
     }
-    if (code == LD_CODE_L) {
+    if (code == LD_CODE_UNKNOWN) {
+        *box = "q"; /* not known yet: neither present nor absent */
+    } else if (code == LD_CODE_L) {
         *box = "L";
         *text = "k";
     } else if (code == LD_CODE_U) {
@@ -61,6 +63,7 @@ static const char chart_css[] =
     "svg.herringbone text.s{font-size:9px}"
     "svg.herringbone rect{stroke:#888;stroke-width:.5}"
     "svg.herringbone rect.n{fill:#fff;stroke-dasharray:2 2}svg.herringbone rect.x{fill:#d9d9d9}"
+    "svg.herringbone rect.q{fill:#f7f7f7;stroke-dasharray:1 2}"
     "svg.herringbone rect.a{fill:#dcebf7}svg.herringbone rect.b{fill:#c6dbef}"
     "svg.herringbone rect.u{fill:#f4c7c3}svg.herringbone rect.p{fill:#eef6ee}"
     "svg.herringbone rect.L{fill:#f0a202}svg.herringbone rect.U{fill:#b3001b}"

@@ -35,7 +35,9 @@ static ld_err pull_roster(struct ld_central *c, struct ld_store *store, const ch
     /* The store's messages say "line N": here N is the pupil's place in the central roster. */
     for (size_t i = 0; i < roster.count; i++)
         roster.pupils[i].line = (unsigned)(i + 1);
-    err = ld_store_import_roster(store, &roster, NULL, msg, msglen);
+    /* The office imported it centrally, leavers and all: the device takes it as it is. */
+    err = ld_store_import_roster_with(store, &roster, &(struct ld_import_options){.leavers = true},
+                                      NULL, msg, msglen);
     if (err) {
         ld_sync__prefix(msg, msglen,
                         "%s: roster version %" PRId64 " of school %s (line = pupil's place in it)",

@@ -353,6 +353,8 @@ ld_err central__roster_ok(const struct ld_roster *r, const char *where, char *ms
         if (p->card.len > LD_UID_MAX)
             return BAD(LD_ERR_INVALID, "%s: field card: %u bytes, more than %d", w, p->card.len,
                        LD_UID_MAX);
+        if (p->has_admitted && p->has_left && p->left < p->admitted)
+            return BAD(LD_ERR_INVALID, "%s: field left: before the admission date", w);
     }
     if (r->count < 2)
         return LD_OK;
@@ -565,6 +567,12 @@ void central__roster_digest(const struct ld_roster *r, char hex[CENTRAL_DIGEST_H
         feed_int(&h, p->flags);
         ld_uid_format(&p->card, card);
         feed_str(&h, p->card.len ? card : "");
+        /* Only when given, so that a roster without dates keeps the digest it always had. */
+        if (p->has_admitted || p->has_left) {
+            feed_str(&h, "on roll");
+            feed_int(&h, p->has_admitted ? p->admitted : INT64_MIN);
+            feed_int(&h, p->has_left ? p->left : INT64_MAX);
+        }
     }
     finish(&h, hex);
 }
@@ -745,6 +753,18 @@ ld_err central__row_pupil(const struct central__row *r, size_t index, struct ld_
     if (card[0] && (!card_ok(card) || !ld_uid_parse(card, &p->card)))
         return BAD(LD_ERR_CORRUPT, "%s: field card: not upper-case hex of 1 to %d bytes", where,
                    LD_UID_MAX);
+    static const char *const names[2] = {"admitted", "leaving"};
+    bool *has[2] = {&p->has_admitted, &p->has_left};
+    ld_date *day[2] = {&p->admitted, &p->left};
+    for (int k = 0; k < 2; k++) {
+        char text[LD_DATE_STRLEN + 8];
+        if ((err = central__row_str(r, 10 + k, text, sizeof text, true, where, names[k], msg,
+                                    msglen)))
+            return err;
+        *has[k] = text[0] != '\0';
+        if (*has[k] && !ld_date_parse(text, day[k]))
+            return BAD(LD_ERR_CORRUPT, "%s: field %s: not a date", where, names[k]);
+    }
     return LD_OK;
 }
 

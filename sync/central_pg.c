@@ -999,7 +999,7 @@ static ld_err get_begin(struct pg *p, const char *school, enum central__part par
 
 /* ---- roster ---- */
 
-enum { PUPIL_ARRAYS = 10 };
+enum { PUPIL_ARRAYS = 12 };
 
 static ld_err pg_put_roster(void *impl, const char *school, const struct ld_roster *roster,
                             const char *digest, int64_t *version, bool *changed, char *msg,
@@ -1030,6 +1030,13 @@ static ld_err pg_put_roster(void *impl, const char *school, const struct ld_rost
         arr_text(&a[7], q->class_name);
         arr_text(&a[8], q->family);
         arr_int(&a[9], q->flags);
+        char adm[LD_DATE_STRLEN] = "", lv[LD_DATE_STRLEN] = ""; /* "": none, NULL below */
+        if (q->has_admitted)
+            ld_date_format(q->admitted, adm);
+        if (q->has_left)
+            ld_date_format(q->left, lv);
+        arr_text(&a[10], adm);
+        arr_text(&a[11], lv);
         if (q->card.len) {
             char hex[LD_UID_HEXLEN];
             ld_uid_format(&q->card, hex);
@@ -1050,10 +1057,14 @@ static ld_err pg_put_roster(void *impl, const char *school, const struct ld_rost
     if (!err)
         err = cmd(p,
                   "INSERT INTO latedoor.pupils (school_id, ord, upn, legal_first, legal_last,"
-                  " preferred_first, preferred_last, year, class_name, family, flags)"
-                  " SELECT $1, u.* FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[],"
-                  " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[])"
-                  " AS u",
+                  " preferred_first, preferred_last, year, class_name, family, flags, admitted,"
+                  " leaving)"
+                  " SELECT $1, u.o, u.upn, u.lf, u.ll, u.pf, u.pl, u.yr, u.cls, u.fam, u.fl,"
+                  " NULLIF(u.adm, '')::date, NULLIF(u.lv, '')::date"
+                  " FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[],"
+                  " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[],"
+                  " $12::text[], $13::text[])"
+                  " AS u (o, upn, lf, ll, pf, pl, yr, cls, fam, fl, adm, lv)",
                   PUPIL_ARRAYS + 1, params, "roster put: pupils", msg, msglen);
     if (!err && c[0].items) {
         if (!arrs_end(c, 2, params + 1)) {
@@ -1148,7 +1159,8 @@ static ld_err pg_get_roster(void *impl, const char *school, int64_t since, struc
     const char *params[] = {school, limit};
     err = query(p,
                 "SELECT upn, legal_first, legal_last, preferred_first, preferred_last, year,"
-                " class_name, family, flags, NULL::text FROM latedoor.pupils"
+                " class_name, family, flags, NULL::text, to_char(admitted, 'YYYY-MM-DD'),"
+                " to_char(leaving, 'YYYY-MM-DD') FROM latedoor.pupils"
                 " WHERE school_id = $1 ORDER BY ord LIMIT $2::bigint",
                 2, params, &pres, "roster: pupils", msg, msglen);
     if (!err)

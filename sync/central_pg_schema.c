@@ -178,9 +178,13 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " PRIMARY KEY (school_id, upn, day, session));"
     SECURE("mis_marks"),
 
+    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+     * dates */
+    "ALTER TABLE latedoor.pupils ADD COLUMN admitted date, ADD COLUMN leaving date;",
+
     /*
-     * 4 (branch central-trust): authority and validation in the database, disabled devices, a
-     * push lock no device can sit on.
+     * 5 (branch central-trust, issue 13; renumber at merge): authority and validation in the
+     * database, disabled devices, a push lock no device can sit on.
      *   - A device inserts only its own kiosk events: never as the office (source 5), and a
      *     reason, void or clock repair only of its own events (a return may follow another
      *     door's departure). Corrections of other devices' events come from the office, whose

@@ -113,7 +113,14 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " minutes INTEGER NOT NULL CHECK (minutes BETWEEN -1 AND 1440),"
     " PRIMARY KEY (school_id, upn, day, session)) STRICT;",
 
-    /* 4 (branch central-trust): a device may be disabled (latedoor device disable) */
+    /* 4 (branch truth-core, issue 11; renumber at merge): the pupils' admission and leaving
+     * dates, "YYYY-MM-DD" or NULL */
+    "ALTER TABLE pupils ADD COLUMN admitted TEXT"
+    " CHECK (admitted IS NULL OR length(CAST(admitted AS BLOB)) = 10);"
+    "ALTER TABLE pupils ADD COLUMN leaving TEXT"
+    " CHECK (leaving IS NULL OR length(CAST(leaving AS BLOB)) = 10);",
+
+    /* 5 (branch central-trust, issue 13; renumber at merge): a device may be disabled */
     "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));",
 };
 
@@ -784,8 +791,8 @@ static ld_err sq_put_roster(void *impl, const char *school, const struct ld_rost
     if (!err)
         err = prep(s,
                    "INSERT INTO pupils (school_id, upn, ord, legal_first, legal_last, "
-                   "preferred_first, preferred_last, year, class_name, family, flags) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "preferred_first, preferred_last, year, class_name, family, flags, admitted, "
+                   "leaving) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    &pst, msg, msglen);
     if (!err)
         err =
@@ -803,6 +810,11 @@ static ld_err sq_put_roster(void *impl, const char *school, const struct ld_rost
         rc = bt(pst, 9, p->class_name, rc);
         rc = bt(pst, 10, p->family, rc);
         rc = bi(pst, 11, p->flags, rc);
+        char adm[LD_DATE_STRLEN], lv[LD_DATE_STRLEN];
+        ld_date_format(p->admitted, adm);
+        ld_date_format(p->left, lv);
+        rc = bt(pst, 12, p->has_admitted ? adm : NULL, rc);
+        rc = bt(pst, 13, p->has_left ? lv : NULL, rc);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(pst);
         if (rc != SQLITE_DONE) {
@@ -899,7 +911,8 @@ static ld_err sq_get_roster(void *impl, const char *school, int64_t since, struc
     if (!err)
         err = prep(s,
                    "SELECT p.upn, p.legal_first, p.legal_last, p.preferred_first, "
-                   "p.preferred_last, p.year, p.class_name, p.family, p.flags, c.card "
+                   "p.preferred_last, p.year, p.class_name, p.family, p.flags, c.card, "
+                   "p.admitted, p.leaving "
                    "FROM pupils p LEFT JOIN cards c ON c.school_id = p.school_id AND c.upn = "
                    "p.upn WHERE p.school_id = ? ORDER BY p.ord, c.card",
                    &st, msg, msglen);

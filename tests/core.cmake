@@ -1,5 +1,5 @@
 # Tests of the attendance core: one cmocka binary per module.
-foreach(t date codes session calendar attendance patterns school)
+foreach(t date codes session calendar attendance patterns school school_v2)
   ld_unit_test(NAME test_core_${t} SOURCES core/test_${t}.c LIBS ld_core LABELS core)
 endforeach()
 

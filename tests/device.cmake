@@ -7,3 +7,5 @@ add_test(NAME cli_end_to_end
 set_tests_properties(cli_end_to_end PROPERTIES LABELS device TIMEOUT 120)
 ld_unit_test(NAME test_nfc_tap SOURCES device/test_nfc_tap.c LIBS ld_firmware ld_pn532_emu
              LABELS device TIMEOUT 120)
+ld_unit_test(NAME test_tap_race SOURCES device/test_tap_race.c LIBS ld_firmware LABELS device
+             TIMEOUT 300)

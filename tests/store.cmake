@@ -14,3 +14,8 @@ foreach(t open schema events roster sync_status)
 endforeach()
 ld_unit_test(NAME test_store_powercut SOURCES store/test_store_powercut.c LIBS ld_firmware
              LABELS store TIMEOUT 300)
+# full_disk.sh: a store on a full disk (a tmpfs in a private mount namespace) says so (issue 12).
+add_test(NAME store_full_disk
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/store/full_disk.sh $<TARGET_FILE:latedoor>
+          ${PROJECT_SOURCE_DIR}/assets/demo)
+set_tests_properties(store_full_disk PROPERTIES LABELS store TIMEOUT 60 SKIP_RETURN_CODE 77)

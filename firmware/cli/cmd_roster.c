@@ -1,4 +1,5 @@
 /* cmd_roster.c: `latedoor roster check|import FILE.csv`: an MIS roster into the device store. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,7 @@ static int usage(void)
     fprintf(
         stderr,
         "usage: latedoor roster check FILE.csv\n"
-        "       latedoor roster import FILE.csv [--config FILE]\n"
+        "       latedoor roster import FILE.csv [--leavers] [--config FILE]\n"
         "       latedoor roster import FILE.csv --central URL [--school ID] [--passfile FILE]\n");
     return LD_EXIT_USAGE;
 }
@@ -32,8 +33,10 @@ static int parse(const char *path, struct ld_roster *roster)
     return ld_cli_status(err);
 }
 
-static int import(const char *config, const char *path, const struct ld_roster *roster)
+static int import(const char *config, const char *path, const struct ld_roster *roster,
+                  bool leavers)
 {
+    struct ld_import_options opt = {.leavers = leavers};
     struct ld_device dev;
     struct ld_store *store;
     struct ld_import_summary sum;
@@ -41,7 +44,7 @@ static int import(const char *config, const char *path, const struct ld_roster *
     int rc = ld_cli_open(config, &dev, &store);
     if (rc)
         return rc;
-    ld_err err = ld_store_import_roster(store, roster, &sum, msg, sizeof msg);
+    ld_err err = ld_store_import_roster_with(store, roster, &opt, &sum, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s: %s\n", path, msg);
         fprintf(stderr, "nothing was imported\n");
@@ -76,7 +79,9 @@ int ld_cmd_roster_with(int argc, char **argv, ld_roster_central_fn central)
         ld_roster_free(&roster);
         return rc;
     }
-    if (bad || argc != 3)
+    /* --leavers: this roster really takes many pupils off the roll (the end of a year). */
+    bool leavers = argc == 4 && !strcmp(argv[1], "import") && !strcmp(argv[3], "--leavers");
+    if (bad || (argc != 3 && !leavers))
         return usage();
     struct ld_roster roster = {0};
     int rc;
@@ -87,7 +92,7 @@ int ld_cmd_roster_with(int argc, char **argv, ld_roster_central_fn central)
     } else if (!strcmp(argv[1], "import")) {
         rc = parse(argv[2], &roster);
         if (rc == LD_EXIT_OK)
-            rc = import(config, argv[2], &roster);
+            rc = import(config, argv[2], &roster, leavers);
     } else {
         rc = usage();
     }

@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli_device.h"
 #include "commands.h"
 #include "tap.h"
+#include "upn.h"
 
 /* A clock for --at: the given wall time, trusted; the monotonic clock and boot id are real. */
 struct fixed_clock {
@@ -57,12 +59,16 @@ static void print_result(const struct ld_tap_result *r)
     switch (r->status) {
     case LD_TAP_SIGNED_IN:
     case LD_TAP_ALREADY:
-        printf("%s %s %s at %s %02d:%02d: %s, %s",
-               r->status == LD_TAP_ALREADY ? "already" : "signed in", r->pupil.preferred_first,
-               r->pupil.upn, date, r->minute / 60, r->minute % 60, ld_code_str(r->mark.code),
-               outcome(&r->mark));
-        if (r->mark.late)
-            printf(", %d minutes late", r->mark.minutes_late);
+        printf("%s %s %s at %s %02d:%02d: ",
+               r->status == LD_TAP_ALREADY ? "already signed in" : "signed in",
+               r->pupil.preferred_first, r->pupil.upn, date, r->minute / 60, r->minute % 60);
+        if (r->closed_day)
+            printf("the school is closed today (%s): arrival recorded, no mark", r->closed_label);
+        else
+            printf("%s, %s", ld_code_str(r->mark.code), outcome(&r->mark));
+        if (!r->closed_day && r->mark.late)
+            printf(", %d minute%s late", r->mark.minutes_late,
+                   r->mark.minutes_late == 1 ? "" : "s");
         printf(" [%s #%lld]%s\n", r->event.device_id, (long long)r->event.seq, trust);
         break;
     case LD_TAP_UNKNOWN_CARD:
@@ -74,6 +80,60 @@ static void print_result(const struct ld_tap_result *r)
         printf("staff card of %s (%s): nothing recorded\n", r->staff.name, r->staff.id);
         break;
     }
+}
+
+/*
+ * Turns --at into UTC ms and refuses a time outside the calendar's school year or more than a
+ * few minutes ahead of the system clock: a mistyped year must not be recorded as trusted.
+ */
+static ld_err given_time(const struct ld_device *dev, const char *at, int64_t *utc_ms, char *msg,
+                         size_t msglen)
+{
+    ld_date d;
+    ld_minute m;
+    int sec = 0;
+    struct timespec now;
+    int64_t from = 0, to = 0;
+    if (!ld_datetime_parse(at, &d, &m)) {
+        snprintf(msg, msglen, "--at: not a local time YYYY-MM-DDTHH:MM[:SS]: \"%.40s\"", at);
+        return LD_ERR_INVALID;
+    }
+    if (strlen(at) == 19)
+        sec = atoi(at + 17);
+    ld_err err = ld_clock_from_local(dev->tz, d, m, sec, utc_ms, msg, msglen);
+    size_t nterms = dev->cal ? ld_calendar_term_count(dev->cal) : 0;
+    if (!err && nterms == 0) {
+        snprintf(msg, msglen, "--at: the calendar has no terms to check the time against");
+        err = LD_ERR_STATE;
+    }
+    if (!err)
+        err = ld_clock_from_local(dev->tz, ld_calendar_term(dev->cal, 0).start, 0, 0, &from, msg,
+                                  msglen);
+    if (!err)
+        err = ld_clock_from_local(dev->tz, ld_calendar_term(dev->cal, nterms - 1).end + 1, 0, 0,
+                                  &to, msg, msglen);
+    if (err)
+        return err;
+    clock_gettime(CLOCK_REALTIME, &now);
+    err = ld_clock_check_given(*utc_ms, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, from,
+                               to, msg, msglen);
+    if (err) {
+        char first[LD_DATE_STRLEN], last[LD_DATE_STRLEN], why[160];
+        ld_date_format(ld_calendar_term(dev->cal, 0).start, first);
+        ld_date_format(ld_calendar_term(dev->cal, nterms - 1).end, last);
+        snprintf(why, sizeof why, "%s", msg);
+        snprintf(msg, msglen, "--at %.40s: %s (%s to %s); nothing was recorded", at, why, first,
+                 last);
+    }
+    return err;
+}
+
+/* A UPN typed in lower case is the same pupil: UPNs are upper-case letters and digits. */
+static void upper(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
 }
 
 static int usage(void)
@@ -105,6 +165,20 @@ int ld_cmd_tap(int argc, char **argv)
         fprintf(stderr, "--uid: not a card UID (1 to 10 bytes of hex): \"%.40s\"\n", uid_hex);
         return LD_EXIT_USAGE;
     }
+    char upn_buf[LD_UPN_LEN + 1] = "";
+    if (upn && strlen(upn) == LD_UPN_LEN) {
+        memcpy(upn_buf, upn, sizeof upn_buf);
+        upper(upn_buf);
+    }
+    if (upn) {
+        if (ld_upn_check(upn_buf, NULL) == LD_UPN_MALFORMED) {
+            fprintf(stderr,
+                    "--upn: not a UPN (a letter and 12 letters or digits, as in the roster): "
+                    "\"%.40s\"\n",
+                    upn);
+            return LD_EXIT_USAGE;
+        }
+    }
 
     struct ld_device dev;
     struct ld_store *store;
@@ -112,6 +186,7 @@ int ld_cmd_tap(int argc, char **argv)
     if (rc)
         return rc;
     char msg[512] = "";
+    char checked[LD_REASON_MAX + 1] = "";
     struct fixed_clock fixed;
     struct ld_clock_source src = {.read_realtime = fixed_realtime,
                                   .read_boottime = system_boottime,
@@ -120,31 +195,29 @@ int ld_cmd_tap(int argc, char **argv)
                                   .ctx = &fixed,
                                   .floor_ms = LD_CLOCK_NO_FLOOR};
     struct ld_tap tap = {.store = store, .dev = &dev, .clock = NULL};
-    ld_err err = LD_OK;
-    if (at) {
-        ld_date d;
-        ld_minute m;
-        int sec = 0;
-        if (!ld_datetime_parse(at, &d, &m)) {
-            fprintf(stderr, "--at: not a local time YYYY-MM-DDTHH:MM[:SS]: \"%.40s\"\n", at);
-            ld_cli_close(&dev, store);
-            return LD_EXIT_USAGE;
-        }
-        if (strlen(at) == 19)
-            sec = atoi(at + 17);
-        err = ld_clock_from_local(dev.tz, d, m, sec, &fixed.utc_ms, msg, sizeof msg);
+    struct ld_tap_result r;
+    /* Everything given is checked before anything is recorded. */
+    ld_err err = reason ? ld_tap_check_reason(&tap, reason, checked, msg, sizeof msg) : LD_OK;
+    if (!err && at) {
+        err = given_time(&dev, at, &fixed.utc_ms, msg, sizeof msg);
         tap.clock = &src;
     }
-    struct ld_tap_result r;
     if (!err)
         err = uid_hex ? ld_tap_card(&tap, &uid, LD_SRC_CLI, &r, msg, sizeof msg)
-                      : ld_tap_pupil(&tap, upn, LD_SRC_CLI, NULL, NULL, &r, msg, sizeof msg);
-    if (!err && reason && r.status == LD_TAP_SIGNED_IN)
-        err = ld_tap_reason(&tap, &r, reason, NULL, msg, sizeof msg);
-    if (err)
+                      : ld_tap_pupil(&tap, upn_buf, LD_SRC_CLI, NULL, NULL, &r, msg, sizeof msg);
+    bool late_reason = !err && reason && r.status == LD_TAP_ALREADY;
+    if (!err && reason && (r.status == LD_TAP_SIGNED_IN || late_reason))
+        err = ld_tap_reason(&tap, &r, checked, NULL, msg, sizeof msg);
+    if (err) {
         fprintf(stderr, "latedoor tap: %s\n", msg);
-    else
+    } else {
         print_result(&r);
+        if (late_reason) /* said, so nobody thinks a second arrival was recorded */
+            printf("reason \"%s\" recorded for that earlier arrival [%s #%lld]\n", checked,
+                   r.event.device_id, (long long)r.event.seq);
+        else if (reason && r.status != LD_TAP_SIGNED_IN)
+            printf("reason \"%s\" not recorded: there is no arrival to give it to\n", checked);
+    }
     ld_cli_close(&dev, store);
     return ld_cli_status(err);
 }

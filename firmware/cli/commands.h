@@ -23,6 +23,7 @@ int ld_cmd_events(int argc, char **argv);
 int ld_cmd_backup(int argc, char **argv);
 int ld_cmd_clock(int argc, char **argv);
 int ld_cmd_staff(int argc, char **argv);
+int ld_cmd_store(int argc, char **argv);
 
 /*
  * `roster import FILE --central URL …` sends the parsed roster to the central store. The device

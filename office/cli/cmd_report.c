@@ -132,10 +132,14 @@ static int run_report(const struct opts *o)
     size_t needs = 0;
     for (size_t i = 0; i < r->roster.count; i++)
         needs += ld_report_needs_action(r, i);
-    char day[LD_DATE_STRLEN];
+    char day[LD_DATE_STRLEN], at[32] = "", reg[64];
     ld_date_format(r->as_of, day);
-    printf("report of %s as of %s: %zu pupils, %zu events, %zu needing action: %s/index.html\n",
-           r->school_id, day, r->roster.count, r->nevents, needs, o->out);
+    if (r->as_of_minute >= 0)
+        snprintf(at, sizeof at, " %02d:%02d", r->as_of_minute / 60, r->as_of_minute % 60);
+    ld_report_registers_text(r, reg, sizeof reg);
+    printf("report of %s as of %s%s: %zu pupils, %zu events, %zu needing action, %s: "
+           "%s/index.html\n",
+           r->school_id, day, at, r->roster.count, r->nevents, needs, reg, o->out);
     for (size_t i = 0; i < r->nskipped && i < LD_CENTRAL_SKIPS_KEPT; i++)
         fprintf(stderr,
                 "latedoor report: left out a bad row of the log: global_seq %lld (device %s, "
@@ -189,9 +193,12 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
     if (!c)
         return rc;
     struct ld_central_event made;
+    char note[256] = "";
     ld_err err = ld_office_correct(c, school, action, device, seq,
                                    action == LD_OFFICE_AMEND ? o->reason : o->note, o->staff,
                                    (int64_t)time(NULL) * 1000, &made, msg, sizeof msg);
+    if (!err)
+        err = ld_report_mis_note(c, school, device, seq, note, sizeof note, msg, sizeof msg);
     ld_central_close(c);
     if (err) {
         fprintf(stderr, "%s\n", msg);
@@ -199,6 +206,9 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
     }
     printf("%s %s:%" PRId64 ": recorded as %s:%" PRId64 "; the kiosks get it at their next sync\n",
            action == LD_OFFICE_AMEND ? "amended" : "voided", device, seq, made.device_id, made.seq);
+    if (note[0])
+        printf("%s %s:%" PRId64 ": %s\n", action == LD_OFFICE_AMEND ? "amended" : "voided", device,
+               seq, note);
     return LD_EXIT_OK;
 }
 
@@ -221,13 +231,21 @@ static int run_import(const char *file, const struct opts *o)
         err = ld_central_put_marks(c, school, marks, n, &added, &replaced, msg, sizeof msg);
     ld_central_close(c);
     ld_roster_free(&roster);
+    ld_date until = -1;
+    for (size_t i = 0; !err && i < n; i++)
+        if (marks[i].date > until)
+            until = marks[i].date;
     free(marks);
     if (err) {
         fprintf(stderr, "%s\n", msg);
         return ld_cli_status(err);
     }
-    printf("imported %zu marks for %s from %s: %zu new, %zu replaced\n", n, school, file, added,
-           replaced);
+    char day[16] = "";
+    if (n)
+        ld_report_short_date(until, day, sizeof day);
+    printf("imported %zu marks for %s from %s: %zu new, %zu replaced; this file's registers go up "
+           "to %s\n",
+           n, school, file, added, replaced, n ? day : "no day");
     return LD_EXIT_OK;
 }
 

@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"events", "print the event log (events [--json])", ld_cmd_events},
     {"backup", "copy the store safely while it is in use (backup DEST)", ld_cmd_backup},
     {"clock", "is the clock trusted; repair events recorded while it was not", ld_cmd_clock},
+    {"store", "check the store: integrity and every event's checksum (store check)", ld_cmd_store},
     {"central", "the central store: init, setup, school add, schools (docs/central.md)",
      ld_cmd_central},
     {"device", "a kiosk at the central store: add, disable, enable, rotate NAME --central URL",

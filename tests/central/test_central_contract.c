@@ -333,6 +333,11 @@ static void make_roster(struct ld_roster *r, size_t n)
         if (i % 3 == 0)
             snprintf(p->family, sizeof p->family, "F%u", (unsigned)(i / 3) % 1000u);
         p->flags = (unsigned)(i % 4 == 0 ? 0x10 : 0);
+        /* Some pupils joined mid-year, some have left (the core's on_roll). */
+        p->has_admitted = i % 5 == 1;
+        p->admitted = ld_date_from_ymd(2026, 11, 2 + (int)(i % 7));
+        p->has_left = i % 7 == 3;
+        p->left = ld_date_from_ymd(2027, 2, 12);
         if (i % 2 == 0) {
             p->card.len = 4;
             p->card.bytes[0] = 0x04;
@@ -358,6 +363,12 @@ static void assert_roster_equal(const struct ld_roster *a, const struct ld_roste
         assert_string_equal(x->family, y->family);
         assert_int_equal(x->flags, y->flags);
         assert_true(ld_uid_equal(&x->card, &y->card));
+        assert_int_equal(x->has_admitted, y->has_admitted);
+        assert_int_equal(x->has_left, y->has_left);
+        if (x->has_admitted)
+            assert_int_equal(x->admitted, y->admitted);
+        if (x->has_left)
+            assert_int_equal(x->left, y->left);
     }
 }
 
@@ -635,6 +646,11 @@ static void roster_versions(void **state)
     r.pupils[8].card = r.pupils[0].card;
     FAILS(LD_ERR_DUPLICATE, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "card");
     r.pupils[8].card.len = 0;
+    r.pupils[3].has_admitted = true; /* pupil 4 left on 2027-02-12 */
+    r.pupils[3].admitted = ld_date_from_ymd(2027, 3, 1);
+    FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 4",
+          "before the admission date");
+    r.pupils[3].has_admitted = false;
     snprintf(r.pupils[1].upn, sizeof r.pupils[1].upn, "12345");
     FAILS(LD_ERR_INVALID, ld_central_put_roster(f->c, "hollybrook", &r, &v, &changed, M), "row 2",
           "upn");

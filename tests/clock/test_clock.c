@@ -129,6 +129,22 @@ static void a_source_sets_its_own_floor(void **state)
     assert_int_equal(r.state, LD_CLOCK_BEFORE_BUILD);
 }
 
+/* Issue 12: a time typed by hand must fall in the school year and not run ahead of the clock. */
+static void a_given_time_is_checked(void **state)
+{
+    const int64_t from = 1000000, to = 9000000000, now = 5000000000;
+    char msg[160];
+    assert_int_equal(ld_clock_check_given(now - 1, now, from, to, msg, sizeof msg), LD_OK);
+    assert_int_equal(
+        ld_clock_check_given(now + LD_CLOCK_GIVEN_AHEAD_MS, now, from, to, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_clock_check_given(now + 360000, now, from, to, msg, sizeof msg),
+                     LD_ERR_RANGE);
+    assert_non_null(strstr(msg, "6 minutes ahead"));
+    assert_int_equal(ld_clock_check_given(from - 1, now, from, to, msg, sizeof msg), LD_ERR_RANGE);
+    assert_non_null(strstr(msg, "outside the school year"));
+    assert_int_equal(ld_clock_check_given(to, INT64_MAX, from, to, msg, sizeof msg), LD_ERR_RANGE);
+}
+
 static void unsynchronised(void **state)
 {
     struct fake f = {
@@ -429,6 +445,7 @@ int main(void)
         cmocka_unit_test(a_pi_booted_in_1970_without_rtc),
         cmocka_unit_test(a_source_sets_its_own_floor),
         cmocka_unit_test(unsynchronised),
+        cmocka_unit_test(a_given_time_is_checked),
         cmocka_unit_test(behind_the_last_event),
         cmocka_unit_test(ok),
         cmocka_unit_test(assess_orders_the_states),

@@ -1,4 +1,7 @@
-/* test_config.c: the school and device config file: a good file, defaults, and every error. */
+/*
+ * test_config.c: the school and device config file: a good file, defaults, and every error;
+ * the school's arrival mode, attendance bands and pattern thresholds.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -83,7 +86,7 @@ static void good_file(void **state)
     const struct ld_reason_rule *rule = ld_config_reason(&cfg, "Medical appointment");
     assert_non_null(rule);
     assert_int_equal(rule->after_close, LD_CODE_M);
-    assert_null(ld_config_reason(&cfg, "medical appointment")); /* exact names */
+    assert_ptr_equal(ld_config_reason(&cfg, "medical APPOINTMENT"), rule); /* any case */
     assert_null(ld_config_reason(&cfg, "Dentist"));
     assert_null(ld_config_reason(NULL, "Traffic"));
 }
@@ -210,6 +213,26 @@ static void reasons(void **state)
                  "no change)");
     expect_error(HEAD "[reasons]\nTraffic = -, -\ntraffic = -, M\n", LD_ERR_DUPLICATE,
                  "school.ini:7: reasons.traffic: given twice (first on line 6)");
+    /* Issue 12: only codes that make sense for a child at the late door. */
+    expect_error(HEAD "[reasons]\nClosure = -, #\n", LD_ERR_INVALID,
+                 "school.ini:6: reasons.Closure: # makes no sense for a child who arrives late "
+                 "after the register closes: use -, U, M, I, R, J1 or C (docs/config.md)");
+    expect_error(HEAD "[reasons]\nToo young = X, -\n", LD_ERR_INVALID,
+                 "school.ini:6: reasons.Too young: X makes no sense for a child who arrives late "
+                 "before the register closes: use -, L, M, I, R, J1 or C (docs/config.md)");
+    static const char *const refused[] = {"/", "\\", "U", "N",  "G", "O",  "K",
+                                          "B", "D",  "Z", "Y1", "E", "C2", "Q"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s[reasons]\nX = %s, -\n", HEAD, refused[i]);
+        struct ld_config c;
+        char why[256];
+        assert_int_equal(ld_config_parse_string(text, "school.ini", &c, why, sizeof why),
+                         LD_ERR_INVALID);
+    }
+    cfg = parse_ok(HEAD "[reasons]\nIll = I, I\nMosque = R, R\nInterview = J1, J1\n"
+                        "Leave = C, C\nStill late = L, U\n");
+    assert_int_equal(cfg.reason_count, 5);
 }
 
 static void too_many_reasons(void **state)
@@ -501,6 +524,127 @@ static void demo_school(void **state)
     assert_non_null(strstr(cfg.calendar_path, "assets/demo/calendar.ini"));
 }
 
+/* ---- the school's own settings: arrival mode, bands, pattern thresholds ---- */
+
+static void school_defaults(void **state)
+{
+    struct ld_config cfg = parse_ok(HEAD);
+    struct ld_pattern_rules def;
+    ld_pattern_rules_default(&def);
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_LATE_DOOR_ONLY);
+    assert_int_equal(cfg.band_count, 4);
+    assert_true(cfg.bands[1].min == 92);
+    assert_int_equal(cfg.bands[1].stage, 1);
+    assert_memory_equal(&cfg.patterns, &def, sizeof def);
+    assert_string_equal(ld_arrival_mode_name(cfg.arrival_mode), "late door only");
+}
+
+static void arrival_mode(void **state)
+{
+    struct ld_config cfg = parse_ok(HEAD "[school]\narrival_mode = everyone signs in\n");
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_EVERYONE);
+    cfg = parse_ok("[school]\nname = H\narrival_mode = Late_Door_Only\n[device]\nid = d\n");
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_LATE_DOOR_ONLY);
+    expect_error("[school]\nname = H\narrival_mode = everyone\n[device]\nid = d\n", LD_ERR_INVALID,
+                 "school.ini:3: school.arrival_mode: not \"late door only\" or \"everyone signs "
+                 "in\": \"everyone\"");
+}
+
+static void bands(void **state)
+{
+    struct ld_config cfg =
+        parse_ok(HEAD "[bands]\n96.5 = green\n90 = amber\n80 = 2\n0 = red ; the rest\n");
+    assert_int_equal(cfg.band_count, 4);
+    assert_true(cfg.bands[0].min == 96.5);
+    assert_string_equal(cfg.bands[0].label, "green");
+    assert_int_equal(cfg.bands[0].stage, 0);
+    assert_string_equal(cfg.bands[1].label, "amber");
+    assert_int_equal(cfg.bands[1].stage, 1);
+    assert_string_equal(cfg.bands[2].label, "");
+    assert_int_equal(cfg.bands[2].stage, 2);
+    assert_string_equal(cfg.bands[3].label, "red");
+    size_t bad;
+    const char *field, *problem;
+    assert_int_equal(ld_bands_check(cfg.bands, cfg.band_count, &bad, &field, &problem), LD_OK);
+
+    expect_error(HEAD "[bands]\n97 = 0\nninety = 1\n", LD_ERR_INVALID,
+                 "school.ini:7: bands.ninety: not a percentage from 0 to 100 (\"97 = 0\", "
+                 "\"90 = amber\")");
+    expect_error(HEAD "[bands]\n101 = 0\n", LD_ERR_INVALID,
+                 "school.ini:6: bands.101: not a percentage from 0 to 100 (\"97 = 0\", "
+                 "\"90 = amber\")");
+    expect_error(HEAD "[bands]\n90 = 0\n95 = 1\n", LD_ERR_INVALID,
+                 "school.ini:7: bands.95: not below the band on line 6: list bands from the "
+                 "highest");
+    expect_error(HEAD "[bands]\n90 = 120\n", LD_ERR_INVALID,
+                 "school.ini:6: bands.90: not a stage (a whole number 0 to 99, or a name): "
+                 "\"120\"");
+    expect_error(HEAD "[bands]\n90 = \n", LD_ERR_INVALID, "school.ini:6: bands.90: empty");
+    expect_error(HEAD "[bands]\n90 = a stage name far longer than thirty-one bytes\n", LD_ERR_RANGE,
+                 "school.ini:6: bands.90: longer than 31 bytes");
+    char many[1024] = HEAD "[bands]\n";
+    for (int i = 0; i < 17; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%d = %d\n", 90 - i, i);
+    expect_error(many, LD_ERR_RANGE, "school.ini:22: bands.74: more than 16 bands");
+}
+
+static void patterns(void **state)
+{
+    struct ld_config cfg =
+        parse_ok(HEAD "[patterns]\nwindow_days = 10\nfrequent_min = 3\nimproving_after_max = 0\n");
+    assert_int_equal(cfg.patterns.window_days, 10);
+    assert_int_equal(cfg.patterns.frequent_min, 3);
+    assert_int_equal(cfg.patterns.improving_after_max, 0);
+    assert_int_equal(cfg.patterns.streak_min, 3); /* the others keep their defaults */
+    expect_error(HEAD "[patterns]\nwindow_days = 0\n", LD_ERR_RANGE,
+                 "school.ini:6: patterns.window_days: 0 is out of range (1 to 1000 school days)");
+    expect_error(HEAD "[patterns]\nstreak_min = three\n", LD_ERR_INVALID,
+                 "school.ini:6: patterns.streak_min: not a whole number of late days: \"three\"");
+    expect_error(HEAD "[patterns]\nsunny_days = 3\n", LD_ERR_INVALID,
+                 "school.ini:6: patterns.sunny_days: unknown key");
+}
+
+/* The same settings written at the centre (the store's school.KEY), checked as the file's. */
+static void settings_from_the_centre(void **state)
+{
+    struct ld_config cfg = parse_ok(HEAD), before;
+    char problem[160];
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "arrival_mode", "everyone signs in", problem, sizeof problem),
+        LD_OK);
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_EVERYONE);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "patterns.window_days", "15", problem, sizeof problem),
+        LD_OK);
+    assert_int_equal(cfg.patterns.window_days, 15);
+    assert_int_equal(ld_config_apply_setting(&cfg, "bands", "96 = green; 90 = amber;0=red", problem,
+                                             sizeof problem),
+                     LD_OK);
+    assert_int_equal(cfg.band_count, 3);
+    assert_string_equal(cfg.bands[1].label, "amber");
+    assert_true(cfg.bands[2].min == 0);
+
+    before = cfg;
+    assert_int_equal(ld_config_apply_setting(&cfg, "greeting", "Hello", problem, sizeof problem),
+                     LD_ERR_NOT_FOUND);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "arrival_mode", "sometimes", problem, sizeof problem),
+        LD_ERR_INVALID);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "patterns.window_days", "0", problem, sizeof problem),
+        LD_ERR_RANGE);
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "bands", "90 = 1; 95 = 0", problem, sizeof problem),
+        LD_ERR_INVALID);
+    assert_non_null(strstr(problem, "not below"));
+    assert_int_equal(ld_config_apply_setting(&cfg, "bands", "90", problem, sizeof problem),
+                     LD_ERR_INVALID);
+    assert_string_equal(problem, "band 1: expected \"min = stage\"");
+    assert_int_equal(ld_config_apply_setting(&cfg, "bands", "", problem, sizeof problem),
+                     LD_ERR_INVALID);
+    assert_memory_equal(&cfg, &before, sizeof cfg); /* nothing changed by a bad one */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +666,11 @@ int main(void)
         cmocka_unit_test(file_errors),
         cmocka_unit_test(central_section),
         cmocka_unit_test(demo_school),
+        cmocka_unit_test(school_defaults),
+        cmocka_unit_test(arrival_mode),
+        cmocka_unit_test(bands),
+        cmocka_unit_test(patterns),
+        cmocka_unit_test(settings_from_the_centre),
     };
     return cmocka_run_group_tests(tests, use_fixture_zones, NULL);
 }

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "ld_flags.h"
+#include "reader.h"
 #include "roster.h"
+#include "store.h"
 #include "upn.h"
 
 #define FIXTURES LD_TEST_DATA "/config/fixtures"
@@ -213,6 +215,134 @@ static void arbor_and_bromcom_orders(void **state)
     ld_roster_free(&r);
 }
 
+/* Reads a fixture that must parse with no warnings. */
+static void parse_fixture(const char *name, struct ld_roster *r)
+{
+    char path[256];
+    struct ld_roster_warnings w = {0};
+    snprintf(path, sizeof path, "%s/%s", FIXTURES, name);
+    ld_err err = ld_roster_parse_csv(path, r, &w, msg, sizeof msg);
+    if (err)
+        print_error("%s\n", msg);
+    assert_int_equal(err, LD_OK);
+    assert_int_equal(w.count, 0);
+    ld_roster_warnings_free(&w);
+}
+
+/* The card a keyboard-wedge reader makes of the digits it types, in its automatic format. */
+static void expect_wedge_card(const struct ld_roster_pupil *p, const char *typed)
+{
+    struct ld_uid uid;
+    char hex[LD_UID_HEXLEN], want[LD_UID_HEXLEN];
+    assert_int_equal(ld_wedge_number_to_uid(typed, LD_WEDGE_AUTO, &uid, msg, sizeof msg), LD_OK);
+    ld_uid_format(&uid, want);
+    ld_uid_format(&p->card, hex);
+    assert_string_equal(hex, want);
+    assert_true(ld_uid_equal(&uid, &p->card));
+}
+
+/* Issue 12: real exports of SIMS, Arbor and Bromcom, with the names and columns they have. */
+static void sims_arbor_bromcom_exports(void **state)
+{
+    struct ld_roster r;
+    parse_fixture("mis_sims.csv", &r); /* BOM, CRLF, Legal Forename beside Forename */
+    assert_int_equal(r.count, 4);
+    assert_string_equal(r.pupils[0].legal_first, "Arman");
+    assert_string_equal(r.pupils[0].year, "R");
+    assert_string_equal(r.pupils[0].class_name, "Reception - Robin Class");
+    assert_string_equal(r.pupils[1].preferred_first, "Chi"); /* Forename: the day-to-day name */
+    assert_string_equal(r.pupils[1].legal_first, "Chidinma");
+    assert_string_equal(r.pupils[1].year, "N");
+    assert_string_equal(r.pupils[2].legal_last, "\u062e\u0648\u0634\u200c\u0646\u0648\u06cc\u0633");
+    assert_string_equal(r.pupils[2].year, "3");
+    assert_string_equal(r.pupils[3].year, "6");
+    assert_string_equal(r.pupils[3].class_name, "Year 6 - Sycamore Class");
+    assert_int_equal(r.pupils[3].card.len, 0);
+    expect_wedge_card(&r.pupils[0], "0012345678");
+    expect_wedge_card(&r.pupils[1], "3735928559");
+    char hex[LD_UID_HEXLEN];
+    ld_uid_format(&r.pupils[1].card, hex);
+    assert_string_equal(hex, "DEADBEEF"); /* 3735928559 */
+    ld_roster_free(&r);
+
+    parse_fixture("mis_arbor.csv", &r); /* First Name and Legal First Name; Registration Form */
+    assert_int_equal(r.count, 3);
+    assert_string_equal(r.pupils[0].legal_first, "\u0645\u0647\u0631\u200c\u0622\u0633\u0627");
+    assert_string_equal(r.pupils[0].year, "R");
+    assert_string_equal(r.pupils[1].legal_first, "Edward");
+    assert_string_equal(r.pupils[1].preferred_first, "Teddy");
+    assert_string_equal(r.pupils[1].year, "2");
+    assert_string_equal(r.pupils[1].class_name, "Year 2 - Kingfisher Class");
+    ld_uid_format(&r.pupils[1].card, hex);
+    assert_string_equal(hex, "04DEADBEEF0102"); /* Card UID: hex, as an NFC reader sees it */
+    assert_string_equal(r.pupils[2].year, "N");
+    ld_roster_free(&r);
+
+    parse_fixture("mis_bromcom.csv", &r); /* Preferred Name; decimal Card Number */
+    assert_int_equal(r.count, 3);
+    assert_string_equal(r.pupils[0].preferred_first, "Pari");
+    assert_string_equal(r.pupils[0].legal_first, "Parisa");
+    assert_string_equal(r.pupils[1].preferred_first, "Seun");
+    assert_string_equal(r.pupils[1].preferred_last, "Adebayo");
+    assert_string_equal(r.pupils[2].year, "R");
+    expect_wedge_card(&r.pupils[0], "0012345679");
+    expect_wedge_card(&r.pupils[1], "2882400018");
+    expect_wedge_card(&r.pupils[2], "0001000000");
+    ld_roster_free(&r);
+
+    /* A "Card Number" that is not a number of 80 bits at most is refused, naming it. */
+    expect_error("UPN,Forename,Surname,Reg Group,Card Number\n"
+                 "K938212025001,Zoe,Ashworth,4A,99999999999999999999999999\n",
+                 LD_ERR_INVALID,
+                 "roster.csv:2: column 5 (Card Number): not a card number (decimal, at most 80 "
+                 "bits): \"99999999999999999999999999\"");
+    /* A plain first-name column given twice is still refused. */
+    expect_error("UPN,First Name,Forename,Surname,Class\n", LD_ERR_INVALID,
+                 "roster.csv:1: header: column 3 (Forename) gives the legal first name, which "
+                 "column 2 (First Name) gives already");
+    /* A real preferred column wins over the plain one standing in for it. */
+    expect_ok("UPN,First Name,Legal First Name,Known As,Surname,Class\n"
+              "K938212025001,Teddy,Edward,Ted,Achterberg,2K\n",
+              &r, NULL);
+    assert_string_equal(r.pupils[0].preferred_first, "Ted");
+    assert_string_equal(r.pupils[0].legal_first, "Edward");
+    ld_roster_free(&r);
+}
+
+/* Issue 12: the three exports import into a store, one after the other (with leavers). */
+static void mis_exports_import(void **state)
+{
+    char dir[] = "/tmp/ld-mis-XXXXXX", path[64];
+    struct ld_store *s = NULL;
+    struct ld_import_summary sum;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/device.db", dir);
+    assert_int_equal(ld_store_create(path, "door-1", NULL, &s, msg, sizeof msg), LD_OK);
+    static const char *const files[] = {"mis_sims.csv", "mis_arbor.csv", "mis_bromcom.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        struct ld_roster r;
+        parse_fixture(files[i], &r);
+        ld_err err = ld_store_import_roster_with(
+            s, &r, &(struct ld_import_options){.leavers = true}, &sum, msg, sizeof msg);
+        if (err)
+            print_error("%s: %s\n", files[i], msg);
+        assert_int_equal(err, LD_OK);
+        assert_int_equal(sum.added, r.count);
+        ld_roster_free(&r);
+    }
+    struct ld_pupil p;
+    struct ld_uid uid;
+    assert_int_equal(ld_wedge_number_to_uid("2882400018", LD_WEDGE_AUTO, &uid, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ld_store_pupil_by_card(s, &uid, &p, msg, sizeof msg), LD_OK);
+    assert_string_equal(p.preferred_first, "Seun");
+    assert_string_equal(p.class_name, "Year 4 - Chestnut Class");
+    ld_store_close(s);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void quoted_cells(void **state)
 {
     struct ld_roster r;
@@ -267,15 +397,17 @@ static void wrong_or_missing_header(void **state)
     expect_error("Pupil,Forename,Surname,Class\n", LD_ERR_INVALID,
                  "roster.csv:1: header: no UPN column (a header such as \"UPN\" or \"Unique "
                  "Pupil Number\")");
-    expect_error("UPN,Forename,Legal Forename,Surname,Class\n", LD_ERR_INVALID,
-                 "roster.csv:1: header: column 3 (Legal Forename) gives the legal first name, "
+    expect_error("UPN,Forename,First Name,Surname,Class\n", LD_ERR_INVALID,
+                 "roster.csv:1: header: column 3 (First Name) gives the legal first name, "
                  "which column 2 (Forename) gives already");
     expect_error("", LD_ERR_INVALID, "roster.csv: empty: no header row");
     expect_error("\xEF\xBB\xBF\r\n\r\n", LD_ERR_INVALID, "roster.csv: empty: no header row");
     expect_error(HEADER, LD_ERR_INVALID,
                  "roster.csv: no pupils: the file has a header and no rows");
-    expect_error("\xFF\xFEU\0P\0N\0", LD_ERR_INVALID,
-                 "roster.csv:1: the file is UTF-16: export it as \"CSV UTF-8\"");
+    expect_error_n("\xFF\xFEU\0P\0N\0", 8, LD_ERR_INVALID,
+                   "roster.csv: is UTF-16 text (little-endian), not UTF-8: in Excel use Save As "
+                   "\"CSV UTF-8 (Comma delimited)\", or convert it with: iconv -f UTF-16 -t "
+                   "UTF-8 FILE > FILE-utf8.csv");
 }
 
 static void bad_utf8(void **state)
@@ -344,8 +476,8 @@ static void over_long_cells(void **state)
     snprintf(csv, sizeof csv, HEADER "K938212025001,%s,Ashworth,4A\n", zz);
     expect_error(csv, LD_ERR_RANGE, "roster.csv:2: column 2 (Forename): longer than 64 bytes");
 
-    expect_error(HEADER "K938212025001,Zoe,Ashworth,Reception Class A\n", LD_ERR_RANGE,
-                 "roster.csv:2: column 4 (Reg Group): longer than 16 bytes");
+    expect_error(HEADER "K938212025001,Zoe,Ashworth,Reception Class A - Mrs Featherstonehaugh\n",
+                 LD_ERR_RANGE, "roster.csv:2: column 4 (Reg Group): longer than 40 bytes");
     expect_error("UPN,Forename,Surname,Reg Group,Year\nK938212025001,Zoe,Ash,4A,Year Four\n",
                  LD_ERR_RANGE, "roster.csv:2: column 5 (Year): longer than 8 bytes");
     /* A cell far over every cap. */
@@ -545,6 +677,28 @@ static void file_errors(void **state)
     assert_int_equal(ld_roster_parse_csv(path, &r, &w, msg, sizeof msg), LD_ERR_INVALID);
     assert_non_null(strstr(msg, ": contains a NUL byte: not a CSV text file"));
 
+    /* Issue 12: UTF-16 (Excel's "Unicode Text") is named, with how to save it as UTF-8. */
+    static const char utf16le[] = "\xFF\xFEU\0P\0N\0,\0";
+    static const char utf16be[] = "\0U\0P\0N\0,";
+    const struct {
+        const char *bytes;
+        size_t len;
+        const char *order;
+    } wide[] = {{utf16le, sizeof utf16le - 1, "little-endian"},
+                {utf16le + 2, sizeof utf16le - 3, "little-endian"},
+                {utf16be, sizeof utf16be - 1, "big-endian"}};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *wf = fopen(path, "wb");
+        assert_non_null(wf);
+        assert_int_equal(fwrite(wide[i].bytes, 1, wide[i].len, wf), wide[i].len);
+        assert_int_equal(fclose(wf), 0);
+        assert_int_equal(ld_roster_parse_csv(path, &r, &w, msg, sizeof msg), LD_ERR_INVALID);
+        assert_non_null(strstr(msg, "is UTF-16 text"));
+        assert_non_null(strstr(msg, wide[i].order));
+        assert_non_null(strstr(msg, "CSV UTF-8"));
+        assert_non_null(strstr(msg, "iconv -f UTF-16 -t UTF-8"));
+    }
+
     /* A file larger than one read still knows its lines. */
     char *csv = generated(3000, 2999, "\xFF");
     FILE *f = fopen(path, "w");
@@ -598,6 +752,8 @@ int main(void)
         cmocka_unit_test(every_header_spelling),
         cmocka_unit_test(arbor_and_bromcom_orders),
         cmocka_unit_test(quoted_cells),
+        cmocka_unit_test(sims_arbor_bromcom_exports),
+        cmocka_unit_test(mis_exports_import),
         cmocka_unit_test(blank_rows_are_skipped),
         cmocka_unit_test(wrong_or_missing_header),
         cmocka_unit_test(bad_utf8),

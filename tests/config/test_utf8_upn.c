@@ -56,10 +56,14 @@ static void utf8_finds_control_characters(void **state)
     assert_true(ld_utf8_has_control("a\nb", 3));
     assert_true(ld_utf8_has_control("a\0b", 3));
     assert_true(ld_utf8_has_control("a\x7f", 2));
-    assert_true(ld_utf8_has_control("\xC2\x85", 2));      /* U+0085, a C1 control */
-    assert_true(ld_utf8_has_control("\xE2\x80\xAE", 3));  /* U+202E right-to-left override */
-    assert_true(ld_utf8_has_control("\xE2\x81\xA6", 3));  /* U+2066 */
-    assert_true(ld_utf8_has_control("\xE2\x80\x8B", 3));  /* U+200B zero-width space */
+    assert_true(ld_utf8_has_control("\xC2\x85", 2));     /* U+0085, a C1 control */
+    assert_true(ld_utf8_has_control("\xE2\x80\xAE", 3)); /* U+202E right-to-left override */
+    assert_true(ld_utf8_has_control("\xE2\x81\xA6", 3)); /* U+2066 */
+    assert_true(ld_utf8_has_control("\xE2\x80\x8B", 3)); /* U+200B zero-width space */
+    assert_true(ld_utf8_has_control("\xE2\x80\x8F", 3)); /* U+200F right-to-left mark */
+    /* Issue 12: the zero-width non-joiner and joiner spell Persian and Indic names. */
+    assert_false(ld_utf8_has_control("\xD9\x85\xD9\x87\xE2\x80\x8C\xD8\xB3\xD8\xA7", 11));
+    assert_false(ld_utf8_has_control("\xE2\x80\x8D", 3));
     assert_true(ld_utf8_has_control("\xEF\xBB\xBF", 3));  /* U+FEFF */
     assert_false(ld_utf8_has_control("\xE2\x80\x94", 3)); /* U+2014 em dash is fine */
 }

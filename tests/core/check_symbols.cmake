@@ -3,7 +3,7 @@ execute_process(COMMAND nm -D --undefined-only ${LIB} OUTPUT_VARIABLE out RESULT
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
 endif()
-set(allowed malloc calloc realloc free memcpy memmove memset memcmp strlen strcmp strncmp strcpy
+set(allowed malloc calloc realloc free memcpy memmove memset memcmp memchr strlen strcmp strncmp strcpy
     strchr qsort bsearch snprintf vsnprintf __stack_chk_fail __snprintf_chk __vsnprintf_chk
     __memcpy_chk __memset_chk __strcpy_chk __memmove_chk)
 string(REGEX MATCHALL "[ \t]U [^\n]+" lines "${out}")

@@ -97,7 +97,7 @@ static void band_boundaries_exactly(void **state)
 
 static void bands_in_the_order_given(void **state)
 {
-    struct ld_band custom[2] = {{95, 0}, {90, 5}};
+    struct ld_band custom[2] = {{.min = 95, .stage = 0}, {.min = 90, .stage = 5}};
     int stage = -1;
     assert_true(ld_bands_stage(custom, 2, 95, &stage));
     assert_int_equal(stage, 0);
@@ -110,7 +110,7 @@ static void bad_bands(void **state)
 {
     size_t bad;
     const char *field, *problem;
-    struct ld_band b[2] = {{97, 0}, {101, 1}};
+    struct ld_band b[2] = {{.min = 97, .stage = 0}, {.min = 101, .stage = 1}};
     assert_int_equal(ld_bands_check(b, 2, &bad, &field, &problem), LD_ERR_INVALID);
     assert_int_equal(bad, 1);
     assert_string_equal(field, "min");

@@ -25,7 +25,8 @@ static void every_code_in_the_table(void **state)
         {"#", LD_CAT_NOT_POSSIBLE},
     };
     size_t n = sizeof table / sizeof table[0];
-    assert_int_equal(n, LD_CODE__COUNT - 1); /* the table names every code once */
+    /* The table names every register code once; LD_CODE_UNKNOWN ("-") is not one. */
+    assert_int_equal(n, LD_CODE__COUNT - 2);
     for (size_t i = 0; i < n; i++) {
         enum ld_code c;
         assert_true(ld_code_parse(table[i].text, &c));
@@ -51,6 +52,19 @@ static void unknown_codes(void **state)
     assert_false(ld_code_is_attended(LD_CODE_NONE));
     assert_string_equal(ld_code_str((enum ld_code)200), "");
     assert_int_equal(ld_code_category((enum ld_code)200), LD_CAT_NONE);
+}
+
+/* "-" (not known) is output only: it never parses and counts as nothing. */
+static void not_known_is_no_register_code(void **state)
+{
+    enum ld_code c = LD_CODE_NONE;
+    assert_false(ld_code_parse("-", &c));
+    assert_int_equal(c, LD_CODE_NONE);
+    assert_string_equal(ld_code_str(LD_CODE_UNKNOWN), "-");
+    assert_int_equal(ld_code_category(LD_CODE_UNKNOWN), LD_CAT_NONE);
+    assert_false(ld_code_is_possible(LD_CODE_UNKNOWN));
+    assert_false(ld_code_is_attended(LD_CODE_UNKNOWN));
+    assert_false(ld_code_is_late(LD_CODE_UNKNOWN));
 }
 
 static void flags_and_calling_groups(void **state)
@@ -84,6 +98,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_code_in_the_table),
         cmocka_unit_test(unknown_codes),
+        cmocka_unit_test(not_known_is_no_register_code),
         cmocka_unit_test(flags_and_calling_groups),
         cmocka_unit_test(error_names),
     };

@@ -1,75 +1,10 @@
 /* test_school.c: the engine: how each session's mark is decided, and what is derived from it. */
-#include "fixtures.h"
+#include "school_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "ld_flags.h"
-#include "ld_school.h"
-
-struct fixture {
-    struct ld_calendar *cal;
-    struct ld_school *school;
-    struct ld_result *r;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    struct ld_sessions s;
-    ld_sessions_default(&s);
-    f->cal = year_2026();
-    assert_int_equal(ld_school_create(f->cal, &s, &f->school), LD_OK);
-    struct ld_reason_rule medical = {LD_CODE_NONE, LD_CODE_M};
-    assert_int_equal(ld_school_add_reason(f->school, "medical", &medical), LD_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    ld_result_destroy(f->r);
-    ld_school_destroy(f->school);
-    ld_calendar_destroy(f->cal);
-    free(f);
-    return 0;
-}
-
-static void add(struct fixture *f, const char *id, const char *cls, unsigned flags)
-{
-    assert_int_equal(ld_school_add_pupil(f->school, id, cls, "F1", flags), LD_OK);
-}
-
-static void arrive(struct fixture *f, const char *id, const char *at, const char *reason)
-{
-    ld_date d;
-    ld_minute m;
-    assert_true(ld_datetime_parse(at, &d, &m));
-    assert_int_equal(ld_school_add_arrival(f->school, id, d, m, reason), LD_OK);
-}
-
-static const struct ld_pupil_result *analyse(struct fixture *f, const char *as_of, const char *id)
-{
-    ld_result_destroy(f->r);
-    f->r = NULL;
-    assert_int_equal(ld_school_analyse(f->school, D(as_of), &f->r), LD_OK);
-    long i = ld_result_find(f->r, id);
-    assert_true(i >= 0);
-    return ld_result_pupil(f->r, (size_t)i);
-}
-
-static enum ld_code mark(struct fixture *f, const char *id, const char *date, int session,
-                         int *minutes)
-{
-    enum ld_code code = LD_CODE_NONE;
-    int m;
-    assert_true(ld_result_mark(f->r, (size_t)ld_result_find(f->r, id), D(date),
-                               (enum ld_session_id)session, &code, &m));
-    if (minutes)
-        *minutes = m;
-    return code;
-}
 
 static void earliest_arrival_decides(void **state)
 {
@@ -283,7 +218,7 @@ static void rules_and_bands_are_checked(void **state)
     ld_pattern_rules_default(&r);
     r.window_days = 0;
     assert_int_equal(ld_school_set_rules(f->school, &r), LD_ERR_INVALID);
-    struct ld_band b[1] = {{120, 0}};
+    struct ld_band b[1] = {{.min = 120, .stage = 0}};
     assert_int_equal(ld_school_set_bands(f->school, b, 1), LD_ERR_INVALID);
     b[0].min = 50;
     assert_int_equal(ld_school_set_bands(f->school, b, 1), LD_OK);

@@ -111,6 +111,23 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Loads the device again with the calendar text instead of the demo's (same school.ini). */
+static void use_calendar(struct fixture *f, const char *calendar)
+{
+    char cal[128], ini[128], text[1024];
+    snprintf(cal, sizeof cal, "%s/calendar.ini", f->dir);
+    snprintf(ini, sizeof ini, "%s/school2.ini", f->dir);
+    write_file(cal, calendar);
+    snprintf(text, sizeof text,
+             "[school]\nname = Hollybrook Primary School\n[device]\nid = door-1\n"
+             "[reasons]\nMedical appointment = -, M\nOverslept = -, -\n"
+             "[reader]\ndriver = none\n[paths]\ncalendar = %s\nstore = %s\n",
+             cal, f->db);
+    write_file(ini, text);
+    ld_device_free(&f->dev);
+    assert_int_equal(ld_device_load(ini, &f->dev, f->msg, sizeof f->msg), LD_OK);
+}
+
 /* Sets the fake clock to a local time in Europe/London ("2026-11-23T09:07"). */
 static void at_local(struct fixture *f, const char *when)
 {
@@ -175,6 +192,9 @@ static void either_side_of_the_clock_changes(void **state)
         const char *day;
         int utc_offset_h; /* local = UTC + offset */
     } days[] = {{"2026-03-27", 0}, {"2026-03-30", 1}, {"2026-10-23", 1}, {"2026-10-26", 0}};
+    /* School days on both sides of both changes (the demo year has holidays there). */
+    use_calendar(f, "[terms]\nSpring = 2026-03-02 .. 2026-04-03\nSummer = 2026-06-01 .. "
+                    "2026-06-05\nAutumn = 2026-10-19 .. 2026-12-18\n");
     for (size_t i = 0; i < 4; i++) {
         char when[32];
         struct ld_tap_result r;
@@ -242,6 +262,79 @@ static void staff_card_records_nothing(void **state)
     assert_int_equal(r.status, LD_TAP_STAFF_CARD);
     assert_string_equal(r.staff.id, "jsmith");
     assert_int_equal(count_events(f, 0), 0);
+}
+
+/* Issue 12: a refused reason records nothing; reasons are the school's, in any case. */
+static void reasons_are_checked_before_anything_is_written(void **state)
+{
+    struct fixture *f = *state;
+    struct ld_tap_result r;
+    char long_reason[LD_REASON_MAX + 2];
+    memset(long_reason, 'x', sizeof long_reason - 1);
+    long_reason[sizeof long_reason - 1] = '\0';
+    const char *bad[] = {long_reason, "\x1b[31mOverslept", "Over\xffslept", "Dentist"};
+    at_local(f, "2026-11-23T09:12");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ld_err err =
+            ld_tap_pupil(&f->tap, TOMAS_UPN, LD_SRC_TOUCH, bad[i], NULL, &r, f->msg, sizeof f->msg);
+        assert_true(err == LD_ERR_INVALID || err == LD_ERR_RANGE);
+        assert_int_equal(count_events(f, 0), 0);
+    }
+    assert_non_null(strstr(f->msg, "\"Medical appointment\", \"Overslept\""));
+
+    /* Any case; the school's spelling is what is stored; "No reason given" is always there. */
+    assert_int_equal(ld_tap_pupil(&f->tap, TOMAS_UPN, LD_SRC_TOUCH, "OVERSLEPT", NULL, &r, f->msg,
+                                  sizeof f->msg),
+                     LD_OK);
+    assert_string_equal(r.event.reason, "Overslept");
+    assert_int_equal(ld_tap_reason(&f->tap, &r, "", NULL, f->msg, sizeof f->msg), LD_ERR_INVALID);
+    assert_int_equal(ld_tap_reason(&f->tap, &r, "Dentist", NULL, f->msg, sizeof f->msg),
+                     LD_ERR_INVALID);
+    assert_int_equal(count_events(f, 0), 1);
+    assert_int_equal(ld_tap_reason(&f->tap, &r, "no reason GIVEN", NULL, f->msg, sizeof f->msg),
+                     LD_OK);
+    assert_int_equal(count_events(f, 1u << LD_EV_REASON), 1);
+}
+
+/* Issue 12: an event typed on the command line in 2062 does not poison the clock. */
+static void command_line_times_do_not_move_the_floor(void **state)
+{
+    struct fixture *f = *state;
+    struct ld_tap_result r;
+    struct ld_event ev = {.kind = LD_EV_ARRIVAL, .source = LD_SRC_CLI, .upn = "A123456789012"};
+    ev.at_ms = INT64_C(2931500000000); /* 2062 */
+    assert_int_equal(ld_store_append_event(f->store, &ev, f->msg, sizeof f->msg), LD_OK);
+    at_local(f, "2026-11-23T09:07");
+    tap_card(f, TOMAS_CARD, &r);
+    assert_int_equal(r.status, LD_TAP_SIGNED_IN);
+    assert_int_equal(r.clock, LD_CLOCK_OK);
+    size_t fixed = 9, bad = 9;
+    assert_int_equal(ld_tap_repair_clock(&f->tap, &fixed, &bad, f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(fixed + bad, 0);
+}
+
+/* Issue 12: an INSET day, a holiday, a weekend: the arrival is kept and nothing is marked. */
+static void closed_days_record_without_a_mark(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const when[] = {"2026-11-02T09:30", "2026-10-28T09:30", "2026-11-21T09:30"};
+    static const char *const label[] = {"INSET day", "holiday", "weekend"};
+    for (size_t i = 0; i < 3; i++) {
+        struct ld_tap_result r;
+        at_local(f, when[i]);
+        tap_card(f, TOMAS_CARD, &r);
+        assert_int_equal(r.status, LD_TAP_SIGNED_IN);
+        assert_true(r.closed_day);
+        assert_string_equal(r.closed_label, label[i]);
+        assert_int_equal(r.mark.code, LD_CODE_NONE);
+        assert_false(r.mark.late);
+    }
+    assert_int_equal(count_events(f, 1u << LD_EV_ARRIVAL), 3);
+    struct ld_tap_result r;
+    at_local(f, "2026-11-23T09:30");
+    tap_card(f, TOMAS_CARD, &r);
+    assert_false(r.closed_day);
+    assert_int_equal(r.mark.code, LD_CODE_U);
 }
 
 static void reason_changes_the_mark(void **state)
@@ -357,6 +450,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_card_is_kept_for_enrolment, setup, teardown),
         cmocka_unit_test_setup_teardown(staff_card_records_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(reason_changes_the_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(reasons_are_checked_before_anything_is_written, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(command_line_times_do_not_move_the_floor, setup, teardown),
+        cmocka_unit_test_setup_teardown(closed_days_record_without_a_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_clock_is_recorded_then_repaired, setup, teardown),
         cmocka_unit_test_setup_teardown(other_boot_cannot_be_repaired, setup, teardown),
         cmocka_unit_test_setup_teardown(errors_record_nothing, setup, teardown),

@@ -13,9 +13,13 @@
 
 #include "backend_device.h"
 #include "demo_seed.h"
+#include "device_analysis.h"
 #include "pin_check.h"
 #include "store.h"
 #include "sync_status.h"
+
+/* A school where every pupil taps in at the gate: the gate's list is then evidence. */
+#define EVERYONE "[school]\narrival_mode = everyone signs in\n"
 
 /* The demo's Monday (a school day of the 2026-27 calendar), as in kiosk/demo.sh. */
 #define DAY "2026-10-12"
@@ -92,7 +96,7 @@ static int group_setup(void **state)
     snprintf(fx.sock, sizeof fx.sock, "%s/sim.sock", fx.dir);
     snprintf(fx.cal, sizeof fx.cal, "%s/calendar.ini", fx.dir);
     write_config(fx.ini, "late_door", "door-1", "driver = none");
-    write_config(fx.gate_ini, "gate", "gate-1", "driver = none");
+    write_config_with(fx.gate_ini, "gate", "gate-1", "driver = none", NULL, EVERYONE);
     assert_int_equal(ld_tz_open("Europe/London", &fx.tz, NULL, 0), LD_OK);
     kiosk_demo_clock_init(&fx.clock, 0, false);
 
@@ -605,7 +609,7 @@ static void test_gate_lists_not_arrived_in_calling_order(void **state)
     char ini[160];
     snprintf(ini, sizeof ini, "%s/gate-early.ini", fx.dir);
     write_config_with(ini, "gate", "gate-2", "driver = none", NULL,
-                      "[sessions]\nam_start = 08:40\nam_register_closes = 09:05\n");
+                      EVERYONE "[sessions]\nam_start = 08:40\nam_register_closes = 09:05\n");
     gate = open_device(ini);
     be = kiosk_device_backend(gate);
     expect_not_arrived(be, "2026-11-16", 9, 5, "09:05", l);
@@ -613,6 +617,206 @@ static void test_gate_lists_not_arrived_in_calling_order(void **state)
     assert_int_equal(l->total, 199);
     kiosk_device_close(gate);
     free(l);
+}
+
+/* Late door only (the default): no evidence of who is missing, so nobody is listed, and why. */
+static void test_gate_without_evidence_lists_no_one(void **state)
+{
+    (void)state;
+    char ini[160];
+    snprintf(ini, sizeof ini, "%s/gate-late.ini", fx.dir);
+    write_config_with(ini, "gate", "gate-3", "driver = none", NULL, "");
+    struct kiosk_device *gate = open_device(ini);
+    struct kiosk_backend be = kiosk_device_backend(gate);
+    struct kiosk_absent_list *l = malloc(sizeof *l);
+    assert_non_null(l);
+    at_on("2026-11-16", 9, 40);
+    memset(l, 0x5a, sizeof *l);
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_int_equal(l->n, 0);
+    assert_int_equal(l->total, 0);
+    assert_string_equal(l->available_at, "");
+    assert_non_null(strstr(l->not_known, "Today's register is not in yet"));
+
+    /* The school says everyone signs in, at the centre (sync writes school.KEY): a list. */
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(
+        ld_store_setting_set(store, "school.arrival_mode", "everyone signs in", NULL, 0), LD_OK);
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_string_equal(l->not_known, "");
+    assert_true(l->total > 0);
+    assert_int_equal(ld_store_setting_delete(store, "school.arrival_mode", NULL, 0), LD_OK);
+    ld_store_close(store);
+    kiosk_device_close(gate);
+    free(l);
+}
+
+/* Re-imports the demo roster, Andrei Ionescu (CP) admitted on admitted (NULL: no date). */
+static void import_demo_roster(const char *admitted)
+{
+    char msg[512];
+    struct ld_store *store = NULL;
+    struct ld_roster roster = {0};
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_roster_parse_csv(LD_TEST_DATA "/../assets/demo/roster.csv", &roster, NULL,
+                                         msg, sizeof msg),
+                     LD_OK);
+    for (size_t i = 0; admitted && i < roster.count; i++) {
+        if (!strcmp(roster.pupils[i].upn, "V873214722753")) {
+            roster.pupils[i].has_admitted = true;
+            assert_true(ld_date_parse(admitted, &roster.pupils[i].admitted));
+        }
+    }
+    assert_int_equal(ld_store_import_roster(store, &roster, NULL, msg, sizeof msg), LD_OK);
+    ld_roster_free(&roster);
+    ld_store_close(store);
+}
+
+/* Returns the position of Andrei I. of 4B (the CP child; 1B has another) in l, or -1. */
+static long andrei_4b(const struct kiosk_absent_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].name, "Andrei I.") && !strcmp(l->items[i].class_name, "4B"))
+            return (long)i;
+    return -1;
+}
+
+/*
+ * Everyone signs in: a child who never tapped is on the list, a CP child in the priority block
+ * before everyone else; a mid-year joiner is not missing before the first day on roll.
+ */
+static void test_gate_everyone_signs_in_calls_in_order(void **state)
+{
+    (void)state;
+    struct kiosk_device *gate = open_device(fx.gate_ini);
+    struct kiosk_backend be = kiosk_device_backend(gate);
+    struct kiosk_absent_list *l = malloc(sizeof *l);
+    assert_non_null(l);
+    at_on("2026-11-17", 9, 30); /* a Tuesday nobody has tapped on yet */
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_string_equal(l->not_known, "");
+    assert_int_equal(l->total, 200);
+    long andrei = andrei_4b(l);
+    assert_true(andrei >= 0);
+    assert_true(l->items[andrei].priority);
+    for (long i = 0; i < andrei; i++)
+        assert_true(l->items[i].priority); /* nobody of the general group before him */
+
+    /* Admitted on Wednesday: not on roll on Tuesday, so not missing. */
+    import_demo_roster("2026-11-18");
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_int_equal(l->total, 199);
+    assert_int_equal(andrei_4b(l), -1);
+    at_on("2026-11-18", 9, 30);
+    assert_int_equal(be.ops->not_arrived(be.impl, l), LD_OK);
+    assert_true(andrei_4b(l) >= 0);
+    import_demo_roster(NULL);
+    kiosk_device_close(gate);
+    free(l);
+}
+
+/* The school's pattern thresholds reach the kiosk's analysis. */
+static void test_pattern_thresholds_from_the_school_file(void **state)
+{
+    (void)state;
+    char ini[160];
+    struct kiosk_speak_list *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    at(12, 0);
+    assert_int_equal(OPS->speak_to(IMPL, a), LD_OK);
+    snprintf(ini, sizeof ini, "%s/strict.ini", fx.dir);
+    write_config_with(ini, "late_door", "door-9", "driver = none", NULL,
+                      "[patterns]\nfrequent_min = 1\nafter_close_min = 1\n");
+    struct kiosk_device *d = open_device(ini);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    assert_int_equal(be.ops->speak_to(be.impl, b), LD_OK);
+    assert_true(b->total > a->total); /* one late day in twenty is a pattern there */
+    kiosk_device_close(d);
+    free(a);
+    free(b);
+}
+
+static ld_date D_(const char *s)
+{
+    ld_date d = 0;
+    assert_true(ld_date_parse(s, &d));
+    return d;
+}
+
+/* Analyses the store with the config ini as the kiosk does at date hh:mm; returns the result. */
+static struct ld_result *device_analysis(const char *ini, const char *date, int hour, int minute,
+                                         struct ld_school **school, struct ld_device *dev)
+{
+    char msg[512];
+    struct ld_store *store = NULL;
+    ld_date d;
+    int64_t to_ms;
+    struct ld_result *r = NULL;
+    assert_true(ld_date_parse(date, &d));
+    assert_int_equal(ld_device_load(ini, dev, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_clock_from_local(fx.tz, d + 1, 0, 0, &to_ms, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, msg, sizeof msg), LD_OK);
+    ld_err err =
+        kiosk_analysis_run(store, dev, d, hour * 60 + minute, to_ms, school, &r, msg, sizeof msg);
+    if (err)
+        fail_msg("%s", msg);
+    ld_store_close(store);
+    return r;
+}
+
+/* Frees what device_analysis gave. */
+static void analysis_free(struct ld_result *r, struct ld_school *school, struct ld_device *dev)
+{
+    ld_result_destroy(r);
+    ld_school_destroy(school);
+    ld_device_free(dev);
+}
+
+static enum ld_code mark_of(const struct ld_result *r, const char *upn, const char *date, int ses)
+{
+    enum ld_code code = LD_CODE_NONE;
+    int minutes;
+    long i = ld_result_find(r, upn);
+    assert_true(i >= 0);
+    assert_true(ld_result_mark(r, (size_t)i, D_(date), (enum ld_session_id)ses, &code, &minutes));
+    return code;
+}
+
+/*
+ * What the device knows: with everyone signing in, a child who never tapped is N for the
+ * morning once its register has closed (and not before); with the late door only, a session
+ * nobody tapped for is "-", never present.
+ */
+static void test_device_analysis_knows_only_what_it_saw(void **state)
+{
+    (void)state;
+    const char *andrei = "V873214722753"; /* never taps in these tests */
+    struct ld_school *school = NULL;
+    struct ld_device dev;
+    struct ld_result *r = device_analysis(fx.gate_ini, "2026-11-16", 9, 10, &school, &dev);
+    assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_AM), LD_CODE_N);
+    assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_PM), LD_CODE_PRESENT_PM);
+    assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_UNKNOWN); /* still open */
+    analysis_free(r, school, &dev);
+
+    r = device_analysis(fx.gate_ini, "2026-11-16", 9, 30, &school, &dev);
+    assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_N);
+    assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_PM), LD_CODE_UNKNOWN);
+    long i = ld_result_find(r, andrei);
+    bool called = false;
+    for (size_t k = 0; k < ld_result_call_count(r); k++)
+        called |= ld_result_call(r, k) == ld_result_pupil(r, (size_t)i);
+    assert_true(called);
+    analysis_free(r, school, &dev);
+
+    r = device_analysis(fx.ini, "2026-11-16", 9, 30, &school, &dev);
+    assert_int_equal(mark_of(r, andrei, "2026-11-13", LD_AM), LD_CODE_UNKNOWN);
+    assert_int_equal(mark_of(r, andrei, "2026-11-16", LD_AM), LD_CODE_UNKNOWN);
+    assert_int_equal(ld_result_call_count(r), 0);
+    assert_false(ld_result_pupil(r, (size_t)ld_result_find(r, andrei))->attendance.has_pct);
+    analysis_free(r, school, &dev);
 }
 
 /* ---- the calendar file, changed under a running kiosk ----------------------------------- */
@@ -986,6 +1190,10 @@ int main(void)
         cmocka_unit_test(test_no_calendar_at_start_then_it_comes),
         cmocka_unit_test(test_sim_reader_posts_cards),
         cmocka_unit_test(test_reader_gone_touch_still_works),
+        cmocka_unit_test(test_gate_without_evidence_lists_no_one),
+        cmocka_unit_test(test_gate_everyone_signs_in_calls_in_order),
+        cmocka_unit_test(test_pattern_thresholds_from_the_school_file),
+        cmocka_unit_test(test_device_analysis_knows_only_what_it_saw),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -57,7 +57,7 @@ for page in index daily weekly action "pupils/$upn" "letters/$upn"; do
   [ -s "$png" ] || { echo "browser.sh: no screenshot of $page" >&2; exit 1; }
 done
 
-letters=$(grep -o '<section class="letter"' "$out/site/letters.html" | wc -l)
+letters=$(grep -o '<section class="letter' "$out/site/letters.html" | wc -l)
 [ "$letters" -gt 1 ] || { echo "browser.sh: only $letters letters to print" >&2; exit 1; }
 chrome --no-pdf-header-footer --print-to-pdf="$out/letters.pdf" "file://$out/site/letters.html"
 pages=$(pdfinfo "$out/letters.pdf" | awk '/^Pages:/ {print $2}')

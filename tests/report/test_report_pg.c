@@ -16,6 +16,7 @@
 
 #include "central.h"
 #include "office.h"
+#include "page_check.h"
 #include "pg_info.h"
 #include "report.h"
 #include "term_gen.h"
@@ -24,23 +25,6 @@
 
 static struct ld_pg_info g_pg;
 static char g_super_pw[LD_CENTRAL_PASSWORD_MAX + 1];
-
-static char *slurp(const char *dir, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot open %s", path);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
-    s[n] = 0;
-    fclose(fp);
-    return s;
-}
 
 static struct ld_report *report(const char *url, const char *passfile, const char *school,
                                 ld_date as_of, const char *out)
@@ -94,11 +78,12 @@ static void same_report_on_both_backends(void **state)
         assert_int_equal(x->late_minutes, y->late_minutes);
         assert_int_equal(x->npatterns, y->npatterns);
     }
-    static const char *const files[] = {"index.html",  "daily.html",     "weekly.html",
-                                        "action.html", "letters.html",   "late-log.csv",
-                                        "action.csv",  "mis-export.csv", "weekly-classes.csv"};
+    static const char *const files[] = {"index.html",     "daily.html",     "weekly.html",
+                                        "action.html",    "letters.html",   "late-log.csv",
+                                        "action.csv",     "mis-export.csv", "weekly-classes.csv",
+                                        "conflicts.html", "conflicts.csv"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        char *x = slurp(out_pg, files[k]), *y = slurp(out_sq, files[k]);
+        char *x = page_slurp(out_pg, files[k]), *y = page_slurp(out_sq, files[k]);
         if (strcmp(x, y))
             fail_msg("%s differs between PostgreSQL and SQLite", files[k]);
         free(x);
@@ -142,7 +127,11 @@ static void same_report_on_both_backends(void **state)
     ld_central_close(c);
     a = report(pg_url, g_pg.admin_passfile, tpg.school, as_of, out_pg);
     assert_true(a->has_mis_marks);
-    char *daily = slurp(out_pg, "daily.html");
+    /* what the registers cover: the day of the one MIS mark, on every page */
+    char *action = page_slurp(out_pg, "action.html");
+    assert_non_null(strstr(action, "registers known up to Fri 20 Nov"));
+    free(action);
+    char *daily = page_slurp(out_pg, "daily.html");
     assert_non_null(strstr(daily, "<tr class=\"void\""));
     free(daily);
     ld_report_free(a);

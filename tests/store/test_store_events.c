@@ -530,6 +530,94 @@ static void test_first_arrival(void **state)
 
 /* ---- a full disk ---- */
 
+static ld_err count_event(void *ctx, const struct ld_event *ev)
+{
+    (*(int *)ctx)++;
+    return LD_OK;
+}
+
+/* Replaces the first occurrence of from with to (same length) in the file at path. */
+static void flip_bytes(const char *path, const char *from, const char *to)
+{
+    size_t size = 0;
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    size = (size_t)ftell(fp);
+    char *buf = malloc(size);
+    assert_non_null(buf);
+    rewind(fp);
+    assert_int_equal(fread(buf, 1, size, fp), size);
+    char *hit = memmem(buf, size, from, strlen(from));
+    assert_non_null(hit);
+    assert_int_equal(fseek(fp, hit - buf, SEEK_SET), 0);
+    assert_int_equal(fwrite(to, 1, strlen(to), fp), strlen(to));
+    assert_int_equal(fclose(fp), 0);
+    free(buf);
+}
+
+/* Issue 12: "Medical appointment" became "Xedical appointment" in the file: reported, not used. */
+static void test_checksum_finds_a_flipped_byte(void **state)
+{
+    struct fixture *f = *state;
+    char msg[512] = "";
+    struct ld_event ev = arrival(T_UPN_A, T_MONDAY_MS);
+    append_ok(f->s, &ev);
+    assert_int_equal(strlen(ev.sum), LD_EVENT_SUM_LEN);
+    char want[LD_EVENT_SUM_LEN + 1];
+    ld_event_sum(&ev, want);
+    assert_string_equal(ev.sum, want);
+    struct ld_event why = {.kind = LD_EV_REASON, .source = LD_SRC_TOUCH, .ref_seq = ev.seq};
+    snprintf(why.upn, sizeof why.upn, "%s", T_UPN_A);
+    snprintf(why.ref_device, sizeof why.ref_device, "%s", ev.device_id);
+    snprintf(why.reason, sizeof why.reason, "%s", "Medical appointment");
+    why.at_ms = T_MONDAY_MS + 1000;
+    append_ok(f->s, &why);
+    struct ld_store_check_report r;
+    assert_int_equal(ld_store_check(f->s, &r, msg, sizeof msg), LD_OK);
+    assert_string_equal(r.integrity, "ok");
+    assert_int_equal(r.events, 2);
+    assert_int_equal(r.bad, 0);
+    ld_store_close(f->s); /* checkpoints: the row is in the main file */
+    f->s = NULL;
+
+    flip_bytes(f->path, "Medical appointment", "Xedical appointment");
+    assert_int_equal(ld_store_open(f->path, NULL, &f->s, msg, sizeof msg), LD_OK);
+    struct ld_store_check_report bad;
+    assert_int_equal(ld_store_check(f->s, &bad, msg, sizeof msg), LD_OK);
+    assert_string_equal(bad.integrity, "ok"); /* SQLite sees nothing wrong */
+    assert_int_equal(bad.events, 2);
+    assert_int_equal(bad.bad, 1);
+    assert_msg_has(bad.problems[0], "event door-1 #2 (reason) fails its checksum");
+    int n = 0;
+    assert_int_equal(ld_store_events_foreach(f->s, NULL, count_event, &n, msg, sizeof msg),
+                     LD_ERR_CORRUPT);
+    assert_msg_has(msg, "event door-1 #2 (reason) fails its checksum: its fields were changed");
+    /* The arrival itself still reads (its own row is sound). */
+    struct ld_event first;
+    assert_int_equal(ld_store_first_arrival(f->s, T_UPN_A, T_MONDAY_MS - HOUR_MS,
+                                            T_MONDAY_MS + HOUR_MS, &first, NULL, msg, sizeof msg),
+                     LD_OK);
+}
+
+/* Issue 12: a foreign event whose checksum does not match its fields is refused. */
+static void test_foreign_event_with_a_wrong_checksum(void **state)
+{
+    struct fixture *f = *state;
+    char msg[512] = "";
+    struct ld_event ev = foreign("gate-1", 3, UUID_1, T_MONDAY_MS);
+    ld_event_sum(&ev, ev.sum);
+    struct ld_event changed = ev;
+    changed.at_ms += 60000;
+    assert_int_equal(ld_store_insert_foreign_event(f->s, &changed, NULL, msg, sizeof msg),
+                     LD_ERR_CORRUPT);
+    assert_msg_has(msg, "event gate-1 #3");
+    assert_int_equal(count_events(f->s), 0);
+    bool inserted = false;
+    assert_int_equal(ld_store_insert_foreign_event(f->s, &ev, &inserted, msg, sizeof msg), LD_OK);
+    assert_true(inserted);
+}
+
 static void test_full_disk(void **state)
 {
     struct tdir d;
@@ -591,6 +679,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_last_event_ms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_arrival, setup, teardown),
         cmocka_unit_test(test_full_disk),
+        cmocka_unit_test_setup_teardown(test_checksum_finds_a_flipped_byte, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_event_with_a_wrong_checksum, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,6 +76,79 @@ static void test_create_takes_over_empty_file(void **state)
     tdir_remove(&d);
 }
 
+/* Issue 12: what an interrupted init of an older latedoor left: SQLite's header, no schema. */
+static void test_create_replaces_half_made_store(void **state)
+{
+    struct tdir d;
+    char path[256], msg[512] = "";
+    struct ld_store *s = NULL;
+    sqlite3 *db = NULL;
+    tdir_make(&d);
+    tdir_file(&d, "device.db", path, sizeof path);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > 0);
+
+    assert_int_equal(ld_store_open(path, NULL, &s, msg, sizeof msg), LD_ERR_STATE);
+    assert_msg_has(msg, "latedoor init");
+    assert_int_equal(ld_store_create(path, "door-1", NULL, &s, msg, sizeof msg), LD_OK);
+    char id[LD_DEVICE_ID_MAX + 1];
+    assert_int_equal(ld_store_device_id(s, id, msg, sizeof msg), LD_OK);
+    assert_string_equal(id, "door-1");
+    ld_store_close(s);
+    tdir_remove(&d);
+}
+
+static enum ld_store__create_step kill_at;
+
+static void kill_hook(enum ld_store__create_step step)
+{
+    if (step == kill_at)
+        raise(SIGKILL);
+}
+
+/* Issue 12: init killed at each of its steps leaves no store or a whole one, never half. */
+static void test_create_interrupted_at_every_step(void **state)
+{
+    for (kill_at = LD_STORE__CREATE_TEMP_MADE; kill_at <= LD_STORE__CREATE_RENAMED; kill_at++) {
+        struct tdir d;
+        char path[256], msg[512] = "";
+        struct ld_store *s = NULL;
+        tdir_make(&d);
+        tdir_file(&d, "device.db", path, sizeof path);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            ld_store__create_hook = kill_hook;
+            ld_err err = ld_store_create(path, "door-1", NULL, &s, msg, sizeof msg);
+            _exit(err == LD_OK ? 0 : 1);
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+        ld_err err = ld_store_open(path, NULL, &s, msg, sizeof msg);
+        if (kill_at < LD_STORE__CREATE_RENAMED) {
+            assert_int_equal(err, LD_ERR_NOT_FOUND); /* no store at all: init again */
+            assert_int_equal(ld_store_create(path, "door-1", NULL, &s, msg, sizeof msg), LD_OK);
+        } else {
+            assert_int_equal(err, LD_OK); /* the whole store */
+            ld_store_close(s);
+            assert_int_equal(ld_store_create(path, "door-1", NULL, &s, msg, sizeof msg),
+                             LD_ERR_DUPLICATE);
+            assert_int_equal(ld_store_open(path, NULL, &s, msg, sizeof msg), LD_OK);
+        }
+        char id[LD_DEVICE_ID_MAX + 1];
+        assert_int_equal(ld_store_device_id(s, id, msg, sizeof msg), LD_OK);
+        assert_string_equal(id, "door-1");
+        ld_store_close(s);
+        tdir_remove(&d);
+    }
+}
+
 static void test_create_bad_device_id(void **state)
 {
     struct tdir d;
@@ -568,6 +641,8 @@ int main(void)
         cmocka_unit_test(test_create_refuses_existing),
         cmocka_unit_test(test_create_takes_over_empty_file),
         cmocka_unit_test(test_create_bad_device_id),
+        cmocka_unit_test(test_create_replaces_half_made_store),
+        cmocka_unit_test(test_create_interrupted_at_every_step),
         cmocka_unit_test(test_open_missing),
         cmocka_unit_test(test_open_read_only_file),
         cmocka_unit_test(test_modes_0600),

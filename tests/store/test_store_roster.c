@@ -47,8 +47,10 @@ static void row(struct ld_roster_pupil *p, unsigned line, const char *upn, const
 static ld_err import(struct fixture *f, struct ld_roster_pupil *rows, size_t n,
                      struct ld_import_summary *sum, char *msg, size_t msglen)
 {
+    /* These rosters are tiny: a pupil leaving is more than a fifth of them. */
     struct ld_roster r = {.pupils = rows, .count = n};
-    return ld_store_import_roster(f->s, &r, sum, msg, msglen);
+    return ld_store_import_roster_with(f->s, &r, &(struct ld_import_options){.leavers = true}, sum,
+                                       msg, msglen);
 }
 
 static void import_ok(struct fixture *f, struct ld_roster_pupil *rows, size_t n,
@@ -119,8 +121,8 @@ static void test_import_add_update_deactivate(void **state)
     assert_int_equal(sum.unchanged, 1);
     assert_int_equal(sum.deactivated, 1);
     assert_int_equal(sum.cards, 2);
-    assert_int_equal(sum.cards_removed, 1); /* C's card went with C */
-    expect_holder(f, "04112233", NULL);
+    assert_int_equal(sum.cards_removed, 0); /* C keeps their card, off the roll */
+    expect_holder(f, "04112233", T_UPN_C);
     expect_holder(f, "04DDEEFF", T_UPN_B);
     assert_int_equal(ld_store_pupil_get(f->s, T_UPN_C, &p, msg, sizeof msg), LD_OK);
     assert_false(p.active); /* kept, with its history */
@@ -313,6 +315,44 @@ static void test_import_and_kiosk_cards(void **state)
     assert_int_equal(raw_int(f->path, "SELECT from_roster FROM cards WHERE uid = '04000001'"), 1);
 }
 
+/* Issue 12: a roster that would take more than a fifth of the school off the roll. */
+static void test_import_guards_against_mass_leaving(void **state)
+{
+    struct fixture *f = *state;
+    struct ld_roster_pupil rows[10];
+    struct ld_import_summary sum;
+    char msg[512] = "", upn[16], card[16];
+    static const char *const classes[] = {"RA", "1B", "2C"};
+    for (int i = 0; i < 10; i++) {
+        snprintf(upn, sizeof upn, "A1234567890%02d", i);
+        snprintf(card, sizeof card, "040000%02d", i);
+        row(&rows[i], (unsigned)i + 2, upn, "Ada", "Lovelace", classes[i % 3], card);
+    }
+    import_ok(f, rows, 10, NULL);
+
+    /* Two pupils leave (a fifth): fine. Then a file of RA alone: 6 of 8 would leave. */
+    struct ld_roster r = {.pupils = rows, .count = 8};
+    assert_int_equal(ld_store_import_roster(f->s, &r, &sum, msg, sizeof msg), LD_OK);
+    assert_int_equal(sum.deactivated, 2);
+    struct ld_roster_pupil ra[3] = {rows[0], rows[3], rows[6]};
+    r = (struct ld_roster){.pupils = ra, .count = 3};
+    uint64_t before = store_dump(f->path);
+    assert_int_equal(ld_store_import_roster(f->s, &r, &sum, msg, sizeof msg), LD_ERR_INVALID);
+    assert_non_null(strstr(msg, "take 5 of the 8 pupils on the roll off it"));
+    assert_non_null(strstr(msg, "1B (3), 2C (2)"));
+    assert_non_null(strstr(msg, "--leavers"));
+    assert_int_equal(store_dump(f->path), before);
+
+    /* Meant: they leave, and keep their cards (tapped, a card is found, not unknown). */
+    assert_int_equal(ld_store_import_roster_with(f->s, &r,
+                                                 &(struct ld_import_options){.leavers = true}, &sum,
+                                                 msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(sum.deactivated, 5);
+    assert_int_equal(sum.cards_removed, 0);
+    expect_holder(f, "04000001", "A123456789001");
+}
+
 static void test_enrol_and_remove(void **state)
 {
     struct fixture *f = *state;
@@ -438,14 +478,52 @@ static void test_staff(void **state)
     assert_int_equal(ld_store_staff_get(f->s, "nobody", &got, msg, sizeof msg), LD_ERR_NOT_FOUND);
 }
 
+/* Admission and leaving dates are kept, changed by a new roster, and cleared by one without. */
+static void on_roll_dates(void **state)
+{
+    struct fixture *f = *state;
+    struct ld_roster_pupil rows[2];
+    struct ld_import_summary sum;
+    struct ld_pupil p;
+    char msg[256];
+    row(&rows[0], 2, "K938212025001", "Zoe", "Ashby", "4B", NULL);
+    row(&rows[1], 3, "N938212025002", "Ravi", "Bell", "4B", NULL);
+    rows[0].has_admitted = true;
+    rows[0].admitted = ld_date_from_ymd(2027, 1, 5);
+    rows[1].has_left = true;
+    rows[1].left = ld_date_from_ymd(2026, 12, 18);
+    import_ok(f, rows, 2, &sum);
+    assert_int_equal(ld_store_pupil_get(f->s, "K938212025001", &p, msg, sizeof msg), LD_OK);
+    assert_true(p.has_admitted);
+    assert_int_equal(p.admitted, ld_date_from_ymd(2027, 1, 5));
+    assert_false(p.has_left);
+    assert_int_equal(ld_store_pupil_get(f->s, "N938212025002", &p, msg, sizeof msg), LD_OK);
+    assert_false(p.has_admitted);
+    assert_true(p.has_left);
+    assert_int_equal(p.left, ld_date_from_ymd(2026, 12, 18));
+
+    import_ok(f, rows, 2, &sum); /* the same dates: nothing changes */
+    assert_int_equal(sum.unchanged, 2);
+    rows[0].admitted = ld_date_from_ymd(2027, 1, 6);
+    rows[1].has_left = false;
+    import_ok(f, rows, 2, &sum);
+    assert_int_equal(sum.updated, 2);
+    assert_int_equal(ld_store_pupil_get(f->s, "K938212025001", &p, msg, sizeof msg), LD_OK);
+    assert_int_equal(p.admitted, ld_date_from_ymd(2027, 1, 6));
+    assert_int_equal(ld_store_pupil_get(f->s, "N938212025002", &p, msg, sizeof msg), LD_OK);
+    assert_false(p.has_left);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(on_roll_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_add_update_deactivate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_class_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_and_kiosk_cards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enrol_and_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_guards_against_mass_leaving, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

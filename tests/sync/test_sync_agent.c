@@ -173,6 +173,8 @@ static void push_pull_flow(void **state)
     struct fx *f = *state;
     struct ld_roster roster = {0};
     make_roster(&roster, 50);
+    roster.pupils[49].has_admitted = true; /* a mid-year joiner: the core's on_roll */
+    roster.pupils[49].admitted = ld_date_from_ymd(2026, 11, 16);
     OK(ld_central_put_roster(f->admin, "hb", &roster, NULL, NULL, M));
     ld_roster_free(&roster);
     struct ld_calfile_term terms[1] = {{.name = "Autumn 1",
@@ -204,6 +206,9 @@ static void push_pull_flow(void **state)
     /* The roster, the settings and the calendar file arrived. */
     struct ld_pupil p;
     OK(ld_store_pupil_get(f->door, "B200000000049", &p, M));
+    assert_true(p.has_admitted);
+    assert_int_equal(p.admitted, ld_date_from_ymd(2026, 11, 16));
+    assert_false(p.has_left);
     char value[64];
     OK(ld_store_setting_get(f->door, "school.greeting", value, sizeof value, M));
     assert_string_equal(value, "Good morning");
@@ -301,6 +306,45 @@ static void reused_seq_refused_cursor_stays(void **state)
     /* Again: still refused, still nothing changed. */
     assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_DUPLICATE);
     assert_int_equal(central_count(f), 3);
+    ld_sync_agent_free(a);
+}
+
+/* Issue 12: a record changed in the device's file is not pushed; the agent says which. */
+static void damaged_event_is_not_pushed(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 4);
+    struct ld_event why = {.kind = LD_EV_REASON,
+                           .at_ms = fixed_now() + 9000,
+                           .clock = LD_CLOCK_OK,
+                           .source = LD_SRC_TOUCH,
+                           .ref_device = "door",
+                           .ref_seq = 2,
+                           .reason = "Medical appointment"};
+    snprintf(why.upn, sizeof why.upn, "B%012lld", 200000000001LL);
+    OK(ld_store_append_event(f->door, &why, M));
+    ld_store_close(f->door); /* checkpoints: the row is in the main file */
+    f->door = NULL;
+    FILE *fp = fopen(f->door_path, "r+b");
+    assert_non_null(fp);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    char *hit = memmem(buf, n, "Medical appointment", 19);
+    assert_non_null(hit);
+    assert_int_equal(fseek(fp, hit - buf, SEEK_SET), 0);
+    assert_int_equal(fputc('X', fp), 'X');
+    assert_int_equal(fclose(fp), 0);
+    OK(ld_store_open(f->door_path, NULL, &f->door, M));
+
+    struct ld_sync_agent *a = agent_for(f, f->door, 2);
+    struct ld_sync_report rep;
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_CORRUPT);
+    assert_non_null(strstr(msg, "event door #5 (reason) fails its checksum"));
+    /* What came before it went; the damaged one and nothing after it did. */
+    assert_int_equal(central_count(f), 4);
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(f->door, &st, M));
+    assert_int_equal(st.push_cursor, 4);
     ld_sync_agent_free(a);
 }
 
@@ -625,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lost_ack_is_counted_as_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(reused_seq_refused_cursor_stays, setup, teardown),
         cmocka_unit_test_setup_teardown(unreachable_central_records_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_event_is_not_pushed, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_device_and_config_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_from_central_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(stops_between_batches, setup, teardown),

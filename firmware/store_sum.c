@@ -1,0 +1,105 @@
+/* store_sum.c: the checksum of an event: BLAKE2b over a canonical encoding of its fields. */
+#include "store.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Adds a text field as its byte length, ':' and its bytes, so no two events encode alike. */
+static void add_text(crypto_generichash_state *st, const char *s, size_t size)
+{
+    char len[24];
+    size_t n = strnlen(s, size);
+    int k = snprintf(len, sizeof len, "%zu:", n);
+    crypto_generichash_update(st, (const unsigned char *)len, (unsigned long long)k);
+    crypto_generichash_update(st, (const unsigned char *)s, n);
+    crypto_generichash_update(st, (const unsigned char *)"\n", 1);
+}
+
+/* Adds an integer field in decimal. */
+static void add_int(crypto_generichash_state *st, int64_t v)
+{
+    char text[24];
+    int k = snprintf(text, sizeof text, "%" PRId64 "\n", v);
+    crypto_generichash_update(st, (const unsigned char *)text, (unsigned long long)k);
+}
+
+void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
+{
+    static const char version[] = "latedoor-event-1\n";
+    static const char hex[] = "0123456789abcdef";
+    unsigned char digest[LD_EVENT_SUM_LEN / 2];
+    crypto_generichash_state st;
+    /*
+     * Safe to call again and from any thread; it picks the fastest BLAKE2b for this CPU. Should
+     * it fail (no randomness source), BLAKE2b needs none: the portable code gives the same sum.
+     */
+    if (sodium_init() < 0) {
+        /* nothing to do: the portable BLAKE2b is used */
+    }
+    crypto_generichash_init(&st, NULL, 0, sizeof digest);
+    crypto_generichash_update(&st, (const unsigned char *)version, sizeof version - 1);
+    add_text(&st, ev->device_id, sizeof ev->device_id);
+    add_int(&st, ev->seq);
+    add_text(&st, ev->uuid, sizeof ev->uuid);
+    add_int(&st, (int64_t)ev->kind);
+    add_int(&st, ev->at_ms);
+    add_int(&st, ev->mono_ms);
+    add_text(&st, ev->boot_id, sizeof ev->boot_id);
+    add_int(&st, (int64_t)ev->clock);
+    add_text(&st, ev->upn, sizeof ev->upn);
+    add_text(&st, ev->card, sizeof ev->card);
+    add_int(&st, (int64_t)ev->source);
+    add_text(&st, ev->staff, sizeof ev->staff);
+    add_text(&st, ev->reason, sizeof ev->reason);
+    add_text(&st, ev->ref_device, sizeof ev->ref_device);
+    add_int(&st, ev->ref_seq);
+    add_int(&st, ev->fixed_at_ms);
+    crypto_generichash_final(&st, digest, sizeof digest);
+    for (size_t i = 0; i < sizeof digest; i++) {
+        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * i + 1] = hex[digest[i] & 15];
+    }
+    out[LD_EVENT_SUM_LEN] = '\0';
+}
+
+/* Copies text argument i into buf (size bytes), cut short when longer: the sum then differs. */
+static void arg_text(sqlite3_value **argv, int i, char *buf, size_t size)
+{
+    const unsigned char *t = sqlite3_value_text(argv[i]);
+    snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+/* SQL ld_event_sum(device_id, seq, ..., fixed_at_ms): the migration that fills old rows. */
+static void sql_event_sum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct ld_event ev;
+    char sum[LD_EVENT_SUM_LEN + 1];
+    memset(&ev, 0, sizeof ev);
+    arg_text(argv, 0, ev.device_id, sizeof ev.device_id);
+    ev.seq = sqlite3_value_int64(argv[1]);
+    arg_text(argv, 2, ev.uuid, sizeof ev.uuid);
+    ev.kind = (enum ld_event_kind)sqlite3_value_int(argv[3]);
+    ev.at_ms = sqlite3_value_int64(argv[4]);
+    ev.mono_ms = sqlite3_value_int64(argv[5]);
+    arg_text(argv, 6, ev.boot_id, sizeof ev.boot_id);
+    ev.clock = (enum ld_clock_state)sqlite3_value_int(argv[7]);
+    arg_text(argv, 8, ev.upn, sizeof ev.upn);
+    arg_text(argv, 9, ev.card, sizeof ev.card);
+    ev.source = (enum ld_source)sqlite3_value_int(argv[10]);
+    arg_text(argv, 11, ev.staff, sizeof ev.staff);
+    arg_text(argv, 12, ev.reason, sizeof ev.reason);
+    arg_text(argv, 13, ev.ref_device, sizeof ev.ref_device);
+    ev.ref_seq = sqlite3_value_int64(argv[14]);
+    ev.fixed_at_ms = sqlite3_value_int64(argv[15]);
+    ld_event_sum(&ev, sum);
+    sqlite3_result_text(ctx, sum, LD_EVENT_SUM_LEN, SQLITE_TRANSIENT);
+}
+
+int ld_store__register_sum(struct sqlite3 *db)
+{
+    return sqlite3_create_function(db, "ld_event_sum", 16, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   sql_event_sum, NULL, NULL);
+}
