@@ -289,6 +289,13 @@ ld_err kiosk_device__void_arrival(void *impl, const char *ref)
         return err;
     if (target.kind != LD_EV_ARRIVAL)
         return kiosk_device__fail(d, LD_ERR_INVALID, "Only an arrival can be voided here.");
+    /* The central store takes a kiosk's corrections of its own events only (docs/central.md). */
+    char own[LD_DEVICE_ID_MAX + 1];
+    if ((err = ld_store_device_id(d->store, own, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
+    if (strcmp(target.device_id, own))
+        return kiosk_device__fail(d, LD_ERR_STATE,
+                                  "Another kiosk recorded that arrival: the office can void it.");
     if ((err = kiosk_device__today(d, &t)) || (err = load_day(d, &t, &day)))
         return err;
     bool voided = is_voided(&day, &target);
