@@ -469,6 +469,14 @@ static void test_status_follows_sync_and_reader(void **state)
     assert_int_equal(ld_sync_status_failure(store, now, "central store: no route", NULL, 0), LD_OK);
     assert_int_equal(OPS->status(IMPL, &st), LD_OK);
     assert_int_equal(st.sync, KIOSK_SYNC_OFFLINE);
+    /* Refused by the centre: not "offline"; staff get the reason whole. */
+    const char *why = "push of seq 1..3 REFUSED: the central store holds other events under "
+                      "these numbers (this kiosk's store restored from an old backup?). Nothing "
+                      "was overwritten and taps are kept here";
+    assert_int_equal(ld_sync_status_refused(store, now, why, NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.sync, KIOSK_SYNC_REFUSED);
+    assert_string_equal(st.sync_detail, why);
     ld_store_close(store);
 }
 
