@@ -38,6 +38,8 @@ struct ld_report_arrival {
     bool clock_unsure; /* recorded while the clock was bad and never repaired */
     bool voided;
     const struct ld_central_event *void_ev;   /* the void, when voided */
+    const struct ld_central_event *unvoid_ev; /* the last un-void of an earlier void, or NULL */
+    const struct ld_central_event *retime_ev; /* the office's new time, when it gave the last */
     const char *reason;                       /* the reason that stands now ("" none) */
     const char *first_reason;                 /* the first reason given ("" none) */
     const struct ld_central_event *reason_ev; /* the event that gave the standing reason */
