@@ -19,6 +19,7 @@
 #include "calendar_file.h"
 #include "central.h"
 #include "clock.h"
+#include "office.h"
 #include "page_check.h"
 #include "report.h"
 
@@ -584,6 +585,112 @@ static void future_refused(void **state)
     ld_central_close(c);
 }
 
+/* Runs the latedoor command line (args after `latedoor report`); its status, output in out. */
+static int report_cli(const struct fx *f, const char *args, char *out, size_t outlen)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/latedoor report %s --central %s 2>&1", LD_BIN_DIR, args, f->url);
+    return page_run(cmd, out, outlen);
+}
+
+/*
+ * The office's un-void and new time. Ben's 09:05 on Thu 26 Nov (L), voided and un-voided: he has
+ * 5 L the week of 16 Nov and this one again, 6. Ada's 09:35 this Monday (U, 45 min) moved to
+ * 09:10 (L, 20 min): 5 U and 2 L, 5 * 40 + 20 + 12 minutes.
+ */
+static void unvoid_and_new_time(void **state)
+{
+    struct fx *f = *state;
+    char args[256], out[4096], msg[1024] = "";
+    snprintf(args, sizeof args, "void door-1:%lld --staff j.fenwick --note \"wrong child\"",
+             (long long)f->ben_thursday);
+    if (report_cli(f, args, out, sizeof out) != 0)
+        fail_msg("void: %s", out);
+    struct ld_report *r = load_at(f, day(11, 30), AT(9, 45));
+    assert_int_equal(result_of(r, BEN)->late_l, 5);
+    ld_report_free(r);
+
+    /* un-void: the arrival counts again, and its row says who undid the void */
+    snprintf(args, sizeof args, "unvoid door-1:%lld --staff a.okafor", (long long)f->ben_thursday);
+    if (report_cli(f, args, out, sizeof out) != 0)
+        fail_msg("unvoid: %s", out);
+    page_must_hold(out, "un-voided door-1:");
+    r = load_at(f, day(11, 30), AT(9, 45));
+    assert_int_equal(result_of(r, BEN)->late_l, 6);
+    ld_report_free(r);
+    r = load_at(f, day(11, 26), -1);
+    ld_report_free(r);
+    char *daily = page_slurp(f->out, "daily.html");
+    page_must_hold(daily, "void undone by a.okafor");
+    assert_null(strstr(daily, "<tr class=\"void\""));
+    free(daily);
+    /* nothing to un-void now; a void again is allowed */
+    assert_int_equal(report_cli(f, args, out, sizeof out), 2);
+    page_must_hold(out, "is not voided: nothing to un-void");
+
+    /* a new time: 09:35 U becomes 09:10 L */
+    r = load_at(f, day(11, 30), AT(9, 45));
+    assert_int_equal(result_of(r, ADA)->late_u, 6);
+    assert_int_equal(result_of(r, ADA)->late_l, 1);
+    ld_report_free(r);
+    snprintf(args, sizeof args, "retime door-1:%lld --time 09:10 --staff j.fenwick",
+             (long long)f->ada_monday);
+    if (report_cli(f, args, out, sizeof out) != 0)
+        fail_msg("retime: %s", out);
+    page_must_hold(out, "retimed door-1:");
+    r = load_at(f, day(11, 30), AT(9, 45));
+    assert_int_equal(result_of(r, ADA)->late_u, 5);
+    assert_int_equal(result_of(r, ADA)->late_l, 2);
+    assert_int_equal(result_of(r, ADA)->late_minutes, 5 * 40 + 20 + 12);
+    ld_report_free(r);
+    daily = page_slurp(f->out, "daily.html");
+    page_must_hold(daily, "time changed by j.fenwick");
+    page_must_hold(daily, "<td>09:10</td>");
+    free(daily);
+
+    /* refused, each with its reason, changing nothing */
+    static const struct {
+        const char *args, *says;
+    } bad[] = {
+        {"--time 9.10", "is not a time of day (HH:MM, 24-hour)"},
+        {"--time 25:00", "is not a time of day"},
+        {"--time \"2026-11-29 09:10\"", "is not the day of arrival"},
+        {"--time 09:10", "is already at 09:10"},
+        {"", "--time HH:MM"},
+        {"--time 09:10 --note x", "--time HH:MM"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(args, sizeof args, "retime door-1:%lld --staff j.fenwick %s",
+                 (long long)f->ada_monday, bad[k].args);
+        assert_int_equal(report_cli(f, args, out, sizeof out), 2);
+        if (!strstr(out, bad[k].says))
+            fail_msg("retime %s: %s", bad[k].args, out);
+    }
+    snprintf(args, sizeof args, "unvoid door-1:%lld --staff j.fenwick --reason x",
+             (long long)f->ben_thursday);
+    assert_int_equal(report_cli(f, args, out, sizeof out), 2);
+    /* the future, as of 09:20 on the day: 09:30 has not happened yet */
+    struct ld_central *c = open_admin(f);
+    int64_t at_920;
+    assert_int_equal(ld_clock_from_local(f->tz, day(11, 30), AT(9, 20), 0, &at_920, M), LD_OK);
+    assert_int_equal(ld_office_correct(c, SCHOOL, LD_OFFICE_RETIME, "door-1", f->ada_monday,
+                                       "09:30", "j.fenwick", at_920, NULL, M),
+                     LD_ERR_INVALID);
+    page_must_hold(msg, "2026-11-30 09:30 is in the future");
+    /* a voided arrival takes no new time until it is un-voided */
+    assert_int_equal(ld_office_correct(c, SCHOOL, LD_OFFICE_VOID, "door-1", f->dan_friday, "",
+                                       "j.fenwick", at_920, NULL, M),
+                     LD_OK);
+    assert_int_equal(ld_office_correct(c, SCHOOL, LD_OFFICE_RETIME, "door-1", f->dan_friday,
+                                       "09:00", "j.fenwick", at_920, NULL, M),
+                     LD_ERR_INVALID);
+    page_must_hold(msg, "voided: un-void it first");
+    ld_central_close(c);
+    r = load_at(f, day(11, 30), AT(9, 45));
+    assert_int_equal(result_of(r, ADA)->late_l, 2); /* still 09:10 */
+    ld_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +699,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(everyone_signs_in, setup, teardown),
         cmocka_unit_test_setup_teardown(school_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(future_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(unvoid_and_new_time, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
