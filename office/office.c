@@ -191,13 +191,15 @@ static ld_err new_time(struct ld_central *c, const char *school,
     }
     ld_date_format(day, ds);
     given = day;
-    if (strlen(text) > 5 && sscanf(text, "%10s %n", gs, &used) == 1 && used > 0) {
+    if (strlen(text) == 16 && text[10] == ' ') { /* "YYYY-MM-DD HH:MM" */
+        memcpy(gs, text, 10);
+        gs[10] = '\0';
         if (!ld_date_parse(gs, &given)) {
-            snprintf(msg, msglen, "office: retime: \"%.40s\" is not a date (YYYY-MM-DD)", gs);
+            snprintf(msg, msglen, "office: retime: \"%s\" is not a date (YYYY-MM-DD)", gs);
             err = LD_ERR_INVALID;
             goto out;
         }
-        text += used;
+        text += 11;
     }
     used = 0;
     if (sscanf(text, "%2d:%2d%n", &hh, &mm, &used) != 2 || text[used] || strlen(text) != 5 ||
