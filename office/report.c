@@ -306,6 +306,7 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
             else
                 hi = mid;
         }
+        a->touched_seq = e->global_seq;
         refs[r->narrivals] = (struct ref){e->device_id, e->seq, r->narrivals};
         r->narrivals++;
     }
@@ -332,6 +333,8 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
         struct ld_report_arrival *a = find_ref(r, refs, r->narrivals, e);
         if (!a)
             continue;
+        if (e->global_seq > a->touched_seq)
+            a->touched_seq = e->global_seq;
         if (e->kind == LD_CEV_REASON) {
             if (a->reason[0])
                 a->amended = true;
@@ -345,6 +348,8 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
                 bsearch(&key, voided, nvoided, sizeof *voided, ref_cmp); /* nvoided >= 1 here */
             if (undo) {
                 a->unvoid_ev = &r->events[undo->arrival];
+                if (a->unvoid_ev->global_seq > a->touched_seq)
+                    a->touched_seq = a->unvoid_ev->global_seq;
                 continue;
             }
             a->voided = true;

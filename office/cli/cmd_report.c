@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "calendar_file.h"
 #include "central.h"
@@ -17,6 +18,7 @@
 #include "office_commands.h"
 #include "office.h"
 #include "report.h"
+#include "report_out.h"
 
 struct opts {
     const char *central, *passfile, *school, *out, *date, *tpl, *event, *reason, *staff, *note,
@@ -31,6 +33,7 @@ static const char usage[] =
     "       latedoor report unvoid --event DEVICE:SEQ --staff NAME [--note TEXT] --central URL\n"
     "       latedoor report retime --event DEVICE:SEQ --time HH:MM --staff NAME --central URL\n"
     "       (the arrival may also follow the command: latedoor report void door-1:42 ...)\n"
+    "       latedoor report mis-export --out DIR --central URL [--school ID] [--passfile FILE]\n"
     "       latedoor report import-marks FILE.csv --central URL [--school ID] [--passfile FILE]\n"
     "       latedoor report setup --config school.ini --central URL [--school ID]\n";
 
@@ -220,6 +223,69 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
     return LD_EXIT_OK;
 }
 
+/* `report mis-export`: what changed since the last export, as a dated CSV in --out. */
+static int run_mis_export(const struct opts *o)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], msg[1024], name[64] = "", day[LD_DATE_STRLEN];
+    int rc = LD_EXIT_OK;
+    int64_t since = 0, since_ms = 0, now_ms = (int64_t)time(NULL) * 1000;
+    struct ld_report *r = NULL;
+    struct ld_buf csv = {0};
+    size_t rows = 0;
+    if (!o->out) {
+        fprintf(stderr, "latedoor report mis-export: --out DIR is required\n%s", usage);
+        return LD_EXIT_USAGE;
+    }
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c)
+        return rc;
+    ld_err err = ld_mis_export_last(c, school, &since, &since_ms, msg, sizeof msg);
+    if (!err)
+        err = ld_report_load(c, school, -1, &r, msg, sizeof msg);
+    if (!err) {
+        ld_mis_export_changes(r, since, &csv, &rows);
+        ld_date_format(r->as_of, day);
+        err = ld_report_mkdir(o->out, msg, sizeof msg);
+    }
+    /* dated to the minute; a second export in the same minute never overwrites the first */
+    bool written = false;
+    for (int k = 1; !err && !written && k < 100; k++) {
+        char path[4096];
+        snprintf(name, sizeof name, "mis-changes-%s-%02d%02d%s%.0d.csv", day,
+                 r->as_of_minute / 60, r->as_of_minute % 60, k > 1 ? "-" : "", k > 1 ? k : 0);
+        snprintf(path, sizeof path, "%s/%s", o->out, name);
+        if (access(path, F_OK) == 0)
+            continue;
+        err = ld_buf_write_file(&csv, o->out, name, msg, sizeof msg);
+        written = true;
+    }
+    if (!err && !written) {
+        snprintf(msg, sizeof msg, "latedoor report mis-export: %s: 99 exports this minute already",
+                 o->out);
+        err = LD_ERR_RANGE;
+    }
+    /* the moment is kept only once the file is written: a failed export is not lost */
+    if (!err)
+        err = ld_mis_export_mark(c, school, ld_mis_export_upto(r), now_ms, msg, sizeof msg);
+    ld_central_close(c);
+    ld_buf_free(&csv);
+    ld_report_free(r);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return ld_cli_status(err);
+    }
+    if (since_ms) {
+        time_t t = (time_t)(since_ms / 1000);
+        char when[32];
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&t));
+        printf("%zu sessions changed since the last export (%s): %s/%s\n", rows, when, o->out,
+               name);
+    } else {
+        printf("%zu sessions (the first export: everything): %s/%s\n", rows, o->out, name);
+    }
+    return LD_EXIT_OK;
+}
+
 static int run_import(const char *file, const struct opts *o)
 {
     char school[LD_CENTRAL_ID_MAX + 1], msg[1024];
@@ -324,6 +390,11 @@ int ld_cmd_report(int argc, char **argv)
         if (first == 3)
             o.event = argv[2];
         return run_correct(&o, (enum ld_office_action)k);
+    }
+    if (argc >= 2 && !strcmp(argv[1], "mis-export")) {
+        if (!parse_opts(argc - 2, argv + 2, &o))
+            return LD_EXIT_USAGE;
+        return run_mis_export(&o);
     }
     if (argc >= 2 && !strcmp(argv[1], "import-marks")) {
         if (argc < 3 || argv[2][0] == '-') {

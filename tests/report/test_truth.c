@@ -691,6 +691,78 @@ static void unvoid_and_new_time(void **state)
     ld_report_free(r);
 }
 
+/* Runs `latedoor report mis-export` into dir; the CSV it wrote (free it) and what it said. */
+static char *mis_export(const struct fx *f, const char *dir, char *out, size_t outlen)
+{
+    char args[256], name[256];
+    snprintf(args, sizeof args, "mis-export --out %s/%s", f->dir, dir);
+    if (report_cli(f, args, out, outlen) != 0)
+        fail_msg("mis-export: %s", out);
+    const char *slash = strrchr(out, '/');
+    assert_non_null(slash);
+    snprintf(name, sizeof name, "%s", slash + 1);
+    name[strcspn(name, "\n")] = '\0';
+    assert_int_equal(strncmp(name, "mis-changes-", 12), 0);
+    snprintf(args, sizeof args, "%s/%s", f->dir, dir);
+    return page_slurp(args, name);
+}
+
+/*
+ * The MIS export of what changed: the first is everything, the next nothing, then only the
+ * sessions corrected since (a void: no late mark; a new time: L instead of U), and a new arrival.
+ */
+static void mis_export_of_changes(void **state)
+{
+    struct fx *f = *state;
+    char out[4096], args[256], msg[1024] = "";
+    char *csv = mis_export(f, "first", out, sizeof out);
+    page_must_hold(out, "(the first export: everything)");
+    page_must_hold(csv, "UPN,Date,Session,Code,Minutes Late,Reason,Change\r\n");
+    /* Ada 7 late sessions, Ben 6, Dan 1, Finn 4 L and 2 M: 20 (Eve's visit is not on roll) */
+    page_must_hold(out, "20 sessions");
+    assert_int_equal(page_count(csv, ",new\r\n"), 20);
+    page_must_hold(csv, "B300000000001,2026-11-30,AM,U,45,Traffic,new\r\n");
+    free(csv);
+    csv = mis_export(f, "second", out, sizeof out);
+    page_must_hold(out, "0 sessions changed since the last export");
+    assert_int_equal(page_count(csv, "\r\n"), 1);
+    free(csv);
+
+    snprintf(args, sizeof args, "void door-1:%lld --staff j.fenwick", (long long)f->ben_thursday);
+    assert_int_equal(report_cli(f, args, out, sizeof out), 0);
+    snprintf(args, sizeof args, "retime door-1:%lld --time 09:10 --staff j.fenwick",
+             (long long)f->ada_monday);
+    assert_int_equal(report_cli(f, args, out, sizeof out), 0);
+    struct ld_central *c = open_admin(f);
+    arrive(f, c, "gate-1", CARA, day(11, 30), AT(9, 15), NULL);
+    arrive(f, c, "gate-1", DAN, day(11, 30), AT(8, 40), NULL); /* on time: nothing to tell */
+    int64_t seq = 0, at = 0;
+    assert_int_equal(ld_mis_export_last(c, SCHOOL, &seq, &at, M), LD_OK);
+    assert_true(seq > 0 && at > 0);
+    ld_central_close(c);
+    csv = mis_export(f, "third", out, sizeof out);
+    page_must_hold(out, "3 sessions changed since the last export");
+    assert_int_equal(page_count(csv, "\r\n"), 4);
+    page_must_hold(csv, "B300000000002,2026-11-26,AM,,,,no late mark\r\n");
+    page_must_hold(csv, "B300000000001,2026-11-30,AM,L,20,Traffic,changed\r\n");
+    page_must_hold(csv, "B300000000003,2026-11-30,AM,L,25,,new\r\n");
+    free(csv);
+
+    /* a last export that is not one is named, and nothing is written */
+    c = open_admin(f);
+    struct ld_central_orec rec = {.kind = LD_OREC_MIS_EXPORT, .updated_ms = 1};
+    snprintf(rec.key, sizeof rec.key, SCHOOL);
+    snprintf(rec.school, sizeof rec.school, SCHOOL);
+    snprintf(rec.value, sizeof rec.value, "{\"global_seq\":\"x\"}");
+    assert_int_equal(ld_central_orec_put(c, &rec, M), LD_OK);
+    ld_central_close(c);
+    snprintf(args, sizeof args, "mis-export --out %s/fourth", f->dir);
+    assert_int_not_equal(report_cli(f, args, out, sizeof out), 0);
+    page_must_hold(out, "not a last export");
+    snprintf(args, sizeof args, "%s/fourth", f->dir);
+    assert_int_not_equal(access(args, F_OK), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +772,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(school_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(future_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(unvoid_and_new_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(mis_export_of_changes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
