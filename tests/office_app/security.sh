@@ -185,6 +185,28 @@ for line in "un-voided arrival $ev" "retimed arrival $ev"; do
   grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
 done
 
+echo "5d. the MIS export of what changed: posted with its token; the next has only what is new"
+token=$(csrf_of "$a" "/s/hollybrook/conflicts")
+grep -q 'id="mis-changes"' <(curl -s -b "$a" "$base/s/hollybrook/conflicts") ||
+  fail "the conflicts page offers no export of changes"
+got=$(curl -s -b "$a" -o /dev/null -w "%{http_code}" -d "x=1" "$base/s/hollybrook/mis-changes.csv")
+[ "$got" = 403 ] || fail "the export of changes without its token: $got"
+changes() {
+  curl -s -b "$a" -D "$work/changes.head" -o "$work/changes.csv" -w '%{http_code}' \
+    --data-urlencode "csrf=$token" "$base/s/hollybrook/mis-changes.csv"
+}
+[ "$(changes)" = 200 ] || fail "the first export of changes"
+grep -qi 'content-disposition: attachment; filename="2026-11-20-0930-mis-changes.csv"' \
+  "$work/changes.head" || fail "the export is not a dated file: $(cat "$work/changes.head")"
+head -1 "$work/changes.csv" | grep -q '^UPN,Date,Session,Code,Minutes Late,Reason,Change' ||
+  fail "the export's header"
+[ "$(wc -l <"$work/changes.csv")" -gt 10 ] || fail "the first export is not everything"
+[ "$(changes)" = 200 ] || fail "the second export of changes"
+[ "$(wc -l <"$work/changes.csv")" = 1 ] || fail "the second export holds more than the header"
+sqlite3 "$work/central.db" "SELECT what FROM office_audit WHERE who = 'a.office'" |
+  grep -q "exported 2026-11-20-0930-mis-changes.csv: 0 sessions changed" ||
+  fail "the export of changes is not in the audit"
+
 echo "6. SQL in the search box is just text"
 for q in "' OR '1'='1" "'; DROP TABLE office_records; --" '%" OR 1=1 --'; do
   got=$(curl -s -b "$a" -o "$work/search.html" -w '%{http_code}' --get --data-urlencode "q=$q" \
