@@ -912,8 +912,8 @@ static void pulled(enum ld_event_kind kind, const char *device, int64_t seq, con
                           .ref_seq = ref_seq,
                           .fixed_at_ms = fixed_at_ms};
     snprintf(ev.device_id, sizeof ev.device_id, "%s", device);
-    snprintf(ev.uuid, sizeof ev.uuid, "0ff1ce00-0000-4000-8000-%012lld",
-             (long long)seq + (ev.source == LD_SRC_OFFICE ? 8000 : 7000));
+    snprintf(ev.uuid, sizeof ev.uuid, "0ff1ce00-0000-4000-8000-%012u",
+             (unsigned)(seq % 1000) + (ev.source == LD_SRC_OFFICE ? 8000u : 7000u));
     snprintf(ev.upn, sizeof ev.upn, "%s", upn);
     snprintf(ev.ref_device, sizeof ev.ref_device, "%s", ref_device);
     assert_int_equal(ld_store_open(fx.db, NULL, &store, msg, sizeof msg), LD_OK);
