@@ -60,7 +60,8 @@ static bool stands(const struct ld_report_arrival *a)
 static bool on_roll(const struct ld_report *r, const struct ld_report_arrival *a)
 {
     const struct ld_roster_pupil *p = a->pupil >= 0 ? &r->roster.pupils[a->pupil] : NULL;
-    return p && (!p->has_admitted || a->date >= p->admitted) && (!p->has_left || a->date <= p->left);
+    return p && (!p->has_admitted || a->date >= p->admitted) &&
+           (!p->has_left || a->date <= p->left);
 }
 
 /* True when a is of the same pupil's same session as b. */

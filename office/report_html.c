@@ -278,7 +278,8 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
     }
     ld_buf_puts(b, "</td><td class=\"note\">");
     if (a->voided)
-        staff_note(b, "voided", a->void_ev); else if (!a->decides) {
+        staff_note(b, "voided", a->void_ev);
+    else if (!a->decides) {
         ld_buf_puts(b, "already signed in this session: not counted");
     }
     if (!a->voided && a->unvoid_ev)

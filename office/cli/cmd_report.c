@@ -1,7 +1,7 @@
 /*
  * cmd_report.c: `latedoor report`: the office's pages, letters and CSV from the central store;
- * `report amend|void|unvoid|retime` (corrections that flow back to the kiosks) and `report import-marks`
- * (the MIS's attendance marks). docs/office.md.
+ * `report amend|void|unvoid|retime` (corrections that flow back to the kiosks) and `report
+ * import-marks` (the MIS's attendance marks). docs/office.md.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -166,9 +166,12 @@ static bool parse_event(const char *s, char device[LD_CENTRAL_ID_MAX + 1], int64
     return true;
 }
 
-static const char *const verb[] = {[LD_OFFICE_AMEND] = "amend", [LD_OFFICE_VOID] = "void",
-                                   [LD_OFFICE_UNVOID] = "unvoid", [LD_OFFICE_RETIME] = "retime"};
-static const char *const done[] = {[LD_OFFICE_AMEND] = "amended", [LD_OFFICE_VOID] = "voided",
+static const char *const verb[] = {[LD_OFFICE_AMEND] = "amend",
+                                   [LD_OFFICE_VOID] = "void",
+                                   [LD_OFFICE_UNVOID] = "unvoid",
+                                   [LD_OFFICE_RETIME] = "retime"};
+static const char *const done[] = {[LD_OFFICE_AMEND] = "amended",
+                                   [LD_OFFICE_VOID] = "voided",
                                    [LD_OFFICE_UNVOID] = "un-voided",
                                    [LD_OFFICE_RETIME] = "retimed"};
 
@@ -251,8 +254,8 @@ static int run_mis_export(const struct opts *o)
     bool written = false;
     for (int k = 1; !err && !written && k < 100; k++) {
         char path[4096];
-        snprintf(name, sizeof name, "mis-changes-%s-%02d%02d%s%.0d.csv", day,
-                 r->as_of_minute / 60, r->as_of_minute % 60, k > 1 ? "-" : "", k > 1 ? k : 0);
+        snprintf(name, sizeof name, "mis-changes-%s-%02d%02d%s%.0d.csv", day, r->as_of_minute / 60,
+                 r->as_of_minute % 60, k > 1 ? "-" : "", k > 1 ? k : 0);
         snprintf(path, sizeof path, "%s/%s", o->out, name);
         if (access(path, F_OK) == 0)
             continue;

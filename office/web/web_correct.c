@@ -73,8 +73,9 @@ static void form_open(struct web_req *q, const char *ev, const char *action)
     web_csrf_input(q);
     ld_buf_puts(b, "<input type=\"hidden\" name=\"ev\" value=\"");
     ld_buf_html(b, ev);
-    ld_buf_printf(b, "\"><input type=\"hidden\" name=\"action\" value=\"%s\"><input "
-                     "type=\"hidden\" name=\"step\" value=\"confirm\">",
+    ld_buf_printf(b,
+                  "\"><input type=\"hidden\" name=\"action\" value=\"%s\"><input "
+                  "type=\"hidden\" name=\"step\" value=\"confirm\">",
                   action);
 }
 
@@ -111,8 +112,9 @@ static void correct_form(struct web_req *q, const char *school, const struct ld_
                    "time</h2>\n<p>When the child really arrived, on the same day (a tap made "
                    "late, or a clock that was wrong).</p>");
     form_open(q, ev, "retime");
-    ld_buf_printf(b, "<input type=\"time\" name=\"time\" id=\"time\" required value=\"%02d:%02d\" "
-                     "aria-label=\"New time\"> <button id=\"retime\">Next</button></form>\n",
+    ld_buf_printf(b,
+                  "<input type=\"time\" name=\"time\" id=\"time\" required value=\"%02d:%02d\" "
+                  "aria-label=\"New time\"> <button id=\"retime\">Next</button></form>\n",
                   a->minute / 60, a->minute % 60);
     ld_buf_puts(b, "<h2>Void it</h2>\n<p>For a tap by mistake or the wrong child: the arrival no "
                    "longer counts. It is kept, struck through.</p>");
@@ -126,7 +128,8 @@ static void correct_form(struct web_req *q, const char *school, const struct ld_
 /* The correction named by a form's action field, or 0 for none. */
 static enum ld_office_action action_of(const char *action)
 {
-    static const char *const names[] = {[LD_OFFICE_AMEND] = "amend", [LD_OFFICE_VOID] = "void",
+    static const char *const names[] = {[LD_OFFICE_AMEND] = "amend",
+                                        [LD_OFFICE_VOID] = "void",
                                         [LD_OFFICE_UNVOID] = "unvoid",
                                         [LD_OFFICE_RETIME] = "retime"};
     for (int k = LD_OFFICE_AMEND; action && k <= LD_OFFICE_RETIME; k++)
@@ -183,7 +186,8 @@ static void correct_post(struct web_req *q, const char *school, const struct ld_
                          const struct ld_report_arrival *a, const char *ev, const char *device,
                          int64_t seq)
 {
-    static const char *const done[] = {[LD_OFFICE_AMEND] = "amended", [LD_OFFICE_VOID] = "voided",
+    static const char *const done[] = {[LD_OFFICE_AMEND] = "amended",
+                                       [LD_OFFICE_VOID] = "voided",
                                        [LD_OFFICE_UNVOID] = "un-voided",
                                        [LD_OFFICE_RETIME] = "retimed"};
     const char *action = web_field(q, "action"), *step = web_field(q, "step");
