@@ -40,13 +40,13 @@ struct ld_report_arrival {
     const struct ld_central_event *void_ev;   /* the void, when voided */
     const struct ld_central_event *unvoid_ev; /* the last un-void of an earlier void, or NULL */
     const struct ld_central_event *retime_ev; /* the office's new time, when it gave the last */
-    int64_t touched_seq;      /* the highest global_seq of it and every correction of it */
-    const char *reason;       /* the reason that stands now ("" none) */
-    const char *first_reason; /* the first reason given ("" none) */
+    const char *reason;                       /* the reason that stands now ("" none) */
+    const char *first_reason;                 /* the first reason given ("" none) */
     const struct ld_central_event *reason_ev; /* the event that gave the standing reason */
     bool amended;                             /* the standing reason replaced an earlier one */
     struct ld_classification cls;             /* the mark this arrival alone would get */
     bool decides; /* the earliest counted arrival of its session: its mark is the register's */
+    int64_t touched_seq; /* the highest global_seq of it and every correction of it */
 };
 
 /*
