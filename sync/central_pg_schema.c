@@ -209,7 +209,7 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     SECURE("office_audit"),
 
     /* 6 (branch office-corrections): office records of kind 5, the last MIS export */
-    "ALTER TABLE latedoor.office_records DROP CONSTRAINT office_records_kind_check,"
-    " ADD CONSTRAINT office_records_kind_check CHECK (kind BETWEEN 1 AND 5);",
+    ("ALTER TABLE latedoor.office_records DROP CONSTRAINT office_records_kind_check,"
+     " ADD CONSTRAINT office_records_kind_check CHECK (kind BETWEEN 1 AND 5);"),
 };
 /* clang-format on */
