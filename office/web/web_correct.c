@@ -163,6 +163,19 @@ static void confirm_page(struct web_req *q, const char *school, const struct ld_
         ld_buf_puts(b, act == LD_OFFICE_VOID
                            ? ".</p><p><strong>Void this arrival</strong>: it will no longer count."
                            : ".</p><p><strong>Un-void this arrival</strong>: it will count again.");
+        if (act == LD_OFFICE_UNVOID && a->void_ev) {
+            ld_buf_puts(b, " It was voided");
+            if (a->void_ev->staff[0]) {
+                ld_buf_puts(b, " by ");
+                ld_buf_html(b, a->void_ev->staff);
+            }
+            if (a->void_ev->reason[0]) {
+                ld_buf_puts(b, " (");
+                ld_buf_html(b, a->void_ev->reason);
+                ld_buf_puts(b, ")");
+            }
+            ld_buf_puts(b, ".");
+        }
         if (text && text[0]) {
             ld_buf_puts(b, " Note: ");
             ld_buf_html(b, text);

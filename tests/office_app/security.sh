@@ -158,6 +158,7 @@ curl -s -b "$a" "$base/s/hollybrook/correct?ev=$ev" >"$work/form.html"
 grep -q 'id="unvoid"' "$work/form.html" || fail "a voided arrival's page offers no un-void"
 got=$(correct -d action=unvoid --data-urlencode "note=<b>sorry</b>")
 [ "$got" = 200 ] && grep -q "Un-void this arrival" "$work/correct.html" &&
+  grep -q "It was voided by a.office." "$work/correct.html" &&
   grep -q 'id="who"' "$work/correct.html" && grep -q 'id="when"' "$work/correct.html" &&
   grep -q '&lt;b&gt;sorry&lt;/b&gt;' "$work/correct.html" || fail "the un-void's confirmation: $got"
 [ "$(correct -d action=unvoid -d note=sorry -d step=save)" = 303 ] || fail "the un-void"
