@@ -262,23 +262,17 @@ static ld_err check_action(struct ld_central *c, const char *school, enum ld_off
     return LD_OK;
 }
 
-ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_office_action action,
-                         const char *ref_device, int64_t ref_seq, const char *text,
-                         const char *staff, int64_t now_ms, struct ld_central_event *made,
-                         char *msg, size_t msglen)
+/* Everything a correction checks before it is made: the arrival, its state and the new time. */
+static ld_err prepare(struct ld_central *c, const char *school, enum ld_office_action action,
+                      const char *ref_device, int64_t ref_seq, const char *text, const char *staff,
+                      int64_t now_ms, struct ld_central_event *arrival, struct arrival_state *st,
+                      int64_t *fixed, char office[LD_CENTRAL_ID_MAX + 1], char *msg, size_t msglen)
 {
-    struct ld_central_event arrival, ev[OFFICE_VOIDS_MAX];
-    char office[LD_CENTRAL_ID_MAX + 1];
-    struct arrival_state st;
-    int64_t fixed = 0;
-    size_t n = 0;
     ld_err err;
     if (action < LD_OFFICE_AMEND || action > LD_OFFICE_RETIME) {
         snprintf(msg, msglen, "office: unknown correction");
         return LD_ERR_INVALID;
     }
-    if (!text)
-        text = "";
     if ((action == LD_OFFICE_AMEND || action == LD_OFFICE_RETIME) && !text[0]) {
         snprintf(msg, msglen, "office: %s: the new %s is empty",
                  action == LD_OFFICE_AMEND ? "amend" : "retime",
@@ -298,16 +292,47 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
         return LD_ERR_INVALID;
     }
     if ((err = ld_office_device(school, office, msg, msglen)) ||
-        (err = ld_central_event_get(c, ref_device, ref_seq, &arrival, msg, msglen)))
+        (err = ld_central_event_get(c, ref_device, ref_seq, arrival, msg, msglen)))
         return err;
-    if (arrival.kind != LD_CEV_ARRIVAL || strcmp(arrival.school, school)) {
+    if (arrival->kind != LD_CEV_ARRIVAL || strcmp(arrival->school, school)) {
         snprintf(msg, msglen, "office: event %s:%" PRId64 " is not an arrival of school %s",
                  ref_device, ref_seq, school);
         return LD_ERR_INVALID;
     }
-    if ((err = ensure_device(c, school, office, msg, msglen)) ||
-        (err = scan(c, school, office, &arrival, &st, msg, msglen)) ||
-        (err = check_action(c, school, action, &arrival, &st, text, now_ms, &fixed, msg, msglen)))
+    if ((err = scan(c, school, office, arrival, st, msg, msglen)))
+        return err;
+    return check_action(c, school, action, arrival, st, text, now_ms, fixed, msg, msglen);
+}
+
+ld_err ld_office_check(struct ld_central *c, const char *school, enum ld_office_action action,
+                       const char *ref_device, int64_t ref_seq, const char *text, const char *staff,
+                       int64_t now_ms, char *msg, size_t msglen)
+{
+    struct ld_central_event arrival;
+    struct arrival_state st;
+    char office[LD_CENTRAL_ID_MAX + 1];
+    int64_t fixed = 0;
+    return prepare(c, school, action, ref_device, ref_seq, text ? text : "", staff, now_ms,
+                   &arrival, &st, &fixed, office, msg, msglen);
+}
+
+ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_office_action action,
+                         const char *ref_device, int64_t ref_seq, const char *text,
+                         const char *staff, int64_t now_ms, struct ld_central_event *made,
+                         char *msg, size_t msglen)
+{
+    struct ld_central_event arrival, ev[OFFICE_VOIDS_MAX];
+    char office[LD_CENTRAL_ID_MAX + 1];
+    struct arrival_state st;
+    int64_t fixed = 0;
+    size_t n = 0;
+    if (!text)
+        text = "";
+    ld_err err = prepare(c, school, action, ref_device, ref_seq, text, staff, now_ms, &arrival, &st,
+                         &fixed, office, msg, msglen);
+    if (!err)
+        err = ensure_device(c, school, office, msg, msglen);
+    if (err)
         return err;
     for (int attempt = 0;; attempt++) {
         n = 0;

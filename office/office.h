@@ -39,6 +39,15 @@ LD_MUST_CHECK ld_err ld_office_correct(struct ld_central *c, const char *school,
                                        int64_t now_ms, struct ld_central_event *made, char *msg,
                                        size_t msglen);
 
+/*
+ * Checks what ld_office_correct would check, recording nothing: for the confirmation before a
+ * correction is saved, so that a refusal (a time in the future, say) is said before, not after.
+ */
+LD_MUST_CHECK ld_err ld_office_check(struct ld_central *c, const char *school,
+                                     enum ld_office_action action, const char *ref_device,
+                                     int64_t ref_seq, const char *text, const char *staff,
+                                     int64_t now_ms, char *msg, size_t msglen);
+
 /* Writes the office pseudo-device id of school into out; LD_ERR_RANGE when it would be too long. */
 LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID_MAX + 1],
                                       char *msg, size_t msglen);

@@ -223,7 +223,15 @@ static void correct_post(struct web_req *q, const char *school, const struct ld_
         return;
     }
     if (!step || strcmp(step, "save")) {
-        confirm_page(q, school, r, a, ev, act, action, field, text);
+        /* a correction that would be refused is said now, before the person confirms it */
+        pthread_mutex_lock(&q->w->store_lock);
+        ld_err err = ld_office_check(q->w->c, school, act, device, seq, text, q->s.user.name,
+                                     web_now_ms(q->w), msg, sizeof msg);
+        pthread_mutex_unlock(&q->w->store_lock);
+        if (err)
+            web_error(q, err == LD_ERR_INVALID ? 409 : 500, school, msg);
+        else
+            confirm_page(q, school, r, a, ev, act, action, field, text);
         return;
     }
     pthread_mutex_lock(&q->w->store_lock);

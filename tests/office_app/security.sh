@@ -172,6 +172,10 @@ for bad in "23:59:is in the future" "2026-11-19 09:00:is not the day of arrival"
   at=${bad%:*} says=${bad##*:}
   got=$(correct -d action=retime --data-urlencode "time=$at" -d step=save)
   [ "$got" = 409 ] && grep -q "$says" "$work/correct.html" || fail "a new time of $at: $got"
+  # ... and said before the confirmation, not only after it
+  got=$(correct -d action=retime --data-urlencode "time=$at")
+  [ "$got" = 409 ] && grep -q "$says" "$work/correct.html" ||
+    fail "a new time of $at was offered for confirmation: $got"
 done
 [ "$(correct -d action=retime -d time= -d step=save)" = 400 ] || fail "an empty new time"
 got=$(correct -d action=retime -d time=08:59)
