@@ -677,6 +677,14 @@ static void unvoid_and_new_time(void **state)
                                        "09:30", "j.fenwick", at_920, NULL, M),
                      LD_ERR_INVALID);
     page_must_hold(msg, "2026-11-30 09:30 is in the future");
+    /* the check before a confirmation says the same, and a good one records nothing */
+    assert_int_equal(ld_office_check(c, SCHOOL, LD_OFFICE_RETIME, "door-1", f->ada_monday, "09:30",
+                                     "j.fenwick", at_920, M),
+                     LD_ERR_INVALID);
+    page_must_hold(msg, "is in the future");
+    assert_int_equal(ld_office_check(c, SCHOOL, LD_OFFICE_RETIME, "door-1", f->ada_monday, "09:05",
+                                     "j.fenwick", at_920, M),
+                     LD_OK);
     /* a voided arrival takes no new time until it is un-voided */
     assert_int_equal(ld_office_correct(c, SCHOOL, LD_OFFICE_VOID, "door-1", f->dan_friday, "",
                                        "j.fenwick", at_920, NULL, M),
@@ -688,6 +696,7 @@ static void unvoid_and_new_time(void **state)
     ld_central_close(c);
     r = load_at(f, day(11, 30), AT(9, 45));
     assert_int_equal(result_of(r, ADA)->late_l, 2); /* still 09:10 */
+    assert_int_equal(result_of(r, ADA)->late_minutes, 5 * 40 + 20 + 12);
     ld_report_free(r);
 }
 
