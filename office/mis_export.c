@@ -56,14 +56,6 @@ static bool stands(const struct ld_report_arrival *a)
     return !a->voided && a->decides && a->cls.outcome != LD_OUTCOME_ON_TIME;
 }
 
-/* True when a is of a pupil on the roll that day: the MIS has no register for anyone else. */
-static bool on_roll(const struct ld_report *r, const struct ld_report_arrival *a)
-{
-    const struct ld_roster_pupil *p = a->pupil >= 0 ? &r->roster.pupils[a->pupil] : NULL;
-    return p && (!p->has_admitted || a->date >= p->admitted) &&
-           (!p->has_left || a->date <= p->left);
-}
-
 /* True when a is of the same pupil's same session as b. */
 static bool same_session(const struct ld_report_arrival *a, const struct ld_report_arrival *b)
 {
@@ -91,7 +83,7 @@ void ld_mis_export_changes(const struct ld_report *r, int64_t since, struct ld_b
         for (size_t i = first; i < end; i++) {
             const struct ld_report_arrival *a = &r->arrivals[i], *mark = NULL;
             bool told = false;
-            if (!on_roll(r, a) || !news(a, since))
+            if (!ld_report_arrival_on_roll(r, a) || !news(a, since))
                 continue;
             /* one row a session: at its first arrival with news, with the mark that stands */
             for (size_t k = first; k < end; k++) {

@@ -426,6 +426,11 @@ static bool on_roll(const struct ld_roster_pupil *p, ld_date day)
     return (!p->has_admitted || day >= p->admitted) && (!p->has_left || day <= p->left);
 }
 
+bool ld_report_arrival_on_roll(const struct ld_report *r, const struct ld_report_arrival *a)
+{
+    return a->pupil >= 0 && on_roll(&r->roster.pupils[a->pupil], a->date);
+}
+
 /* True when an arrival is after the report's present minute (a report of today). */
 static bool after_now(const struct ld_report *r, const struct ld_report_arrival *a)
 {

@@ -144,6 +144,12 @@ const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, 
 /* Writes the arrivals of day: r->arrivals[*first .. *end). */
 void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end);
 
+/*
+ * True when arrival a is of a pupil of the roster who was on roll that day (the roster's
+ * admission and leaving days): the MIS has no register for anyone else, so nothing is sent of it.
+ */
+bool ld_report_arrival_on_roll(const struct ld_report *r, const struct ld_report_arrival *a);
+
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
 

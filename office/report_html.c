@@ -1047,8 +1047,8 @@ static ld_err write_mis_export(const struct site *s)
         const struct ld_report_arrival *a = &r->arrivals[i];
         if (a->date > r->as_of)
             break;
-        if (a->voided || !a->decides || a->pupil < 0 || a->cls.outcome == LD_OUTCOME_ON_TIME ||
-            !ld_calendar_is_school_day(r->cal, a->date))
+        if (a->voided || !a->decides || !ld_report_arrival_on_roll(r, a) ||
+            a->cls.outcome == LD_OUTCOME_ON_TIME || !ld_calendar_is_school_day(r->cal, a->date))
             continue;
         char ds[LD_DATE_STRLEN];
         ld_date_format(a->date, ds);
