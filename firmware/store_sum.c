@@ -8,10 +8,10 @@
 #include <string.h>
 
 /* Adds a text field as its byte length, ':' and its bytes, so no two events encode alike. */
-static void add_text(crypto_generichash_state *st, const char *s, size_t size)
+static void add_text(crypto_generichash_state *st, const char *s)
 {
     char len[24];
-    size_t n = strnlen(s, size);
+    size_t n = strlen(s);
     int k = snprintf(len, sizeof len, "%zu:", n);
     crypto_generichash_update(st, (const unsigned char *)len, (unsigned long long)k);
     crypto_generichash_update(st, (const unsigned char *)s, n);
@@ -26,7 +26,7 @@ static void add_int(crypto_generichash_state *st, int64_t v)
     crypto_generichash_update(st, (const unsigned char *)text, (unsigned long long)k);
 }
 
-void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
+void ld_event_sum_fields(const struct ld_event_sum_fields *f, char out[LD_EVENT_SUM_LEN + 1])
 {
     static const char version[] = "latedoor-event-1\n";
     static const char hex[] = "0123456789abcdef";
@@ -41,28 +41,63 @@ void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
     }
     crypto_generichash_init(&st, NULL, 0, sizeof digest);
     crypto_generichash_update(&st, (const unsigned char *)version, sizeof version - 1);
-    add_text(&st, ev->device_id, sizeof ev->device_id);
-    add_int(&st, ev->seq);
-    add_text(&st, ev->uuid, sizeof ev->uuid);
-    add_int(&st, (int64_t)ev->kind);
-    add_int(&st, ev->at_ms);
-    add_int(&st, ev->mono_ms);
-    add_text(&st, ev->boot_id, sizeof ev->boot_id);
-    add_int(&st, (int64_t)ev->clock);
-    add_text(&st, ev->upn, sizeof ev->upn);
-    add_text(&st, ev->card, sizeof ev->card);
-    add_int(&st, (int64_t)ev->source);
-    add_text(&st, ev->staff, sizeof ev->staff);
-    add_text(&st, ev->reason, sizeof ev->reason);
-    add_text(&st, ev->ref_device, sizeof ev->ref_device);
-    add_int(&st, ev->ref_seq);
-    add_int(&st, ev->fixed_at_ms);
+    add_text(&st, f->device_id);
+    add_int(&st, f->seq);
+    add_text(&st, f->uuid);
+    add_int(&st, f->kind);
+    add_int(&st, f->at_ms);
+    add_int(&st, f->mono_ms);
+    add_text(&st, f->boot_id);
+    add_int(&st, f->clock);
+    add_text(&st, f->upn);
+    add_text(&st, f->card);
+    add_int(&st, f->source);
+    add_text(&st, f->staff);
+    add_text(&st, f->reason);
+    add_text(&st, f->ref_device);
+    add_int(&st, f->ref_seq);
+    add_int(&st, f->fixed_at_ms);
     crypto_generichash_final(&st, digest, sizeof digest);
     for (size_t i = 0; i < sizeof digest; i++) {
         out[2 * i] = hex[digest[i] >> 4];
         out[2 * i + 1] = hex[digest[i] & 15];
     }
     out[LD_EVENT_SUM_LEN] = '\0';
+}
+
+void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
+{
+    /* A copy with every text field ended: a caller's unterminated field is never read past. */
+    struct ld_event c = *ev;
+#define END(f) c.f[sizeof c.f - 1] = '\0'
+    END(device_id);
+    END(uuid);
+    END(boot_id);
+    END(upn);
+    END(card);
+    END(staff);
+    END(reason);
+    END(ref_device);
+#undef END
+    const struct ld_event_sum_fields f = {
+        .device_id = c.device_id,
+        .seq = c.seq,
+        .uuid = c.uuid,
+        .kind = c.kind,
+        .at_ms = c.at_ms,
+        .mono_ms = c.mono_ms,
+        .boot_id = c.boot_id,
+        .clock = c.clock,
+        .upn = c.upn,
+        .card = c.card,
+        .source = c.source,
+        .staff = c.staff,
+        .reason = c.reason,
+        .ref_device = c.ref_device,
+        .ref_seq = c.ref_seq,
+        .fixed_at_ms = c.fixed_at_ms,
+    };
+    ld_event_sum_fields(&f, out);
 }
 
 /* Copies text argument i into buf (size bytes), cut short when longer: the sum then differs. */
