@@ -431,6 +431,28 @@ static void central_sql(struct fx *f, const char *sql)
     sqlite3_close(db);
 }
 
+/*
+ * (issue 12) A byte changed in a central row that still reads as a valid event: the gate's pull
+ * finds it by its checksum, names it (device, seq, why) and stores nothing of it.
+ */
+static void a_changed_central_row_is_not_pulled(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 3);
+    struct ld_sync_agent *door = agent_for(f, f->door, 0), *gate = agent_for(f, f->gate, 0);
+    OK(ld_sync_round(door, NULL, M));
+    central_sql(f, "DROP TRIGGER events_append_only;"
+                   "UPDATE events SET at_ms = at_ms + 60000 WHERE seq = 2");
+    struct ld_sync_report rep;
+    OK(ld_sync_round(gate, &rep, M));
+    assert_int_equal(rep.skipped, 1);
+    assert_non_null(strstr(rep.skip_note, "device door, seq 2"));
+    assert_non_null(strstr(rep.skip_note, "checksum mismatch"));
+    assert_int_equal(count_of(f->gate, "door"), 2);
+    ld_sync_agent_free(door);
+    ld_sync_agent_free(gate);
+}
+
 static void bad_rows_from_central_change_nothing(void **state)
 {
     struct fx *f = *state;
@@ -672,6 +694,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(damaged_event_is_not_pushed, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_device_and_config_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_from_central_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_changed_central_row_is_not_pulled, setup, teardown),
         cmocka_unit_test_setup_teardown(stops_between_batches, setup, teardown),
         cmocka_unit_test(backoff_grows_bounded_with_jitter),
         cmocka_unit_test_setup_teardown(taps_go_on_during_a_big_push, setup, teardown),
