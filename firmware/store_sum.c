@@ -100,36 +100,40 @@ void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
     ld_event_sum_fields(&f, out);
 }
 
-/* Copies text argument i into buf (size bytes), cut short when longer: the sum then differs. */
-static void arg_text(sqlite3_value **argv, int i, char *buf, size_t size)
+/* Text argument i, "" for NULL: the sum is of the text as stored, however long. */
+static const char *arg_text(sqlite3_value **argv, int i)
 {
     const unsigned char *t = sqlite3_value_text(argv[i]);
-    snprintf(buf, size, "%s", t ? (const char *)t : "");
+    return t ? (const char *)t : "";
 }
 
-/* SQL ld_event_sum(device_id, seq, ..., fixed_at_ms): the migration that fills old rows. */
+/*
+ * SQL ld_event_sum(device_id, seq, ..., fixed_at_ms): the migrations that fill old rows, the
+ * device store's and the central store's (whose columns are the same, in the same order).
+ */
 static void sql_event_sum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    struct ld_event ev;
     char sum[LD_EVENT_SUM_LEN + 1];
-    memset(&ev, 0, sizeof ev);
-    arg_text(argv, 0, ev.device_id, sizeof ev.device_id);
-    ev.seq = sqlite3_value_int64(argv[1]);
-    arg_text(argv, 2, ev.uuid, sizeof ev.uuid);
-    ev.kind = (enum ld_event_kind)sqlite3_value_int(argv[3]);
-    ev.at_ms = sqlite3_value_int64(argv[4]);
-    ev.mono_ms = sqlite3_value_int64(argv[5]);
-    arg_text(argv, 6, ev.boot_id, sizeof ev.boot_id);
-    ev.clock = (enum ld_clock_state)sqlite3_value_int(argv[7]);
-    arg_text(argv, 8, ev.upn, sizeof ev.upn);
-    arg_text(argv, 9, ev.card, sizeof ev.card);
-    ev.source = (enum ld_source)sqlite3_value_int(argv[10]);
-    arg_text(argv, 11, ev.staff, sizeof ev.staff);
-    arg_text(argv, 12, ev.reason, sizeof ev.reason);
-    arg_text(argv, 13, ev.ref_device, sizeof ev.ref_device);
-    ev.ref_seq = sqlite3_value_int64(argv[14]);
-    ev.fixed_at_ms = sqlite3_value_int64(argv[15]);
-    ld_event_sum(&ev, sum);
+    (void)argc;
+    const struct ld_event_sum_fields f = {
+        .device_id = arg_text(argv, 0),
+        .seq = sqlite3_value_int64(argv[1]),
+        .uuid = arg_text(argv, 2),
+        .kind = sqlite3_value_int64(argv[3]),
+        .at_ms = sqlite3_value_int64(argv[4]),
+        .mono_ms = sqlite3_value_int64(argv[5]),
+        .boot_id = arg_text(argv, 6),
+        .clock = sqlite3_value_int64(argv[7]),
+        .upn = arg_text(argv, 8),
+        .card = arg_text(argv, 9),
+        .source = sqlite3_value_int64(argv[10]),
+        .staff = arg_text(argv, 11),
+        .reason = arg_text(argv, 12),
+        .ref_device = arg_text(argv, 13),
+        .ref_seq = sqlite3_value_int64(argv[14]),
+        .fixed_at_ms = sqlite3_value_int64(argv[15]),
+    };
+    ld_event_sum_fields(&f, sum);
     sqlite3_result_text(ctx, sum, LD_EVENT_SUM_LEN, SQLITE_TRANSIENT);
 }
 

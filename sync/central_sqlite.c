@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "central_backend.h"
+#include "store.h"
 
 /* PRAGMA application_id of a latedoor central store: "LDCS". */
 #define SQ_APPLICATION_ID  0x4C444353
@@ -146,12 +147,12 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));",
 
     /* 7 (branch central-sum, issue 12): every event's checksum, computed for the rows already
-     * stored (ld_central_event_sum, registered for the migration); the append-only trigger is
-     * lifted only inside this transaction */
+     * stored (ld_event_sum, registered for the migration); the append-only trigger is lifted
+     * only inside this transaction */
     "ALTER TABLE events ADD COLUMN sum TEXT NOT NULL DEFAULT ''"
     " CHECK (sum = '' OR (length(sum) = 64 AND sum NOT GLOB '*[^0-9a-f]*'));"
     "DROP TRIGGER events_append_only;"
-    "UPDATE events SET sum = ld_central_event_sum(device_id, seq, uuid, kind, at_ms, mono_ms,"
+    "UPDATE events SET sum = ld_event_sum(device_id, seq, uuid, kind, at_ms, mono_ms,"
     " boot_id, clock_state, upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms);"
     "CREATE TRIGGER events_append_only BEFORE UPDATE ON events"
     " BEGIN SELECT RAISE(ABORT, 'latedoor events are append-only'); END;",
@@ -461,39 +462,6 @@ static ld_err sq_schema_version(void *impl, int *version, char *msg, size_t msgl
     return err;
 }
 
-/* Copies text argument i into buf (size bytes); the table's checks keep it within size. */
-static void arg_text(sqlite3_value **argv, int i, char *buf, size_t size)
-{
-    const unsigned char *t = sqlite3_value_text(argv[i]);
-    snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
-
-/* SQL ld_central_event_sum(device_id, seq, ..., fixed_at_ms): the sums of version 7's rows. */
-static void sql_event_sum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    struct ld_central_event ev;
-    char sum[LD_CENTRAL_SUM_LEN + 1];
-    (void)argc;
-    memset(&ev, 0, sizeof ev);
-    arg_text(argv, 0, ev.device_id, sizeof ev.device_id);
-    ev.seq = sqlite3_value_int64(argv[1]);
-    arg_text(argv, 2, ev.uuid, sizeof ev.uuid);
-    ev.kind = sqlite3_value_int(argv[3]);
-    ev.at_ms = sqlite3_value_int64(argv[4]);
-    ev.mono_ms = sqlite3_value_int64(argv[5]);
-    arg_text(argv, 6, ev.boot_id, sizeof ev.boot_id);
-    ev.clock_state = sqlite3_value_int(argv[7]);
-    arg_text(argv, 8, ev.upn, sizeof ev.upn);
-    arg_text(argv, 9, ev.card, sizeof ev.card);
-    ev.source = sqlite3_value_int(argv[10]);
-    arg_text(argv, 11, ev.staff, sizeof ev.staff);
-    arg_text(argv, 12, ev.reason, sizeof ev.reason);
-    arg_text(argv, 13, ev.ref_device, sizeof ev.ref_device);
-    ev.ref_seq = sqlite3_value_int64(argv[14]);
-    ev.fixed_at_ms = sqlite3_value_int64(argv[15]);
-    sqlite3_result_text(ctx, central__event_sum(&ev, sum), LD_CENTRAL_SUM_LEN, SQLITE_TRANSIENT);
-}
-
 static ld_err sq_migrate(void *impl, int target, int *from, int *to, char *msg, size_t msglen)
 {
     struct sq *s = impl;
@@ -513,9 +481,9 @@ static ld_err sq_migrate(void *impl, int target, int *from, int *to, char *msg, 
         goto out;
     }
     *from = (int)v;
-    if (sqlite3_create_function(s->db, "ld_central_event_sum", 16,
-                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
-                                sql_event_sum, NULL, NULL) != SQLITE_OK) {
+    /* The device store's SQL ld_event_sum (store_sum.c): the events table's columns are the
+     * device store's, in the same order, so version 7's sums are the devices'. */
+    if (ld_store__register_sum(s->db) != SQLITE_OK) {
         err = sq_fail(s, sqlite3_errcode(s->db), "init: checksum function", msg, msglen);
         goto out;
     }
