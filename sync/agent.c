@@ -432,9 +432,12 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
     ld_err nerr = note_round(a, rep, err ? NULL : msg, msglen);
     if (!err)
         err = nerr;
+    /* A conflicting push or refused credentials (a disabled device) wait for a person. */
+    bool refused = rep->conflict || err == LD_ERR_AUTH;
     ld_err serr =
-        err ? ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg, sizeof smsg)
-            : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
+        !err      ? ld_sync_status_success(a->store, now, smsg, sizeof smsg)
+        : refused ? ld_sync_status_refused(a->store, now, status_reason(a, msg), smsg, sizeof smsg)
+                  : ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg, sizeof smsg);
     /*
      * A connection per round: one idle for a minute between rounds may have been dropped by the
      * server (idle_session_timeout, a restart) or by a NAT on the way, and would make the next

@@ -33,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 7
+#define LD_CENTRAL_SCHEMA_VERSION 8
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -42,7 +42,7 @@
 #define LD_CENTRAL_STAFF_MAX         64   /* who, for staff actions */
 #define LD_CENTRAL_REASON_MAX        200  /* a reason or a staff note (the device store's cap) */
 #define LD_CENTRAL_CARD_HEX_MAX      20   /* a card UID, upper-case hex, 1..10 bytes */
-#define LD_CENTRAL_SUM_LEN           64   /* an event's checksum, lower-case hex (version 7) */
+#define LD_CENTRAL_SUM_LEN           64   /* an event's checksum, lower-case hex (version 8) */
 #define LD_CENTRAL_BATCH_MAX         5000 /* events in one push */
 #define LD_CENTRAL_PULL_MAX          5000 /* events in one pull */
 #define LD_CENTRAL_URL_MAX           512  /* a store URL */
@@ -137,7 +137,7 @@ struct ld_central_event {
     int64_t ref_seq;     /* 0: none */
     int64_t fixed_at_ms; /* 0: none */
     /*
-     * (version 7, branch central-sum) The event's checksum, ld_event_sum's BLAKE2b of the fields
+     * (version 8, branch central-sum) The event's checksum, ld_event_sum's BLAKE2b of the fields
      * above but global_seq and school, as 64 lower-case hex digits. A push may give it (a
      * device's stored sum, which must then match: a mismatch is refused naming device and seq)
      * or leave it "" (the library computes it: an event made just now, by the office). Every
@@ -562,8 +562,10 @@ enum ld_orec_kind {
     LD_OREC_SESSION,  /* key: the session id (hex) */
     LD_OREC_CALL,     /* key: "YYYY-MM-DD/UPN/ms": one call of the calling list */
     LD_OREC_LETTER,   /* key: "YYYY-MM-DD/UPN/ms": one letter printed or sent */
+    /* branch office-corrections: */
+    LD_OREC_MIS_EXPORT, /* key: the school id: the last MIS export of changes (office/report.h) */
 };
-#define LD_OREC_KIND_MAX          4
+#define LD_OREC_KIND_MAX          5
 #define LD_CENTRAL_OREC_KEY_MAX   128
 #define LD_CENTRAL_OREC_VALUE_MAX 2048
 #define LD_CENTRAL_AUDIT_WHAT_MAX 400 /* the audit's "what": UTF-8 without control characters */

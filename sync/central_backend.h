@@ -213,7 +213,7 @@ ld_err central__row_int(const struct central__row *r, int col, int64_t lo, int64
     "upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms, sum"
 
 /*
- * (version 7, branch central-sum) Writes the checksum of ev's fields to out (ld_event_sum's, so a
+ * (version 8, branch central-sum) Writes the checksum of ev's fields to out (ld_event_sum's, so a
  * device's stored sum and the centre's agree) and returns ev->sum when given, else out: the sum
  * a push stores.
  */
@@ -223,8 +223,8 @@ const char *central__event_sum(const struct ld_central_event *ev, char out[LD_CE
 ld_err central__row_event(const struct central__row *r, struct ld_central_event *ev, char *msg,
                           size_t msglen);
 
-/* (version 7) As central__row_event, but a row without a checksum is taken: for the migration
- * that gives the rows stored before version 7 theirs. */
+/* (version 8) As central__row_event, but a row without a checksum is taken: for the migration
+ * that gives the rows stored before version 8 theirs. */
 ld_err central__row_event_unsummed(const struct central__row *r, struct ld_central_event *ev,
                                    char *msg, size_t msglen);
 

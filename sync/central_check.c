@@ -191,7 +191,7 @@ ld_err central__event_ok(const struct ld_central_event *ev, bool stored, const c
         return BAD(LD_ERR_INVALID, "%s: field fixed_at_ms: %" PRId64 " is out of range", where,
                    ev->fixed_at_ms);
 
-    /* (version 7) A given checksum must be the fields' own: else the record was changed. */
+    /* (version 8) A given checksum must be the fields' own: else the record was changed. */
     char sum[LD_CENTRAL_SUM_LEN + 1];
     if (!terminated(ev->sum, sizeof ev->sum))
         return BAD(LD_ERR_RANGE, "%s: field sum: not terminated within %zu bytes", where,
@@ -734,7 +734,7 @@ static ld_err row_event(const struct central__row *r, struct ld_central_event *e
     err = central__event_ok(ev, true, full, msg, msglen);
     if (!err && need_sum && !ev->sum[0])
         err = BAD(LD_ERR_CORRUPT,
-                  "%s: field sum: none (every row has one since version 7): the record was "
+                  "%s: field sum: none (every row has one since version 8): the record was "
                   "written past latedoor's checks; not used",
                   full);
     return err == LD_OK ? LD_OK : LD_ERR_CORRUPT;

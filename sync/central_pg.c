@@ -558,7 +558,7 @@ static ld_err pg_schema_version(void *impl, int *version, char *msg, size_t msgl
 }
 
 /*
- * (version 7, branch central-sum) Gives every event stored before version 7 its checksum:
+ * (version 8, branch central-sum) Gives every event stored before version 8 its checksum:
  * PostgreSQL cannot compute BLAKE2b, so the rows are read, summed here and written back in one
  * statement, the append-only trigger lifted only inside the migration's transaction. A row that
  * does not decode keeps '' and is skipped and named for its own fault when read.
@@ -567,13 +567,13 @@ static ld_err pg_fill_sums(struct pg *p, char *msg, size_t msglen)
 {
     PGresult *res = NULL;
     ld_err err = query(p, "SELECT " CENTRAL_EVENT_COLUMNS " FROM latedoor.events WHERE sum = ''", 0,
-                       NULL, &res, "init: migration 7: events", msg, msglen);
+                       NULL, &res, "init: migration 8: events", msg, msglen);
     if (err)
         return err;
     size_t rows = (size_t)PQntuples(res), used = 0;
     char *list = malloc(rows * 90 + 1);
     if (!list)
-        err = BAD(LD_ERR_NOMEM, "init: migration 7: out of memory");
+        err = BAD(LD_ERR_NOMEM, "init: migration 8: out of memory");
     for (size_t i = 0; !err && i < rows; i++) {
         struct pg_row pr = {res, (int)i};
         struct central__row r = row_of(&pr);
@@ -589,16 +589,16 @@ static ld_err pg_fill_sums(struct pg *p, char *msg, size_t msglen)
         list[used] = '\0';
         const char *params[] = {list};
         err = cmd(p, "ALTER TABLE latedoor.events DISABLE TRIGGER events_append_only", 0, NULL,
-                  "init: migration 7", msg, msglen);
+                  "init: migration 8", msg, msglen);
         if (!err)
             err = cmd(p,
                       "UPDATE latedoor.events e SET sum = split_part(x, ':', 2)"
                       " FROM unnest(string_to_array($1, ',')) AS x"
                       " WHERE e.global_seq = split_part(x, ':', 1)::bigint",
-                      1, params, "init: migration 7: sums", msg, msglen);
+                      1, params, "init: migration 8: sums", msg, msglen);
         if (!err)
             err = cmd(p, "ALTER TABLE latedoor.events ENABLE TRIGGER events_append_only", 0, NULL,
-                      "init: migration 7", msg, msglen);
+                      "init: migration 8", msg, msglen);
     }
     free(list);
     return err;
@@ -632,7 +632,7 @@ static ld_err pg_migrate(void *impl, int target, int *from, int *to, char *msg, 
     for (int next = v + 1; next <= target; next++) {
         snprintf(num, sizeof num, "init: migration %d", next);
         err = cmd(p, central__pg_migrations[next - 1], 0, NULL, num, msg, msglen);
-        if (!err && next == 7)
+        if (!err && next == 8)
             err = pg_fill_sums(p, msg, msglen);
         if (err)
             goto out;
@@ -1594,7 +1594,7 @@ static void barr_uuid(struct barr *a, const char *s)
 
 enum { EVENT_ARRAYS = 16, PUSH_PARAMS = EVENT_ARRAYS + 2 };
 
-/* A batch as parameters: $1 school, $2 device, $3..$18 the columns (version 7: $18 sum). */
+/* A batch as parameters: $1 school, $2 device, $3..$18 the columns (version 8: $18 sum). */
 struct push_params {
     struct barr a[EVENT_ARRAYS];
     const char *values[PUSH_PARAMS];

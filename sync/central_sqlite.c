@@ -146,7 +146,22 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     /* 6 (branch central-trust, issue 13): a device may be disabled */
     "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));",
 
-    /* 7 (branch central-sum, issue 12): every event's checksum, computed for the rows already
+    /* 7 (branch office-corrections): office records of kind 5, the last MIS export; SQLite
+     * cannot change a CHECK, so the table is made again with its rows */
+    "CREATE TABLE office_records_6 ("
+    " kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 5),"
+    " key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND 128),"
+    " school_id TEXT NOT NULL CHECK (length(CAST(school_id AS BLOB)) <= 32),"
+    " value TEXT NOT NULL CHECK (length(CAST(value AS BLOB)) <= 2048),"
+    " updated_ms INTEGER NOT NULL CHECK (updated_ms >= 0),"
+    " PRIMARY KEY (kind, key)) STRICT;"
+    "INSERT INTO office_records_6 SELECT kind, key, school_id, value, updated_ms"
+    " FROM office_records;"
+    "DROP TABLE office_records;"
+    "ALTER TABLE office_records_6 RENAME TO office_records;"
+    "CREATE INDEX office_records_school ON office_records (kind, school_id, key);",
+
+    /* 8 (branch central-sum, issue 12): every event's checksum, computed for the rows already
      * stored (ld_event_sum, registered for the migration); the append-only trigger is lifted
      * only inside this transaction */
     "ALTER TABLE events ADD COLUMN sum TEXT NOT NULL DEFAULT ''"
@@ -482,7 +497,7 @@ static ld_err sq_migrate(void *impl, int target, int *from, int *to, char *msg, 
     }
     *from = (int)v;
     /* The device store's SQL ld_event_sum (store_sum.c): the events table's columns are the
-     * device store's, in the same order, so version 7's sums are the devices'. */
+     * device store's, in the same order, so version 8's sums are the devices'. */
     if (ld_store__register_sum(s->db) != SQLITE_OK) {
         err = sq_fail(s, sqlite3_errcode(s->db), "init: checksum function", msg, msglen);
         goto out;

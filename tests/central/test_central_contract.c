@@ -483,7 +483,7 @@ static void v1_fixture_migrates(void **state)
     assert_string_equal(got[0].device_id, "fixture-door");
     assert_int_equal(got[0].seq, 1);
     assert_string_equal(got[1].reason, "Medical appointment");
-    /* version 7 summed the rows it found: the device store's checksum of the same fields */
+    /* version 8 summed the rows it found: the device store's checksum of the same fields */
     char fsum[LD_EVENT_SUM_LEN + 1];
     device_sum(&got[1], fsum);
     assert_string_equal(got[1].sum, fsum);
@@ -1258,7 +1258,7 @@ static void school_events_reads_every_device(void **state)
 }
 
 /*
- * (version 7, issue 12) Every event carries the device's checksum: a push whose sum is not its
+ * (version 8, issue 12) Every event carries the device's checksum: a push whose sum is not its
  * fields' is refused naming device and seq; a row changed in the store is skipped and named by
  * every read (pull, the office's reading, a single get), never used.
  */

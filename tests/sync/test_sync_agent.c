@@ -293,6 +293,7 @@ static void reused_seq_refused_cursor_stays(void **state)
     OK(ld_sync_status_read(f->door, &st, M));
     assert_int_equal(st.push_cursor, 2);
     assert_int_equal(st.pending, 2);
+    assert_true(st.refused); /* the kiosk says a person must act, not "offline" */
     assert_non_null(strstr(st.last_error, "REFUSED"));
     /* what the kiosk shows says what happened and what to do, whole (not "the network") */
     assert_non_null(strstr(st.last_error, "ask the trust's admin for a new device id"));
