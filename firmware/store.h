@@ -229,6 +229,27 @@ struct ld_event {
 void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1]);
 
 /*
+ * The fields ld_event_sum covers, as text and numbers, for a copy of an event kept elsewhere
+ * whose text caps differ from struct ld_event's (the central store's row: its staff may be
+ * longer): ld_event_sum_fields gives the same checksum as ld_event_sum for the same fields.
+ */
+struct ld_event_sum_fields {
+    const char *device_id;
+    int64_t seq;
+    const char *uuid;
+    int64_t kind, at_ms, mono_ms;
+    const char *boot_id;
+    int64_t clock;
+    const char *upn, *card;
+    int64_t source;
+    const char *staff, *reason, *ref_device;
+    int64_t ref_seq, fixed_at_ms;
+};
+
+/* Writes the checksum of the fields f (NUL-terminated text) to out, as ld_event_sum does. */
+void ld_event_sum_fields(const struct ld_event_sum_fields *f, char out[LD_EVENT_SUM_LEN + 1]);
+
+/*
  * Appends ev to the log as this device's next event: fills ev->device_id and ev->seq (one
  * more than this device's last), and ev->uuid when it is "" (a caller-given UUID is kept and
  * must be new: LD_ERR_DUPLICATE otherwise, so a retried append cannot record twice). Returns

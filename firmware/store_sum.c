@@ -8,10 +8,10 @@
 #include <string.h>
 
 /* Adds a text field as its byte length, ':' and its bytes, so no two events encode alike. */
-static void add_text(crypto_generichash_state *st, const char *s, size_t size)
+static void add_text(crypto_generichash_state *st, const char *s)
 {
     char len[24];
-    size_t n = strnlen(s, size);
+    size_t n = strlen(s);
     int k = snprintf(len, sizeof len, "%zu:", n);
     crypto_generichash_update(st, (const unsigned char *)len, (unsigned long long)k);
     crypto_generichash_update(st, (const unsigned char *)s, n);
@@ -26,7 +26,7 @@ static void add_int(crypto_generichash_state *st, int64_t v)
     crypto_generichash_update(st, (const unsigned char *)text, (unsigned long long)k);
 }
 
-void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
+void ld_event_sum_fields(const struct ld_event_sum_fields *f, char out[LD_EVENT_SUM_LEN + 1])
 {
     static const char version[] = "latedoor-event-1\n";
     static const char hex[] = "0123456789abcdef";
@@ -41,22 +41,22 @@ void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
     }
     crypto_generichash_init(&st, NULL, 0, sizeof digest);
     crypto_generichash_update(&st, (const unsigned char *)version, sizeof version - 1);
-    add_text(&st, ev->device_id, sizeof ev->device_id);
-    add_int(&st, ev->seq);
-    add_text(&st, ev->uuid, sizeof ev->uuid);
-    add_int(&st, (int64_t)ev->kind);
-    add_int(&st, ev->at_ms);
-    add_int(&st, ev->mono_ms);
-    add_text(&st, ev->boot_id, sizeof ev->boot_id);
-    add_int(&st, (int64_t)ev->clock);
-    add_text(&st, ev->upn, sizeof ev->upn);
-    add_text(&st, ev->card, sizeof ev->card);
-    add_int(&st, (int64_t)ev->source);
-    add_text(&st, ev->staff, sizeof ev->staff);
-    add_text(&st, ev->reason, sizeof ev->reason);
-    add_text(&st, ev->ref_device, sizeof ev->ref_device);
-    add_int(&st, ev->ref_seq);
-    add_int(&st, ev->fixed_at_ms);
+    add_text(&st, f->device_id);
+    add_int(&st, f->seq);
+    add_text(&st, f->uuid);
+    add_int(&st, f->kind);
+    add_int(&st, f->at_ms);
+    add_int(&st, f->mono_ms);
+    add_text(&st, f->boot_id);
+    add_int(&st, f->clock);
+    add_text(&st, f->upn);
+    add_text(&st, f->card);
+    add_int(&st, f->source);
+    add_text(&st, f->staff);
+    add_text(&st, f->reason);
+    add_text(&st, f->ref_device);
+    add_int(&st, f->ref_seq);
+    add_int(&st, f->fixed_at_ms);
     crypto_generichash_final(&st, digest, sizeof digest);
     for (size_t i = 0; i < sizeof digest; i++) {
         out[2 * i] = hex[digest[i] >> 4];
@@ -65,36 +65,75 @@ void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
     out[LD_EVENT_SUM_LEN] = '\0';
 }
 
-/* Copies text argument i into buf (size bytes), cut short when longer: the sum then differs. */
-static void arg_text(sqlite3_value **argv, int i, char *buf, size_t size)
+void ld_event_sum(const struct ld_event *ev, char out[LD_EVENT_SUM_LEN + 1])
 {
-    const unsigned char *t = sqlite3_value_text(argv[i]);
-    snprintf(buf, size, "%s", t ? (const char *)t : "");
+    /* A copy with every text field ended: a caller's unterminated field is never read past. */
+    struct ld_event c = *ev;
+#define END(f) c.f[sizeof c.f - 1] = '\0'
+    END(device_id);
+    END(uuid);
+    END(boot_id);
+    END(upn);
+    END(card);
+    END(staff);
+    END(reason);
+    END(ref_device);
+#undef END
+    const struct ld_event_sum_fields f = {
+        .device_id = c.device_id,
+        .seq = c.seq,
+        .uuid = c.uuid,
+        .kind = c.kind,
+        .at_ms = c.at_ms,
+        .mono_ms = c.mono_ms,
+        .boot_id = c.boot_id,
+        .clock = c.clock,
+        .upn = c.upn,
+        .card = c.card,
+        .source = c.source,
+        .staff = c.staff,
+        .reason = c.reason,
+        .ref_device = c.ref_device,
+        .ref_seq = c.ref_seq,
+        .fixed_at_ms = c.fixed_at_ms,
+    };
+    ld_event_sum_fields(&f, out);
 }
 
-/* SQL ld_event_sum(device_id, seq, ..., fixed_at_ms): the migration that fills old rows. */
+/* Text argument i, "" for NULL: the sum is of the text as stored, however long. */
+static const char *arg_text(sqlite3_value **argv, int i)
+{
+    const unsigned char *t = sqlite3_value_text(argv[i]);
+    return t ? (const char *)t : "";
+}
+
+/*
+ * SQL ld_event_sum(device_id, seq, ..., fixed_at_ms): the migrations that fill old rows, the
+ * device store's and the central store's (whose columns are the same, in the same order).
+ */
 static void sql_event_sum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    struct ld_event ev;
     char sum[LD_EVENT_SUM_LEN + 1];
-    memset(&ev, 0, sizeof ev);
-    arg_text(argv, 0, ev.device_id, sizeof ev.device_id);
-    ev.seq = sqlite3_value_int64(argv[1]);
-    arg_text(argv, 2, ev.uuid, sizeof ev.uuid);
-    ev.kind = (enum ld_event_kind)sqlite3_value_int(argv[3]);
-    ev.at_ms = sqlite3_value_int64(argv[4]);
-    ev.mono_ms = sqlite3_value_int64(argv[5]);
-    arg_text(argv, 6, ev.boot_id, sizeof ev.boot_id);
-    ev.clock = (enum ld_clock_state)sqlite3_value_int(argv[7]);
-    arg_text(argv, 8, ev.upn, sizeof ev.upn);
-    arg_text(argv, 9, ev.card, sizeof ev.card);
-    ev.source = (enum ld_source)sqlite3_value_int(argv[10]);
-    arg_text(argv, 11, ev.staff, sizeof ev.staff);
-    arg_text(argv, 12, ev.reason, sizeof ev.reason);
-    arg_text(argv, 13, ev.ref_device, sizeof ev.ref_device);
-    ev.ref_seq = sqlite3_value_int64(argv[14]);
-    ev.fixed_at_ms = sqlite3_value_int64(argv[15]);
-    ld_event_sum(&ev, sum);
+    (void)argc;
+    const struct ld_event_sum_fields f = {
+        .device_id = arg_text(argv, 0),
+        .seq = sqlite3_value_int64(argv[1]),
+        .uuid = arg_text(argv, 2),
+        .kind = sqlite3_value_int64(argv[3]),
+        .at_ms = sqlite3_value_int64(argv[4]),
+        .mono_ms = sqlite3_value_int64(argv[5]),
+        .boot_id = arg_text(argv, 6),
+        .clock = sqlite3_value_int64(argv[7]),
+        .upn = arg_text(argv, 8),
+        .card = arg_text(argv, 9),
+        .source = sqlite3_value_int64(argv[10]),
+        .staff = arg_text(argv, 11),
+        .reason = arg_text(argv, 12),
+        .ref_device = arg_text(argv, 13),
+        .ref_seq = sqlite3_value_int64(argv[14]),
+        .fixed_at_ms = sqlite3_value_int64(argv[15]),
+    };
+    ld_event_sum_fields(&f, sum);
     sqlite3_result_text(ctx, sum, LD_EVENT_SUM_LEN, SQLITE_TRANSIENT);
 }
 

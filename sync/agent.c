@@ -177,6 +177,8 @@ static ld_err collect_own(void *ctx, const struct ld_event *ev)
     snprintf(o->ref_device, sizeof o->ref_device, "%s", ev->ref_device);
     o->ref_seq = ev->ref_seq;
     o->fixed_at_ms = ev->fixed_at_ms;
+    /* The device's stored checksum: the centre refuses the event if the fields no longer match. */
+    snprintf(o->sum, sizeof o->sum, "%s", ev->sum);
     return LD_OK;
 }
 

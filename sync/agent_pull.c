@@ -183,6 +183,7 @@ static ld_err to_device_event(const struct ld_central_event *e, struct ld_event 
     COPY(o->staff, e->staff);
     COPY(o->reason, e->reason);
     COPY(o->ref_device, e->ref_device);
+    COPY(o->sum, e->sum); /* checked again by the device store as it takes the event */
 #undef COPY
     if (field) {
         ld_sync__msg(msg, msglen, "%s: longer than the device store keeps", field + 3);

@@ -33,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 7
+#define LD_CENTRAL_SCHEMA_VERSION 8
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -42,6 +42,7 @@
 #define LD_CENTRAL_STAFF_MAX         64   /* who, for staff actions */
 #define LD_CENTRAL_REASON_MAX        200  /* a reason or a staff note (the device store's cap) */
 #define LD_CENTRAL_CARD_HEX_MAX      20   /* a card UID, upper-case hex, 1..10 bytes */
+#define LD_CENTRAL_SUM_LEN           64   /* an event's checksum, lower-case hex (version 8) */
 #define LD_CENTRAL_BATCH_MAX         5000 /* events in one push */
 #define LD_CENTRAL_PULL_MAX          5000 /* events in one pull */
 #define LD_CENTRAL_URL_MAX           512  /* a store URL */
@@ -135,6 +136,15 @@ struct ld_central_event {
     char ref_device[LD_CENTRAL_ID_MAX + 1];
     int64_t ref_seq;     /* 0: none */
     int64_t fixed_at_ms; /* 0: none */
+    /*
+     * (version 8, branch central-sum) The event's checksum, ld_event_sum's BLAKE2b of the fields
+     * above but global_seq and school, as 64 lower-case hex digits. A push may give it (a
+     * device's stored sum, which must then match: a mismatch is refused naming device and seq)
+     * or leave it "" (the library computes it: an event made just now, by the office). Every
+     * read checks it; a row whose fields no longer match, or without one, is skipped and
+     * named, never used.
+     */
+    char sum[LD_CENTRAL_SUM_LEN + 1];
 };
 
 /* What one push did. */

@@ -210,11 +210,23 @@ ld_err central__row_int(const struct central__row *r, int col, int64_t lo, int64
 /* The columns every backend selects for an event, in the order central__row_event reads them. */
 #define CENTRAL_EVENT_COLUMNS                                                                      \
     "global_seq, school_id, device_id, seq, uuid, kind, at_ms, mono_ms, boot_id, clock_state, "    \
-    "upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms"
+    "upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms, sum"
+
+/*
+ * (version 8, branch central-sum) Writes the checksum of ev's fields to out (ld_event_sum's, so a
+ * device's stored sum and the centre's agree) and returns ev->sum when given, else out: the sum
+ * a push stores.
+ */
+const char *central__event_sum(const struct ld_central_event *ev, char out[LD_CENTRAL_SUM_LEN + 1]);
 
 /* Decodes and checks one event row (CENTRAL_EVENT_COLUMNS); LD_ERR_CORRUPT names row and field. */
 ld_err central__row_event(const struct central__row *r, struct ld_central_event *ev, char *msg,
                           size_t msglen);
+
+/* (version 8) As central__row_event, but a row without a checksum is taken: for the migration
+ * that gives the rows stored before version 8 theirs. */
+ld_err central__row_event_unsummed(const struct central__row *r, struct ld_central_event *ev,
+                                   char *msg, size_t msglen);
 
 /*
  * For pulls: as central__row_event, but a bad row whose global_seq can be read becomes a marker

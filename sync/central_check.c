@@ -11,6 +11,7 @@
 #include "ld_calendar.h"
 #include "ld_codes.h"
 #include "ld_flags.h"
+#include "store.h"
 #include "upn.h"
 #include "utf8.h"
 
@@ -189,6 +190,18 @@ ld_err central__event_ok(const struct ld_central_event *ev, bool stored, const c
     if (ev->fixed_at_ms < 0 || ev->fixed_at_ms > CENTRAL_MAX_MS)
         return BAD(LD_ERR_INVALID, "%s: field fixed_at_ms: %" PRId64 " is out of range", where,
                    ev->fixed_at_ms);
+
+    /* (version 8) A given checksum must be the fields' own: else the record was changed. */
+    char sum[LD_CENTRAL_SUM_LEN + 1];
+    if (!terminated(ev->sum, sizeof ev->sum))
+        return BAD(LD_ERR_RANGE, "%s: field sum: not terminated within %zu bytes", where,
+                   sizeof ev->sum);
+    (void)central__event_sum(ev, sum);
+    if (ev->sum[0] && strcmp(ev->sum, sum) != 0)
+        return BAD(LD_ERR_CORRUPT,
+                   "%s: field sum: checksum mismatch (%.12s… given, the fields give %.12s…): "
+                   "the record was changed since it was summed; not used",
+                   where, ev->sum, sum);
 
     /* What each kind needs: the device store's rules (store.h), so nothing it records is stuck. */
     bool upn = ev->upn[0] != '\0';
@@ -653,8 +666,33 @@ ld_err central__row_int(const struct central__row *r, int col, int64_t lo, int64
     return LD_OK;
 }
 
-ld_err central__row_event(const struct central__row *r, struct ld_central_event *ev, char *msg,
-                          size_t msglen)
+const char *central__event_sum(const struct ld_central_event *ev, char out[LD_CENTRAL_SUM_LEN + 1])
+{
+    const struct ld_event_sum_fields f = {
+        .device_id = ev->device_id,
+        .seq = ev->seq,
+        .uuid = ev->uuid,
+        .kind = ev->kind,
+        .at_ms = ev->at_ms,
+        .mono_ms = ev->mono_ms,
+        .boot_id = ev->boot_id,
+        .clock = ev->clock_state,
+        .upn = ev->upn,
+        .card = ev->card,
+        .source = ev->source,
+        .staff = ev->staff,
+        .reason = ev->reason,
+        .ref_device = ev->ref_device,
+        .ref_seq = ev->ref_seq,
+        .fixed_at_ms = ev->fixed_at_ms,
+    };
+    ld_event_sum_fields(&f, out);
+    return ev->sum[0] ? ev->sum : out;
+}
+
+/* Decodes and checks an event row; need_sum: a row without a checksum is refused too. */
+static ld_err row_event(const struct central__row *r, struct ld_central_event *ev, bool need_sum,
+                        char *msg, size_t msglen)
 {
     char where[96];
     int64_t v = 0;
@@ -687,13 +725,31 @@ ld_err central__row_event(const struct central__row *r, struct ld_central_event 
     S(15, ref_device, "ref_device");
     I(16, ref_seq, "ref_seq", INT64_MIN, INT64_MAX);
     I(17, fixed_at_ms, "fixed_at_ms", INT64_MIN, INT64_MAX);
+    S(18, sum, "sum");
 #undef S
 #undef I
     /* global_seq and the device are named so the office can find the row. */
     char full[200];
     snprintf(full, sizeof full, "%s (device %s seq %" PRId64 ")", where, ev->device_id, ev->seq);
     err = central__event_ok(ev, true, full, msg, msglen);
+    if (!err && need_sum && !ev->sum[0])
+        err = BAD(LD_ERR_CORRUPT,
+                  "%s: field sum: none (every row has one since version 8): the record was "
+                  "written past latedoor's checks; not used",
+                  full);
     return err == LD_OK ? LD_OK : LD_ERR_CORRUPT;
+}
+
+ld_err central__row_event(const struct central__row *r, struct ld_central_event *ev, char *msg,
+                          size_t msglen)
+{
+    return row_event(r, ev, true, msg, msglen);
+}
+
+ld_err central__row_event_unsummed(const struct central__row *r, struct ld_central_event *ev,
+                                   char *msg, size_t msglen)
+{
+    return row_event(r, ev, false, msg, msglen);
 }
 
 ld_err central__row_event_or_skip(const struct central__row *r, struct ld_central_event *ev,

@@ -557,6 +557,53 @@ static ld_err pg_schema_version(void *impl, int *version, char *msg, size_t msgl
     return err ? err : read_version(p, version, msg, msglen);
 }
 
+/*
+ * (version 8, branch central-sum) Gives every event stored before version 8 its checksum:
+ * PostgreSQL cannot compute BLAKE2b, so the rows are read, summed here and written back in one
+ * statement, the append-only trigger lifted only inside the migration's transaction. A row that
+ * does not decode keeps '' and is skipped and named for its own fault when read.
+ */
+static ld_err pg_fill_sums(struct pg *p, char *msg, size_t msglen)
+{
+    PGresult *res = NULL;
+    ld_err err = query(p, "SELECT " CENTRAL_EVENT_COLUMNS " FROM latedoor.events WHERE sum = ''", 0,
+                       NULL, &res, "init: migration 8: events", msg, msglen);
+    if (err)
+        return err;
+    size_t rows = (size_t)PQntuples(res), used = 0;
+    char *list = malloc(rows * 90 + 1);
+    if (!list)
+        err = BAD(LD_ERR_NOMEM, "init: migration 8: out of memory");
+    for (size_t i = 0; !err && i < rows; i++) {
+        struct pg_row pr = {res, (int)i};
+        struct central__row r = row_of(&pr);
+        struct ld_central_event ev;
+        char sum[LD_CENTRAL_SUM_LEN + 1], why[8];
+        if (central__row_event_unsummed(&r, &ev, why, sizeof why) != LD_OK)
+            continue;
+        used += (size_t)sprintf(list + used, "%s%" PRId64 ":%s", used ? "," : "", ev.global_seq,
+                                central__event_sum(&ev, sum));
+    }
+    PQclear(res);
+    if (!err && used) {
+        list[used] = '\0';
+        const char *params[] = {list};
+        err = cmd(p, "ALTER TABLE latedoor.events DISABLE TRIGGER events_append_only", 0, NULL,
+                  "init: migration 8", msg, msglen);
+        if (!err)
+            err = cmd(p,
+                      "UPDATE latedoor.events e SET sum = split_part(x, ':', 2)"
+                      " FROM unnest(string_to_array($1, ',')) AS x"
+                      " WHERE e.global_seq = split_part(x, ':', 1)::bigint",
+                      1, params, "init: migration 8: sums", msg, msglen);
+        if (!err)
+            err = cmd(p, "ALTER TABLE latedoor.events ENABLE TRIGGER events_append_only", 0, NULL,
+                      "init: migration 8", msg, msglen);
+    }
+    free(list);
+    return err;
+}
+
 static ld_err pg_migrate(void *impl, int target, int *from, int *to, char *msg, size_t msglen)
 {
     struct pg *p = impl;
@@ -585,6 +632,8 @@ static ld_err pg_migrate(void *impl, int target, int *from, int *to, char *msg, 
     for (int next = v + 1; next <= target; next++) {
         snprintf(num, sizeof num, "init: migration %d", next);
         err = cmd(p, central__pg_migrations[next - 1], 0, NULL, num, msg, msglen);
+        if (!err && next == 8)
+            err = pg_fill_sums(p, msg, msglen);
         if (err)
             goto out;
     }
@@ -1543,9 +1592,9 @@ static void barr_uuid(struct barr *a, const char *s)
     barr_put(a, b, 16);
 }
 
-enum { EVENT_ARRAYS = 15, PUSH_PARAMS = EVENT_ARRAYS + 2 };
+enum { EVENT_ARRAYS = 16, PUSH_PARAMS = EVENT_ARRAYS + 2 };
 
-/* A batch as parameters: $1 school, $2 device, $3..$17 the columns. */
+/* A batch as parameters: $1 school, $2 device, $3..$18 the columns (version 8: $18 sum). */
 struct push_params {
     struct barr a[EVENT_ARRAYS];
     const char *values[PUSH_PARAMS];
@@ -1556,7 +1605,7 @@ struct push_params {
 static const Oid push_types[PUSH_PARAMS] = {
     OID_TEXT,       OID_TEXT,       OID_INT8_ARRAY, OID_UUID_ARRAY, OID_INT2_ARRAY, OID_INT8_ARRAY,
     OID_INT8_ARRAY, OID_TEXT_ARRAY, OID_INT2_ARRAY, OID_TEXT_ARRAY, OID_TEXT_ARRAY, OID_INT2_ARRAY,
-    OID_TEXT_ARRAY, OID_TEXT_ARRAY, OID_TEXT_ARRAY, OID_INT8_ARRAY, OID_INT8_ARRAY,
+    OID_TEXT_ARRAY, OID_TEXT_ARRAY, OID_TEXT_ARRAY, OID_INT8_ARRAY, OID_INT8_ARRAY, OID_TEXT_ARRAY,
 };
 
 static bool push_params_build(struct push_params *pp, const char *school, const char *device,
@@ -1564,7 +1613,7 @@ static bool push_params_build(struct push_params *pp, const char *school, const 
 {
     static const uint32_t elem[EVENT_ARRAYS] = {
         OID_INT8, OID_UUID, OID_INT2, OID_INT8, OID_INT8, OID_TEXT, OID_INT2, OID_TEXT,
-        OID_TEXT, OID_INT2, OID_TEXT, OID_TEXT, OID_TEXT, OID_INT8, OID_INT8,
+        OID_TEXT, OID_INT2, OID_TEXT, OID_TEXT, OID_TEXT, OID_INT8, OID_INT8, OID_TEXT,
     };
     struct barr *a = pp->a;
     for (int k = 0; k < EVENT_ARRAYS; k++)
@@ -1586,6 +1635,8 @@ static bool push_params_build(struct push_params *pp, const char *school, const 
         barr_text(&a[12], e->ref_device);
         barr_i64(&a[13], e->ref_seq);
         barr_i64(&a[14], e->fixed_at_ms);
+        char sum[LD_CENTRAL_SUM_LEN + 1];
+        barr_text(&a[15], central__event_sum(e, sum));
     }
     pp->values[0] = school;
     pp->values[1] = device;
@@ -1611,15 +1662,16 @@ static void push_params_free(struct push_params *pp)
 #define PUSH_ROWS                                                                                  \
     "INSERT INTO latedoor.events (school_id, device_id, seq, uuid, kind, at_ms, mono_ms,"          \
     " boot_id, clock_state, upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms,"   \
-    " received_ms)"                                                                                \
+    " received_ms, sum)"                                                                           \
     " SELECT $1, $2, u.seq, u.uuid, u.kind, u.at_ms, u.mono_ms, u.boot_id, u.clock_state, u.upn,"  \
     " u.card, u.source, u.staff, u.reason, u.ref_device, u.ref_seq, u.fixed_at_ms,"                \
-    " (SELECT (extract(epoch FROM now()) * 1000)::bigint)"                                         \
+    " (SELECT (extract(epoch FROM now()) * 1000)::bigint), u.sum"                                  \
     " FROM unnest($3::bigint[], $4::uuid[], $5::smallint[], $6::bigint[], $7::bigint[],"           \
     " $8::text[], $9::smallint[], $10::text[], $11::text[], $12::smallint[], $13::text[],"         \
-    " $14::text[], $15::text[], $16::bigint[], $17::bigint[]) WITH ORDINALITY AS u (seq, uuid,"    \
+    " $14::text[], $15::text[], $16::bigint[], $17::bigint[], $18::text[]) WITH ORDINALITY AS"     \
+    " u (seq, uuid,"                                                                               \
     " kind, at_ms, mono_ms, boot_id, clock_state, upn, card, source, staff, reason, ref_device,"   \
-    " ref_seq, fixed_at_ms, ord)"
+    " ref_seq, fixed_at_ms, sum, ord)"
 
 /*
  * The usual push, optimistic: a plain INSERT (no speculative insertion, no arbiter probes, no

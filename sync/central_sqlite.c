@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "central_backend.h"
+#include "store.h"
 
 /* PRAGMA application_id of a latedoor central store: "LDCS". */
 #define SQ_APPLICATION_ID  0x4C444353
@@ -159,6 +160,17 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     "DROP TABLE office_records;"
     "ALTER TABLE office_records_6 RENAME TO office_records;"
     "CREATE INDEX office_records_school ON office_records (kind, school_id, key);",
+
+    /* 8 (branch central-sum, issue 12): every event's checksum, computed for the rows already
+     * stored (ld_event_sum, registered for the migration); the append-only trigger is lifted
+     * only inside this transaction */
+    "ALTER TABLE events ADD COLUMN sum TEXT NOT NULL DEFAULT ''"
+    " CHECK (sum = '' OR (length(sum) = 64 AND sum NOT GLOB '*[^0-9a-f]*'));"
+    "DROP TRIGGER events_append_only;"
+    "UPDATE events SET sum = ld_event_sum(device_id, seq, uuid, kind, at_ms, mono_ms,"
+    " boot_id, clock_state, upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms);"
+    "CREATE TRIGGER events_append_only BEFORE UPDATE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'latedoor events are append-only'); END;",
 };
 
 struct sq {
@@ -484,6 +496,12 @@ static ld_err sq_migrate(void *impl, int target, int *from, int *to, char *msg, 
         goto out;
     }
     *from = (int)v;
+    /* The device store's SQL ld_event_sum (store_sum.c): the events table's columns are the
+     * device store's, in the same order, so version 8's sums are the devices'. */
+    if (ld_store__register_sum(s->db) != SQLITE_OK) {
+        err = sq_fail(s, sqlite3_errcode(s->db), "init: checksum function", msg, msglen);
+        goto out;
+    }
     for (int64_t next = v + 1; next <= target; next++) {
         err = exec(s, sq_migrations[next - 1], "init: migration", msg, msglen);
         if (err)
@@ -1301,8 +1319,8 @@ static ld_err sq_push(void *impl, const char *device, const char *school,
         err = prep(s,
                    "INSERT INTO events (school_id, device_id, seq, uuid, kind, at_ms, mono_ms, "
                    "boot_id, clock_state, upn, card, source, staff, reason, ref_device, ref_seq, "
-                   "fixed_at_ms, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                   "?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                   "fixed_at_ms, received_ms, sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                    &s->ins_event, msg, msglen);
     if (err)
         return err;
@@ -1331,6 +1349,8 @@ static ld_err sq_push(void *impl, const char *device, const char *school,
         rc = bi(st, 16, e->ref_seq, rc);
         rc = bi(st, 17, e->fixed_at_ms, rc);
         rc = bi(st, 18, received, rc);
+        char sum[LD_CENTRAL_SUM_LEN + 1];
+        rc = bt(st, 19, central__event_sum(e, sum), rc);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
         sqlite3_reset(st);

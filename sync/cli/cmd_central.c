@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -363,22 +364,94 @@ int ld_cmd_device(int argc, char **argv)
     return device_usage();
 }
 
+/* True when roster holds a pupil with upn. */
+static bool on_roster(const struct ld_roster *roster, const char *upn)
+{
+    for (size_t i = 0; i < roster->count; i++)
+        if (!strcmp(roster->pupils[i].upn, upn))
+            return true;
+    return false;
+}
+
+/*
+ * (branch central-sum) The device import's leavers guard at the centre: refuses a roster that
+ * would take more than a fifth of the pupils on the school's central roster off it (a one-class
+ * export imported by mistake would take the rest of the school off every kiosk), saying how
+ * many and from which classes, unless --leavers says it is meant.
+ */
+static ld_err check_leavers(struct ld_central *c, const char *school,
+                            const struct ld_roster *roster, char *msg, size_t msglen)
+{
+    struct ld_roster old = {0};
+    int64_t version = 0;
+    bool changed = false;
+    ld_err err = ld_central_get_roster(c, school, 0, &old, &version, &changed, msg, msglen);
+    if (err)
+        return err;
+    size_t leaving = 0, used = 0;
+    char classes[256] = "";
+    bool *gone = calloc(old.count ? old.count : 1, sizeof *gone);
+    if (!gone) {
+        ld_roster_free(&old);
+        snprintf(msg, msglen, "roster: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < old.count; i++)
+        leaving += gone[i] = !on_roster(roster, old.pupils[i].upn);
+    /* the classes they leave from, in the old roster's order, each once with its count */
+    for (size_t i = 0; i < old.count && leaving * 5 > old.count; i++) {
+        if (!gone[i])
+            continue;
+        size_t n = 0;
+        for (size_t j = i; j < old.count; j++)
+            if (gone[j] && !strcmp(old.pupils[j].class_name, old.pupils[i].class_name)) {
+                n++;
+                gone[j] = j == i;
+            }
+        if (used + 48 < sizeof classes)
+            used += (size_t)snprintf(classes + used, sizeof classes - used, "%s%s (%zu)",
+                                     used ? ", " : "", old.pupils[i].class_name, n);
+    }
+    if (leaving * 5 > old.count) {
+        snprintf(msg, msglen,
+                 "roster: importing it would take %zu of the %zu pupils on school %s's central "
+                 "roster off it, more than a fifth: %s. If they have really left, import it "
+                 "again with --leavers; nothing was changed",
+                 leaving, old.count, school, classes);
+        err = LD_ERR_INVALID;
+    }
+    free(gone);
+    ld_roster_free(&old);
+    return err;
+}
+
 int ld_cmd_central_roster_import(const struct ld_roster *roster, int argc, char **argv)
 {
     struct opts o = {0};
     int rc = LD_EXIT_OK;
     char msg[1024], school[LD_CENTRAL_ID_MAX + 1];
     int64_t version = 0;
-    bool changed = false;
-    if (!parse_opts(argc, argv, &o, true, false) || !o.central) {
+    bool changed = false, leavers = false;
+    /* --leavers (no value): this roster really takes many pupils off the roll. */
+    char *rest[32];
+    int nrest = 0;
+    for (int i = 0; i < argc && nrest < 32; i++) {
+        if (!strcmp(argv[i], "--leavers"))
+            leavers = true;
+        else
+            rest[nrest++] = argv[i];
+    }
+    if (argc > 32 || !parse_opts(nrest, rest, &o, true, false) || !o.central) {
         fprintf(stderr, "usage: latedoor roster import FILE.csv --central URL [--school ID] "
-                        "[--passfile FILE]\n");
+                        "[--passfile FILE] [--leavers]\n");
         return LD_EXIT_USAGE;
     }
     struct ld_central *c = open_admin(o.central, o.passfile, &rc);
     if (!c)
         return rc;
     ld_err err = pick_school(c, o.school, school, msg, sizeof msg);
+    if (!err && !leavers)
+        err = check_leavers(c, school, roster, msg, sizeof msg);
     if (!err)
         err = ld_central_put_roster(c, school, roster, &version, &changed, msg, sizeof msg);
     if (err) {

@@ -62,6 +62,64 @@ static int run(int (*fn)(int, char **), const char *const *args)
     (g_pg_mode ? (const char *const[]){__VA_ARGS__, "--passfile", g_pg.admin_passfile, NULL}       \
                : (const char *const[]){__VA_ARGS__, NULL})
 
+/* The number of pupils on school hollybrook's central roster. */
+static size_t central_roster_count(void)
+{
+    struct ld_central *c = NULL;
+    struct ld_roster r = {0};
+    int64_t v = 0;
+    bool changed = false;
+    char msg[512];
+    assert_int_equal(ld_central_open(g_url, g_pg_mode ? g_pg.admin_passfile : NULL,
+                                     LD_CENTRAL_ADMIN, &c, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ld_central_get_roster(c, "hollybrook", 0, &r, &v, &changed, msg, sizeof msg),
+                     LD_OK);
+    size_t n = r.count;
+    ld_roster_free(&r);
+    ld_central_close(c);
+    return n;
+}
+
+/*
+ * (branch central-sum) roster import --central takes no more than a fifth of the central
+ * roster's pupils off it unless --leavers: a one-class export imported by mistake is refused
+ * and changes nothing. args: the import's options (argc of them, room for one more).
+ */
+static void roster_import_guards_leavers(const char *const *args, int argc)
+{
+    static const char *const classes[] = {"3H", "3H", "4B", "4B", "5K",
+                                          "5K", "6R", "6R", "6R", "6R"};
+    struct ld_roster_pupil p[10];
+    memset(p, 0, sizeof p);
+    for (int i = 0; i < 10; i++) {
+        snprintf(p[i].upn, sizeof p[i].upn, "H80120000%04d", 1001 + i);
+        snprintf(p[i].legal_first, sizeof p[i].legal_first, "Pupil%d", i + 1);
+        snprintf(p[i].legal_last, sizeof p[i].legal_last, "Example");
+        snprintf(p[i].preferred_first, sizeof p[i].preferred_first, "Pupil%d", i + 1);
+        snprintf(p[i].preferred_last, sizeof p[i].preferred_last, "Example");
+        snprintf(p[i].class_name, sizeof p[i].class_name, "%s", classes[i]);
+    }
+    struct ld_roster all = {p, 10}, most = {p, 8}, class6 = {p + 6, 4};
+    assert_int_equal(ld_cmd_central_roster_import(&all, argc, (char **)args), LD_EXIT_OK);
+    assert_int_equal(central_roster_count(), 10);
+    /* two of ten leave: a fifth, no more: taken */
+    assert_int_equal(ld_cmd_central_roster_import(&most, argc, (char **)args), LD_EXIT_OK);
+    assert_int_equal(central_roster_count(), 8);
+    assert_int_equal(ld_cmd_central_roster_import(&all, argc, (char **)args), LD_EXIT_OK);
+    /* one class's export: six of ten would leave: refused, nothing changed */
+    assert_int_not_equal(ld_cmd_central_roster_import(&class6, argc, (char **)args), LD_EXIT_OK);
+    assert_int_equal(central_roster_count(), 10);
+    /* meant (the end of a year): --leavers takes it */
+    const char *with[40];
+    for (int i = 0; i < argc; i++)
+        with[i] = args[i];
+    with[argc] = "--leavers";
+    with[argc + 1] = NULL;
+    assert_int_equal(ld_cmd_central_roster_import(&class6, argc + 1, (char **)with), LD_EXIT_OK);
+    assert_int_equal(central_roster_count(), 4);
+}
+
 static void cli_end_to_end(void **state)
 {
     char pf[128], device[64];
@@ -181,6 +239,7 @@ static void cli_end_to_end(void **state)
         argc++;
     assert_int_equal(ld_cmd_central_roster_import(&r, argc, (char **)args), LD_EXIT_OK);
     assert_int_equal(ld_cmd_central_roster_import(&r, argc, (char **)args), LD_EXIT_OK);
+    roster_import_guards_leavers(args, argc);
     /* usage errors */
     assert_int_equal(run(ld_cmd_central, (const char *const[]){"central", "frobnicate", NULL}),
                      LD_EXIT_USAGE);

@@ -19,6 +19,7 @@
 
 #include "central.h"
 #include "pg_info.h"
+#include "store.h"
 
 /* ---- the two backends, as the fixture sees them ---- */
 
@@ -397,6 +398,50 @@ static void init_creates_and_is_idempotent(void **state)
     ld_central_close(c2);
 }
 
+/* Runs sql on the store as its admin, the append-only trigger lifted: a row changed behind
+ * latedoor's back (a bad sector, a hand edit). */
+static void rewrite_row(struct fx *f, const char *set, const char *device, int64_t seq)
+{
+    char sql[512];
+    if (f->be == &sqlite_backend)
+        snprintf(sql, sizeof sql,
+                 "DROP TRIGGER IF EXISTS events_append_only; UPDATE events SET %s WHERE device_id "
+                 "= '%s' "
+                 "AND seq = %" PRId64,
+                 set, device, seq);
+    else
+        snprintf(sql, sizeof sql,
+                 "ALTER TABLE latedoor.events DISABLE TRIGGER events_append_only;"
+                 "UPDATE latedoor.events SET %s WHERE device_id = '%s' AND seq = %" PRId64 ";"
+                 "ALTER TABLE latedoor.events ENABLE TRIGGER events_append_only",
+                 set, device, seq);
+    f->be->raw(f, sql);
+}
+
+/* The device store's checksum of e's fields (ld_event_sum): what a kiosk sends with it. */
+static void device_sum(const struct ld_central_event *e, char out[LD_EVENT_SUM_LEN + 1])
+{
+    struct ld_event d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.device_id, sizeof d.device_id, "%s", e->device_id);
+    d.seq = e->seq;
+    snprintf(d.uuid, sizeof d.uuid, "%s", e->uuid);
+    d.kind = (enum ld_event_kind)e->kind;
+    d.at_ms = e->at_ms;
+    d.mono_ms = e->mono_ms;
+    snprintf(d.boot_id, sizeof d.boot_id, "%s", e->boot_id);
+    d.clock = (enum ld_clock_state)e->clock_state;
+    snprintf(d.upn, sizeof d.upn, "%s", e->upn);
+    snprintf(d.card, sizeof d.card, "%s", e->card);
+    d.source = (enum ld_source)e->source;
+    snprintf(d.staff, sizeof d.staff, "%.*s", (int)sizeof d.staff - 1, e->staff);
+    snprintf(d.reason, sizeof d.reason, "%s", e->reason);
+    snprintf(d.ref_device, sizeof d.ref_device, "%s", e->ref_device);
+    d.ref_seq = e->ref_seq;
+    d.fixed_at_ms = e->fixed_at_ms;
+    ld_event_sum(&d, out);
+}
+
 static void v1_fixture_migrates(void **state)
 {
     struct fx *f = *state;
@@ -438,6 +483,10 @@ static void v1_fixture_migrates(void **state)
     assert_string_equal(got[0].device_id, "fixture-door");
     assert_int_equal(got[0].seq, 1);
     assert_string_equal(got[1].reason, "Medical appointment");
+    /* version 8 summed the rows it found: the device store's checksum of the same fields */
+    char fsum[LD_EVENT_SUM_LEN + 1];
+    device_sum(&got[1], fsum);
+    assert_string_equal(got[1].sum, fsum);
 
     /* and version 2's tables work */
     struct ld_calfile_term term = {.name = "Autumn 1"};
@@ -1208,6 +1257,64 @@ static void school_events_reads_every_device(void **state)
     FAILS(LD_ERR_STATE, ld_central_school_events(d, "hollybrook", 0, got, 10, &n, M), "admin");
 }
 
+/*
+ * (version 8, issue 12) Every event carries the device's checksum: a push whose sum is not its
+ * fields' is refused naming device and seq; a row changed in the store is skipped and named by
+ * every read (pull, the office's reading, a single get), never used.
+ */
+static void a_changed_row_is_caught_by_its_checksum(void **state)
+{
+    struct fx *f = *state;
+    char door[LD_CENTRAL_ID_MAX + 1], gate[LD_CENTRAL_ID_MAX + 1], sum[LD_EVENT_SUM_LEN + 1];
+    struct ld_central_event ev[3], got[10];
+    struct ld_push_result res;
+    size_t n = 0;
+    init_store(f);
+    OK(ld_central_school_add(f->c, "hollybrook", "Hollybrook Primary School", M));
+    struct ld_central *d = add_device(f, "hollybrook", "door", door);
+    struct ld_central *g = add_device(f, "hollybrook", "gate", gate);
+    make_events(ev, 3, "hollybrook", gate, 1);
+    ev[0].reason[0] = '\0';
+    device_sum(&ev[0], ev[0].sum); /* a kiosk's stored sum; ev[1] and ev[2] the library's */
+
+    /* a sum that is not the fields': one changed after it was summed */
+    struct ld_central_event bad = ev[0];
+    bad.at_ms += 60000;
+    FAILS(LD_ERR_CORRUPT, ld_central_push(g, gate, &bad, 1, &res, M), gate, "seq 1", "field sum",
+          "checksum mismatch");
+    assert_int_equal(count_events(f, "hollybrook"), 0);
+    OK(ld_central_push(g, gate, ev, 3, &res, M));
+    assert_int_equal(res.inserted, 3);
+    OK(ld_central_event_get(d, gate, 2, &got[0], M));
+    device_sum(&ev[1], sum);
+    assert_string_equal(got[0].sum, sum); /* the centre's sum is the device's */
+
+    /* one minute added to seq 2 behind latedoor's back: still a valid row, but not the same */
+    rewrite_row(f, "at_ms = at_ms + 60000", gate, 2);
+    const struct ld_central_skip *sk = NULL;
+    OK(ld_central_pull(d, door, "hollybrook", 0, got, 10, &n, M));
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0].seq, 1);
+    assert_int_equal(got[1].seq, 3);
+    assert_int_equal(ld_central_skipped(d, &sk), 1);
+    assert_string_equal(sk[0].device_id, gate);
+    assert_int_equal(sk[0].seq, 2);
+    assert_non_null(strstr(sk[0].why, "checksum mismatch"));
+    OK(ld_central_school_events(f->c, "hollybrook", 0, got, 10, &n, M));
+    assert_int_equal(n, 2);
+    assert_int_equal(ld_central_skipped(f->c, &sk), 1);
+    assert_int_equal(sk[0].seq, 2);
+    FAILS(LD_ERR_CORRUPT, ld_central_event_get(d, gate, 2, &got[0], M), "seq 2", "sum");
+
+    /* a row whose sum was taken away is not trusted either */
+    rewrite_row(f, "sum = ''", gate, 3);
+    OK(ld_central_pull(d, door, "hollybrook", 0, got, 10, &n, M));
+    assert_int_equal(n, 1);
+    assert_int_equal(ld_central_skipped(d, &sk), 2);
+    assert_int_equal(sk[1].seq, 3);
+    assert_non_null(strstr(sk[1].why, "field sum: none"));
+}
+
 static void events_are_append_only(void **state)
 {
     struct fx *f = *state;
@@ -1335,6 +1442,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(pull_merges_other_devices_in_global_order, setup, teardown),
         cmocka_unit_test_setup_teardown(pull_never_skips_under_concurrent_pushes, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_from_the_store_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_changed_row_is_caught_by_its_checksum, setup, teardown),
         cmocka_unit_test_setup_teardown(events_are_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(mis_marks_put_get_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(school_events_reads_every_device, setup, teardown),

@@ -432,21 +432,48 @@ static void central_sql(struct fx *f, const char *sql)
     sqlite3_close(db);
 }
 
+/*
+ * The door taps three times and pushes; seq 2 is changed at the centre (SET set, past the
+ * store's checks); the gate's round skips it, takes the others and names it, why holding why.
+ * The two agents go to *door and *gate.
+ */
+static void gate_skips_damaged_row(struct fx *f, const char *set, const char *why,
+                                   struct ld_sync_agent **door, struct ld_sync_agent **gate)
+{
+    char sql[256];
+    tap(f->door, 3);
+    *door = agent_for(f, f->door, 0);
+    *gate = agent_for(f, f->gate, 0);
+    OK(ld_sync_round(*door, NULL, M));
+    snprintf(sql, sizeof sql, "DROP TRIGGER events_append_only; UPDATE events SET %s WHERE seq = 2",
+             set);
+    central_sql(f, sql);
+    struct ld_sync_report rep;
+    OK(ld_sync_round(*gate, &rep, M));
+    assert_int_equal(rep.skipped, 1);
+    assert_non_null(strstr(rep.skip_note, "device door, seq 2"));
+    assert_non_null(strstr(rep.skip_note, why));
+    assert_int_equal(count_of(f->gate, "door"), 2);
+}
+
+/*
+ * (issue 12) A byte changed in a central row that still reads as a valid event: the gate's pull
+ * finds it by its checksum, names it (device, seq, why) and stores nothing of it.
+ */
+static void a_changed_central_row_is_not_pulled(void **state)
+{
+    struct ld_sync_agent *door = NULL, *gate = NULL;
+    gate_skips_damaged_row(*state, "at_ms = at_ms + 60000", "checksum mismatch", &door, &gate);
+    ld_sync_agent_free(door);
+    ld_sync_agent_free(gate);
+}
+
 static void bad_rows_from_central_change_nothing(void **state)
 {
     struct fx *f = *state;
-    tap(f->door, 3);
-    struct ld_sync_agent *door = agent_for(f, f->door, 0), *gate = agent_for(f, f->gate, 0);
-    OK(ld_sync_round(door, NULL, M));
+    struct ld_sync_agent *door = NULL, *gate = NULL;
     /* A row damaged at the centre: the gate skips it, takes the others, and says which. */
-    central_sql(f, "DROP TRIGGER events_append_only;"
-                   "UPDATE events SET upn = 'not-a-upn' WHERE seq = 2");
-    struct ld_sync_report rep;
-    OK(ld_sync_round(gate, &rep, M));
-    assert_int_equal(rep.skipped, 1);
-    assert_non_null(strstr(rep.skip_note, "device door, seq 2"));
-    assert_non_null(strstr(rep.skip_note, "field upn"));
-    assert_int_equal(count_of(f->gate, "door"), 2);
+    gate_skips_damaged_row(f, "upn = 'not-a-upn'", "field upn", &door, &gate);
     char value[LD_SETTING_VALUE_MAX + 1];
     OK(ld_store_setting_get(f->gate, LD_SYNC_KEY_NOTICE, value, sizeof value, M));
     assert_non_null(strstr(value, "1 bad rows of the central log skipped"));
@@ -673,6 +700,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(damaged_event_is_not_pushed, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_device_and_config_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_from_central_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_changed_central_row_is_not_pulled, setup, teardown),
         cmocka_unit_test_setup_teardown(stops_between_batches, setup, teardown),
         cmocka_unit_test(backoff_grows_bounded_with_jitter),
         cmocka_unit_test_setup_teardown(taps_go_on_during_a_big_push, setup, teardown),
