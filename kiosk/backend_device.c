@@ -819,6 +819,7 @@ static const struct kiosk_backend_ops device_ops = {
     .sign_out = kiosk_device__sign_out,
     .sign_back_in = kiosk_device__sign_back_in,
     .void_arrival = kiosk_device__void_arrival,
+    .confirm_reason = kiosk_device__confirm_reason,
     .unknown_cards = kiosk_device__unknown_cards,
     .enrol_card = kiosk_device__enrol,
     .not_arrived = kiosk_device__not_arrived,

@@ -112,9 +112,12 @@ struct arrival {
     int pupil;
     char ref[KIOSK_REF_MAX];
     char time[KIOSK_TIME_MAX];
+    ld_minute minute;
     enum ld_outcome outcome;
+    enum ld_code code;
     char reason[KIOSK_REASON_MAX];
     bool by_staff, by_touch, voided;
+    bool claimed; /* reason was claimed at the door and staff have not confirmed it */
 };
 
 struct kiosk_fake {
@@ -206,14 +209,20 @@ static void clock_hhmm(struct kiosk_fake *f, char out[KIOSK_TIME_MAX], ld_minute
     *minute = c.hour * 60 + c.minute;
 }
 
-/* Marks an arrival at minute t with the core's rules and the configured reasons' effect. */
-static enum ld_outcome classify(ld_minute t)
+/*
+ * Marks the arrival a with the core's rules and its reason when staff gave or confirmed it;
+ * the fake's one school reason with a code of its own: a medical appointment is M.
+ */
+static void classify(struct arrival *a)
 {
+    static const struct ld_reason_rule medical = {LD_CODE_M, LD_CODE_M};
     struct ld_sessions s;
     struct ld_classification c;
     ld_sessions_default(&s);
-    ld_classify_arrival(&s, t, NULL, &c);
-    return c.outcome;
+    bool counts = !a->claimed && strcmp(a->reason, "Medical appointment") == 0;
+    ld_classify_arrival(&s, a->minute, counts ? &medical : NULL, &c);
+    a->outcome = c.outcome;
+    a->code = c.code;
 }
 
 static int add_arrival(struct kiosk_fake *f, int pupil, const char *time, ld_minute t,
@@ -226,9 +235,10 @@ static int add_arrival(struct kiosk_fake *f, int pupil, const char *time, ld_min
     a->pupil = pupil;
     snprintf(a->ref, sizeof a->ref, "door-1:%u", ++f->seq);
     kiosk_copy(a->time, sizeof a->time, time);
-    a->outcome = classify(t);
+    a->minute = t;
     kiosk_copy(a->reason, sizeof a->reason, reason);
     a->by_staff = by_staff;
+    classify(a);
     f->pupils[pupil].arrival = (int)f->narrivals;
     return (int)f->narrivals++;
 }
@@ -431,6 +441,8 @@ static ld_err fake_record_reason(void *impl, const char *ref, const char *reason
     kiosk_copy(f->log.last_ref, sizeof f->log.last_ref, ref);
     kiosk_copy(f->log.last_reason, sizeof f->log.last_reason, reason);
     kiosk_copy(f->arrivals[ai].reason, sizeof f->arrivals[ai].reason, reason);
+    f->arrivals[ai].claimed = reason && !f->arrivals[ai].by_staff; /* told at the door */
+    classify(&f->arrivals[ai]);
     greeting_of(f, ai, KIOSK_GREET_ARRIVED, out);
     out->ask_reason = false;
     return LD_OK;
@@ -584,6 +596,8 @@ static ld_err fake_arrivals(void *impl, bool late_only, struct kiosk_arrival_lis
         kiosk_copy(o->reason, sizeof o->reason, a->reason);
         o->by_staff = a->by_staff;
         o->by_touch = a->by_touch;
+        o->code = a->code;
+        o->needs_evidence = a->claimed;
     }
     return LD_OK;
 }
@@ -686,6 +700,21 @@ static ld_err fake_void(void *impl, const char *ref)
     return LD_OK;
 }
 
+static ld_err fake_confirm_reason(void *impl, const char *ref)
+{
+    struct kiosk_fake *f = impl;
+    ld_err err;
+    if (failing(f, &err))
+        return err;
+    int ai = find_ref(f, ref);
+    if (ai < 0 || f->arrivals[ai].voided || !f->arrivals[ai].claimed)
+        return fail(f, LD_ERR_STATE, "That arrival has no claimed reason to confirm.");
+    f->arrivals[ai].claimed = false;
+    classify(&f->arrivals[ai]);
+    f->log.confirms++;
+    return LD_OK;
+}
+
 static ld_err fake_unknown_cards(void *impl, struct kiosk_unknown_list *out)
 {
     struct kiosk_fake *f = impl;
@@ -785,6 +814,7 @@ static const struct kiosk_backend_ops fake_ops = {
     .sign_out = fake_sign_out,
     .sign_back_in = fake_sign_back_in,
     .void_arrival = fake_void,
+    .confirm_reason = fake_confirm_reason,
     .unknown_cards = fake_unknown_cards,
     .enrol_card = fake_enrol,
     .not_arrived = fake_not_arrived,

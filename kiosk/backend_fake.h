@@ -31,7 +31,7 @@ struct kiosk_fake;
 
 /* What the fake was asked to record, for tests to check. */
 struct kiosk_fake_log {
-    unsigned taps, sign_ins, reasons, no_reasons, sign_outs, back_ins, voids, enrols;
+    unsigned taps, sign_ins, reasons, no_reasons, sign_outs, back_ins, voids, enrols, confirms;
     char last_ref[KIOSK_REF_MAX];       /* the arrival the last reason went to */
     char last_reason[KIOSK_REASON_MAX]; /* "" after "no reason given" */
     char last_upn[KIOSK_UPN_MAX];       /* the pupil of the last sign-in, out, back or enrol */

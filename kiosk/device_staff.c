@@ -80,14 +80,29 @@ static bool is_voided(const struct day *day, const struct ld_event *target)
     return false;
 }
 
-/* The reason given last for target: a reason event referring to it, else its own. */
-static const char *reason_of(const struct day *day, const struct ld_event *target)
+/*
+ * The reason given last for target (a reason event referring to it, else its own) into *said,
+ * and the last one staff gave or confirmed, the one the code follows, into *confirmed. A claim
+ * at the door since the last confirmed reason is what needs evidence.
+ */
+static void reason_of(const struct day *day, const struct ld_event *target, const char **said,
+                      const char **confirmed)
 {
-    const char *r = target->reason;
-    for (size_t i = 0; i < day->n; i++)
-        if (day->ev[i].kind == LD_EV_REASON && refers_to(&day->ev[i], target))
-            r = day->ev[i].reason;
-    return r;
+    *said = *confirmed = target->reason;
+    for (size_t i = 0; i < day->n; i++) {
+        const struct ld_event *e = &day->ev[i];
+        if (e->kind != LD_EV_REASON || !refers_to(e, target))
+            continue;
+        *said = e->reason;
+        if (!ld_reason_is_claim(e->source, e->staff))
+            *confirmed = e->reason;
+    }
+}
+
+/* True when the reason said last is a claim that differs from the one staff confirmed. */
+static bool needs_evidence(const char *said, const char *confirmed)
+{
+    return said != confirmed && strcmp(said, confirmed) != 0;
 }
 
 /* The arrival's time, as repaired when its clock was bad. */
@@ -135,9 +150,11 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         enum ld_session_id session = ld_session_of(&d->dev.cfg.sessions, m);
         if (counted_before(d, &day, k, session))
             continue;
-        const char *reason = reason_of(&day, e);
+        const char *reason, *confirmed;
+        reason_of(&day, e, &reason, &confirmed);
         struct ld_classification c;
-        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, reason), &c);
+        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, confirmed),
+                            &c);
         if (late_only && c.outcome == LD_OUTCOME_ON_TIME)
             continue;
         out->total++;
@@ -158,6 +175,8 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         kiosk_copy(o->reason, sizeof o->reason, reason);
         o->by_staff = e->source == LD_SRC_STAFF;
         o->by_touch = e->source == LD_SRC_TOUCH;
+        o->code = c.code;
+        o->needs_evidence = needs_evidence(reason, confirmed);
     }
     free(day.ev);
     return LD_OK;
@@ -296,6 +315,32 @@ ld_err kiosk_device__void_arrival(void *impl, const char *ref)
     if (voided)
         return kiosk_device__fail(d, LD_ERR_NOT_FOUND, "That arrival was voided already.");
     return append_staff_event(d, LD_EV_VOID, target.upn, "Voided at the kiosk", &target);
+}
+
+ld_err kiosk_device__confirm_reason(void *impl, const char *ref)
+{
+    struct kiosk_device *d = impl;
+    struct ld_event target;
+    struct today t;
+    struct day day;
+    const char *said, *confirmed;
+    char claim[LD_REASON_MAX + 1];
+    ld_err err = kiosk_device__check_open(d);
+    if (!err)
+        err = kiosk_device__find_ref(d, ref, &target);
+    if (err)
+        return err;
+    if (target.kind != LD_EV_ARRIVAL)
+        return kiosk_device__fail(d, LD_ERR_INVALID, "Only an arrival's reason can be confirmed.");
+    if ((err = kiosk_device__today(d, &t)) || (err = load_day(d, &t, &day)))
+        return err;
+    reason_of(&day, &target, &said, &confirmed);
+    bool open = needs_evidence(said, confirmed) && !is_voided(&day, &target);
+    snprintf(claim, sizeof claim, "%s", said);
+    free(day.ev);
+    if (!open)
+        return kiosk_device__fail(d, LD_ERR_STATE, "That arrival has no claimed reason to confirm.");
+    return append_staff_event(d, LD_EV_REASON, target.upn, claim, &target);
 }
 
 ld_err kiosk_device__unknown_cards(void *impl, struct kiosk_unknown_list *out)

@@ -159,6 +159,8 @@ struct kiosk_arrival {
     char reason[KIOSK_REASON_MAX]; /* "" when none was given */
     bool by_staff;                 /* signed in by staff on a parent's behalf */
     bool by_touch;                 /* signed in by name on the touch screen: anyone could have */
+    enum ld_code code;             /* the mark (L, U, M ...): a claimed reason leaves L or U */
+    bool needs_evidence;           /* reason is a claim at the door staff have not confirmed */
 };
 
 struct kiosk_arrival_list {
@@ -337,6 +339,11 @@ struct kiosk_backend_ops {
     ld_err (*speak_to)(void *impl, struct kiosk_speak_list *out);
     /* Lists the pupils signed out and not yet back. */
     ld_err (*away_list)(void *impl, struct kiosk_away_list *out);
+    /*
+     * Confirms the reason claimed at the door for the arrival ref as the staff member in staff
+     * mode: a reason event of theirs, so the school's code for that reason now stands.
+     */
+    ld_err (*confirm_reason)(void *impl, const char *ref);
     /* Signs the pupil out now (an appointment) with a reason (NULL for none). */
     ld_err (*sign_out)(void *impl, const char *upn, const char *reason);
     /* Signs a signed-out pupil back in now. */

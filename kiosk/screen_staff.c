@@ -429,9 +429,25 @@ static void tile(struct kiosk_app *app, int t)
     }
 }
 
+/* Confirms the reason claimed at the door for the late list's row i: staff have the evidence. */
+static void confirm_claim(struct kiosk_app *app, size_t i)
+{
+    const struct kiosk_arrival a = app->staff.arrivals.items[i];
+    if (app->be.ops->confirm_reason(app->be.impl, a.ref) != LD_OK) {
+        kiosk_app_fail(app, "The reason could not be confirmed.");
+        return;
+    }
+    show(app, KIOSK_VIEW_LATE);
+    snprintf(app->staff.notice, sizeof app->staff.notice, "Confirmed %s's reason: %s.", a.name,
+             a.reason);
+}
+
 static void press_row(struct kiosk_app *app, size_t i)
 {
-    if (app->staff.view == KIOSK_VIEW_SPEAK) {
+    if (app->staff.view == KIOSK_VIEW_LATE && i < app->staff.arrivals.n &&
+        app->staff.arrivals.items[i].needs_evidence) {
+        confirm_claim(app, i);
+    } else if (app->staff.view == KIOSK_VIEW_SPEAK) {
         kiosk_app_reveal(app, i);
     } else if ((app->staff.view == KIOSK_VIEW_VOID || app->staff.view == KIOSK_VIEW_TOUCHED) &&
                i < app->staff.arrivals.n) {
