@@ -137,6 +137,7 @@ struct kiosk_fake {
     bool gate_mode;
     bool staff_lists;
     bool confirm_late_touch;
+    char closed_day[KIOSK_CLOSED_MAX]; /* "" on a school day, else what the day is */
     bool no_roster; /* lists no class: a kiosk before its roster is imported */
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
@@ -280,13 +281,23 @@ static ld_err arrive(struct kiosk_fake *f, int i, const char *reason, bool by_st
                      struct kiosk_greeting *out)
 {
     struct pupil *p = &f->pupils[i];
+    char hhmm[KIOSK_TIME_MAX];
+    ld_minute t;
+    clock_hhmm(f, hhmm, &t);
+    if (f->closed_day[0] || t >= FAKE_SCHOOL_ENDS) { /* no school now: told so, nothing marked */
+        memset(out, 0, sizeof *out);
+        out->kind = KIOSK_GREET_CLOSED;
+        if (f->closed_day[0])
+            display_name(p, out->name);
+        kiosk_copy(out->closed, sizeof out->closed,
+                   f->closed_day[0] ? f->closed_day : KIOSK_AFTER_SCHOOL);
+        f->log.closed++;
+        return LD_OK;
+    }
     if (p->arrival >= 0 && !f->arrivals[p->arrival].voided) {
         greeting_of(f, p->arrival, KIOSK_GREET_ALREADY, out);
         return LD_OK;
     }
-    char hhmm[KIOSK_TIME_MAX];
-    ld_minute t;
-    clock_hhmm(f, hhmm, &t);
     int ai = add_arrival(f, i, hhmm, t, reason, by_staff);
     if (ai < 0)
         return fail(f, LD_ERR_FULL, "The fake school's arrival log is full.");
@@ -956,6 +967,11 @@ void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on)
 void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none)
 {
     fake->no_roster = none;
+}
+
+void kiosk_fake_set_closed_day(struct kiosk_fake *fake, const char *label)
+{
+    kiosk_copy(fake->closed_day, sizeof fake->closed_day, label ? label : "");
 }
 
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on)

@@ -110,7 +110,13 @@ enum kiosk_greet_kind {
     KIOSK_GREET_ALREADY, /* the pupil had already arrived this session: nothing recorded */
     KIOSK_GREET_UNKNOWN, /* a card nobody has: kept for enrolment */
     KIOSK_GREET_STAFF,   /* a staff card: opens staff mode without a PIN */
+    KIOSK_GREET_CLOSED,  /* no school now (a closed day, after school): no mark is made */
 };
+
+/* Bytes of what a closed time is called ("INSET day", "weekend", "after school"), with NUL. */
+#define KIOSK_CLOSED_MAX 65
+/* What a tap after sessions.school_ends on a school day is called. */
+#define KIOSK_AFTER_SCHOOL "after school"
 
 /* The result of a tap, a touch sign-in or a reason, for the greeting screen. */
 struct kiosk_greeting {
@@ -122,6 +128,8 @@ struct kiosk_greeting {
     char reason[KIOSK_REASON_MAX]; /* the reason recorded, "" for none yet */
     char arrival[KIOSK_REF_MAX];   /* ARRIVED: the event to attach a reason to, or to void */
     char uid[KIOSK_UID_MAX];       /* UNKNOWN: the card's UID */
+    char closed[KIOSK_CLOSED_MAX]; /* CLOSED: what the day or time is ("INSET day", "after
+                                      school" for KIOSK_AFTER_SCHOOL) */
     /* ARRIVED, ALREADY: the roster's family ("" for none), only to offer a sibling the same
      * reason; never shown on the public screen. */
     char family[KIOSK_FAMILY_MAX];
