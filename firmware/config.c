@@ -916,7 +916,8 @@ static ld_err finish(struct cfg_parse *cp, const char *name, char *msg, size_t m
         ld_config__errf(msg, msglen, name, k < NKEYS ? cp->key_line[k] : 0,
                         "sessions.school_ends: must be after the afternoon register closes "
                         "(%02d:%02d)",
-                        cfg->sessions.pm.register_closes / 60, cfg->sessions.pm.register_closes % 60);
+                        cfg->sessions.pm.register_closes / 60,
+                        cfg->sessions.pm.register_closes % 60);
         return LD_ERR_INVALID;
     }
 

@@ -138,7 +138,7 @@ struct kiosk_fake {
     bool staff_lists;
     bool confirm_late_touch;
     char closed_day[KIOSK_CLOSED_MAX]; /* "" on a school day, else what the day is */
-    bool no_roster; /* lists no class: a kiosk before its roster is imported */
+    bool no_roster;                    /* lists no class: a kiosk before its roster is imported */
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
 

@@ -153,8 +153,7 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         const char *reason, *confirmed;
         reason_of(&day, e, &reason, &confirmed);
         struct ld_classification c;
-        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, confirmed),
-                            &c);
+        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, confirmed), &c);
         if (late_only && c.outcome == LD_OUTCOME_ON_TIME)
             continue;
         out->total++;
@@ -295,20 +294,33 @@ ld_err kiosk_device__sign_back_in(void *impl, const char *upn)
     return append_staff_event(d, LD_EV_RETURN, dep.upn, NULL, &dep);
 }
 
+/*
+ * Finds the arrival ref into *target and loads today's events into *day (the caller frees
+ * day->ev); not_arrival is the sentence when ref names another kind of event.
+ */
+static ld_err arrival_and_day(struct kiosk_device *d, const char *ref, const char *not_arrival,
+                              struct ld_event *target, struct day *day)
+{
+    struct today t;
+    ld_err err = kiosk_device__check_open(d);
+    if (!err)
+        err = kiosk_device__find_ref(d, ref, target);
+    if (err)
+        return err;
+    if (target->kind != LD_EV_ARRIVAL)
+        return kiosk_device__fail(d, LD_ERR_INVALID, not_arrival);
+    if ((err = kiosk_device__today(d, &t)))
+        return err;
+    return load_day(d, &t, day);
+}
+
 ld_err kiosk_device__void_arrival(void *impl, const char *ref)
 {
     struct kiosk_device *d = impl;
     struct ld_event target;
-    struct today t;
     struct day day;
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__find_ref(d, ref, &target);
+    ld_err err = arrival_and_day(d, ref, "Only an arrival can be voided here.", &target, &day);
     if (err)
-        return err;
-    if (target.kind != LD_EV_ARRIVAL)
-        return kiosk_device__fail(d, LD_ERR_INVALID, "Only an arrival can be voided here.");
-    if ((err = kiosk_device__today(d, &t)) || (err = load_day(d, &t, &day)))
         return err;
     bool voided = is_voided(&day, &target);
     free(day.ev);
@@ -321,25 +333,20 @@ ld_err kiosk_device__confirm_reason(void *impl, const char *ref)
 {
     struct kiosk_device *d = impl;
     struct ld_event target;
-    struct today t;
     struct day day;
     const char *said, *confirmed;
     char claim[LD_REASON_MAX + 1];
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__find_ref(d, ref, &target);
+    ld_err err =
+        arrival_and_day(d, ref, "Only an arrival's reason can be confirmed.", &target, &day);
     if (err)
-        return err;
-    if (target.kind != LD_EV_ARRIVAL)
-        return kiosk_device__fail(d, LD_ERR_INVALID, "Only an arrival's reason can be confirmed.");
-    if ((err = kiosk_device__today(d, &t)) || (err = load_day(d, &t, &day)))
         return err;
     reason_of(&day, &target, &said, &confirmed);
     bool open = needs_evidence(said, confirmed) && !is_voided(&day, &target);
     snprintf(claim, sizeof claim, "%s", said);
     free(day.ev);
     if (!open)
-        return kiosk_device__fail(d, LD_ERR_STATE, "That arrival has no claimed reason to confirm.");
+        return kiosk_device__fail(d, LD_ERR_STATE,
+                                  "That arrival has no claimed reason to confirm.");
     return append_staff_event(d, LD_EV_REASON, target.upn, claim, &target);
 }
 

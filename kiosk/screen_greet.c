@@ -170,7 +170,7 @@ static const char *greet_view(const struct kiosk_app *app)
         return "thanks";
     return app->greeting.kind == KIOSK_GREET_ALREADY  ? "already"
            : app->greeting.kind == KIOSK_GREET_CLOSED ? "closed"
-                                                       : "arrived";
+                                                      : "arrived";
 }
 
 const struct kiosk_screen kiosk_screen_greet = {
