@@ -71,6 +71,10 @@ ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, c
             err = LD_OK;
         }
     }
+    int64_t refused = 0;
+    if (!err)
+        err = ld_sync_number_get(store, LD_SYNC_KEY_REFUSED, &refused, msg, msglen);
+    st.refused = refused != 0 && st.last_error[0];
     char device[LD_DEVICE_ID_MAX + 1];
     if (!err)
         err = ld_store_device_id(store, device, msg, msglen);
@@ -111,6 +115,8 @@ ld_err ld_sync_status_success(struct ld_store *store, int64_t now_ms, char *msg,
         err = ld_sync_number_set(store, LD_SYNC_KEY_LAST_SUCCESS, now_ms, msg, msglen);
     if (!err)
         err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, "", msg, msglen);
+    if (!err)
+        err = ld_sync_number_set(store, LD_SYNC_KEY_REFUSED, 0, msg, msglen);
     return err;
 }
 
@@ -139,8 +145,9 @@ static void clean_line(char out[LD_SYNC_ERROR_MAX], const char *error)
                 out[i] = '?';
 }
 
-ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms, const char *error, char *msg,
-                              size_t msglen)
+/* Records a failed round; refused says whether the centre refused this device. */
+static ld_err record_failure(struct ld_store *store, int64_t now_ms, const char *error,
+                             bool refused, char *msg, size_t msglen)
 {
     char line[LD_SYNC_ERROR_MAX];
     clean_line(line, error);
@@ -149,5 +156,19 @@ ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms, const char
     ld_err err = ld_sync_number_set(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
     if (!err)
         err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, line, msg, msglen);
+    if (!err)
+        err = ld_sync_number_set(store, LD_SYNC_KEY_REFUSED, refused, msg, msglen);
     return err;
+}
+
+ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms, const char *error, char *msg,
+                              size_t msglen)
+{
+    return record_failure(store, now_ms, error, false, msg, msglen);
+}
+
+ld_err ld_sync_status_refused(struct ld_store *store, int64_t now_ms, const char *error, char *msg,
+                              size_t msglen)
+{
+    return record_failure(store, now_ms, error, true, msg, msglen);
 }

@@ -20,6 +20,10 @@ struct ld_store;
  *   sync.last_success_ms  UTC milliseconds of the last round that pushed and pulled without error
  *   sync.last_attempt_ms  UTC milliseconds of the last round tried
  *   sync.last_error       one line saying why the last round failed; "" after a success
+ *   sync.refused          1 when the central store refused this device (its push conflicts
+ *                         with what the centre holds, or the device is disabled or its
+ *                         credentials are refused): a person must act, waiting will not help;
+ *                         0 or absent otherwise
  *
  * The sync process may keep other keys of its own under "sync.".
  */
@@ -27,6 +31,7 @@ struct ld_store;
 #define LD_SYNC_KEY_LAST_SUCCESS "sync.last_success_ms"
 #define LD_SYNC_KEY_LAST_ATTEMPT "sync.last_attempt_ms"
 #define LD_SYNC_KEY_LAST_ERROR   "sync.last_error"
+#define LD_SYNC_KEY_REFUSED      "sync.refused"
 
 #define LD_SYNC_ERROR_MAX 256 /* bytes of last_error kept, terminator included */
 
@@ -35,6 +40,7 @@ struct ld_sync_status {
     int64_t last_success_ms; /* 0 when never */
     int64_t last_attempt_ms; /* 0 when never */
     char last_error[LD_SYNC_ERROR_MAX];
+    bool refused;        /* the last round was refused by the centre (sync.refused) */
     int64_t push_cursor; /* 0: nothing confirmed yet */
     uint64_t pending;    /* this device's events after push_cursor */
 };
@@ -76,6 +82,14 @@ LD_MUST_CHECK ld_err ld_sync_status_success(struct ld_store *store, int64_t now_
  * bytes at a character boundary; control characters become spaces). Last success is kept.
  */
 LD_MUST_CHECK ld_err ld_sync_status_failure(struct ld_store *store, int64_t now_ms,
+                                            const char *error, char *msg, size_t msglen);
+
+/*
+ * As ld_sync_status_failure, for a round the central store refused (a conflicting push, a
+ * disabled device, refused credentials): the kiosk then says a person must act instead of
+ * "offline". The next success or ordinary failure clears it.
+ */
+LD_MUST_CHECK ld_err ld_sync_status_refused(struct ld_store *store, int64_t now_ms,
                                             const char *error, char *msg, size_t msglen);
 
 #endif

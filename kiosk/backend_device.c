@@ -314,7 +314,10 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
     if ((err = ld_sync_status_read(d->store, &s, d->msg, sizeof d->msg)))
         return kiosk_device__fail_msg(d, err);
     out->pending = s.pending > 999999 ? 999999u : (unsigned)s.pending;
-    if (!s.ever_synced)
+    kiosk_copy(out->sync_detail, sizeof out->sync_detail, s.last_error);
+    if (s.refused)
+        out->sync = KIOSK_SYNC_REFUSED;
+    else if (!s.ever_synced)
         out->sync = KIOSK_SYNC_NEVER;
     else if (s.last_error[0])
         out->sync = KIOSK_SYNC_OFFLINE;

@@ -207,6 +207,10 @@ void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r)
     case KIOSK_SYNC_NEVER:
         items[n++] = item(KIOSK_C_WARN, KIOSK_ICON_OFFICE, true, "Never synced");
         break;
+    case KIOSK_SYNC_REFUSED:
+        snprintf(buf, sizeof buf, "Sync refused: %u kept", st->pending);
+        items[n++] = item(KIOSK_C_BAD, KIOSK_ICON_OFFICE, true, buf);
+        break;
     }
 draw:;
     int x = r.x;

@@ -295,13 +295,15 @@ ld_err kiosk_device__sign_back_in(void *impl, const char *upn)
 }
 
 /*
- * Finds the arrival ref into *target and loads today's events into *day (the caller frees
- * day->ev); not_arrival is the sentence when ref names another kind of event.
+ * Finds this kiosk's own arrival ref into *target and loads today's events into *day (the
+ * caller frees day->ev); not_arrival is the sentence when ref names another kind of event,
+ * not_own when another kiosk recorded it.
  */
 static ld_err arrival_and_day(struct kiosk_device *d, const char *ref, const char *not_arrival,
-                              struct ld_event *target, struct day *day)
+                              const char *not_own, struct ld_event *target, struct day *day)
 {
     struct today t;
+    char own[LD_DEVICE_ID_MAX + 1];
     ld_err err = kiosk_device__check_open(d);
     if (!err)
         err = kiosk_device__find_ref(d, ref, target);
@@ -309,6 +311,11 @@ static ld_err arrival_and_day(struct kiosk_device *d, const char *ref, const cha
         return err;
     if (target->kind != LD_EV_ARRIVAL)
         return kiosk_device__fail(d, LD_ERR_INVALID, not_arrival);
+    /* The central store takes a kiosk's corrections of its own events only (docs/central.md). */
+    if ((err = ld_store_device_id(d->store, own, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
+    if (strcmp(target->device_id, own))
+        return kiosk_device__fail(d, LD_ERR_STATE, not_own);
     if ((err = kiosk_device__today(d, &t)))
         return err;
     return load_day(d, &t, day);
@@ -319,7 +326,9 @@ ld_err kiosk_device__void_arrival(void *impl, const char *ref)
     struct kiosk_device *d = impl;
     struct ld_event target;
     struct day day;
-    ld_err err = arrival_and_day(d, ref, "Only an arrival can be voided here.", &target, &day);
+    ld_err err = arrival_and_day(d, ref, "Only an arrival can be voided here.",
+                                 "Another kiosk recorded that arrival: the office can void it.",
+                                 &target, &day);
     if (err)
         return err;
     bool voided = is_voided(&day, &target);
@@ -336,8 +345,9 @@ ld_err kiosk_device__confirm_reason(void *impl, const char *ref)
     struct day day;
     const char *said, *confirmed;
     char claim[LD_REASON_MAX + 1];
-    ld_err err =
-        arrival_and_day(d, ref, "Only an arrival's reason can be confirmed.", &target, &day);
+    ld_err err = arrival_and_day(
+        d, ref, "Only an arrival's reason can be confirmed.",
+        "Another kiosk recorded that arrival: the office can confirm its reason.", &target, &day);
     if (err)
         return err;
     reason_of(&day, &target, &said, &confirmed);

@@ -82,6 +82,7 @@ enum kiosk_sync_state {
     KIOSK_SYNC_PENDING, /* events waiting to be sent; the last attempt worked */
     KIOSK_SYNC_OFFLINE, /* the central store cannot be reached; events are kept */
     KIOSK_SYNC_NEVER,   /* this device has never synchronised */
+    KIOSK_SYNC_REFUSED, /* the central store refused this kiosk: a person must act */
 };
 
 enum kiosk_clock_state {
@@ -96,6 +97,7 @@ struct kiosk_status {
     enum kiosk_sync_state sync;
     char last_sync[KIOSK_TIME_MAX]; /* "HH:MM" today, "" when never or not today */
     unsigned pending;               /* events not yet at the central store */
+    char sync_detail[256]; /* for staff: why the last round failed, whole (LD_SYNC_ERROR_MAX) */
     enum kiosk_clock_state clock;
     char calendar_detail[KIOSK_DETAIL_MAX]; /* for staff: why the calendar file was not read;
                                                "" when the calendar in use is the file's */

@@ -242,10 +242,11 @@ static void status_line(struct kiosk_app *app, SDL_Rect *r, const char *label, b
                      (SDL_Rect){x, r->y, r->x + r->w - x, lh}, KIOSK_LEFT, value);
     int used = lh;
     if (detail && detail[0]) {
-        int dh = kiosk_ui_line_h(ui, KIOSK_FONT_SMALL);
-        kiosk_ui_text_in(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT_DIM,
-                         (SDL_Rect){x, r->y + lh, r->x + r->w - x, dh}, KIOSK_LEFT, detail);
-        used += dh;
+        /* up to three lines: a reason cut short tells staff nothing */
+        int dh = 3 * kiosk_ui_line_h(ui, KIOSK_FONT_SMALL);
+        used += kiosk_ui_wrap(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT_DIM,
+                              (SDL_Rect){x, r->y + lh, r->x + r->w - x, dh}, KIOSK_LEFT, detail,
+                              true);
     }
     used += kiosk_ui_px(ui, 12);
     r->y += used;
@@ -257,7 +258,7 @@ static void draw_status(struct kiosk_app *app, const struct kiosk_frame *f)
     const struct kiosk_status *st = &app->status;
     SDL_Rect r = f->body;
     r.y += kiosk_ui_px(app->ui, 6);
-    char value[128], detail[KIOSK_DETAIL_MAX + 32];
+    char value[128], detail[256 + 32]; /* room for the sync reason, whole */
 
     if (st->store_detail[0])
         status_line(app, &r, "Store", false, "File lost", st->store_detail);
@@ -291,8 +292,15 @@ static void draw_status(struct kiosk_app *app, const struct kiosk_frame *f)
     case KIOSK_SYNC_NEVER:
         snprintf(value, sizeof value, "Never synchronised");
         break;
+    case KIOSK_SYNC_REFUSED:
+        snprintf(value, sizeof value, "Refused by the central store: ask the trust's admin");
+        break;
     }
-    snprintf(detail, sizeof detail, "%s%s", st->last_sync[0] ? "Last sync " : "", st->last_sync);
+    if (st->sync == KIOSK_SYNC_REFUSED)
+        snprintf(detail, sizeof detail, "%s", st->sync_detail); /* the reason, whole */
+    else
+        snprintf(detail, sizeof detail, "%s%s", st->last_sync[0] ? "Last sync " : "",
+                 st->last_sync);
     status_line(app, &r, "Sync", st->sync == KIOSK_SYNC_OK || st->sync == KIOSK_SYNC_PENDING, value,
                 st->sync == KIOSK_SYNC_OK ? "" : detail);
 

@@ -155,8 +155,19 @@ ld_err kiosk_ui_create(const struct kiosk_ui_config *cfg, struct kiosk_ui **out,
         flags |= SDL_WINDOW_RESIZABLE;
     int w = cfg->width > 0 ? cfg->width : KIOSK_DESIGN_W;
     int h = cfg->height > 0 ? cfg->height : KIOSK_DESIGN_H;
-    ui->window =
-        SDL_CreateWindow("latedoor", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    SDL_DisplayMode mode;
+    if (cfg->fullscreen && SDL_GetDesktopDisplayMode(0, &mode) == 0 && mode.w > 0 && mode.h > 0) {
+        /*
+         * The window itself covers the display: under X with no window manager nobody acts on
+         * the fullscreen request, and a window of the design size would be drawn as if it were
+         * the display's (the frame cropped, every touch off by the window's offset).
+         */
+        w = mode.w;
+        h = mode.h;
+        x = y = 0;
+    }
+    ui->window = SDL_CreateWindow("latedoor", x, y, w, h, flags);
     if (!ui->window) {
         snprintf(msg, msglen, "Cannot open a window: %s", SDL_GetError());
         err = LD_ERR_IO;

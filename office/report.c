@@ -807,6 +807,10 @@ static ld_err read_events(struct ld_central *c, struct ld_report *r, char *msg, 
                                               LD_CENTRAL_PULL_MAX, &n, msg, msglen);
         if (err)
             return err;
+        const struct ld_central_skip *sk = NULL;
+        for (size_t i = 0, k = ld_central_skipped(c, &sk); i < k; i++, r->nskipped++)
+            if (r->nskipped < LD_CENTRAL_SKIPS_KEPT && i < LD_CENTRAL_SKIPS_KEPT)
+                r->skipped[r->nskipped] = sk[i];
         if (n == 0)
             return LD_OK;
         r->nevents += n;

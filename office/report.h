@@ -97,6 +97,9 @@ struct ld_report {
     struct ld_report_conflict *conflicts; /* by date, session, pupil */
     size_t nconflicts;
     enum ld_report_call_basis call_basis;
+    /* Bad rows of the log left out (ld_central_skipped), the first LD_CENTRAL_SKIPS_KEPT named. */
+    size_t nskipped;
+    struct ld_central_skip skipped[LD_CENTRAL_SKIPS_KEPT];
 };
 
 /*

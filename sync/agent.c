@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent_priv.h"
 #include "central.h"
@@ -179,7 +180,148 @@ static ld_err collect_own(void *ctx, const struct ld_event *ev)
     return LD_OK;
 }
 
-static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, char *msg, size_t msglen)
+/* ---- a centre that went back (restored from a backup) ---- */
+
+/* Sets *has when the centre holds this device's event seq; any other error is returned. */
+static ld_err centre_has(struct ld_sync_agent *a, int64_t seq, bool *has, char *msg, size_t msglen)
+{
+    struct ld_central_event e;
+    ld_err err = ld_central_event_get(a->central, a->device, seq, &e, msg, msglen);
+    *has = err == LD_OK;
+    return err == LD_ERR_NOT_FOUND ? LD_OK : err;
+}
+
+/* Sets *same when the event at global_seq g of the school is the one with uuid. */
+static ld_err centre_pulled(struct ld_sync_agent *a, int64_t g, const char *uuid, bool *same,
+                            char *msg, size_t msglen)
+{
+    size_t n = 0;
+    ld_err err =
+        ld_central_pull(a->central, a->device, a->school, g - 1, a->buf, 1, &n, msg, msglen);
+    *same = !err && n == 1 && a->buf[0].global_seq == g && !strcmp(a->buf[0].uuid, uuid);
+    return err;
+}
+
+/*
+ * Checks that the centre still holds this device's event at the push cursor and the event last
+ * pulled at the pull cursor. When it does not (restored from a backup), moves the push cursor
+ * back to the highest own seq the centre holds (a bisection: the centre holds 1..M of a device's
+ * seqs, as batches go in order and whole), the pull cursor and part versions to 0, so that this
+ * round sends again what was lost and pulls the school again; *resend_upto is the old cursor.
+ */
+static ld_err check_centre(struct ld_sync_agent *a, struct ld_sync_report *rep,
+                           int64_t *resend_upto, char *msg, size_t msglen)
+{
+    int64_t push = 0, pull = 0;
+    char uuid[64] = "";
+    bool has = true, same = true;
+    *resend_upto = 0;
+    ld_err err = ld_sync_number_get(a->store, LD_SYNC_KEY_PUSH_CURSOR, &push, msg, msglen);
+    if (!err)
+        err = ld_sync_number_get(a->store, LD_SYNC_KEY_PULL_CURSOR, &pull, msg, msglen);
+    if (!err) {
+        ld_err e =
+            ld_store_setting_get(a->store, LD_SYNC_KEY_PULL_UUID, uuid, sizeof uuid, msg, msglen);
+        err = e == LD_ERR_NOT_FOUND ? LD_OK : e;
+    }
+    if (!err && push > 0)
+        err = centre_has(a, push, &has, msg, msglen);
+    if (!err && pull > 0 && uuid[0])
+        err = centre_pulled(a, pull, uuid, &same, msg, msglen);
+    if (err || (has && same))
+        return err;
+    int64_t lo = 0, hi = push; /* the centre holds seq lo (or lo is 0) and not seq hi */
+    while (!err && !has && hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        bool m = false;
+        err = centre_has(a, mid, &m, msg, msglen);
+        if (m)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!has && !err) {
+        *resend_upto = push;
+        err = ld_sync_number_set(a->store, LD_SYNC_KEY_PUSH_CURSOR, lo, msg, msglen);
+    }
+    const char *const keys[] = {LD_SYNC_KEY_PULL_CURSOR, LD_SYNC_KEY_ROSTER_VERSION,
+                                LD_SYNC_KEY_CALENDAR_VERSION, LD_SYNC_KEY_SETTINGS_VERSION};
+    for (size_t i = 0; !err && i < sizeof keys / sizeof keys[0]; i++)
+        err = ld_sync_number_set(a->store, keys[i], 0, msg, msglen);
+    if (!err)
+        err = ld_store_setting_delete(a->store, LD_SYNC_KEY_PULL_UUID, msg, msglen);
+    if (!err)
+        rep->went_back = true;
+    return err;
+}
+
+void ld_sync_describe_notice(const struct ld_sync_report *rep, char *out, size_t outlen)
+{
+    int n = 0;
+    out[0] = '\0';
+    if (rep->went_back)
+        n = snprintf(out, outlen,
+                     "the central store went back: re-sent %zu events and pulled the school's "
+                     "log again (was it restored from a backup?)",
+                     rep->resent);
+    if (rep->skipped && n >= 0 && (size_t)n < outlen)
+        snprintf(out + n, outlen - (size_t)n,
+                 "%s%zu bad rows of the central log skipped (a row written past latedoor's "
+                 "checks: ask the trust's admin to remove it), the first: %s",
+                 n ? "; " : "", rep->skipped, rep->skip_note);
+}
+
+/* Records what a technician should know of this round (agent.h, LD_SYNC_KEY_NOTICE). */
+static ld_err note_round(struct ld_sync_agent *a, const struct ld_sync_report *rep, char *msg,
+                         size_t msglen)
+{
+    char line[512];
+    if (!rep->went_back && !rep->skipped)
+        return LD_OK;
+    ld_sync_describe_notice(rep, line, sizeof line);
+    return ld_store_setting_set(a->store, LD_SYNC_KEY_NOTICE, line, msg, msglen);
+}
+
+#ifdef LD_TEST_HOOKS
+/*
+ * The fault tests' pause point, so that a kill lands mid-push on a fast machine or a slow one.
+ * With LD_SYNC_TEST_PAUSE="DIR:N", after the N-th batch of a round is committed (the cursor
+ * moved), the agent creates DIR/paused-K (K = 1, 2, … per process) and waits for DIR/resume-K,
+ * a stop, or DIR/off (which ends every pause). Only in builds with tests (LD_TEST_HOOKS).
+ */
+static void test_pause(struct ld_sync_agent *a, size_t batch)
+{
+    static unsigned pauses;
+    const char *spec = getenv("LD_SYNC_TEST_PAUSE");
+    const char *colon = spec ? strrchr(spec, ':') : NULL;
+    char path[512], off[512];
+    if (!colon || strtoul(colon + 1, NULL, 10) != batch)
+        return;
+    int dl = (int)(colon - spec);
+    snprintf(off, sizeof off, "%.*s/off", dl, spec);
+    if (access(off, F_OK) == 0)
+        return;
+    pauses++;
+    snprintf(path, sizeof path, "%.*s/paused-%u", dl, spec, pauses);
+    FILE *f = fopen(path, "w");
+    if (f)
+        fclose(f);
+    snprintf(path, sizeof path, "%.*s/resume-%u", dl, spec, pauses);
+    while (access(path, F_OK) != 0 && access(off, F_OK) != 0 && !stop_now(a)) {
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+#else
+static void test_pause(struct ld_sync_agent *a, size_t batch)
+{
+    (void)a;
+    (void)batch;
+}
+#endif
+
+static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, int64_t resend_upto,
+                   char *msg, size_t msglen)
 {
     int64_t cursor = 0;
     ld_err err = ld_sync_number_get(a->store, LD_SYNC_KEY_PUSH_CURSOR, &cursor, msg, msglen);
@@ -198,9 +340,10 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, char *ms
             rep->conflict = true;
             ld_sync__prefix(msg, msglen,
                             "push of seq %" PRId64 "..%" PRId64
-                            " REFUSED (a sequence number this device reuses is held centrally "
-                            "with other content: restored from an old backup? nothing was "
-                            "overwritten; see docs/sync.md)",
+                            " REFUSED: the central store holds other events under these "
+                            "numbers (this kiosk's store restored from an old backup?). Nothing "
+                            "was overwritten and taps are kept here; ask the trust's admin for "
+                            "a new device id (docs/sync.md)",
                             a->buf[0].seq, a->buf[col.n - 1].seq);
         }
         if (err)
@@ -211,11 +354,14 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, char *ms
             break;
         cursor = a->buf[col.n - 1].seq;
         rep->push_cursor = cursor;
+        for (size_t i = 0; i < col.n; i++)
+            rep->resent += a->buf[i].seq <= resend_upto;
         rep->pushed += res.inserted;
         rep->duplicates += res.duplicates;
         rep->batches++;
         if (col.n < a->cfg.batch)
             break;
+        test_pause(a, rep->batches);
         if (stop_now(a)) {
             rep->stopped = true;
             break;
@@ -225,6 +371,25 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, char *ms
 }
 
 /* ---- round ---- */
+
+/*
+ * The part of a round's error the kiosk shows (sync_status.h keeps LD_SYNC_ERROR_MAX bytes):
+ * without the "central store URL: " the central store puts first, which the technician has in
+ * the log and the config, so that the reason itself is kept whole.
+ */
+static const char *status_reason(const struct ld_sync_agent *a, const char *msg)
+{
+    static const char head[] = "central store ";
+    char url[LD_CENTRAL_URL_MAX];
+    ld_central_redact(a->cfg.url, url, sizeof url); /* as the central store shows it */
+    size_t ul = strlen(url);
+    if (ul && !strncmp(msg, url, ul) && !strncmp(msg + ul, ": ", 2))
+        return msg + ul + 2;
+    if (strncmp(msg, head, sizeof head - 1))
+        return msg;
+    const char *colon = strstr(msg + sizeof head - 1, ": ");
+    return colon ? colon + 2 : msg;
+}
 
 ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *msg, size_t msglen)
 {
@@ -236,9 +401,12 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
         ld_sync__msg(msg, msglen, "sync: no agent given");
         return LD_ERR_INVALID;
     }
+    int64_t resend_upto = 0;
     ld_err err = connect(a, msg, msglen);
     if (!err)
-        err = push(a, rep, msg, msglen);
+        err = check_centre(a, rep, &resend_upto, msg, msglen);
+    if (!err)
+        err = push(a, rep, resend_upto, msg, msglen);
     /* A refused push leaves the pulls to do: the kiosk still wants the other door's events. */
     char pull_msg[1024] = "";
     if ((!err || err == LD_ERR_DUPLICATE) && !rep->stopped) {
@@ -250,10 +418,24 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
             ld_sync__msg(msg, msglen, "%s", pull_msg);
         }
     }
+    if (err && stop_now(a)) {
+        /* interrupted (ld_central_interrupt): not a fault of the network or the centre */
+        rep->stopped = true;
+        ld_sync__msg(msg, msglen,
+                     "stopped during the round by a signal: what was committed stays, the "
+                     "next round carries on");
+    }
     int64_t now = a->cfg.now_ms();
     char smsg[512];
-    ld_err serr = err ? ld_sync_status_failure(a->store, now, msg, smsg, sizeof smsg)
-                      : ld_sync_status_success(a->store, now, smsg, sizeof smsg);
+    ld_err nerr = note_round(a, rep, err ? NULL : msg, msglen);
+    if (!err)
+        err = nerr;
+    /* A conflicting push or refused credentials (a disabled device) wait for a person. */
+    bool refused = rep->conflict || err == LD_ERR_AUTH;
+    ld_err serr =
+        !err      ? ld_sync_status_success(a->store, now, smsg, sizeof smsg)
+        : refused ? ld_sync_status_refused(a->store, now, status_reason(a, msg), smsg, sizeof smsg)
+                  : ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg, sizeof smsg);
     /*
      * A connection per round: one idle for a minute between rounds may have been dropped by the
      * server (idle_session_timeout, a restart) or by a NAT on the way, and would make the next

@@ -30,6 +30,14 @@ struct ld_store;
  *      error naming it and leaves that part untouched.
  *   3. status: ld_sync_status_success, or ld_sync_status_failure with the round's error.
  *
+ * Before the push, the round checks that the centre still holds what this device knows it has:
+ * its own event at the push cursor, and the event it last pulled (by UUID) at the pull cursor.
+ * A centre restored from a backup lacks them: the push cursor goes back to the last own event
+ * the centre has (found by bisection: a device's events reach the centre in seq order, batch by
+ * batch), the pull cursor and the part versions to 0, and the round re-sends and re-pulls
+ * (rep->went_back, rep->resent; LD_SYNC_KEY_NOTICE says so). Pulled bad rows are left out and
+ * named in the notice (rep->skipped).
+ *
  * A failed round leaves everything it committed (a batch pushed and its cursor, a part pulled
  * and its version) and nothing half-done: the next round carries on from there.
  */
@@ -39,6 +47,11 @@ struct ld_store;
 #define LD_SYNC_KEY_ROSTER_VERSION   "sync.roster_version"   /* central roster version held */
 #define LD_SYNC_KEY_CALENDAR_VERSION "sync.calendar_version" /* central calendar version held */
 #define LD_SYNC_KEY_SETTINGS_VERSION "sync.settings_version" /* central settings version held */
+/* The UUID of the event at the pull cursor: how a device sees that the centre went back. */
+#define LD_SYNC_KEY_PULL_UUID "sync.pull_cursor_uuid"
+/* One line: the last thing a technician should know that is not an error (the centre went back,
+ * rows skipped as bad), with its UTC time; kept until replaced. */
+#define LD_SYNC_KEY_NOTICE "sync.notice"
 /* A school setting KEY written at the centre is kept in the device store as "school.KEY". */
 #define LD_SYNC_SETTING_PREFIX "school."
 
@@ -66,8 +79,19 @@ struct ld_sync_report {
     bool settings;       /* new settings were written */
     bool conflict;       /* the push was refused: a seq reused with another UUID or content */
     bool stopped;        /* should_stop said stop, between two batches */
+    bool went_back;      /* the centre lacked what this device had sent or pulled (a restore):
+                            the push cursor went back to what it has, everything pulled again */
+    size_t resent;       /* own events sent again because the centre went back */
+    size_t skipped;      /* bad rows of the centre's log left out of the pull */
+    char skip_note[400]; /* the first of them named: "global_seq 12 (device gate, seq 3): …" */
     int64_t push_cursor; /* after the round */
 };
+
+/*
+ * Writes into out the line a technician should read about rep beyond its counts: the centre
+ * went back and what was re-sent, bad rows skipped and the first of them; "" when neither.
+ */
+void ld_sync_describe_notice(const struct ld_sync_report *rep, char *out, size_t outlen);
 
 /* An agent: the configuration and, during a round, the central connection. Opaque. */
 struct ld_sync_agent;

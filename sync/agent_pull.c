@@ -221,6 +221,13 @@ static ld_err pull_events(struct ld_central *c, struct ld_store *store, const ch
     while (!err) {
         size_t n = 0;
         err = ld_central_pull(c, device, school, cursor, buf, cap, &n, msg, msglen);
+        const struct ld_central_skip *sk = NULL;
+        size_t nsk = err ? 0 : ld_central_skipped(c, &sk);
+        if (nsk && !rep->skip_note[0])
+            snprintf(rep->skip_note, sizeof rep->skip_note,
+                     "global_seq %" PRId64 " (device %s, seq %" PRId64 "): %s", sk[0].global_seq,
+                     sk[0].device_id, sk[0].seq, sk[0].why);
+        rep->skipped += nsk;
         if (err || n == 0)
             break;
         for (size_t start = 0; !err && start < n; start += FOREIGN_CHUNK) {
@@ -265,6 +272,10 @@ static ld_err pull_events(struct ld_central *c, struct ld_store *store, const ch
              * already has, which go in again as no-ops. */
             cursor = buf[start + k - 1].global_seq;
             err = ld_sync_number_set(store, LD_SYNC_KEY_PULL_CURSOR, cursor, msg, msglen);
+            /* what the centre must still hold at the cursor next round (agent.c) */
+            if (!err)
+                err = ld_store_setting_set(store, LD_SYNC_KEY_PULL_UUID, buf[start + k - 1].uuid,
+                                           msg, msglen);
         }
         if (err || n < cap)
             break;

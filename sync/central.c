@@ -26,6 +26,9 @@ struct ld_central {
     /* The last device looked up, and its school: devices never change school. */
     char cached_device[LD_CENTRAL_ID_MAX + 1];
     char cached_school[LD_CENTRAL_ID_MAX + 1];
+    /* Rows the last pull or school_events call skipped as bad (the first SKIPS_KEPT named). */
+    struct ld_central_skip skips[LD_CENTRAL_SKIPS_KEPT];
+    size_t nskips;
 };
 
 #define BAD(err, ...) central__fail(err, msg, msglen, __VA_ARGS__)
@@ -521,6 +524,26 @@ ld_err ld_central_device_add(struct ld_central *c, const char *school, const cha
     return finish(c, err, msg, msglen);
 }
 
+ld_err ld_central_device_set(struct ld_central *c, const char *name,
+                             enum ld_central_device_action action,
+                             struct ld_central_credentials *cred, char *msg, size_t msglen)
+{
+    ld_err err = begin(c, "device", true, msg, msglen);
+    if (err)
+        return err;
+    CHECK_ID("device", "device name", name);
+    if (action < LD_CENTRAL_DEVICE_DISABLE || action > LD_CENTRAL_DEVICE_ROTATE ||
+        (action == LD_CENTRAL_DEVICE_ROTATE && !cred))
+        return finish(c, BAD(LD_ERR_INVALID, "device %s: unknown action", name), msg, msglen);
+    struct ld_central_credentials tmp;
+    memset(&tmp, 0, sizeof tmp);
+    err = c->ops->device_set(c->impl, name, action, &tmp, msg, msglen);
+    if (!err && cred)
+        *cred = tmp;
+    sodium_memzero(&tmp, sizeof tmp);
+    return finish(c, err, msg, msglen);
+}
+
 /* Looks up device's school, through the one-entry cache. */
 static ld_err device_school(struct ld_central *c, const char *device,
                             char school[LD_CENTRAL_ID_MAX + 1], char *msg, size_t msglen)
@@ -788,6 +811,27 @@ ld_err ld_central_event_check(const struct ld_central_event *ev, char *msg, size
     return central__event_ok(ev, false, "event", msg, msglen);
 }
 
+/*
+ * What a kiosk may add (the same rule as the PostgreSQL insert policy, so that the SQLite store's
+ * one writer enforces it too and a refusal names the event): never as the office, and a reason,
+ * void or clock repair only of its own events. Corrections of another device's events are the
+ * office's, which opens the store as the admin.
+ */
+static ld_err device_may_add(const struct ld_central_event *e, const char *where, char *msg,
+                             size_t msglen)
+{
+    if (e->source == LD_CSRC_OFFICE)
+        return BAD(LD_ERR_AUTH, "%s: field source: a kiosk may not add the office's events", where);
+    bool correction =
+        e->kind == LD_CEV_REASON || e->kind == LD_CEV_VOID || e->kind == LD_CEV_CLOCK_REPAIR;
+    if (correction && strcmp(e->ref_device, e->device_id))
+        return BAD(LD_ERR_AUTH,
+                   "%s: field ref_device: a kiosk may correct only its own events, not device "
+                   "%s's (corrections of others come from the office)",
+                   where, e->ref_device);
+    return LD_OK;
+}
+
 ld_err ld_central_push(struct ld_central *c, const char *device, const struct ld_central_event *ev,
                        size_t n, struct ld_push_result *res, char *msg, size_t msglen)
 {
@@ -821,6 +865,8 @@ ld_err ld_central_push(struct ld_central *c, const char *device, const struct ld
                           BAD(LD_ERR_INVALID, "%s: field device_id: not the device pushing (%s)",
                               where, device),
                           msg, msglen);
+        if (c->role == LD_CENTRAL_DEVICE && (err = device_may_add(&ev[i], where, msg, msglen)))
+            return finish(c, err, msg, msglen);
         if (i > 0 && ev[i].seq <= ev[i - 1].seq)
             return finish(c,
                           BAD(LD_ERR_INVALID,
@@ -846,6 +892,61 @@ ld_err ld_central_push(struct ld_central *c, const char *device, const struct ld
     return finish(c, err, msg, msglen);
 }
 
+size_t ld_central_skipped(const struct ld_central *c, const struct ld_central_skip **out)
+{
+    *out = c->skips;
+    return c->nskips;
+}
+
+/* Keeps a skipped row's marker (central__row_event_or_skip) in the handle's list. */
+static void note_skip(struct ld_central *c, const struct ld_central_event *e)
+{
+    if (c->nskips < LD_CENTRAL_SKIPS_KEPT) {
+        struct ld_central_skip *k = &c->skips[c->nskips];
+        k->global_seq = e->global_seq;
+        memcpy(k->device_id, e->device_id, sizeof k->device_id);
+        k->seq = e->seq;
+        snprintf(k->why, sizeof k->why, "%s", e->reason);
+    }
+    c->nskips++;
+}
+
+/*
+ * Reads up to cap events after after_global_seq through the backend's pull (device "" for every
+ * device), leaving out bad rows, which are listed in c->skips: a page is filled past them, so
+ * that fewer than cap events still means the end, and one bad row never stops a school.
+ */
+static ld_err pull_good(struct ld_central *c, const char *device, const char *school,
+                        int64_t after_global_seq, struct ld_central_event *out, size_t cap,
+                        size_t *n, char *msg, size_t msglen)
+{
+    size_t got = 0;
+    int64_t cursor = after_global_seq;
+    ld_err err = LD_OK;
+    c->nskips = 0;
+    while (!err && got < cap) {
+        size_t k = 0, ask = cap - got;
+        err = c->ops->pull(c->impl, device, school, cursor, out + got, ask, &k, msg, msglen);
+        if (err || k == 0)
+            break;
+        cursor = out[got + k - 1].global_seq;
+        size_t kept = got;
+        for (size_t i = got; i < got + k; i++) {
+            if (out[i].kind == 0)
+                note_skip(c, &out[i]);
+            else if (kept != i)
+                out[kept++] = out[i];
+            else
+                kept++;
+        }
+        got = kept;
+        if (k < ask)
+            break;
+    }
+    *n = got;
+    return err;
+}
+
 ld_err ld_central_pull(struct ld_central *c, const char *device, const char *school,
                        int64_t after_global_seq, struct ld_central_event *out, size_t cap,
                        size_t *n, char *msg, size_t msglen)
@@ -869,7 +970,7 @@ ld_err ld_central_pull(struct ld_central *c, const char *device, const char *sch
     if (!err && strcmp(own, school))
         err = BAD(LD_ERR_NOT_FOUND, "pull: device %s is not of school %s", device, school);
     if (!err)
-        err = c->ops->pull(c->impl, device, school, after_global_seq, out, cap, &got, msg, msglen);
+        err = pull_good(c, device, school, after_global_seq, out, cap, &got, msg, msglen);
     /* The rows were checked one by one as they were decoded; here, that they are what was
      * asked for, in order. */
     int64_t last = after_global_seq;
@@ -1059,7 +1160,7 @@ ld_err ld_central_school_events(struct ld_central *c, const char *school, int64_
                       msg, msglen);
     *n = 0;
     /* no device id is empty, so "every device but none" is every device */
-    err = c->ops->pull(c->impl, "", school, after_global_seq, out, cap, &got, msg, msglen);
+    err = pull_good(c, "", school, after_global_seq, out, cap, &got, msg, msglen);
     int64_t last = after_global_seq;
     for (size_t i = 0; !err && i < got; i++) {
         if (out[i].global_seq <= last)

@@ -33,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 5
+#define LD_CENTRAL_SCHEMA_VERSION 6
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -177,6 +177,15 @@ struct ld_central_settings {
 /* Frees what s holds and zeroes it; accepts NULL. */
 void ld_central_settings_free(struct ld_central_settings *s);
 
+/* A row of the event log that a pull or ld_central_school_events left out because it is bad. */
+struct ld_central_skip {
+    int64_t global_seq;
+    char device_id[LD_CENTRAL_ID_MAX + 1]; /* as stored, cut and made printable */
+    int64_t seq;                           /* as stored; 0 when not a number */
+    char why[LD_CENTRAL_REASON_MAX + 1];   /* the check that failed, naming the field */
+};
+#define LD_CENTRAL_SKIPS_KEPT 16 /* skipped rows named per call; all are counted */
+
 /* ---- opening ---- */
 
 /*
@@ -197,6 +206,20 @@ void ld_central_settings_free(struct ld_central_settings *s);
 LD_MUST_CHECK ld_err ld_central_open(const char *url, const char *passfile,
                                      enum ld_central_role role, struct ld_central **out, char *msg,
                                      size_t msglen);
+
+/*
+ * For tests: the statfs the SQLite backend asks whether a store is on a network file system
+ * (refused there: LD_ERR_UNSUPPORTED saying why and what to use instead). NULL: the real one.
+ */
+struct statfs;
+void ld_central_set_statfs(int (*fn)(const char *path, struct statfs *out));
+
+/*
+ * Ends at once whatever the PostgreSQL connection opened last waits on (connecting, a lock, a
+ * slow or vanished server): its call fails with LD_ERR_IO and the server rolls back. Safe to
+ * call from a signal handler (`latedoor sync` on SIGTERM); every later connect fails too.
+ */
+void ld_central_interrupt(void);
 
 /* Closes c, wiping any password it held; NULL is allowed and does nothing. */
 void ld_central_close(struct ld_central *c);
@@ -276,6 +299,25 @@ LD_MUST_CHECK ld_err ld_central_schools(struct ld_central *c, struct ld_central_
  * for an unknown school, LD_ERR_INVALID for a malformed name. Admin only. The caller wipes
  * cred->password once it is stored.
  */
+/* What ld_central_device_set does to a device. */
+enum ld_central_device_action {
+    LD_CENTRAL_DEVICE_DISABLE = 1, /* refused from its next connection (PostgreSQL: NOLOGIN, its
+                                      sessions ended) or its next call (SQLite) */
+    LD_CENTRAL_DEVICE_ENABLE,      /* allowed again */
+    LD_CENTRAL_DEVICE_ROTATE,      /* PostgreSQL: a new password, the old one refused at once */
+};
+
+/*
+ * Disables, enables or gives new credentials to device name (after a kiosk is stolen, or its
+ * password seen). ROTATE fills *cred (may be NULL otherwise) as ld_central_device_add does, and
+ * is LD_ERR_UNSUPPORTED on SQLite (no passwords). LD_ERR_NOT_FOUND for an unknown device. Admin
+ * only.
+ */
+LD_MUST_CHECK ld_err ld_central_device_set(struct ld_central *c, const char *name,
+                                           enum ld_central_device_action action,
+                                           struct ld_central_credentials *cred, char *msg,
+                                           size_t msglen);
+
 LD_MUST_CHECK ld_err ld_central_device_add(struct ld_central *c, const char *school,
                                            const char *name, struct ld_central_credentials *cred,
                                            char *msg, size_t msglen);
@@ -383,17 +425,31 @@ LD_MUST_CHECK ld_err ld_central_event_check(const struct ld_central_event *ev, c
  * order: a pull that has seen global_seq g never later finds a new event of that school below
  * g. Fills *res (may be NULL) on LD_OK. On PostgreSQL a device role can push only its own events
  * (row-level security): another device's are LD_ERR_AUTH.
+ *
+ * A device handle (either backend) adds only its own kiosk events: an event with the office's
+ * source, or a reason, void or clock repair of another device's event, is LD_ERR_AUTH naming it
+ * (PostgreSQL enforces the same in its insert policy, and checks every new row as
+ * ld_central_event_check does). The admin, the office's principal, may push corrections of
+ * any device's events.
  */
 LD_MUST_CHECK ld_err ld_central_push(struct ld_central *c, const char *device,
                                      const struct ld_central_event *ev, size_t n,
                                      struct ld_push_result *res, char *msg, size_t msglen);
 
 /*
+ * Writes to *out the rows the last ld_central_pull or ld_central_school_events on c left out
+ * (at most LD_CENTRAL_SKIPS_KEPT of them) and returns how many it left out in all.
+ */
+size_t ld_central_skipped(const struct ld_central *c, const struct ld_central_skip **out);
+
+/*
  * Copies into out (cap entries, 1..LD_CENTRAL_PULL_MAX) the events of school with global_seq
  * greater than after_global_seq that other devices than device recorded, in global_seq order,
- * at most cap of them, and their number into *n (0: nothing new). The next pull passes the last
- * global_seq returned. device must belong to school (LD_ERR_NOT_FOUND otherwise). Every row is
- * checked; a bad one is LD_ERR_CORRUPT naming its global_seq and field, with *n = 0.
+ * at most cap of them, and their number into *n (0: nothing new; fewer than cap: the end). The
+ * next pull passes the last global_seq returned. device must belong to school (LD_ERR_NOT_FOUND
+ * otherwise). Every row is checked; a bad one (a row a superuser wrote past the store's checks)
+ * is left out, the page filled past it, and named in ld_central_skipped, so one bad row never
+ * stops a school. Rows out of order or of another school fail the call (LD_ERR_CORRUPT).
  */
 LD_MUST_CHECK ld_err ld_central_pull(struct ld_central *c, const char *device, const char *school,
                                      int64_t after_global_seq, struct ld_central_event *out,

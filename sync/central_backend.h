@@ -61,6 +61,9 @@ struct ld_central_ops {
                       size_t *n, char *msg, size_t msglen);
     ld_err (*device_add)(void *impl, const char *school, const char *name,
                          struct ld_central_credentials *cred, char *msg, size_t msglen);
+    /* Disable, enable or (PostgreSQL) rotate device name; rotate fills cred. */
+    ld_err (*device_set)(void *impl, const char *name, enum ld_central_device_action action,
+                         struct ld_central_credentials *cred, char *msg, size_t msglen);
     ld_err (*device_school)(void *impl, const char *device, char school[LD_CENTRAL_ID_MAX + 1],
                             char *msg, size_t msglen);
 
@@ -120,6 +123,11 @@ struct ld_central_ops {
     ld_err (*audit_list)(void *impl, const char *school, struct ld_central_audit *out, size_t cap,
                          size_t *n, char *msg, size_t msglen);
 };
+
+/* What a disabled device is told (%s: the device), by either backend. */
+#define DEVICE_DISABLED_MSG                                                                        \
+    "device %s is disabled at the central store (latedoor device disable): nothing was sent or "   \
+    "taken; the trust's admin can enable it again or register this kiosk anew"
 
 extern const struct ld_central_ops central__sqlite_ops;
 extern const struct ld_central_ops central__pg_ops;
@@ -207,6 +215,15 @@ ld_err central__row_int(const struct central__row *r, int col, int64_t lo, int64
 /* Decodes and checks one event row (CENTRAL_EVENT_COLUMNS); LD_ERR_CORRUPT names row and field. */
 ld_err central__row_event(const struct central__row *r, struct ld_central_event *ev, char *msg,
                           size_t msglen);
+
+/*
+ * For pulls: as central__row_event, but a bad row whose global_seq can be read becomes a marker
+ * instead of an error: kind 0, global_seq, device_id and seq as far as they can be read, and in
+ * reason why it is bad. The front leaves markers out of what it returns and names them
+ * (ld_central_skipped). LD_ERR_CORRUPT only for a row without a readable global_seq.
+ */
+ld_err central__row_event_or_skip(const struct central__row *r, struct ld_central_event *ev,
+                                  char *msg, size_t msglen);
 
 /*
  * The columns of a pupil row: upn, legal_first, legal_last, preferred_first, preferred_last,

@@ -696,6 +696,34 @@ ld_err central__row_event(const struct central__row *r, struct ld_central_event 
     return err == LD_OK ? LD_OK : LD_ERR_CORRUPT;
 }
 
+ld_err central__row_event_or_skip(const struct central__row *r, struct ld_central_event *ev,
+                                  char *msg, size_t msglen)
+{
+    char why[LD_CENTRAL_REASON_MAX + 1] = "";
+    ld_err err = central__row_event(r, ev, why, sizeof why);
+    if (err != LD_ERR_CORRUPT)
+        return err;
+    int64_t g = 0, seq = 0;
+    if (!r->integer(r->ctx, 0, &g) || g < 1)
+        return central__fail(LD_ERR_CORRUPT, msg, msglen, "%s", why);
+    memset(ev, 0, sizeof *ev);
+    ev->global_seq = g;
+    if (r->integer(r->ctx, 3, &seq))
+        ev->seq = seq;
+    size_t len = 0;
+    const char *dev = r->text(r->ctx, 2, &len);
+    for (size_t i = 0, j = 0; dev && i < len && j < LD_CENTRAL_ID_MAX; i++) {
+        unsigned char ch = (unsigned char)dev[i];
+        ev->device_id[j++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    /* A printable copy: the message may quote the bad field. */
+    for (size_t i = 0, j = 0; why[i] && j < LD_CENTRAL_REASON_MAX; i++) {
+        unsigned char ch = (unsigned char)why[i];
+        ev->reason[j++] = ch >= 0x20 ? (char)ch : '?';
+    }
+    return LD_OK;
+}
+
 ld_err central__row_pupil(const struct central__row *r, size_t index, struct ld_roster_pupil *p,
                           char *msg, size_t msglen)
 {

@@ -1,10 +1,16 @@
 /* central_pg.c: the central store on PostgreSQL (libpq), for real deployments. */
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <poll.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "central_pg.h"
 
@@ -20,6 +26,82 @@ struct pg {
     char device[LD_CENTRAL_ID_MAX + 1]; /* a device role's device, else "" */
     bool push_prepared;                 /* the fast push statement is prepared on conn */
 };
+
+/* ---- interruption ---- */
+
+/*
+ * The socket of the connection opened last, for ld_central_interrupt, which a signal handler
+ * calls: shutdown() is async-signal-safe and ends whatever libpq waits on (a lock, a slow
+ * server, a network that went away) at once, where a cancel request would need the server to
+ * answer. The server sees the connection go and rolls back its transaction.
+ */
+static volatile sig_atomic_t pg_interrupted;
+static volatile sig_atomic_t pg_current_fd = -1;
+
+void ld_central_interrupt(void)
+{
+    pg_interrupted = 1;
+    int fd = pg_current_fd;
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR);
+}
+
+/* Sets or clears the socket ld_central_interrupt ends, with signals held so that a handler
+ * never meets a descriptor being closed (and perhaps reused). */
+static void watch_socket(int fd)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pg_current_fd = fd;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Returns CLOCK_MONOTONIC in milliseconds. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Connects without blocking in libpq, so that ld_central_interrupt can end the wait: the
+ * connect_timeout in force (the URL's or ours) bounds it. Returns the connection (NULL only when
+ * out of memory); its status says how it went, or *why when it was given up (stopped, or out of
+ * time).
+ */
+static PGconn *connect_interruptible(const char *const *keys, const char *const *vals,
+                                     const char **why)
+{
+    *why = NULL;
+    PGconn *conn = PQconnectStartParams(keys, vals, 1);
+    if (!conn || PQstatus(conn) == CONNECTION_BAD)
+        return conn;
+    int64_t limit_ms = 10000;
+    PQconninfoOption *opts = PQconninfo(conn);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (!strcmp(o->keyword, "connect_timeout") && o->val && atoi(o->val) > 0)
+            limit_ms = (int64_t)atoi(o->val) * 1000;
+    PQconninfoFree(opts);
+    int64_t end = mono_ms() + limit_ms;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        int fd = PQsocket(conn);
+        watch_socket(fd);
+        struct pollfd pfd = {.fd = fd, .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        int64_t left = end - mono_ms();
+        if (pg_interrupted || left <= 0 || fd < 0)
+            break;
+        int r = poll(&pfd, 1, left > 200 ? 200 : (int)left);
+        if (r > 0 || (r < 0 && errno != EINTR))
+            st = PQconnectPoll(conn);
+    }
+    watch_socket(-1);
+    if (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED)
+        *why = pg_interrupted ? "stopped by a signal" : "no answer within connect_timeout";
+    return conn;
+}
 
 /* ---- plumbing ---- */
 
@@ -328,7 +410,8 @@ static bool refused_credentials(PGconn *conn)
     const char *e = PQerrorMessage(conn);
     return PQconnectionNeedsPassword(conn) || strstr(e, "authentication failed") ||
            strstr(e, "no password supplied") || strstr(e, "password") || strstr(e, "SCRAM") ||
-           strstr(e, "no pg_hba.conf entry");
+           strstr(e, "no pg_hba.conf entry") || strstr(e, "client certificate") ||
+           strstr(e, "certificate authentication failed") || strstr(e, "rejects connection");
 }
 
 static ld_err pg_open(const char *target, const char *password, enum ld_central_role role,
@@ -350,15 +433,25 @@ static ld_err pg_open(const char *target, const char *password, enum ld_central_
                           password ? "password" : NULL,
                           NULL};
     const char *vals[] = {PG_CONNECT_TIMEOUT, "UTF8", "latedoor", target, password, NULL};
-    p->conn = PQconnectdbParams(keys, vals, 1);
+    const char *why = NULL;
+    p->conn = connect_interruptible(keys, vals, &why);
     if (!p->conn) {
         err = BAD(LD_ERR_NOMEM, "cannot connect: out of memory");
         goto out;
     }
+    if (why) {
+        err = BAD(LD_ERR_IO, "cannot connect: %s", why);
+        goto out;
+    }
     if (PQstatus(p->conn) != CONNECTION_OK) {
         one_line(line, sizeof line, PQerrorMessage(p->conn));
-        err = refused_credentials(p->conn) ? BAD(LD_ERR_AUTH, "credentials refused: %s", line)
-                                           : BAD(LD_ERR_IO, "cannot connect: %s", line);
+        const char *user = PQuser(p->conn) ? PQuser(p->conn) : "?";
+        if (strstr(line, "is not permitted to log in"))
+            err = BAD(LD_ERR_AUTH, DEVICE_DISABLED_MSG " (%s)",
+                      strncmp(user, "ld_dev_", 7) ? user : user + 7, line);
+        else
+            err = refused_credentials(p->conn) ? BAD(LD_ERR_AUTH, "credentials refused: %s", line)
+                                               : BAD(LD_ERR_IO, "cannot connect: %s", line);
         goto out;
     }
     err = session_setup(p, msg, msglen);
@@ -383,6 +476,7 @@ static ld_err pg_open(const char *target, const char *password, enum ld_central_
         if (err)
             goto out;
     }
+    watch_socket(PQsocket(p->conn));
     *impl = p;
     p = NULL;
 out:
@@ -399,6 +493,8 @@ static void pg_close(void *impl)
     struct pg *p = impl;
     if (!p)
         return;
+    if (pg_current_fd == PQsocket(p->conn))
+        watch_socket(-1);
     PQfinish(p->conn);
     free(p);
 }
@@ -654,13 +750,89 @@ static ld_err device_url(struct pg *p, const char *user, struct ld_central_crede
     return LD_OK;
 }
 
+/*
+ * Makes a random password for role into password (24 bytes, base64url) and its SCRAM verifier
+ * into *verifier (PQfreemem it): only the verifier goes to the server (and into its logs, if any).
+ */
+static ld_err new_password(struct pg *p, const char *role,
+                           char password[LD_CENTRAL_PASSWORD_MAX + 1], char **verifier, char *msg,
+                           size_t msglen)
+{
+    unsigned char raw[24];
+    if (!central__random(raw, sizeof raw))
+        return BAD(LD_ERR_IO, "no random bytes for a password");
+    sodium_bin2base64(password, LD_CENTRAL_PASSWORD_MAX + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    *verifier = PQencryptPasswordConn(p->conn, password, role, "scram-sha-256");
+    if (!*verifier) {
+        char line[300];
+        one_line(line, sizeof line, PQerrorMessage(p->conn));
+        return BAD(LD_ERR_IO, "cannot make a SCRAM verifier: %s", line);
+    }
+    return LD_OK;
+}
+
+/* Fills what a kiosk needs to connect (device add, device rotate): ids, role, password, URL. */
+static ld_err hand_over(struct pg *p, const char *name, const char *school, const char *role,
+                        const char password[LD_CENTRAL_PASSWORD_MAX + 1],
+                        struct ld_central_credentials *cred, char *msg, size_t msglen)
+{
+    snprintf(cred->device_id, sizeof cred->device_id, "%s", name);
+    snprintf(cred->school, sizeof cred->school, "%s", school);
+    snprintf(cred->user, sizeof cred->user, "%s", role);
+    memcpy(cred->password, password, sizeof cred->password);
+    return device_url(p, role, cred, msg, msglen);
+}
+
+/* Wipes and frees a SCRAM verifier (may be NULL) and wipes the clear password beside it. */
+static void forget(char *verifier, char password[LD_CENTRAL_PASSWORD_MAX + 1])
+{
+    if (verifier) {
+        sodium_memzero(verifier, strlen(verifier));
+        PQfreemem(verifier);
+    }
+    sodium_memzero(password, LD_CENTRAL_PASSWORD_MAX + 1);
+}
+
+static ld_err pg_device_set(void *impl, const char *name, enum ld_central_device_action action,
+                            struct ld_central_credentials *cred, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char role[64], school[LD_CENTRAL_ID_MAX + 1];
+    char password[LD_CENTRAL_PASSWORD_MAX + 1] = "";
+    char *verifier = NULL;
+    snprintf(role, sizeof role, "ld_dev_%s", name);
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = cmd(p, "BEGIN", 0, NULL, "device", msg, msglen);
+    if (err)
+        return err;
+    err = pg_device_school(p, name, school, msg, msglen);
+    if (!err && action == LD_CENTRAL_DEVICE_ROTATE)
+        err = new_password(p, role, password, &verifier, msg, msglen);
+    if (!err) {
+        const char *params[] = {name, action == LD_CENTRAL_DEVICE_DISABLE ? "true" : "false",
+                                verifier};
+        err = query(p, "SELECT latedoor.set_device($1, $2::boolean, $3)", 3, params, NULL,
+                    "device (the admin needs CREATEROLE)", msg, msglen);
+    }
+    if (!err)
+        err = cmd(p, "COMMIT", 0, NULL, "device: commit", msg, msglen);
+    if (!err && action == LD_CENTRAL_DEVICE_ROTATE)
+        err = hand_over(p, name, school, role, password, cred, msg, msglen);
+    if (err)
+        rollback(p);
+    forget(verifier, password);
+    return err;
+}
+
 static ld_err pg_device_add(void *impl, const char *school, const char *name,
                             struct ld_central_credentials *cred, char *msg, size_t msglen)
 {
     struct pg *p = impl;
     PGresult *res = NULL;
     char role[64], other[LD_CENTRAL_ID_MAX + 1];
-    unsigned char raw[24];
     char password[LD_CENTRAL_PASSWORD_MAX + 1] = "";
     char *verifier = NULL;
     bool found = false;
@@ -696,18 +868,7 @@ static ld_err pg_device_add(void *impl, const char *school, const char *name,
     }
     if (err)
         goto out;
-    if (!central__random(raw, sizeof raw)) {
-        err = BAD(LD_ERR_IO, "device add: no random bytes for a password");
-        goto out;
-    }
-    sodium_bin2base64(password, sizeof password, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    /* Only the SCRAM verifier goes to the server (and into its logs, if any). */
-    verifier = PQencryptPasswordConn(p->conn, password, role, "scram-sha-256");
-    if (!verifier) {
-        char line[300];
-        one_line(line, sizeof line, PQerrorMessage(p->conn));
-        err = BAD(LD_ERR_IO, "device add: cannot make a SCRAM verifier: %s", line);
+    if ((err = new_password(p, role, password, &verifier, msg, msglen))) {
         goto out;
     }
     const char *params[] = {school, name, role, verifier};
@@ -717,20 +878,11 @@ static ld_err pg_device_add(void *impl, const char *school, const char *name,
         err = cmd(p, "COMMIT", 0, NULL, "device add: commit", msg, msglen);
     if (err)
         goto out;
-    snprintf(cred->device_id, sizeof cred->device_id, "%s", name);
-    snprintf(cred->school, sizeof cred->school, "%s", school);
-    snprintf(cred->user, sizeof cred->user, "%s", role);
-    memcpy(cred->password, password, sizeof cred->password);
-    err = device_url(p, role, cred, msg, msglen);
+    err = hand_over(p, name, school, role, password, cred, msg, msglen);
 out:
     if (err)
         rollback(p);
-    if (verifier) {
-        sodium_memzero(verifier, strlen(verifier));
-        PQfreemem(verifier);
-    }
-    sodium_memzero(password, sizeof password);
-    sodium_memzero(raw, sizeof raw);
+    forget(verifier, password);
     return err;
 }
 
@@ -1480,7 +1632,7 @@ static void push_params_free(struct push_params *pp)
     "WITH ins AS (" PUSH_ROWS " ORDER BY u.ord RETURNING global_seq)"                              \
     " SELECT count(*), coalesce(max(global_seq), 0) FROM ins"
 #define PUSH_FAST_NAME "latedoor_push_fast"
-#define PUSH_LOCK_SQL  "SELECT pg_advisory_xact_lock(hashtext('latedoor.events'), hashtext($1))"
+#define PUSH_LOCK_SQL  "SELECT latedoor.push_lock($1)"
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -1638,13 +1790,18 @@ static ld_err push_fast(struct pg *p, struct push_params *pp, size_t n, bool *do
         err = BAD(LD_ERR_IO, "push: %s", line);
         goto out;
     }
+    /* msg keeps the first failure; what the pipeline skipped after it goes to later */
+    char later[256];
     err = pipe_result(p, PGRES_COMMAND_OK, NULL, &state, "push: begin", msg, msglen);
-    e = pipe_result(p, PGRES_TUPLES_OK, NULL, &state, "push: lock", msg, msglen);
+    e = pipe_result(p, PGRES_TUPLES_OK, NULL, &state, "push: lock", err ? later : msg,
+                    err ? sizeof later : msglen);
     err = err ? err : e;
-    e = pipe_result(p, PGRES_TUPLES_OK, &res, &state, "push", msg, msglen);
+    e = pipe_result(p, PGRES_TUPLES_OK, &res, &state, "push", err ? later : msg,
+                    err ? sizeof later : msglen);
     bool unique_met = e && state;
     err = err ? err : e;
-    e = pipe_result(p, PGRES_COMMAND_OK, NULL, &state, "push: commit", msg, msglen);
+    e = pipe_result(p, PGRES_COMMAND_OK, NULL, &state, "push: commit", err ? later : msg,
+                    err ? sizeof later : msglen);
     err = err ? err : e;
     PGresult *sync = PQgetResult(p->conn);
     if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC && !err)
@@ -1793,7 +1950,7 @@ static ld_err pg_pull(void *impl, const char *device, const char *school, int64_
     for (size_t i = 0; !err && i < rows; i++) {
         struct pg_row pr = {res, (int)i};
         struct central__row r = row_of(&pr);
-        err = central__row_event(&r, &out[i], msg, msglen);
+        err = central__row_event_or_skip(&r, &out[i], msg, msglen);
     }
     PQclear(res);
     if (!err)
@@ -2098,6 +2255,7 @@ const struct ld_central_ops central__pg_ops = {
     .school_add = pg_school_add,
     .schools = pg_schools,
     .device_add = pg_device_add,
+    .device_set = pg_device_set,
     .device_school = pg_device_school,
     .version = pg_version,
     .put_roster = pg_put_roster,

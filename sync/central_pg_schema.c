@@ -207,5 +207,111 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " FOR EACH STATEMENT EXECUTE FUNCTION latedoor.office_audit_append_only();"
     SECURE("office_records")
     SECURE("office_audit"),
+
+    /*
+     * 6 (branch central-trust, issue 13): authority and validation in the
+     * database, disabled devices, a push lock no device can sit on.
+     *   - A device inserts only its own kiosk events: never as the office (source 5), and a
+     *     reason, void or clock repair only of its own events (a return may follow another
+     *     door's departure). Corrections of other devices' events come from the office, whose
+     *     principal is the admin role (its own policy above).
+     *   - Every new row is checked as latedoor's reader checks it (central_check.c): ids, UUIDs,
+     *     boot ids, times, UPNs, cards, text without control characters, what each kind needs.
+     *     NOT VALID: rows stored before stay (a bad one is skipped and named when read).
+     *   - devices.disabled, with the role NOLOGIN (latedoor device disable).
+     *   - push_lock: the school's push lock, taken through a function that ends a device session
+     *     sitting on it (idle, or in a transaction over 2 s old) instead of waiting behind it.
+     *     Session limits set with ALTER ROLE are only defaults a session may change, so they
+     *     cannot be what protects the other kiosks. The admin becomes a member of each device
+     *     role so that it may see and end the device's sessions.
+     */
+    "ALTER TABLE latedoor.devices ADD COLUMN disabled boolean NOT NULL DEFAULT false;"
+    "ALTER TABLE latedoor.events ADD CONSTRAINT events_valid CHECK ("
+    " school_id ~ '^[A-Za-z0-9._-]{1,32}$' AND device_id ~ '^[A-Za-z0-9._-]{1,32}$'"
+    " AND at_ms BETWEEN 0 AND 253402300799999 AND mono_ms >= 0"
+    " AND fixed_at_ms BETWEEN 0 AND 253402300799999"
+    " AND (boot_id = '' OR boot_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')"
+    " AND (upn = '' OR upn ~ '^[A-Z][0-9]{11}[0-9A-Z]$')"
+    " AND (card = '' OR card ~ '^([0-9A-F]{2}){1,10}$')"
+    " AND staff !~ '[\\x01-\\x1f\\x7f]' AND reason !~ '[\\x01-\\x1f\\x7f]'"
+    " AND ((ref_device = '' AND ref_seq = 0)"
+    "  OR (ref_device ~ '^[A-Za-z0-9._-]{1,32}$' AND ref_seq >= 1))"
+    " AND (kind = 7) = (fixed_at_ms > 0)"
+    " AND CASE kind"
+    "  WHEN 1 THEN upn <> '' AND ref_device = ''"
+    "  WHEN 2 THEN upn <> '' WHEN 3 THEN upn <> ''"
+    "  WHEN 4 THEN upn <> '' AND reason <> '' AND ref_device <> ''"
+    "  WHEN 5 THEN ref_device <> ''"
+    "  WHEN 6 THEN card <> '' AND upn = '' AND ref_device = ''"
+    "  WHEN 7 THEN ref_device <> '' ELSE false END) NOT VALID;"
+    "DROP POLICY device_insert ON latedoor.events;"
+    "CREATE POLICY device_insert ON latedoor.events FOR INSERT TO ld_device"
+    " WITH CHECK (device_id = " MY_DEVICE " AND school_id = " MY_SCHOOL
+    " AND source <> 5 AND (kind IN (1, 2, 3, 6) OR ref_device = device_id));"
+    "CREATE OR REPLACE FUNCTION latedoor.add_device(p_school text, p_device text, p_role text,"
+    " p_verifier text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
+    " EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE ld_device CONNECTION LIMIT 8',"
+    "  p_role, p_verifier);"
+    " EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role,"
+    "  '10s');"
+    " EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', p_role, '300s');"
+    " EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', p_role, '15s');"
+    " EXECUTE format('GRANT %I TO %I', p_role, current_user);"
+    " INSERT INTO latedoor.devices (id, school_id, role_name)"
+    "  VALUES (p_device, p_school, p_role);"
+    " END $$;"
+    "REVOKE ALL ON FUNCTION latedoor.add_device(text, text, text, text) FROM PUBLIC;"
+    "DO $$ DECLARE r text; BEGIN"
+    " FOR r IN SELECT d.role_name FROM latedoor.devices d JOIN pg_roles g ON g.rolname = d.role_name LOOP"
+    "  EXECUTE format('GRANT %I TO %I', r, current_user);"
+    "  EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', r, '15s');"
+    "  EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', r, '10s');"
+    " END LOOP; END $$;"
+    /* The definer is the admin, a member of every device role: pg_stat_activity shows it their
+     * sessions' state and pg_terminate_backend may end them. */
+    "CREATE FUNCTION latedoor.push_lock(p_school text) RETURNS void LANGUAGE plpgsql"
+    " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    " DECLARE k1 integer := hashtext('latedoor.events'); k2 integer := hashtext(p_school);"
+    "  waited integer := 0; h record;"
+    " BEGIN"
+    "  LOOP"
+    "   IF pg_try_advisory_xact_lock(k1, k2) THEN RETURN; END IF;"
+    "   IF waited >= 20 THEN"
+    "    PERFORM pg_stat_clear_snapshot();"
+    "    FOR h IN SELECT a.pid, a.usename, a.state FROM pg_locks l"
+    "     JOIN pg_stat_activity a ON a.pid = l.pid"
+    "     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
+    "      AND l.classid = k1::oid AND l.objid = k2::oid AND l.pid <> pg_backend_pid()"
+    "      AND pg_has_role(a.usesysid, 'ld_device', 'MEMBER')"
+    "      AND (a.state IS DISTINCT FROM 'active' OR a.xact_start < clock_timestamp() - interval '2 s')"
+    "    LOOP"
+    "     RAISE WARNING 'latedoor: ending session % of % (%): it held school %''s push lock',"
+    "      h.pid, h.usename, h.state, p_school;"
+    "     PERFORM pg_terminate_backend(h.pid);"
+    "    END LOOP;"
+    "   END IF;"
+    "   IF waited >= 400 THEN"
+    "    RAISE EXCEPTION 'latedoor: the push lock of school % is held by another push', p_school"
+    "     USING ERRCODE = 'lock_not_available';"
+    "   END IF;"
+    "   PERFORM pg_sleep(0.05); waited := waited + 1;"
+    "  END LOOP;"
+    " END $$;"
+    /* latedoor device disable|enable|rotate: the role's login and password; its sessions end. */
+    "CREATE FUNCTION latedoor.set_device(p_device text, p_disabled boolean, p_verifier text)"
+    " RETURNS void LANGUAGE plpgsql AS $$ DECLARE r text; BEGIN"
+    " UPDATE latedoor.devices SET disabled = p_disabled WHERE id = p_device"
+    "  RETURNING role_name INTO r;"
+    " IF r IS NULL THEN RAISE EXCEPTION 'no device %', p_device USING ERRCODE = 'no_data_found';"
+    " END IF;"
+    " EXECUTE format('ALTER ROLE %I ' || CASE WHEN p_disabled THEN 'NOLOGIN' ELSE 'LOGIN' END, r);"
+    " IF p_verifier IS NOT NULL THEN"
+    "  EXECUTE format('ALTER ROLE %I PASSWORD %L', r, p_verifier); END IF;"
+    " IF p_disabled OR p_verifier IS NOT NULL THEN"
+    "  PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a WHERE a.usename = r; END IF;"
+    " END $$;"
+    "REVOKE ALL ON FUNCTION latedoor.set_device(text, boolean, text) FROM PUBLIC;"
+    "REVOKE ALL ON FUNCTION latedoor.push_lock(text) FROM PUBLIC;"
+    "GRANT EXECUTE ON FUNCTION latedoor.push_lock(text) TO ld_device;",
 };
 /* clang-format on */

@@ -2,12 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,10 +141,14 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " BEGIN SELECT RAISE(ABORT, 'latedoor office audit is append-only'); END;"
     "CREATE TRIGGER office_audit_no_delete BEFORE DELETE ON office_audit"
     " BEGIN SELECT RAISE(ABORT, 'latedoor office audit is append-only'); END;",
+
+    /* 6 (branch central-trust, issue 13): a device may be disabled */
+    "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));",
 };
 
 struct sq {
     sqlite3 *db;
+    enum ld_central_role role;
     char path[PATH_MAX];
     sqlite3_stmt *ins_event; /* kept across pushes */
     sqlite3_stmt *get_event;
@@ -250,6 +256,66 @@ static int64_t now_ms(void)
 
 /* ---- open, close, schema ---- */
 
+/* statfs, or what a test put in its place (ld_central_set_statfs). */
+static int (*sq_statfs)(const char *path, struct statfs *out) = statfs;
+
+void ld_central_set_statfs(int (*fn)(const char *path, struct statfs *out))
+{
+    sq_statfs = fn ? fn : statfs;
+}
+
+/* Returns the name of a network or remote file system type, or NULL for a local one. */
+static const char *network_fs(long type)
+{
+    static const struct {
+        long magic;
+        const char *name;
+    } remote[] = {
+        {0x6969, "NFS"},
+        {0x517B, "SMB"},
+        {(long)0xFF534D42, "CIFS"},
+        {(long)0xFE534D42, "SMB2"},
+        {0x01021997, "9p"},
+        {0x65735546, "FUSE (sshfs and the like)"},
+        {0x5346414F, "AFS"},
+        {0x73757245, "Coda"},
+        {0x00C36400, "Ceph"},
+        {0x564C, "NCP"},
+        {0x01161970, "GFS2"},
+        {0x7461636F, "OCFS2"},
+    };
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++)
+        if ((type & 0xFFFFFFFFL) == (remote[i].magic & 0xFFFFFFFFL))
+            return remote[i].name;
+    return NULL;
+}
+
+/*
+ * Refuses a store on a network file system: SQLite's WAL needs shared memory that only one
+ * machine's processes share, and network locking is not to be trusted, so two machines would
+ * corrupt it. The directory is asked (the file may not exist yet).
+ */
+static ld_err local_disk(const char *target, char *msg, size_t msglen)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", target);
+    const char *dir = dirname(copy);
+    struct statfs fs;
+    if (sq_statfs(dir, &fs) != 0)
+        return BAD(errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_IO, "cannot inspect %s: %s", dir,
+                   strerror(errno));
+    const char *name = network_fs((long)fs.f_type);
+    if (name)
+        return BAD(LD_ERR_UNSUPPORTED,
+                   "%s is on a network file system (%s): refused. An SQLite store there is "
+                   "corrupted as soon as two machines use it (WAL needs memory shared on one "
+                   "machine; network locks are not reliable). Keep the file on the local disk of "
+                   "the one machine that runs latedoor, or use PostgreSQL for a store several "
+                   "machines reach (docs/central.md)",
+                   target, name);
+    return LD_OK;
+}
+
 static ld_err sq_open(const char *target, const char *password, enum ld_central_role role,
                       void **impl, char *msg, size_t msglen)
 {
@@ -261,6 +327,9 @@ static ld_err sq_open(const char *target, const char *password, enum ld_central_
         err = BAD(LD_ERR_INVALID, "path too long");
         goto out;
     }
+    s->role = role;
+    if ((err = local_disk(target, msg, msglen)))
+        goto out;
     if (role == LD_CENTRAL_ADMIN) {
         /* Created here, mode 0600, so the service user alone can read it; SQLite gives its -wal
          * and -shm files the same mode. */
@@ -513,7 +582,7 @@ static ld_err sq_device_school(void *impl, const char *device, char school[LD_CE
 {
     struct sq *s = impl;
     sqlite3_stmt *st;
-    ld_err err = prep(s, "SELECT school_id FROM devices WHERE id = ?", &st, msg, msglen);
+    ld_err err = prep(s, "SELECT school_id, disabled FROM devices WHERE id = ?", &st, msg, msglen);
     if (err)
         return err;
     int rc = bt(st, 1, device, SQLITE_OK);
@@ -523,11 +592,38 @@ static ld_err sq_device_school(void *impl, const char *device, char school[LD_CE
         struct central__row r = row_of(st);
         err = central__row_str(&r, 0, school, LD_CENTRAL_ID_MAX + 1, false, "devices row",
                                "school_id", msg, msglen);
+        if (!err && s->role == LD_CENTRAL_DEVICE && sqlite3_column_int(st, 1) != 0)
+            err = BAD(LD_ERR_AUTH, DEVICE_DISABLED_MSG, device);
     } else if (rc == SQLITE_DONE) {
         err = BAD(LD_ERR_NOT_FOUND, "device %s: no such device", device);
     } else {
         err = sq_fail(s, rc, "device lookup", msg, msglen);
     }
+    sqlite3_finalize(st);
+    return err;
+}
+
+static ld_err sq_device_set(void *impl, const char *name, enum ld_central_device_action action,
+                            struct ld_central_credentials *cred, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    (void)cred;
+    if (action == LD_CENTRAL_DEVICE_ROTATE)
+        return BAD(LD_ERR_UNSUPPORTED,
+                   "device %s: an SQLite store has no passwords to rotate: whoever can open the "
+                   "file is trusted (disable the device instead)",
+                   name);
+    ld_err err = prep(s, "UPDATE devices SET disabled = ? WHERE id = ?", &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bt(st, 2, name, bi(st, 1, action == LD_CENTRAL_DEVICE_DISABLE, SQLITE_OK));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "device", msg, msglen);
+    else if (sqlite3_changes(s->db) == 0)
+        err = BAD(LD_ERR_NOT_FOUND, "device %s: no such device", name);
     sqlite3_finalize(st);
     return err;
 }
@@ -1268,7 +1364,7 @@ static ld_err sq_pull(void *impl, const char *device, const char *school, int64_
             err = BAD(LD_ERR_CORRUPT, "pull: more rows than the limit");
             break;
         }
-        err = central__row_event(&r, &out[got], msg, msglen);
+        err = central__row_event_or_skip(&r, &out[got], msg, msglen);
         if (err)
             break;
         got++;
@@ -1557,6 +1653,7 @@ const struct ld_central_ops central__sqlite_ops = {
     .school_add = sq_school_add,
     .schools = sq_schools,
     .device_add = sq_device_add,
+    .device_set = sq_device_set,
     .device_school = sq_device_school,
     .version = sq_version,
     .put_roster = sq_put_roster,

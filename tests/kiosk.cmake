@@ -39,6 +39,14 @@ add_test(NAME kiosk_end_to_end
 set_tests_properties(kiosk_end_to_end PROPERTIES LABELS "kiosk;e2e" TIMEOUT 600
   SKIP_RETURN_CODE 77)
 
+# --fullscreen on an X display with no window manager covers the display, and a touch reaches
+# the button under it (Xvfb at 1024x600; xwininfo reads the window's geometry).
+add_test(NAME kiosk_fullscreen
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/fullscreen.sh ${CMAKE_BINARY_DIR}/bin
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(kiosk_fullscreen PROPERTIES LABELS "kiosk;e2e" TIMEOUT 300
+  SKIP_RETURN_CODE 77)
+
 # `latedoor staff add|list`: staff PINs stored as Argon2id hashes, and the refusals.
 add_test(NAME staff_cli
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kiosk/staff_cli.sh $<TARGET_FILE:latedoor>

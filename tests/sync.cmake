@@ -15,8 +15,8 @@ target_link_libraries(sync_tool PRIVATE ld_sync)
 set_target_properties(sync_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 
 set(LD_SYNC_FAULTS ${CMAKE_CURRENT_SOURCE_DIR}/sync/faults.sh)
-foreach(case cli:sqlite kill-sync:sqlite unreachable:sqlite two-devices:sqlite
-             kill-sync:pg kill-pg:pg unreachable:pg two-devices:pg)
+foreach(case cli:sqlite kill-sync:sqlite unreachable:sqlite two-devices:sqlite restore:sqlite
+             kill-sync:pg kill-pg:pg unreachable:pg two-devices:pg restore:pg sigterm:pg)
   string(REPLACE ":" ";" parts ${case})
   list(GET parts 0 scenario)
   list(GET parts 1 backend)

@@ -140,6 +140,15 @@ static int run_report(const struct opts *o)
     printf("report of %s as of %s%s: %zu pupils, %zu events, %zu needing action, %s: "
            "%s/index.html\n",
            r->school_id, day, at, r->roster.count, r->nevents, needs, reg, o->out);
+    for (size_t i = 0; i < r->nskipped && i < LD_CENTRAL_SKIPS_KEPT; i++)
+        fprintf(stderr,
+                "latedoor report: left out a bad row of the log: global_seq %lld (device %s, "
+                "seq %lld): %s\n",
+                (long long)r->skipped[i].global_seq, r->skipped[i].device_id,
+                (long long)r->skipped[i].seq, r->skipped[i].why);
+    if (r->nskipped > LD_CENTRAL_SKIPS_KEPT)
+        fprintf(stderr, "latedoor report: and %zu more bad rows left out\n",
+                r->nskipped - LD_CENTRAL_SKIPS_KEPT);
     ld_report_free(r);
     return LD_EXIT_OK;
 }

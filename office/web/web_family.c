@@ -130,7 +130,7 @@ void web_calls(struct web_req *q, const char *school, const struct ld_report *r)
     ld_buf_printf(b,
                   "<main><h1>First-day calling, %s</h1>\n<p>Pupils absent this morning with no "
                   "reason known, in the order to call. Each call is logged for the next person."
-                  "</p>\n<div class=\"scroll\"><table id=\"calls\"><thead><tr><th>#</th>"
+                  "</p>\n<div class=\"scroll\"><table id=\"call-log\"><thead><tr><th>#</th>"
                   "<th>Pupil</th><th>Class</th><th>Flags</th><th>Calls today</th><th>Log a call"
                   "</th></tr></thead><tbody>\n",
                   ds);

@@ -26,9 +26,9 @@ static const char app_css[] =
     "@media (max-width:600px){body{font-size:15px}td,th{padding:.2em .3em}"
     ".bar .who{margin-left:0}table{display:block;overflow-x:auto}"
     "#log th:nth-child(8),#log td:nth-child(8){display:none}"
-    "#calls{display:table;width:100%}#calls thead{display:none}#calls tr{display:block;"
-    "border-bottom:1px solid #bbb;padding:.3em 0}#calls td{display:inline-block;border:0}"
-    "#calls td:last-child{display:block}}";
+    "#call-log{display:table;width:100%}#call-log thead{display:none}#call-log tr{display:block;"
+    "border-bottom:1px solid #bbb;padding:.3em 0}#call-log td{display:inline-block;border:0}"
+    "#call-log td:last-child{display:block}}";
 
 /* Polls the late log's fragment every 2 s and puts it in place when the log has changed. */
 static const char app_js[] =

@@ -12,6 +12,9 @@
 #include "cli_device.h"
 #include "sync_commands.h"
 
+/* Where docs/deploy.md puts the CA of the central server's certificate on a kiosk. */
+#define LD_KIOSK_CA_PATH "/etc/latedoor/central-ca.crt"
+
 /* Options every subcommand here may take after its positional arguments. */
 struct opts {
     const char *central;        /* --central URL */
@@ -80,6 +83,7 @@ static ld_err pick_school(struct ld_central *c, const char *given, char out[LD_C
 static int central_usage(void)
 {
     fprintf(stderr, "usage: latedoor central init URL [--passfile FILE]\n"
+                    "       latedoor central setup sqlite:PATH SCHOOL_ID SCHOOL_NAME DEVICE\n"
                     "       latedoor central school add ID NAME --central URL [--passfile FILE]\n"
                     "       latedoor central schools --central URL [--passfile FILE]\n"
                     "URL: postgresql://USER@HOST/DB?sslmode=verify-full&sslrootcert=CA, "
@@ -154,8 +158,57 @@ static int central_schools(int argc, char **argv)
     return rc;
 }
 
+/*
+ * `central setup sqlite:PATH SCHOOL_ID SCHOOL_NAME DEVICE`: a small school's embedded store in
+ * one command: the file, its schema, the school and the first kiosk. Each step is the one its own
+ * command takes, so running it again after a failure finishes the job or says what exists.
+ */
+static int central_setup(int argc, char **argv)
+{
+    int rc = LD_EXIT_OK, from = 0, to = 0;
+    char msg[1024];
+    struct ld_central_credentials cred;
+    memset(&cred, 0, sizeof cred);
+    if (argc != 4) {
+        fprintf(stderr, "usage: latedoor central setup sqlite:/var/lib/latedoor/central.db "
+                        "SCHOOL_ID \"SCHOOL NAME\" DEVICE\n"
+                        "Creates an SQLite central store with one school and its first kiosk "
+                        "(a small school;\nPostgreSQL: central init, central school add, device "
+                        "add: docs/deploy.md).\n");
+        return LD_EXIT_USAGE;
+    }
+    if (strncmp(argv[0], "sqlite:", 7)) {
+        fprintf(stderr,
+                "latedoor: central setup: %s: only for an SQLite store (sqlite:PATH); a "
+                "PostgreSQL store is set up step by step (docs/deploy.md)\n",
+                argv[0]);
+        return LD_EXIT_USAGE;
+    }
+    struct ld_central *c = open_admin(argv[0], NULL, &rc);
+    if (!c)
+        return rc;
+    ld_err err = ld_central_init(c, &from, &to, msg, sizeof msg);
+    if (!err)
+        err = ld_central_school_add(c, argv[1], argv[2], msg, sizeof msg);
+    if (!err)
+        err = ld_central_device_add(c, argv[1], argv[3], &cred, msg, sizeof msg);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        rc = ld_cli_status(err);
+    } else {
+        printf("%s: schema version %d, school %s (%s), device %s\n"
+               "in school.ini of kiosk %s:\n[device]\nid = %s\n[central]\nurl = %s\n",
+               ld_central_display_url(c), to, argv[1], argv[2], argv[3], argv[3], argv[3],
+               cred.url);
+    }
+    ld_central_close(c);
+    return rc;
+}
+
 int ld_cmd_central(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "setup"))
+        return central_setup(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "init"))
         return central_init(argc - 2, argv + 2);
     if (argc >= 3 && !strcmp(argv[1], "school") && !strcmp(argv[2], "add"))
@@ -169,9 +222,13 @@ static int device_usage(void)
 {
     fprintf(stderr, "usage: latedoor device add NAME --central URL [--school ID] "
                     "[--passfile FILE] [--write-passfile FILE]\n"
-                    "Registers a kiosk and prints what it needs to connect. With "
-                    "--write-passfile the new password goes\ninto FILE (created, mode 0600) "
-                    "instead of the screen.\n");
+                    "       latedoor device disable|enable NAME --central URL [--passfile FILE]\n"
+                    "       latedoor device rotate NAME --central URL [--passfile FILE] "
+                    "[--write-passfile FILE]\n"
+                    "add registers a kiosk and prints what it needs to connect; disable refuses "
+                    "a lost or stolen\nkiosk from its next sync, enable lets it back, rotate "
+                    "gives it a new password (PostgreSQL).\nWith --write-passfile the new "
+                    "password goes into FILE (created, mode 0600) instead of the screen.\n");
     return LD_EXIT_USAGE;
 }
 
@@ -182,14 +239,24 @@ static bool write_secret(int fd, const char *password)
     return write(fd, password, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
 }
 
-static int device_add(int argc, char **argv)
+/* Appends the CA option a verify-ca or verify-full URL needs on the kiosk (docs/deploy.md). */
+static void add_rootcert(struct ld_central_credentials *cred)
+{
+    if (strncmp(cred->sslmode, "verify-", 7) || strstr(cred->url, "sslrootcert="))
+        return;
+    size_t n = strlen(cred->url);
+    snprintf(cred->url + n, sizeof cred->url - n, "&sslrootcert=%s", LD_KIOSK_CA_PATH);
+}
+
+/* `device add NAME …`, or with rotate `device rotate NAME …`: the credentials printed. */
+static int device_add(int argc, char **argv, bool rotate)
 {
     struct opts o = {0};
     int rc = LD_EXIT_OK, fd = -1;
     char msg[1024], school[LD_CENTRAL_ID_MAX + 1];
     struct ld_central_credentials cred;
     memset(&cred, 0, sizeof cred);
-    if (argc < 1 || argv[0][0] == '-' || !parse_opts(argc - 1, argv + 1, &o, true, true) ||
+    if (argc < 1 || argv[0][0] == '-' || !parse_opts(argc - 1, argv + 1, &o, !rotate, true) ||
         !o.central)
         return device_usage();
     /* Made first, and exclusively, so a password is never created with nowhere to go. */
@@ -204,15 +271,19 @@ static int device_add(int argc, char **argv)
     struct ld_central *c = open_admin(o.central, o.passfile, &rc);
     if (!c)
         goto out;
-    ld_err err = pick_school(c, o.school, school, msg, sizeof msg);
-    if (!err)
+    ld_err err = LD_OK;
+    if (rotate)
+        err = ld_central_device_set(c, argv[0], LD_CENTRAL_DEVICE_ROTATE, &cred, msg, sizeof msg);
+    else if (!(err = pick_school(c, o.school, school, msg, sizeof msg)))
         err = ld_central_device_add(c, school, argv[0], &cred, msg, sizeof msg);
     if (err) {
         fprintf(stderr, "%s\n", msg);
         rc = ld_cli_status(err);
         goto out;
     }
-    printf("device:   %s (school %s)\n", cred.device_id, cred.school);
+    add_rootcert(&cred);
+    printf("device:   %s (school %s)%s\n", cred.device_id, cred.school,
+           rotate ? ": new password; the old one no longer works" : "");
     printf("url:      %s\n", cred.url);
     if (cred.user[0]) {
         printf("user:     %s\n", cred.user);
@@ -230,12 +301,13 @@ static int device_add(int argc, char **argv)
         } else {
             printf("password: %s\n", cred.password);
             fprintf(stderr, "latedoor: the password is shown once: put it in a file of mode "
-                            "0600 on the kiosk (sync --passfile)\n");
+                            "0600 on the kiosk, named by passfile in school.ini's [central]\n");
         }
         printf("sslmode:  %s%s\n", cred.sslmode,
                strcmp(cred.sslmode, "verify-full")
                    ? " (use verify-full with sslrootcert in production: docs/central.md)"
-                   : "");
+                   : " (put the CA that signed the server's certificate at " LD_KIOSK_CA_PATH
+                     " on the kiosk)");
     } else if (fd >= 0) {
         printf("password: none (SQLite): %s left empty\n", o.write_passfile);
     }
@@ -250,10 +322,44 @@ out:
     return rc;
 }
 
+/* `device disable|enable NAME --central URL`. */
+static int device_switch(int argc, char **argv, enum ld_central_device_action action)
+{
+    struct opts o = {0};
+    int rc = LD_EXIT_OK;
+    char msg[1024];
+    if (argc < 1 || argv[0][0] == '-' || !parse_opts(argc - 1, argv + 1, &o, false, false) ||
+        !o.central)
+        return device_usage();
+    struct ld_central *c = open_admin(o.central, o.passfile, &rc);
+    if (!c)
+        return rc;
+    ld_err err = ld_central_device_set(c, argv[0], action, NULL, msg, sizeof msg);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        rc = ld_cli_status(err);
+    } else if (action == LD_CENTRAL_DEVICE_DISABLE) {
+        printf("device %s disabled: its next sync is refused and any open session was ended. "
+               "To bring it back: latedoor device enable %s, and device rotate %s if its "
+               "password may have been seen\n",
+               argv[0], argv[0], argv[0]);
+    } else {
+        printf("device %s enabled\n", argv[0]);
+    }
+    ld_central_close(c);
+    return rc;
+}
+
 int ld_cmd_device(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "add"))
-        return device_add(argc - 2, argv + 2);
+        return device_add(argc - 2, argv + 2, false);
+    if (argc >= 2 && !strcmp(argv[1], "rotate"))
+        return device_add(argc - 2, argv + 2, true);
+    if (argc >= 2 && !strcmp(argv[1], "disable"))
+        return device_switch(argc - 2, argv + 2, LD_CENTRAL_DEVICE_DISABLE);
+    if (argc >= 2 && !strcmp(argv[1], "enable"))
+        return device_switch(argc - 2, argv + 2, LD_CENTRAL_DEVICE_ENABLE);
     return device_usage();
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "central.h"
 #include "sync_commands.h"
 #include "config.h"
 #include "device.h"
@@ -25,6 +26,8 @@ static volatile sig_atomic_t stop_signal;
 static void handle_stop(int sig)
 {
     stop_signal = sig;
+    /* whatever the round waits on at the central store ends now (central.h) */
+    ld_central_interrupt();
 }
 
 static bool should_stop(void *ctx)
@@ -42,10 +45,15 @@ static void stamp(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* One line per round: what moved, or that nothing did; the notice (agent.h) on a line of its
+ * own to stderr, where a technician looks for what needs attention. */
 static void log_round(ld_err err, const struct ld_sync_report *r, const char *msg)
 {
-    char ts[32];
+    char ts[32], notice[512];
     stamp(ts);
+    ld_sync_describe_notice(r, notice, sizeof notice);
+    if (notice[0])
+        fprintf(stderr, "%s sync: %s\n", ts, notice);
     if (err) {
         fprintf(stderr, "%s sync: %s%s\n", ts, r->conflict ? "CONFLICT: " : "", msg);
         return;
@@ -56,7 +64,58 @@ static void log_round(ld_err err, const struct ld_sync_report *r, const char *ms
                ts, r->pushed, r->duplicates, r->batches, r->pulled, r->pulled_new,
                r->roster ? ", roster updated" : "", r->calendar ? ", calendar updated" : "",
                r->settings ? ", settings updated" : "", (long long)r->push_cursor);
+    else
+        printf("%s sync: up to date, nothing to send or bring; push cursor %lld\n", ts,
+               (long long)r->push_cursor);
     fflush(stdout);
+}
+
+/* Prints a UTC millisecond instant as ISO 8601, or "never". */
+static void print_when(const char *label, int64_t ms)
+{
+    char buf[32] = "never";
+    if (ms > 0) {
+        time_t t = (time_t)(ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    printf("%-14s %s\n", label, buf);
+}
+
+/* `latedoor sync status`: what the sync process last did, as the kiosk's staff screen has it. */
+static int sync_status(struct ld_store *store, const struct ld_config *cfg)
+{
+    struct ld_sync_status st;
+    char msg[1024], notice[LD_SETTING_VALUE_MAX + 1] = "";
+    int64_t pull = 0;
+    ld_err err = ld_sync_status_read(store, &st, msg, sizeof msg);
+    if (!err)
+        err = ld_sync_number_get(store, LD_SYNC_KEY_PULL_CURSOR, &pull, msg, sizeof msg);
+    if (!err) {
+        ld_err e =
+            ld_store_setting_get(store, LD_SYNC_KEY_NOTICE, notice, sizeof notice, msg, sizeof msg);
+        err = e == LD_ERR_NOT_FOUND ? LD_OK : e;
+    }
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return LD_EXIT_FAIL;
+    }
+    printf("%-14s %s\n", "central", cfg->central_url[0] ? cfg->central_url : "(none: no sync)");
+    print_when("last success", st.last_success_ms);
+    print_when("last attempt", st.last_attempt_ms);
+    printf("%-14s %s\n", "last error", st.last_error[0] ? st.last_error : "none");
+    if (!strncmp(st.last_error, "push of seq", 11) && strstr(st.last_error, "REFUSED"))
+        printf("%-14s %s\n", "what to do",
+               "the central store holds other events under this kiosk's numbers: this store "
+               "was restored from an old backup. Nothing was overwritten and taps are kept "
+               "here. Register this kiosk under a new device id (latedoor device add) and "
+               "start a new store; docs/sync.md");
+    printf("%-14s %llu own events not yet at the centre (push cursor %lld)\n", "pending",
+           (unsigned long long)st.pending, (long long)st.push_cursor);
+    printf("%-14s %lld\n", "pull cursor", (long long)pull);
+    printf("%-14s %s\n", "notice", notice[0] ? notice : "none");
+    return LD_EXIT_OK;
 }
 
 /* Sleeps up to ms, in short steps: returns early on a stop signal, or (when wake) new events. */
@@ -77,22 +136,35 @@ static void wait_ms(int64_t ms, struct ld_store *store, bool wake)
     }
 }
 
+static int sync_usage(const char *why)
+{
+    if (why)
+        fprintf(stderr, "latedoor sync: %s\n", why);
+    fprintf(stderr, "usage: latedoor sync [--once | --watch] [--config FILE]\n"
+                    "       latedoor sync status [--config FILE]\n");
+    return LD_EXIT_USAGE;
+}
+
 int ld_cmd_sync(int argc, char **argv)
 {
     const char *config = NULL;
-    bool watch = false;
+    bool watch = false, once = false, status = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--once"))
-            watch = false;
+            once = true;
         else if (!strcmp(argv[i], "--watch"))
             watch = true;
+        else if (i == 1 && !strcmp(argv[i], "status"))
+            status = true;
         else if (!strcmp(argv[i], "--config") && i + 1 < argc)
             config = argv[++i];
-        else {
-            fprintf(stderr, "usage: latedoor sync [--once | --watch] [--config FILE]\n");
-            return LD_EXIT_USAGE;
-        }
+        else
+            return sync_usage(NULL);
     }
+    if (once && watch)
+        return sync_usage("--once and --watch: choose one (one round, or rounds until stopped)");
+    if (status && (once || watch))
+        return sync_usage("status takes no --once or --watch");
     /* The config alone: not ld_device_load, which needs the calendar file that a new kiosk
      * gets from its first sync. */
     struct ld_config cfg;
@@ -107,7 +179,7 @@ int ld_cmd_sync(int argc, char **argv)
         rc = LD_EXIT_USAGE;
         goto out;
     }
-    if (!cfg.central_url[0]) {
+    if (!cfg.central_url[0] && !status) {
         fprintf(stderr, "%s: central.url: not set: this device does not sync (docs/sync.md)\n",
                 path);
         rc = LD_EXIT_USAGE;
@@ -119,6 +191,10 @@ int ld_cmd_sync(int argc, char **argv)
     if (err) {
         fprintf(stderr, "%s\n", msg);
         rc = err == LD_ERR_NOT_FOUND || err == LD_ERR_STATE ? LD_EXIT_USAGE : LD_EXIT_FAIL;
+        goto out;
+    }
+    if (status) {
+        rc = sync_status(store, &cfg);
         goto out;
     }
     struct ld_sync_config sc = {

@@ -10,7 +10,8 @@
 # pg.info gives host, port, socket, the superuser and the admin role (LOGIN CREATEROLE CREATEDB,
 # not superuser, as a real deployment's admin) with their 0600 password files, and, when openssl
 # is there, the CA that signed the server's certificate (ssl=on; CN and SAN localhost,
-# 127.0.0.1) and an unrelated CA for the "wrong CA" test.
+# 127.0.0.1), an unrelated CA for the "wrong CA" test, and a kiosk CA (key included) whose client
+# certificates members of the role ld_cert_login must log in with (pg_hba "cert", no password).
 #
 # Without PostgreSQL's server binaries: with CI=true, start fails; otherwise it writes
 # skip=REASON into pg.info and exits 77, and the tests that read it skip with that reason.
@@ -75,6 +76,9 @@ make_tls() { # DIR: a CA, a server certificate signed by it, and an unrelated CA
     openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
       -extfile san.ext -out server.crt
     chmod 600 server.key
+    # the CA that signs kiosks' client certificates (pg_hba "cert" for members of ld_cert_login)
+    openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=latedoor test kiosk CA" \
+      -keyout kiosk-ca.key -out kiosk-ca.crt
   ) >/dev/null 2>&1
 }
 
@@ -91,7 +95,8 @@ cmd_stop() {
   case "$tmp" in
   /tmp/ld-pg.*) rm -rf "$tmp" ;;
   esac
-  rm -f "$info" "$state/super.pass" "$state/admin.pass" "$state/ca.crt" "$state/other-ca.crt"
+  rm -f "$info" "$state/super.pass" "$state/admin.pass" "$state/ca.crt" "$state/other-ca.crt" \
+    "$state/kiosk-ca.crt" "$state/kiosk-ca.key"
 }
 
 cmd_start() {
@@ -135,6 +140,17 @@ cmd_start() {
     have_tls=1
     if [ "$(id -u)" -eq 0 ]; then chown -R "$pg_user" "$tmp/tls"; fi
     ssl_opts="-c ssl=on -c ssl_cert_file=$tmp/tls/server.crt -c ssl_key_file=$tmp/tls/server.key"
+    ssl_opts="$ssl_opts -c ssl_ca_file=$tmp/tls/kiosk-ca.crt"
+    # Members of ld_cert_login log in by client certificate only, as docs/deploy.md recommends
+    # for kiosks; everyone else by password, as before. The admin and superuser lines come
+    # first: the admin is a member of every device role (to end their sessions), so "+group"
+    # lines would match it too.
+    {
+      printf 'host all ld_admin,ld_super all scram-sha-256\n'
+      printf 'hostssl all +ld_cert_login 127.0.0.1/32 cert\nhost all +ld_cert_login all reject\n'
+      cat "$tmp/data/pg_hba.conf"
+    } >"$tmp/hba.new"
+    as_pg cp "$tmp/hba.new" "$tmp/data/pg_hba.conf"
   fi
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   if [ "${LD_PG_DURABLE:-0}" = 1 ]; then durability=""; fi
@@ -157,6 +173,7 @@ cmd_start() {
   PGPASSWORD=$super_pw "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp/sock" -p "$port" \
     -U ld_super -d postgres -v pw="$admin_pw" >/dev/null <<'SQL'
 CREATE ROLE ld_admin LOGIN CREATEROLE CREATEDB PASSWORD :'pw';
+CREATE ROLE ld_cert_login NOLOGIN;
 SQL
 
   (
@@ -164,12 +181,15 @@ SQL
     printf '%s\n' "$super_pw" >"$state/super.pass"
     printf '%s\n' "$admin_pw" >"$state/admin.pass"
   )
-  local ca="" other=""
+  local ca="" other="" kca="" kkey=""
   if [ $have_tls = 1 ]; then
     cp "$tmp/tls/ca.crt" "$state/ca.crt"
     cp "$tmp/tls/other-ca.crt" "$state/other-ca.crt"
+    (umask 077 && cp "$tmp/tls/kiosk-ca.crt" "$tmp/tls/kiosk-ca.key" "$state/")
     ca="$state/ca.crt"
     other="$state/other-ca.crt"
+    kca="$state/kiosk-ca.crt"
+    kkey="$state/kiosk-ca.key"
   fi
   cat >"$info" <<EOF
 host=127.0.0.1
@@ -181,6 +201,8 @@ admin=ld_admin
 admin_passfile=$state/admin.pass
 sslrootcert=$ca
 other_ca=$other
+kiosk_ca=$kca
+kiosk_ca_key=$kkey
 tmp=$tmp
 bindir=$bindir
 EOF

@@ -44,6 +44,8 @@ int ld_pg_info_load(struct ld_pg_info *info, char *msg, size_t msglen)
         KEY(admin_passfile);
         KEY(sslrootcert);
         KEY(other_ca);
+        KEY(kiosk_ca);
+        KEY(kiosk_ca_key);
 #undef KEY
     }
     fclose(f);

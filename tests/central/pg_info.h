@@ -19,6 +19,8 @@ struct ld_pg_info {
     char admin_passfile[256];
     char sslrootcert[256]; /* "" when the server has no TLS */
     char other_ca[256];
+    char kiosk_ca[256];     /* "" without TLS: signs kiosks' client certificates */
+    char kiosk_ca_key[256]; /* its key, for the test to sign with */
 };
 
 /*

@@ -110,6 +110,56 @@ static void cli_end_to_end(void **state)
         assert_string_equal(ld_central_login_device(c), device);
         ld_central_close(c);
     }
+    /* disable, enable, rotate (PostgreSQL; SQLite has no passwords) */
+    assert_int_equal(run(ld_cmd_device, WITH_PASS("device", "disable", device, "--central", g_url)),
+                     LD_EXIT_OK);
+    assert_non_null(strstr(g_out, "disabled"));
+    assert_int_equal(run(ld_cmd_device, WITH_PASS("device", "enable", device, "--central", g_url)),
+                     LD_EXIT_OK);
+    assert_int_equal(
+        run(ld_cmd_device, WITH_PASS("device", "enable", "nobody", "--central", g_url)),
+        LD_EXIT_USAGE);
+    char pf2[128];
+    snprintf(pf2, sizeof pf2, "%s/kiosk2.pass", g_dir);
+    int rot = run(ld_cmd_device, WITH_PASS("device", "rotate", device, "--central", g_url,
+                                           "--write-passfile", pf2));
+    if (g_pg_mode) {
+        assert_int_equal(rot, LD_EXIT_OK);
+        assert_non_null(strstr(g_out, "new password"));
+        char pw[256], old[256];
+        assert_true(ld_pg_read_password(pf2, pw, sizeof pw));
+        assert_true(ld_pg_read_password(pf, old, sizeof old));
+        assert_string_not_equal(pw, old);
+    } else {
+        assert_int_not_equal(rot, LD_EXIT_OK);
+    }
+    /* with verify-full, the URL printed names the CA file the kiosk needs, and works with it */
+    if (g_pg_mode && g_pg.sslrootcert[0]) {
+        char vf[1200], gate[64];
+        snprintf(gate, sizeof gate, "gate-%u", (unsigned)getpid());
+        snprintf(vf, sizeof vf, "%s?sslmode=verify-full&sslrootcert=%s", g_url, g_pg.sslrootcert);
+        char *at = strstr(vf, "127.0.0.1");
+        assert_non_null(at);
+        memcpy(at, "localhost", 9); /* the certificate's name, as long as the address */
+        snprintf(pf2, sizeof pf2, "%s/gate.pass", g_dir);
+        assert_int_equal(run(ld_cmd_device, WITH_PASS("device", "add", gate, "--central", vf,
+                                                      "--write-passfile", pf2)),
+                         LD_EXIT_OK);
+        const char *u = strstr(g_out, "url:      ");
+        assert_non_null(u);
+        char url[1200];
+        snprintf(url, sizeof url, "%.*s", (int)strcspn(u + 10, "\n"), u + 10);
+        char *rc = strstr(url, "sslrootcert=/etc/latedoor/central-ca.crt");
+        assert_non_null(rc);
+        assert_non_null(strstr(url, "sslmode=verify-full"));
+        snprintf(rc, sizeof url - (size_t)(rc - url), "sslrootcert=%s", g_pg.sslrootcert);
+        struct ld_central *c = NULL;
+        char msg[512];
+        if (ld_central_open(url, pf2, LD_CENTRAL_DEVICE, &c, msg, sizeof msg))
+            fail_msg("%s", msg);
+        assert_true(ld_central_uses_tls(c));
+        ld_central_close(c);
+    }
     /* a second add of the same name, or over an existing file, is refused */
     assert_int_equal(run(ld_cmd_device, WITH_PASS("device", "add", device, "--central", g_url)),
                      LD_EXIT_USAGE);
@@ -141,9 +191,38 @@ static void cli_end_to_end(void **state)
                      LD_EXIT_USAGE);
 }
 
+/* A small school's embedded store in one command: the file, the school, the first kiosk. */
+static void central_setup_for_a_small_school(void **state)
+{
+    (void)state;
+    if (g_pg_mode)
+        skip();
+    char url[160], msg[512];
+    snprintf(url, sizeof url, "sqlite:%s/small.db", g_dir);
+    const char *const args[] = {"central", "setup", url, "hb", "Hollybrook Primary School",
+                                "door-1",  NULL};
+    assert_int_equal(run(ld_cmd_central, args), LD_EXIT_OK);
+    assert_non_null(strstr(g_out, "school hb (Hollybrook Primary School), device door-1"));
+    assert_non_null(strstr(g_out, "[central]\nurl = sqlite:"));
+    struct ld_central *c = NULL;
+    char school[LD_CENTRAL_ID_MAX + 1];
+    if (ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &c, msg, sizeof msg) ||
+        ld_central_device_school(c, "door-1", school, msg, sizeof msg))
+        fail_msg("%s", msg);
+    assert_string_equal(school, "hb");
+    ld_central_close(c);
+    /* again: the school is there already, and it says so */
+    assert_int_equal(run(ld_cmd_central, args), LD_EXIT_USAGE);
+    /* PostgreSQL is set up step by step */
+    const char *const pg[] = {"central", "setup", "postgresql://admin@db/latedoor", "hb", "H",
+                              "door-1",  NULL};
+    assert_int_equal(run(ld_cmd_central, pg), LD_EXIT_USAGE);
+}
+
 int main(int argc, char **argv)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(cli_end_to_end)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(cli_end_to_end),
+                                       cmocka_unit_test(central_setup_for_a_small_school)};
     if (argc != 2 || (strcmp(argv[1], "sqlite") && strcmp(argv[1], "pg")))
         return 2;
     snprintf(g_dir, sizeof g_dir, "/tmp/ld-central-cli-XXXXXX");

@@ -67,6 +67,17 @@ static void make_events(struct ld_central_event *e, size_t n, const char *school
     }
 }
 
+/* Connects with libpq exactly as a kiosk's sync does: its URL from device add, its password. */
+static PGconn *connect_as_device(const struct ld_central_credentials *cred)
+{
+    const char *keys[] = {"dbname", "password", NULL};
+    const char *vals[] = {cred->url, cred->password, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("cannot connect as %s: %s", cred->user, PQerrorMessage(c));
+    return c;
+}
+
 static int setup(void **state)
 {
     static unsigned counter;
@@ -123,8 +134,7 @@ static int setup(void **state)
     make_events(ev, 2, "hollybrook", f->gate.device_id, tag + 1);
     OK(ld_central_push(f->admin, f->gate.device_id, ev, 2, NULL, M));
 
-    f->door_sql = ld_pg_connect(&g_pg, f->door.user, f->door.password, f->db);
-    assert_non_null(f->door_sql);
+    f->door_sql = connect_as_device(&f->door);
     *state = f;
     return 0;
 }
@@ -366,6 +376,349 @@ static void tls_is_honoured(void **state)
     ld_central_close(d);
 }
 
+/* ---- the attacks of issue 13, each as the door's role, connected as the door connects ---- */
+
+#define EVENT_COLS                                                                                 \
+    "school_id, device_id, seq, uuid, kind, at_ms, mono_ms, boot_id, clock_state, upn, card, "     \
+    "source, staff, reason, ref_device, ref_seq, fixed_at_ms"
+
+/*
+ * Runs, as the door, an INSERT of one event of the door with seq, kind, source, ref and
+ * fixed_at_ms as given (upn and reason filled as the kind needs), and wants SQLSTATE want.
+ */
+static void door_inserts(struct fx *f, int seq, int kind, int source, const char *ref_device,
+                         int ref_seq, const char *boot_id, const char *want)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO latedoor.events (" EVENT_COLS ") VALUES ('hollybrook', '%s', %d, "
+             "'bbbbbbbb-0000-4000-8000-%012d', %d, 1788509520000, 5, '%s', 0, 'H801200001001', "
+             "'', %d, 'Mrs Example', '%s', '%s', %d, %s)",
+             f->door.device_id, seq, seq, kind, boot_id, source, kind == 4 ? "Doctor" : "",
+             ref_device, ref_seq, kind == 7 ? "1788509580000" : "0");
+    door_sql(f, sql, want);
+}
+
+/* The school's whole log as the office reads it: count and a digest of every UUID in order. */
+static void office_view(struct fx *f, size_t *n, char *digest, size_t len)
+{
+    static struct ld_central_event page[LD_CENTRAL_PULL_MAX];
+    int64_t after = 0;
+    size_t got = 0;
+    unsigned long h = 5381;
+    *n = 0;
+    do {
+        OK(ld_central_school_events(f->admin, "hollybrook", after, page, LD_CENTRAL_PULL_MAX, &got,
+                                    M));
+        for (size_t i = 0; i < got; i++)
+            for (const char *c = page[i].uuid; *c; c++)
+                h = h * 33 + (unsigned char)*c;
+        *n += got;
+        if (got)
+            after = page[got - 1].global_seq;
+    } while (got == LD_CENTRAL_PULL_MAX);
+    snprintf(digest, len, "%lx", h);
+}
+
+static void device_cannot_act_as_the_office(void **state)
+{
+    struct fx *f = *state;
+    char before[32], after[32];
+    size_t n0 = 0, n1 = 0;
+    office_view(f, &n0, before, sizeof before);
+    /* the gate's arrival seq 1: voided, given a new reason, its time repaired, by the door */
+    const char *gate = f->gate.device_id;
+    door_inserts(f, 1, LD_CEV_VOID, LD_CSRC_OFFICE, gate, 1, "", "42501");
+    door_inserts(f, 2, LD_CEV_VOID, LD_CSRC_STAFF, gate, 1, "", "42501");
+    door_inserts(f, 3, LD_CEV_REASON, LD_CSRC_STAFF, gate, 1, "", "42501");
+    door_inserts(f, 4, LD_CEV_CLOCK_REPAIR, LD_CSRC_CLI, gate, 1, "", "42501");
+    /* an office sign-in under the door's own name */
+    door_inserts(f, 5, LD_CEV_ARRIVAL, LD_CSRC_OFFICE, "", 0, "", "42501");
+    office_view(f, &n1, after, sizeof after);
+    assert_int_equal(n1, n0);
+    assert_string_equal(after, before);
+    /* the same through latedoor as the door: refused before the server, naming why */
+    struct ld_central *d = open_door(f);
+    struct ld_central_event ev[1];
+    char msg[512];
+    make_events(ev, 1, "hollybrook", f->door.device_id, 0xdd);
+    ev[0].kind = LD_CEV_VOID;
+    snprintf(ev[0].ref_device, sizeof ev[0].ref_device, "%s", gate);
+    ev[0].ref_seq = 1;
+    assert_int_equal(ld_central_push(d, f->door.device_id, ev, 1, NULL, msg, sizeof msg),
+                     LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "only its own events"));
+    ld_central_close(d);
+    /* what a kiosk does do still goes in: its arrival, a reason, a void and a clock repair of
+     * it, a return after another door's departure */
+    door_inserts(f, 10, LD_CEV_ARRIVAL, LD_CSRC_CARD, "", 0, "", "");
+    door_inserts(f, 11, LD_CEV_REASON, LD_CSRC_TOUCH, f->door.device_id, 10, "", "");
+    door_inserts(f, 12, LD_CEV_VOID, LD_CSRC_STAFF, f->door.device_id, 10, "", "");
+    door_inserts(f, 13, LD_CEV_CLOCK_REPAIR, LD_CSRC_CLI, f->door.device_id, 10, "", "");
+    door_inserts(f, 14, LD_CEV_RETURN, LD_CSRC_STAFF, gate, 2, "", "");
+    /* and the office (the admin role) may correct anyone's */
+    make_events(ev, 1, "hollybrook", gate, 0xee);
+    ev[0].seq = 3;
+    ev[0].kind = LD_CEV_VOID;
+    ev[0].source = LD_CSRC_OFFICE;
+    snprintf(ev[0].ref_device, sizeof ev[0].ref_device, "%s", gate);
+    ev[0].ref_seq = 1;
+    OK(ld_central_push(f->admin, gate, ev, 1, NULL, M));
+}
+
+static void bad_rows_are_refused_then_skipped(void **state)
+{
+    struct fx *f = *state;
+    /* the centre checks what latedoor's reader checks, for the device and the admin alike */
+    door_inserts(f, 1, LD_CEV_ARRIVAL, LD_CSRC_CARD, "", 0, "x", "23514");
+    door_inserts(f, 1, LD_CEV_ARRIVAL, LD_CSRC_CARD, "", 0, "ABCDEF", "23514");
+    door_inserts(f, 1, LD_CEV_UNKNOWN_CARD, LD_CSRC_CARD, "", 0, "", "23514"); /* with a pupil */
+    PGconn *a = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->db);
+    char st[6], sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO latedoor.events (" EVENT_COLS ") VALUES ('hollybrook', '%s', 7, "
+             "'cccccccc-0000-4000-8000-000000000007', 1, 1788509520000, 5, 'x', 0, "
+             "'H801200001001', '', 1, '', '', '', 0, 0)",
+             f->gate.device_id);
+    ld_pg_exec(a, sql, st);
+    assert_string_equal(st, "23514");
+    /* a row that got in anyway (a superuser without the check): skipped, named, and the rest
+     * of the school still flows to the kiosks and the office */
+    PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, f->db);
+    ld_pg_exec(s, "ALTER TABLE latedoor.events DROP CONSTRAINT events_valid", st);
+    assert_string_equal(st, "");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO latedoor.events (" EVENT_COLS ") VALUES ('hollybrook', '%s', 3, "
+             "'cccccccc-0000-4000-8000-000000000003', 1, 1788509520000, 5, 'x', 0, "
+             "'H801200001001', '', 1, '', '', '', 0, 0)",
+             f->gate.device_id);
+    ld_pg_exec(s, sql, st);
+    assert_string_equal(st, "");
+    PQfinish(s);
+    PQfinish(a);
+    struct ld_central_event ev[4], got[10];
+    make_events(ev, 4, "hollybrook", f->gate.device_id, 0x77);
+    OK(ld_central_push(f->admin, f->gate.device_id, ev + 3, 1, NULL, M)); /* seq 4, after it */
+    struct ld_central *d = open_door(f);
+    size_t n = 0;
+    const struct ld_central_skip *sk = NULL;
+    OK(ld_central_pull(d, f->door.device_id, "hollybrook", 0, got, 10, &n, M));
+    assert_int_equal(n, 3);
+    assert_int_equal(got[2].seq, 4);
+    assert_int_equal(ld_central_skipped(d, &sk), 1);
+    assert_string_equal(sk[0].device_id, f->gate.device_id);
+    assert_int_equal(sk[0].seq, 3);
+    assert_non_null(strstr(sk[0].why, "field boot_id"));
+    ld_central_close(d);
+    char digest[32];
+    office_view(f, &n, digest, sizeof digest);
+    assert_int_equal(n, 3);
+}
+
+/* Sends sql on the door's own connection without waiting for it (a statement left running). */
+static void door_send(struct fx *f, const char *sql)
+{
+    if (!PQsendQuery(f->door_sql, sql))
+        fail_msg("%s: %s", sql, PQerrorMessage(f->door_sql));
+}
+
+/*
+ * The gate pushes one event with the server's statement_timeout at 5 s for its session: the
+ * push succeeds only if it finished within 5 s, whatever the door holds.
+ */
+static void gate_pushes_within_5s(struct fx *f, int64_t seq)
+{
+    char url[900], pf[128];
+    snprintf(url, sizeof url, "%s&options=-c%%20statement_timeout%%3D5000", f->gate.url);
+    snprintf(pf, sizeof pf, "%s/gate.pass", f->dir);
+    unlink(pf);
+    write_secret(pf, f->gate.password, 0600);
+    struct ld_central *g = NULL;
+    OK(ld_central_open(url, pf, LD_CENTRAL_DEVICE, &g, M));
+    struct ld_central_event ev[1];
+    make_events(ev, 1, "hollybrook", f->gate.device_id, 0x5500 + (unsigned)seq);
+    ev[0].seq = seq;
+    struct ld_push_result r = {0};
+    OK(ld_central_push(g, f->gate.device_id, ev, 1, &r, M));
+    assert_int_equal(r.inserted, 1);
+    ld_central_close(g);
+}
+
+/* The door's session was ended by the server: its next statement fails. */
+static void door_was_ended(struct fx *f)
+{
+    PGresult *r;
+    while ((r = PQgetResult(f->door_sql)))
+        PQclear(r);
+    r = PQexec(f->door_sql, "SELECT 1");
+    assert_int_not_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    PQfinish(f->door_sql);
+    f->door_sql = connect_as_device(&f->door);
+}
+
+static void device_cannot_stall_other_pushes(void **state)
+{
+    struct fx *f = *state;
+    /* first the door lifts every limit it can: its role's defaults and its session's */
+    door_sql(f, "ALTER ROLE CURRENT_USER SET idle_in_transaction_session_timeout = 0", "");
+    door_sql(f, "ALTER ROLE CURRENT_USER SET statement_timeout = 0", "");
+    door_sql(f, "SET idle_in_transaction_session_timeout = 0", "");
+    door_sql(f, "SET statement_timeout = 0", "");
+    door_sql(f, "SET lock_timeout = 0", "");
+    /* it may not lock the log against inserts */
+    door_sql(f, "BEGIN", "");
+    door_sql(f, "LOCK TABLE latedoor.events IN SHARE MODE", "42501");
+    door_sql(f, "ROLLBACK", "");
+    /* 1: the school's push lock, held in a transaction left idle */
+    door_sql(f, "BEGIN", "");
+    door_sql(f, "SELECT latedoor.push_lock('hollybrook')", "");
+    gate_pushes_within_5s(f, 3);
+    door_was_ended(f);
+    /* 2: the same lock taken directly, for the session, outside any transaction */
+    door_sql(f, "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hollybrook'))", "");
+    gate_pushes_within_5s(f, 4);
+    door_was_ended(f);
+    /* 3: held by a statement that keeps running */
+    door_sql(f, "SET statement_timeout = 0", "");
+    door_send(f,
+              "SELECT pg_advisory_xact_lock(hashtext('latedoor.events'), hashtext('hollybrook')),"
+              " pg_sleep(60)");
+    gate_pushes_within_5s(f, 5);
+    door_was_ended(f);
+    /* a holder that is not a device (the admin) is waited for, and a push that gives up says
+     * where it waited, not what the pipeline skipped after */
+    PGconn *a = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->db);
+    char st[6], url[900], pf[128], msg[1024];
+    ld_pg_exec(a, "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hollybrook'))",
+               st);
+    assert_string_equal(st, "");
+    snprintf(url, sizeof url, "%s&options=-c%%20statement_timeout%%3D1000", f->gate.url);
+    snprintf(pf, sizeof pf, "%s/gate.pass", f->dir);
+    struct ld_central *g = NULL;
+    OK(ld_central_open(url, pf, LD_CENTRAL_DEVICE, &g, M));
+    struct ld_central_event one[1];
+    make_events(one, 1, "hollybrook", f->gate.device_id, 0x5600);
+    one[0].seq = 6;
+    assert_int_not_equal(ld_central_push(g, f->gate.device_id, one, 1, NULL, msg, sizeof msg),
+                         LD_OK);
+    assert_non_null(strstr(msg, "push: lock"));
+    assert_non_null(strstr(msg, "statement timeout"));
+    ld_central_close(g);
+    PQfinish(a);
+    /* the door's own pushes work as before */
+    struct ld_central *d = open_door(f);
+    struct ld_central_event ev[2];
+    make_events(ev, 2, "hollybrook", f->door.device_id, 0x66);
+    OK(ld_central_push(d, f->door.device_id, ev, 2, NULL, M));
+    ld_central_close(d);
+}
+
+static void stolen_device_is_disabled_and_rotated(void **state)
+{
+    struct fx *f = *state;
+    char msg[1024];
+    struct ld_central *d = NULL;
+    /* the thief changes the kiosk's password: PostgreSQL lets any role change its own */
+    door_sql(f, "ALTER ROLE CURRENT_USER PASSWORD 'stolen-and-changed'", "");
+    /* the admin disables the device: its open session ends, its next sync is refused */
+    OK(ld_central_device_set(f->admin, f->door.device_id, LD_CENTRAL_DEVICE_DISABLE, NULL, M));
+    PGresult *r = PQexec(f->door_sql, "SELECT 1");
+    assert_int_not_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    PQclear(r);
+    char pf[128];
+    snprintf(pf, sizeof pf, "%s/thief.pass", f->dir);
+    write_secret(pf, "stolen-and-changed", 0600);
+    assert_int_equal(ld_central_open(f->door.url, pf, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                     LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "is disabled at the central store"));
+    assert_null(strstr(msg, "stolen-and-changed"));
+    /* the other kiosk of the school is not touched */
+    gate_pushes_within_5s(f, 3);
+    /* rotate and enable: the thief's password no longer works, the new one does */
+    struct ld_central_credentials cred;
+    OK(ld_central_device_set(f->admin, f->door.device_id, LD_CENTRAL_DEVICE_ROTATE, &cred, M));
+    OK(ld_central_device_set(f->admin, f->door.device_id, LD_CENTRAL_DEVICE_ENABLE, NULL, M));
+    assert_int_equal(ld_central_open(f->door.url, pf, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+                     LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "password authentication failed"));
+    assert_string_not_equal(cred.password, f->door.password);
+    write_secret(f->door_pass, cred.password, 0600);
+    d = open_door(f);
+    ld_central_close(d);
+    /* a device may not disable or rotate anyone, and an unknown device is named */
+    d = open_door(f);
+    assert_int_equal(ld_central_device_set(d, f->gate.device_id, LD_CENTRAL_DEVICE_DISABLE, NULL,
+                                           msg, sizeof msg),
+                     LD_ERR_STATE);
+    ld_central_close(d);
+    assert_int_equal(
+        ld_central_device_set(f->admin, "nobody", LD_CENTRAL_DEVICE_DISABLE, NULL, msg, sizeof msg),
+        LD_ERR_NOT_FOUND);
+    explicit_bzero(&cred, sizeof cred);
+}
+
+/* Runs a shell command line built like printf; fails the test when it fails. */
+static void shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void shell(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (system(cmd) != 0)
+        fail_msg("failed: %s", cmd);
+}
+
+/* A kiosk on a client certificate (pg_hba "cert"): no password to use, change or steal. */
+static void kiosk_logs_in_by_client_certificate(void **state)
+{
+    struct fx *f = *state;
+    if (!g_pg.kiosk_ca[0]) {
+        const char *ci = getenv("CI");
+        if (ci && !strcmp(ci, "true"))
+            fail_msg("the test server has no TLS (no openssl?): certificates are not tested");
+        skip();
+    }
+    char st[6], sql[200], url[1200], msg[1024];
+    PGconn *s = ld_pg_connect(&g_pg, g_pg.super, g_super_pw, f->db);
+    assert_non_null(s);
+    snprintf(sql, sizeof sql, "GRANT ld_cert_login TO \"%s\"", f->door.user);
+    ld_pg_exec(s, sql, st);
+    assert_string_equal(st, "");
+    PQfinish(s);
+    /* the kiosk's key and a certificate naming its role, signed by the trust's kiosk CA; and
+     * one the thief made for itself */
+    const char *ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    shell("cd %s && openssl req -new %s -subj /CN=%s -keyout door.key -out door.csr "
+          ">/dev/null 2>&1 && openssl x509 -req -in door.csr -CA %s -CAkey %s -set_serial 7 "
+          "-days 1 -out door.crt >/dev/null 2>&1 && openssl req -x509 %s -subj /CN=%s -days 1 "
+          "-keyout self.key -out self.crt >/dev/null 2>&1 && chmod 600 door.key self.key",
+          f->dir, ec, f->door.user, g_pg.kiosk_ca, g_pg.kiosk_ca_key, ec, f->door.user);
+    snprintf(url, sizeof url, "%s&sslcert=%s/door.crt&sslkey=%s/door.key", f->door.url, f->dir,
+             f->dir);
+    struct ld_central *d = NULL;
+    OK(ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &d, M));
+    assert_string_equal(ld_central_login_device(d), f->door.device_id);
+    assert_true(ld_central_uses_tls(d));
+    struct ld_central_event ev[1];
+    make_events(ev, 1, "hollybrook", f->door.device_id, 0x99);
+    OK(ld_central_push(d, f->door.device_id, ev, 1, NULL, M));
+    ld_central_close(d);
+    /* its password, even the right one, no longer opens the door; nor a certificate of its own */
+    assert_int_equal(
+        ld_central_open(f->door.url, f->door_pass, LD_CENTRAL_DEVICE, &d, msg, sizeof msg),
+        LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "certificate"));
+    snprintf(url, sizeof url, "%s&sslcert=%s/self.crt&sslkey=%s/self.key", f->door.url, f->dir,
+             f->dir);
+    assert_int_not_equal(ld_central_open(url, NULL, LD_CENTRAL_DEVICE, &d, msg, sizeof msg), LD_OK);
+    if (!strstr(msg, "certificate") && !strstr(msg, "alert"))
+        fail_msg("self-signed: %s", msg);
+    assert_null(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +727,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(device_reads_only_its_own_school, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_password_fails_clearly, setup, teardown),
         cmocka_unit_test_setup_teardown(tls_is_honoured, setup, teardown),
+        cmocka_unit_test_setup_teardown(device_cannot_act_as_the_office, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_rows_are_refused_then_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(device_cannot_stall_other_pushes, setup, teardown),
+        cmocka_unit_test_setup_teardown(stolen_device_is_disabled_and_rotated, setup, teardown),
+        cmocka_unit_test_setup_teardown(kiosk_logs_in_by_client_certificate, setup, teardown),
     };
     char msg[512];
     if (ld_pg_info_load(&g_pg, msg, sizeof msg) != 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "central.h"
@@ -264,10 +265,59 @@ static void every_kind_can_be_valid(void **state)
     assert_int_equal(ld_central_event_check(NULL, msg, sizeof msg), LD_ERR_INVALID);
 }
 
+static long g_fs_type;
+
+/* statfs as a file system of type g_fs_type would answer it. */
+static int fake_statfs(const char *path, struct statfs *out)
+{
+    (void)path;
+    memset(out, 0, sizeof *out);
+    out->f_type = g_fs_type;
+    return 0;
+}
+
+/* An SQLite store on a network file system is refused, saying why and what to use instead. */
+static void sqlite_on_a_network_share_is_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ld-central-nfs-XXXXXX", url[128], msg[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(url, sizeof url, "sqlite:%s/central.db", dir);
+    static const struct {
+        long type;
+        const char *name;
+    } remote[] = {{0x6969, "NFS"}, {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"},
+                  {0x517B, "SMB"}, {0x01021997, "9p"},   {0x65735546, "FUSE"}};
+    ld_central_set_statfs(fake_statfs);
+    struct ld_central *c = NULL;
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+        g_fs_type = remote[i].type;
+        for (int role = LD_CENTRAL_ADMIN; role <= LD_CENTRAL_DEVICE; role++) {
+            assert_int_equal(ld_central_open(url, NULL, role, &c, msg, sizeof msg),
+                             LD_ERR_UNSUPPORTED);
+            assert_null(c);
+            assert_non_null(strstr(msg, "network file system"));
+            assert_non_null(strstr(msg, remote[i].name));
+            assert_non_null(strstr(msg, "local disk"));
+            assert_non_null(strstr(msg, "PostgreSQL"));
+        }
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/central.db", dir);
+    assert_int_equal(access(path, F_OK), -1); /* nothing was made there */
+    g_fs_type = 0xEF53;                       /* ext4 */
+    assert_int_equal(ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &c, msg, sizeof msg), LD_OK);
+    ld_central_close(c);
+    ld_central_set_statfs(NULL);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(urls_are_redacted),
+        cmocka_unit_test(sqlite_on_a_network_share_is_refused),
         cmocka_unit_test(password_files_and_urls),
         cmocka_unit_test(every_bad_field_is_named),
         cmocka_unit_test(every_kind_can_be_valid),

@@ -377,6 +377,24 @@ static void test_staff_sign_in_out_back_and_void(void **state)
     assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
     assert_int_equal(l->total, total - 1);
 
+    /* Another kiosk's arrival is the office's to void: the centre would refuse this one's. */
+    struct ld_event gate = {.kind = LD_EV_ARRIVAL,
+                            .seq = 1,
+                            .at_ms = ev.at_ms,
+                            .mono_ms = 1,
+                            .clock = LD_CLOCK_OK,
+                            .source = LD_SRC_CARD};
+    snprintf(gate.device_id, sizeof gate.device_id, "gate-1");
+    snprintf(gate.uuid, sizeof gate.uuid, "6a1c7e2e-0b1f-4c55-9a57-4f2d3c9e8b01");
+    memcpy(gate.upn, ev.upn, sizeof gate.upn);
+    struct ld_store *st = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &st, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_insert_foreign_events(st, &gate, 1, NULL, NULL, 0), LD_OK);
+    ld_store_close(st);
+    assert_int_equal(OPS->void_arrival(IMPL, "gate-1:1"), LD_ERR_STATE);
+    assert_non_null(strstr(OPS->last_error(IMPL), "office"));
+    assert_int_equal(events_of(LD_EV_VOID, "gate-1:1", NULL), 0);
+
     /* Out for the dentist and back. */
     at(10, 5);
     struct kiosk_away_list a;
@@ -456,6 +474,14 @@ static void test_status_follows_sync_and_reader(void **state)
     assert_int_equal(ld_sync_status_failure(store, now, "central store: no route", NULL, 0), LD_OK);
     assert_int_equal(OPS->status(IMPL, &st), LD_OK);
     assert_int_equal(st.sync, KIOSK_SYNC_OFFLINE);
+    /* Refused by the centre: not "offline"; staff get the reason whole. */
+    const char *why = "push of seq 1..3 REFUSED: the central store holds other events under "
+                      "these numbers (this kiosk's store restored from an old backup?). Nothing "
+                      "was overwritten and taps are kept here";
+    assert_int_equal(ld_sync_status_refused(store, now, why, NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_equal(st.sync, KIOSK_SYNC_REFUSED);
+    assert_string_equal(st.sync_detail, why);
     ld_store_close(store);
 }
 

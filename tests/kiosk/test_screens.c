@@ -369,6 +369,25 @@ static void d_staff_status_store_lost(struct harness *h)
     harness_expect(h, "staff", "status");
 }
 
+/* The central store refused this kiosk: the idle strip and the status say a person must act. */
+static void d_staff_status_refused(struct harness *h)
+{
+    struct kiosk_status st = {.reader = KIOSK_READER_OK,
+                              .reader_detail = "pn532_uart:/dev/ttyS0: ok",
+                              .sync = KIOSK_SYNC_REFUSED,
+                              .last_sync = "08:45",
+                              .pending = 3,
+                              .clock = KIOSK_CLOCK_OK,
+                              .sync_detail = "device door-1 is disabled at the central store "
+                                             "(latedoor device disable): nothing was sent or "
+                                             "taken; the trust's admin can enable it again"};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_restart_app(h);
+    staff_login(h);
+    harness_touch(h, "Status");
+    harness_expect(h, "staff", "status");
+}
+
 static void d_staff_parent(struct harness *h)
 {
     staff_login(h);
@@ -445,6 +464,7 @@ static const struct shot_case cases[] = {
     {"staff_status", d_staff_status},
     {"staff_status_calendar", d_staff_status_calendar},
     {"staff_status_store_lost", d_staff_status_store_lost},
+    {"staff_status_refused", d_staff_status_refused},
     {"gate_not_arrived", d_gate},
     {"gate_before_close", d_gate_before_close},
     {"error", d_error},

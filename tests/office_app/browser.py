@@ -146,12 +146,12 @@ try:
     shot(driver, "calls", 1366, 768)
     shot(driver, "calls", 390, 844)
     driver.set_window_size(1366, 768)
-    first_row = driver.find_element(By.CSS_SELECTOR, "#calls tbody tr[data-upn]")
+    first_row = driver.find_element(By.CSS_SELECTOR, "#call-log tbody tr[data-upn]")
     upn = first_row.get_attribute("data-upn")
     Select(first_row.find_element(By.NAME, "outcome")).select_by_value("message")
     first_row.find_element(By.NAME, "note").send_keys("left a voicemail")
     follow(driver, first_row.find_element(By.TAG_NAME, "button"))
-    row = driver.find_element(By.CSS_SELECTOR, "#calls tr[data-upn='%s']" % upn)
+    row = driver.find_element(By.CSS_SELECTOR, "#call-log tr[data-upn='%s']" % upn)
     check("Message left" in row.text and "a.office" in row.text and "voicemail" in row.text,
           "the call is not shown: " + row.text)
     # the pupil's page: the call, and every arrival with its corrections

@@ -592,6 +592,32 @@ static void error_paths(void **state)
     ld_central_close(c);
 }
 
+/* A bad row of the log (written past the store's checks) is left out and named; the rest stands. */
+static void bad_rows_are_left_out_and_listed(void **state)
+{
+    struct fx *f = *state;
+    struct ld_report *r = load(f);
+    size_t n = r->nevents;
+    assert_int_equal(r->nskipped, 0);
+    char device[LD_CENTRAL_ID_MAX + 1];
+    int64_t seq = r->events[n / 2].seq;
+    snprintf(device, sizeof device, "%s", r->events[n / 2].device_id);
+    ld_report_free(r);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 %s/central.db \"DROP TRIGGER events_append_only; UPDATE events SET "
+             "boot_id = 'x' WHERE device_id = '%s' AND seq = %lld\"",
+             f->dir, device, (long long)seq);
+    assert_int_equal(system(cmd), 0);
+    r = load(f);
+    assert_int_equal(r->nevents, n - 1);
+    assert_int_equal(r->nskipped, 1);
+    assert_string_equal(r->skipped[0].device_id, device);
+    assert_int_equal(r->skipped[0].seq, seq);
+    assert_non_null(strstr(r->skipped[0].why, "field boot_id"));
+    ld_report_free(r);
+}
+
 static void escaping(void **state)
 {
     (void)state;
@@ -826,6 +852,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(command_line, setup, teardown),
         cmocka_unit_test_setup_teardown(setup_writes_the_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(clock_repairs_are_applied, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_rows_are_left_out_and_listed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

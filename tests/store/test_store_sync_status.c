@@ -80,12 +80,31 @@ static void a_round_then_a_failure(void **state)
     assert_int_equal(st.last_attempt_ms, T_MONDAY_MS + 9000);
     assert_string_equal(st.last_error, "could not connect to server:  Connection refused");
 
-    /* Success clears the error. */
+    assert_false(st.refused);
+
+    /* A refusal by the centre is kept as such; an ordinary failure after it clears it. */
+    assert_int_equal(ld_sync_status_refused(f->s, T_MONDAY_MS + 10000,
+                                            "device door-1 is disabled at the central store",
+                                            f->msg, sizeof f->msg),
+                     LD_OK);
+    st = read_ok(f);
+    assert_true(st.refused);
+    assert_string_equal(st.last_error, "device door-1 is disabled at the central store");
+    assert_int_equal(
+        ld_sync_status_failure(f->s, T_MONDAY_MS + 11000, "no route", f->msg, sizeof f->msg),
+        LD_OK);
+    assert_false(read_ok(f).refused);
+    assert_int_equal(
+        ld_sync_status_refused(f->s, T_MONDAY_MS + 12000, "push REFUSED", f->msg, sizeof f->msg),
+        LD_OK);
+
+    /* Success clears the error, and the refusal. */
     assert_int_equal(ld_sync_status_set_cursor(f->s, 3, f->msg, sizeof f->msg), LD_OK);
     assert_int_equal(ld_sync_status_success(f->s, T_MONDAY_MS + 20000, f->msg, sizeof f->msg),
                      LD_OK);
     st = read_ok(f);
     assert_string_equal(st.last_error, "");
+    assert_false(st.refused);
     assert_int_equal(st.pending, 0);
 }
 

@@ -9,6 +9,9 @@
 #     unreachable sqlite|pg  the store gone for a while: the agent backs off and records the
 #                            error, then catches up when it is back
 #     two-devices sqlite|pg  two devices of one school syncing at once
+#     sigterm     pg         SIGTERM while sync waits on a stopped server or the school's push lock
+#     restore     sqlite|pg  the central store restored from a backup taken before the last
+#                            rounds of two devices: each re-sends and re-pulls, and says so
 #
 # PostgreSQL scenarios start their own server with HARNESS (pg_harness.sh) and stop it at the
 # end; without PostgreSQL they exit 77 (skipped), except under CI=true, where the harness fails.
@@ -21,6 +24,7 @@ pids=()
 
 cleanup() {
   local p
+  [ -z "${pm:-}" ] || kill -CONT "$pm" 2>/dev/null || true
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   if [ -f "$work/pg/pg.info" ]; then "$harness" stop "$work/pg" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
@@ -70,6 +74,7 @@ pg_start() {
   local ssl=""
   [ -f "$pgtmp/tls/server.crt" ] &&
     ssl="-c ssl=on -c ssl_cert_file=$pgtmp/tls/server.crt -c ssl_key_file=$pgtmp/tls/server.key"
+  [ -f "$pgtmp/tls/kiosk-ca.crt" ] && ssl="$ssl -c ssl_ca_file=$pgtmp/tls/kiosk-ca.crt"
   as_pg "$bindir/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/server.log" -w -t 60 -o \
     "-k $pgtmp/sock -c listen_addresses=127.0.0.1 -p $port $ssl" \
     start >/dev/null
@@ -154,6 +159,29 @@ stop_watch() { # PID: SIGTERM, and it must stop cleanly (status 0)
   [ $rc -eq 0 ] || die "sync --watch exited $rc after SIGTERM"
 }
 
+# A backup of the central store and its restore, the way docs/deploy.md says to make them.
+backup_central() {
+  if [ "$backend" = pg ]; then
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/pg_dump" -h 127.0.0.1 -p "$port" -U ld_admin \
+      --enable-row-security -Fc -f "$work/central.dump" ldsync || die "pg_dump failed"
+  else
+    sqlite3 "$work/central.db" ".backup '$work/central.bak'" || die "sqlite3 .backup failed"
+  fi
+}
+
+restore_central() {
+  if [ "$backend" = pg ]; then
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+      -p "$port" -U ld_admin -d postgres -c "DROP DATABASE ldsync WITH (FORCE)" \
+      -c "CREATE DATABASE ldsync" >/dev/null || die "re-creating the database failed"
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/pg_restore" -h 127.0.0.1 -p "$port" \
+      -U ld_admin --enable-row-security --exit-on-error -d ldsync "$work/central.dump" ||
+      die "pg_restore failed"
+  else
+    sqlite3 "$work/central.db" ".restore '$work/central.bak'" || die "sqlite3 .restore failed"
+  fi
+}
+
 check() { "$tool" check "$admin_url" "$admin_pass" hb "$@" || die "check failed"; }
 
 random_ms() { echo "0.$(printf '%03d' $((RANDOM % ${1})))"; }
@@ -162,51 +190,65 @@ case "$scenario" in
 kill-sync)
   make_device door
   "$tool" fill "$work/door.db" 3000
-  kills=0 mid=0 wait_ms=300
-  for round in $(seq 1 60); do
+  mkdir "$work/pause"
+  kills=0 mid=0
+  # Deterministic: the agent pauses after batch N of its push (LD_SYNC_TEST_PAUSE, agent.c) and
+  # is SIGKILLed there, mid-push, on a fast machine or a slow one.
+  for round in 1 2 3 4; do
     before=$(pending door)
+    rm -f "$work/pause"/*
+    LD_SYNC_TEST_PAUSE="$work/pause:$((RANDOM % 4 + 1))" \
+      "$latedoor" sync --once --config "$work/door.ini" >>"$work/door.log" 2>&1 &
+    p=$!
+    pids+=("$p")
+    until [ -f "$work/pause/paused-1" ] || ! kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+    [ -f "$work/pause/paused-1" ] || die "round $round: the push ended without pausing"
+    kill -9 "$p"
+    wait "$p" 2>/dev/null || true
+    kills=$((kills + 1))
+    after=$(pending door)
+    [ "$after" -gt 0 ] && [ "$after" -lt "$before" ] ||
+      die "round $round: pending $before -> $after: the kill was not mid-push"
+    mid=$((mid + 1))
+  done
+  # And at random moments, inside batches too (not counted: these may land anywhere).
+  for round in 1 2 3 4 5 6; do
     "$latedoor" sync --once --config "$work/door.ini" >>"$work/door.log" 2>&1 &
     p=$!
     pids+=("$p")
-    sleep "$(random_ms $wait_ms)"
+    sleep "$(random_ms 150)"
     if kill -9 "$p" 2>/dev/null; then kills=$((kills + 1)); fi
     wait "$p" 2>/dev/null || true
-    after=$(pending door)
-    # Killed while pushing: some batches went, some did not.
-    if [ "$after" -gt 0 ] && [ "$after" -lt "$before" ]; then mid=$((mid + 1)); fi
-    # Pushed everything before the kill: start again with less time.
-    if [ "$after" = 0 ]; then
-      [ $mid -ge 3 ] && break
-      "$tool" fill "$work/door.db" 3000
-      wait_ms=$((wait_ms > 60 ? wait_ms / 2 : 30))
-    fi
   done
   sync_once door || die "the last sync failed"
   no_pending door || die "events still pending"
-  echo "faults.sh: sync SIGKILLed $kills times, $mid of them in the middle of a push"
-  [ $mid -gt 0 ] || die "no kill landed during a push: the test proved nothing"
+  echo "faults.sh: sync SIGKILLed $kills times, $mid of them paused mid-push"
   check "$work/door.db"
   ;;
 kill-pg)
   [ "$backend" = pg ] || die "kill-pg needs the pg backend"
   make_device door
   "$tool" fill "$work/door.db" 6000
+  mkdir "$work/pause"
+  # The agent pauses after the 2nd batch of each round (LD_SYNC_TEST_PAUSE, agent.c): each kill
+  # lands after an acknowledged commit, with more of the push to go, whatever the machine's speed.
+  export LD_SYNC_TEST_PAUSE="$work/pause:2"
   start_watch door
+  unset LD_SYNC_TEST_PAUSE
   mid=0 last=6000
-  # Kill whenever the push has moved on since the last kill and is not finished.
-  pushing() {
-    left=$(pending door)
-    [ "$left" -gt 0 ] && [ "$left" -lt "$last" ]
-  }
   for k in 1 2 3; do
-    wait_until 60 pushing || break
+    wait_until 120 test -f "$work/pause/paused-$k" || die "kill $k: the agent never paused"
+    left=$(pending door)
+    [ "$left" -gt 0 ] && [ "$left" -lt "$last" ] ||
+      die "kill $k: pending $left (before $last): not mid-push"
     pg_kill9
     mid=$((mid + 1)) last=$left
     sleep "$(random_ms 500)"
     pg_start
+    touch "$work/pause/resume-$k"
   done
+  touch "$work/pause/off"
   echo "faults.sh: PostgreSQL SIGKILLed $mid times while the push was under way"
-  [ $mid -gt 0 ] || die "no kill landed during the push: the test proved nothing"
   wait_until 120 no_pending door || die "the agent did not catch up after the server came back"
   grep -q "sync:" "$work/door.log" || die "nothing logged"
   stop_watch "$watch_pid"
@@ -271,6 +313,19 @@ cli)
   rc=0
   "$latedoor" sync --bogus 2>/dev/null || rc=$?
   [ $rc -eq 2 ] || die "unknown option: exit $rc, want 2"
+  rc=0
+  "$latedoor" sync --once --watch --config "$work/door.ini" 2>"$work/err.txt" || rc=$?
+  [ $rc -eq 2 ] || die "--once --watch: exit $rc, want 2"
+  grep -q "choose one" "$work/err.txt" || die "--once --watch: $(cat "$work/err.txt")"
+  # an idle round says so in one line
+  sync_once door || die "an idle round failed"
+  "$latedoor" sync --once --config "$work/door.ini" >"$work/out.txt" 2>&1
+  [ "$(wc -l <"$work/out.txt")" = 1 ] && grep -q "sync: up to date" "$work/out.txt" ||
+    die "an idle round: $(cat "$work/out.txt")"
+  "$latedoor" sync status --config "$work/door.ini" >"$work/out.txt" ||
+    die "sync status failed"
+  grep -q "^last error .*none" "$work/out.txt" && grep -q "^last success .*Z$" "$work/out.txt" ||
+    die "sync status: $(cat "$work/out.txt")"
 
   # A password file others may read: refused, saying so, never printing the password.
   printf 'hunter2-not-real\n' >"$work/open.pass"
@@ -313,9 +368,96 @@ cli)
   [ $rc -eq 3 ] || die "a reused seq: exit $rc, want 3"
   grep -q "CONFLICT: .*REFUSED" "$work/err.txt" || die "no conflict message: $(cat "$work/err.txt")"
   last_error door | grep -q "REFUSED" || die "the status does not say REFUSED"
+  "$latedoor" sync status --config "$work/door.ini" >"$work/out.txt" || die "sync status failed"
+  grep -q "^what to do .*restored from an old backup.*device add" "$work/out.txt" ||
+    die "sync status after a conflict: $(cat "$work/out.txt")"
   # The restored store's cursor was 0: seq 1..5 are duplicates, 6..8 clash, all held back.
   [ "$(pending door)" = 8 ] || die "the cursor moved past refused events"
   echo "faults.sh: conflict refused, exit 3: $(head -c 160 "$work/err.txt")"
+  ;;
+sigterm)
+  # `latedoor sync` ends at once on SIGTERM whatever it waits on: a server that accepts the
+  # connection and never answers, and the school's push lock held by a session it cannot end.
+  [ "$backend" = pg ] || die "sigterm needs the pg backend"
+  make_device door
+  "$tool" fill "$work/door.db" 5
+  # A server that stops answering: the postmaster stopped (SIGSTOP); the kernel still accepts
+  # the connection, nothing answers the startup packet.
+  pm=$(head -n 1 "$pgtmp/data/postmaster.pid")
+  sed -e "s|^url = .*|&\&connect_timeout=100|" "$work/door.ini" >"$work/mute.ini"
+  holder_sql() { # a session (the admin's: no device can be ended) that holds the push lock
+    PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" \
+      -U ld_admin -d ldsync -c "SELECT pg_advisory_lock(hashtext('latedoor.events'), hashtext('hb'))" \
+      -c "SELECT pg_sleep(120)" >/dev/null 2>&1
+  }
+  waiting_on_lock() {
+    [ "$(PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -qtA -h 127.0.0.1 -p "$port" \
+      -U ld_admin -d ldsync -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ld_dev_door' AND query LIKE '%push_lock%' AND state = 'active'")" = 1 ]
+  }
+  holding() {
+    [ "$(PGPASSWORD=$(head -n 1 "$admin_pass") "$bindir/psql" -X -qtA -h 127.0.0.1 -p "$port" \
+      -U ld_admin -d ldsync -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND a.usename = 'ld_admin'")" = 1 ]
+  }
+  holder_sql &
+  holder=$!
+  pids+=("$holder")
+  wait_until 30 holding || die "the admin's session does not hold the push lock"
+  for what in lock connect; do
+    ini=$work/door.ini
+    if [ $what = connect ]; then
+      ini=$work/mute.ini
+      kill -STOP "$pm"
+    fi
+    "$latedoor" sync --once --config "$ini" >>"$work/door.log" 2>"$work/err.txt" &
+    p=$!
+    pids+=("$p")
+    if [ $what = lock ]; then
+      wait_until 30 waiting_on_lock || die "sync is not waiting on the push lock"
+    else
+      sleep 1 # connected and waiting for an answer that never comes (connect_timeout=100)
+    fi
+    kill -0 "$p" 2>/dev/null || die "$what: sync ended before the signal: $(cat "$work/err.txt")"
+    kill -TERM "$p"
+    # Without the interruption it would wait 100 s (connect) or 20 s (the lock): 10 s is
+    # a bound of the product, not of this machine's speed.
+    wait_until 10 bash -c "! kill -0 $p 2>/dev/null" || die "$what: sync still running 10 s after SIGTERM"
+    rc=0
+    wait "$p" || rc=$?
+    [ $what = connect ] && kill -CONT "$pm"
+    [ $rc -eq 1 ] || die "$what: exit $rc after SIGTERM, want 1 (the round did not finish)"
+    grep -q "stopped during the round by a signal" "$work/err.txt" ||
+      die "$what: $(cat "$work/err.txt")"
+    [ "$(pending door)" = 5 ] || die "$what: something moved"
+    echo "faults.sh: $what: $(tail -n 1 "$work/err.txt" | cut -c1-100)"
+  done
+  kill "$holder" 2>/dev/null || true
+  ;;
+restore)
+  # The central store restored from a backup (docs/deploy.md, "Backing up the central store"):
+  # what the devices sent and pulled after the backup is sent and pulled again, once.
+  make_device door
+  make_device gate
+  "$tool" fill "$work/door.db" 200
+  "$tool" fill "$work/gate.db" 180
+  for d in door gate door; do sync_once $d || die "$d: a round before the backup failed"; done
+  backup_central
+  "$tool" fill "$work/door.db" 150
+  "$tool" fill "$work/gate.db" 120
+  for d in door gate door; do sync_once $d || die "$d: a round after the backup failed"; done
+  check "$work/door.db" "$work/gate.db" >/dev/null
+  restore_central
+  for d in gate door gate; do sync_once $d || die "$d: a round after the restore failed"; done
+  grep -q "the central store went back: re-sent 120 events" "$work/gate.log" ||
+    die "gate did not say what it re-sent"
+  grep -q "the central store went back: re-sent 150 events" "$work/door.log" ||
+    die "door did not say what it re-sent"
+  "$latedoor" sync status --config "$work/door.ini" >"$work/status.txt" ||
+    die "sync status failed"
+  grep -q "^notice .*went back: re-sent 150 events" "$work/status.txt" ||
+    die "sync status does not say: $(cat "$work/status.txt")"
+  grep -q "^pending .* 0 own events" "$work/status.txt" || die "status: $(cat "$work/status.txt")"
+  echo "faults.sh: $(grep -h 'went back' "$work/door.log" "$work/gate.log" | head -n 2 | cut -c1-120)"
+  check "$work/door.db" "$work/gate.db"
   ;;
 *)
   die "unknown scenario"

@@ -293,7 +293,10 @@ static void reused_seq_refused_cursor_stays(void **state)
     OK(ld_sync_status_read(f->door, &st, M));
     assert_int_equal(st.push_cursor, 2);
     assert_int_equal(st.pending, 2);
+    assert_true(st.refused); /* the kiosk says a person must act, not "offline" */
     assert_non_null(strstr(st.last_error, "REFUSED"));
+    /* what the kiosk shows says what happened and what to do, whole (not "the network") */
+    assert_non_null(strstr(st.last_error, "ask the trust's admin for a new device id"));
     assert_int_equal(st.last_attempt_ms, fixed_now());
     assert_int_equal(st.last_success_ms, 0);
     /* Nothing overwritten: the centre still has its own seq 3. */
@@ -363,6 +366,8 @@ static void unreachable_central_records_error(void **state)
     assert_int_equal(st.push_cursor, 0);
     assert_int_equal(st.pending, 2);
     assert_non_null(strstr(st.last_error, "missing.db"));
+    /* the kiosk gets the reason first, not the URL the log has (LD_SYNC_ERROR_MAX) */
+    assert_int_equal(strncmp(st.last_error, "no store at ", 12), 0);
     ld_sync_agent_free(a);
 
     /* The same store, the real centre: it catches up. */
@@ -384,6 +389,9 @@ static void unknown_device_and_config_errors(void **state)
     struct ld_sync_agent *a = agent_for(f, lone, 0);
     assert_int_equal(ld_sync_round(a, NULL, M), LD_ERR_NOT_FOUND);
     assert_non_null(strstr(msg, "does not know device \"lone\""));
+    struct ld_sync_status st;
+    OK(ld_sync_status_read(lone, &st, M));
+    assert_int_equal(strncmp(st.last_error, "the central store does not know device", 38), 0);
     ld_sync_agent_free(a);
     ld_store_close(lone);
 
@@ -430,20 +438,19 @@ static void bad_rows_from_central_change_nothing(void **state)
     tap(f->door, 3);
     struct ld_sync_agent *door = agent_for(f, f->door, 0), *gate = agent_for(f, f->gate, 0);
     OK(ld_sync_round(door, NULL, M));
-    /* A row damaged at the centre: the gate refuses the page, naming it, and keeps nothing. */
+    /* A row damaged at the centre: the gate skips it, takes the others, and says which. */
     central_sql(f, "DROP TRIGGER events_append_only;"
                    "UPDATE events SET upn = 'not-a-upn' WHERE seq = 2");
-    assert_int_equal(ld_sync_round(gate, NULL, M), LD_ERR_CORRUPT);
-    assert_non_null(strstr(msg, "upn"));
-    assert_int_equal(count_of(f->gate, "door"), 0);
-    int64_t cursor = -1;
-    char value[32];
-    assert_int_equal(ld_store_setting_get(f->gate, LD_SYNC_KEY_PULL_CURSOR, value, sizeof value, M),
-                     LD_ERR_NOT_FOUND);
-    (void)cursor;
-    struct ld_sync_status st;
-    OK(ld_sync_status_read(f->gate, &st, M));
-    assert_non_null(strstr(st.last_error, "upn"));
+    struct ld_sync_report rep;
+    OK(ld_sync_round(gate, &rep, M));
+    assert_int_equal(rep.skipped, 1);
+    assert_non_null(strstr(rep.skip_note, "device door, seq 2"));
+    assert_non_null(strstr(rep.skip_note, "field upn"));
+    assert_int_equal(count_of(f->gate, "door"), 2);
+    char value[LD_SETTING_VALUE_MAX + 1];
+    OK(ld_store_setting_get(f->gate, LD_SYNC_KEY_NOTICE, value, sizeof value, M));
+    assert_non_null(strstr(value, "1 bad rows of the central log skipped"));
+    assert_non_null(strstr(value, "seq 2"));
 
     /* A calendar that cannot be written as a file without changing its meaning. */
     central_sql(f, "UPDATE events SET upn = 'B200000000001' WHERE seq = 2");
@@ -484,7 +491,8 @@ static void bad_rows_from_central_change_nothing(void **state)
                      LD_ERR_NOT_FOUND);
     OK(ld_central_put_settings(f->admin, "hb", set, 1, NULL, NULL, M));
     OK(ld_sync_round(gate, NULL, M));
-    assert_int_equal(count_of(f->gate, "door"), 3);
+    /* the repaired row was passed already: it stays left out on the gate (docs/sync.md) */
+    assert_int_equal(count_of(f->gate, "door"), 2);
     OK(ld_store_setting_get(f->gate, "school.a", value, sizeof value, M));
 
     /* An empty roster (the centre takes one) is never imported: every pupil would go. */
