@@ -394,6 +394,10 @@ static void test_staff_sign_in_out_back_and_void(void **state)
     assert_int_equal(OPS->void_arrival(IMPL, "gate-1:1"), LD_ERR_STATE);
     assert_non_null(strstr(OPS->last_error(IMPL), "office"));
     assert_int_equal(events_of(LD_EV_VOID, "gate-1:1", NULL), 0);
+    /* Nor may this kiosk confirm a reason for it (a reason event is a correction too). */
+    assert_int_equal(OPS->confirm_reason(IMPL, "gate-1:1"), LD_ERR_STATE);
+    assert_non_null(strstr(OPS->last_error(IMPL), "office can confirm"));
+    assert_int_equal(events_of(LD_EV_REASON, "gate-1:1", NULL), 0);
 
     /* Out for the dentist and back. */
     at(10, 5);
