@@ -137,8 +137,11 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
     struct kiosk_device *d = impl;
     struct today t;
     struct day day;
-    ld_err err = open_today(d, &t, &day);
+    char own[LD_DEVICE_ID_MAX + 1];
+    ld_err err = ld_store_device_id(d->store, own, d->msg, sizeof d->msg);
     if (err)
+        return kiosk_device__fail_msg(d, err);
+    if ((err = open_today(d, &t, &day)))
         return err;
     out->n = out->total = 0;
     for (size_t k = day.n; k-- > 0;) {
@@ -176,6 +179,7 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         o->by_touch = e->source == LD_SRC_TOUCH;
         o->code = c.code;
         o->needs_evidence = needs_evidence(reason, confirmed);
+        o->other_kiosk = strcmp(e->device_id, own) != 0;
     }
     free(day.ev);
     return LD_OK;

@@ -171,6 +171,7 @@ struct kiosk_arrival {
     bool by_touch;                 /* signed in by name on the touch screen: anyone could have */
     enum ld_code code;             /* the mark (L, U, M ...): a claimed reason leaves L or U */
     bool needs_evidence;           /* reason is a claim at the door staff have not confirmed */
+    bool other_kiosk;              /* recorded by another kiosk: the office corrects it */
 };
 
 struct kiosk_arrival_list {

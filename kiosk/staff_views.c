@@ -186,7 +186,8 @@ void kiosk_staff_layout_list(struct kiosk_app *app, const struct kiosk_frame *f)
     }
     case KIOSK_VIEW_LATE: /* a claimed reason is confirmed from its row */
         for (size_t i = first; i < app->staff.arrivals.n && i < first + per; i++)
-            if (app->staff.arrivals.items[i].needs_evidence)
+            if (app->staff.arrivals.items[i].needs_evidence &&
+                !app->staff.arrivals.items[i].other_kiosk)
                 kiosk_app_button(app, row_rect(app, f, i - first), KIOSK_STAFF_ROW + (int)i,
                                  KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE,
                                  app->staff.arrivals.items[i].name);

@@ -398,6 +398,15 @@ static void test_staff_sign_in_out_back_and_void(void **state)
     assert_int_equal(OPS->confirm_reason(IMPL, "gate-1:1"), LD_ERR_STATE);
     assert_non_null(strstr(OPS->last_error(IMPL), "office can confirm"));
     assert_int_equal(events_of(LD_EV_REASON, "gate-1:1", NULL), 0);
+    /* The lists say whose it is, so staff mode offers no confirming of it. */
+    assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
+    size_t other = 0, mine = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        other += l->items[i].other_kiosk && strcmp(l->items[i].ref, "gate-1:1") == 0;
+        mine += !l->items[i].other_kiosk;
+    }
+    assert_int_equal(other, 1);
+    assert_true(mine > 0);
 
     /* Out for the dentist and back. */
     at(10, 5);
