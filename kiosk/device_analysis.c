@@ -26,8 +26,10 @@ struct history_arrival {
 
 struct history_mod {
     enum ld_event_kind kind;
-    char device[LD_DEVICE_ID_MAX + 1];
+    char device[LD_DEVICE_ID_MAX + 1]; /* the event it refers to */
     int64_t seq;
+    char own_device[LD_DEVICE_ID_MAX + 1]; /* its own id, which an un-void refers to */
+    int64_t own_seq;
     int64_t fixed_at_ms;
     char reason[KIOSK_REASON_MAX];
 };
@@ -75,6 +77,8 @@ static ld_err collect_history(void *ctx, const struct ld_event *ev)
     m->kind = ev->kind;
     snprintf(m->device, sizeof m->device, "%s", ev->ref_device);
     m->seq = ev->ref_seq;
+    snprintf(m->own_device, sizeof m->own_device, "%s", ev->device_id);
+    m->own_seq = ev->seq;
     m->fixed_at_ms = ev->fixed_at_ms;
     kiosk_copy(m->reason, sizeof m->reason, ev->reason);
     return LD_OK;
@@ -164,6 +168,16 @@ out:
     return err;
 }
 
+/* True when the void m is undone: an office un-void is a void whose ref is that void. */
+static bool void_undone(const struct history *h, const struct history_mod *m)
+{
+    for (size_t i = 0; i < h->nm; i++)
+        if (h->m[i].kind == LD_EV_VOID && h->m[i].seq == m->own_seq &&
+            !strcmp(h->m[i].device, m->own_device))
+            return true;
+    return false;
+}
+
 /* Builds the school of the store's active pupils and every arrival up to the end of today. */
 static ld_err build_school(struct ld_store *store, const struct ld_device *dev, ld_date today,
                            ld_minute now, int64_t to_ms, struct ld_school **out, char *msg,
@@ -198,7 +212,7 @@ static ld_err build_school(struct ld_store *store, const struct ld_device *dev, 
             if (!a)
                 continue;
             if (h.m[i].kind == LD_EV_VOID)
-                a->voided = true;
+                a->voided = a->voided || !void_undone(&h, &h.m[i]);
             else if (h.m[i].kind == LD_EV_REASON)
                 kiosk_copy(a->reason, sizeof a->reason, h.m[i].reason);
             else if (h.m[i].kind == LD_EV_CLOCK_REPAIR)

@@ -72,11 +72,18 @@ static bool refers_to(const struct ld_event *e, const struct ld_event *target)
     return e->ref_seq == target->seq && strcmp(e->ref_device, target->device_id) == 0;
 }
 
+/* True when a void of target stands: one that no later void (the office's un-void) names. */
 static bool is_voided(const struct day *day, const struct ld_event *target)
 {
-    for (size_t i = 0; i < day->n; i++)
-        if (day->ev[i].kind == LD_EV_VOID && refers_to(&day->ev[i], target))
+    for (size_t i = 0; i < day->n; i++) {
+        if (day->ev[i].kind != LD_EV_VOID || !refers_to(&day->ev[i], target))
+            continue;
+        bool undone = false;
+        for (size_t k = 0; k < day->n && !undone; k++)
+            undone = day->ev[k].kind == LD_EV_VOID && refers_to(&day->ev[k], &day->ev[i]);
+        if (!undone)
             return true;
+    }
     return false;
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include "clock.h"
+#include "ld_date.h"
 #include "store.h"
 
 #define OFFICE_RETRIES 3 /* another office pushed the same seq at the same moment */
@@ -48,40 +50,92 @@ static ld_err ensure_device(struct ld_central *c, const char *school, const char
     return err;
 }
 
+#define OFFICE_VOIDS_MAX 16 /* voids of one arrival: each refused while one stands */
+
+/* What the school's log says of one arrival: its reason, time, voids, and the office's last seq. */
+struct arrival_state {
+    int64_t last_seq; /* the office device's */
+    char reason[LD_CENTRAL_REASON_MAX + 1];
+    int64_t at_ms; /* as last repaired */
+    struct {
+        char device[LD_CENTRAL_ID_MAX + 1];
+        int64_t seq;
+        bool undone; /* an un-void (a void whose ref is this void) names it */
+    } voids[OFFICE_VOIDS_MAX];
+    size_t nvoids;
+};
+
+static bool refers(const struct ld_central_event *e, const char *device, int64_t seq)
+{
+    return e->ref_seq == seq && !strcmp(e->ref_device, device);
+}
+
+/* Folds one event of the school's log into st (the log is read in its global order). */
+static ld_err fold(struct arrival_state *st, const char *office,
+                   const struct ld_central_event *arrival, const struct ld_central_event *e,
+                   char *msg, size_t msglen)
+{
+    if (!strcmp(e->device_id, office) && e->seq > st->last_seq)
+        st->last_seq = e->seq;
+    if (e->kind == LD_CEV_VOID)
+        for (size_t k = 0; k < st->nvoids; k++)
+            if (refers(e, st->voids[k].device, st->voids[k].seq))
+                st->voids[k].undone = true;
+    if (!refers(e, arrival->device_id, arrival->seq))
+        return LD_OK;
+    if (e->kind == LD_CEV_VOID) {
+        if (st->nvoids == OFFICE_VOIDS_MAX) {
+            snprintf(msg, msglen, "office: arrival %s:%" PRId64 " has more than %d voids",
+                     arrival->device_id, arrival->seq, OFFICE_VOIDS_MAX);
+            return LD_ERR_RANGE;
+        }
+        snprintf(st->voids[st->nvoids].device, sizeof st->voids[0].device, "%s", e->device_id);
+        st->voids[st->nvoids].seq = e->seq;
+        st->voids[st->nvoids++].undone = false;
+    } else if (e->kind == LD_CEV_REASON) {
+        snprintf(st->reason, sizeof st->reason, "%s", e->reason);
+    } else if (e->kind == LD_CEV_CLOCK_REPAIR) {
+        st->at_ms = e->fixed_at_ms;
+    }
+    return LD_OK;
+}
+
 /* The office device's last seq and the arrival's state, from the school's whole log. */
 static ld_err scan(struct ld_central *c, const char *school, const char *office,
-                   const struct ld_central_event *arrival, int64_t *last_seq, bool *voided,
-                   char *reason, size_t reasonlen, char *msg, size_t msglen)
+                   const struct ld_central_event *arrival, struct arrival_state *st, char *msg,
+                   size_t msglen)
 {
     struct ld_central_event *page = calloc(LD_CENTRAL_PULL_MAX, sizeof *page);
     int64_t after = 0;
     ld_err err = LD_OK;
     if (!page)
         return LD_ERR_NOMEM;
-    *last_seq = 0;
-    *voided = false;
-    snprintf(reason, reasonlen, "%s", arrival->reason);
+    memset(st, 0, sizeof *st);
+    st->at_ms = arrival->at_ms;
+    snprintf(st->reason, sizeof st->reason, "%s", arrival->reason);
     for (;;) {
         size_t n = 0;
         if ((err = ld_central_school_events(c, school, after, page, LD_CENTRAL_PULL_MAX, &n, msg,
                                             msglen)) ||
             n == 0)
             break;
-        for (size_t i = 0; i < n; i++) {
-            const struct ld_central_event *e = &page[i];
-            if (!strcmp(e->device_id, office) && e->seq > *last_seq)
-                *last_seq = e->seq;
-            if (e->ref_seq != arrival->seq || strcmp(e->ref_device, arrival->device_id))
-                continue;
-            if (e->kind == LD_CEV_VOID)
-                *voided = true;
-            else if (e->kind == LD_CEV_REASON)
-                snprintf(reason, reasonlen, "%s", e->reason);
-        }
+        for (size_t i = 0; !err && i < n; i++)
+            err = fold(st, office, arrival, &page[i], msg, msglen);
+        if (err)
+            break;
         after = page[n - 1].global_seq;
     }
     free(page);
     return err;
+}
+
+/* True when a void of the arrival stands (one not undone). */
+static bool voided(const struct arrival_state *st)
+{
+    for (size_t k = 0; k < st->nvoids; k++)
+        if (!st->voids[k].undone)
+            return true;
+    return false;
 }
 
 /* The kiosks' stores take a staff id of this form only (store.h), so the office's must be one. */
@@ -96,25 +150,139 @@ static bool staff_id_ok(const char *s)
     return true;
 }
 
-ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_office_action action,
-                         const char *ref_device, int64_t ref_seq, const char *text,
-                         const char *staff, int64_t now_ms, struct ld_central_event *made,
-                         char *msg, size_t msglen)
+/* Opens the school's time zone, as its central settings name it (Europe/London by default). */
+static ld_err school_tz(struct ld_central *c, const char *school, struct ld_tz **tz, char *msg,
+                        size_t msglen)
 {
-    struct ld_central_event arrival, ev;
-    char office[LD_CENTRAL_ID_MAX + 1], reason[LD_CENTRAL_REASON_MAX + 1];
-    int64_t last = 0;
-    bool voided = false;
+    struct ld_central_settings s = {0};
+    int64_t v = 0;
+    bool changed = false;
+    const char *name = "Europe/London";
+    ld_err err = ld_central_get_settings(c, school, 0, &s, &v, &changed, msg, msglen);
+    for (size_t i = 0; !err && i < s.count; i++)
+        if (!strcmp(s.items[i].key, "timezone"))
+            name = s.items[i].value;
+    if (!err)
+        err = ld_tz_open(name, tz, msg, msglen);
+    ld_central_settings_free(&s);
+    return err;
+}
+
+/*
+ * Reads the new time of a retime, "HH:MM" or "YYYY-MM-DD HH:MM", as an instant on the day the
+ * arrival was made (in the school's time zone), refusing another day, the future and no change.
+ */
+static ld_err new_time(struct ld_central *c, const char *school,
+                       const struct ld_central_event *arrival, const struct arrival_state *st,
+                       const char *text, int64_t now_ms, int64_t *out, char *msg, size_t msglen)
+{
+    struct ld_tz *tz = NULL;
+    ld_date day, given;
+    ld_minute was;
+    int hh = -1, mm = -1, used = 0;
+    char ds[LD_DATE_STRLEN], gs[LD_DATE_STRLEN + 8] = "";
+    ld_err err = school_tz(c, school, &tz, msg, msglen);
+    if (err)
+        return err;
+    if ((err = ld_clock_to_local(tz, st->at_ms, &day, &was, NULL))) {
+        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " has no local time",
+                 arrival->device_id, arrival->seq);
+        goto out;
+    }
+    ld_date_format(day, ds);
+    given = day;
+    if (strlen(text) == 16 && text[10] == ' ') { /* "YYYY-MM-DD HH:MM" */
+        memcpy(gs, text, 10);
+        gs[10] = '\0';
+        if (!ld_date_parse(gs, &given)) {
+            snprintf(msg, msglen, "office: retime: \"%s\" is not a date (YYYY-MM-DD)", gs);
+            err = LD_ERR_INVALID;
+            goto out;
+        }
+        text += 11;
+    }
+    used = 0;
+    if (sscanf(text, "%2d:%2d%n", &hh, &mm, &used) != 2 || text[used] || strlen(text) != 5 ||
+        hh > 23 || mm > 59 || hh < 0 || mm < 0) {
+        snprintf(msg, msglen, "office: retime: \"%.40s\" is not a time of day (HH:MM, 24-hour)",
+                 text);
+        err = LD_ERR_INVALID;
+        goto out;
+    }
+    if (given != day) {
+        snprintf(msg, msglen,
+                 "office: retime: %s is not the day of arrival %s:%" PRId64 " (%s): a new time "
+                 "must be on the same day",
+                 gs, arrival->device_id, arrival->seq, ds);
+        err = LD_ERR_INVALID;
+        goto out;
+    }
+    if ((err = ld_clock_from_local(tz, day, (ld_minute)(hh * 60 + mm), 0, out, msg, msglen)))
+        goto out;
+    if (*out > now_ms) {
+        snprintf(msg, msglen, "office: retime: %s %02d:%02d is in the future", ds, hh, mm);
+        err = LD_ERR_INVALID;
+    } else if (hh * 60 + mm == was) {
+        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " is already at %02d:%02d",
+                 arrival->device_id, arrival->seq, hh, mm);
+        err = LD_ERR_INVALID;
+    }
+out:
+    ld_tz_close(tz);
+    return err;
+}
+
+/* Checks what a correction of arrival says, given its state; fills *fixed_ms for a retime. */
+static ld_err check_action(struct ld_central *c, const char *school, enum ld_office_action action,
+                           const struct ld_central_event *arrival, const struct arrival_state *st,
+                           const char *text, int64_t now_ms, int64_t *fixed_ms, char *msg,
+                           size_t msglen)
+{
+    const char *dev = arrival->device_id;
+    if (action == LD_OFFICE_UNVOID) {
+        if (voided(st))
+            return LD_OK;
+        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " is not voided: nothing to un-void",
+                 dev, arrival->seq);
+        return LD_ERR_INVALID;
+    }
+    if (voided(st)) {
+        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " is %s voided%s", dev, arrival->seq,
+                 action == LD_OFFICE_VOID ? "already" : "",
+                 action == LD_OFFICE_VOID ? "" : ": un-void it first");
+        return LD_ERR_INVALID;
+    }
+    if (action == LD_OFFICE_AMEND && !strcmp(st->reason, text)) {
+        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " already has the reason \"%s\"", dev,
+                 arrival->seq, st->reason);
+        return LD_ERR_INVALID;
+    }
+    if (action == LD_OFFICE_RETIME)
+        return new_time(c, school, arrival, st, text, now_ms, fixed_ms, msg, msglen);
+    return LD_OK;
+}
+
+/* Everything a correction checks before it is made: the arrival, its state and the new time. */
+static ld_err prepare(struct ld_central *c, const char *school, enum ld_office_action action,
+                      const char *ref_device, int64_t ref_seq, const char *text, const char *staff,
+                      int64_t now_ms, struct ld_central_event *arrival, struct arrival_state *st,
+                      int64_t *fixed, char office[LD_CENTRAL_ID_MAX + 1], char *msg, size_t msglen)
+{
     ld_err err;
-    if (action != LD_OFFICE_AMEND && action != LD_OFFICE_VOID) {
+    if (action < LD_OFFICE_AMEND || action > LD_OFFICE_RETIME) {
         snprintf(msg, msglen, "office: unknown correction");
         return LD_ERR_INVALID;
     }
-    if (!text)
-        text = "";
-    if (action == LD_OFFICE_AMEND && !text[0]) {
-        snprintf(msg, msglen, "office: amend: the new reason is empty");
+    if ((action == LD_OFFICE_AMEND || action == LD_OFFICE_RETIME) && !text[0]) {
+        snprintf(msg, msglen, "office: %s: the new %s is empty",
+                 action == LD_OFFICE_AMEND ? "amend" : "retime",
+                 action == LD_OFFICE_AMEND ? "reason" : "time");
         return LD_ERR_INVALID;
+    }
+    if (strlen(text) > LD_CENTRAL_REASON_MAX) {
+        snprintf(msg, msglen, "office: the %s is longer than %d bytes",
+                 action == LD_OFFICE_AMEND ? "reason" : "note", LD_CENTRAL_REASON_MAX);
+        return LD_ERR_RANGE;
     }
     if (!staff || !staff_id_ok(staff)) {
         snprintf(msg, msglen,
@@ -124,56 +292,85 @@ ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_offic
         return LD_ERR_INVALID;
     }
     if ((err = ld_office_device(school, office, msg, msglen)) ||
-        (err = ld_central_event_get(c, ref_device, ref_seq, &arrival, msg, msglen)))
+        (err = ld_central_event_get(c, ref_device, ref_seq, arrival, msg, msglen)))
         return err;
-    if (arrival.kind != LD_CEV_ARRIVAL || strcmp(arrival.school, school)) {
+    if (arrival->kind != LD_CEV_ARRIVAL || strcmp(arrival->school, school)) {
         snprintf(msg, msglen, "office: event %s:%" PRId64 " is not an arrival of school %s",
                  ref_device, ref_seq, school);
         return LD_ERR_INVALID;
     }
-    if ((err = ensure_device(c, school, office, msg, msglen)) ||
-        (err =
-             scan(c, school, office, &arrival, &last, &voided, reason, sizeof reason, msg, msglen)))
+    if ((err = scan(c, school, office, arrival, st, msg, msglen)))
         return err;
-    if (voided) {
-        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " is already voided", ref_device,
-                 ref_seq);
-        return LD_ERR_INVALID;
-    }
-    if (action == LD_OFFICE_AMEND && !strcmp(reason, text)) {
-        snprintf(msg, msglen, "office: arrival %s:%" PRId64 " already has the reason \"%s\"",
-                 ref_device, ref_seq, reason);
-        return LD_ERR_INVALID;
-    }
+    return check_action(c, school, action, arrival, st, text, now_ms, fixed, msg, msglen);
+}
+
+ld_err ld_office_check(struct ld_central *c, const char *school, enum ld_office_action action,
+                       const char *ref_device, int64_t ref_seq, const char *text, const char *staff,
+                       int64_t now_ms, char *msg, size_t msglen)
+{
+    struct ld_central_event arrival;
+    struct arrival_state st;
+    char office[LD_CENTRAL_ID_MAX + 1];
+    int64_t fixed = 0;
+    return prepare(c, school, action, ref_device, ref_seq, text ? text : "", staff, now_ms,
+                   &arrival, &st, &fixed, office, msg, msglen);
+}
+
+ld_err ld_office_correct(struct ld_central *c, const char *school, enum ld_office_action action,
+                         const char *ref_device, int64_t ref_seq, const char *text,
+                         const char *staff, int64_t now_ms, struct ld_central_event *made,
+                         char *msg, size_t msglen)
+{
+    struct ld_central_event arrival, ev[OFFICE_VOIDS_MAX];
+    char office[LD_CENTRAL_ID_MAX + 1];
+    struct arrival_state st;
+    int64_t fixed = 0;
+    size_t n = 0;
+    if (!text)
+        text = "";
+    ld_err err = prepare(c, school, action, ref_device, ref_seq, text, staff, now_ms, &arrival, &st,
+                         &fixed, office, msg, msglen);
+    if (!err)
+        err = ensure_device(c, school, office, msg, msglen);
+    if (err)
+        return err;
     for (int attempt = 0;; attempt++) {
-        uuid_t u;
-        memset(&ev, 0, sizeof ev);
-        snprintf(ev.school, sizeof ev.school, "%s", school);
-        snprintf(ev.device_id, sizeof ev.device_id, "%s", office);
-        ev.seq = last + 1 + attempt;
-        uuid_generate_random(u);
-        uuid_unparse_lower(u, ev.uuid);
-        ev.kind = action == LD_OFFICE_AMEND ? LD_CEV_REASON : LD_CEV_VOID;
-        ev.at_ms = now_ms;
-        ev.source = LD_CSRC_OFFICE;
-        snprintf(ev.upn, sizeof ev.upn, "%s", arrival.upn);
-        snprintf(ev.ref_device, sizeof ev.ref_device, "%s", arrival.device_id);
-        ev.ref_seq = arrival.seq;
-        if (strlen(text) > LD_CENTRAL_REASON_MAX) {
-            snprintf(msg, msglen, "office: the %s is longer than %d bytes",
-                     action == LD_OFFICE_AMEND ? "reason" : "note", LD_CENTRAL_REASON_MAX);
-            return LD_ERR_RANGE;
+        n = 0;
+        /* an un-void is a void of each void that stands; the others are one event */
+        for (size_t k = 0; k < (action == LD_OFFICE_UNVOID ? st.nvoids : 1); k++) {
+            if (action == LD_OFFICE_UNVOID && st.voids[k].undone)
+                continue;
+            struct ld_central_event *e = &ev[n];
+            uuid_t u;
+            memset(e, 0, sizeof *e);
+            snprintf(e->school, sizeof e->school, "%s", school);
+            snprintf(e->device_id, sizeof e->device_id, "%s", office);
+            e->seq = st.last_seq + 1 + attempt + (int64_t)n;
+            uuid_generate_random(u);
+            uuid_unparse_lower(u, e->uuid);
+            e->kind = action == LD_OFFICE_AMEND    ? LD_CEV_REASON
+                      : action == LD_OFFICE_RETIME ? LD_CEV_CLOCK_REPAIR
+                                                   : LD_CEV_VOID;
+            e->at_ms = now_ms;
+            e->source = LD_CSRC_OFFICE;
+            snprintf(e->upn, sizeof e->upn, "%s", arrival.upn);
+            snprintf(e->ref_device, sizeof e->ref_device, "%s",
+                     action == LD_OFFICE_UNVOID ? st.voids[k].device : arrival.device_id);
+            e->ref_seq = action == LD_OFFICE_UNVOID ? st.voids[k].seq : arrival.seq;
+            e->fixed_at_ms = fixed;
+            snprintf(e->staff, sizeof e->staff, "%s", staff);
+            if (action != LD_OFFICE_RETIME)
+                snprintf(e->reason, sizeof e->reason, "%s", text);
+            if ((err = ld_central_event_check(e, msg, msglen)))
+                return err;
+            n++;
         }
-        snprintf(ev.staff, sizeof ev.staff, "%s", staff);
-        snprintf(ev.reason, sizeof ev.reason, "%s", text);
-        if ((err = ld_central_event_check(&ev, msg, msglen)))
-            return err;
-        err = ld_central_push(c, office, &ev, 1, NULL, msg, msglen);
+        err = ld_central_push(c, office, ev, n, NULL, msg, msglen);
         if (err != LD_ERR_DUPLICATE || attempt + 1 >= OFFICE_RETRIES)
             break;
     }
     if (!err && made)
-        *made = ev;
+        *made = ev[n - 1];
     return err;
 }
 

@@ -14,6 +14,8 @@
 enum ld_office_action {
     LD_OFFICE_AMEND = 1, /* a new reason for an arrival */
     LD_OFFICE_VOID,      /* the arrival is to be ignored */
+    LD_OFFICE_UNVOID,    /* the voids of the arrival no longer count: a void of each void */
+    LD_OFFICE_RETIME,    /* the arrival really happened at another time of its day */
 };
 
 /*
@@ -21,16 +23,30 @@ enum ld_office_action {
  * the school's office pseudo-device "office.SCHOOL" (registered on first use, with no password
  * anyone keeps), source LD_CSRC_OFFICE, by staff (a staff id as the kiosks' stores take them:
  * 1..LD_STAFF_ID_MAX of letters, digits and . _ @ -, such as "j.fenwick"), at now_ms: a reason
- * event (text = the new reason, required) or a void (text = an optional note). It reaches the
- * kiosks through their normal pull like any other device's event. LD_ERR_NOT_FOUND for no such
- * event, LD_ERR_INVALID when it is not an arrival of school, is already voided (or, for amend, has
- * that reason already), or for a bad text or staff name. Fills *made (may be NULL). Admin only.
+ * event (text = the new reason, required), a void (text = an optional note), an un-void (a void
+ * whose ref is each void of the arrival that stands, text = an optional note: the void it names
+ * no longer counts) or a retime (a clock_repair event whose fixed_at_ms is text, "HH:MM" or
+ * "YYYY-MM-DD HH:MM" on the arrival's own day in the school's time zone, not after now_ms). It
+ * reaches the kiosks through their normal pull like any other device's event. LD_ERR_NOT_FOUND
+ * for no such event, LD_ERR_INVALID when it is not an arrival of school, is already voided (for
+ * un-void: is not voided; for amend: has that reason already; for retime: has that time already,
+ * or the time is bad, on another day or in the future), or for a bad text or staff name.
+ * Fills *made (may be NULL; for an un-void, the last event made). Admin only.
  */
 LD_MUST_CHECK ld_err ld_office_correct(struct ld_central *c, const char *school,
                                        enum ld_office_action action, const char *ref_device,
                                        int64_t ref_seq, const char *text, const char *staff,
                                        int64_t now_ms, struct ld_central_event *made, char *msg,
                                        size_t msglen);
+
+/*
+ * Checks what ld_office_correct would check, recording nothing: for the confirmation before a
+ * correction is saved, so that a refusal (a time in the future, say) is said before, not after.
+ */
+LD_MUST_CHECK ld_err ld_office_check(struct ld_central *c, const char *school,
+                                     enum ld_office_action action, const char *ref_device,
+                                     int64_t ref_seq, const char *text, const char *staff,
+                                     int64_t now_ms, char *msg, size_t msglen);
 
 /* Writes the office pseudo-device id of school into out; LD_ERR_RANGE when it would be too long. */
 LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID_MAX + 1],

@@ -308,16 +308,26 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
             else
                 hi = mid;
         }
+        a->touched_seq = e->global_seq;
         refs[r->narrivals] = (struct ref){e->device_id, e->seq, r->narrivals};
         r->narrivals++;
     }
     qsort(refs, r->narrivals, sizeof *refs, ref_cmp);
     /* corrections, in the global order: the last reason given stands */
     int64_t *fixed = calloc(r->narrivals + 1, sizeof *fixed);
-    if (!fixed) {
+    /* what each void names, to find un-voids: a void whose ref is a void undoes that void */
+    struct ref *voided = calloc(r->nevents + 1, sizeof *voided);
+    size_t nvoided = 0;
+    if (!fixed || !voided) {
+        free(fixed);
+        free(voided);
         err = BAD(LD_ERR_NOMEM, "report: out of memory");
         goto out;
     }
+    for (size_t i = 0; i < r->nevents; i++)
+        if (r->events[i].kind == LD_CEV_VOID)
+            voided[nvoided++] = (struct ref){r->events[i].ref_device, r->events[i].ref_seq, i};
+    qsort(voided, nvoided, sizeof *voided, ref_cmp);
     for (size_t i = 0; i < r->nevents; i++) {
         const struct ld_central_event *e = &r->events[i];
         if (e->kind != LD_CEV_REASON && e->kind != LD_CEV_VOID && e->kind != LD_CEV_CLOCK_REPAIR)
@@ -325,6 +335,8 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
         struct ld_report_arrival *a = find_ref(r, refs, r->narrivals, e);
         if (!a)
             continue;
+        if (e->global_seq > a->touched_seq)
+            a->touched_seq = e->global_seq;
         if (e->kind == LD_CEV_REASON && ld_reason_is_claim(e->source, e->staff)) {
             a->claim = e->reason; /* the mark stays L or U until staff confirm it */
         } else if (e->kind == LD_CEV_REASON) {
@@ -340,9 +352,19 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
             a->reason = e->reason;
             a->reason_ev = e;
         } else if (e->kind == LD_CEV_VOID) {
+            struct ref key = {e->device_id, e->seq, 0};
+            const struct ref *undo =
+                bsearch(&key, voided, nvoided, sizeof *voided, ref_cmp); /* nvoided >= 1 here */
+            if (undo) {
+                a->unvoid_ev = &r->events[undo->arrival];
+                if (a->unvoid_ev->global_seq > a->touched_seq)
+                    a->touched_seq = a->unvoid_ev->global_seq;
+                continue;
+            }
             a->voided = true;
             a->void_ev = e;
         } else {
+            a->retime_ev = e->source == LD_CSRC_OFFICE ? e : NULL;
             fixed[a - r->arrivals] = e->fixed_at_ms;
         }
     }
@@ -357,6 +379,7 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
                       a->ev->global_seq);
     }
     free(fixed);
+    free(voided);
     if (err)
         goto out;
     qsort(r->arrivals, r->narrivals, sizeof *r->arrivals, arrival_cmp);
@@ -410,6 +433,11 @@ static long mis_mark_of(const struct ld_report *r, const char *upn, ld_date date
 static bool on_roll(const struct ld_roster_pupil *p, ld_date day)
 {
     return (!p->has_admitted || day >= p->admitted) && (!p->has_left || day <= p->left);
+}
+
+bool ld_report_arrival_on_roll(const struct ld_report *r, const struct ld_report_arrival *a)
+{
+    return a->pupil >= 0 && on_roll(&r->roster.pupils[a->pupil], a->date);
 }
 
 /* True when an arrival is after the report's present minute (a report of today). */

@@ -38,6 +38,8 @@ struct ld_report_arrival {
     bool clock_unsure; /* recorded while the clock was bad and never repaired */
     bool voided;
     const struct ld_central_event *void_ev;   /* the void, when voided */
+    const struct ld_central_event *unvoid_ev; /* the last un-void of an earlier void, or NULL */
+    const struct ld_central_event *retime_ev; /* the office's new time, when it gave the last */
     const char *reason;                       /* the reason that stands now ("" none) */
     const char *first_reason;                 /* the first reason given ("" none) */
     const struct ld_central_event *reason_ev; /* the event that gave the standing reason */
@@ -45,6 +47,7 @@ struct ld_report_arrival {
     const char *claim;                        /* told at the door, unconfirmed ("" none) */
     struct ld_classification cls;             /* the mark this arrival alone would get */
     bool decides; /* the earliest counted arrival of its session: its mark is the register's */
+    int64_t touched_seq; /* the highest global_seq of it and every correction of it */
 };
 
 /*
@@ -141,6 +144,12 @@ const struct ld_pupil_result *ld_report_pupil_result(const struct ld_report *r, 
 
 /* Writes the arrivals of day: r->arrivals[*first .. *end). */
 void ld_report_arrivals_of_day(const struct ld_report *r, ld_date day, size_t *first, size_t *end);
+
+/*
+ * True when arrival a is of a pupil of the roster who was on roll that day (the roster's
+ * admission and leaving days): the MIS has no register for anyone else, so nothing is sent of it.
+ */
+bool ld_report_arrival_on_roll(const struct ld_report *r, const struct ld_report_arrival *a);
 
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
@@ -243,5 +252,33 @@ size_t ld_report_call_count(const struct ld_report *r);
  * marks", or why nobody is listed: "today's register is not in yet; last MIS marks: Fri 27 Nov".
  */
 void ld_report_call_basis_text(const struct ld_report *r, char *buf, size_t len);
+
+/* ---- the MIS export of what changed (mis_export.c) ---- */
+
+/*
+ * Reads when school's MIS changes were last exported (the central store's office records, kind
+ * LD_OREC_MIS_EXPORT): the last event's global_seq then and the moment; both 0 when never.
+ */
+LD_MUST_CHECK ld_err ld_mis_export_last(struct ld_central *c, const char *school,
+                                        int64_t *global_seq, int64_t *at_ms, char *msg,
+                                        size_t msglen);
+
+/* Records that school's MIS changes were exported up to global_seq at at_ms. Admin only. */
+LD_MUST_CHECK ld_err ld_mis_export_mark(struct ld_central *c, const char *school,
+                                        int64_t global_seq, int64_t at_ms, char *msg,
+                                        size_t msglen);
+
+/*
+ * Writes to csv the sessions up to r's day that changed after global_seq since: a new late
+ * arrival, or any correction (reason, void, un-void, new time) of an arrival. One row a session
+ * (UPN, Date, Session, Code, Minutes Late, Reason, Change): the kiosks' mark that stands now
+ * ("new" or "changed"), or no code and "no late mark" when none stands any more (the register's
+ * own mark is then right). Its number in *rows.
+ */
+void ld_mis_export_changes(const struct ld_report *r, int64_t since, struct ld_buf *csv,
+                           size_t *rows);
+
+/* The global_seq r was read up to: what ld_mis_export_mark records after an export of r. */
+int64_t ld_mis_export_upto(const struct ld_report *r);
 
 #endif

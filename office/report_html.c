@@ -204,6 +204,20 @@ static void patterns_list(struct ld_buf *b, const struct ld_pupil_result *p)
 
 /* ---- the daily late log ---- */
 
+/* Writes what a correction did, by whom and with its note ("voided by j.fenwick: twice"). */
+static void staff_note(struct ld_buf *b, const char *what, const struct ld_central_event *e)
+{
+    ld_buf_puts(b, what);
+    if (e->staff[0]) {
+        ld_buf_puts(b, " by ");
+        ld_buf_html(b, e->staff);
+    }
+    if (e->reason[0]) {
+        ld_buf_puts(b, ": ");
+        ld_buf_html(b, e->reason);
+    }
+}
+
 static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_report_arrival *a,
                         const char *up)
 {
@@ -268,20 +282,16 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
         ld_buf_puts(b, ")");
     }
     ld_buf_puts(b, "</td><td class=\"note\">");
-    if (a->voided) {
-        ld_buf_puts(b, "voided");
-        if (a->void_ev->staff[0]) {
-            ld_buf_puts(b, " by ");
-            ld_buf_html(b, a->void_ev->staff);
-        }
-        if (a->void_ev->reason[0]) {
-            ld_buf_puts(b, ": ");
-            ld_buf_html(b, a->void_ev->reason);
-        }
-    } else if (!a->decides) {
+    if (a->voided)
+        staff_note(b, "voided", a->void_ev);
+    else if (!a->decides) {
         ld_buf_puts(b, "already signed in this session: not counted");
     }
-    if (a->clock_repaired)
+    if (!a->voided && a->unvoid_ev)
+        staff_note(b, " void undone", a->unvoid_ev);
+    if (a->retime_ev)
+        staff_note(b, " time changed", a->retime_ev);
+    else if (a->clock_repaired)
         ld_buf_puts(b, " time corrected after a clock fault");
     if (a->clock_unsure)
         ld_buf_puts(b, " clock was not trusted: check the time");
@@ -1042,8 +1052,8 @@ static ld_err write_mis_export(const struct site *s)
         const struct ld_report_arrival *a = &r->arrivals[i];
         if (a->date > r->as_of)
             break;
-        if (a->voided || !a->decides || a->pupil < 0 || a->cls.outcome == LD_OUTCOME_ON_TIME ||
-            !ld_calendar_is_school_day(r->cal, a->date))
+        if (a->voided || !a->decides || !ld_report_arrival_on_roll(r, a) ||
+            a->cls.outcome == LD_OUTCOME_ON_TIME || !ld_calendar_is_school_day(r->cal, a->date))
             continue;
         char ds[LD_DATE_STRLEN];
         ld_date_format(a->date, ds);

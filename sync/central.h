@@ -33,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 6
+#define LD_CENTRAL_SCHEMA_VERSION 7
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -552,8 +552,10 @@ enum ld_orec_kind {
     LD_OREC_SESSION,  /* key: the session id (hex) */
     LD_OREC_CALL,     /* key: "YYYY-MM-DD/UPN/ms": one call of the calling list */
     LD_OREC_LETTER,   /* key: "YYYY-MM-DD/UPN/ms": one letter printed or sent */
+    /* branch office-corrections: */
+    LD_OREC_MIS_EXPORT, /* key: the school id: the last MIS export of changes (office/report.h) */
 };
-#define LD_OREC_KIND_MAX          4
+#define LD_OREC_KIND_MAX          5
 #define LD_CENTRAL_OREC_KEY_MAX   128
 #define LD_CENTRAL_OREC_VALUE_MAX 2048
 #define LD_CENTRAL_AUDIT_WHAT_MAX 400 /* the audit's "what": UTF-8 without control characters */

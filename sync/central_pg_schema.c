@@ -313,5 +313,9 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     "REVOKE ALL ON FUNCTION latedoor.set_device(text, boolean, text) FROM PUBLIC;"
     "REVOKE ALL ON FUNCTION latedoor.push_lock(text) FROM PUBLIC;"
     "GRANT EXECUTE ON FUNCTION latedoor.push_lock(text) TO ld_device;",
+
+    /* 7 (branch office-corrections): office records of kind 5, the last MIS export */
+    ("ALTER TABLE latedoor.office_records DROP CONSTRAINT office_records_kind_check,"
+     " ADD CONSTRAINT office_records_kind_check CHECK (kind BETWEEN 1 AND 5);"),
 };
 /* clang-format on */

@@ -144,6 +144,21 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
 
     /* 6 (branch central-trust, issue 13): a device may be disabled */
     "ALTER TABLE devices ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));",
+
+    /* 7 (branch office-corrections): office records of kind 5, the last MIS export; SQLite
+     * cannot change a CHECK, so the table is made again with its rows */
+    "CREATE TABLE office_records_6 ("
+    " kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 5),"
+    " key TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) BETWEEN 1 AND 128),"
+    " school_id TEXT NOT NULL CHECK (length(CAST(school_id AS BLOB)) <= 32),"
+    " value TEXT NOT NULL CHECK (length(CAST(value AS BLOB)) <= 2048),"
+    " updated_ms INTEGER NOT NULL CHECK (updated_ms >= 0),"
+    " PRIMARY KEY (kind, key)) STRICT;"
+    "INSERT INTO office_records_6 SELECT kind, key, school_id, value, updated_ms"
+    " FROM office_records;"
+    "DROP TABLE office_records;"
+    "ALTER TABLE office_records_6 RENAME TO office_records;"
+    "CREATE INDEX office_records_school ON office_records (kind, school_id, key);",
 };
 
 struct sq {

@@ -1,7 +1,7 @@
 /*
  * cmd_report.c: `latedoor report`: the office's pages, letters and CSV from the central store;
- * `report amend|void` (corrections that flow back to the kiosks) and `report import-marks`
- * (the MIS's attendance marks). docs/office.md.
+ * `report amend|void|unvoid|retime` (corrections that flow back to the kiosks) and `report
+ * import-marks` (the MIS's attendance marks). docs/office.md.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "calendar_file.h"
 #include "central.h"
@@ -17,10 +18,11 @@
 #include "office_commands.h"
 #include "office.h"
 #include "report.h"
+#include "report_out.h"
 
 struct opts {
     const char *central, *passfile, *school, *out, *date, *tpl, *event, *reason, *staff, *note,
-        *config;
+        *config, *time;
 };
 
 static const char usage[] =
@@ -28,6 +30,10 @@ static const char usage[] =
     "                       [--passfile FILE] [--template FILE]\n"
     "       latedoor report amend --event DEVICE:SEQ --reason TEXT --staff NAME --central URL\n"
     "       latedoor report void --event DEVICE:SEQ --staff NAME [--note TEXT] --central URL\n"
+    "       latedoor report unvoid --event DEVICE:SEQ --staff NAME [--note TEXT] --central URL\n"
+    "       latedoor report retime --event DEVICE:SEQ --time HH:MM --staff NAME --central URL\n"
+    "       (the arrival may also follow the command: latedoor report void door-1:42 ...)\n"
+    "       latedoor report mis-export --out DIR --central URL [--school ID] [--passfile FILE]\n"
     "       latedoor report import-marks FILE.csv --central URL [--school ID] [--passfile FILE]\n"
     "       latedoor report setup --config school.ini --central URL [--school ID]\n";
 
@@ -48,6 +54,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         {"--staff", offsetof(struct opts, staff)},
         {"--note", offsetof(struct opts, note)},
         {"--config", offsetof(struct opts, config)},
+        {"--time", offsetof(struct opts, time)},
     };
     for (int i = 0; i < argc; i++) {
         const char **slot = NULL;
@@ -168,6 +175,15 @@ static bool parse_event(const char *s, char device[LD_CENTRAL_ID_MAX + 1], int64
     return true;
 }
 
+static const char *const verb[] = {[LD_OFFICE_AMEND] = "amend",
+                                   [LD_OFFICE_VOID] = "void",
+                                   [LD_OFFICE_UNVOID] = "unvoid",
+                                   [LD_OFFICE_RETIME] = "retime"};
+static const char *const done[] = {[LD_OFFICE_AMEND] = "amended",
+                                   [LD_OFFICE_VOID] = "voided",
+                                   [LD_OFFICE_UNVOID] = "un-voided",
+                                   [LD_OFFICE_RETIME] = "retimed"};
+
 static int run_correct(const struct opts *o, enum ld_office_action action)
 {
     char school[LD_CENTRAL_ID_MAX + 1], device[LD_CENTRAL_ID_MAX + 1], msg[1024];
@@ -180,13 +196,19 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
                 o->event ? o->event : "");
         return LD_EXIT_USAGE;
     }
-    if (action == LD_OFFICE_AMEND && (!o->reason || o->note)) {
+    if (action == LD_OFFICE_AMEND && (!o->reason || o->note || o->time)) {
         fprintf(stderr, "latedoor report amend: --reason TEXT is required (and --note is for "
                         "void)\n");
         return LD_EXIT_USAGE;
     }
-    if (action == LD_OFFICE_VOID && o->reason) {
-        fprintf(stderr, "latedoor report void: takes --note TEXT, not --reason\n");
+    if (action == LD_OFFICE_RETIME && (!o->time || o->reason || o->note)) {
+        fprintf(stderr, "latedoor report retime: --time HH:MM (the arrival's new time on its "
+                        "own day) is required, and nothing else\n");
+        return LD_EXIT_USAGE;
+    }
+    if ((action == LD_OFFICE_VOID || action == LD_OFFICE_UNVOID) && (o->reason || o->time)) {
+        fprintf(stderr, "latedoor report %s: takes --note TEXT, not --reason or --time\n",
+                verb[action]);
         return LD_EXIT_USAGE;
     }
     struct ld_central *c = open_school(o, school, &rc);
@@ -194,8 +216,10 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
         return rc;
     struct ld_central_event made;
     char note[256] = "";
-    ld_err err = ld_office_correct(c, school, action, device, seq,
-                                   action == LD_OFFICE_AMEND ? o->reason : o->note, o->staff,
+    const char *text = action == LD_OFFICE_AMEND    ? o->reason
+                       : action == LD_OFFICE_RETIME ? o->time
+                                                    : o->note;
+    ld_err err = ld_office_correct(c, school, action, device, seq, text, o->staff,
                                    (int64_t)time(NULL) * 1000, &made, msg, sizeof msg);
     if (!err)
         err = ld_report_mis_note(c, school, device, seq, note, sizeof note, msg, sizeof msg);
@@ -205,10 +229,72 @@ static int run_correct(const struct opts *o, enum ld_office_action action)
         return ld_cli_status(err);
     }
     printf("%s %s:%" PRId64 ": recorded as %s:%" PRId64 "; the kiosks get it at their next sync\n",
-           action == LD_OFFICE_AMEND ? "amended" : "voided", device, seq, made.device_id, made.seq);
+           done[action], device, seq, made.device_id, made.seq);
     if (note[0])
-        printf("%s %s:%" PRId64 ": %s\n", action == LD_OFFICE_AMEND ? "amended" : "voided", device,
-               seq, note);
+        printf("%s %s:%" PRId64 ": %s\n", done[action], device, seq, note);
+    return LD_EXIT_OK;
+}
+
+/* `report mis-export`: what changed since the last export, as a dated CSV in --out. */
+static int run_mis_export(const struct opts *o)
+{
+    char school[LD_CENTRAL_ID_MAX + 1], msg[1024], name[64] = "", day[LD_DATE_STRLEN];
+    int rc = LD_EXIT_OK;
+    int64_t since = 0, since_ms = 0, now_ms = (int64_t)time(NULL) * 1000;
+    struct ld_report *r = NULL;
+    struct ld_buf csv = {0};
+    size_t rows = 0;
+    if (!o->out) {
+        fprintf(stderr, "latedoor report mis-export: --out DIR is required\n%s", usage);
+        return LD_EXIT_USAGE;
+    }
+    struct ld_central *c = open_school(o, school, &rc);
+    if (!c)
+        return rc;
+    ld_err err = ld_mis_export_last(c, school, &since, &since_ms, msg, sizeof msg);
+    if (!err)
+        err = ld_report_load(c, school, -1, &r, msg, sizeof msg);
+    if (!err) {
+        ld_mis_export_changes(r, since, &csv, &rows);
+        ld_date_format(r->as_of, day);
+        err = ld_report_mkdir(o->out, msg, sizeof msg);
+    }
+    /* dated to the minute; a second export in the same minute never overwrites the first */
+    bool written = false;
+    for (int k = 1; !err && !written && k < 100; k++) {
+        char path[4096];
+        snprintf(name, sizeof name, "mis-changes-%s-%02d%02d%s%.0d.csv", day, r->as_of_minute / 60,
+                 r->as_of_minute % 60, k > 1 ? "-" : "", k > 1 ? k : 0);
+        snprintf(path, sizeof path, "%s/%s", o->out, name);
+        if (access(path, F_OK) == 0)
+            continue;
+        err = ld_buf_write_file(&csv, o->out, name, msg, sizeof msg);
+        written = true;
+    }
+    if (!err && !written) {
+        snprintf(msg, sizeof msg, "latedoor report mis-export: %s: 99 exports this minute already",
+                 o->out);
+        err = LD_ERR_RANGE;
+    }
+    /* the moment is kept only once the file is written: a failed export is not lost */
+    if (!err)
+        err = ld_mis_export_mark(c, school, ld_mis_export_upto(r), now_ms, msg, sizeof msg);
+    ld_central_close(c);
+    ld_buf_free(&csv);
+    ld_report_free(r);
+    if (err) {
+        fprintf(stderr, "%s\n", msg);
+        return ld_cli_status(err);
+    }
+    if (since_ms) {
+        time_t t = (time_t)(since_ms / 1000);
+        char when[32];
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&t));
+        printf("%zu sessions changed since the last export (%s): %s/%s\n", rows, when, o->out,
+               name);
+    } else {
+        printf("%zu sessions (the first export: everything): %s/%s\n", rows, o->out, name);
+    }
     return LD_EXIT_OK;
 }
 
@@ -301,10 +387,26 @@ int ld_cmd_report(int argc, char **argv)
             return LD_EXIT_USAGE;
         return run_setup(&o);
     }
-    if (argc >= 2 && (!strcmp(argv[1], "amend") || !strcmp(argv[1], "void"))) {
+    for (int k = LD_OFFICE_AMEND; argc >= 2 && k <= LD_OFFICE_RETIME; k++) {
+        if (strcmp(argv[1], verb[k]))
+            continue;
+        /* the arrival may come first, as the late log shows it: `report void door-1:42` */
+        int first = argc >= 3 && argv[2][0] != '-' ? 3 : 2;
+        if (!parse_opts(argc - first, argv + first, &o))
+            return LD_EXIT_USAGE;
+        if (first == 3 && o.event) {
+            fprintf(stderr, "latedoor report %s: the arrival is given twice (%s and --event)\n",
+                    verb[k], argv[2]);
+            return LD_EXIT_USAGE;
+        }
+        if (first == 3)
+            o.event = argv[2];
+        return run_correct(&o, (enum ld_office_action)k);
+    }
+    if (argc >= 2 && !strcmp(argv[1], "mis-export")) {
         if (!parse_opts(argc - 2, argv + 2, &o))
             return LD_EXIT_USAGE;
-        return run_correct(&o, argv[1][0] == 'a' ? LD_OFFICE_AMEND : LD_OFFICE_VOID);
+        return run_mis_export(&o);
     }
     if (argc >= 2 && !strcmp(argv[1], "import-marks")) {
         if (argc < 3 || argv[2][0] == '-') {

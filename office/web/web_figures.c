@@ -218,7 +218,12 @@ void web_conflicts(struct web_req *q, const char *school, const struct ld_report
     }
     if (!n)
         ld_buf_puts(b, "<tr><td colspan=\"6\">No conflicts.</td></tr>\n");
-    ld_buf_puts(b, "</tbody></table></div></main>\n");
+    ld_buf_puts(b, "</tbody></table></div>\n<h2>To the MIS</h2>\n<p>The kiosks' late marks of "
+                   "every session that changed since the last export (new arrivals and "
+                   "corrections), to key into the MIS; \"no late mark\" where a mark sent before "
+                   "no longer stands.</p><form method=\"post\" action=\"mis-changes.csv\">");
+    web_csrf_input(q);
+    ld_buf_puts(b, "<button id=\"mis-changes\">Export what changed</button></form></main>\n");
     web_page_close(q);
 }
 

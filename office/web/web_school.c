@@ -132,6 +132,50 @@ static void report_csv(struct web_req *q, const char *school, const struct ld_re
     web_audit(q, school, what);
 }
 
+/*
+ * The MIS export of what changed since the last one (posted: it moves the school's last export
+ * on), as a dated CSV to download; the moment is kept only when the file is made.
+ */
+static void mis_changes(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    char msg[512], day[LD_DATE_STRLEN];
+    int64_t since = 0, since_ms = 0;
+    size_t rows = 0;
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = ld_mis_export_last(q->w->c, school, &since, &since_ms, msg, sizeof msg);
+    if (!err) {
+        ld_mis_export_changes(r, since, &q->body, &rows);
+        err = q->body.failed ? LD_ERR_NOMEM : LD_OK;
+        if (err)
+            snprintf(msg, sizeof msg, "The export is too large to make.");
+    }
+    if (!err)
+        err = ld_mis_export_mark(q->w->c, school, ld_mis_export_upto(r), web_now_ms(q->w), msg,
+                                 sizeof msg);
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err) {
+        ld_buf_free(&q->body);
+        memset(&q->body, 0, sizeof q->body);
+        web_error(q, 500, school, msg);
+        return;
+    }
+    /* named by the school's local date and minute of the export */
+    struct ld_tz *tz = NULL;
+    ld_date date = r->as_of;
+    ld_minute minute = 0;
+    if (!ld_tz_open(r->timezone, &tz, msg, sizeof msg) &&
+        ld_clock_to_local(tz, web_now_ms(q->w), &date, &minute, NULL))
+        date = r->as_of;
+    ld_tz_close(tz);
+    q->type = "text/csv; charset=utf-8";
+    ld_date_format(date, day);
+    snprintf(q->download, sizeof q->download, "%s-%02d%02d-mis-changes.csv", day, minute / 60,
+             minute % 60);
+    char what[128];
+    snprintf(what, sizeof what, "exported %s: %zu sessions changed", q->download, rows);
+    web_audit(q, school, what);
+}
+
 /* The day of the request's date field, or the report's day; false for a malformed one. */
 static bool day_of(const struct web_req *q, const struct ld_report *r, ld_date *day)
 {
@@ -358,6 +402,8 @@ void web_school(struct web_req *q, const char *school, const char *rest)
     else if (!strcmp(rest, "late-log.csv") || !strcmp(rest, "action.csv") ||
              !strcmp(rest, "weekly-classes.csv") || !strcmp(rest, "mis-export.csv"))
         report_csv(q, school, r, rest);
+    else if (!strcmp(rest, "mis-changes.csv") && post && sees_names(q))
+        mis_changes(q, school, r);
     else if (!strcmp(rest, "search"))
         search(q, school, r);
     else if (!strcmp(rest, "correct"))

@@ -993,6 +993,95 @@ static void test_device_analysis_knows_only_what_it_saw(void **state)
     analysis_free(r, school, &dev);
 }
 
+/* ---- the office's un-void and new time, as the kiosk pulls them ------------------------ */
+
+/* Puts one event of another device into the kiosk's store, as a pull does. */
+static void pulled(enum ld_event_kind kind, const char *device, int64_t seq, const char *upn,
+                   int64_t at_ms, const char *ref_device, int64_t ref_seq, int64_t fixed_at_ms)
+{
+    char msg[512];
+    struct ld_store *store = NULL;
+    struct ld_event ev = {.kind = kind,
+                          .at_ms = at_ms,
+                          .mono_ms = 1000,
+                          .clock = LD_CLOCK_OK,
+                          .source = strncmp(device, "office.", 7) ? LD_SRC_CARD : LD_SRC_OFFICE,
+                          .seq = seq,
+                          .ref_seq = ref_seq,
+                          .fixed_at_ms = fixed_at_ms};
+    snprintf(ev.device_id, sizeof ev.device_id, "%s", device);
+    snprintf(ev.uuid, sizeof ev.uuid, "0ff1ce00-0000-4000-8000-%012u",
+             (unsigned)(seq % 1000) + (ev.source == LD_SRC_OFFICE ? 8000u : 7000u));
+    snprintf(ev.upn, sizeof ev.upn, "%s", upn);
+    snprintf(ev.ref_device, sizeof ev.ref_device, "%s", ref_device);
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, msg, sizeof msg), LD_OK);
+    if (ld_store_insert_foreign_event(store, &ev, NULL, msg, sizeof msg))
+        fail_msg("insert: %s", msg);
+    ld_store_close(store);
+}
+
+/* True when the kiosk's list of today's arrivals holds ref ("device:seq"). */
+static bool listed_today(const char *ref)
+{
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    bool found = false;
+    assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
+    for (size_t i = 0; i < l->n; i++)
+        found |= !strcmp(l->items[i].ref, ref);
+    free(l);
+    return found;
+}
+
+static enum ld_code am_mark_on_day(const char *upn)
+{
+    struct ld_school *school = NULL;
+    struct ld_device dev;
+    struct ld_result *r = device_analysis(fx.ini, DAY, 12, 0, &school, &dev);
+    enum ld_code code = mark_of(r, upn, DAY, LD_AM);
+    analysis_free(r, school, &dev);
+    return code;
+}
+
+/*
+ * Another kiosk's 09:25 arrival (U: the register closes at 09:20), voided there; the office's
+ * un-void (a void whose ref is that void) brings it back to the list and the analysis; the
+ * office's new time, 09:10 (a clock_repair), makes it L.
+ */
+static void test_office_unvoid_and_new_time_reach_the_kiosk(void **state)
+{
+    (void)state;
+    const char *upn = "V873214722753"; /* Andrei: no arrival of his own on DAY */
+    ld_date d;
+    int64_t at_925, at_910, at_1100;
+    assert_true(ld_date_parse(DAY, &d));
+    assert_int_equal(ld_clock_from_local(fx.tz, d, 9 * 60 + 25, 0, &at_925, NULL, 0), LD_OK);
+    assert_int_equal(ld_clock_from_local(fx.tz, d, 9 * 60 + 10, 0, &at_910, NULL, 0), LD_OK);
+    assert_int_equal(ld_clock_from_local(fx.tz, d, 11 * 60, 0, &at_1100, NULL, 0), LD_OK);
+    at(12, 0);
+    assert_false(listed_today("door-9:1"));
+    pulled(LD_EV_ARRIVAL, "door-9", 1, upn, at_925, "", 0, 0);
+    assert_true(listed_today("door-9:1"));
+    assert_int_equal(am_mark_on_day(upn), LD_CODE_U);
+
+    pulled(LD_EV_VOID, "door-9", 2, upn, at_925 + 60000, "door-9", 1, 0);
+    assert_false(listed_today("door-9:1"));
+    assert_int_not_equal(am_mark_on_day(upn), LD_CODE_U);
+
+    pulled(LD_EV_VOID, "office.hollybrook", 1, upn, at_1100, "door-9", 2, 0);
+    assert_true(listed_today("door-9:1"));
+    assert_int_equal(am_mark_on_day(upn), LD_CODE_U);
+
+    pulled(LD_EV_CLOCK_REPAIR, "office.hollybrook", 2, upn, at_1100 + 60000, "door-9", 1, at_910);
+    assert_int_equal(am_mark_on_day(upn), LD_CODE_L);
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
+    bool at_new_time = false;
+    for (size_t i = 0; i < l->n; i++)
+        at_new_time |= !strcmp(l->items[i].ref, "door-9:1") && !strcmp(l->items[i].time, "09:10");
+    assert_true(at_new_time);
+    free(l);
+}
+
 /* ---- the calendar file, changed under a running kiosk ----------------------------------- */
 
 /* Replaces the calendar file as `latedoor sync` does: a new file renamed over the old. */
@@ -1376,6 +1465,8 @@ int main(void)
         cmocka_unit_test(test_pattern_thresholds_from_the_school_file),
         cmocka_unit_test(test_device_analysis_knows_only_what_it_saw),
         cmocka_unit_test(test_after_school_marks_nothing),
+        /* last: its arrival on DAY would change the others' lists */
+        cmocka_unit_test(test_office_unvoid_and_new_time_reach_the_kiosk),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

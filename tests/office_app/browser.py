@@ -1,7 +1,8 @@
 """browser.py: latedoor-office in headless Chromium through selenium (Debian's chromium,
-chromium-driver and python3-selenium): sign-in, search, an amend and a void confirmed on their
-forms, the live late log receiving an arrival that `latedoor sync` pushes while the page is open,
-a call logged on the calling list; screenshots at 1366x768 and 390x844 kept in OUT.
+chromium-driver and python3-selenium): sign-in, search, an amend, a void and its un-void and a
+new time, each confirmed on its form, the live late log receiving an arrival that `latedoor sync`
+pushes while the page is open, a call logged on the calling list; screenshots at 1366x768 and
+390x844 kept in OUT.
 
 usage: /usr/bin/python3 browser.py BASE_URL OUT LATEDOOR KIOSK_CONFIG
 Any failed check raises, and the script exits non-zero.
@@ -129,6 +130,34 @@ try:
     wait.until(lambda d: "/today" in d.current_url)
     row = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s']" % seq2)
     check(row.get_attribute("class") == "void", "the voided arrival is not struck through")
+
+    # ... and its un-void: the same row's form, confirmed, and the arrival counts again
+    follow(driver, row.find_element(By.CSS_SELECTOR, "a.correct"))
+    driver.find_element(By.ID, "note").send_keys("it was her after all")
+    follow(driver, driver.find_element(By.ID, "unvoid"))
+    check("Un-void this arrival" in driver.page_source, "no un-void confirmation")
+    check("2026-11-20" in driver.find_element(By.ID, "when").text, "no date on the un-void")
+    shot(driver, "confirm-unvoid", 390, 844)
+    driver.set_window_size(1366, 768)
+    follow(driver, driver.find_element(By.ID, "save"))
+    wait.until(lambda d: "/today" in d.current_url)
+    row = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s']" % seq2)
+    check(row.get_attribute("class") != "void", "the un-voided arrival is still struck through")
+    check("void undone by a.office" in row.text, "the un-void is not on the log: " + row.text)
+
+    # a new time for the amended arrival: the confirmation names the old and new time
+    row = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s']" % seq)
+    follow(driver, row.find_element(By.CSS_SELECTOR, "a.correct"))
+    box = driver.find_element(By.ID, "time")
+    driver.execute_script("arguments[0].value = '08:58'", box)  # a time input's keys vary
+    follow(driver, driver.find_element(By.ID, "retime"))
+    check(driver.find_element(By.ID, "new-time").text == "08:58", "the new time is not named")
+    check("(was " in driver.page_source, "the old time is not named")
+    follow(driver, driver.find_element(By.ID, "save"))
+    wait.until(lambda d: "/today" in d.current_url)
+    row = driver.find_element(By.CSS_SELECTOR, "#log tr[data-seq='%s']" % seq)
+    check(row.text.startswith("08:58") and "time changed by a.office" in row.text,
+          "the new time is not on the log: " + row.text)
 
     # the live log: a kiosk records an arrival and syncs while the page is open
     driver.get(school + "today")

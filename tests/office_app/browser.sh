@@ -29,7 +29,8 @@ rm -rf "$out"
 /usr/bin/python3 "$(dirname "$0")/browser.py" "$base" "$out" "$latedoor" "$work/door.ini"
 # every change the browser made is in the audit, with who made it
 sqlite3 "$work/central.db" "SELECT who || ': ' || what FROM office_audit" >"$work/audit.txt"
-for line in "a.office: amended arrival" "a.office: voided arrival" "a.office: call to the family" \
+for line in "a.office: amended arrival" "a.office: voided arrival" "a.office: un-voided arrival" \
+  "a.office: retimed arrival" "a.office: call to the family" \
   "a.office: letter to the family of" "a.office: wrong password (1 in a row)"; do
   grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
 done

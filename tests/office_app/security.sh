@@ -141,6 +141,77 @@ grep -q "correct?ev=$ev" "$work/conflicts.html" || fail "the conflict does not l
 [ "$(grep -c '<tr><td>20' "$work/conflicts.html")" = 1 ] || fail "conflicts: not exactly one row"
 ! grep -q '<script>alert' "$work/conflicts.html" || fail "a pupil's name is HTML in conflicts"
 
+echo "5c. corrections: un-void and a new time, confirmed; refused with why when they cannot be"
+token=$(csrf_of "$a" "/s/hollybrook/correct?ev=$ev")
+correct() { # FIELDS... (after csrf and ev): the status; the page in $work/correct.html
+  curl -s -b "$a" -o "$work/correct.html" -w '%{http_code}' --data-urlencode "csrf=$token" \
+    --data-urlencode "ev=$ev" "$@" "$base/s/hollybrook/correct"
+}
+got=$(correct -d action=unvoid -d step=save)
+[ "$got" = 409 ] && grep -q "is not voided: nothing to un-void" "$work/correct.html" ||
+  fail "an un-void of an arrival not voided: $got"
+[ "$(correct -d action=void -d step=save)" = 303 ] || fail "a void"
+got=$(correct -d action=retime -d time=09:00 -d step=save)
+[ "$got" = 409 ] && grep -q "un-void it first" "$work/correct.html" ||
+  fail "a new time for a voided arrival: $got"
+curl -s -b "$a" "$base/s/hollybrook/correct?ev=$ev" >"$work/form.html"
+grep -q 'id="unvoid"' "$work/form.html" || fail "a voided arrival's page offers no un-void"
+got=$(correct -d action=unvoid --data-urlencode "note=<b>sorry</b>")
+[ "$got" = 200 ] && grep -q "Un-void this arrival" "$work/correct.html" &&
+  grep -q "It was voided by a.office." "$work/correct.html" &&
+  grep -q 'id="who"' "$work/correct.html" && grep -q 'id="when"' "$work/correct.html" &&
+  grep -q '&lt;b&gt;sorry&lt;/b&gt;' "$work/correct.html" || fail "the un-void's confirmation: $got"
+[ "$(correct -d action=unvoid -d note=sorry -d step=save)" = 303 ] || fail "the un-void"
+sleep 1.2 # the cache asks the store at most once a second
+curl -s -b "$a" "$base/s/hollybrook/today?date=2026-11-20" >"$work/today.html"
+grep -q "void undone by a.office: sorry" "$work/today.html" || fail "the un-void is not on Today"
+curl -s -b "$a" "$base/s/hollybrook/correct?ev=$ev" >"$work/form.html"
+grep -q 'id="retime"' "$work/form.html" || fail "an un-voided arrival takes no new time"
+for bad in "23:59:is in the future" "2026-11-19 09:00:is not the day of arrival" \
+  "9 o'clock:is not a time of day"; do
+  at=${bad%:*} says=${bad##*:}
+  got=$(correct -d action=retime --data-urlencode "time=$at" -d step=save)
+  [ "$got" = 409 ] && grep -q "$says" "$work/correct.html" || fail "a new time of $at: $got"
+  # ... and said before the confirmation, not only after it
+  got=$(correct -d action=retime --data-urlencode "time=$at")
+  [ "$got" = 409 ] && grep -q "$says" "$work/correct.html" ||
+    fail "a new time of $at was offered for confirmation: $got"
+done
+[ "$(correct -d action=retime -d time= -d step=save)" = 400 ] || fail "an empty new time"
+got=$(correct -d action=retime -d time=08:59)
+[ "$got" = 200 ] && grep -q '<strong id="new-time">08:59</strong>' "$work/correct.html" ||
+  fail "the new time's confirmation: $got"
+[ "$(correct -d action=retime -d time=08:59 -d step=save)" = 303 ] || fail "the new time"
+sleep 1.2
+curl -s -b "$a" "$base/s/hollybrook/today?date=2026-11-20" >"$work/today.html"
+grep -q "time changed by a.office" "$work/today.html" || fail "the new time is not on Today"
+sqlite3 "$work/central.db" "SELECT what FROM office_audit WHERE who = 'a.office'" >"$work/audit.txt"
+for line in "un-voided arrival $ev" "retimed arrival $ev"; do
+  grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
+done
+
+echo "5d. the MIS export of what changed: posted with its token; the next has only what is new"
+token=$(csrf_of "$a" "/s/hollybrook/conflicts")
+grep -q 'id="mis-changes"' <(curl -s -b "$a" "$base/s/hollybrook/conflicts") ||
+  fail "the conflicts page offers no export of changes"
+got=$(curl -s -b "$a" -o /dev/null -w "%{http_code}" -d "x=1" "$base/s/hollybrook/mis-changes.csv")
+[ "$got" = 403 ] || fail "the export of changes without its token: $got"
+changes() {
+  curl -s -b "$a" -D "$work/changes.head" -o "$work/changes.csv" -w '%{http_code}' \
+    --data-urlencode "csrf=$token" "$base/s/hollybrook/mis-changes.csv"
+}
+[ "$(changes)" = 200 ] || fail "the first export of changes"
+grep -qi 'content-disposition: attachment; filename="2026-11-20-0930-mis-changes.csv"' \
+  "$work/changes.head" || fail "the export is not a dated file: $(cat "$work/changes.head")"
+head -1 "$work/changes.csv" | grep -q '^UPN,Date,Session,Code,Minutes Late,Reason,Change' ||
+  fail "the export's header"
+[ "$(wc -l <"$work/changes.csv")" -gt 10 ] || fail "the first export is not everything"
+[ "$(changes)" = 200 ] || fail "the second export of changes"
+[ "$(wc -l <"$work/changes.csv")" = 1 ] || fail "the second export holds more than the header"
+sqlite3 "$work/central.db" "SELECT what FROM office_audit WHERE who = 'a.office'" |
+  grep -q "exported 2026-11-20-0930-mis-changes.csv: 0 sessions changed" ||
+  fail "the export of changes is not in the audit"
+
 echo "6. SQL in the search box is just text"
 for q in "' OR '1'='1" "'; DROP TABLE office_records; --" '%" OR 1=1 --'; do
   got=$(curl -s -b "$a" -o "$work/search.html" -w '%{http_code}' --get --data-urlencode "q=$q" \

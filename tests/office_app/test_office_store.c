@@ -293,6 +293,50 @@ static void wrong_passwords_slow_then_lock(void **state)
     assert_true(locked);
 }
 
+/*
+ * Version 7 (branch office-corrections) lets a record of kind 5 in (the last MIS export): a
+ * store at version 6 with records keeps them through the migration and takes kind 5 after it.
+ */
+static void records_kept_through_version_7(void **state)
+{
+    struct fx *f = *state;
+    char msg[512];
+    int from = 0, to = 0;
+    struct ld_central_orec got, r = rec(LD_OREC_USER, "j.fenwick", "hb", "{\"role\":\"office\"}");
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_OK);
+    ld_central_close(f->c);
+    f->c = NULL;
+    /* back to version 6: kind 1..4 only */
+    if (f->pgdb[0])
+        raw(f,
+            "ALTER TABLE office_records DROP CONSTRAINT office_records_kind_check, ADD "
+            "CONSTRAINT office_records_kind_check CHECK (kind BETWEEN 1 AND 4);"
+            "UPDATE schema_version SET version = 6",
+            true);
+    else
+        raw(f,
+            "CREATE TABLE o5 (kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 4), key TEXT NOT "
+            "NULL, school_id TEXT NOT NULL, value TEXT NOT NULL, updated_ms INTEGER NOT NULL, "
+            "PRIMARY KEY (kind, key)) STRICT; INSERT INTO o5 SELECT * FROM office_records;"
+            "DROP TABLE office_records; ALTER TABLE o5 RENAME TO office_records;"
+            "PRAGMA user_version = 6",
+            true);
+    raw(f, "INSERT INTO office_records VALUES (5, 'hb', 'hb', '{}', 1)", false);
+    assert_int_equal(ld_central_open(f->url, f->pgdb[0] ? g_pg.admin_passfile : NULL,
+                                     LD_CENTRAL_ADMIN, &f->c, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ld_central_init(f->c, &from, &to, msg, sizeof msg), LD_OK);
+    assert_int_equal(from, 6);
+    assert_int_equal(to, 7);
+    assert_int_equal(ld_central_orec_get(f->c, LD_OREC_USER, "j.fenwick", &got, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(got.value, "{\"role\":\"office\"}");
+    r = rec(LD_OREC_MIS_EXPORT, "hb", "hb", "{\"global_seq\":3,\"at_ms\":4}");
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_OK);
+    r.kind = LD_OREC_KIND_MAX + 1;
+    assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
+}
+
 int main(int argc, char **argv)
 {
     char msg[512];
@@ -319,6 +363,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(audit_is_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(users_add_and_sign_in, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_passwords_slow_then_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(records_kept_through_version_7, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
