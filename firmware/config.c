@@ -290,6 +290,7 @@ static const struct key_def keys[] = {
     {"sessions", "am_register_closes", K_TIME, F(sessions.am.register_closes), 0, 0, NULL},
     {"sessions", "pm_start", K_TIME, F(sessions.pm.start), 0, 0, NULL},
     {"sessions", "pm_register_closes", K_TIME, F(sessions.pm.register_closes), 0, 0, NULL},
+    {"sessions", "school_ends", K_TIME, F(school_ends), 0, 0, NULL},
     {"device", "id", K_ID, F(device_id), LD_CONFIG_ID_MAX, 0, NULL},
     {"device", "mode", K_MODE, F(mode), 0, 0, NULL},
     {"device", "debounce_ms", K_UINT, F(debounce_ms), 0, 60000, "milliseconds"},
@@ -363,6 +364,7 @@ void ld_config_default(struct ld_config *cfg)
     cfg->mode = LD_MODE_LATE_DOOR;
     cfg->debounce_ms = 5000;
     cfg->reason_timeout_s = 20;
+    cfg->school_ends = 15 * 60 + 30;
     cfg->reader = LD_READER_NFC;
     cfg->staff_idle_lock_s = 60;
     snprintf(cfg->calendar_path, sizeof cfg->calendar_path, "%s", "calendar.ini");
@@ -906,6 +908,16 @@ static ld_err finish(struct cfg_parse *cp, const char *name, char *msg, size_t m
         }
         ld_config__errf(msg, msglen, name, line, "sessions.%s%s: %s", key, note,
                         why ? why : "invalid");
+        return LD_ERR_INVALID;
+    }
+
+    if (cfg->school_ends <= cfg->sessions.pm.register_closes) {
+        size_t k = key_index("sessions", "school_ends");
+        ld_config__errf(msg, msglen, name, k < NKEYS ? cp->key_line[k] : 0,
+                        "sessions.school_ends: must be after the afternoon register closes "
+                        "(%02d:%02d)",
+                        cfg->sessions.pm.register_closes / 60,
+                        cfg->sessions.pm.register_closes % 60);
         return LD_ERR_INVALID;
     }
 

@@ -65,6 +65,9 @@ struct ld_config {
     char timezone[LD_CONFIG_TZ_MAX + 1];      /* [school] timezone: "Europe/London" */
     enum ld_arrival_mode arrival_mode;        /* [school] arrival_mode: late door only */
     struct ld_sessions sessions;              /* [sessions]: 08:50-09:20, 13:00-13:30 */
+    /* [sessions] school_ends: 15:30 (kiosk-claims, issue 15): from then a tap at the kiosk is
+     * told school has finished and no arrival is recorded; after pm_register_closes. */
+    ld_minute school_ends;
     /*
      * [bands]: `min = stage` lines, first match wins, in the file's order ("97 = 0" or
      * "97 = green"; a stage is a whole number 0 to 99 or a name of 1 to 31 bytes, whose stage

@@ -185,6 +185,17 @@ enum ld_source {
 };
 
 /*
+ * True when a reason event with this source and staff id is a claim made at the door (a pupil's
+ * card or touch, no member of staff named): staff lists show it as needing evidence, but the
+ * mark stays L or U until staff confirm it with a reason event of their own (issue 15). A
+ * reason from staff at the kiosk, the office or the command line is a confirmed one.
+ */
+static inline bool ld_reason_is_claim(int source, const char *staff)
+{
+    return (source == LD_SRC_CARD || source == LD_SRC_TOUCH) && !(staff && staff[0]);
+}
+
+/*
  * One event, plain data. Strings are NUL-terminated UTF-8 within their arrays; "" means none.
  * What each kind needs (ld_store_append_event refuses anything else with LD_ERR_INVALID):
  *   arrival, departure, return  upn; ref optional for departure and return, else none

@@ -136,6 +136,11 @@ static void greeting_of(struct kiosk_device *d, const struct ld_tap_result *r,
     case LD_TAP_ALREADY:
         g->kind = r->status == LD_TAP_SIGNED_IN ? KIOSK_GREET_ARRIVED : KIOSK_GREET_ALREADY;
         kiosk_device__pupil_name(&r->pupil, g->name);
+        if (r->closed_day) { /* kept, but no register today: told so, no mark, no reason */
+            g->kind = KIOSK_GREET_CLOSED;
+            kiosk_copy(g->closed, sizeof g->closed, r->closed_label);
+            break;
+        }
         kiosk_device__minute_hhmm(r->minute, g->time);
         g->outcome = r->mark.outcome;
         kiosk_copy(g->reason, sizeof g->reason, r->event.reason);
@@ -437,6 +442,25 @@ static ld_err dev_pin_lock_write(void *impl, const struct kiosk_pin_lock_state *
 
 /* ---- ops: taps, sign-in, reasons ---------------------------------------------------------- */
 
+/*
+ * True when it is after sessions.school_ends on a school day: a pupil's tap then records
+ * nothing (it would make an afternoon U). A closed day is the tap pipeline's to say.
+ */
+static bool after_school(struct kiosk_device *d)
+{
+    struct today t;
+    return d->dev.cal && kiosk_device__today(d, &t) == LD_OK &&
+           t.minute >= d->dev.cfg.school_ends && ld_calendar_is_school_day(d->dev.cal, t.date);
+}
+
+/* Fills g as the greeting for a tap after school: nothing was recorded. */
+static void after_school_greeting(struct kiosk_greeting *g)
+{
+    memset(g, 0, sizeof *g);
+    g->kind = KIOSK_GREET_CLOSED;
+    kiosk_copy(g->closed, sizeof g->closed, KIOSK_AFTER_SCHOOL);
+}
+
 static ld_err dev_tap_card(void *impl, const char *uid, struct kiosk_greeting *out)
 {
     struct kiosk_device *d = impl;
@@ -449,6 +473,14 @@ static ld_err dev_tap_card(void *impl, const char *uid, struct kiosk_greeting *o
         snprintf(line, sizeof line, "The reader gave a card number that is not a UID: \"%.40s\".",
                  uid ? uid : "");
         return kiosk_device__fail(d, LD_ERR_INVALID, line);
+    }
+    struct ld_staff staff;
+    if (after_school(d) &&
+        (err = ld_store_staff_by_card(d->store, &u, &staff, d->msg, sizeof d->msg)) != LD_OK) {
+        if (err != LD_ERR_NOT_FOUND) /* a staff card still opens staff mode */
+            return kiosk_device__fail_msg(d, err);
+        after_school_greeting(out);
+        return LD_OK;
     }
     struct ld_tap_result r;
     if ((err = ld_tap_card(&d->tap, &u, LD_SRC_CARD, &r, d->msg, sizeof d->msg)))
@@ -464,6 +496,10 @@ static ld_err dev_sign_in(void *impl, const char *upn, const char *reason, bool 
     ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
+    if (after_school(d)) {
+        after_school_greeting(out);
+        return LD_OK;
+    }
     struct ld_tap_result r;
     err = ld_tap_pupil(&d->tap, upn, by_staff ? LD_SRC_STAFF : LD_SRC_TOUCH, reason,
                        by_staff ? d->staff_id : NULL, &r, d->msg, sizeof d->msg);
@@ -822,6 +858,7 @@ static const struct kiosk_backend_ops device_ops = {
     .sign_out = kiosk_device__sign_out,
     .sign_back_in = kiosk_device__sign_back_in,
     .void_arrival = kiosk_device__void_arrival,
+    .confirm_reason = kiosk_device__confirm_reason,
     .unknown_cards = kiosk_device__unknown_cards,
     .enrol_card = kiosk_device__enrol,
     .not_arrived = kiosk_device__not_arrived,

@@ -112,9 +112,12 @@ struct arrival {
     int pupil;
     char ref[KIOSK_REF_MAX];
     char time[KIOSK_TIME_MAX];
+    ld_minute minute;
     enum ld_outcome outcome;
+    enum ld_code code;
     char reason[KIOSK_REASON_MAX];
     bool by_staff, by_touch, voided;
+    bool claimed; /* reason was claimed at the door and staff have not confirmed it */
 };
 
 struct kiosk_fake {
@@ -134,7 +137,8 @@ struct kiosk_fake {
     bool gate_mode;
     bool staff_lists;
     bool confirm_late_touch;
-    bool no_roster; /* lists no class: a kiosk before its roster is imported */
+    char closed_day[KIOSK_CLOSED_MAX]; /* "" on a school day, else what the day is */
+    bool no_roster;                    /* lists no class: a kiosk before its roster is imported */
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
 
@@ -206,14 +210,20 @@ static void clock_hhmm(struct kiosk_fake *f, char out[KIOSK_TIME_MAX], ld_minute
     *minute = c.hour * 60 + c.minute;
 }
 
-/* Marks an arrival at minute t with the core's rules and the configured reasons' effect. */
-static enum ld_outcome classify(ld_minute t)
+/*
+ * Marks the arrival a with the core's rules and its reason when staff gave or confirmed it;
+ * the fake's one school reason with a code of its own: a medical appointment is M.
+ */
+static void classify(struct arrival *a)
 {
+    static const struct ld_reason_rule medical = {LD_CODE_M, LD_CODE_M};
     struct ld_sessions s;
     struct ld_classification c;
     ld_sessions_default(&s);
-    ld_classify_arrival(&s, t, NULL, &c);
-    return c.outcome;
+    bool counts = !a->claimed && strcmp(a->reason, "Medical appointment") == 0;
+    ld_classify_arrival(&s, a->minute, counts ? &medical : NULL, &c);
+    a->outcome = c.outcome;
+    a->code = c.code;
 }
 
 static int add_arrival(struct kiosk_fake *f, int pupil, const char *time, ld_minute t,
@@ -226,9 +236,10 @@ static int add_arrival(struct kiosk_fake *f, int pupil, const char *time, ld_min
     a->pupil = pupil;
     snprintf(a->ref, sizeof a->ref, "door-1:%u", ++f->seq);
     kiosk_copy(a->time, sizeof a->time, time);
-    a->outcome = classify(t);
+    a->minute = t;
     kiosk_copy(a->reason, sizeof a->reason, reason);
     a->by_staff = by_staff;
+    classify(a);
     f->pupils[pupil].arrival = (int)f->narrivals;
     return (int)f->narrivals++;
 }
@@ -270,13 +281,23 @@ static ld_err arrive(struct kiosk_fake *f, int i, const char *reason, bool by_st
                      struct kiosk_greeting *out)
 {
     struct pupil *p = &f->pupils[i];
+    char hhmm[KIOSK_TIME_MAX];
+    ld_minute t;
+    clock_hhmm(f, hhmm, &t);
+    if (f->closed_day[0] || t >= FAKE_SCHOOL_ENDS) { /* no school now: told so, nothing marked */
+        memset(out, 0, sizeof *out);
+        out->kind = KIOSK_GREET_CLOSED;
+        if (f->closed_day[0])
+            display_name(p, out->name);
+        kiosk_copy(out->closed, sizeof out->closed,
+                   f->closed_day[0] ? f->closed_day : KIOSK_AFTER_SCHOOL);
+        f->log.closed++;
+        return LD_OK;
+    }
     if (p->arrival >= 0 && !f->arrivals[p->arrival].voided) {
         greeting_of(f, p->arrival, KIOSK_GREET_ALREADY, out);
         return LD_OK;
     }
-    char hhmm[KIOSK_TIME_MAX];
-    ld_minute t;
-    clock_hhmm(f, hhmm, &t);
     int ai = add_arrival(f, i, hhmm, t, reason, by_staff);
     if (ai < 0)
         return fail(f, LD_ERR_FULL, "The fake school's arrival log is full.");
@@ -431,6 +452,8 @@ static ld_err fake_record_reason(void *impl, const char *ref, const char *reason
     kiosk_copy(f->log.last_ref, sizeof f->log.last_ref, ref);
     kiosk_copy(f->log.last_reason, sizeof f->log.last_reason, reason);
     kiosk_copy(f->arrivals[ai].reason, sizeof f->arrivals[ai].reason, reason);
+    f->arrivals[ai].claimed = reason && !f->arrivals[ai].by_staff; /* told at the door */
+    classify(&f->arrivals[ai]);
     greeting_of(f, ai, KIOSK_GREET_ARRIVED, out);
     out->ask_reason = false;
     return LD_OK;
@@ -584,6 +607,8 @@ static ld_err fake_arrivals(void *impl, bool late_only, struct kiosk_arrival_lis
         kiosk_copy(o->reason, sizeof o->reason, a->reason);
         o->by_staff = a->by_staff;
         o->by_touch = a->by_touch;
+        o->code = a->code;
+        o->needs_evidence = a->claimed;
     }
     return LD_OK;
 }
@@ -686,6 +711,21 @@ static ld_err fake_void(void *impl, const char *ref)
     return LD_OK;
 }
 
+static ld_err fake_confirm_reason(void *impl, const char *ref)
+{
+    struct kiosk_fake *f = impl;
+    ld_err err;
+    if (failing(f, &err))
+        return err;
+    int ai = find_ref(f, ref);
+    if (ai < 0 || f->arrivals[ai].voided || !f->arrivals[ai].claimed)
+        return fail(f, LD_ERR_STATE, "That arrival has no claimed reason to confirm.");
+    f->arrivals[ai].claimed = false;
+    classify(&f->arrivals[ai]);
+    f->log.confirms++;
+    return LD_OK;
+}
+
 static ld_err fake_unknown_cards(void *impl, struct kiosk_unknown_list *out)
 {
     struct kiosk_fake *f = impl;
@@ -785,6 +825,7 @@ static const struct kiosk_backend_ops fake_ops = {
     .sign_out = fake_sign_out,
     .sign_back_in = fake_sign_back_in,
     .void_arrival = fake_void,
+    .confirm_reason = fake_confirm_reason,
     .unknown_cards = fake_unknown_cards,
     .enrol_card = fake_enrol,
     .not_arrived = fake_not_arrived,
@@ -926,6 +967,11 @@ void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on)
 void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none)
 {
     fake->no_roster = none;
+}
+
+void kiosk_fake_set_closed_day(struct kiosk_fake *fake, const char *label)
+{
+    kiosk_copy(fake->closed_day, sizeof fake->closed_day, label ? label : "");
 }
 
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on)

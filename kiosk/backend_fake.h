@@ -31,7 +31,8 @@ struct kiosk_fake;
 
 /* What the fake was asked to record, for tests to check. */
 struct kiosk_fake_log {
-    unsigned taps, sign_ins, reasons, no_reasons, sign_outs, back_ins, voids, enrols;
+    unsigned taps, sign_ins, reasons, no_reasons, sign_outs, back_ins, voids, enrols, confirms;
+    unsigned closed; /* taps and sign-ins on a closed day or after school: nothing recorded */
     char last_ref[KIOSK_REF_MAX];       /* the arrival the last reason went to */
     char last_reason[KIOSK_REASON_MAX]; /* "" after "no reason given" */
     char last_upn[KIOSK_UPN_MAX];       /* the pupil of the last sign-in, out, back or enrol */
@@ -65,6 +66,12 @@ void kiosk_fake_set_staff_lists(struct kiosk_fake *fake, bool on);
 
 /* Makes the class list empty, as before a roster is imported (none: true). */
 void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none);
+
+/* Makes today a closed day called label ("INSET day"; "" or NULL: a school day again). */
+void kiosk_fake_set_closed_day(struct kiosk_fake *fake, const char *label);
+
+/* The fake school's day ends at 15:30 (sessions.school_ends): a tap after it marks nothing. */
+#define FAKE_SCHOOL_ENDS (15 * 60 + 30)
 
 /* Turns on or off staff confirming a touch sign-in after the register closes (off at first). */
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on);

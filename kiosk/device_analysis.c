@@ -69,6 +69,8 @@ static ld_err collect_history(void *ctx, const struct ld_event *ev)
         a->voided = false;
         return LD_OK;
     }
+    if (ev->kind == LD_EV_REASON && ld_reason_is_claim(ev->source, ev->staff))
+        return LD_OK; /* a claim at the door keeps L or U until staff confirm it */
     if (!grow((void **)&h->m, &h->capm, h->nm, sizeof *h->m))
         return LD_ERR_NOMEM;
     struct history_mod *m = &h->m[h->nm++];

@@ -96,6 +96,7 @@ ld_err kiosk_device__away_list(void *impl, struct kiosk_away_list *out);
 ld_err kiosk_device__sign_out(void *impl, const char *upn, const char *reason);
 ld_err kiosk_device__sign_back_in(void *impl, const char *upn);
 ld_err kiosk_device__void_arrival(void *impl, const char *ref);
+ld_err kiosk_device__confirm_reason(void *impl, const char *ref);
 ld_err kiosk_device__unknown_cards(void *impl, struct kiosk_unknown_list *out);
 ld_err kiosk_device__enrol(void *impl, const char *uid, const char *upn);
 ld_err kiosk_device__not_arrived(void *impl, struct kiosk_absent_list *out);

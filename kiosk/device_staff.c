@@ -87,14 +87,29 @@ static bool is_voided(const struct day *day, const struct ld_event *target)
     return false;
 }
 
-/* The reason given last for target: a reason event referring to it, else its own. */
-static const char *reason_of(const struct day *day, const struct ld_event *target)
+/*
+ * The reason given last for target (a reason event referring to it, else its own) into *said,
+ * and the last one staff gave or confirmed, the one the code follows, into *confirmed. A claim
+ * at the door since the last confirmed reason is what needs evidence.
+ */
+static void reason_of(const struct day *day, const struct ld_event *target, const char **said,
+                      const char **confirmed)
 {
-    const char *r = target->reason;
-    for (size_t i = 0; i < day->n; i++)
-        if (day->ev[i].kind == LD_EV_REASON && refers_to(&day->ev[i], target))
-            r = day->ev[i].reason;
-    return r;
+    *said = *confirmed = target->reason;
+    for (size_t i = 0; i < day->n; i++) {
+        const struct ld_event *e = &day->ev[i];
+        if (e->kind != LD_EV_REASON || !refers_to(e, target))
+            continue;
+        *said = e->reason;
+        if (!ld_reason_is_claim(e->source, e->staff))
+            *confirmed = e->reason;
+    }
+}
+
+/* True when the reason said last is a claim that differs from the one staff confirmed. */
+static bool needs_evidence(const char *said, const char *confirmed)
+{
+    return said != confirmed && strcmp(said, confirmed) != 0;
 }
 
 /* The arrival's time, as repaired when its clock was bad. */
@@ -129,8 +144,11 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
     struct kiosk_device *d = impl;
     struct today t;
     struct day day;
-    ld_err err = open_today(d, &t, &day);
+    char own[LD_DEVICE_ID_MAX + 1];
+    ld_err err = ld_store_device_id(d->store, own, d->msg, sizeof d->msg);
     if (err)
+        return kiosk_device__fail_msg(d, err);
+    if ((err = open_today(d, &t, &day)))
         return err;
     out->n = out->total = 0;
     for (size_t k = day.n; k-- > 0;) {
@@ -142,9 +160,10 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         enum ld_session_id session = ld_session_of(&d->dev.cfg.sessions, m);
         if (counted_before(d, &day, k, session))
             continue;
-        const char *reason = reason_of(&day, e);
+        const char *reason, *confirmed;
+        reason_of(&day, e, &reason, &confirmed);
         struct ld_classification c;
-        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, reason), &c);
+        ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, confirmed), &c);
         if (late_only && c.outcome == LD_OUTCOME_ON_TIME)
             continue;
         out->total++;
@@ -165,6 +184,9 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         kiosk_copy(o->reason, sizeof o->reason, reason);
         o->by_staff = e->source == LD_SRC_STAFF;
         o->by_touch = e->source == LD_SRC_TOUCH;
+        o->code = c.code;
+        o->needs_evidence = needs_evidence(reason, confirmed);
+        o->other_kiosk = strcmp(e->device_id, own) != 0;
     }
     free(day.ev);
     return LD_OK;
@@ -283,33 +305,70 @@ ld_err kiosk_device__sign_back_in(void *impl, const char *upn)
     return append_staff_event(d, LD_EV_RETURN, dep.upn, NULL, &dep);
 }
 
+/*
+ * Finds this kiosk's own arrival ref into *target and loads today's events into *day (the
+ * caller frees day->ev); not_arrival is the sentence when ref names another kind of event,
+ * not_own when another kiosk recorded it.
+ */
+static ld_err arrival_and_day(struct kiosk_device *d, const char *ref, const char *not_arrival,
+                              const char *not_own, struct ld_event *target, struct day *day)
+{
+    struct today t;
+    char own[LD_DEVICE_ID_MAX + 1];
+    ld_err err = kiosk_device__check_open(d);
+    if (!err)
+        err = kiosk_device__find_ref(d, ref, target);
+    if (err)
+        return err;
+    if (target->kind != LD_EV_ARRIVAL)
+        return kiosk_device__fail(d, LD_ERR_INVALID, not_arrival);
+    /* The central store takes a kiosk's corrections of its own events only (docs/central.md). */
+    if ((err = ld_store_device_id(d->store, own, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
+    if (strcmp(target->device_id, own))
+        return kiosk_device__fail(d, LD_ERR_STATE, not_own);
+    if ((err = kiosk_device__today(d, &t)))
+        return err;
+    return load_day(d, &t, day);
+}
+
 ld_err kiosk_device__void_arrival(void *impl, const char *ref)
 {
     struct kiosk_device *d = impl;
     struct ld_event target;
-    struct today t;
     struct day day;
-    ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__find_ref(d, ref, &target);
+    ld_err err = arrival_and_day(d, ref, "Only an arrival can be voided here.",
+                                 "Another kiosk recorded that arrival: the office can void it.",
+                                 &target, &day);
     if (err)
-        return err;
-    if (target.kind != LD_EV_ARRIVAL)
-        return kiosk_device__fail(d, LD_ERR_INVALID, "Only an arrival can be voided here.");
-    /* The central store takes a kiosk's corrections of its own events only (docs/central.md). */
-    char own[LD_DEVICE_ID_MAX + 1];
-    if ((err = ld_store_device_id(d->store, own, d->msg, sizeof d->msg)))
-        return kiosk_device__fail_msg(d, err);
-    if (strcmp(target.device_id, own))
-        return kiosk_device__fail(d, LD_ERR_STATE,
-                                  "Another kiosk recorded that arrival: the office can void it.");
-    if ((err = kiosk_device__today(d, &t)) || (err = load_day(d, &t, &day)))
         return err;
     bool voided = is_voided(&day, &target);
     free(day.ev);
     if (voided)
         return kiosk_device__fail(d, LD_ERR_NOT_FOUND, "That arrival was voided already.");
     return append_staff_event(d, LD_EV_VOID, target.upn, "Voided at the kiosk", &target);
+}
+
+ld_err kiosk_device__confirm_reason(void *impl, const char *ref)
+{
+    struct kiosk_device *d = impl;
+    struct ld_event target;
+    struct day day;
+    const char *said, *confirmed;
+    char claim[LD_REASON_MAX + 1];
+    ld_err err = arrival_and_day(
+        d, ref, "Only an arrival's reason can be confirmed.",
+        "Another kiosk recorded that arrival: the office can confirm its reason.", &target, &day);
+    if (err)
+        return err;
+    reason_of(&day, &target, &said, &confirmed);
+    bool open = needs_evidence(said, confirmed) && !is_voided(&day, &target);
+    snprintf(claim, sizeof claim, "%s", said);
+    free(day.ev);
+    if (!open)
+        return kiosk_device__fail(d, LD_ERR_STATE,
+                                  "That arrival has no claimed reason to confirm.");
+    return append_staff_event(d, LD_EV_REASON, target.upn, claim, &target);
 }
 
 ld_err kiosk_device__unknown_cards(void *impl, struct kiosk_unknown_list *out)

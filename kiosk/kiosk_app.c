@@ -219,6 +219,9 @@ void kiosk_app_show_greeting(struct kiosk_app *app, const struct kiosk_greeting 
         }
         kiosk_app_go(app, KIOSK_SCR_GREET);
         break;
+    case KIOSK_GREET_CLOSED: /* no school now: told so, nothing to ask */
+        kiosk_app_go(app, KIOSK_SCR_GREET);
+        break;
     case KIOSK_GREET_UNKNOWN:
         kiosk_app_go(app, KIOSK_SCR_UNKNOWN);
         break;

@@ -112,7 +112,13 @@ enum kiosk_greet_kind {
     KIOSK_GREET_ALREADY, /* the pupil had already arrived this session: nothing recorded */
     KIOSK_GREET_UNKNOWN, /* a card nobody has: kept for enrolment */
     KIOSK_GREET_STAFF,   /* a staff card: opens staff mode without a PIN */
+    KIOSK_GREET_CLOSED,  /* no school now (a closed day, after school): no mark is made */
 };
+
+/* Bytes of what a closed time is called ("INSET day", "weekend", "after school"), with NUL. */
+#define KIOSK_CLOSED_MAX 65
+/* What a tap after sessions.school_ends on a school day is called. */
+#define KIOSK_AFTER_SCHOOL "after school"
 
 /* The result of a tap, a touch sign-in or a reason, for the greeting screen. */
 struct kiosk_greeting {
@@ -124,6 +130,8 @@ struct kiosk_greeting {
     char reason[KIOSK_REASON_MAX]; /* the reason recorded, "" for none yet */
     char arrival[KIOSK_REF_MAX];   /* ARRIVED: the event to attach a reason to, or to void */
     char uid[KIOSK_UID_MAX];       /* UNKNOWN: the card's UID */
+    char closed[KIOSK_CLOSED_MAX]; /* CLOSED: what the day or time is ("INSET day", "after
+                                      school" for KIOSK_AFTER_SCHOOL) */
     /* ARRIVED, ALREADY: the roster's family ("" for none), only to offer a sibling the same
      * reason; never shown on the public screen. */
     char family[KIOSK_FAMILY_MAX];
@@ -161,6 +169,9 @@ struct kiosk_arrival {
     char reason[KIOSK_REASON_MAX]; /* "" when none was given */
     bool by_staff;                 /* signed in by staff on a parent's behalf */
     bool by_touch;                 /* signed in by name on the touch screen: anyone could have */
+    enum ld_code code;             /* the mark (L, U, M ...): a claimed reason leaves L or U */
+    bool needs_evidence;           /* reason is a claim at the door staff have not confirmed */
+    bool other_kiosk;              /* recorded by another kiosk: the office corrects it */
 };
 
 struct kiosk_arrival_list {
@@ -339,6 +350,11 @@ struct kiosk_backend_ops {
     ld_err (*speak_to)(void *impl, struct kiosk_speak_list *out);
     /* Lists the pupils signed out and not yet back. */
     ld_err (*away_list)(void *impl, struct kiosk_away_list *out);
+    /*
+     * Confirms the reason claimed at the door for the arrival ref as the staff member in staff
+     * mode: a reason event of theirs, so the school's code for that reason now stands.
+     */
+    ld_err (*confirm_reason)(void *impl, const char *ref);
     /* Signs the pupil out now (an appointment) with a reason (NULL for none). */
     ld_err (*sign_out)(void *impl, const char *upn, const char *reason);
     /* Signs a signed-out pupil back in now. */

@@ -2,6 +2,7 @@
 #include "app_priv.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "theme.h"
 
@@ -11,7 +12,9 @@
  */
 static SDL_Color greet_colour(const struct kiosk_app *app)
 {
-    return app->greeting.kind == KIOSK_GREET_ALREADY ? KIOSK_C_ALREADY : KIOSK_C_ON_TIME;
+    return app->greeting.kind == KIOSK_GREET_ALREADY || app->greeting.kind == KIOSK_GREET_CLOSED
+               ? KIOSK_C_ALREADY
+               : KIOSK_C_ON_TIME;
 }
 
 static enum kiosk_icon greet_icon(const struct kiosk_app *app)
@@ -26,7 +29,13 @@ static void greet_words(const struct kiosk_app *app, char *head, size_t headlen,
 {
     const struct kiosk_greeting *g = &app->greeting;
     bool closed = g->outcome == LD_OUTCOME_LATE_CLOSED;
-    if (g->kind == KIOSK_GREET_ALREADY) {
+    if (g->kind == KIOSK_GREET_CLOSED && strcmp(g->closed, KIOSK_AFTER_SCHOOL) == 0) {
+        snprintf(head, headlen, "School has finished for today.");
+        snprintf(sub, sublen, "No need to sign in now. A grown-up can ask at the office.");
+    } else if (g->kind == KIOSK_GREET_CLOSED) {
+        snprintf(head, headlen, "There's no school today.");
+        snprintf(sub, sublen, "No need to sign in (%s).", g->closed);
+    } else if (g->kind == KIOSK_GREET_ALREADY) {
         snprintf(head, headlen, "You have already signed in today.");
         snprintf(sub, sublen, "You arrived at %s. No need to tap again.", g->time);
     } else if (app->thanks) {
@@ -97,13 +106,16 @@ static void greet_draw(struct kiosk_app *app)
 
     int tx = m + icon + kiosk_ui_px(ui, 32);
     SDL_Rect name_box = {tx, top, w - tx - m, kiosk_ui_px(ui, 84)};
-    kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name_box, KIOSK_LEFT, g->name);
+    /* after school the card is not even looked up: no name to greet */
+    kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name_box, KIOSK_LEFT,
+                     g->name[0] ? g->name : "Hello!");
 
     char line[96];
     snprintf(line, sizeof line, "Signed in at %s", g->time);
-    kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
-                     (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
-                     KIOSK_LEFT, line);
+    if (g->kind != KIOSK_GREET_CLOSED) /* no school now: no sign-in to speak of */
+        kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
+                         (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
+                         KIOSK_LEFT, line);
 
     char head[160], sub[160];
     greet_words(app, head, sizeof head, sub, sizeof sub);
@@ -156,7 +168,9 @@ static const char *greet_view(const struct kiosk_app *app)
 {
     if (app->thanks)
         return "thanks";
-    return app->greeting.kind == KIOSK_GREET_ALREADY ? "already" : "arrived";
+    return app->greeting.kind == KIOSK_GREET_ALREADY  ? "already"
+           : app->greeting.kind == KIOSK_GREET_CLOSED ? "closed"
+                                                      : "arrived";
 }
 
 const struct kiosk_screen kiosk_screen_greet = {

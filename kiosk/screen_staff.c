@@ -244,9 +244,9 @@ static void status_line(struct kiosk_app *app, SDL_Rect *r, const char *label, b
     if (detail && detail[0]) {
         /* up to three lines: a reason cut short tells staff nothing */
         int dh = 3 * kiosk_ui_line_h(ui, KIOSK_FONT_SMALL);
-        used += kiosk_ui_wrap(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT_DIM,
-                              (SDL_Rect){x, r->y + lh, r->x + r->w - x, dh}, KIOSK_LEFT, detail,
-                              true);
+        used +=
+            kiosk_ui_wrap(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT_DIM,
+                          (SDL_Rect){x, r->y + lh, r->x + r->w - x, dh}, KIOSK_LEFT, detail, true);
     }
     used += kiosk_ui_px(ui, 12);
     r->y += used;
@@ -437,9 +437,25 @@ static void tile(struct kiosk_app *app, int t)
     }
 }
 
+/* Confirms the reason claimed at the door for the late list's row i: staff have the evidence. */
+static void confirm_claim(struct kiosk_app *app, size_t i)
+{
+    const struct kiosk_arrival a = app->staff.arrivals.items[i];
+    if (app->be.ops->confirm_reason(app->be.impl, a.ref) != LD_OK) {
+        kiosk_app_fail(app, "The reason could not be confirmed.");
+        return;
+    }
+    show(app, KIOSK_VIEW_LATE);
+    snprintf(app->staff.notice, sizeof app->staff.notice, "Confirmed %s's reason: %s.", a.name,
+             a.reason);
+}
+
 static void press_row(struct kiosk_app *app, size_t i)
 {
-    if (app->staff.view == KIOSK_VIEW_SPEAK) {
+    if (app->staff.view == KIOSK_VIEW_LATE && i < app->staff.arrivals.n &&
+        app->staff.arrivals.items[i].needs_evidence && !app->staff.arrivals.items[i].other_kiosk) {
+        confirm_claim(app, i);
+    } else if (app->staff.view == KIOSK_VIEW_SPEAK) {
         kiosk_app_reveal(app, i);
     } else if ((app->staff.view == KIOSK_VIEW_VOID || app->staff.view == KIOSK_VIEW_TOUCHED) &&
                i < app->staff.arrivals.n) {

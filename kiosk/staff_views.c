@@ -184,6 +184,14 @@ void kiosk_staff_layout_list(struct kiosk_app *app, const struct kiosk_frame *f)
         }
         break;
     }
+    case KIOSK_VIEW_LATE: /* a claimed reason is confirmed from its row */
+        for (size_t i = first; i < app->staff.arrivals.n && i < first + per; i++)
+            if (app->staff.arrivals.items[i].needs_evidence &&
+                !app->staff.arrivals.items[i].other_kiosk)
+                kiosk_app_button(app, row_rect(app, f, i - first), KIOSK_STAFF_ROW + (int)i,
+                                 KIOSK_BTN_HIDDEN, KIOSK_ICON_NONE,
+                                 app->staff.arrivals.items[i].name);
+        break;
     case KIOSK_VIEW_VOID:
     case KIOSK_VIEW_TOUCHED:
         for (size_t i = first; i < app->staff.arrivals.n && i < first + per; i++)
@@ -242,13 +250,13 @@ static void draw_late(struct kiosk_app *app, const struct kiosk_frame *f)
         empty(app, f, "Nobody has been late today.");
         return;
     }
-    static const int cols[] = {0, 100, 294, 370, 580, 1000};
-    static const char *const titles[] = {"Time", "Name", "Class", "Mark", "Reason"};
+    static const int cols[] = {0, 95, 265, 335, 415, 600, 1000};
+    static const char *const titles[] = {"Time", "Name", "Class", "Code", "Mark", "Reason"};
     SDL_Rect area = rows_area(app, f);
     int th = kiosk_ui_line_h(ui, KIOSK_FONT_SMALL_BOLD);
     SDL_Rect head = {area.x + kiosk_ui_px(ui, 12), area.y - th - kiosk_ui_px(ui, 6),
                      area.w - kiosk_ui_px(ui, 24), th};
-    for (int c = 0; c < 5; c++)
+    for (int c = 0; c < 6; c++)
         kiosk_ui_text_in(ui, KIOSK_FONT_SMALL_BOLD, KIOSK_C_TEXT_DIM,
                          col(head, cols[c], cols[c + 1]), KIOSK_LEFT, titles[c]);
     size_t first = app->staff.page * app->staff.per_page;
@@ -264,14 +272,22 @@ static void draw_late(struct kiosk_app *app, const struct kiosk_frame *f)
                          KIOSK_LEFT, a->name);
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT, col(r, cols[2], cols[3]), KIOSK_LEFT,
                          a->class_name);
-        kiosk_staff_outcome(app, col(r, cols[3], cols[4]), a->outcome);
-        char reason[KIOSK_REASON_MAX + 16];
-        snprintf(reason, sizeof reason, "%s%s", a->reason[0] ? a->reason : "No reason given",
-                 a->by_staff   ? " (staff)"
-                 : a->by_touch ? " (touch)"
-                               : "");
-        kiosk_ui_text_in(ui, KIOSK_FONT_BODY, a->reason[0] ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,
-                         col(r, cols[4], cols[5]), KIOSK_LEFT, reason);
+        kiosk_ui_text_in(ui, KIOSK_FONT_BODY_BOLD, KIOSK_C_TEXT, col(r, cols[3], cols[4]),
+                         KIOSK_LEFT, ld_code_str(a->code));
+        kiosk_staff_outcome(app, col(r, cols[4], cols[5]), a->outcome);
+        char reason[KIOSK_REASON_MAX + 32];
+        /* "needs evidence" first, so a narrow screen cuts the reason, not the warning */
+        snprintf(reason, sizeof reason, "%s%s%s", a->needs_evidence ? "Needs evidence: " : "",
+                 a->reason[0] ? a->reason : "No reason given",
+                 a->needs_evidence ? ""
+                 : a->by_staff     ? " (staff)"
+                 : a->by_touch     ? " (touch)"
+                                   : "");
+        kiosk_ui_text_in(ui, KIOSK_FONT_BODY,
+                         a->needs_evidence ? KIOSK_C_WARN
+                         : a->reason[0]    ? KIOSK_C_TEXT
+                                           : KIOSK_C_TEXT_DIM,
+                         col(r, cols[5], cols[6]), KIOSK_LEFT, reason);
     }
 }
 

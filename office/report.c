@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "ld_flags.h"
+#include "store.h"
 
 #define EVENTS_MAX 20000000 /* events of one school read at once: decades of a large school */
 
@@ -292,6 +293,7 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
         struct ld_report_arrival *a = &r->arrivals[r->narrivals];
         a->ev = e;
         a->reason = a->first_reason = e->reason;
+        a->claim = "";
         a->pupil = -1;
         size_t lo = 0, hi = r->roster.count;
         while (lo < hi) {
@@ -335,11 +337,18 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
             continue;
         if (e->global_seq > a->touched_seq)
             a->touched_seq = e->global_seq;
-        if (e->kind == LD_CEV_REASON) {
-            if (a->reason[0])
+        if (e->kind == LD_CEV_REASON && ld_reason_is_claim(e->source, e->staff)) {
+            a->claim = e->reason; /* the mark stays L or U until staff confirm it */
+        } else if (e->kind == LD_CEV_REASON) {
+            /* staff's reason replaces one given before, or a claim they did not confirm as is */
+            if (a->reason[0] || (a->claim[0] && strcmp(a->claim, e->reason) != 0)) {
                 a->amended = true;
-            else
+                if (!a->reason[0])
+                    a->first_reason = a->claim;
+            } else {
                 a->first_reason = e->reason;
+            }
+            a->claim = "";
             a->reason = e->reason;
             a->reason_ev = e;
         } else if (e->kind == LD_CEV_VOID) {

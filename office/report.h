@@ -44,6 +44,7 @@ struct ld_report_arrival {
     const char *first_reason;                 /* the first reason given ("" none) */
     const struct ld_central_event *reason_ev; /* the event that gave the standing reason */
     bool amended;                             /* the standing reason replaced an earlier one */
+    const char *claim;                        /* told at the door, unconfirmed ("" none) */
     struct ld_classification cls;             /* the mark this arrival alone would get */
     bool decides; /* the earliest counted arrival of its session: its mark is the register's */
     int64_t touched_seq; /* the highest global_seq of it and every correction of it */

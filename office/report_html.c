@@ -263,6 +263,11 @@ static void arrival_row(struct ld_buf *b, const struct site *s, const struct ld_
         }
         ld_buf_puts(b, office ? " (office)</span>" : "</span>");
     }
+    if (a->claim[0]) { /* told at the door; the mark waits for evidence (issue 15) */
+        ld_buf_puts(b, "<br><span class=\"note\">claimed at the door: ");
+        ld_buf_html(b, a->claim);
+        ld_buf_puts(b, ", needs evidence</span>");
+    }
     ld_buf_puts(b, "</td><td>");
     if (s->mem) { /* the office app corrects an arrival from its row */
         ld_buf_printf(b, "<a class=\"correct\" href=\"%scorrect?ev=", up);

@@ -189,6 +189,21 @@ static void pm_before_am_closes(void **state)
                  "school.ini:7: sessions.pm_start: not after the am register closes");
 }
 
+/* sessions.school_ends (kiosk-claims, issue 15): 15:30 by default, after the pm register. */
+static void school_ends(void **state)
+{
+    struct ld_config cfg = parse_ok(HEAD);
+    assert_int_equal(cfg.school_ends, 15 * 60 + 30);
+    cfg = parse_ok(HEAD "[sessions]\nschool_ends = 15:10\n");
+    assert_int_equal(cfg.school_ends, 15 * 60 + 10);
+    expect_error(HEAD "[sessions]\nschool_ends = 13:30\n", LD_ERR_INVALID,
+                 "school.ini:6: sessions.school_ends: must be after the afternoon register "
+                 "closes (13:30)");
+    expect_error(HEAD "[sessions]\nschool_ends = 3pm\n", LD_ERR_INVALID,
+                 "school.ini:6: sessions.school_ends: not a time of day (HH:MM, 24-hour clock): "
+                 "\"3pm\"");
+}
+
 static void reasons(void **state)
 {
     struct ld_config cfg = parse_ok(HEAD "[reasons]\nDentist = L, M\nBus late=-,-\n");
@@ -671,6 +686,7 @@ int main(void)
         cmocka_unit_test(bad_time),
         cmocka_unit_test(register_open_31_minutes),
         cmocka_unit_test(pm_before_am_closes),
+        cmocka_unit_test(school_ends),
         cmocka_unit_test(reasons),
         cmocka_unit_test(too_many_reasons),
         cmocka_unit_test(bad_timezone),

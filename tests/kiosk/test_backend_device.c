@@ -233,26 +233,31 @@ static void test_taps_greet_and_reason_timeout_is_recorded(void **state)
     assert_string_not_equal(OPS->last_error(IMPL), "No error.");
 }
 
-static void test_reason_after_close_changes_mark(void **state)
+/*
+ * After sessions.school_ends (15:30 by default) on a school day a child's card or touch is told
+ * school has finished and nothing is recorded (it would be an afternoon U); a staff card still
+ * opens staff mode.
+ */
+static void test_after_school_marks_nothing(void **state)
 {
     (void)state;
-    struct kiosk_greeting g, g2;
-    at(9, 26);
-    assert_int_equal(OPS->tap_card(IMPL, fx.cards[2].uid, &g), LD_OK);
-    assert_int_equal(g.outcome, LD_OUTCOME_LATE_CLOSED);
-    assert_int_equal(OPS->record_reason(IMPL, g.arrival, "Medical appointment", &g2), LD_OK);
-    assert_string_equal(g2.reason, "Medical appointment");
-    struct kiosk_arrival_list *l = malloc(sizeof *l);
-    assert_int_equal(OPS->arrivals_today(IMPL, true, l), LD_OK);
-    bool found = false;
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i].ref, g.arrival) == 0) {
-            found = true;
-            assert_string_equal(l->items[i].reason, "Medical appointment");
-            assert_string_equal(l->items[i].time, "09:26");
-        }
-    assert_true(found);
-    free(l);
+    struct kiosk_greeting g;
+    uint64_t before = 0, after = 0;
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_events_count(store, NULL, &before, NULL, 0), LD_OK);
+    at(15, 30);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[0].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_CLOSED);
+    assert_string_equal(g.closed, KIOSK_AFTER_SCHOOL);
+    assert_false(g.ask_reason);
+    assert_int_equal(OPS->sign_in(IMPL, fx.cards[0].upn, NULL, false, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_CLOSED);
+    assert_int_equal(ld_store_events_count(store, NULL, &after, NULL, 0), LD_OK);
+    assert_int_equal(after, before);
+    assert_int_equal(OPS->tap_card(IMPL, KIOSK_DEMO_STAFF_CARD, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_STAFF);
+    ld_store_close(store);
 }
 
 static void test_unknown_card_then_enrol(void **state)
@@ -389,6 +394,19 @@ static void test_staff_sign_in_out_back_and_void(void **state)
     assert_int_equal(OPS->void_arrival(IMPL, "gate-1:1"), LD_ERR_STATE);
     assert_non_null(strstr(OPS->last_error(IMPL), "office"));
     assert_int_equal(events_of(LD_EV_VOID, "gate-1:1", NULL), 0);
+    /* Nor may this kiosk confirm a reason for it (a reason event is a correction too). */
+    assert_int_equal(OPS->confirm_reason(IMPL, "gate-1:1"), LD_ERR_STATE);
+    assert_non_null(strstr(OPS->last_error(IMPL), "office can confirm"));
+    assert_int_equal(events_of(LD_EV_REASON, "gate-1:1", NULL), 0);
+    /* The lists say whose it is, so staff mode offers no confirming of it. */
+    assert_int_equal(OPS->arrivals_today(IMPL, false, l), LD_OK);
+    size_t other = 0, mine = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        other += l->items[i].other_kiosk && strcmp(l->items[i].ref, "gate-1:1") == 0;
+        mine += !l->items[i].other_kiosk;
+    }
+    assert_int_equal(other, 1);
+    assert_true(mine > 0);
 
     /* Out for the dentist and back. */
     at(10, 5);
@@ -886,6 +904,60 @@ static enum ld_code mark_of(const struct ld_result *r, const char *upn, const ch
     return code;
 }
 
+/* The late list's row for the arrival ref (fails when it is not there). */
+static struct kiosk_arrival late_row(const char *ref)
+{
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    struct kiosk_arrival row;
+    assert_non_null(l);
+    assert_int_equal(OPS->arrivals_today(IMPL, true, l), LD_OK);
+    size_t i = 0;
+    while (i < l->n && strcmp(l->items[i].ref, ref) != 0)
+        i++;
+    assert_true(i < l->n);
+    row = l->items[i];
+    free(l);
+    return row;
+}
+
+/*
+ * A reason chosen at the door is a claim (issue 15): after the register closes a medical
+ * appointment leaves the mark U, on the staff list ("needs evidence") and in the device's
+ * analysis, until staff confirm it; then the school's code for it, M, stands in both. A second
+ * confirmation finds nothing to confirm.
+ */
+static void test_claimed_reason_stays_u_until_confirmed(void **state)
+{
+    (void)state;
+    struct kiosk_greeting g, g2;
+    struct ld_school *school = NULL;
+    struct ld_device dev;
+    at(9, 26);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[2].uid, &g), LD_OK);
+    assert_int_equal(g.outcome, LD_OUTCOME_LATE_CLOSED);
+    assert_int_equal(OPS->record_reason(IMPL, g.arrival, "Medical appointment", &g2), LD_OK);
+    assert_string_equal(g2.reason, "Medical appointment");
+    struct kiosk_arrival row = late_row(g.arrival);
+    assert_string_equal(row.reason, "Medical appointment");
+    assert_string_equal(row.time, "09:26");
+    assert_int_equal(row.code, LD_CODE_U);
+    assert_true(row.needs_evidence);
+    at(10, 0);
+    struct ld_result *r = device_analysis(fx.ini, DAY, 10, 0, &school, &dev);
+    assert_int_equal(mark_of(r, fx.cards[2].upn, DAY, LD_AM), LD_CODE_U);
+    analysis_free(r, school, &dev);
+
+    assert_int_equal(OPS->confirm_reason(IMPL, g.arrival), LD_OK);
+    row = late_row(g.arrival);
+    assert_int_equal(row.code, LD_CODE_M);
+    assert_false(row.needs_evidence);
+    assert_string_equal(row.reason, "Medical appointment");
+    r = device_analysis(fx.ini, DAY, 10, 0, &school, &dev);
+    assert_int_equal(mark_of(r, fx.cards[2].upn, DAY, LD_AM), LD_CODE_M);
+    analysis_free(r, school, &dev);
+    assert_int_equal(OPS->confirm_reason(IMPL, g.arrival), LD_ERR_STATE);
+}
+
 /*
  * What the device knows: with everyone signing in, a child who never tapped is N for the
  * morning once its register has closed (and not before); with the late door only, a session
@@ -1095,15 +1167,18 @@ static void test_calendar_change_is_read_without_a_restart(void **state)
     assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
     assert_string_equal(st.calendar_detail, "");
     assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
-    /* A tap on the closed day is recorded all the same (the sessions mark it); the calendar
-     * says it is no school day, so it counts for nothing. */
+    /* A tap on the closed day is kept (the tap pipeline records it with no mark); the child is
+     * told there is no school today, with the calendar's name for the day, and no reason is
+     * asked (issue 15: before, the kiosk greeted it as an arrival and asked why "late"). */
     at_on(day, 9, 6);
     uint64_t before = 0, after = 0;
     struct ld_store *store = NULL;
     assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
     assert_int_equal(ld_store_events_count(store, NULL, &before, NULL, 0), LD_OK);
     assert_int_equal(be.ops->tap_card(be.impl, card->uid, &g), LD_OK);
-    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_int_equal(g.kind, KIOSK_GREET_CLOSED);
+    assert_string_equal(g.closed, "Snow day");
+    assert_false(g.ask_reason);
     assert_int_equal(ld_store_events_count(store, NULL, &after, NULL, 0), LD_OK);
     assert_int_equal(after, before + 1);
     ld_store_close(store);
@@ -1366,7 +1441,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings_and_clock),
         cmocka_unit_test(test_taps_greet_and_reason_timeout_is_recorded),
-        cmocka_unit_test(test_reason_after_close_changes_mark),
+        cmocka_unit_test(test_claimed_reason_stays_u_until_confirmed),
         cmocka_unit_test(test_unknown_card_then_enrol),
         cmocka_unit_test(test_staff_card_and_pins),
         cmocka_unit_test(test_pin_checked_beside_taps),
@@ -1389,6 +1464,7 @@ int main(void)
         cmocka_unit_test(test_gate_everyone_signs_in_calls_in_order),
         cmocka_unit_test(test_pattern_thresholds_from_the_school_file),
         cmocka_unit_test(test_device_analysis_knows_only_what_it_saw),
+        cmocka_unit_test(test_after_school_marks_nothing),
         /* last: its arrival on DAY would change the others' lists */
         cmocka_unit_test(test_office_unvoid_and_new_time_reach_the_kiosk),
     };

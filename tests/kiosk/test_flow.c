@@ -118,6 +118,104 @@ static void test_reason_chosen_then_thanks(void **state)
     assert_int_equal(fake_log(h)->reasons, 1);
 }
 
+/* Today's late list as the fake gives it: the row of name (fails when it is not there). */
+static struct kiosk_arrival late_row(struct harness *h, const char *name)
+{
+    struct kiosk_backend be = kiosk_fake_backend(h->fake);
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    struct kiosk_arrival row;
+    assert_non_null(l);
+    assert_int_equal(be.ops->arrivals_today(be.impl, true, l), LD_OK);
+    size_t i = 0;
+    while (i < l->n && strcmp(l->items[i].name, name) != 0)
+        i++;
+    assert_true(i < l->n);
+    row = l->items[i];
+    free(l);
+    return row;
+}
+
+/* How many arrivals today's late list holds (the fake's). */
+static size_t late_row_count(struct harness *h)
+{
+    struct kiosk_backend be = kiosk_fake_backend(h->fake);
+    struct kiosk_arrival_list *l = malloc(sizeof *l);
+    assert_non_null(l);
+    assert_int_equal(be.ops->arrivals_today(be.impl, true, l), LD_OK);
+    size_t n = l->total;
+    free(l);
+    return n;
+}
+
+/*
+ * A medical appointment chosen at the door after the register closed is a claim (issue 15):
+ * the mark stays U and the staff late list says it needs evidence; a staff member confirms it
+ * from its row, and then the school's code, M, stands. A row with nothing to confirm is no
+ * button.
+ */
+static void test_claimed_reason_confirmed_by_staff(void **state)
+{
+    struct harness *h = *state;
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_touch(h, "Continue");
+    harness_touch(h, "Medical appointment");
+    harness_expect(h, "greet", "thanks");
+    struct kiosk_arrival row = late_row(h, "Zoë A.");
+    assert_int_equal(row.code, LD_CODE_U);
+    assert_true(row.needs_evidence);
+    harness_advance(h, 3000);
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_touch(h, "Late today");
+    harness_expect(h, "staff", "late");
+    harness_touch(h, "Zoë A.");
+    assert_int_equal(fake_log(h)->confirms, 1);
+    harness_expect(h, "staff", "late");
+    row = late_row(h, "Zoë A.");
+    assert_int_equal(row.code, LD_CODE_M);
+    assert_false(row.needs_evidence);
+    assert_false(kiosk_app_has_button(h->app, "Zoë A.")); /* nothing left to confirm */
+}
+
+/*
+ * A tap on a closed day is told so, with the day's name, and asks no reason; after the school
+ * day ends a tap or a touch sign-in is told school has finished, and nothing is recorded; a
+ * staff card still opens staff mode.
+ */
+static void test_closed_day_and_after_school_tell_the_child(void **state)
+{
+    struct harness *h = *state;
+    kiosk_fake_set_closed_day(h->fake, "INSET day");
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "closed");
+    assert_string_equal(kiosk_app_greeting(h->app)->closed, "INSET day");
+    assert_int_equal(fake_log(h)->closed, 1);
+    harness_advance(h, 5000);
+    harness_expect(h, "idle", ""); /* no reason asked */
+    kiosk_fake_set_closed_day(h->fake, NULL);
+    size_t late = late_row_count(h);
+    harness_at(h, 15, 29); /* the last minute of the school day still signs in */
+    harness_card(h, KIOSK_FAKE_CARD_THEO);
+    harness_expect(h, "greet", "arrived");
+    harness_advance(h, 5000);
+    harness_touch(h, "Skip");
+    harness_expect(h, "idle", "");
+    harness_at(h, 15, 45);
+    harness_card(h, KIOSK_FAKE_CARD_LUKASZ);
+    harness_expect(h, "greet", "closed");
+    assert_string_equal(kiosk_app_greeting(h->app)->closed, KIOSK_AFTER_SCHOOL);
+    harness_advance(h, 5000);
+    touch_sign_in(h, "3B", "Zoë A.");
+    harness_expect(h, "greet", "closed");
+    assert_int_equal(fake_log(h)->closed, 3);
+    harness_advance(h, 5000);
+    harness_expect(h, "idle", "");
+    assert_int_equal(late_row_count(h), late + 1); /* Theo's alone */
+    harness_card(h, KIOSK_FAKE_CARD_STAFF);
+    harness_expect(h, "staff", "home");
+}
+
 static void test_skip_records_no_reason(void **state)
 {
     struct harness *h = *state;
@@ -1049,6 +1147,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reason_timeout_records_no_reason_given, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reason_chosen_then_thanks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claimed_reason_confirmed_by_staff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_closed_day_and_after_school_tell_the_child, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_skip_records_no_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_next_tap_waits_its_turn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_siblings_keep_both_reasons, setup, teardown),

@@ -84,6 +84,23 @@ static void d_greet_closed(struct harness *h)
     harness_expect(h, "greet", "arrived");
 }
 
+/* A tap on an INSET day: told so, no mark, no reason. */
+static void d_greet_closed_day(struct harness *h)
+{
+    kiosk_fake_set_closed_day(h->fake, "INSET day");
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "closed");
+}
+
+/* A tap after the school day has ended: nothing recorded. */
+static void d_greet_after_school(struct harness *h)
+{
+    harness_at(h, 15, 45);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "closed");
+}
+
 static void d_greet_already(struct harness *h)
 {
     harness_card(h, KIOSK_FAKE_CARD_SIOBHAN);
@@ -212,6 +229,12 @@ static void d_staff_home(struct harness *h)
 
 static void d_staff_late(struct harness *h)
 {
+    /* a medical appointment claimed at the door after close: U, needs evidence */
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_touch(h, "Continue");
+    harness_touch(h, "Medical appointment");
+    harness_advance(h, 3000);
     staff_login(h);
     harness_touch(h, "Late today");
     harness_expect(h, "staff", "late");
@@ -409,6 +432,8 @@ static const struct shot_case cases[] = {
     {"greet_late_open", d_greet_late},
     {"greet_late_closed", d_greet_closed},
     {"greet_already", d_greet_already},
+    {"greet_closed_day", d_greet_closed_day},
+    {"greet_after_school", d_greet_after_school},
     {"reason", d_reason},
     {"reason_thanks", d_thanks},
     {"reason_queued", d_reason_queued},

@@ -177,7 +177,10 @@ int gen_term_build(const char *url, const char *passfile, const char *tag, size_
             /* a reason as its own event, as the kiosk records it */
             if (below(&st, 2) == 0) {
                 const char *why = reasons[below(&st, 4)];
-                snprintf(g->reason, sizeof g->reason, "%s", why);
+                /* a child's or parent's reason is a claim that leaves the mark (issue 15);
+                 * staff's counts */
+                if (e->source == LD_CSRC_STAFF)
+                    snprintf(g->reason, sizeof g->reason, "%s", why);
                 struct ld_central_event *r = &dev_batch[dev][nb[dev]++];
                 *r = *e;
                 r->seq = ++seqs[dev];

@@ -62,39 +62,54 @@ static struct ld_central *open_admin(const struct fx *f)
     return page_open_admin(f->url);
 }
 
-/* Pushes one arrival of pupil k (with its reason as the kiosk records it); returns its seq. */
+/* Fills ev as event seq of device for pupil k: the fields every pushed event shares. */
+static void event_of(struct fx *f, struct ld_central_event *ev, const char *device, int k)
+{
+    memset(ev, 0, sizeof *ev);
+    snprintf(ev->school, sizeof ev->school, SCHOOL);
+    snprintf(ev->device_id, sizeof ev->device_id, "%s", device);
+    ev->seq = ++f->seq;
+    snprintf(ev->uuid, sizeof ev->uuid, "7e57c10c-0000-4000-8000-%012u",
+             (unsigned)(f->seq % 1000000));
+    ev->mono_ms = 1000;
+    ev->source = LD_CSRC_CARD;
+    snprintf(ev->upn, sizeof ev->upn, "%s", kids[k].upn);
+}
+
+/*
+ * Fills ev as the reason for the arrival ref_seq of device given at utc: by the child at the
+ * door (staff "", a claim) or with staff named.
+ */
+static void reason_of(struct fx *f, struct ld_central_event *ev, const char *device, int k,
+                      int64_t ref_seq, int64_t utc, const char *reason, const char *staff)
+{
+    event_of(f, ev, device, k);
+    ev->kind = LD_CEV_REASON;
+    ev->at_ms = utc;
+    snprintf(ev->ref_device, sizeof ev->ref_device, "%s", device);
+    ev->ref_seq = ref_seq;
+    snprintf(ev->reason, sizeof ev->reason, "%s", reason);
+    snprintf(ev->staff, sizeof ev->staff, "%s", staff);
+}
+
+/*
+ * Pushes one arrival of pupil k, with its reason when not NULL: given with staff at the door,
+ * as a child's claim alone would leave L or U (issue 15). Returns the arrival's seq.
+ */
 static int64_t arrive(struct fx *f, struct ld_central *c, const char *device, int k, ld_date d,
                       ld_minute m, const char *reason)
 {
     struct ld_central_event ev[2];
     char msg[1024] = "";
     int64_t utc;
-    size_t n = 1;
     if (ld_clock_from_local(f->tz, d, m, 0, &utc, M))
         fail_msg("%s", msg);
-    memset(ev, 0, sizeof ev);
-    snprintf(ev[0].school, sizeof ev[0].school, SCHOOL);
-    snprintf(ev[0].device_id, sizeof ev[0].device_id, "%s", device);
-    ev[0].seq = ++f->seq;
-    snprintf(ev[0].uuid, sizeof ev[0].uuid, "7e57c10c-0000-4000-8000-%012u",
-             (unsigned)(f->seq % 1000000));
+    event_of(f, &ev[0], device, k);
     ev[0].kind = LD_CEV_ARRIVAL;
     ev[0].at_ms = utc;
-    ev[0].mono_ms = 1000;
-    ev[0].source = LD_CSRC_CARD;
-    snprintf(ev[0].upn, sizeof ev[0].upn, "%s", kids[k].upn);
-    if (reason) {
-        ev[1] = ev[0];
-        ev[1].seq = ++f->seq;
-        snprintf(ev[1].uuid, sizeof ev[1].uuid, "7e57c10c-0000-4000-8000-%012u",
-                 (unsigned)(f->seq % 1000000));
-        ev[1].kind = LD_CEV_REASON;
-        snprintf(ev[1].ref_device, sizeof ev[1].ref_device, "%s", device);
-        ev[1].ref_seq = ev[0].seq;
-        snprintf(ev[1].reason, sizeof ev[1].reason, "%s", reason);
-        n = 2;
-    }
-    if (ld_central_push(c, device, ev, n, NULL, M))
+    if (reason)
+        reason_of(f, &ev[1], device, k, ev[0].seq, utc, reason, "s.ahmed");
+    if (ld_central_push(c, device, ev, reason ? 2 : 1, NULL, M))
         fail_msg("push: %s", msg);
     return ev[0].seq;
 }
@@ -579,6 +594,61 @@ static void school_settings(void **state)
 }
 
 /* Time: a report of a day in the future is refused; a minute out of the day too. */
+/* The morning mark of the report's arrival of device:seq (fails when it is not there). */
+static const struct ld_report_arrival *report_arrival(const struct ld_report *r, int64_t seq)
+{
+    for (size_t i = 0; i < r->narrivals; i++)
+        if (r->arrivals[i].ev->seq == seq)
+            return &r->arrivals[i];
+    fail_msg("arrival door-1:%lld is not in the report", (long long)seq);
+    return NULL;
+}
+
+/*
+ * A reason the child or parent chose at the door is a claim (issue 15): the office's mark for
+ * a medical appointment after close stays U, the page says it needs evidence, and once staff
+ * confirm it the school's code, M, stands and the note is gone.
+ */
+static void claimed_reason_waits_for_staff(void **state)
+{
+    struct fx *f = *state;
+    struct ld_central_event ev;
+    char msg[1024] = "";
+    int64_t utc;
+    assert_int_equal(ld_clock_from_local(f->tz, day(11, 30), AT(10, 30), 0, &utc, M), LD_OK);
+    struct ld_central *c = open_admin(f);
+    int64_t seq = arrive(f, c, "door-1", EVE, day(11, 30), AT(10, 30), NULL);
+    reason_of(f, &ev, "door-1", EVE, seq, utc, "Medical appointment", "");
+    if (ld_central_push(c, "door-1", &ev, 1, NULL, M))
+        fail_msg("push: %s", msg);
+    ld_central_close(c);
+
+    struct ld_report *r = load_at(f, day(11, 30), AT(12, 0));
+    const struct ld_report_arrival *a = report_arrival(r, seq);
+    assert_int_equal(a->cls.code, LD_CODE_U);
+    assert_string_equal(a->claim, "Medical appointment");
+    char *page = page_slurp(f->out, "daily.html");
+    page_must_hold(page, "claimed at the door: Medical appointment, needs evidence");
+    free(page);
+    ld_report_free(r);
+
+    c = open_admin(f);
+    reason_of(f, &ev, "door-1", EVE, seq, utc + 60000, "Medical appointment", "s.ahmed");
+    ev.source = LD_CSRC_STAFF;
+    if (ld_central_push(c, "door-1", &ev, 1, NULL, M))
+        fail_msg("push: %s", msg);
+    ld_central_close(c);
+    r = load_at(f, day(11, 30), AT(12, 0));
+    a = report_arrival(r, seq);
+    assert_int_equal(a->cls.code, LD_CODE_M);
+    assert_string_equal(a->claim, "");
+    assert_false(a->amended);
+    page = page_slurp(f->out, "daily.html");
+    assert_null(strstr(page, "needs evidence"));
+    free(page);
+    ld_report_free(r);
+}
+
 static void future_refused(void **state)
 {
     struct fx *f = *state;
@@ -788,6 +858,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(import_up_to_friday, setup, teardown),
         cmocka_unit_test_setup_teardown(everyone_signs_in, setup, teardown),
         cmocka_unit_test_setup_teardown(school_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(claimed_reason_waits_for_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(future_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(unvoid_and_new_time, setup, teardown),
         cmocka_unit_test_setup_teardown(mis_export_of_changes, setup, teardown),
