@@ -51,22 +51,8 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- a display of our own: the first free number from 90, never on TCP ---------------------
-for n in $(seq 90 190); do
-  [ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ] && continue
-  Xvfb :$n -screen 0 1024x768x24 -nolisten tcp -noreset > "$dir/xvfb.log" 2>&1 &
-  xvfb=$!
-  for _ in $(seq 300); do
-    [ -e /tmp/.X11-unix/X$n ] && break
-    kill -0 $xvfb 2> /dev/null || break
-    sleep 0.1
-  done
-  if [ -e /tmp/.X11-unix/X$n ] && kill -0 $xvfb 2> /dev/null; then
-    export DISPLAY=:$n
-    break
-  fi
-  wait $xvfb 2> /dev/null
-  xvfb=
-done
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 90 190 1024x768x24 "$dir/xvfb.log"
 [ -n "$xvfb" ] || fail "no free display for Xvfb"
 export SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy LIBNFC_AUTO_SCAN=false \
   LIBNFC_INTRUSIVE_SCAN=false
