@@ -111,23 +111,6 @@ stop_kiosk() { # SIGTERM is SDL_QUIT: the kiosk exits cleanly (and clean under A
   ! grep -q "ERROR: AddressSanitizer\|runtime error" "$dir/kiosk.log" ||
     fail "a sanitizer spoke: $(grep -m1 "ERROR: AddressSanitizer\|runtime error" "$dir/kiosk.log")"
 }
-shot() { # asks the kiosk what shows; fills $dir/shot.txt
-  rm -f "$dir/shot.txt"
-  kill -USR1 $kiosk 2> /dev/null || fail "the kiosk is gone"
-  for _ in $(seq 300); do
-    [ -s "$dir/shot.txt" ] && return 0
-    sleep 0.1
-  done
-  fail "the kiosk wrote no screenshot"
-}
-expect() { # expect SCREEN [VIEW]: waits until it shows (60 s at most)
-  for _ in $(seq 120); do
-    shot
-    if head -1 "$dir/shot.txt" | grep -q "^screen $1 ${2:-}"; then return 0; fi
-    sleep 0.5
-  done
-  fail "expected screen $1 ${2:-}, showing $(head -1 "$dir/shot.txt")"
-}
 unguarded() { # shots until the screen takes touches (0.7 s after it changed by itself)
   for _ in $(seq 300); do
     shot

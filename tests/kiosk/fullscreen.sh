@@ -61,24 +61,6 @@ kiosk=$!
 wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^latedoor$' | head -1)
 [ -n "$wid" ] || fail "the kiosk's window did not show"
 
-shot() { # asks the kiosk what shows; fills $dir/shot.txt
-  rm -f "$dir/shot.txt"
-  kill -USR1 $kiosk 2> /dev/null || fail "the kiosk is gone"
-  for _ in $(seq 300); do
-    [ -s "$dir/shot.txt" ] && return 0
-    sleep 0.1
-  done
-  fail "the kiosk wrote no screenshot"
-}
-expect() { # expect SCREEN [VIEW]: waits until it shows (60 s at most)
-  for _ in $(seq 120); do
-    shot
-    if head -1 "$dir/shot.txt" | grep -q "^screen $1 ${2:-}"; then return 0; fi
-    sleep 0.5
-  done
-  fail "expected screen $1 ${2:-}, showing $(head -1 "$dir/shot.txt")"
-}
-
 expect idle
 geometry=$(xwininfo -id "$wid" | awk '/Absolute upper-left X/ {x = $4} /Absolute upper-left Y/ {y = $4}
   /Width:/ {w = $2} /Height:/ {h = $2} END {print w "x" h "+" x "+" y}')
