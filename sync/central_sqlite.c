@@ -358,15 +358,26 @@ static ld_err sq_open(const char *target, const char *password, enum ld_central_
     if ((err = local_disk(target, msg, msglen)))
         goto out;
     if (role == LD_CENTRAL_ADMIN) {
+        struct stat st;
         /* Created here, mode 0600, so the service user alone can read it; SQLite gives its -wal
-         * and -shm files the same mode. */
-        int fd = open(target, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0) {
+         * and -shm files the same mode. Only ever a new file (O_EXCL): closing a descriptor of a
+         * file this process already has open through SQLite would drop every POSIX lock the
+         * process holds on it, and another process could then checkpoint under our feet. */
+        int fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0) {
+            close(fd);
+        } else if (errno != EEXIST) {
             err = BAD(errno == ENOENT ? LD_ERR_NOT_FOUND : LD_ERR_IO, "cannot create %s: %s",
                       target, strerror(errno));
             goto out;
+        } else if (lstat(target, &st) != 0) {
+            err = BAD(LD_ERR_IO, "cannot open %s: %s", target, strerror(errno));
+            goto out;
+        } else if (!S_ISREG(st.st_mode)) {
+            err = BAD(LD_ERR_IO, "cannot open %s: not a regular file (a link is not followed)",
+                      target);
+            goto out;
         }
-        close(fd);
     } else if (access(target, F_OK) != 0) {
         err = BAD(LD_ERR_NOT_FOUND, "no store at %s (the admin creates it: latedoor central init)",
                   target);

@@ -5,11 +5,14 @@
 #include <cmocka.h>
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "central.h"
@@ -313,11 +316,80 @@ static void sqlite_on_a_network_share_is_refused(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * Whether another process would find a read lock on SQLite's SHARED bytes of the file at path:
+ * a WAL-mode connection holds one for as long as it is open. POSIX locks are per process, so
+ * the question is asked from a child.
+ */
+static bool shared_lock_held(const char *path)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0x40000002,
+                           .l_len = 510};
+        if (fd < 0 || fcntl(fd, F_GETLK, &fl) != 0)
+            _exit(2);
+        _exit(fl.l_type == F_UNLCK ? 1 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 2);
+    return WEXITSTATUS(status) == 0;
+}
+
+/*
+ * A second handle on the same SQLite store in one process (the office app's workers, a test)
+ * leaves the first one's locks alone: closing any descriptor of a file drops every POSIX lock
+ * the process holds on it, so opening must not open and close the file it already has.
+ */
+static void a_second_handle_keeps_the_first_ones_locks(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ld-central-locks-XXXXXX", url[160], path[64], msg[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/central.db", dir);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    struct ld_central *a = NULL, *b = NULL;
+    assert_int_equal(ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &a, msg, sizeof msg), LD_OK);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* made for the service user alone */
+    int from = 0, to = 0, version = 0;
+    assert_int_equal(ld_central_init(a, &from, &to, msg, sizeof msg), LD_OK);
+    assert_int_equal(ld_central_schema_version(a, &version, msg, sizeof msg), LD_OK);
+    assert_true(shared_lock_held(path));
+    assert_int_equal(ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &b, msg, sizeof msg), LD_OK);
+    assert_true(shared_lock_held(path));
+    ld_central_close(b);
+    assert_true(shared_lock_held(path)); /* SQLite keeps a closed handle's descriptor for this */
+    ld_central_close(a);
+    assert_false(shared_lock_held(path));
+    /* A link where the store should be is not followed (the admin would write elsewhere). */
+    char link[64];
+    snprintf(link, sizeof link, "%s/link.db", dir);
+    assert_int_equal(symlink(path, link), 0);
+    snprintf(url, sizeof url, "sqlite:%s", link);
+    assert_int_equal(ld_central_open(url, NULL, LD_CENTRAL_ADMIN, &a, msg, sizeof msg), LD_ERR_IO);
+    assert_null(a);
+    assert_non_null(strstr(msg, "not a regular file"));
+    assert_int_equal(unlink(link), 0);
+    char side[160];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(urls_are_redacted),
         cmocka_unit_test(sqlite_on_a_network_share_is_refused),
+        cmocka_unit_test(a_second_handle_keeps_the_first_ones_locks),
         cmocka_unit_test(password_files_and_urls),
         cmocka_unit_test(every_bad_field_is_named),
         cmocka_unit_test(every_kind_can_be_valid),
