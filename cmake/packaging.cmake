@@ -29,6 +29,9 @@ install(FILES ${LD_PKG_SRC}/etc/school.ini ${LD_PKG_SRC}/etc/calendar.ini
         DESTINATION /etc/latedoor COMPONENT latedoor)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/demo/ DESTINATION share/latedoor/demo
         COMPONENT latedoor)
+# The letter template `latedoor report` and latedoor-office use unless given --template.
+install(FILES ${PROJECT_SOURCE_DIR}/assets/report/letter.html DESTINATION share/latedoor/report
+        COMPONENT latedoor)
 # Every guide in docs/ (deploy, config, device, readers, central, sync, office, ...).
 file(GLOB LD_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${LD_DOCS} DESTINATION share/doc/latedoor COMPONENT latedoor)

@@ -184,7 +184,11 @@ struct ld_report_options {
 LD_MUST_CHECK ld_err ld_report_write(const struct ld_report *r, const struct ld_report_options *opt,
                                      char *msg, size_t msglen);
 
-/* The letter template that ships (assets/report/letter.html), found beside the binary. */
+/*
+ * The letter template that ships: $LATEDOOR_ASSETS/report/letter.html when that is set, the
+ * source tree's assets/report/letter.html for a binary run from its build tree, else the
+ * installed /usr/share/latedoor/report/letter.html. The path is in static storage.
+ */
 const char *ld_report_default_template(void);
 
 /*

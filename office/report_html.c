@@ -1,6 +1,8 @@
 /* report_html.c: the office's pages: index, daily late log, weekly view, action, pupils. */
 #include "report.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +12,39 @@
 #include "report_out.h"
 #include "report_svg.h"
 
-#ifndef LD_REPORT_TEMPLATE_DEFAULT
-#define LD_REPORT_TEMPLATE_DEFAULT "/usr/share/latedoor/report/letter.html"
+#ifndef LD_REPORT_ASSETS_INSTALLED
+#define LD_REPORT_ASSETS_INSTALLED "/usr/share/latedoor"
 #endif
+
+/*
+ * A binary run from the build tree it was built in takes the source tree's assets; an installed
+ * one never looks there (a build path such as /tmp/... on the school's server is not ours).
+ */
+static bool running_from_build_tree(void)
+{
+#if defined(LD_REPORT_BUILD_DIR) && defined(LD_REPORT_ASSETS_SOURCE)
+    char exe[PATH_MAX], build[PATH_MAX];
+    if (!realpath("/proc/self/exe", exe) || !realpath(LD_REPORT_BUILD_DIR, build))
+        return false;
+    size_t n = strlen(build);
+    return strncmp(exe, build, n) == 0 && exe[n] == '/';
+#else
+    return false;
+#endif
+}
 
 const char *ld_report_default_template(void)
 {
-    return LD_REPORT_TEMPLATE_DEFAULT;
+    static char path[PATH_MAX];
+    const char *assets = getenv("LATEDOOR_ASSETS");
+    if (!assets || !assets[0])
+        assets = LD_REPORT_ASSETS_INSTALLED;
+#ifdef LD_REPORT_ASSETS_SOURCE
+    if (!getenv("LATEDOOR_ASSETS") && running_from_build_tree())
+        assets = LD_REPORT_ASSETS_SOURCE;
+#endif
+    snprintf(path, sizeof path, "%s/report/letter.html", assets);
+    return path;
 }
 
 static const char css[] =

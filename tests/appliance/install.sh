@@ -112,6 +112,27 @@ echo "$out" | grep -q "signed in Tomás.*L, late" || fail "tap output: $out"
 # root's own attempt must not be needed, and nobody else may read the store.
 runuser -u nobody -- latedoor events >/dev/null 2>&1 && fail "another account can read the store"
 
+note "the office application finds the installed letter template"
+[ -f /usr/share/latedoor/report/letter.html ] || fail "no letter template installed"
+off=/run/latedoor-test-office
+install -d -o latedoor -g latedoor -m 0700 "$off"
+as_latedoor latedoor central init "sqlite:$off/central.db" >/dev/null || fail "central init as latedoor"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+as_latedoor latedoor-office --central "sqlite:$off/central.db" --listen "127.0.0.1:$port" --no-tls \
+  >"$off/office.log" 2>&1 &
+# The template is read before the server listens: once it says so, the log has the answer.
+for _ in $(seq 1 300); do
+  grep -qs listening "$off/office.log" && break
+  sleep 0.1
+done
+pkill -TERM -u latedoor -x latedoor-office || true
+wait || true
+grep -qs listening "$off/office.log" || { cat "$off/office.log" >&2; fail "latedoor-office did not start"; }
+! grep -q "letters will not be shown" "$off/office.log" ||
+  fail "latedoor-office did not find its template: $(cat "$off/office.log")"
+rm -rf "$off"
+echo "   latedoor-office started with /usr/share/latedoor/report/letter.html"
+
 note "a card through the simulated reader, as the service account"
 sim_dir=/run/latedoor-test
 install -d -o latedoor -g latedoor -m 0700 "$sim_dir"

@@ -327,8 +327,8 @@ static bool shared_lock_held(const char *path)
     assert_true(pid >= 0);
     if (pid == 0) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
-        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0x40000002,
-                           .l_len = 510};
+        struct flock fl = {
+            .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0x40000002, .l_len = 510};
         if (fd < 0 || fcntl(fd, F_GETLK, &fl) != 0)
             _exit(2);
         _exit(fl.l_type == F_UNLCK ? 1 : 0);

@@ -12,6 +12,11 @@ fail() {
   exit 1
 }
 
+# A command that fails where no check stands (set -e) names itself and its line, rather than
+# ending the test without a word.
+set -E
+trap 'echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: exit $? from: $BASH_COMMAND" >&2' ERR
+
 # Sets the test clock to a local time of Europe/London (the demo school's zone).
 set_clock() { # "YYYY-MM-DD HH:MM[:SS]"
   echo "$(($(TZ=Europe/London date -d "$1" +%s) * 1000))" >"$clock"
