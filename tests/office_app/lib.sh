@@ -61,11 +61,15 @@ make_kiosk() {
 start_office() { # extra options...
   local port
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # Emptied here, not by the background job's redirection: that runs in the child whenever it
+  # is scheduled, and until then the wait below would find the last server's "listening".
+  : >"$work/office.log"
   "$latedoor_office" --central "$url" --listen "127.0.0.1:$port" --no-tls --clock-file "$clock" \
-    "$@" >"$work/office.log" 2>&1 &
+    "$@" >>"$work/office.log" 2>&1 &
   office_pid=$!
   base="http://127.0.0.1:$port"
-  for _ in $(seq 100); do
+  # until it says so or dies; 60 s is only the limit on a very loaded machine
+  for _ in $(seq 600); do
     grep -qs listening "$work/office.log" && return 0
     kill -0 "$office_pid" 2>/dev/null || break
     sleep 0.1
