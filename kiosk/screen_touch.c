@@ -6,6 +6,7 @@
 
 #include "layout.h"
 #include "names.h"
+#include "photo.h"
 #include "theme.h"
 
 /* Class and name buttons are ids 0..n-1 (names: within the page). */
@@ -75,12 +76,63 @@ static void title_of(const struct kiosk_app *app, char *out, size_t outlen)
 
 static void touch_enter(struct kiosk_app *app)
 {
+    kiosk_touch_photo_drop(app);
     if (app->be.ops->list_classes(app->be.impl, &app->pick.classes) != LD_OK)
         kiosk_app_fail(app, "The classes could not be read.");
 }
 
+void kiosk_touch_photo_drop(struct kiosk_app *app)
+{
+    if (app->pick.photo)
+        SDL_DestroyTexture(app->pick.photo);
+    app->pick.photo = NULL;
+}
+
+/* Returns true when msg was logged already (then it is not again), else remembers it. A photo
+ * folder that cannot be read says so once, not once for every child. */
+static bool photo_logged(struct kiosk_app *app, const char *msg)
+{
+    char key[KIOSK_UPN_MAX];
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *c = msg; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    snprintf(key, sizeof key, "%08x", (unsigned)h);
+    size_t n = sizeof app->pick.photo_logged / sizeof app->pick.photo_logged[0];
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(app->pick.photo_logged[i], key) == 0)
+            return true;
+    kiosk_copy(app->pick.photo_logged[app->pick.photo_next++ % n], KIOSK_UPN_MAX, key);
+    return false;
+}
+
+/* Loads the chosen child's photo from the school's folder, when there is one: any failure is
+ * logged once, naming the file, and the confirmation shows as it does without a photo. */
+static void photo_load(struct kiosk_app *app, const char *upn)
+{
+    kiosk_touch_photo_drop(app);
+    if (!for_pupil(app) || !app->settings.photos_dir[0])
+        return;
+    SDL_Surface *s = NULL;
+    char msg[KIOSK_PHOTO_PATH_MAX + 200];
+    ld_err err = kiosk_photo_load(app->settings.photos_dir, upn, &s, NULL, 0, msg, sizeof msg);
+    if (err == LD_OK) {
+        app->pick.photo = SDL_CreateTextureFromSurface(kiosk_ui_renderer(app->ui), s);
+        app->pick.photo_w = s->w;
+        app->pick.photo_h = s->h;
+        if (!app->pick.photo) {
+            snprintf(msg, sizeof msg, "%s/%s: %s", app->settings.photos_dir, upn, SDL_GetError());
+            err = LD_ERR_NOMEM;
+        }
+        SDL_FreeSurface(s);
+    }
+    if (err != LD_OK && err != LD_ERR_NOT_FOUND && !photo_logged(app, msg))
+        SDL_Log("latedoor-kiosk: photo not shown: %s", msg);
+}
+
 static void set_step(struct kiosk_app *app, enum kiosk_touch_step step)
 {
+    if (step != KIOSK_STEP_CONFIRM)
+        kiosk_touch_photo_drop(app);
     app->pick.step = step;
     app->pick.page = 0;
     kiosk_app_redraw(app, true);
@@ -241,12 +293,43 @@ static void touch_layout(struct kiosk_app *app)
     }
 }
 
+/* Draws the chosen child's photo fitted into box (kept in proportion, centred), on a frame;
+ * returns the width it took. */
+static int draw_photo(struct kiosk_app *app, SDL_Rect box)
+{
+    struct kiosk_ui *ui = app->ui;
+    int pw = app->pick.photo_w, ph = app->pick.photo_h;
+    SDL_Rect dst = {box.x, box.y, box.w, box.w * ph / pw};
+    if (dst.h > box.h) {
+        dst.h = box.h;
+        dst.w = box.h * pw / ph;
+    }
+    dst.x = box.x + (box.w - dst.w) / 2;
+    dst.y = box.y + (box.h - dst.h) / 2;
+    int edge = kiosk_ui_px(ui, 4);
+    kiosk_ui_round(ui, (SDL_Rect){dst.x - edge, dst.y - edge, dst.w + 2 * edge, dst.h + 2 * edge},
+                   kiosk_ui_px(ui, 8), KIOSK_C_TEXT);
+    SDL_RenderCopy(kiosk_ui_renderer(ui), app->pick.photo, NULL, &dst);
+    return dst.w + 2 * edge;
+}
+
 static void draw_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     struct kiosk_ui *ui = app->ui;
     const struct kiosk_pupil *p = &app->pick.chosen;
-    int cx = f->body.x + f->body.w / 2;
-    SDL_Rect name = {f->body.x, f->body.y + kiosk_ui_px(ui, 10), f->body.w, kiosk_ui_px(ui, 84)};
+    SDL_Rect text = f->body;
+    if (app->pick.photo) {
+        /* The photo on the left, above the buttons (laid out the same with or without it);
+         * the name and class beside it. */
+        int above = f->body.h - min_target(app, 90) - 2 * f->gap;
+        int h = above - kiosk_ui_px(ui, 8);
+        SDL_Rect box = {f->body.x + kiosk_ui_px(ui, 8), f->body.y + kiosk_ui_px(ui, 8), h * 3 / 4,
+                        h - kiosk_ui_px(ui, 8)};
+        int used = draw_photo(app, box) + 2 * f->gap;
+        text = (SDL_Rect){f->body.x + used, f->body.y + above / 4, f->body.w - used, above};
+    }
+    int cx = text.x + text.w / 2;
+    SDL_Rect name = {text.x, text.y + kiosk_ui_px(ui, 10), text.w, kiosk_ui_px(ui, 84)};
     char line[160];
     if (app->pick.purpose == KIOSK_FOR_ENROL) {
         snprintf(line, sizeof line, "Card ending %s will sign in", card_end(app));
@@ -323,6 +406,7 @@ static void chosen(struct kiosk_app *app, const struct kiosk_pupil *p)
         return;
     }
     set_step(app, KIOSK_STEP_CONFIRM);
+    photo_load(app, p->upn);
 }
 
 static void confirm_yes(struct kiosk_app *app)

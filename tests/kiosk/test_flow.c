@@ -527,6 +527,81 @@ static void test_pupil_targets_are_at_least_14_mm(void **state)
     harness_expect(h, "touch", "confirm");
 }
 
+/* ---- the pupil's photo on "Is this you?" ------------------------------------------------ */
+
+static int photo_logs;
+
+static void count_photo_logs(void *ud, int category, SDL_LogPriority priority, const char *msg)
+{
+    (void)ud, (void)category, (void)priority;
+    if (strstr(msg, "photo not shown"))
+        photo_logs++;
+}
+
+/* To the confirmation of name in 3B. */
+static void to_confirm(struct harness *h, const char *name)
+{
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, name);
+    harness_expect(h, "touch", "confirm");
+}
+
+static void test_photo_shows_on_is_this_you_only(void **state)
+{
+    struct harness *h = *state;
+    harness_photo(h, "Zoë A.", 240, 320);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    assert_false(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "Zoë A.");
+    assert_true(kiosk_app_photo_shown(h->app));
+    /* Laid out as without a photo: Yes stays bottom left. */
+    assert_true(kiosk_app_has_button(h->app, "Yes, sign me in"));
+    harness_touch(h, "No, go back");
+    harness_expect(h, "touch", "names");
+    assert_false(kiosk_app_photo_shown(h->app));
+    /* A child with no photo: the confirmation as before. */
+    harness_touch(h, "More");
+    harness_touch(h, "Oscar P.");
+    harness_expect(h, "touch", "confirm");
+    assert_false(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "No, go back");
+    harness_touch(h, "Classes");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    assert_true(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_false(kiosk_app_photo_shown(h->app));
+}
+
+static void test_photo_corrupt_falls_back_and_is_logged_once(void **state)
+{
+    struct harness *h = *state;
+    const char *path = harness_photo(h, "Zoë A.", 240, 320);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\x89PNG but not really", f);
+    fclose(f);
+    SDL_LogOutputFunction old;
+    void *old_ud;
+    SDL_LogGetOutputFunction(&old, &old_ud);
+    SDL_LogSetOutputFunction(count_photo_logs, NULL);
+    photo_logs = 0;
+    to_confirm(h, "Zoë A.");
+    assert_false(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "No, go back");
+    harness_touch(h, "Zoë A.");
+    assert_false(kiosk_app_photo_shown(h->app));
+    SDL_LogSetOutputFunction(old, old_ud);
+    assert_int_equal(photo_logs, 1);
+    /* The child signs in all the same. */
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
+}
+
 /* ---- the input guard -------------------------------------------------------------------- */
 
 static void test_touches_ignored_just_after_a_card(void **state)
@@ -1166,6 +1241,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_shows_on_is_this_you_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_corrupt_falls_back_and_is_logged_once, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_touches_ignored_just_after_a_card, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reason_screen_by_timeout_ignores_a_touch_in_flight,
                                         setup, teardown),

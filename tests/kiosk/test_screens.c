@@ -161,6 +161,13 @@ static void d_touch_confirm(struct harness *h)
     harness_expect(h, "touch", "confirm");
 }
 
+/* The school's photo of the child (a drawn avatar here) beside the name. */
+static void d_touch_confirm_photo(struct harness *h)
+{
+    harness_photo(h, "Zoë A.", 300, 400);
+    d_touch_confirm(h);
+}
+
 /* No roster yet: said in words, not an empty grid. */
 static void d_touch_empty_roster(struct harness *h)
 {
@@ -441,6 +448,7 @@ static const struct shot_case cases[] = {
     {"touch_classes", d_touch_classes},
     {"touch_names", d_touch_names},
     {"touch_confirm", d_touch_confirm},
+    {"touch_confirm_photo", d_touch_confirm_photo},
     {"touch_timeout_warning", d_touch_warning},
     {"touch_empty_roster", d_touch_empty_roster},
     {"touch_keypad", d_touch_keypad},
