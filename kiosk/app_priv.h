@@ -60,7 +60,8 @@ enum kiosk_touch_step {
     KIOSK_STEP_CLASSES,
     KIOSK_STEP_NAMES,
     KIOSK_STEP_CONFIRM,
-    KIOSK_STEP_KEYPAD
+    KIOSK_STEP_KEYPAD, /* the search's letters, a child's 14 mm keys */
+    KIOSK_STEP_FOUND,  /* the names that start with the letters typed */
 };
 
 enum kiosk_staff_view {

@@ -457,26 +457,53 @@ static void test_touch_after_close_needs_staff(void **state)
     harness_expect(h, "reason", "late");
 }
 
+/* Types letters on the search keypad: each gives way to the names found, "Letters" returns. */
+static void type_letters(struct harness *h, const char *letters)
+{
+    for (const char *c = letters; *c; c++) {
+        char k[2] = {*c, '\0'};
+        harness_expect(h, "touch", "keypad");
+        harness_touch(h, k);
+        harness_expect(h, "touch", "found");
+        if (c[1])
+            harness_touch(h, "Letters");
+    }
+}
+
 static void test_search_keypad_ignores_accents(void **state)
 {
     struct harness *h = *state;
     harness_touch(h, "Tap your card or touch here");
     harness_touch(h, "Search by name");
     harness_expect(h, "touch", "keypad");
-    harness_touch(h, "Z");
-    harness_touch(h, "O");
-    harness_touch(h, "E");
+    type_letters(h, "ZOE");
     assert_true(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "Letters");
     harness_touch(h, "Delete");
     harness_touch(h, "Delete");
     harness_touch(h, "Delete");
+    harness_expect(h, "touch", "keypad");
     assert_false(kiosk_app_has_button(h->app, "Zoë A."));
-    harness_touch(h, "L");
-    harness_touch(h, "U");
-    harness_touch(h, "K");
+    type_letters(h, "LUK");
     harness_touch(h, "Łukasz W.");
     harness_expect(h, "touch", "confirm");
     harness_touch(h, "No, go back");
+    harness_expect(h, "touch", "found");
+    harness_touch(h, "Letters");
+    harness_touch(h, "Classes");
+    harness_expect(h, "touch", "classes");
+}
+
+/* A letter nobody's name starts with: said, and Letters goes back to try another. */
+static void test_search_finds_nobody(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "Search by name");
+    type_letters(h, "QX");
+    assert_true(kiosk_app_has_button(h->app, "Letters"));
+    assert_false(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "Letters");
     harness_expect(h, "touch", "keypad");
 }
 
@@ -491,17 +518,20 @@ static void test_touch_screen_times_out(void **state)
     harness_expect(h, "idle", "");
 }
 
-/* Every class and name button at least 14 mm, with 3 mm between them, for small fingers. */
-static void assert_pupil_targets(struct harness *h)
+/* Every class and name button, and every key of the search keypad, at least 14 mm, with 3 mm
+ * between them, for small fingers. With whole every button counts (the keypad fills the
+ * screen below its title); else the footer (staff's 9 mm "Back", "More") is left out. */
+static void assert_pupil_targets_of(struct harness *h, bool whole)
 {
     /* 133 dpi: 14 mm is 73.3 px, 3 mm 15.7 px (rounded up). */
     SDL_Rect r, prev = {0, 0, 0, 0};
     const char *label;
     size_t checked = 0;
     for (size_t i = 0; kiosk_app_button_at(h->app, i, &r, &label); i++) {
-        if (r.y + r.h > h->h - 90 || r.h > 200)
+        if (!whole && (r.y + r.h > h->h - 90 || r.h > 200))
             continue; /* the footer and hidden areas */
-        assert_true(r.w >= 74 && r.h >= 74);
+        if (r.w < 74 || r.h < 74)
+            fail_msg("%dx%d: \"%s\" is %dx%d", h->w, h->h, label, r.w, r.h);
         if (checked++ && r.y == prev.y) /* the next in a row: 3 mm from the one before */
             assert_true(r.x - (prev.x + prev.w) >= 16);
         else if (checked > 1) /* the first of the next row: 3 mm below */
@@ -509,6 +539,11 @@ static void assert_pupil_targets(struct harness *h)
         prev = r;
     }
     assert_true(checked > 0);
+}
+
+static void assert_pupil_targets(struct harness *h)
+{
+    assert_pupil_targets_of(h, false);
 }
 
 static void test_pupil_targets_are_at_least_14_mm(void **state)
@@ -525,6 +560,34 @@ static void test_pupil_targets_are_at_least_14_mm(void **state)
     assert_true(kiosk_app_has_button(h->app, "Oscar P."));
     harness_touch(h, "Oscar P.");
     harness_expect(h, "touch", "confirm");
+}
+
+/* The search keypad's letters too, on the 7-inch panel and the larger screens: all 26 on one
+ * screen, in order, with Delete and Back; and the names a letter finds. */
+static void test_search_keys_are_at_least_14_mm(void **state)
+{
+    static const int sizes[][2] = {{800, 480}, {1024, 600}, {1920, 1080}};
+    struct harness *h = *state;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        harness_close(h);
+        harness_open(h, sizes[s][0], sizes[s][1]);
+        harness_touch(h, "Tap your card or touch here");
+        harness_touch(h, "Search by name");
+        harness_expect(h, "touch", "keypad");
+        assert_pupil_targets_of(h, true);
+        SDL_Rect r;
+        const char *label;
+        size_t n = 0;
+        for (; kiosk_app_button_at(h->app, n, &r, &label); n++)
+            if (n < 26)
+                assert_true(label[0] == 'A' + (int)n && label[1] == '\0');
+        assert_int_equal(n, 28);
+        assert_true(kiosk_app_has_button(h->app, "Delete"));
+        assert_true(kiosk_app_has_button(h->app, "Classes"));
+        harness_touch(h, "A");
+        harness_expect(h, "touch", "found");
+        assert_pupil_targets(h);
+    }
 }
 
 /* ---- the pupil's photo on "Is this you?" ------------------------------------------------ */
@@ -1239,6 +1302,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_touch_sign_ins_are_listed_for_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_after_close_needs_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_finds_nobody, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_keys_are_at_least_14_mm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_photo_shows_on_is_this_you_only, setup, teardown),

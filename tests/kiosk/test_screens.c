@@ -183,13 +183,22 @@ static void d_touch_warning(struct harness *h)
     harness_expect(h, "touch", "names");
 }
 
+/* The search keypad after an L, for the next letter: 14 mm keys in alphabetical order. */
 static void d_touch_keypad(struct harness *h)
 {
     d_touch_classes(h);
     harness_touch(h, "Search by name");
     harness_touch(h, "L");
-    harness_touch(h, "U");
+    harness_touch(h, "Letters");
     harness_expect(h, "touch", "keypad");
+}
+
+/* The names that start with "LU". */
+static void d_touch_found(struct harness *h)
+{
+    d_touch_keypad(h);
+    harness_touch(h, "U");
+    harness_expect(h, "touch", "found");
 }
 
 static void d_unknown(struct harness *h)
@@ -452,6 +461,7 @@ static const struct shot_case cases[] = {
     {"touch_timeout_warning", d_touch_warning},
     {"touch_empty_roster", d_touch_empty_roster},
     {"touch_keypad", d_touch_keypad},
+    {"touch_found", d_touch_found},
     {"unknown_card", d_unknown},
     {"pin", d_pin},
     {"pin_locked", d_pin_locked},
