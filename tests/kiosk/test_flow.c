@@ -590,6 +590,23 @@ static void test_search_keys_are_at_least_14_mm(void **state)
     }
 }
 
+/* The words a frame draws are kept for the end-to-end tests' screenshots when asked. */
+static void test_screen_words_kept_for_screenshots(void **state)
+{
+    struct harness *h = *state;
+    kiosk_app_render(h->app, true, true);
+    assert_string_equal(kiosk_ui_text_logged(h->ui), "");
+    assert_int_equal(kiosk_ui_log_text(h->ui), LD_OK);
+    kiosk_app_render(h->app, true, true);
+    assert_non_null(strstr(kiosk_ui_text_logged(h->ui), "Tap your card or touch here\n"));
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    kiosk_app_render(h->app, true, true);
+    /* Each frame's own words only. */
+    assert_null(strstr(kiosk_ui_text_logged(h->ui), "Tap your card or touch here"));
+    assert_non_null(strstr(kiosk_ui_text_logged(h->ui), "Zoë A.\nSigned in at 09:31\n"));
+}
+
 /* ---- the pupil's photo on "Is this you?" ------------------------------------------------ */
 
 static int photo_logs;
@@ -1306,6 +1323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_keys_are_at_least_14_mm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen_words_kept_for_screenshots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_photo_shows_on_is_this_you_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_photo_corrupt_falls_back_and_is_logged_once, setup,
                                         teardown),
