@@ -128,7 +128,7 @@ struct kiosk_app {
          * the confirmation goes: children's data is held no longer than shown. */
         SDL_Texture *photo;
         int photo_w, photo_h;
-        /* Photos that could not be loaded, each logged once: the last few UPNs. */
+        /* Photo failures already logged (each once): hashes of the last few messages. */
         char photo_logged[8][KIOSK_UPN_MAX];
         size_t photo_next;
     } pick;

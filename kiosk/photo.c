@@ -201,6 +201,15 @@ static ld_err open_in(int dfd, const char *real, const char *name, int *fd, char
             return LD_ERR_INVALID;
         }
         name = slash + 1;
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            snprintf(msg, msglen, "%s", strerror(errno));
+            return LD_ERR_IO;
+        }
+    }
+    /* Nothing but a regular file is opened at all: opening a device can do something. */
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(msg, msglen, "not a regular file");
+        return LD_ERR_INVALID;
     }
     *fd = openat(dfd, name, flags | O_NOFOLLOW);
     if (*fd < 0) {
