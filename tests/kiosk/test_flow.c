@@ -656,6 +656,30 @@ static void test_photo_shows_on_is_this_you_only(void **state)
     assert_false(kiosk_app_photo_shown(h->app));
 }
 
+/* Staff's pickers (here enrolling a card) show no photo: only the child's own "Is this you?". */
+static void test_photo_not_on_staff_pickers(void **state)
+{
+    struct harness *h = *state;
+    harness_photo(h, "An N.", 240, 320);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "2B");
+    harness_touch(h, "An N.");
+    assert_true(kiosk_app_photo_shown(h->app)); /* the same child, by her own touch */
+    harness_touch(h, "No, go back");
+    harness_touch(h, "Classes");
+    harness_touch(h, "Back");
+    harness_card(h, "04DEADBEEF0199");
+    harness_touch(h, "Continue");
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_touch(h, "Enrol a card");
+    harness_touch(h, "Card ending 0199");
+    harness_touch(h, "2B");
+    harness_touch(h, "An N.");
+    harness_expect(h, "touch", "confirm");
+    assert_false(kiosk_app_photo_shown(h->app));
+}
+
 static void test_photo_corrupt_falls_back_and_is_logged_once(void **state)
 {
     struct harness *h = *state;
@@ -1325,6 +1349,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_words_kept_for_screenshots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_photo_shows_on_is_this_you_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_not_on_staff_pickers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_photo_corrupt_falls_back_and_is_logged_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_touches_ignored_just_after_a_card, setup, teardown),
