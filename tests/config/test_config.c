@@ -140,7 +140,8 @@ static void paths_are_relative_to_the_file(void **state)
                                             "/etc/latedoor/school.ini", &cfg, msg, sizeof msg),
                      LD_OK);
     assert_string_equal(cfg.kiosk_photos, "/var/lib/latedoor/photos");
-    expect_error(HEAD "[kiosk]\npictures = x\n", LD_ERR_INVALID, "school.ini:6: kiosk.pictures: unknown key");
+    expect_error(HEAD "[kiosk]\npictures = x\n", LD_ERR_INVALID,
+                 "school.ini:6: kiosk.pictures: unknown key");
 }
 
 static void gate_mode_and_drivers(void **state)
