@@ -11,7 +11,7 @@ packages=(
   systemd file
   # libraries
   libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libnfc-bin libsodium-dev libsystemd-dev
-  uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libpng-dev libpq-dev tzdata
+  uuid-dev libsqlite3-dev sqlite3 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libpq-dev tzdata
   # test servers and displays
   postgresql xvfb xauth xdotool x11-utils
   # the office report's browser test (tests/report/browser.sh)

@@ -14,7 +14,7 @@ dir=${1:?usage: sysroot.sh DIR}
 # The arm64 -dev packages the build links against (the same list as .ci/deps.sh, arm64 side).
 packages=(
   libc6-dev libcmocka-dev libcjson-dev libcsv-dev libinih-dev libnfc-dev libsodium-dev uuid-dev
-  libsqlite3-dev libsdl2-dev libsdl2-ttf-dev libpng-dev libpq-dev libsystemd-dev
+  libsqlite3-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libpq-dev libsystemd-dev
   libmicrohttpd-dev libgnutls28-dev
 )
 

@@ -103,7 +103,7 @@ latedoor-kiosk, full screen on tty1 through KMSDRM (latedoor-kiosk.service, with
 watchdog), for a Raspberry Pi with a touch screen and a PN532 or ACR122U reader.")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
     "latedoor (= ${PROJECT_VERSION}-${LD_DEB_RELEASE}), libc6 (>= 2.34), libsdl2-2.0-0 (>= 2.26), \
-libsdl2-ttf-2.0-0, libsystemd0, adduser, init-system-helpers, udev")
+libsdl2-ttf-2.0-0, libsdl2-image-2.0-0, libsystemd0, adduser, init-system-helpers, udev")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${LD_PKG_SRC}/debian/latedoor-kiosk/postinst;${LD_PKG_SRC}/debian/latedoor-kiosk/prerm;\
 ${LD_PKG_SRC}/debian/latedoor-kiosk/postrm;${LD_PKG_SRC}/debian/latedoor-kiosk/conffiles")

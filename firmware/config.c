@@ -309,6 +309,8 @@ static const struct key_def keys[] = {
     {"staff", "confirm_late_touch", K_BOOL, F(staff_confirm_late_touch), 0, 0, NULL},
     {"paths", "calendar", K_PATH, F(calendar_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"paths", "store", K_PATH, F(store_path), LD_CONFIG_PATH_MAX, 0, NULL},
+    /* kiosk-door2: the pupils' photos on "Is this you?" (kiosk/photo.h). */
+    {"kiosk", "photos", K_PATH, F(kiosk_photos), LD_CONFIG_PATH_MAX, 0, NULL},
     {"central", "url", K_URL, F(central_url), LD_CONFIG_URL_MAX, 0, NULL},
     {"central", "passfile", K_PATH, F(central_passfile), LD_CONFIG_PATH_MAX, 0, NULL},
     {"central", "interval_s", K_UINT, F(sync_interval_s), 1, 86400, "seconds"},
@@ -319,8 +321,9 @@ static const struct key_def keys[] = {
 #undef F
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-static const char *const sections[] = {"school", "sessions", "reasons", "device", "reader",
-                                       "staff",  "paths",    "central", "bands",  "patterns"};
+static const char *const sections[] = {"school", "sessions", "reasons", "device",
+                                       "reader", "staff",    "paths",   "central",
+                                       "bands",  "patterns", "kiosk"};
 
 static const char *const arrival_names[] = {
     [LD_ARRIVAL_LATE_DOOR_ONLY] = "late door only", [LD_ARRIVAL_EVERYONE] = "everyone signs in"};

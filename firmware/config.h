@@ -97,6 +97,9 @@ struct ld_config {
     /* [paths]: relative paths are taken from the config file's directory. */
     char calendar_path[LD_CONFIG_PATH_MAX + 1]; /* calendar: "calendar.ini" */
     char store_path[LD_CONFIG_PATH_MAX + 1];    /* store: "/var/lib/latedoor/device.db" */
+    /* [kiosk] photos (kiosk-door2, issue 15): the folder of pupils' photos by UPN shown on "Is
+     * this you?"; "" (the default): none. Relative to the config file's directory. */
+    char kiosk_photos[LD_CONFIG_PATH_MAX + 1];
     /*
      * [central]: where `latedoor sync` sends this device's events (docs/sync.md). The URL may
      * not hold a password (the config is not secret): the password goes in the passfile, a

@@ -60,7 +60,8 @@ enum kiosk_touch_step {
     KIOSK_STEP_CLASSES,
     KIOSK_STEP_NAMES,
     KIOSK_STEP_CONFIRM,
-    KIOSK_STEP_KEYPAD
+    KIOSK_STEP_KEYPAD, /* the search's letters, a child's 14 mm keys */
+    KIOSK_STEP_FOUND,  /* the names that start with the letters typed */
 };
 
 enum kiosk_staff_view {
@@ -123,6 +124,13 @@ struct kiosk_app {
         struct kiosk_pupil chosen;
         char query[KIOSK_QUERY_MAX];
         struct kiosk_pupil_list found;
+        /* The chosen child's photo on "Is this you?" (photo.h); NULL for none. Dropped when
+         * the confirmation goes: children's data is held no longer than shown. */
+        SDL_Texture *photo;
+        int photo_w, photo_h;
+        /* Photo failures already logged (each once): hashes of the last few messages. */
+        char photo_logged[8][KIOSK_UPN_MAX];
+        size_t photo_next;
     } pick;
 
     struct {
@@ -257,6 +265,9 @@ void kiosk_app_staff_lock(struct kiosk_app *app);
 
 /* Opens the pupil picker for purpose (the touch screen's class list). */
 void kiosk_app_pick(struct kiosk_app *app, enum kiosk_purpose purpose);
+
+/* Frees the chosen child's photo, if any (screen_touch.c). */
+void kiosk_touch_photo_drop(struct kiosk_app *app);
 
 /* Adds a button to the current screen's layout; see kiosk_buttons_add. */
 struct kiosk_button *kiosk_app_button(struct kiosk_app *app, SDL_Rect r, int id,

@@ -187,6 +187,7 @@ static ld_err dev_settings(void *impl, struct kiosk_settings *out)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
     out->reason_timeout_s = c->reason_timeout_s;
     out->staff_idle_lock_s = c->staff_idle_lock_s;
+    kiosk_copy(out->photos_dir, sizeof out->photos_dir, c->kiosk_photos);
     return LD_OK;
 }
 

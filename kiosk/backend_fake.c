@@ -141,6 +141,7 @@ struct kiosk_fake {
     bool no_roster;                    /* lists no class: a kiosk before its roster is imported */
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
+    char photos_dir[KIOSK_PATH_MAX];
 
     ld_err fail_err;
     char fail_msg[KIOSK_DETAIL_MAX];
@@ -338,6 +339,7 @@ static ld_err fake_settings(void *impl, struct kiosk_settings *out)
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, reasons[i]);
     out->reason_timeout_s = 20;
     out->staff_idle_lock_s = 60;
+    kiosk_copy(out->photos_dir, sizeof out->photos_dir, f->photos_dir);
     return LD_OK;
 }
 
@@ -972,6 +974,11 @@ void kiosk_fake_set_no_roster(struct kiosk_fake *fake, bool none)
 void kiosk_fake_set_closed_day(struct kiosk_fake *fake, const char *label)
 {
     kiosk_copy(fake->closed_day, sizeof fake->closed_day, label ? label : "");
+}
+
+void kiosk_fake_set_photos_dir(struct kiosk_fake *fake, const char *dir)
+{
+    kiosk_copy(fake->photos_dir, sizeof fake->photos_dir, dir);
 }
 
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on)

@@ -76,6 +76,9 @@ void kiosk_fake_set_closed_day(struct kiosk_fake *fake, const char *label);
 /* Turns on or off staff confirming a touch sign-in after the register closes (off at first). */
 void kiosk_fake_set_confirm_late_touch(struct kiosk_fake *fake, bool on);
 
+/* Sets the folder of pupils' photos the settings give ("" for none; restart the app). */
+void kiosk_fake_set_photos_dir(struct kiosk_fake *fake, const char *dir);
+
 /* Sets this week's most punctual class; NULL for none. */
 void kiosk_fake_set_punctual(struct kiosk_fake *fake, const char *class_name);
 

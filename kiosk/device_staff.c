@@ -150,6 +150,9 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         return kiosk_device__fail_msg(d, err);
     if ((err = open_today(d, &t, &day)))
         return err;
+    /* A day with no register (a weekend, a holiday, a closed day of the calendar): the tap
+     * pipeline keeps its taps with no mark, so nobody is late (they showed as U). */
+    bool no_register = d->dev.cal && !ld_calendar_is_school_day(d->dev.cal, t.date);
     out->n = out->total = 0;
     for (size_t k = day.n; k-- > 0;) {
         const struct ld_event *e = &day.ev[k];
@@ -164,6 +167,10 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         reason_of(&day, e, &reason, &confirmed);
         struct ld_classification c;
         ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, confirmed), &c);
+        if (no_register) {
+            c.outcome = LD_OUTCOME_ON_TIME;
+            c.code = LD_CODE_NONE;
+        }
         if (late_only && c.outcome == LD_OUTCOME_ON_TIME)
             continue;
         out->total++;

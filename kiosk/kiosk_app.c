@@ -57,6 +57,8 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
     /* Leaving the PIN pad (Cancel, its timeout, a card, an error) abandons its check. */
     if (app->screen == KIOSK_SCR_PIN && id != KIOSK_SCR_PIN && app->pin_job)
         app->pin_job->stale = true;
+    if (id != KIOSK_SCR_TOUCH)
+        kiosk_touch_photo_drop(app);
     app->screen = id;
     app->entered = app->now;
     app->staff.revealed = SIZE_MAX; /* a name shown in full stays so only while looked at */
@@ -399,6 +401,7 @@ void kiosk_app_destroy(struct kiosk_app *app)
     if (app->pin_job) /* waits for the worker: at most one Argon2id run */
         (void)kiosk_pin_job_finish(app->pin_job, &app->be, false);
     sodium_memzero(app->pin, sizeof app->pin);
+    kiosk_touch_photo_drop(app);
     free(app);
 }
 
@@ -596,6 +599,12 @@ static void ensure_layout(struct kiosk_app *app)
         screens[app->screen]->layout(app);
         app->relayout = false;
     }
+}
+
+bool kiosk_app_photo_shown(const struct kiosk_app *app)
+{
+    return app->screen == KIOSK_SCR_TOUCH && app->pick.step == KIOSK_STEP_CONFIRM &&
+           app->pick.photo != NULL;
 }
 
 bool kiosk_app_has_button(struct kiosk_app *app, const char *label)

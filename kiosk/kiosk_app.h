@@ -122,6 +122,9 @@ bool kiosk_app_pin_checking(const struct kiosk_app *app);
 /* Waits for the PIN check in flight, if any, and applies its result as the loop would. */
 void kiosk_app_pin_settle(struct kiosk_app *app);
 
+/* Returns true while "Is this you?" shows the chosen child's photo. */
+bool kiosk_app_photo_shown(const struct kiosk_app *app);
+
 /* Returns the greeting on show (or last shown). */
 const struct kiosk_greeting *kiosk_app_greeting(const struct kiosk_app *app);
 

@@ -170,6 +170,12 @@ static void write_shot(struct kiosk_app *app, struct kiosk_ui *ui, const char *b
     const char *label;
     for (size_t i = 0; kiosk_app_button_at(app, i, &r, &label); i++)
         fprintf(f, "button %d %d %s\n", r.x + r.w / 2, r.y + r.h / 2, label);
+    /* And the words on the screen, as drawn (cut with an ellipsis where they did not fit). */
+    for (const char *t = kiosk_ui_text_logged(ui); *t;) {
+        size_t n = strcspn(t, "\n");
+        fprintf(f, "text %.*s\n", (int)n, t);
+        t += n + (t[n] == '\n');
+    }
     if (fclose(f) != 0 || rename(tmp, path) != 0)
         SDL_Log("latedoor-kiosk: cannot write %s", path);
 }
@@ -253,6 +259,10 @@ int main(int argc, char **argv)
     struct kiosk_ui_config uc = {o.assets, o.w, o.h, o.fullscreen, false, o.dpi};
     if (kiosk_ui_create(&uc, &ui, msg, sizeof msg) != LD_OK) {
         fprintf(stderr, "latedoor-kiosk: %s\n", msg);
+        goto end;
+    }
+    if (o.shot_file && kiosk_ui_log_text(ui) != LD_OK) {
+        fprintf(stderr, "latedoor-kiosk: out of memory\n");
         goto end;
     }
     sound = kiosk_sound_open();

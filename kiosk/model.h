@@ -39,6 +39,7 @@
 #define KIOSK_DETAIL_MAX   160 /* a status detail or an error message */
 #define KIOSK_PIN_MAX      8   /* digits of a staff PIN */
 #define KIOSK_STAFF_ID_MAX 33  /* a staff member's id (LD_STAFF_ID_MAX + 1) */
+#define KIOSK_PATH_MAX     256 /* a folder of the device (LD_CONFIG_PATH_MAX + 1) */
 
 /* Caps of the lists. */
 #define KIOSK_REASONS_MAX   12  /* reasons offered at the door (LD_CONFIG_MAX_REASONS) */
@@ -68,6 +69,9 @@ struct kiosk_settings {
     size_t reason_count;
     unsigned reason_timeout_s;  /* the reason screen records "no reason given" after this */
     unsigned staff_idle_lock_s; /* staff screens lock themselves after this long untouched */
+    /* The school's folder of pupils' photos by UPN ([kiosk] photos, photo.h), shown on "Is this
+     * you?"; "" for none. */
+    char photos_dir[KIOSK_PATH_MAX];
 };
 
 enum kiosk_reader_state {

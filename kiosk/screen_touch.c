@@ -6,23 +6,29 @@
 
 #include "layout.h"
 #include "names.h"
+#include "photo.h"
 #include "theme.h"
 
 /* Class and name buttons are ids 0..n-1 (names: within the page). */
 enum {
-    ID_KEY = 200, /* + index into keys[] */
+    ID_KEY = 300, /* + index into keys[] */
     ID_SEARCH = 500,
     ID_YES,
     ID_NO,
     ID_DELETE,
-    ID_CLEAR,
     ID_FOUND = 600, /* + index into found */
 };
 
-/* The keypad: alphabetical, as children learn it, then the marks names contain. */
-static const char *const keys[] = {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J",
-                                   "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
-                                   "U", "V", "W", "X", "Y", "Z", "-", "'"};
+/*
+ * The keypad: the alphabet in order, as children learn it, seven to a row (A-G, H-N, O-U,
+ * V-Z), each key a child's 14 mm with 3 mm between, then Delete and Back: 28 keys that fill the
+ * screen below the title (four rows of 74 px fit 800x480 at 133 dpi, where a QWERTY row of ten
+ * would not). A letter gives way to the names that start so; "Letters" comes back to type the
+ * next. Names are found by the start of a first name or surname, so "-" and "'" are left to a
+ * keyboard.
+ */
+static const char *const keys[] = {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+                                   "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"};
 #define NKEYS    ((int)(sizeof keys / sizeof keys[0]))
 #define KEY_COLS 7
 
@@ -67,20 +73,81 @@ static void title_of(const struct kiosk_app *app, char *out, size_t outlen)
                  app->pick.purpose == KIOSK_FOR_ENROL ? "Enrol this card?" : "Is this you?");
         break;
     case KIOSK_STEP_KEYPAD:
-        snprintf(out, outlen, "%s%s", who,
-                 for_pupil(app) ? "Type the start of your name" : "type the start of a name");
+        if (app->pick.query[0])
+            snprintf(out, outlen, "%s%s_  %s", who, app->pick.query,
+                     for_pupil(app) ? "Touch the next letter" : "the next letter");
+        else
+            snprintf(out, outlen, "%s%s", who,
+                     for_pupil(app) ? "Touch the first letter of your name"
+                                    : "the first letter of a name");
+        break;
+    case KIOSK_STEP_FOUND:
+        snprintf(out, outlen, "%s%s %s%s", who,
+                 for_pupil(app) ? "Names starting" : "names starting", app->pick.query,
+                 for_pupil(app) ? ": touch yours" : "");
         break;
     }
 }
 
 static void touch_enter(struct kiosk_app *app)
 {
+    kiosk_touch_photo_drop(app);
     if (app->be.ops->list_classes(app->be.impl, &app->pick.classes) != LD_OK)
         kiosk_app_fail(app, "The classes could not be read.");
 }
 
+void kiosk_touch_photo_drop(struct kiosk_app *app)
+{
+    if (app->pick.photo)
+        SDL_DestroyTexture(app->pick.photo);
+    app->pick.photo = NULL;
+}
+
+/* Returns true when msg was logged already (then it is not again), else remembers it. A photo
+ * folder that cannot be read says so once, not once for every child. */
+static bool photo_logged(struct kiosk_app *app, const char *msg)
+{
+    char key[KIOSK_UPN_MAX];
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *c = msg; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    snprintf(key, sizeof key, "%08x", (unsigned)h);
+    size_t n = sizeof app->pick.photo_logged / sizeof app->pick.photo_logged[0];
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(app->pick.photo_logged[i], key) == 0)
+            return true;
+    kiosk_copy(app->pick.photo_logged[app->pick.photo_next++ % n], KIOSK_UPN_MAX, key);
+    return false;
+}
+
+/* Loads the chosen child's photo from the school's folder, when there is one: any failure is
+ * logged once, naming the file, and the confirmation shows as it does without a photo. */
+static void photo_load(struct kiosk_app *app, const char *upn)
+{
+    kiosk_touch_photo_drop(app);
+    if (!for_pupil(app) || !app->settings.photos_dir[0])
+        return;
+    SDL_Surface *s = NULL;
+    char msg[KIOSK_PHOTO_PATH_MAX + 200];
+    ld_err err = kiosk_photo_load(app->settings.photos_dir, upn, &s, NULL, 0, msg, sizeof msg);
+    if (err == LD_OK) {
+        app->pick.photo = SDL_CreateTextureFromSurface(kiosk_ui_renderer(app->ui), s);
+        app->pick.photo_w = s->w;
+        app->pick.photo_h = s->h;
+        if (!app->pick.photo) {
+            snprintf(msg, sizeof msg, "%s/%s: %s", app->settings.photos_dir, upn, SDL_GetError());
+            err = LD_ERR_NOMEM;
+        }
+        SDL_FreeSurface(s);
+    }
+    if (err != LD_OK && err != LD_ERR_NOT_FOUND && !photo_logged(app, msg))
+        SDL_Log("latedoor-kiosk: photo not shown: %s", msg);
+}
+
 static void set_step(struct kiosk_app *app, enum kiosk_touch_step step)
 {
+    if (step != KIOSK_STEP_CONFIRM)
+        kiosk_touch_photo_drop(app);
     app->pick.step = step;
     app->pick.page = 0;
     kiosk_app_redraw(app, true);
@@ -132,11 +199,15 @@ static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
                      KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, "Search by name");
 }
 
-static void layout_names(struct kiosk_app *app, const struct kiosk_frame *f)
+/* Lays out list as a grid of names, paged, ids from id_base; the footer's back button says
+ * back_label, and "Search by name" follows where it fits when search. */
+static void layout_pupils(struct kiosk_app *app, const struct kiosk_frame *f,
+                          const struct kiosk_pupil_list *list, int id_base, const char *back_label,
+                          bool search)
 {
     size_t first_button = app->buttons.n;
     struct kiosk_grid_spec spec = {
-        .count = (int)app->pick.pupils.n,
+        .count = (int)list->n,
         .min_cols = 3,
         .max_cols = 6,
         .min_w = kiosk_ui_px(app->ui, 140),
@@ -148,14 +219,14 @@ static void layout_names(struct kiosk_app *app, const struct kiosk_frame *f)
     kiosk_grid_fit(f->body, &spec, &g);
     app->pick.per_page = (size_t)g.per_page;
     size_t first = app->pick.page * app->pick.per_page;
-    for (size_t i = first; i < app->pick.pupils.n && i < first + app->pick.per_page; i++)
-        kiosk_app_button(app, kiosk_grid_cell(&g, (int)(i - first)), (int)i, KIOSK_BTN_TILE,
-                         KIOSK_ICON_NONE, app->pick.pupils.items[i].name);
+    for (size_t i = first; i < list->n && i < first + app->pick.per_page; i++)
+        kiosk_app_button(app, kiosk_grid_cell(&g, (int)(i - first)), id_base + (int)i,
+                         KIOSK_BTN_TILE, KIOSK_ICON_NONE, list->items[i].name);
     kiosk_buttons_unify_font(app->ui, &app->buttons, first_button);
-    size_t pages = (app->pick.pupils.n + app->pick.per_page - 1) / app->pick.per_page;
-    SDL_Rect free = kiosk_chrome_footer(app, f, "Classes", app->pick.page, pages);
+    size_t pages = (list->n + app->pick.per_page - 1) / app->pick.per_page;
+    SDL_Rect free = kiosk_chrome_footer(app, f, back_label, app->pick.page, pages);
     int sw = kiosk_ui_px(app->ui, 290);
-    if (free.w >= sw)
+    if (search && free.w >= sw)
         kiosk_app_button(app, (SDL_Rect){free.x + free.w - sw, free.y, sw, free.h}, ID_SEARCH,
                          KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, "Search by name");
 }
@@ -174,51 +245,36 @@ static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
                      KIOSK_ICON_BACK, enrol ? "Cancel" : "No, go back");
 }
 
-/* The keypad's regions: the typed text, the keys, the names found. */
-static void keypad_regions(const struct kiosk_app *app, const struct kiosk_frame *f,
-                           SDL_Rect *query, SDL_Rect *keys_area, SDL_Rect *found)
-{
-    int left = f->body.w * 58 / 100;
-    int qh = kiosk_ui_px(app->ui, 54);
-    *query = (SDL_Rect){f->body.x, f->body.y, left, qh};
-    *keys_area = (SDL_Rect){f->body.x, f->body.y + qh + f->gap, left, f->body.h - qh - f->gap};
-    *found = (SDL_Rect){f->body.x + left + f->gap * 2, f->body.y, f->body.w - left - f->gap * 2,
-                        f->body.h};
-}
-
+/* The letters, Delete and Back in a grid of seven columns over the body and the footer's room:
+ * a child's targets; where even that cannot fit four rows (a screen under 480 px), 9 mm ones. */
 static void layout_keypad(struct kiosk_app *app, const struct kiosk_frame *f)
 {
-    SDL_Rect query, area, found;
-    keypad_regions(app, f, &query, &area, &found);
-    int gap = kiosk_ui_px(app->ui, 6);
-    int rows = (NKEYS + KEY_COLS - 1) / KEY_COLS + 1;
-    int kw = (area.w - (KEY_COLS - 1) * gap) / KEY_COLS;
-    int kh = (area.h - (rows - 1) * gap) / rows;
-    for (int i = 0; i < NKEYS; i++) {
-        SDL_Rect r = {area.x + (i % KEY_COLS) * (kw + gap), area.y + (i / KEY_COLS) * (kh + gap),
-                      kw, kh};
-        kiosk_app_button(app, r, ID_KEY + i, KIOSK_BTN_KEY, KIOSK_ICON_NONE, keys[i]);
+    SDL_Rect area = {f->body.x, f->body.y, f->body.w,
+                     f->footer.y + f->footer.h - kiosk_ui_px(app->ui, 10) - f->body.y};
+    struct kiosk_grid_spec spec = {
+        .count = NKEYS + 2,
+        .min_cols = KEY_COLS,
+        .max_cols = KEY_COLS,
+        .min_w = kiosk_ui_pupil_target(app->ui),
+        .min_h = kiosk_ui_pupil_target(app->ui),
+        .max_h = kiosk_ui_px(app->ui, 110),
+        .gap = kiosk_ui_pupil_gap(app->ui),
+    };
+    struct kiosk_grid g;
+    kiosk_grid_fit(area, &spec, &g);
+    if (g.per_page < spec.count) {
+        spec.min_w = spec.min_h = min_target(app, 40);
+        spec.gap = f->gap;
+        kiosk_grid_fit(area, &spec, &g);
     }
-    int y = area.y + (rows - 1) * (kh + gap);
-    int dw = 4 * kw + 3 * gap;
-    kiosk_app_button(app, (SDL_Rect){area.x, y, dw, kh}, ID_DELETE, KIOSK_BTN_SECONDARY,
-                     KIOSK_ICON_BACK, "Delete");
-    kiosk_app_button(app, (SDL_Rect){area.x + dw + gap, y, area.w - dw - gap, kh}, ID_CLEAR,
-                     KIOSK_BTN_SECONDARY, KIOSK_ICON_NONE, "Clear");
-
-    int rh = min_target(app, 58);
-    int shown = (found.h + gap) / (rh + gap);
-    if ((size_t)shown < app->pick.found.n)
-        shown--; /* room for "and more" */
-    for (int i = 0; i < shown && (size_t)i < app->pick.found.n; i++) {
-        struct kiosk_button *b = kiosk_app_button(
-            app, (SDL_Rect){found.x, found.y + i * (rh + gap), found.w, rh}, ID_FOUND + i,
-            KIOSK_BTN_PRIMARY, KIOSK_ICON_NONE, app->pick.found.items[i].name);
-        if (b)
-            snprintf(b->sub, sizeof b->sub, "Class %s", app->pick.found.items[i].class_name);
-    }
-    app->pick.per_page = shown < 0 ? 0 : (size_t)shown;
-    kiosk_chrome_footer(app, f, "Classes", 0, 1);
+    for (int i = 0; i < NKEYS; i++)
+        kiosk_app_button(app, kiosk_grid_cell(&g, i), ID_KEY + i, KIOSK_BTN_KEY, KIOSK_ICON_NONE,
+                         keys[i]);
+    kiosk_app_button(app, kiosk_grid_cell(&g, NKEYS), ID_DELETE, KIOSK_BTN_SECONDARY,
+                     KIOSK_ICON_NONE, "Delete");
+    kiosk_app_button(app, kiosk_grid_cell(&g, NKEYS + 1), KIOSK_ID_BACK, KIOSK_BTN_SECONDARY,
+                     KIOSK_ICON_NONE, "Classes");
+    kiosk_buttons_unify_font(app->ui, &app->buttons, (size_t)NKEYS);
 }
 
 static void touch_layout(struct kiosk_app *app)
@@ -230,7 +286,7 @@ static void touch_layout(struct kiosk_app *app)
         layout_classes(app, &f);
         break;
     case KIOSK_STEP_NAMES:
-        layout_names(app, &f);
+        layout_pupils(app, &f, &app->pick.pupils, 0, "Classes", true);
         break;
     case KIOSK_STEP_CONFIRM:
         layout_confirm(app, &f);
@@ -238,15 +294,49 @@ static void touch_layout(struct kiosk_app *app)
     case KIOSK_STEP_KEYPAD:
         layout_keypad(app, &f);
         break;
+    case KIOSK_STEP_FOUND:
+        layout_pupils(app, &f, &app->pick.found, ID_FOUND, "Letters", false);
+        break;
     }
+}
+
+/* Draws the chosen child's photo fitted into box (kept in proportion, centred), on a frame;
+ * returns the width it took. */
+static int draw_photo(struct kiosk_app *app, SDL_Rect box)
+{
+    struct kiosk_ui *ui = app->ui;
+    int pw = app->pick.photo_w, ph = app->pick.photo_h;
+    SDL_Rect dst = {box.x, box.y, box.w, box.w * ph / pw};
+    if (dst.h > box.h) {
+        dst.h = box.h;
+        dst.w = box.h * pw / ph;
+    }
+    dst.x = box.x + (box.w - dst.w) / 2;
+    dst.y = box.y + (box.h - dst.h) / 2;
+    int edge = kiosk_ui_px(ui, 4);
+    kiosk_ui_round(ui, (SDL_Rect){dst.x - edge, dst.y - edge, dst.w + 2 * edge, dst.h + 2 * edge},
+                   kiosk_ui_px(ui, 8), KIOSK_C_TEXT);
+    SDL_RenderCopy(kiosk_ui_renderer(ui), app->pick.photo, NULL, &dst);
+    return dst.w + 2 * edge;
 }
 
 static void draw_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     struct kiosk_ui *ui = app->ui;
     const struct kiosk_pupil *p = &app->pick.chosen;
-    int cx = f->body.x + f->body.w / 2;
-    SDL_Rect name = {f->body.x, f->body.y + kiosk_ui_px(ui, 10), f->body.w, kiosk_ui_px(ui, 84)};
+    SDL_Rect text = f->body;
+    if (app->pick.photo) {
+        /* The photo on the left, above the buttons (laid out the same with or without it);
+         * the name and class beside it. */
+        int above = f->body.h - min_target(app, 90) - 2 * f->gap;
+        int h = above - kiosk_ui_px(ui, 8);
+        SDL_Rect box = {f->body.x + kiosk_ui_px(ui, 8), f->body.y + kiosk_ui_px(ui, 8), h * 3 / 4,
+                        h - kiosk_ui_px(ui, 8)};
+        int used = draw_photo(app, box) + 2 * f->gap;
+        text = (SDL_Rect){f->body.x + used, f->body.y + above / 4, f->body.w - used, above};
+    }
+    int cx = text.x + text.w / 2;
+    SDL_Rect name = {text.x, text.y + kiosk_ui_px(ui, 10), text.w, kiosk_ui_px(ui, 84)};
     char line[160];
     if (app->pick.purpose == KIOSK_FOR_ENROL) {
         snprintf(line, sizeof line, "Card ending %s will sign in", card_end(app));
@@ -258,39 +348,11 @@ static void draw_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
     kiosk_ui_text(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT_DIM, cx, name.y + name.h, KIOSK_CENTRE, line);
 }
 
-static void draw_keypad(struct kiosk_app *app, const struct kiosk_frame *f)
+static void draw_found(struct kiosk_app *app, const struct kiosk_frame *f)
 {
-    struct kiosk_ui *ui = app->ui;
-    SDL_Rect query, area, found;
-    keypad_regions(app, f, &query, &area, &found);
-    kiosk_ui_round(ui, query, kiosk_ui_px(ui, 10), KIOSK_C_TEXT);
-    int pad = kiosk_ui_px(ui, 16);
-    SDL_Rect inner = {query.x + pad, query.y, query.w - 2 * pad, query.h};
-    if (app->pick.query[0]) {
-        char shown[KIOSK_QUERY_MAX + 4];
-        snprintf(shown, sizeof shown, "%s_", app->pick.query);
-        kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_BG, inner, KIOSK_LEFT, shown);
-    } else {
-        kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_RGB(0x4B, 0x55, 0x63), inner, KIOSK_LEFT,
-                         "Touch the letters");
-    }
-
-    char line[96];
-    const char *hint = NULL;
-    if (!app->pick.query[0])
-        hint = "Names show here as you type.";
-    else if (app->pick.found.n == 0)
-        hint = "No names start like that. Touch Delete to try again.";
-    if (hint)
-        kiosk_ui_wrap(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, found, KIOSK_LEFT, hint, true);
-    if (app->pick.found.total > app->pick.per_page && app->pick.query[0]) {
-        snprintf(line, sizeof line, "and %zu more: type another letter",
-                 app->pick.found.total - app->pick.per_page);
-        int lh = kiosk_ui_line_h(ui, KIOSK_FONT_BODY);
-        kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM,
-                         (SDL_Rect){found.x, found.y + found.h - lh, found.w, lh}, KIOSK_LEFT,
-                         line);
-    }
+    if (app->pick.found.n == 0)
+        kiosk_ui_wrap(app->ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, f->body, KIOSK_LEFT,
+                      "No names start like that. Touch Letters to try again.", true);
 }
 
 static void touch_draw(struct kiosk_app *app)
@@ -306,8 +368,8 @@ static void touch_draw(struct kiosk_app *app)
                       "There are no pupils on this kiosk yet. Please sign in at the office.", true);
     else if (app->pick.step == KIOSK_STEP_CONFIRM)
         draw_confirm(app, &f);
-    else if (app->pick.step == KIOSK_STEP_KEYPAD)
-        draw_keypad(app, &f);
+    else if (app->pick.step == KIOSK_STEP_FOUND)
+        draw_found(app, &f);
     kiosk_app_draw_buttons(app);
 }
 
@@ -323,6 +385,7 @@ static void chosen(struct kiosk_app *app, const struct kiosk_pupil *p)
         return;
     }
     set_step(app, KIOSK_STEP_CONFIRM);
+    photo_load(app, p->upn);
 }
 
 static void confirm_yes(struct kiosk_app *app)
@@ -359,32 +422,42 @@ static void confirm_yes(struct kiosk_app *app)
     kiosk_app_show_greeting(app, &g);
 }
 
-static void search(struct kiosk_app *app)
+/* Finds the names that start with the letters typed; false (the error screen shown) when the
+ * search failed. */
+static bool search(struct kiosk_app *app)
 {
     app->pick.found.n = app->pick.found.total = 0;
     if (app->pick.query[0] &&
         app->be.ops->search_pupils(app->be.impl, app->pick.query, &app->pick.found) != LD_OK) {
         kiosk_app_fail(app, "The search could not be done.");
-        return;
+        return false;
     }
-    kiosk_app_redraw(app, true);
+    return true;
 }
 
+/* A letter typed: the keypad gives way to the names that start so. */
 static void type_key(struct kiosk_app *app, const char *k)
 {
     size_t n = strlen(app->pick.query);
     if (n + strlen(k) >= sizeof app->pick.query)
         return;
     memcpy(app->pick.query + n, k, strlen(k) + 1);
-    search(app);
+    if (search(app))
+        set_step(app, KIOSK_STEP_FOUND);
 }
 
+/* The last letter taken back: on the names found, fewer letters find more (none: the keypad). */
 static void delete_key(struct kiosk_app *app)
 {
     size_t n = strlen(app->pick.query);
     if (n > 0)
         app->pick.query[n - 1] = '\0';
-    search(app);
+    if (!search(app))
+        return;
+    if (app->pick.step == KIOSK_STEP_FOUND && app->pick.query[0])
+        set_step(app, KIOSK_STEP_FOUND);
+    else
+        set_step(app, KIOSK_STEP_KEYPAD);
 }
 
 static void back(struct kiosk_app *app)
@@ -400,8 +473,11 @@ static void back(struct kiosk_app *app)
     case KIOSK_STEP_KEYPAD:
         set_step(app, KIOSK_STEP_CLASSES);
         break;
+    case KIOSK_STEP_FOUND:
+        set_step(app, KIOSK_STEP_KEYPAD);
+        break;
     case KIOSK_STEP_CONFIRM:
-        set_step(app, app->pick.query[0] ? KIOSK_STEP_KEYPAD : KIOSK_STEP_NAMES);
+        set_step(app, app->pick.query[0] ? KIOSK_STEP_FOUND : KIOSK_STEP_NAMES);
         break;
     }
 }
@@ -418,20 +494,20 @@ static void touch_press(struct kiosk_app *app, int id)
         app->pick.found.n = app->pick.found.total = 0;
         set_step(app, KIOSK_STEP_KEYPAD);
     } else if (id == KIOSK_ID_PREV || id == KIOSK_ID_NEXT) {
-        size_t n = app->pick.step == KIOSK_STEP_NAMES ? app->pick.pupils.n : app->pick.classes.n;
+        size_t n = app->pick.step == KIOSK_STEP_NAMES   ? app->pick.pupils.n
+                   : app->pick.step == KIOSK_STEP_FOUND ? app->pick.found.n
+                                                        : app->pick.classes.n;
         size_t per = app->pick.per_page ? app->pick.per_page : 1;
         n_pages = (n + per - 1) / per;
         app->pick.page = kiosk_page_step(app->pick.page, id == KIOSK_ID_PREV ? -1 : 1, n_pages);
         kiosk_app_redraw(app, true);
-    } else if (id >= ID_FOUND && (size_t)(id - ID_FOUND) < app->pick.found.n) {
+    } else if (app->pick.step == KIOSK_STEP_FOUND && id >= ID_FOUND &&
+               (size_t)(id - ID_FOUND) < app->pick.found.n) {
         chosen(app, &app->pick.found.items[id - ID_FOUND]);
     } else if (id >= ID_KEY && id < ID_KEY + NKEYS) {
         type_key(app, keys[id - ID_KEY]);
     } else if (id == ID_DELETE) {
         delete_key(app);
-    } else if (id == ID_CLEAR) {
-        app->pick.query[0] = '\0';
-        search(app);
     } else if (id >= 0 && app->pick.step == KIOSK_STEP_CLASSES &&
                (size_t)id < app->pick.classes.n) {
         kiosk_copy(app->pick.class_name, sizeof app->pick.class_name,
@@ -451,7 +527,7 @@ static void touch_press(struct kiosk_app *app, int id)
 /* Typing on a keyboard works too (a desk kiosk, and end-to-end tests). */
 static bool touch_event(struct kiosk_app *app, const SDL_Event *ev)
 {
-    if (app->pick.step != KIOSK_STEP_KEYPAD)
+    if (app->pick.step != KIOSK_STEP_KEYPAD && app->pick.step != KIOSK_STEP_FOUND)
         return false;
     if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_BACKSPACE) {
         delete_key(app);
@@ -479,7 +555,7 @@ static void touch_tick(struct kiosk_app *app)
 
 static const char *touch_view(const struct kiosk_app *app)
 {
-    static const char *const names[] = {"classes", "names", "confirm", "keypad"};
+    static const char *const names[] = {"classes", "names", "confirm", "keypad", "found"};
     return names[app->pick.step];
 }
 

@@ -65,7 +65,13 @@ struct kiosk_ui {
     uint64_t frame;
     struct text_entry text[TEXT_CACHE];
     struct icon_entry icons[ICON_CACHE];
+    /* The text drawn since the frame began, a line each, for --shot-file; NULL when off. */
+    char *text_log;
+    size_t text_log_len;
 };
+
+/* Bytes of the text log: a screen's words, with room to spare. */
+#define TEXT_LOG_MAX 16384
 
 static uint32_t hash_str(const char *s)
 {
@@ -225,6 +231,7 @@ void kiosk_ui_destroy(struct kiosk_ui *ui)
         return;
     flush_caches(ui);
     close_fonts(ui);
+    free(ui->text_log);
     if (ui->renderer)
         SDL_DestroyRenderer(ui->renderer);
     if (ui->window)
@@ -311,6 +318,32 @@ int kiosk_ui_text_w(const struct kiosk_ui *ui, enum kiosk_font font, const char 
 void kiosk_ui_begin(struct kiosk_ui *ui)
 {
     ui->frame++;
+    if (ui->text_log)
+        ui->text_log[ui->text_log_len = 0] = '\0';
+}
+
+ld_err kiosk_ui_log_text(struct kiosk_ui *ui)
+{
+    if (!ui->text_log && !(ui->text_log = calloc(1, TEXT_LOG_MAX)))
+        return LD_ERR_NOMEM;
+    return LD_OK;
+}
+
+const char *kiosk_ui_text_logged(const struct kiosk_ui *ui)
+{
+    return ui->text_log ? ui->text_log : "";
+}
+
+/* Adds text to the log of the frame's words, when it is kept, as far as it has room. */
+static void log_text(struct kiosk_ui *ui, const char *text)
+{
+    size_t n = strlen(text);
+    if (!ui->text_log || ui->text_log_len + n + 2 > TEXT_LOG_MAX)
+        return;
+    memcpy(ui->text_log + ui->text_log_len, text, n);
+    ui->text_log_len += n;
+    ui->text_log[ui->text_log_len++] = '\n';
+    ui->text_log[ui->text_log_len] = '\0';
 }
 
 void kiosk_ui_present(struct kiosk_ui *ui)
@@ -467,6 +500,7 @@ int kiosk_ui_text(struct kiosk_ui *ui, enum kiosk_font font, SDL_Color c, int x,
     SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
     SDL_SetTextureAlphaMod(e->tex, c.a);
     SDL_RenderCopy(ui->renderer, e->tex, NULL, &dst);
+    log_text(ui, buf);
     return e->w;
 }
 

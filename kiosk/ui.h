@@ -101,6 +101,15 @@ int kiosk_ui_text_w(const struct kiosk_ui *ui, enum kiosk_font font, const char 
 /* Starts a frame: ages the caches. Call before drawing anything of a frame. */
 void kiosk_ui_begin(struct kiosk_ui *ui);
 
+/*
+ * Keeps, from now on, the text each frame draws (from kiosk_ui_begin), a line each, for the
+ * screenshots end-to-end tests read (--shot-file). Returns LD_OK or LD_ERR_NOMEM.
+ */
+ld_err kiosk_ui_log_text(struct kiosk_ui *ui) LD_MUST_CHECK;
+
+/* Returns the text the frame drew so far, a line each; "" when it is not kept. */
+const char *kiosk_ui_text_logged(const struct kiosk_ui *ui);
+
 /* Shows what was drawn. */
 void kiosk_ui_present(struct kiosk_ui *ui);
 

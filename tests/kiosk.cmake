@@ -4,7 +4,7 @@
 # with LD_UPDATE_GOLDEN=1 to write them again (then look at every one before committing).
 pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
 
-add_library(ld_kiosk_harness STATIC kiosk/harness.c kiosk/shot_png.c)
+add_library(ld_kiosk_harness STATIC kiosk/harness.c kiosk/shot_png.c kiosk/avatar.c)
 target_link_libraries(ld_kiosk_harness PUBLIC ld_kiosk_ui PkgConfig::PNG PkgConfig::CMOCKA)
 target_include_directories(ld_kiosk_harness PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/kiosk)
 target_compile_definitions(ld_kiosk_harness PRIVATE LD_TEST_DATA="${LD_TEST_DATA}"
@@ -18,6 +18,10 @@ foreach(t names layout pinlock sound)
                TIMEOUT 30)
   set_tests_properties(test_kiosk_${t} PROPERTIES ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
 endforeach()
+# The pupils' photos (kiosk/photo.c): drawn avatars, and every file a folder may hold instead.
+ld_unit_test(NAME test_kiosk_photo SOURCES kiosk/test_photo.c LIBS ld_kiosk_harness LABELS kiosk
+             TIMEOUT 60)
+set_tests_properties(test_kiosk_photo PROPERTIES ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
 ld_unit_test(NAME test_kiosk_flow SOURCES kiosk/test_flow.c LIBS ld_kiosk_harness LABELS kiosk
              TIMEOUT 120)
 ld_unit_test(NAME test_kiosk_screens SOURCES kiosk/test_screens.c LIBS ld_kiosk_harness

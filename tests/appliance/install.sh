@@ -27,6 +27,9 @@ for g in dialout video input audio plugdev; do
 done
 [ "$(stat -c '%U:%G %a' /var/lib/latedoor)" = "latedoor:latedoor 700" ] ||
   fail "/var/lib/latedoor is $(stat -c '%U:%G %a' /var/lib/latedoor), not latedoor:latedoor 700"
+# The pupils' photos (kiosk-door2): children's data, the service account's alone.
+[ "$(stat -c '%U:%G %a' /var/lib/latedoor/photos)" = "latedoor:latedoor 700" ] ||
+  fail "/var/lib/latedoor/photos is $(stat -c '%U:%G %a' /var/lib/latedoor/photos 2>&1)"
 conffiles=$(dpkg-query -W -f='${Conffiles}\n' latedoor latedoor-kiosk)
 for f in /etc/latedoor/school.ini /etc/latedoor/calendar.ini /etc/modprobe.d/latedoor-nfc-blacklist.conf; do
   [ -f "$f" ] || fail "$f is not installed"

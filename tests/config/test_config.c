@@ -130,6 +130,18 @@ static void paths_are_relative_to_the_file(void **state)
     assert_string_equal(cfg.calendar_path, "/calendar.ini");
     assert_int_equal(ld_config_parse_string(HEAD, "conf/school.ini", &cfg, msg, sizeof msg), LD_OK);
     assert_string_equal(cfg.calendar_path, "conf/calendar.ini");
+    /* kiosk-door2: the pupils' photo folder, none by default, relative to the file too. */
+    assert_string_equal(cfg.kiosk_photos, "");
+    assert_int_equal(ld_config_parse_string(HEAD "[kiosk]\nphotos = photos\n",
+                                            "/etc/latedoor/school.ini", &cfg, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(cfg.kiosk_photos, "/etc/latedoor/photos");
+    assert_int_equal(ld_config_parse_string(HEAD "[kiosk]\nphotos = /var/lib/latedoor/photos\n",
+                                            "/etc/latedoor/school.ini", &cfg, msg, sizeof msg),
+                     LD_OK);
+    assert_string_equal(cfg.kiosk_photos, "/var/lib/latedoor/photos");
+    expect_error(HEAD "[kiosk]\npictures = x\n", LD_ERR_INVALID,
+                 "school.ini:6: kiosk.pictures: unknown key");
 }
 
 static void gate_mode_and_drivers(void **state)

@@ -11,3 +11,6 @@ ld_fuzz_target(NAME fuzz_mis_marks SOURCES fuzz_mis_marks.c LIBS ld_report
                CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/mis_marks SECONDS 60)
 ld_fuzz_target(NAME fuzz_letter_template SOURCES fuzz_letter_template.c LIBS ld_report
                CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/letter SECONDS 30)
+# kiosk-door2: the pupils' photos (kiosk/photo.c): any bytes named like a photo.
+ld_fuzz_target(NAME fuzz_photo SOURCES fuzz_photo.c LIBS ld_kiosk_ui
+               CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/photo SECONDS 60)

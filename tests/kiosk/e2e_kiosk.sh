@@ -13,9 +13,16 @@
 #   6. taps that land just after the PIN pad timed out open nothing (the input guard)
 #   7. siblings: two cards about 3 s apart, both reasons kept
 #   8. an unknown card, then "Find my name instead" signs the child in by touch
-#   9. the store's file deleted under the kiosk: the idle screen sends children to the office
-# Where the kiosk's buttons are, and which screen shows, comes from the kiosk itself: on SIGUSR1
-# it writes its frame (BASE.bmp) and its screen and buttons (BASE.txt) (--shot-file). Every wait
+#   9. a reason claimed at the door stays U until confirmed: a card after the register closed,
+#      "Medical appointment" recorded as the card's claim, the late list shows U and "Needs
+#      evidence"; staff confirm it on the kiosk: a reason event of theirs, and the list shows M
+#   10. no school now: a card after school (sessions.school_ends) is told so and nothing is
+#      recorded; on an INSET day of the calendar and on a Saturday it is told so, the tap is kept
+#      with no mark (staff's late list for the day is empty)
+#   11. the store's file deleted under the kiosk: the idle screen sends children to the office
+# Where the kiosk's buttons are, which screen shows and the words on it come from the kiosk
+# itself: on SIGUSR1 it writes its frame (BASE.bmp) and its screen, buttons and text (BASE.txt)
+# (--shot-file). Every wait
 # polls for what it waits for, with a generous limit for a loaded 2-core machine; none is a sleep
 # standing in for an assertion. Without Xvfb or xdotool it skips (exit 77), but fails under CI=true.
 set -u
@@ -369,8 +376,96 @@ events | grep '"kind":"unknown_card"' | grep -q '"card":"04BE0C0E2E0042"' ||
 events | grep '"kind":"arrival"' | tail -1 | grep -q '"source":"touch"' || fail "not by touch"
 echo "ok 8 an unknown card, then the child's name found by touch ($name)"
 
-# 9. The store's file deleted under the running kiosk (last: nothing after needs it): within a
+stop_kiosk
+
+# Pupils with a card and a class the parts above did not touch: one taps in each part below.
+others=$(awk -F, -v skip="$(echo "$cards" | awk '{print $3}' | paste -sd' ' -) $sister $brother" '
+  BEGIN { n = split(skip, s, " "); for (i = 1; i <= n; i++) used[s[i]] = 1 }
+  { sub(/\r$/, "") }
+  NR > 1 && $10 != "" && !($10 in used) && $7 !~ /^(2A|3A|4A)$/ { print $10 }
+  ' "$repo/assets/demo/roster.csv" | head -3)
+claimant=$(echo "$others" | sed -n 1p)
+latecomer=$(echo "$others" | sed -n 2p)
+[ -n "$latecomer" ] || fail "no pupils with a card left in the demo roster"
+text() { sed -n 's/^text //p' "$dir/shot.txt"; }
+late_row() { # the words of the late list's first row: time, name, class, code, mark, reason
+  text | sed -n '/^Reason$/,$p' | sed -n 2,7p
+}
+staff_late() { # staff mode by PIN, on the late list
+  expect idle
+  click Staff
+  expect pin
+  pin 97531
+  expect staff home
+  click "Late today"
+  expect staff late
+}
+
+# 9. A claimed reason: a card after the register closed (09:20), "Medical appointment" (M after
+#    the close in this school's [reasons]) chosen at the door, is the card's claim: the mark
+#    stays U and the late list says it needs evidence, until staff confirm it on the kiosk.
+start_kiosk "$dir/school.ini" ${day}T09:25
+expect idle
+simtap "$claimant"
+expect reason late
+click "Medical appointment"
+expect greet thanks
+c_seq=$(arrival_seq "$claimant")
+[ -n "$c_seq" ] || fail "the claimant's arrival was not recorded"
+reason_of "$c_seq" | grep -q '"source":"card","staff":"","reason":"Medical appointment"' ||
+  fail "not the card's claim: $(reason_of "$c_seq")"
+staff_late
+row=$(late_row)
+claimed=$(echo "$row" | sed -n 2p)
+[ "$(echo "$row" | sed -n 4p)" = U ] || fail "a claimed reason changed the code: $row"
+echo "$row" | sed -n 6p | grep -q "^Needs evidence: Med" || fail "no \"needs evidence\": $row"
+grep -q "^button [0-9]* [0-9]* $claimed$" "$dir/shot.txt" || fail "$claimed's claim cannot be touched"
+click "$claimed"
+for _ in $(seq 120); do
+  [ "$(events | grep '"kind":"reason"' | grep -c '"ref_seq":'"$c_seq"'[,}]')" = 2 ] && break
+  sleep 0.5
+done
+reason_of "$c_seq" | grep -q '"source":"staff","staff":"e2e-head","reason":"Medical appointment"' ||
+  fail "the confirmation: $(reason_of "$c_seq")"
+expect staff late
+text | grep -q "^Confirmed $claimed's reason: Medical appointment.$" || fail "no confirmation said"
+row=$(late_row)
+[ "$(echo "$row" | sed -n 2p)" = "$claimed" ] || fail "the late list's first row: $row"
+[ "$(echo "$row" | sed -n 4p)" = M ] || fail "confirmed, still not M: $row"
+echo "$row" | grep -q "Needs evidence" && fail "confirmed, still needs evidence: $row"
+echo "ok 9 a claimed medical reason stays U until staff confirm it, then M ($claimed)"
+stop_kiosk
+
+# 10. No school now. After school (15:30, sessions.school_ends) a card is told so and nothing is
+#     recorded; on the calendar's INSET day (Monday 2 November) and on a Saturday the tap is told
+#     so and kept with no mark: no reason is asked and staff's late list for the day is empty.
+start_kiosk "$dir/school.ini" ${day}T15:35
+expect idle
+before=$(events | wc -l)
+simtap "$latecomer"
+expect greet closed
+text | grep -q "^School has finished for today.$" || fail "after school: $(text | head -3)"
+[ "$(events | wc -l)" = "$before" ] || fail "a tap after school was recorded"
+stop_kiosk
+for when in "2026-11-02T09:30 INSET day" "2026-11-07T09:30 weekend"; do
+  start_kiosk "$dir/school.ini" "${when%% *}"
+  expect idle
+  arrivals=$(count '"kind":"arrival"')
+  simtap "$latecomer"
+  expect greet closed
+  text | grep -q "^There's no school today.$" || fail "${when%% *}: $(text | head -3)"
+  text | grep -q "(${when#* })" || fail "${when%% *} not called ${when#* }: $(text | head -3)"
+  for _ in $(seq 120); do [ "$(count '"kind":"arrival"')" != "$arrivals" ] && break; sleep 0.5; done
+  [ "$(count '"kind":"arrival"')" = $((arrivals + 1)) ] || fail "${when%% *}: the tap was not kept"
+  staff_late
+  text | grep -q "^Nobody has been late today.$" || fail "${when%% *}: a late mark: $(late_row)"
+  stop_kiosk
+done
+echo "ok 10 no school now: after school, an INSET day and a Saturday are told so, no late mark"
+
+# 11. The store's file deleted under the running kiosk (last: nothing after needs it): within a
 #    status refresh (10 s) the door sends children to the office instead of inviting a tap.
+start_kiosk "$dir/school.ini" 2026-11-09T09:00
 expect idle
 rm "$dir/device.db"
 for _ in $(seq 120); do
@@ -380,7 +475,7 @@ for _ in $(seq 120); do
 done
 grep -q "^button .* Please sign in at the office today$" "$dir/shot.txt" ||
   fail "a deleted store went unnoticed"
-echo "ok 9 a deleted store is reported"
+echo "ok 11 a deleted store is reported"
 stop_kiosk
 
-echo "kiosk end to end: 10 passed, 0 failed"
+echo "kiosk end to end: 12 passed, 0 failed"

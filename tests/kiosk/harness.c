@@ -15,6 +15,7 @@
 #include "SDL.h"
 #include "SDL_ttf.h"
 
+#include "avatar.h"
 #include "events.h"
 #include "shot_png.h"
 #include "ui.h"
@@ -85,8 +86,38 @@ void harness_open(struct harness *h, int w, int hh)
     harness_restart_app(h);
 }
 
+const char *harness_photo(struct harness *h, const char *name, int w, int hh)
+{
+    static char path[160];
+    struct kiosk_backend be = kiosk_fake_backend(h->fake);
+    struct kiosk_pupil_list *l = malloc(sizeof *l);
+    char first[KIOSK_NAME_MAX];
+    assert_non_null(l);
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(name, " "), name);
+    assert_int_equal(be.ops->search_pupils(be.impl, first, l), LD_OK);
+    size_t i = 0;
+    while (i < l->n && strcmp(l->items[i].name, name) != 0)
+        i++;
+    assert_true(i < l->n);
+    if (!h->photo_dir[0]) {
+        strcpy(h->photo_dir, "/tmp/ld-kiosk-photos-XXXXXX");
+        assert_non_null(mkdtemp(h->photo_dir));
+    }
+    snprintf(path, sizeof path, "%s/%s.png", h->photo_dir, l->items[i].upn);
+    free(l);
+    avatar_write(path, w, hh, false);
+    kiosk_fake_set_photos_dir(h->fake, h->photo_dir);
+    harness_restart_app(h);
+    return path;
+}
+
 void harness_close(struct harness *h)
 {
+    if (h->photo_dir[0]) {
+        char cmd[96];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->photo_dir);
+        assert_int_equal(system(cmd), 0);
+    }
     kiosk_app_destroy(h->app);
     kiosk_ui_destroy(h->ui);
     kiosk_fake_destroy(h->fake);

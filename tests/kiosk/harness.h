@@ -21,6 +21,7 @@ struct harness {
     uint64_t mono;
     int w, h;
     const struct kiosk_backend_ops *ops; /* replaces the fake's ops at the next restart */
+    char photo_dir[64];                  /* harness_photo's folder, "" for none */
 };
 
 /* Starts SDL (dummy video, software rendering, no audio) and SDL_ttf once per process. */
@@ -50,6 +51,13 @@ void harness_card(struct harness *h, const char *uid);
  * changed by itself), then waits for a PIN check it started, if any (the
  * result applied); fails the test when the button does not show. */
 void harness_touch(struct harness *h, const char *label);
+
+/*
+ * Gives the fake pupil called name (a display name, "Zoë A.") a photo, a drawn avatar of w x h
+ * in a new folder of mode 0700 that the settings then name (the app restarts), and returns the
+ * photo's path. The folder and its files go with harness_close.
+ */
+const char *harness_photo(struct harness *h, const char *name, int w, int hh);
 
 /* Asserts the screen (and view, "" for any) on show. */
 void harness_expect(struct harness *h, const char *screen, const char *view);

@@ -1183,6 +1183,17 @@ static void test_calendar_change_is_read_without_a_restart(void **state)
     assert_int_equal(after, before + 1);
     ld_store_close(store);
     assert_false(be.ops->punctual_class(be.impl, name, sizeof name));
+    /* Nor is anyone late on a day with no register: staff's late list is empty (it showed the
+     * closed day's taps as U), and the list to void from keeps them with no code. */
+    struct kiosk_arrival_list *late = malloc(sizeof *late);
+    assert_non_null(late);
+    assert_int_equal(be.ops->arrivals_today(be.impl, true, late), LD_OK);
+    assert_int_equal(late->n, 0);
+    assert_int_equal(be.ops->arrivals_today(be.impl, false, late), LD_OK);
+    assert_int_equal(late->n, c.n);
+    for (size_t i = 0; i < late->n; i++)
+        assert_int_equal(late->items[i].code, LD_CODE_NONE);
+    free(late);
 
     /* A broken file: the calendar read before stays (the day is still closed), and the status
      * names the file, the line and the problem. */

@@ -457,26 +457,53 @@ static void test_touch_after_close_needs_staff(void **state)
     harness_expect(h, "reason", "late");
 }
 
+/* Types letters on the search keypad: each gives way to the names found, "Letters" returns. */
+static void type_letters(struct harness *h, const char *letters)
+{
+    for (const char *c = letters; *c; c++) {
+        char k[2] = {*c, '\0'};
+        harness_expect(h, "touch", "keypad");
+        harness_touch(h, k);
+        harness_expect(h, "touch", "found");
+        if (c[1])
+            harness_touch(h, "Letters");
+    }
+}
+
 static void test_search_keypad_ignores_accents(void **state)
 {
     struct harness *h = *state;
     harness_touch(h, "Tap your card or touch here");
     harness_touch(h, "Search by name");
     harness_expect(h, "touch", "keypad");
-    harness_touch(h, "Z");
-    harness_touch(h, "O");
-    harness_touch(h, "E");
+    type_letters(h, "ZOE");
     assert_true(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "Letters");
     harness_touch(h, "Delete");
     harness_touch(h, "Delete");
     harness_touch(h, "Delete");
+    harness_expect(h, "touch", "keypad");
     assert_false(kiosk_app_has_button(h->app, "Zoë A."));
-    harness_touch(h, "L");
-    harness_touch(h, "U");
-    harness_touch(h, "K");
+    type_letters(h, "LUK");
     harness_touch(h, "Łukasz W.");
     harness_expect(h, "touch", "confirm");
     harness_touch(h, "No, go back");
+    harness_expect(h, "touch", "found");
+    harness_touch(h, "Letters");
+    harness_touch(h, "Classes");
+    harness_expect(h, "touch", "classes");
+}
+
+/* A letter nobody's name starts with: said, and Letters goes back to try another. */
+static void test_search_finds_nobody(void **state)
+{
+    struct harness *h = *state;
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "Search by name");
+    type_letters(h, "QX");
+    assert_true(kiosk_app_has_button(h->app, "Letters"));
+    assert_false(kiosk_app_has_button(h->app, "Zoë A."));
+    harness_touch(h, "Letters");
     harness_expect(h, "touch", "keypad");
 }
 
@@ -491,17 +518,20 @@ static void test_touch_screen_times_out(void **state)
     harness_expect(h, "idle", "");
 }
 
-/* Every class and name button at least 14 mm, with 3 mm between them, for small fingers. */
-static void assert_pupil_targets(struct harness *h)
+/* Every class and name button, and every key of the search keypad, at least 14 mm, with 3 mm
+ * between them, for small fingers. With whole every button counts (the keypad fills the
+ * screen below its title); else the footer (staff's 9 mm "Back", "More") is left out. */
+static void assert_pupil_targets_of(struct harness *h, bool whole)
 {
     /* 133 dpi: 14 mm is 73.3 px, 3 mm 15.7 px (rounded up). */
     SDL_Rect r, prev = {0, 0, 0, 0};
     const char *label;
     size_t checked = 0;
     for (size_t i = 0; kiosk_app_button_at(h->app, i, &r, &label); i++) {
-        if (r.y + r.h > h->h - 90 || r.h > 200)
+        if (!whole && (r.y + r.h > h->h - 90 || r.h > 200))
             continue; /* the footer and hidden areas */
-        assert_true(r.w >= 74 && r.h >= 74);
+        if (r.w < 74 || r.h < 74)
+            fail_msg("%dx%d: \"%s\" is %dx%d", h->w, h->h, label, r.w, r.h);
         if (checked++ && r.y == prev.y) /* the next in a row: 3 mm from the one before */
             assert_true(r.x - (prev.x + prev.w) >= 16);
         else if (checked > 1) /* the first of the next row: 3 mm below */
@@ -509,6 +539,11 @@ static void assert_pupil_targets(struct harness *h)
         prev = r;
     }
     assert_true(checked > 0);
+}
+
+static void assert_pupil_targets(struct harness *h)
+{
+    assert_pupil_targets_of(h, false);
 }
 
 static void test_pupil_targets_are_at_least_14_mm(void **state)
@@ -525,6 +560,150 @@ static void test_pupil_targets_are_at_least_14_mm(void **state)
     assert_true(kiosk_app_has_button(h->app, "Oscar P."));
     harness_touch(h, "Oscar P.");
     harness_expect(h, "touch", "confirm");
+}
+
+/* The search keypad's letters too, on the 7-inch panel and the larger screens: all 26 on one
+ * screen, in order, with Delete and Back; and the names a letter finds. */
+static void test_search_keys_are_at_least_14_mm(void **state)
+{
+    static const int sizes[][2] = {{800, 480}, {1024, 600}, {1920, 1080}};
+    struct harness *h = *state;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        harness_close(h);
+        harness_open(h, sizes[s][0], sizes[s][1]);
+        harness_touch(h, "Tap your card or touch here");
+        harness_touch(h, "Search by name");
+        harness_expect(h, "touch", "keypad");
+        assert_pupil_targets_of(h, true);
+        SDL_Rect r;
+        const char *label;
+        size_t n = 0;
+        for (; kiosk_app_button_at(h->app, n, &r, &label); n++)
+            if (n < 26)
+                assert_true(label[0] == 'A' + (int)n && label[1] == '\0');
+        assert_int_equal(n, 28);
+        assert_true(kiosk_app_has_button(h->app, "Delete"));
+        assert_true(kiosk_app_has_button(h->app, "Classes"));
+        harness_touch(h, "A");
+        harness_expect(h, "touch", "found");
+        assert_pupil_targets(h);
+    }
+}
+
+/* The words a frame draws are kept for the end-to-end tests' screenshots when asked. */
+static void test_screen_words_kept_for_screenshots(void **state)
+{
+    struct harness *h = *state;
+    kiosk_app_render(h->app, true, true);
+    assert_string_equal(kiosk_ui_text_logged(h->ui), "");
+    assert_int_equal(kiosk_ui_log_text(h->ui), LD_OK);
+    kiosk_app_render(h->app, true, true);
+    assert_non_null(strstr(kiosk_ui_text_logged(h->ui), "Tap your card or touch here\n"));
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    kiosk_app_render(h->app, true, true);
+    /* Each frame's own words only. */
+    assert_null(strstr(kiosk_ui_text_logged(h->ui), "Tap your card or touch here"));
+    assert_non_null(strstr(kiosk_ui_text_logged(h->ui), "Zoë A.\nSigned in at 09:31\n"));
+}
+
+/* ---- the pupil's photo on "Is this you?" ------------------------------------------------ */
+
+static int photo_logs;
+
+static void count_photo_logs(void *ud, int category, SDL_LogPriority priority, const char *msg)
+{
+    (void)ud, (void)category, (void)priority;
+    if (strstr(msg, "photo not shown"))
+        photo_logs++;
+}
+
+/* To the confirmation of name in 3B. */
+static void to_confirm(struct harness *h, const char *name)
+{
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    harness_touch(h, name);
+    harness_expect(h, "touch", "confirm");
+}
+
+static void test_photo_shows_on_is_this_you_only(void **state)
+{
+    struct harness *h = *state;
+    harness_photo(h, "Zoë A.", 240, 320);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "3B");
+    assert_false(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "Zoë A.");
+    assert_true(kiosk_app_photo_shown(h->app));
+    /* Laid out as without a photo: Yes stays bottom left. */
+    assert_true(kiosk_app_has_button(h->app, "Yes, sign me in"));
+    harness_touch(h, "No, go back");
+    harness_expect(h, "touch", "names");
+    assert_false(kiosk_app_photo_shown(h->app));
+    /* A child with no photo: the confirmation as before. */
+    harness_touch(h, "More");
+    harness_touch(h, "Oscar P.");
+    harness_expect(h, "touch", "confirm");
+    assert_false(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "No, go back");
+    harness_touch(h, "Classes");
+    harness_touch(h, "3B");
+    harness_touch(h, "Zoë A.");
+    assert_true(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_false(kiosk_app_photo_shown(h->app));
+}
+
+/* Staff's pickers (here enrolling a card) show no photo: only the child's own "Is this you?". */
+static void test_photo_not_on_staff_pickers(void **state)
+{
+    struct harness *h = *state;
+    harness_photo(h, "An N.", 240, 320);
+    harness_touch(h, "Tap your card or touch here");
+    harness_touch(h, "2B");
+    harness_touch(h, "An N.");
+    assert_true(kiosk_app_photo_shown(h->app)); /* the same child, by her own touch */
+    harness_touch(h, "No, go back");
+    harness_touch(h, "Classes");
+    harness_touch(h, "Back");
+    harness_card(h, "04DEADBEEF0199");
+    harness_touch(h, "Continue");
+    harness_touch(h, "Staff");
+    staff_pin(h, KIOSK_FAKE_PIN);
+    harness_touch(h, "Enrol a card");
+    harness_touch(h, "Card ending 0199");
+    harness_touch(h, "2B");
+    harness_touch(h, "An N.");
+    harness_expect(h, "touch", "confirm");
+    assert_false(kiosk_app_photo_shown(h->app));
+}
+
+static void test_photo_corrupt_falls_back_and_is_logged_once(void **state)
+{
+    struct harness *h = *state;
+    const char *path = harness_photo(h, "Zoë A.", 240, 320);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\x89PNG but not really", f);
+    fclose(f);
+    SDL_LogOutputFunction old;
+    void *old_ud;
+    SDL_LogGetOutputFunction(&old, &old_ud);
+    SDL_LogSetOutputFunction(count_photo_logs, NULL);
+    photo_logs = 0;
+    to_confirm(h, "Zoë A.");
+    assert_false(kiosk_app_photo_shown(h->app));
+    harness_touch(h, "No, go back");
+    harness_touch(h, "Zoë A.");
+    assert_false(kiosk_app_photo_shown(h->app));
+    SDL_LogSetOutputFunction(old, old_ud);
+    assert_int_equal(photo_logs, 1);
+    /* The child signs in all the same. */
+    harness_touch(h, "Yes, sign me in");
+    harness_expect(h, "greet", "arrived");
+    assert_int_equal(fake_log(h)->sign_ins, 1);
 }
 
 /* ---- the input guard -------------------------------------------------------------------- */
@@ -1164,8 +1343,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_touch_sign_ins_are_listed_for_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_after_close_needs_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_keypad_ignores_accents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_finds_nobody, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_keys_are_at_least_14_mm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_screen_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pupil_targets_are_at_least_14_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen_words_kept_for_screenshots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_shows_on_is_this_you_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_not_on_staff_pickers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_photo_corrupt_falls_back_and_is_logged_once, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_touches_ignored_just_after_a_card, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reason_screen_by_timeout_ignores_a_touch_in_flight,
                                         setup, teardown),

@@ -161,6 +161,13 @@ static void d_touch_confirm(struct harness *h)
     harness_expect(h, "touch", "confirm");
 }
 
+/* The school's photo of the child (a drawn avatar here) beside the name. */
+static void d_touch_confirm_photo(struct harness *h)
+{
+    harness_photo(h, "Zoë A.", 300, 400);
+    d_touch_confirm(h);
+}
+
 /* No roster yet: said in words, not an empty grid. */
 static void d_touch_empty_roster(struct harness *h)
 {
@@ -176,13 +183,22 @@ static void d_touch_warning(struct harness *h)
     harness_expect(h, "touch", "names");
 }
 
+/* The search keypad after an L, for the next letter: 14 mm keys in alphabetical order. */
 static void d_touch_keypad(struct harness *h)
 {
     d_touch_classes(h);
     harness_touch(h, "Search by name");
     harness_touch(h, "L");
-    harness_touch(h, "U");
+    harness_touch(h, "Letters");
     harness_expect(h, "touch", "keypad");
+}
+
+/* The names that start with "LU". */
+static void d_touch_found(struct harness *h)
+{
+    d_touch_keypad(h);
+    harness_touch(h, "U");
+    harness_expect(h, "touch", "found");
 }
 
 static void d_unknown(struct harness *h)
@@ -441,9 +457,11 @@ static const struct shot_case cases[] = {
     {"touch_classes", d_touch_classes},
     {"touch_names", d_touch_names},
     {"touch_confirm", d_touch_confirm},
+    {"touch_confirm_photo", d_touch_confirm_photo},
     {"touch_timeout_warning", d_touch_warning},
     {"touch_empty_roster", d_touch_empty_roster},
     {"touch_keypad", d_touch_keypad},
+    {"touch_found", d_touch_found},
     {"unknown_card", d_unknown},
     {"pin", d_pin},
     {"pin_locked", d_pin_locked},
