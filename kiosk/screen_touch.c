@@ -56,19 +56,22 @@ static void title_of(const struct kiosk_app *app, char *out, size_t outlen)
     switch (app->pick.step) {
     case KIOSK_STEP_CLASSES:
         snprintf(out, outlen, "%s%s", who,
-                 for_pupil(app) ? "Find your name. Touch your class" : "choose the class");
+                 for_pupil(app) ? kiosk_app_say(app, KS_TOUCH_CLASS) : "choose the class");
         break;
     case KIOSK_STEP_NAMES:
-        snprintf(out, outlen, "%sClass %s: %s", who, app->pick.class_name,
-                 for_pupil(app) ? "touch your name" : "choose the pupil");
+        if (for_pupil(app))
+            kiosk_app_sayf(app, KS_TOUCH_NAME, out, outlen, app->pick.class_name);
+        else
+            snprintf(out, outlen, "%sClass %s: choose the pupil", who, app->pick.class_name);
         break;
     case KIOSK_STEP_CONFIRM:
         snprintf(out, outlen, "%s",
-                 app->pick.purpose == KIOSK_FOR_ENROL ? "Enrol this card?" : "Is this you?");
+                 app->pick.purpose == KIOSK_FOR_ENROL ? "Enrol this card?"
+                                                      : kiosk_app_say(app, KS_IS_THIS_YOU));
         break;
     case KIOSK_STEP_KEYPAD:
         snprintf(out, outlen, "%s%s", who,
-                 for_pupil(app) ? "Type the start of your name" : "type the start of a name");
+                 for_pupil(app) ? kiosk_app_say(app, KS_TYPE_NAME) : "type the start of a name");
         break;
     }
 }
@@ -125,11 +128,11 @@ static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
                          KIOSK_ICON_NONE, app->pick.classes.items[i].name);
     kiosk_buttons_unify_font(app->ui, &app->buttons, 0);
     size_t pages = (app->pick.classes.n + app->pick.per_page - 1) / app->pick.per_page;
-    SDL_Rect free =
-        kiosk_chrome_footer(app, f, for_pupil(app) ? "Back" : "Staff", app->pick.page, pages);
+    SDL_Rect free = kiosk_chrome_footer(
+        app, f, for_pupil(app) ? kiosk_app_say(app, KS_BACK) : "Staff", app->pick.page, pages);
     int sw = kiosk_ui_px(app->ui, 290);
     kiosk_app_button(app, (SDL_Rect){free.x + free.w - sw, free.y, sw, free.h}, ID_SEARCH,
-                     KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, "Search by name");
+                     KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, kiosk_app_say(app, KS_SEARCH));
 }
 
 static void layout_names(struct kiosk_app *app, const struct kiosk_frame *f)
@@ -153,11 +156,12 @@ static void layout_names(struct kiosk_app *app, const struct kiosk_frame *f)
                          KIOSK_ICON_NONE, app->pick.pupils.items[i].name);
     kiosk_buttons_unify_font(app->ui, &app->buttons, first_button);
     size_t pages = (app->pick.pupils.n + app->pick.per_page - 1) / app->pick.per_page;
-    SDL_Rect free = kiosk_chrome_footer(app, f, "Classes", app->pick.page, pages);
+    SDL_Rect free =
+        kiosk_chrome_footer(app, f, kiosk_app_say(app, KS_CLASSES), app->pick.page, pages);
     int sw = kiosk_ui_px(app->ui, 290);
     if (free.w >= sw)
         kiosk_app_button(app, (SDL_Rect){free.x + free.w - sw, free.y, sw, free.h}, ID_SEARCH,
-                         KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, "Search by name");
+                         KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, kiosk_app_say(app, KS_SEARCH));
 }
 
 static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
@@ -169,9 +173,9 @@ static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
     /* Yes on the left: the PIN pad's OK is bottom right, and a finger that went on tapping
      * after the pad timed out must not land on a confirmation. */
     kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_YES, KIOSK_BTN_GOOD, KIOSK_ICON_TICK,
-                     enrol ? "Enrol card" : "Yes, sign me in");
+                     enrol ? "Enrol card" : kiosk_app_say(app, KS_YES_SIGN_IN));
     kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_NO, KIOSK_BTN_SECONDARY,
-                     KIOSK_ICON_BACK, enrol ? "Cancel" : "No, go back");
+                     KIOSK_ICON_BACK, enrol ? "Cancel" : kiosk_app_say(app, KS_NO_GO_BACK));
 }
 
 /* The keypad's regions: the typed text, the keys, the names found. */
@@ -202,9 +206,9 @@ static void layout_keypad(struct kiosk_app *app, const struct kiosk_frame *f)
     int y = area.y + (rows - 1) * (kh + gap);
     int dw = 4 * kw + 3 * gap;
     kiosk_app_button(app, (SDL_Rect){area.x, y, dw, kh}, ID_DELETE, KIOSK_BTN_SECONDARY,
-                     KIOSK_ICON_BACK, "Delete");
+                     KIOSK_ICON_BACK, kiosk_app_say(app, KS_DELETE));
     kiosk_app_button(app, (SDL_Rect){area.x + dw + gap, y, area.w - dw - gap, kh}, ID_CLEAR,
-                     KIOSK_BTN_SECONDARY, KIOSK_ICON_NONE, "Clear");
+                     KIOSK_BTN_SECONDARY, KIOSK_ICON_NONE, kiosk_app_say(app, KS_CLEAR));
 
     int rh = min_target(app, 58);
     int shown = (found.h + gap) / (rh + gap);
@@ -215,10 +219,11 @@ static void layout_keypad(struct kiosk_app *app, const struct kiosk_frame *f)
             app, (SDL_Rect){found.x, found.y + i * (rh + gap), found.w, rh}, ID_FOUND + i,
             KIOSK_BTN_PRIMARY, KIOSK_ICON_NONE, app->pick.found.items[i].name);
         if (b)
-            snprintf(b->sub, sizeof b->sub, "Class %s", app->pick.found.items[i].class_name);
+            kiosk_app_sayf(app, KS_CLASS_OF, b->sub, sizeof b->sub,
+                           app->pick.found.items[i].class_name);
     }
     app->pick.per_page = shown < 0 ? 0 : (size_t)shown;
-    kiosk_chrome_footer(app, f, "Classes", 0, 1);
+    kiosk_chrome_footer(app, f, kiosk_app_say(app, KS_CLASSES), 0, 1);
 }
 
 static void touch_layout(struct kiosk_app *app)
@@ -254,7 +259,7 @@ static void draw_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
         name.y += kiosk_ui_px(ui, 36);
     }
     kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name, KIOSK_CENTRE, p->name);
-    snprintf(line, sizeof line, "Class %s", p->class_name);
+    kiosk_app_sayf(app, KS_CLASS_OF, line, sizeof line, p->class_name);
     kiosk_ui_text(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT_DIM, cx, name.y + name.h, KIOSK_CENTRE, line);
 }
 
@@ -272,20 +277,20 @@ static void draw_keypad(struct kiosk_app *app, const struct kiosk_frame *f)
         kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_BG, inner, KIOSK_LEFT, shown);
     } else {
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_RGB(0x4B, 0x55, 0x63), inner, KIOSK_LEFT,
-                         "Touch the letters");
+                         kiosk_app_say(app, KS_TOUCH_LETTERS));
     }
 
-    char line[96];
+    char line[160];
     const char *hint = NULL;
     if (!app->pick.query[0])
-        hint = "Names show here as you type.";
+        hint = kiosk_app_say(app, KS_NAMES_SHOW);
     else if (app->pick.found.n == 0)
-        hint = "No names start like that. Touch Delete to try again.";
+        hint = kiosk_app_say(app, KS_NO_NAMES);
     if (hint)
         kiosk_ui_wrap(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, found, KIOSK_LEFT, hint, true);
     if (app->pick.found.total > app->pick.per_page && app->pick.query[0]) {
-        snprintf(line, sizeof line, "and %zu more: type another letter",
-                 app->pick.found.total - app->pick.per_page);
+        kiosk_app_sayf(app, KS_AND_MORE, line, sizeof line,
+                       (unsigned)(app->pick.found.total - app->pick.per_page));
         int lh = kiosk_ui_line_h(ui, KIOSK_FONT_BODY);
         kiosk_ui_text_in(ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM,
                          (SDL_Rect){found.x, found.y + found.h - lh, found.w, lh}, KIOSK_LEFT,
@@ -303,7 +308,7 @@ static void touch_draw(struct kiosk_app *app)
     if (app->pick.step == KIOSK_STEP_CLASSES && app->pick.classes.n == 0)
         /* An empty roster is said, not shown as an empty grid. */
         kiosk_ui_wrap(app->ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, f.body, KIOSK_LEFT,
-                      "There are no pupils on this kiosk yet. Please sign in at the office.", true);
+                      kiosk_app_say(app, KS_NO_PUPILS), true);
     else if (app->pick.step == KIOSK_STEP_CONFIRM)
         draw_confirm(app, &f);
     else if (app->pick.step == KIOSK_STEP_KEYPAD)

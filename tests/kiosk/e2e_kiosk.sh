@@ -369,6 +369,25 @@ events | grep '"kind":"unknown_card"' | grep -q '"card":"04BE0C0E2E0042"' ||
 events | grep '"kind":"arrival"' | tail -1 | grep -q '"source":"touch"' || fail "not by touch"
 echo "ok 8 an unknown card, then the child's name found by touch ($name)"
 
+# 10. kiosk-lang: the language button. The school offers Polish and Romanian: a parent picks
+#     Polski, the touch sign-in speaks Polish, and the door is English again once it is idle.
+expect idle
+stop_kiosk
+{ cat "$dir/school.ini"; printf '[kiosk]\nlanguages = pl, ro\n'; } > "$dir/lang.ini"
+start_kiosk "$dir/lang.ini" ${day}T09:18
+expect idle
+click "Polski · Română"
+click "Polski"
+click "Tap your card or touch here"
+expect touch classes
+shot
+grep -q "^button .* Szukaj po imieniu$" "$dir/shot.txt" || fail "the touch sign-in is not in Polish"
+click "Wstecz"
+expect idle
+shot
+grep -q "^button .* Polski · Română$" "$dir/shot.txt" || fail "the idle screen is not English again"
+echo "ok 10 the language button: Polish, then English again at idle"
+
 # 9. The store's file deleted under the running kiosk (last: nothing after needs it): within a
 #    status refresh (10 s) the door sends children to the office instead of inviting a tap.
 expect idle
@@ -383,4 +402,4 @@ grep -q "^button .* Please sign in at the office today$" "$dir/shot.txt" ||
 echo "ok 9 a deleted store is reported"
 stop_kiosk
 
-echo "kiosk end to end: 10 passed, 0 failed"
+echo "kiosk end to end: 11 passed, 0 failed"
