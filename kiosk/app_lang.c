@@ -167,7 +167,9 @@ void kiosk_app_lang_layout(struct kiosk_app *app)
     button_label(app, label, sizeof label);
     /* Body type keeps it from crowding the header's question; a full target still. */
     const enum kiosk_font font = KIOSK_FONT_BODY_BOLD;
-    int h = kiosk_ui_target(ui);
+    int h = kiosk_ui_px(ui, 48); /* as tall as the other small buttons, never below 9 mm */
+    if (h < kiosk_ui_target(ui))
+        h = kiosk_ui_target(ui);
     int w = kiosk_ui_text_w(ui, font, label) + kiosk_ui_line_h(ui, font) + kiosk_ui_px(ui, 34);
     if (w > kiosk_ui_w(ui) * 2 / 5) /* many languages: the label shrinks, the screen stays */
         w = kiosk_ui_w(ui) * 2 / 5;
