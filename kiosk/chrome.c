@@ -52,11 +52,16 @@ void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, con
         kiosk_chrome_time(app, right);
     kiosk_ui_fill(ui, f->header, app->warn_shown ? KIOSK_C_LATE : KIOSK_C_PANEL);
     /* The language button, where there is one, takes the clock's place (the idle screen has
-     * the time); the warning then stands left of it. */
+     * the time), and in the last seconds the warning takes the title's: the three side by side
+     * do not fit at 800x480, and the countdown is what matters then. */
     SDL_Rect lang = kiosk_app_lang_rect(app);
-    if (lang.w > 0 && !app->warn_shown)
-        right[0] = '\0';
     int end = lang.w > 0 ? lang.x - f->gap : f->header.w - f->margin;
+    if (lang.w > 0) {
+        SDL_Rect box = {f->margin, 0, end - f->margin, f->header.h};
+        kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, box, KIOSK_LEFT,
+                         app->warn_shown ? right : title);
+        return;
+    }
     int tw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, right);
     SDL_Rect time_box = {end - tw, 0, tw, f->header.h};
     kiosk_ui_text_in(ui, KIOSK_FONT_BUTTON, app->warn_shown ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,

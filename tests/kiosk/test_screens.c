@@ -498,6 +498,12 @@ static void d_touch_classes_ro(struct harness *h)
     d_touch_classes(h);
 }
 
+static void d_touch_warning_pl(struct harness *h)
+{
+    d_idle_pl(h);
+    d_touch_warning(h);
+}
+
 static void d_unknown_pl(struct harness *h)
 {
     d_idle_pl(h);
@@ -566,6 +572,7 @@ static const struct shot_case cases[] = {
     {"reason_thanks_ro", d_thanks_ro},
     {"touch_classes_pl", d_touch_classes_pl},
     {"touch_classes_ro", d_touch_classes_ro},
+    {"touch_timeout_warning_pl", d_touch_warning_pl},
     {"unknown_card_pl", d_unknown_pl},
     {"unknown_card_ro", d_unknown_ro},
 };
