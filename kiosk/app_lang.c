@@ -17,7 +17,10 @@ void kiosk_app_lang_load(struct kiosk_app *app, const char *assets_dir)
         /* A bad catalogue costs its language only: the door keeps English and the others. */
         if (kiosk_lang_load(assets_dir, s->languages[i], &l, msg, sizeof msg) != LD_OK) {
             fprintf(stderr, "latedoor-kiosk: language %s left out: %s\n", s->languages[i], msg);
-            kiosk_copy(app->lang.problem, sizeof app->lang.problem, msg);
+            /* staff Status names the file from the assets folder: "lang/pl.txt:4: ..." */
+            size_t n = strlen(assets_dir);
+            bool inside = !strncmp(msg, assets_dir, n) && msg[n] == '/';
+            kiosk_copy(app->lang.problem, sizeof app->lang.problem, inside ? msg + n + 1 : msg);
             continue;
         }
         app->lang.all[app->lang.n++] = l;

@@ -355,6 +355,17 @@ static void d_staff_status_calendar(struct harness *h)
     harness_expect(h, "staff", "status");
 }
 
+/* kiosk-lang: a school language whose catalogue is not there: named on Status. */
+static void d_staff_status_language(struct harness *h)
+{
+    const char *const langs[] = {"pl", "xx", NULL};
+    kiosk_fake_set_languages(h->fake, langs);
+    harness_restart_app(h);
+    staff_login(h);
+    harness_touch(h, "Status");
+    harness_expect(h, "staff", "status");
+}
+
 static void d_staff_status_store_lost(struct harness *h)
 {
     d_idle_store_lost(h);
@@ -557,6 +568,7 @@ static const struct shot_case cases[] = {
     {"staff_status", d_staff_status},
     {"staff_status_calendar", d_staff_status_calendar},
     {"staff_status_store_lost", d_staff_status_store_lost},
+    {"staff_status_language", d_staff_status_language},
     {"staff_status_refused", d_staff_status_refused},
     {"gate_not_arrived", d_gate},
     {"gate_before_close", d_gate_before_close},
