@@ -40,6 +40,8 @@ install(FILES ${LD_PKG_SRC}/systemd/latedoor-sync.service DESTINATION /lib/syste
 
 # latedoor-kiosk: fonts (with their licence), the unit, readers.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/fonts DESTINATION share/latedoor COMPONENT kiosk)
+# kiosk-lang: the family-facing screens' home languages (assets/lang/CODE.txt, drafts).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/lang DESTINATION share/latedoor COMPONENT kiosk)
 install(FILES ${LD_PKG_SRC}/systemd/latedoor-kiosk.service DESTINATION /lib/systemd/system
         COMPONENT kiosk)
 install(FILES ${LD_PKG_SRC}/udev/95-latedoor-readers.rules DESTINATION /lib/udev/rules.d

@@ -257,7 +257,8 @@ enum kind {
     K_URL,
     K_ARRIVAL,
     K_BOOL,
-    K_WEDGE_FORMAT
+    K_WEDGE_FORMAT,
+    K_LANGS
 };
 
 struct key_def {
@@ -307,6 +308,8 @@ static const struct key_def keys[] = {
     {"staff", "lists_on_kiosk", K_BOOL, F(staff_lists_on_kiosk), 0, 0, NULL},
     /* kiosk-door: a touch sign-in after the register closes needs a staff card or PIN. */
     {"staff", "confirm_late_touch", K_BOOL, F(staff_confirm_late_touch), 0, 0, NULL},
+    /* kiosk-lang: the home languages the family-facing screens offer besides English. */
+    {"kiosk", "languages", K_LANGS, F(languages), 0, 0, NULL},
     {"paths", "calendar", K_PATH, F(calendar_path), LD_CONFIG_PATH_MAX, 0, NULL},
     {"paths", "store", K_PATH, F(store_path), LD_CONFIG_PATH_MAX, 0, NULL},
     /* kiosk-door2: the pupils' photos on "Is this you?" (kiosk/photo.h). */
@@ -687,6 +690,55 @@ static ld_err on_band(struct cfg_parse *cp, const char *key, const char *value, 
     return LD_OK;
 }
 
+/* Reads "pl, ro" into cfg's languages: codes of 2 or 3 small letters, none twice, not "en"
+ * (English is always offered); "" for none. */
+static ld_err on_languages(struct ld_config *cfg, const char *value, char *problem, size_t plen)
+{
+    char codes[LD_CONFIG_LANGS_MAX][LD_CONFIG_LANG_MAX + 1];
+    size_t n = 0;
+    for (const char *p = value; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, ",");
+        size_t t = len;
+        while (t > 0 && p[t - 1] == ' ')
+            t--;
+        bool ok = t >= 2 && t <= LD_CONFIG_LANG_MAX;
+        for (size_t i = 0; ok && i < t; i++)
+            ok = p[i] >= 'a' && p[i] <= 'z';
+        if (!ok) {
+            snprintf(problem, plen, "language %zu: not a code of 2 or 3 small letters (\"pl, ro\")",
+                     n + 1);
+            return LD_ERR_INVALID;
+        }
+        if (n == LD_CONFIG_LANGS_MAX) {
+            snprintf(problem, plen, "more than %d languages", LD_CONFIG_LANGS_MAX);
+            return LD_ERR_RANGE;
+        }
+        memcpy(codes[n], p, t);
+        codes[n][t] = '\0';
+        if (!strcmp(codes[n], "en")) {
+            snprintf(problem, plen, "en: English is always offered; list the others");
+            return LD_ERR_INVALID;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(codes[i], codes[n])) {
+                snprintf(problem, plen, "%s given twice", codes[n]);
+                return LD_ERR_INVALID;
+            }
+        n++;
+        p += len;
+        if (*p == ',' && !*(p + 1 + strspn(p + 1, " "))) {
+            snprintf(problem, plen, "a comma with no language after it");
+            return LD_ERR_INVALID;
+        }
+        p += *p == ',';
+    }
+    memcpy(cfg->languages, codes, sizeof codes);
+    cfg->language_count = n;
+    return LD_OK;
+}
+
 static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *value,
                      char *problem, size_t plen)
 {
@@ -819,6 +871,9 @@ static ld_err on_key(const struct key_def *k, struct cfg_parse *cp, const char *
         }
         break;
     }
+    case K_LANGS:
+        err = on_languages(&cp->cfg, value, problem, plen);
+        break;
     case K_URL:
         err = check_text(value, k->cap, false, problem, plen);
         if (!err && url_has_password(value)) {
@@ -995,9 +1050,10 @@ ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key, const cha
         return LD_ERR_NOMEM;
     cp->cfg = *cfg;
     problem[0] = '\0';
-    size_t k = !strcmp(key, "arrival_mode")    ? key_index("school", "arrival_mode")
-               : !strncmp(key, "patterns.", 9) ? key_index("patterns", key + 9)
-                                               : NKEYS;
+    size_t k = !strcmp(key, "arrival_mode")      ? key_index("school", "arrival_mode")
+               : !strncmp(key, "patterns.", 9)   ? key_index("patterns", key + 9)
+               : !strcmp(key, "kiosk.languages") ? key_index("kiosk", "languages")
+                                                 : NKEYS;
     if (k < NKEYS) {
         err = on_key(&keys[k], cp, value, problem, plen);
     } else if (!strcmp(key, "bands")) {

@@ -31,6 +31,8 @@
 #define LD_CONFIG_REASON_MAX  40    /* a reason's name */
 #define LD_CONFIG_MAX_REASONS 12    /* reasons a school may offer at the door */
 #define LD_CONFIG_URL_MAX     511   /* central.url (the central store's LD_CENTRAL_URL_MAX - 1) */
+#define LD_CONFIG_LANGS_MAX   6     /* kiosk.languages: home languages besides English */
+#define LD_CONFIG_LANG_MAX    3     /* a language code: "pl" */
 
 enum ld_device_mode {
     LD_MODE_LATE_DOOR = 0, /* "late_door": the office door after the gates close */
@@ -94,6 +96,11 @@ struct ld_config {
     bool staff_lists_on_kiosk; /* [staff] lists_on_kiosk: off (speak-to, not arrived) */
     bool staff_confirm_late_touch; /* [staff] confirm_late_touch: off (on: staff confirm a touch
                                       sign-in after the morning register closes) */
+    /* [kiosk] languages: "" (English only). kiosk-lang (issue 15): the home languages the
+     * family-facing screens offer besides English, as codes of assets/lang/CODE.txt ("pl, ro"),
+     * each 2 or 3 small letters, at most LD_CONFIG_LANGS_MAX, none twice, never "en". */
+    char languages[LD_CONFIG_LANGS_MAX][LD_CONFIG_LANG_MAX + 1];
+    size_t language_count;
     /* [paths]: relative paths are taken from the config file's directory. */
     char calendar_path[LD_CONFIG_PATH_MAX + 1]; /* calendar: "calendar.ini" */
     char store_path[LD_CONFIG_PATH_MAX + 1];    /* store: "/var/lib/latedoor/device.db" */
@@ -146,6 +153,7 @@ bool ld_config_door_code(enum ld_code code, bool after_close);
  *   arrival_mode         as [school] arrival_mode
  *   patterns.NAME        as [patterns] NAME (the thresholds are checked together after)
  *   bands                the [bands] lines on one line, split by ';': "97 = 0; 90 = amber; 0 = 3"
+ *   kiosk.languages      as [kiosk] languages: "pl, ro"
  * Returns LD_ERR_NOT_FOUND for a key that is none of these (other settings are not the
  * config's), LD_ERR_INVALID or LD_ERR_RANGE with a phrase in problem for a bad value; cfg is
  * changed only on success.

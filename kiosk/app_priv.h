@@ -3,6 +3,7 @@
 #define KIOSK_APP_PRIV_H
 
 #include "kiosk_app.h"
+#include "lang.h"
 #include "pin_check.h"
 #include "pinlock.h"
 #include "screen.h"
@@ -23,6 +24,8 @@
 #define KIOSK_WARN_MS 10000
 /* The lists that name families and vulnerable children lock themselves sooner. */
 #define KIOSK_LIST_LOCK_MS 15000
+/* The language chooser closes itself when left this long. */
+#define KIOSK_LANG_MENU_MS 10000
 /* Arrivals that wait while a child before them gives a reason (a family at the door). */
 #define KIOSK_QUEUE_MAX 8
 
@@ -33,6 +36,9 @@ enum {
     KIOSK_ID_PREV,
     KIOSK_ID_NEXT,
     KIOSK_ID_ANYWHERE,
+    KIOSK_ID_LANG,       /* the language button on the family-facing screens */
+    KIOSK_ID_LANG_CLOSE, /* a touch beside the chooser's buttons */
+    KIOSK_ID_LANG_PICK,  /* + i: language i of the chooser (0 English) */
 };
 
 enum kiosk_screen_id {
@@ -172,6 +178,16 @@ struct kiosk_app {
         char enrol_uid[KIOSK_UID_MAX];
     } staff;
 
+    /* The family's language (lang.h): the school's home languages, read at start. It lasts
+     * for one family: the idle screen goes back to English. */
+    struct {
+        struct kiosk_lang *all[KIOSK_LANGUAGES_MAX];
+        size_t n;
+        size_t current;                 /* 0 English, else all[current - 1] */
+        bool menu;                      /* the chooser is open */
+        char problem[KIOSK_DETAIL_MAX]; /* the last catalogue left out, "" for none */
+    } lang;
+
     struct kiosk_pinlock pinlock;
     /* A touch sign-in after the register closed, waiting for a staff card or PIN to confirm
      * it; "" upn for none. */
@@ -274,6 +290,48 @@ struct kiosk_button *kiosk_app_button(struct kiosk_app *app, SDL_Rect r, int id,
                                       enum kiosk_button_style style, enum kiosk_icon icon,
                                       const char *label);
 
+/* ---- app_lang.c: the family's language ----------------------------------------------------- */
+
+/* Reads the catalogue of each language of the settings from assets_dir/lang/; one that cannot
+ * be read is left out (standard error and kiosk_app_lang_problem say why). */
+void kiosk_app_lang_load(struct kiosk_app *app, const char *assets_dir);
+
+/* Frees the catalogues. */
+void kiosk_app_lang_free(struct kiosk_app *app);
+
+/* Returns true on a screen a pupil or a family reads (idle, greeting, unknown card, the
+ * pupil's touch sign-in and reason); staff screens stay in English. */
+bool kiosk_app_family(const struct kiosk_app *app);
+
+/* Returns s in the family's language on a family screen, else in English. */
+const char *kiosk_app_say(const struct kiosk_app *app, enum kiosk_str s);
+
+/* Formats s as kiosk_app_say chooses it, with its arguments, as snprintf would. */
+void kiosk_app_sayf(const struct kiosk_app *app, enum kiosk_str s, char *out, size_t outlen, ...);
+
+/* Returns the school's reason label as the family reads it (the catalogue's, or the label). */
+const char *kiosk_app_reason_label(const struct kiosk_app *app, const char *label);
+
+/* Adds the language button (or, while it is open, the chooser instead of the screen's
+ * buttons) after the screen's own layout; nothing when the school offers English only. */
+void kiosk_app_lang_layout(struct kiosk_app *app);
+
+/* Returns where the language button lies, w 0 when there is none. */
+SDL_Rect kiosk_app_lang_rect(const struct kiosk_app *app);
+
+/* Draws the chooser's veil and title over the screen when it is open. */
+void kiosk_app_lang_draw(struct kiosk_app *app);
+
+/* Handles a touch of the language button or the chooser; false for any other id. */
+bool kiosk_app_lang_press(struct kiosk_app *app, int id);
+
+/* Closes the chooser when left alone; returns true while it is open (the screen's timers
+ * wait: a parent reading the languages is not hurried on). */
+bool kiosk_app_lang_tick(struct kiosk_app *app);
+
+/* Back to English, the chooser closed: the door fell quiet. */
+void kiosk_app_lang_reset(struct kiosk_app *app);
+
 /* ---- chrome.c: what many screens share ---------------------------------------------------- */
 
 /* The regions of a screen with a header and a footer of buttons. */
@@ -303,8 +361,8 @@ void kiosk_app_draw_buttons(struct kiosk_app *app);
 /* Writes "HH:MM" of the backend's clock. */
 void kiosk_chrome_time(const struct kiosk_app *app, char out[KIOSK_TIME_MAX]);
 
-/* Writes the date as "Tuesday 14 January 2025". */
-void kiosk_chrome_date(const struct kiosk_clock *c, char *out, size_t outlen);
+/* Writes the backend's date as "Tuesday 14 January 2025", in the family's language. */
+void kiosk_chrome_date(const struct kiosk_app *app, char *out, size_t outlen);
 
 /* Draws the status line (reader, sync, clock, last error) in r, left to right. */
 void kiosk_chrome_status(struct kiosk_app *app, SDL_Rect r);

@@ -1,6 +1,7 @@
 /* backend_device.c: struct kiosk_backend_ops over the config, store, tap pipeline and reader. */
 #include "backend_device.h"
 #include "device_priv.h"
+#include "device_analysis.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -183,8 +184,17 @@ static ld_err dev_settings(void *impl, struct kiosk_settings *out)
     out->staff_lists = c->staff_lists_on_kiosk;
     out->confirm_late_touch = c->staff_confirm_late_touch;
     kiosk_device__minute_hhmm(c->sessions.am.register_closes, out->am_closes);
-    for (size_t i = 0; i < c->reason_count && i < KIOSK_REASONS_MAX; i++)
+    for (size_t i = 0; i < c->reason_count && i < KIOSK_REASONS_MAX; i++) {
+        const struct ld_reason_rule *r = &c->reasons[i].rule;
+        out->reason_codes[out->reason_count] =
+            r->after_close != LD_CODE_NONE ? r->after_close : r->before_close;
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
+    }
+    /* The languages may be set at the centre too (kiosk.languages), over the file's. */
+    struct ld_config school;
+    kiosk_school_config(d->store, c, &school);
+    for (size_t i = 0; i < school.language_count && i < KIOSK_LANGUAGES_MAX; i++)
+        kiosk_copy(out->languages[out->language_count++], KIOSK_LANGUAGE_MAX, school.languages[i]);
     out->reason_timeout_s = c->reason_timeout_s;
     out->staff_idle_lock_s = c->staff_idle_lock_s;
     kiosk_copy(out->photos_dir, sizeof out->photos_dir, c->kiosk_photos);

@@ -142,6 +142,8 @@ struct kiosk_fake {
     struct kiosk_pin_lock_state pin_lock; /* as written: it outlives an app's restart */
     char punctual[KIOSK_CLASS_MAX];
     char photos_dir[KIOSK_PATH_MAX];
+    char languages[KIOSK_LANGUAGES_MAX][KIOSK_LANGUAGE_MAX];
+    size_t language_count;
 
     ld_err fail_err;
     char fail_msg[KIOSK_DETAIL_MAX];
@@ -335,8 +337,14 @@ static ld_err fake_settings(void *impl, struct kiosk_settings *out)
     out->staff_lists = f->staff_lists;
     out->confirm_late_touch = f->confirm_late_touch;
     kiosk_copy(out->am_closes, sizeof out->am_closes, "09:20");
-    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+    static const enum ld_code codes[] = {LD_CODE_M,    LD_CODE_M,    LD_CODE_R,
+                                         LD_CODE_NONE, LD_CODE_NONE, LD_CODE_NONE};
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+        out->reason_codes[out->reason_count] = codes[i];
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, reasons[i]);
+    }
+    for (size_t i = 0; i < f->language_count; i++)
+        kiosk_copy(out->languages[out->language_count++], KIOSK_LANGUAGE_MAX, f->languages[i]);
     out->reason_timeout_s = 20;
     out->staff_idle_lock_s = 60;
     kiosk_copy(out->photos_dir, sizeof out->photos_dir, f->photos_dir);
@@ -932,6 +940,8 @@ ld_err kiosk_fake_create(struct kiosk_fake **out)
     f->status.sync = KIOSK_SYNC_OK;
     kiosk_copy(f->status.last_sync, sizeof f->status.last_sync, "08:45");
     f->status.clock = KIOSK_CLOCK_OK;
+    const char *const langs[] = {"pl", "ro", NULL};
+    kiosk_fake_set_languages(f, langs);
     build_school(f);
     *out = f;
     return LD_OK;
@@ -994,6 +1004,13 @@ void kiosk_fake_set_gate_mode(struct kiosk_fake *fake, bool gate)
 void kiosk_fake_set_punctual(struct kiosk_fake *fake, const char *class_name)
 {
     kiosk_copy(fake->punctual, sizeof fake->punctual, class_name);
+}
+
+void kiosk_fake_set_languages(struct kiosk_fake *fake, const char *const *codes)
+{
+    fake->language_count = 0;
+    for (size_t i = 0; codes && codes[i] && i < KIOSK_LANGUAGES_MAX; i++)
+        kiosk_copy(fake->languages[fake->language_count++], KIOSK_LANGUAGE_MAX, codes[i]);
 }
 
 void kiosk_fake_fail_next(struct kiosk_fake *fake, ld_err err, const char *message)

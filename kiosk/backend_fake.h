@@ -82,6 +82,10 @@ void kiosk_fake_set_photos_dir(struct kiosk_fake *fake, const char *dir);
 /* Sets this week's most punctual class; NULL for none. */
 void kiosk_fake_set_punctual(struct kiosk_fake *fake, const char *class_name);
 
+/* Sets the home languages the settings offer besides English (a NULL-terminated list of
+ * codes; NULL for English only). Polish and Romanian at creation. */
+void kiosk_fake_set_languages(struct kiosk_fake *fake, const char *const *codes);
+
 /* Makes the next call that can fail return err, with message as its last_error. */
 void kiosk_fake_fail_next(struct kiosk_fake *fake, ld_err err, const char *message);
 

@@ -29,16 +29,14 @@ void kiosk_chrome_time(const struct kiosk_app *app, char out[KIOSK_TIME_MAX])
     kiosk_hhmm(app->clock.hour, app->clock.minute, out);
 }
 
-void kiosk_chrome_date(const struct kiosk_clock *c, char *out, size_t outlen)
+void kiosk_chrome_date(const struct kiosk_app *app, char *out, size_t outlen)
 {
-    static const char *const days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                       "Friday", "Saturday", "Sunday"};
-    static const char *const months[] = {"January",   "February", "March",    "April",
-                                         "May",       "June",     "July",     "August",
-                                         "September", "October",  "November", "December"};
-    const char *day = c->weekday >= 0 && c->weekday < 7 ? days[c->weekday] : "";
-    const char *month = c->month >= 1 && c->month <= 12 ? months[c->month - 1] : "";
-    snprintf(out, outlen, "%s %d %s %d", day, c->day, month, c->year);
+    const struct kiosk_clock *c = &app->clock;
+    const char *day =
+        c->weekday >= 0 && c->weekday < 7 ? kiosk_app_say(app, KS_MONDAY + c->weekday) : "";
+    const char *month =
+        c->month >= 1 && c->month <= 12 ? kiosk_app_say(app, KS_JANUARY + c->month - 1) : "";
+    kiosk_app_sayf(app, KS_DATE, out, outlen, day, (unsigned)c->day, month, (unsigned)c->year);
 }
 
 void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, const char *title)
@@ -47,17 +45,28 @@ void kiosk_chrome_header(struct kiosk_app *app, const struct kiosk_frame *f, con
     kiosk_ui_clear(ui, KIOSK_C_BG);
     /* Nobody should be surprised when a screen gives up: its last seconds are counted. */
     app->warn_shown = kiosk_app_timeout_warning(app);
-    char right[64];
+    char right[96];
     if (app->warn_shown)
-        snprintf(right, sizeof right, "Back to the start in %u s", app->warn_shown);
+        kiosk_app_sayf(app, KS_BACK_TO_START, right, sizeof right, app->warn_shown);
     else
         kiosk_chrome_time(app, right);
     kiosk_ui_fill(ui, f->header, app->warn_shown ? KIOSK_C_LATE : KIOSK_C_PANEL);
+    /* The language button, where there is one, takes the clock's place (the idle screen has
+     * the time), and in the last seconds the warning takes the title's: the three side by side
+     * do not fit at 800x480, and the countdown is what matters then. */
+    SDL_Rect lang = kiosk_app_lang_rect(app);
+    int end = lang.w > 0 ? lang.x - f->gap : f->header.w - f->margin;
+    if (lang.w > 0) {
+        SDL_Rect box = {f->margin, 0, end - f->margin, f->header.h};
+        kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, box, KIOSK_LEFT,
+                         app->warn_shown ? right : title);
+        return;
+    }
     int tw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, right);
-    SDL_Rect time_box = {f->header.w - f->margin - tw, 0, tw, f->header.h};
+    SDL_Rect time_box = {end - tw, 0, tw, f->header.h};
     kiosk_ui_text_in(ui, KIOSK_FONT_BUTTON, app->warn_shown ? KIOSK_C_TEXT : KIOSK_C_TEXT_DIM,
                      time_box, KIOSK_RIGHT, right);
-    SDL_Rect title_box = {f->margin, 0, f->header.w - 3 * f->margin - tw, f->header.h};
+    SDL_Rect title_box = {f->margin, 0, end - f->margin - tw - (tw ? f->margin : 0), f->header.h};
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, title_box, KIOSK_LEFT, title);
 }
 
@@ -79,10 +88,11 @@ SDL_Rect kiosk_chrome_footer(struct kiosk_app *app, const struct kiosk_frame *f,
         int pw = kiosk_ui_px(ui, 160);
         if (page + 1 < pages)
             kiosk_app_button(app, (SDL_Rect){x1 - pw, y, pw, f->button_h}, KIOSK_ID_NEXT,
-                             KIOSK_BTN_PRIMARY, KIOSK_ICON_NEXT, "More");
+                             KIOSK_BTN_PRIMARY, KIOSK_ICON_NEXT, kiosk_app_say(app, KS_MORE));
         if (page > 0)
             kiosk_app_button(app, (SDL_Rect){x1 - 2 * pw - f->gap, y, pw, f->button_h},
-                             KIOSK_ID_PREV, KIOSK_BTN_SECONDARY, KIOSK_ICON_BACK, "Before");
+                             KIOSK_ID_PREV, KIOSK_BTN_SECONDARY, KIOSK_ICON_BACK,
+                             kiosk_app_say(app, KS_BEFORE));
         x1 -= 2 * pw + 2 * f->gap;
     }
     return (SDL_Rect){x0, y, x1 - x0, f->button_h};
@@ -92,8 +102,8 @@ void kiosk_chrome_page_label(struct kiosk_app *app, SDL_Rect r, size_t page, siz
 {
     if (pages <= 1)
         return;
-    char buf[48];
-    snprintf(buf, sizeof buf, "Page %zu of %zu", page + 1, pages);
+    char buf[96];
+    kiosk_app_sayf(app, KS_PAGE_OF, buf, sizeof buf, (unsigned)(page + 1), (unsigned)pages);
     kiosk_ui_text_in(app->ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, r, KIOSK_RIGHT, buf);
 }
 
@@ -105,11 +115,11 @@ bool kiosk_chrome_queue_note(const struct kiosk_app *app, char *out, size_t outl
         return false;
     /* An unknown card has no name: "a card" says enough. */
     const struct kiosk_greeting *g = &app->queue.items[0];
-    name = g->kind == KIOSK_GREET_UNKNOWN ? "a new card" : g->name;
+    name = g->kind == KIOSK_GREET_UNKNOWN ? kiosk_app_say(app, KS_A_NEW_CARD) : g->name;
     if (n == 1)
-        snprintf(out, outlen, "Next: %s", name);
+        kiosk_app_sayf(app, KS_NEXT_ONE, out, outlen, name);
     else
-        snprintf(out, outlen, "Next: %s and %zu more", name, n - 1);
+        kiosk_app_sayf(app, KS_NEXT_MORE, out, outlen, name, (unsigned)(n - 1));
     return true;
 }
 

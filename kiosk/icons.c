@@ -80,6 +80,108 @@ static float star(struct v2 p, float r, float rf)
     return len((struct v2){p.x - ba.x * h, p.y - ba.y * h}) * (s > 0 ? 1.0f : -1.0f);
 }
 
+/* A rounded box's outline, half_width thick. */
+static float rframe(struct v2 p, float cx, float cy, float hx, float hy, float r, float half_width)
+{
+    return fabsf(rbox(p, cx, cy, hx, hy, r)) - half_width;
+}
+
+/* The pictograms of reasons: plain filled shapes, a few parts each, readable at 40 pixels. */
+static float pictogram(enum kiosk_icon icon, struct v2 p)
+{
+    switch (icon) {
+    case KIOSK_ICON_LANGUAGE: {
+        float front = fminf(rframe(p, 0.26f, 0.22f, 0.50f, 0.34f, 0.14f, 0.07f),
+                            capsule(p, 0.52f, 0.50f, 0.62f, 0.78f, 0.07f));
+        float back = fminf(rbox(p, -0.22f, -0.24f, 0.56f, 0.38f, 0.14f),
+                           capsule(p, -0.48f, 0.05f, -0.58f, 0.36f, 0.09f));
+        /* the back bubble stops short of the front one, so the two read as two */
+        back = fmaxf(back, -rbox(p, 0.26f, 0.22f, 0.65f, 0.49f, 0.2f));
+        return fminf(front, back);
+    }
+    case KIOSK_ICON_MEDICAL: {
+        float bag = rbox(p, 0, 0.12f, 0.72f, 0.52f, 0.12f);
+        float cross =
+            fminf(rbox(p, 0, 0.14f, 0.10f, 0.32f, 0.02f), rbox(p, 0, 0.14f, 0.32f, 0.10f, 0.02f));
+        float handle = fmaxf(rframe(p, 0, -0.46f, 0.26f, 0.16f, 0.08f, 0.07f), p.y + 0.40f);
+        return fminf(fmaxf(bag, -cross), handle);
+    }
+    case KIOSK_ICON_TOOTH: {
+        float crown = rbox(p, 0, -0.22f, 0.56f, 0.40f, 0.30f);
+        float roots = fminf(capsule(p, -0.30f, -0.05f, -0.20f, 0.66f, 0.17f),
+                            capsule(p, 0.30f, -0.05f, 0.20f, 0.66f, 0.17f));
+        float notch = circle(p, 0, -0.70f, 0.16f);
+        return fmaxf(fminf(crown, roots), -notch);
+    }
+    case KIOSK_ICON_BUS: {
+        float body = rbox(p, 0, -0.06f, 0.60f, 0.58f, 0.14f);
+        float window =
+            fmaxf(rbox(p, 0, -0.24f, 0.47f, 0.20f, 0.05f), -rbox(p, 0, -0.24f, 0.04f, 0.3f, 0));
+        float lights = fminf(circle(p, -0.36f, 0.28f, 0.08f), circle(p, 0.36f, 0.28f, 0.08f));
+        float wheels = fminf(rbox(p, -0.38f, 0.58f, 0.12f, 0.16f, 0.05f),
+                             rbox(p, 0.38f, 0.58f, 0.12f, 0.16f, 0.05f));
+        return fminf(fmaxf(fmaxf(body, -window), -lights), wheels);
+    }
+    case KIOSK_ICON_CAR: {
+        float body = fminf(rbox(p, 0, 0.14f, 0.78f, 0.20f, 0.10f),
+                           rbox(p, -0.06f, -0.16f, 0.44f, 0.24f, 0.16f));
+        float window = fmaxf(rbox(p, -0.06f, -0.17f, 0.32f, 0.11f, 0.05f),
+                             -rbox(p, -0.06f, -0.17f, 0.035f, 0.2f, 0));
+        float arches = fminf(circle(p, -0.44f, 0.36f, 0.25f), circle(p, 0.44f, 0.36f, 0.25f));
+        float wheels = fminf(circle(p, -0.44f, 0.36f, 0.17f), circle(p, 0.44f, 0.36f, 0.17f));
+        return fminf(fmaxf(fmaxf(body, -window), -arches), wheels);
+    }
+    case KIOSK_ICON_WEATHER: {
+        float cloud = fminf(
+            fminf(circle(p, -0.32f, -0.06f, 0.26f), circle(p, 0.04f, -0.22f, 0.36f)),
+            fminf(circle(p, 0.40f, -0.04f, 0.24f), rbox(p, 0.03f, 0.06f, 0.62f, 0.16f, 0.16f)));
+        float rain = fminf(capsule(p, -0.30f, 0.42f, -0.40f, 0.68f, 0.07f),
+                           fminf(capsule(p, 0.02f, 0.42f, -0.08f, 0.68f, 0.07f),
+                                 capsule(p, 0.34f, 0.42f, 0.24f, 0.68f, 0.07f)));
+        return fminf(cloud, rain);
+    }
+    case KIOSK_ICON_ALARM: {
+        float face = ring(p, 0, 0.10f, 0.50f, 0.09f);
+        float hands = fminf(capsule(p, 0, 0.10f, 0, -0.20f, 0.07f),
+                            capsule(p, 0, 0.10f, 0.20f, 0.10f, 0.07f));
+        float bells =
+            fminf(fmaxf(circle(p, -0.48f, -0.52f, 0.24f), -circle(p, -0.26f, -0.30f, 0.24f)),
+                  fmaxf(circle(p, 0.48f, -0.52f, 0.24f), -circle(p, 0.26f, -0.30f, 0.24f)));
+        float legs = fminf(capsule(p, -0.30f, 0.55f, -0.44f, 0.74f, 0.07f),
+                           capsule(p, 0.30f, 0.55f, 0.44f, 0.74f, 0.07f));
+        return fminf(fminf(face, hands), fminf(bells, legs));
+    }
+    case KIOSK_ICON_FAMILY: {
+        float adult =
+            fminf(circle(p, -0.26f, -0.52f, 0.18f), rbox(p, -0.26f, 0.16f, 0.25f, 0.46f, 0.2f));
+        float child =
+            fminf(circle(p, 0.38f, -0.10f, 0.14f), rbox(p, 0.38f, 0.38f, 0.19f, 0.30f, 0.15f));
+        return fminf(adult, child);
+    }
+    case KIOSK_ICON_CALENDAR: {
+        float page =
+            fmaxf(rbox(p, 0, 0.10f, 0.64f, 0.58f, 0.10f), -rbox(p, 0, 0.24f, 0.52f, 0.36f, 0.03f));
+        float days = 1e9f;
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 3; c++)
+                days = fminf(days,
+                             rbox(p, -0.30f + 0.30f * c, 0.10f + 0.26f * r, 0.08f, 0.07f, 0.02f));
+        float rings = fminf(capsule(p, -0.32f, -0.66f, -0.32f, -0.40f, 0.07f),
+                            capsule(p, 0.32f, -0.66f, 0.32f, -0.40f, 0.07f));
+        return fminf(fminf(page, days), rings);
+    }
+    case KIOSK_ICON_BUBBLE: {
+        float bubble = fminf(rbox(p, 0, -0.10f, 0.68f, 0.46f, 0.22f),
+                             capsule(p, -0.26f, 0.28f, -0.44f, 0.66f, 0.10f));
+        float dots = fminf(circle(p, -0.32f, -0.10f, 0.10f),
+                           fminf(circle(p, 0, -0.10f, 0.10f), circle(p, 0.32f, -0.10f, 0.10f)));
+        return fmaxf(bubble, -dots);
+    }
+    default:
+        return 1e9f;
+    }
+}
+
 static float symbol(enum kiosk_icon icon, struct v2 p)
 {
     const float w = 0.11f;
@@ -126,6 +228,8 @@ static float symbol(enum kiosk_icon icon, struct v2 p)
     case KIOSK_ICON_NONE:
     case KIOSK_ICON__COUNT:
         break;
+    default:
+        return pictogram(icon, p);
     }
     return 1e9f;
 }

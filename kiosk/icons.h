@@ -23,6 +23,18 @@ enum kiosk_icon {
     KIOSK_ICON_NEXT,     /* an arrow right */
     KIOSK_ICON_STAR,     /* recognition */
     KIOSK_ICON_SEARCH,   /* a magnifier: the search keypad */
+    KIOSK_ICON_LANGUAGE, /* two speech bubbles: the language button */
+    /* Pictograms of the reasons at the door (kiosk_reason_icon), for a parent who reads little
+     * English: */
+    KIOSK_ICON_MEDICAL,  /* a doctor's bag with a cross: medical appointment, illness */
+    KIOSK_ICON_TOOTH,    /* dental appointment */
+    KIOSK_ICON_BUS,      /* a bus from the front: transport */
+    KIOSK_ICON_CAR,      /* a car from the side: traffic */
+    KIOSK_ICON_WEATHER,  /* a cloud with rain: weather */
+    KIOSK_ICON_ALARM,    /* an alarm clock: overslept */
+    KIOSK_ICON_FAMILY,   /* a grown-up and a child: family, other */
+    KIOSK_ICON_CALENDAR, /* a calendar page: religious observance, a day set apart */
+    KIOSK_ICON_BUBBLE,   /* a speech bubble with three dots: any other reason */
     KIOSK_ICON__COUNT
 };
 

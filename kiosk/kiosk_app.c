@@ -20,6 +20,15 @@ static const struct kiosk_screen *const screens[KIOSK_SCR__COUNT] = {
     [KIOSK_SCR_ERROR] = &kiosk_screen_error,
 };
 
+/* Fills the button list for what shows now: the screen's, then the language button. */
+static void layout(struct kiosk_app *app)
+{
+    kiosk_buttons_clear(&app->buttons);
+    screens[app->screen]->layout(app);
+    kiosk_app_lang_layout(app);
+    app->relayout = false;
+}
+
 static uint64_t sdl_mono(void *ctx)
 {
     return SDL_GetTicks64();
@@ -69,10 +78,12 @@ void kiosk_app_go(struct kiosk_app *app, enum kiosk_screen_id id)
     /* The door fell quiet: the next child is nobody's brother or sister, and a touch sign-in
      * nobody confirmed is dropped. */
     if (id == KIOSK_SCR_IDLE) {
+        kiosk_app_lang_reset(app); /* the next family starts in the school's language */
         kiosk_app_sibling_reason(app, "", "");
         app->witness.upn[0] = '\0';
     }
     app->pressed = -1;
+    app->lang.menu = false;
     if (screens[id]->enter)
         screens[id]->enter(app);
     /* enter may itself have moved on (a failed load shows the error screen): keep its choice. */
@@ -134,6 +145,7 @@ struct kiosk_button *kiosk_app_button(struct kiosk_app *app, SDL_Rect r, int id,
 
 void kiosk_app_draw_buttons(struct kiosk_app *app)
 {
+    kiosk_app_lang_draw(app);
     kiosk_buttons_draw(app->ui, &app->buttons, app->pressed);
 }
 
@@ -380,6 +392,7 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
         app->settings.reason_timeout_s = 20;
     if (app->settings.staff_idle_lock_s == 0)
         app->settings.staff_idle_lock_s = 60;
+    kiosk_app_lang_load(app, kiosk_ui_assets(app->ui));
     /* A restart gives a guesser no fresh tries: the PIN pad's lock is read back. */
     struct kiosk_pin_lock_state pl;
     if (!err && app->be.ops->pin_lock_read(app->be.impl, &pl) == LD_OK)
@@ -402,6 +415,7 @@ void kiosk_app_destroy(struct kiosk_app *app)
         (void)kiosk_pin_job_finish(app->pin_job, &app->be, false);
     sodium_memzero(app->pin, sizeof app->pin);
     kiosk_touch_photo_drop(app);
+    kiosk_app_lang_free(app);
     free(app);
 }
 
@@ -443,6 +457,8 @@ static void pointer(struct kiosk_app *app, int x, int y, bool down)
     const struct kiosk_button *b = kiosk_buttons_by_id(&app->buttons, id);
     if (b && b->style != KIOSK_BTN_HIDDEN)
         kiosk_sound_play(app->sound, KIOSK_CUE_KEY);
+    if (kiosk_app_lang_press(app, id))
+        return;
     if (screens[app->screen]->press) {
         app->touching = true;
         screens[app->screen]->press(app, id);
@@ -453,12 +469,8 @@ static void pointer(struct kiosk_app *app, int x, int y, bool down)
 void kiosk_app_handle(struct kiosk_app *app, const SDL_Event *ev)
 {
     app->now = mono_now(app);
-    if (app->relayout) {
-        /* Hit-testing needs the buttons of what is on screen now. */
-        kiosk_buttons_clear(&app->buttons);
-        screens[app->screen]->layout(app);
-        app->relayout = false;
-    }
+    if (app->relayout)
+        layout(app); /* hit-testing needs the buttons of what is on screen now */
     if (ev->type == kiosk_events_type() && ev->type != 0) {
         if (ev->user.code == KIOSK_EV_CARD && ev->user.data1)
             handle_card(app, ev->user.data1);
@@ -527,7 +539,7 @@ void kiosk_app_tick(struct kiosk_app *app)
         if (showing)
             kiosk_app_staff_lock(app);
     }
-    if (screens[app->screen]->tick)
+    if (!kiosk_app_lang_tick(app) && screens[app->screen]->tick)
         screens[app->screen]->tick(app);
     /* The timeout warning counts down once a second. */
     if (kiosk_app_timeout_warning(app) != app->warn_shown)
@@ -538,11 +550,8 @@ bool kiosk_app_render(struct kiosk_app *app, bool force, bool present)
 {
     if (!app->dirty && !force)
         return false;
-    if (app->relayout) {
-        kiosk_buttons_clear(&app->buttons);
-        screens[app->screen]->layout(app);
-        app->relayout = false;
-    }
+    if (app->relayout)
+        layout(app);
     kiosk_ui_begin(app->ui);
     screens[app->screen]->draw(app);
     if (present)
@@ -594,11 +603,8 @@ const char *kiosk_app_screen(struct kiosk_app *app, const char **view)
 
 static void ensure_layout(struct kiosk_app *app)
 {
-    if (app->relayout) {
-        kiosk_buttons_clear(&app->buttons);
-        screens[app->screen]->layout(app);
-        app->relayout = false;
-    }
+    if (app->relayout)
+        layout(app);
 }
 
 bool kiosk_app_photo_shown(const struct kiosk_app *app)

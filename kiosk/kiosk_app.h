@@ -74,6 +74,11 @@ void kiosk_app_run(struct kiosk_app *app);
  * "staff", "gate", "error") and through *view its step or view ("names"), "" when none. */
 const char *kiosk_app_screen(struct kiosk_app *app, const char **view);
 
+/* Returns how many home languages besides English were read, and the last catalogue problem
+ * ("file:line: problem"; "" for none). */
+size_t kiosk_app_lang_count(const struct kiosk_app *app);
+const char *kiosk_app_lang_problem(const struct kiosk_app *app);
+
 /* Returns true when a button labelled label shows now. */
 bool kiosk_app_has_button(struct kiosk_app *app, const char *label);
 

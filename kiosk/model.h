@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ld_codes.h"
 #include "ld_err.h"
 #include "ld_session.h"
 
@@ -46,6 +47,8 @@
 #define KIOSK_LIST_MAX      256 /* entries of any list */
 #define KIOSK_CLASSES_MAX   64  /* registration groups of a school */
 #define KIOSK_SENTENCES_MAX 4   /* pattern sentences shown per pupil */
+#define KIOSK_LANGUAGES_MAX 6   /* home languages besides English (LD_CONFIG_LANGS_MAX) */
+#define KIOSK_LANGUAGE_MAX  4   /* bytes of a language code: "pl" (LD_CONFIG_LANG_MAX + 1) */
 
 /* The school's local wall clock, as the backend reads it. */
 struct kiosk_clock {
@@ -67,6 +70,13 @@ struct kiosk_settings {
     char am_closes[KIOSK_TIME_MAX];                    /* "HH:MM" the morning register closes */
     char reasons[KIOSK_REASONS_MAX][KIOSK_REASON_MAX]; /* offered in this order */
     size_t reason_count;
+    /* The code each reason gives once confirmed (after the register closes, else before;
+     * LD_CODE_NONE for none): with its name, it picks the reason's pictogram. */
+    enum ld_code reason_codes[KIOSK_REASONS_MAX];
+    /* The home languages offered on the family-facing screens besides English ([kiosk]
+     * languages, or the centre's kiosk.languages): codes of assets/lang/CODE.txt. */
+    char languages[KIOSK_LANGUAGES_MAX][KIOSK_LANGUAGE_MAX];
+    size_t language_count;
     unsigned reason_timeout_s;  /* the reason screen records "no reason given" after this */
     unsigned staff_idle_lock_s; /* staff screens lock themselves after this long untouched */
     /* The school's folder of pupils' photos by UPN ([kiosk] photos, photo.h), shown on "Is this

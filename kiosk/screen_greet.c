@@ -29,34 +29,33 @@ static void greet_words(const struct kiosk_app *app, char *head, size_t headlen,
 {
     const struct kiosk_greeting *g = &app->greeting;
     bool closed = g->outcome == LD_OUTCOME_LATE_CLOSED;
+    const char *h, *u = "";
     if (g->kind == KIOSK_GREET_CLOSED && strcmp(g->closed, KIOSK_AFTER_SCHOOL) == 0) {
-        snprintf(head, headlen, "School has finished for today.");
-        snprintf(sub, sublen, "No need to sign in now. A grown-up can ask at the office.");
+        h = kiosk_app_say(app, KS_SCHOOL_FINISHED);
+        u = kiosk_app_say(app, KS_ASK_OFFICE);
     } else if (g->kind == KIOSK_GREET_CLOSED) {
-        snprintf(head, headlen, "There's no school today.");
-        snprintf(sub, sublen, "No need to sign in (%s).", g->closed);
+        h = kiosk_app_say(app, KS_NO_SCHOOL);
+        kiosk_app_sayf(app, KS_NO_NEED, sub, sublen, g->closed); /* the calendar's own words */
     } else if (g->kind == KIOSK_GREET_ALREADY) {
-        snprintf(head, headlen, "You have already signed in today.");
-        snprintf(sub, sublen, "You arrived at %s. No need to tap again.", g->time);
+        h = kiosk_app_say(app, KS_ALREADY);
+        kiosk_app_sayf(app, KS_ARRIVED_AT, sub, sublen, g->time);
     } else if (app->thanks) {
         /* The reason is the family's business: the queue behind them does not hear it. */
-        snprintf(head, headlen, "Thank you.");
-        snprintf(sub, sublen, "%s",
-                 closed ? "Please go to the office now." : "Please go to your class.");
+        h = kiosk_app_say(app, KS_THANK_YOU);
+        u = kiosk_app_say(app, closed ? KS_GO_OFFICE_NOW : KS_GO_CLASS);
     } else {
         /* The same words for every outcome; only where to go next differs. */
-        snprintf(head, headlen, "%s You're signed in.",
-                 app->clock.hour < 12 ? "Good morning!" : "Good afternoon!");
+        h = kiosk_app_say(app, app->clock.hour < 12 ? KS_MORNING : KS_AFTERNOON);
         if (g->ask_reason)
-            snprintf(sub, sublen, "%s",
-                     closed ? "Next, a grown-up can tell us why. Then please go to the office."
-                            : "Next, a grown-up can tell us why. Then off to class.");
+            u = kiosk_app_say(app, closed ? KS_NEXT_WHY_OFFICE : KS_NEXT_WHY_CLASS);
         else if (g->outcome == LD_OUTCOME_ON_TIME)
-            snprintf(sub, sublen, "Have a great day.");
+            u = kiosk_app_say(app, KS_GREAT_DAY);
         else
-            snprintf(sub, sublen, "%s",
-                     closed ? "Please go to the office." : "Please go to your class.");
+            u = kiosk_app_say(app, closed ? KS_GO_OFFICE : KS_GO_CLASS);
     }
+    snprintf(head, headlen, "%s", h);
+    if (u[0])
+        snprintf(sub, sublen, "%s", u);
 }
 
 static void greet_enter(struct kiosk_app *app)
@@ -83,7 +82,7 @@ static void greet_layout(struct kiosk_app *app)
         struct kiosk_frame f;
         kiosk_chrome_frame(app, &f);
         int y = f.footer.y + (f.footer.h - f.button_h) / 2;
-        const char *label = "Sign in another child";
+        const char *label = kiosk_app_say(app, KS_ANOTHER_CHILD);
         int w = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, label) + kiosk_ui_px(ui, 60) +
                 kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
         kiosk_app_button(app, (SDL_Rect){kiosk_ui_px(ui, 40), y, w, f.button_h}, ID_ANOTHER,
@@ -108,16 +107,16 @@ static void greet_draw(struct kiosk_app *app)
     SDL_Rect name_box = {tx, top, w - tx - m, kiosk_ui_px(ui, 84)};
     /* after school the card is not even looked up: no name to greet */
     kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name_box, KIOSK_LEFT,
-                     g->name[0] ? g->name : "Hello!");
+                     g->name[0] ? g->name : kiosk_app_say(app, KS_HELLO));
 
-    char line[96];
-    snprintf(line, sizeof line, "Signed in at %s", g->time);
+    char line[160];
+    kiosk_app_sayf(app, KS_SIGNED_IN_AT, line, sizeof line, g->time);
     if (g->kind != KIOSK_GREET_CLOSED) /* no school now: no sign-in to speak of */
         kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                          (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
                          KIOSK_LEFT, line);
 
-    char head[160], sub[160];
+    char head[160], sub[160] = "";
     greet_words(app, head, sizeof head, sub, sizeof sub);
     int y = top + icon + kiosk_ui_px(ui, 34);
     y += kiosk_ui_wrap(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
@@ -128,9 +127,13 @@ static void greet_draw(struct kiosk_app *app)
                   (SDL_Rect){m, y, w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON) * 2},
                   KIOSK_LEFT, sub, true);
 
-    kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
-                  "Touch the screen to carry on");
-    char next[KIOSK_NAME_MAX + 32];
+    /* the hint stands above the language button, where there is one */
+    SDL_Rect lang = kiosk_app_lang_rect(app);
+    int hint_y = lang.w > 0 ? lang.y - kiosk_ui_line_h(ui, KIOSK_FONT_SMALL) - kiosk_ui_px(ui, 4)
+                            : h - kiosk_ui_px(ui, 34);
+    kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, hint_y, KIOSK_RIGHT,
+                  kiosk_app_say(app, KS_CARRY_ON));
+    char next[KIOSK_NAME_MAX + 96];
     if (kiosk_chrome_queue_note(app, next, sizeof next))
         kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, m, h - kiosk_ui_px(ui, 44), KIOSK_LEFT,
                       next);

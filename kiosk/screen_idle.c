@@ -34,7 +34,8 @@ static SDL_Rect staff_button(const struct kiosk_app *app)
 static void idle_layout(struct kiosk_app *app)
 {
     int w = kiosk_ui_w(app->ui), h = kiosk_ui_h(app->ui);
-    /* Anywhere on the screen starts the touch sign-in; the staff button lies on top. */
+    /* Anywhere on the screen starts the touch sign-in; the staff button lies on top. The
+     * touch area's label is for tests (it is not drawn), so it stays in English. */
     kiosk_app_button(app, (SDL_Rect){0, 0, w, h}, KIOSK_ID_ANYWHERE, KIOSK_BTN_HIDDEN,
                      KIOSK_ICON_NONE,
                      kiosk_app_door_closed(app) ? "Please sign in at the office today"
@@ -57,7 +58,7 @@ static void idle_draw(struct kiosk_app *app)
 
     char hhmm[KIOSK_TIME_MAX], date[64];
     kiosk_chrome_time(app, hhmm);
-    kiosk_chrome_date(&app->clock, date, sizeof date);
+    kiosk_chrome_date(app, date, sizeof date);
     kiosk_ui_text(ui, KIOSK_FONT_HUGE, KIOSK_C_TEXT, cx, kiosk_ui_px(ui, 52), KIOSK_CENTRE, hhmm);
     kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT_DIM, cx, kiosk_ui_px(ui, 206), KIOSK_CENTRE,
                   date);
@@ -73,8 +74,7 @@ static void idle_draw(struct kiosk_app *app)
                                                        : KIOSK_C_PRIMARY;
     kiosk_ui_round(ui, cta, kiosk_ui_px(ui, 14), fill);
     int icon = kiosk_ui_px(ui, 52);
-    const char *words =
-        closed ? "Please sign in at the office today" : "Tap your card or touch here";
+    const char *words = kiosk_app_say(app, closed ? KS_OFFICE_TODAY : KS_TAP_CARD);
     int tw = kiosk_ui_text_w(ui, KIOSK_FONT_TITLE, words);
     int gap = kiosk_ui_px(ui, 16);
     int room = cta.w - icon - gap - kiosk_ui_px(ui, 40);
@@ -89,7 +89,7 @@ static void idle_draw(struct kiosk_app *app)
 
     if (app->punctual[0]) {
         char line[96];
-        snprintf(line, sizeof line, "Most punctual class this week: %s", app->punctual);
+        kiosk_app_sayf(app, KS_PUNCTUAL, line, sizeof line, app->punctual);
         int sh = kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
         int lw = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, line);
         int sx = cx - (lw + sh + kiosk_ui_px(ui, 10)) / 2, sy = kiosk_ui_px(ui, 358);
@@ -100,7 +100,9 @@ static void idle_draw(struct kiosk_app *app)
 
     SDL_Rect bar = status_bar(app);
     kiosk_ui_fill(ui, bar, KIOSK_C_PANEL);
-    SDL_Rect sb = staff_button(app);
+    SDL_Rect sb = staff_button(app), lang = kiosk_app_lang_rect(app);
+    if (lang.w > 0) /* the status line (for staff) gives way to the language button */
+        sb = lang;
     kiosk_chrome_status(app,
                         (SDL_Rect){kiosk_ui_px(ui, 16), bar.y, sb.x - kiosk_ui_px(ui, 28), bar.h});
     kiosk_app_draw_buttons(app);

@@ -5,6 +5,7 @@
 
 #include "layout.h"
 #include "names.h"
+#include "reason_icon.h"
 #include "theme.h"
 
 /* Reason buttons are ids 0..reason_count-1. */
@@ -27,10 +28,8 @@ static void reason_title(const struct kiosk_app *app, char *out, size_t outlen)
         break;
     default:
         /* Asked of the grown-up who brought the child, not of a five-year-old. */
-        if (app->reason.same[0])
-            snprintf(out, outlen, "Grown-ups: same reason for %s too?", app->reason.name);
-        else
-            snprintf(out, outlen, "Grown-ups: why is %s late today?", app->reason.name);
+        kiosk_app_sayf(app, app->reason.same[0] ? KS_SAME_REASON : KS_WHY_LATE, out, outlen,
+                       app->reason.name);
         break;
     }
 }
@@ -38,14 +37,15 @@ static void reason_title(const struct kiosk_app *app, char *out, size_t outlen)
 /* A brother or sister of the child before: their reason, yes or no, in two big buttons. */
 static void layout_same(struct kiosk_app *app, const struct kiosk_frame *f)
 {
-    char yes[KIOSK_REASON_MAX + 8];
-    snprintf(yes, sizeof yes, "Yes: %s", app->reason.same);
+    char yes[KIOSK_LABEL_MAX];
+    kiosk_app_sayf(app, KS_YES_REASON, yes, sizeof yes,
+                   kiosk_app_reason_label(app, app->reason.same));
     int h = kiosk_ui_px(app->ui, 110), w = (f->body.w - f->gap) / 2;
     int y = f->body.y + (f->body.h - h) / 2;
     kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_SAME_YES, KIOSK_BTN_GOOD,
                      KIOSK_ICON_TICK, yes);
     kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_SAME_NO,
-                     KIOSK_BTN_PRIMARY, KIOSK_ICON_NONE, "No, another reason");
+                     KIOSK_BTN_PRIMARY, KIOSK_ICON_NONE, kiosk_app_say(app, KS_ANOTHER_REASON));
     kiosk_buttons_unify_font(app->ui, &app->buttons, 0);
 }
 
@@ -70,14 +70,21 @@ static void reason_layout(struct kiosk_app *app)
     };
     struct kiosk_grid g;
     kiosk_grid_fit(f.body, &spec, &g);
-    for (int i = 0; i < (int)s->reason_count && i < g.per_page; i++)
-        kiosk_app_button(app, kiosk_grid_cell(&g, i), i, KIOSK_BTN_PRIMARY, KIOSK_ICON_NONE,
-                         s->reasons[i]);
+    bool pupil = app->reason.purpose == KIOSK_FOR_PUPIL;
+    for (int i = 0; i < (int)s->reason_count && i < g.per_page; i++) {
+        /* A pictogram beside each reason, for a grown-up who reads little English; the label
+         * in the family's language where the catalogue knows the school's words. */
+        SDL_Rect cell = kiosk_grid_cell(&g, i);
+        struct kiosk_button *b = kiosk_app_button(
+            app, cell, i, KIOSK_BTN_PRIMARY, kiosk_reason_icon(s->reasons[i], s->reason_codes[i]),
+            kiosk_app_reason_label(app, s->reasons[i]));
+        if (b)
+            b->icon_px = cell.h * 11 / 20;
+    }
     kiosk_buttons_unify_font(app->ui, &app->buttons, 0);
 
-    bool pupil = app->reason.purpose == KIOSK_FOR_PUPIL;
     SDL_Rect free = kiosk_chrome_footer(app, &f, pupil ? NULL : "Staff", 0, 1);
-    const char *none = pupil ? "Skip" : "No reason given";
+    const char *none = pupil ? kiosk_app_say(app, KS_SKIP) : "No reason given";
     int bw = kiosk_ui_text_w(app->ui, KIOSK_FONT_BUTTON, none) + kiosk_ui_px(app->ui, 60);
     kiosk_app_button(app, (SDL_Rect){free.x + free.w - bw, free.y, bw, free.h}, ID_NONE,
                      KIOSK_BTN_SECONDARY, KIOSK_ICON_NONE, none);
@@ -92,14 +99,14 @@ static void reason_draw(struct kiosk_app *app)
     kiosk_chrome_header(app, &f, title);
     if (app->reason.purpose == KIOSK_FOR_PUPIL) {
         /* The countdown, so nobody is surprised when the screen gives up. */
-        char line[KIOSK_NAME_MAX + 96];
+        char line[KIOSK_NAME_MAX + 256], count[96];
         app->reason.shown = seconds_left(app);
-        char next[KIOSK_NAME_MAX + 32];
+        char next[KIOSK_NAME_MAX + 96];
+        kiosk_app_sayf(app, KS_NO_REASON_IN, count, sizeof count, app->reason.shown);
         if (kiosk_chrome_queue_note(app, next, sizeof next))
-            snprintf(line, sizeof line, "No reason given in %u s  \u00b7  %s", app->reason.shown,
-                     next);
+            snprintf(line, sizeof line, "%s  \u00b7  %s", count, next);
         else
-            snprintf(line, sizeof line, "No reason given in %u s", app->reason.shown);
+            snprintf(line, sizeof line, "%s", count);
         SDL_Rect r = {f.margin, f.footer.y, f.footer.w * 2 / 3, f.footer.h};
         kiosk_ui_text_in(app->ui, KIOSK_FONT_BODY, KIOSK_C_TEXT_DIM, r, KIOSK_LEFT, line);
     }

@@ -306,6 +306,9 @@ static void draw_status(struct kiosk_app *app, const struct kiosk_frame *f)
 
     if (st->calendar_detail[0]) /* only when wrong: the screen has room for one more line */
         status_line(app, &r, "Calendar", false, "File not read", st->calendar_detail);
+    else if (app->lang.problem[0]) /* kiosk-lang: a home language left out at start */
+        status_line(app, &r, "Languages", false, "One left out: English and the others shown",
+                    app->lang.problem);
 
 problem:
     if (app->last_error[0])

@@ -62,29 +62,36 @@ static void title_of(const struct kiosk_app *app, char *out, size_t outlen)
     switch (app->pick.step) {
     case KIOSK_STEP_CLASSES:
         snprintf(out, outlen, "%s%s", who,
-                 for_pupil(app) ? "Find your name. Touch your class" : "choose the class");
+                 for_pupil(app) ? kiosk_app_say(app, KS_TOUCH_CLASS) : "choose the class");
         break;
     case KIOSK_STEP_NAMES:
-        snprintf(out, outlen, "%sClass %s: %s", who, app->pick.class_name,
-                 for_pupil(app) ? "touch your name" : "choose the pupil");
+        if (for_pupil(app))
+            kiosk_app_sayf(app, KS_TOUCH_NAME, out, outlen, app->pick.class_name);
+        else
+            snprintf(out, outlen, "%sClass %s: choose the pupil", who, app->pick.class_name);
         break;
     case KIOSK_STEP_CONFIRM:
         snprintf(out, outlen, "%s",
-                 app->pick.purpose == KIOSK_FOR_ENROL ? "Enrol this card?" : "Is this you?");
+                 app->pick.purpose == KIOSK_FOR_ENROL ? "Enrol this card?"
+                                                      : kiosk_app_say(app, KS_IS_THIS_YOU));
         break;
     case KIOSK_STEP_KEYPAD:
         if (app->pick.query[0])
             snprintf(out, outlen, "%s%s_  %s", who, app->pick.query,
-                     for_pupil(app) ? "Touch the next letter" : "the next letter");
+                     for_pupil(app) ? kiosk_app_say(app, KS_NEXT_LETTER) : "the next letter");
         else
             snprintf(out, outlen, "%s%s", who,
-                     for_pupil(app) ? "Touch the first letter of your name"
+                     for_pupil(app) ? kiosk_app_say(app, KS_TYPE_NAME)
                                     : "the first letter of a name");
         break;
     case KIOSK_STEP_FOUND:
-        snprintf(out, outlen, "%s%s %s%s", who,
-                 for_pupil(app) ? "Names starting" : "names starting", app->pick.query,
-                 for_pupil(app) ? ": touch yours" : "");
+        if (for_pupil(app)) {
+            char starting[96];
+            kiosk_app_sayf(app, KS_NAMES_STARTING, starting, sizeof starting, app->pick.query);
+            snprintf(out, outlen, "%s%s", who, starting);
+        } else {
+            snprintf(out, outlen, "%snames starting %s", who, app->pick.query);
+        }
         break;
     }
 }
@@ -192,11 +199,11 @@ static void layout_classes(struct kiosk_app *app, const struct kiosk_frame *f)
                          KIOSK_ICON_NONE, app->pick.classes.items[i].name);
     kiosk_buttons_unify_font(app->ui, &app->buttons, 0);
     size_t pages = (app->pick.classes.n + app->pick.per_page - 1) / app->pick.per_page;
-    SDL_Rect free =
-        kiosk_chrome_footer(app, f, for_pupil(app) ? "Back" : "Staff", app->pick.page, pages);
+    SDL_Rect free = kiosk_chrome_footer(
+        app, f, for_pupil(app) ? kiosk_app_say(app, KS_BACK) : "Staff", app->pick.page, pages);
     int sw = kiosk_ui_px(app->ui, 290);
     kiosk_app_button(app, (SDL_Rect){free.x + free.w - sw, free.y, sw, free.h}, ID_SEARCH,
-                     KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, "Search by name");
+                     KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, kiosk_app_say(app, KS_SEARCH));
 }
 
 /* Lays out list as a grid of names, paged, ids from id_base; the footer's back button says
@@ -228,7 +235,7 @@ static void layout_pupils(struct kiosk_app *app, const struct kiosk_frame *f,
     int sw = kiosk_ui_px(app->ui, 290);
     if (search && free.w >= sw)
         kiosk_app_button(app, (SDL_Rect){free.x + free.w - sw, free.y, sw, free.h}, ID_SEARCH,
-                         KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, "Search by name");
+                         KIOSK_BTN_SECONDARY, KIOSK_ICON_SEARCH, kiosk_app_say(app, KS_SEARCH));
 }
 
 static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
@@ -240,9 +247,9 @@ static void layout_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
     /* Yes on the left: the PIN pad's OK is bottom right, and a finger that went on tapping
      * after the pad timed out must not land on a confirmation. */
     kiosk_app_button(app, (SDL_Rect){f->body.x, y, w, h}, ID_YES, KIOSK_BTN_GOOD, KIOSK_ICON_TICK,
-                     enrol ? "Enrol card" : "Yes, sign me in");
+                     enrol ? "Enrol card" : kiosk_app_say(app, KS_YES_SIGN_IN));
     kiosk_app_button(app, (SDL_Rect){f->body.x + w + f->gap, y, w, h}, ID_NO, KIOSK_BTN_SECONDARY,
-                     KIOSK_ICON_BACK, enrol ? "Cancel" : "No, go back");
+                     KIOSK_ICON_BACK, enrol ? "Cancel" : kiosk_app_say(app, KS_NO_GO_BACK));
 }
 
 /* The letters, Delete and Back in a grid of seven columns over the body and the footer's room:
@@ -271,9 +278,9 @@ static void layout_keypad(struct kiosk_app *app, const struct kiosk_frame *f)
         kiosk_app_button(app, kiosk_grid_cell(&g, i), ID_KEY + i, KIOSK_BTN_KEY, KIOSK_ICON_NONE,
                          keys[i]);
     kiosk_app_button(app, kiosk_grid_cell(&g, NKEYS), ID_DELETE, KIOSK_BTN_SECONDARY,
-                     KIOSK_ICON_NONE, "Delete");
+                     KIOSK_ICON_NONE, kiosk_app_say(app, KS_DELETE));
     kiosk_app_button(app, kiosk_grid_cell(&g, NKEYS + 1), KIOSK_ID_BACK, KIOSK_BTN_SECONDARY,
-                     KIOSK_ICON_NONE, "Classes");
+                     KIOSK_ICON_NONE, kiosk_app_say(app, KS_CLASSES));
     kiosk_buttons_unify_font(app->ui, &app->buttons, (size_t)NKEYS);
 }
 
@@ -286,7 +293,7 @@ static void touch_layout(struct kiosk_app *app)
         layout_classes(app, &f);
         break;
     case KIOSK_STEP_NAMES:
-        layout_pupils(app, &f, &app->pick.pupils, 0, "Classes", true);
+        layout_pupils(app, &f, &app->pick.pupils, 0, kiosk_app_say(app, KS_CLASSES), true);
         break;
     case KIOSK_STEP_CONFIRM:
         layout_confirm(app, &f);
@@ -295,7 +302,7 @@ static void touch_layout(struct kiosk_app *app)
         layout_keypad(app, &f);
         break;
     case KIOSK_STEP_FOUND:
-        layout_pupils(app, &f, &app->pick.found, ID_FOUND, "Letters", false);
+        layout_pupils(app, &f, &app->pick.found, ID_FOUND, kiosk_app_say(app, KS_LETTERS), false);
         break;
     }
 }
@@ -344,7 +351,7 @@ static void draw_confirm(struct kiosk_app *app, const struct kiosk_frame *f)
         name.y += kiosk_ui_px(ui, 36);
     }
     kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT, name, KIOSK_CENTRE, p->name);
-    snprintf(line, sizeof line, "Class %s", p->class_name);
+    kiosk_app_sayf(app, KS_CLASS_OF, line, sizeof line, p->class_name);
     kiosk_ui_text(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT_DIM, cx, name.y + name.h, KIOSK_CENTRE, line);
 }
 
@@ -352,7 +359,7 @@ static void draw_found(struct kiosk_app *app, const struct kiosk_frame *f)
 {
     if (app->pick.found.n == 0)
         kiosk_ui_wrap(app->ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, f->body, KIOSK_LEFT,
-                      "No names start like that. Touch Letters to try again.", true);
+                      kiosk_app_say(app, KS_NO_NAMES), true);
 }
 
 static void touch_draw(struct kiosk_app *app)
@@ -365,7 +372,7 @@ static void touch_draw(struct kiosk_app *app)
     if (app->pick.step == KIOSK_STEP_CLASSES && app->pick.classes.n == 0)
         /* An empty roster is said, not shown as an empty grid. */
         kiosk_ui_wrap(app->ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT, f.body, KIOSK_LEFT,
-                      "There are no pupils on this kiosk yet. Please sign in at the office.", true);
+                      kiosk_app_say(app, KS_NO_PUPILS), true);
     else if (app->pick.step == KIOSK_STEP_CONFIRM)
         draw_confirm(app, &f);
     else if (app->pick.step == KIOSK_STEP_FOUND)

@@ -21,7 +21,7 @@ static void unknown_layout(struct kiosk_app *app)
     /* Not a dead end: the child signs in by name, so they are not left on the calling list. */
     struct kiosk_frame f;
     kiosk_chrome_frame(app, &f);
-    const char *label = "Find my name instead";
+    const char *label = kiosk_app_say(app, KS_FIND_MY_NAME);
     int w = kiosk_ui_text_w(ui, KIOSK_FONT_BUTTON, label) + kiosk_ui_px(ui, 60) +
             kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON);
     int y = f.footer.y + (f.footer.h - f.button_h) / 2;
@@ -39,26 +39,30 @@ static void unknown_draw(struct kiosk_app *app)
                   KIOSK_C_TEXT);
     int tx = m + icon + kiosk_ui_px(ui, 32);
     kiosk_ui_text_in(ui, KIOSK_FONT_NAME, KIOSK_C_TEXT,
-                     (SDL_Rect){tx, top, w - tx - m, kiosk_ui_px(ui, 84)}, KIOSK_LEFT, "Hello!");
+                     (SDL_Rect){tx, top, w - tx - m, kiosk_ui_px(ui, 84)}, KIOSK_LEFT,
+                     kiosk_app_say(app, KS_HELLO));
     kiosk_ui_text_in(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                      (SDL_Rect){tx, top + kiosk_ui_px(ui, 88), w - tx - m, kiosk_ui_px(ui, 50)},
-                     KIOSK_LEFT, "We don't know this card yet.");
+                     KIOSK_LEFT, kiosk_app_say(app, KS_UNKNOWN_CARD));
 
     int y = top + icon + kiosk_ui_px(ui, 34);
     y += kiosk_ui_wrap(ui, KIOSK_FONT_TITLE, KIOSK_C_TEXT,
                        (SDL_Rect){m, y, w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_TITLE) * 2},
-                       KIOSK_LEFT, "Find your name to sign in. The office will add your card.",
-                       true);
+                       KIOSK_LEFT, kiosk_app_say(app, KS_UNKNOWN_FIND), true);
     /* Only the card's last digits: enough for staff to match it, nothing about a child. */
     const char *uid = app->greeting.uid;
     size_t n = strlen(uid);
-    char line[96];
-    snprintf(line, sizeof line, "Card ending %s was kept for the office.",
-             n > 4 ? uid + n - 4 : uid);
-    kiosk_ui_text(ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT, m, y + kiosk_ui_px(ui, 10), KIOSK_LEFT,
-                  line);
-    kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, h - kiosk_ui_px(ui, 34), KIOSK_RIGHT,
-                  "Touch elsewhere to carry on");
+    char line[160];
+    kiosk_app_sayf(app, KS_CARD_KEPT, line, sizeof line, n > 4 ? uid + n - 4 : uid);
+    kiosk_ui_text_in(
+        ui, KIOSK_FONT_BUTTON, KIOSK_C_TEXT,
+        (SDL_Rect){m, y + kiosk_ui_px(ui, 10), w - 2 * m, kiosk_ui_line_h(ui, KIOSK_FONT_BUTTON)},
+        KIOSK_LEFT, line);
+    SDL_Rect lang = kiosk_app_lang_rect(app);
+    int hint_y = lang.w > 0 ? lang.y - kiosk_ui_line_h(ui, KIOSK_FONT_SMALL) - kiosk_ui_px(ui, 4)
+                            : h - kiosk_ui_px(ui, 34);
+    kiosk_ui_text(ui, KIOSK_FONT_SMALL, KIOSK_C_TEXT, w - m, hint_y, KIOSK_RIGHT,
+                  kiosk_app_say(app, KS_CARRY_ON_ELSE));
     kiosk_app_draw_buttons(app);
 }
 

@@ -58,11 +58,13 @@ struct icon_entry {
 struct kiosk_ui {
     SDL_Window *window;
     SDL_Renderer *renderer;
+    char assets[1024]; /* the assets folder: fonts/, lang/ */
     char regular_path[1024], bold_path[1024];
     TTF_Font *fonts[KIOSK_FONT__COUNT];
     int w, h;
     float scale, dpi;
     uint64_t frame;
+    unsigned long cuts; /* texts cut with an ellipsis: words that did not fit their place */
     struct text_entry text[TEXT_CACHE];
     struct icon_entry icons[ICON_CACHE];
     /* The text drawn since the frame began, a line each, for --shot-file; NULL when off. */
@@ -151,6 +153,7 @@ ld_err kiosk_ui_create(const struct kiosk_ui_config *cfg, struct kiosk_ui **out,
         snprintf(msg, msglen, "Out of memory for the screen.");
         return LD_ERR_NOMEM;
     }
+    snprintf(ui->assets, sizeof ui->assets, "%s", cfg->assets_dir);
     snprintf(ui->regular_path, sizeof ui->regular_path, "%s/fonts/DejaVuSans.ttf", cfg->assets_dir);
     snprintf(ui->bold_path, sizeof ui->bold_path, "%s/fonts/DejaVuSans-Bold.ttf", cfg->assets_dir);
 
@@ -247,6 +250,16 @@ ld_err kiosk_ui_resized(struct kiosk_ui *ui, char *msg, size_t msglen)
         return err;
     flush_caches(ui);
     return load_fonts(ui, msg, msglen);
+}
+
+const char *kiosk_ui_assets(const struct kiosk_ui *ui)
+{
+    return ui->assets;
+}
+
+unsigned long kiosk_ui_cuts(const struct kiosk_ui *ui)
+{
+    return ui->cuts;
 }
 
 SDL_Renderer *kiosk_ui_renderer(const struct kiosk_ui *ui)
@@ -504,11 +517,12 @@ int kiosk_ui_text(struct kiosk_ui *ui, enum kiosk_font font, SDL_Color c, int x,
     return e->w;
 }
 
-/* Cuts text (in buf) with an ellipsis until it fits width in font. */
-static void ellipsize(const struct kiosk_ui *ui, enum kiosk_font font, char *buf, size_t buflen,
+/* Cuts text (in buf) with an ellipsis until it fits width in font, and counts the cut. */
+static void ellipsize(struct kiosk_ui *ui, enum kiosk_font font, char *buf, size_t buflen,
                       int width)
 {
     char tmp[TEXT_MAX + 4];
+    ui->cuts++;
     size_t n = strlen(buf);
     while (n > 0) {
         n = kiosk_utf8_cut(buf, n - 1);

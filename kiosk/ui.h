@@ -68,6 +68,14 @@ void kiosk_ui_destroy(struct kiosk_ui *ui);
  */
 ld_err kiosk_ui_resized(struct kiosk_ui *ui, char *msg, size_t msglen) LD_MUST_CHECK;
 
+/* Returns the assets folder the fonts came from (the kiosk's other assets are beside them). */
+const char *kiosk_ui_assets(const struct kiosk_ui *ui);
+
+/* Returns how many texts were cut with an ellipsis since the ui was made (a label, title or
+ * sentence that did not fit its place even in the smallest font): tests check that no
+ * translation overflows. */
+unsigned long kiosk_ui_cuts(const struct kiosk_ui *ui);
+
 SDL_Renderer *kiosk_ui_renderer(const struct kiosk_ui *ui);
 SDL_Window *kiosk_ui_window(const struct kiosk_ui *ui);
 

@@ -84,12 +84,18 @@ static int pad_of(struct kiosk_ui *ui, const struct kiosk_button *k)
     return kiosk_ui_px(ui, k->style == KIOSK_BTN_KEY || k->style == KIOSK_BTN_TILE ? 5 : 12);
 }
 
+/* The size of the button's icon in font. */
+static int icon_of(struct kiosk_ui *ui, const struct kiosk_button *k, enum kiosk_font font)
+{
+    return k->icon_px > 0 ? k->icon_px : kiosk_ui_line_h(ui, font);
+}
+
 /* The width a label and its icon need in font. */
 static int need_w(struct kiosk_ui *ui, const struct kiosk_button *k, enum kiosk_font font)
 {
     int w = kiosk_ui_text_w(ui, font, k->label);
     if (k->icon != KIOSK_ICON_NONE && !k->sub[0])
-        w += kiosk_ui_line_h(ui, font) + kiosk_ui_px(ui, 10);
+        w += icon_of(ui, k, font) + kiosk_ui_px(ui, 10);
     return w;
 }
 
@@ -101,6 +107,18 @@ static enum kiosk_font fit_font(struct kiosk_ui *ui, const struct kiosk_button *
     while (need_w(ui, k, f) > room && kiosk_ui_smaller(f) >= 0)
         f = (enum kiosk_font)kiosk_ui_smaller(f);
     return f;
+}
+
+size_t kiosk_buttons_overflowing(struct kiosk_ui *ui, const struct kiosk_buttons *b, size_t first)
+{
+    size_t n = 0;
+    for (size_t i = first; i < b->n; i++) {
+        const struct kiosk_button *k = &b->items[i];
+        if (k->style != KIOSK_BTN_HIDDEN &&
+            need_w(ui, k, fit_font(ui, k)) > k->r.w - 2 * pad_of(ui, k))
+            n++;
+    }
+    return n;
 }
 
 void kiosk_buttons_unify_font(struct kiosk_ui *ui, struct kiosk_buttons *b, size_t first)
@@ -148,7 +166,7 @@ static void draw_one(struct kiosk_ui *ui, const struct kiosk_button *k, bool pre
         need = inner.w;
     int x = align == KIOSK_CENTRE ? inner.x + (inner.w - need) / 2 : inner.x;
     if (k->icon != KIOSK_ICON_NONE) {
-        int icon = kiosk_ui_line_h(ui, font), gap = kiosk_ui_px(ui, 10);
+        int icon = icon_of(ui, k, font), gap = kiosk_ui_px(ui, 10);
         kiosk_ui_icon(ui, k->icon, (SDL_Rect){x, k->r.y + (k->r.h - icon) / 2, icon, icon},
                       KIOSK_C_TEXT, KIOSK_C_NONE);
         x += icon + gap;

@@ -32,6 +32,7 @@ struct kiosk_button {
     char label[KIOSK_LABEL_MAX];
     char sub[KIOSK_LABEL_MAX]; /* a smaller second line, "" for none */
     int font;                  /* the label's enum kiosk_font, -1 for the style's own */
+    int icon_px;               /* the icon's size, 0 for the label's line height */
 };
 
 /* A screen's buttons, in drawing order: later buttons lie on top of earlier ones. */
@@ -61,6 +62,10 @@ void kiosk_buttons_unify_font(struct kiosk_ui *ui, struct kiosk_buttons *b, size
 
 /* Returns the id of the topmost button under (x, y), or -1. */
 int kiosk_buttons_hit(const struct kiosk_buttons *b, int x, int y);
+
+/* Returns how many buttons from index first have a label that does not fit them even in the
+ * smallest font (it would be cut with an ellipsis): tests check translations with it. */
+size_t kiosk_buttons_overflowing(struct kiosk_ui *ui, const struct kiosk_buttons *b, size_t first);
 
 /* Returns the first button whose label is label, or NULL. */
 const struct kiosk_button *kiosk_buttons_find(const struct kiosk_buttons *b, const char *label);

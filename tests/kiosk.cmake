@@ -24,9 +24,12 @@ ld_unit_test(NAME test_kiosk_photo SOURCES kiosk/test_photo.c LIBS ld_kiosk_harn
 set_tests_properties(test_kiosk_photo PROPERTIES ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
 ld_unit_test(NAME test_kiosk_flow SOURCES kiosk/test_flow.c LIBS ld_kiosk_harness LABELS kiosk
              TIMEOUT 120)
+# kiosk-lang: the language catalogues (assets/lang/), the language button, reason pictograms.
+ld_unit_test(NAME test_kiosk_lang SOURCES kiosk/test_lang.c LIBS ld_kiosk_harness LABELS kiosk
+             TIMEOUT 120)
 ld_unit_test(NAME test_kiosk_screens SOURCES kiosk/test_screens.c LIBS ld_kiosk_harness
              LABELS kiosk TIMEOUT 600)
-set_tests_properties(test_kiosk_flow test_kiosk_screens PROPERTIES
+set_tests_properties(test_kiosk_flow test_kiosk_screens test_kiosk_lang PROPERTIES
   ENVIRONMENT "${LD_KIOSK_TEST_ENV}")
 
 # The device backend on a real store with the demo's seeded history: about 10 s (the seed's

@@ -38,6 +38,8 @@ done
 latedoor config check >/dev/null || fail "the default config does not pass latedoor config check"
 [ -f /usr/share/latedoor/demo/roster.csv ] || fail "no demo school"
 [ -f /usr/share/latedoor/fonts/DejaVuSans.ttf ] || fail "no kiosk fonts"
+[ -f /usr/share/latedoor/lang/pl.txt ] && [ -f /usr/share/latedoor/lang/ro.txt ] ||
+  fail "no kiosk languages (/usr/share/latedoor/lang)"
 
 note "versions"
 want=$(dpkg-deb -f "$core_deb" Version)

@@ -688,6 +688,44 @@ static void settings_from_the_centre(void **state)
     assert_memory_equal(&cfg, &before, sizeof cfg); /* nothing changed by a bad one */
 }
 
+/* kiosk-lang: the home languages offered at the door besides English. */
+static void languages(void **state)
+{
+    (void)state;
+    struct ld_config cfg = parse_ok(HEAD);
+    assert_int_equal(cfg.language_count, 0); /* English only by default */
+    cfg = parse_ok(HEAD "[kiosk]\nlanguages = pl, ro\n");
+    assert_int_equal(cfg.language_count, 2);
+    assert_string_equal(cfg.languages[0], "pl");
+    assert_string_equal(cfg.languages[1], "ro");
+    expect_error(HEAD "[kiosk]\nlanguages = pl, PL\n", LD_ERR_INVALID,
+                 "school.ini:6: kiosk.languages: language 2: not a code of 2 or 3 small letters "
+                 "(\"pl, ro\")");
+    expect_error(HEAD "[kiosk]\nlanguages = pl, pl\n", LD_ERR_INVALID,
+                 "school.ini:6: kiosk.languages: pl given twice");
+    expect_error(HEAD "[kiosk]\nlanguages = en, pl\n", LD_ERR_INVALID,
+                 "school.ini:6: kiosk.languages: en: English is always offered; list the others");
+    expect_error(HEAD "[kiosk]\nlanguages = pl,\n", LD_ERR_INVALID,
+                 "school.ini:6: kiosk.languages: a comma with no language after it");
+    expect_error(HEAD "[kiosk]\nlanguages = pl, ro, uk, pa, ur, so, lt\n", LD_ERR_RANGE,
+                 "school.ini:6: kiosk.languages: more than 6 languages");
+
+    /* The same written at the centre; a bad one changes nothing. */
+    char problem[160];
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "kiosk.languages", "ro", problem, sizeof problem), LD_OK);
+    assert_int_equal(cfg.language_count, 1);
+    assert_string_equal(cfg.languages[0], "ro");
+    struct ld_config before = cfg;
+    assert_int_equal(
+        ld_config_apply_setting(&cfg, "kiosk.languages", "ro, r0", problem, sizeof problem),
+        LD_ERR_INVALID);
+    assert_memory_equal(&cfg, &before, sizeof cfg);
+    assert_int_equal(ld_config_apply_setting(&cfg, "kiosk.languages", "", problem, sizeof problem),
+                     LD_OK);
+    assert_int_equal(cfg.language_count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +753,7 @@ int main(void)
         cmocka_unit_test(bands),
         cmocka_unit_test(patterns),
         cmocka_unit_test(settings_from_the_centre),
+        cmocka_unit_test(languages),
     };
     return cmocka_run_group_tests(tests, use_fixture_zones, NULL);
 }

@@ -19,11 +19,11 @@
 #   10. no school now: a card after school (sessions.school_ends) is told so and nothing is
 #      recorded; on an INSET day of the calendar and on a Saturday it is told so, the tap is kept
 #      with no mark (staff's late list for the day is empty)
-#   11. the store's file deleted under the kiosk: the idle screen sends children to the office
+#   11. the language button: Polski chosen, the touch sign-in in Polish, English again at idle
+#   12. the store's file deleted under the kiosk: the idle screen sends children to the office
 # Where the kiosk's buttons are, which screen shows and the words on it come from the kiosk
 # itself: on SIGUSR1 it writes its frame (BASE.bmp) and its screen, buttons and text (BASE.txt)
-# (--shot-file). Every wait
-# polls for what it waits for, with a generous limit for a loaded 2-core machine; none is a sleep
+# (--shot-file). Every wait polls for what it waits for, with a generous limit for a loaded 2-core machine; none is a sleep
 # standing in for an assertion. Without Xvfb or xdotool it skips (exit 77), but fails under CI=true.
 set -u
 bin=$1
@@ -463,7 +463,25 @@ for when in "2026-11-02T09:30 INSET day" "2026-11-07T09:30 weekend"; do
 done
 echo "ok 10 no school now: after school, an INSET day and a Saturday are told so, no late mark"
 
-# 11. The store's file deleted under the running kiosk (last: nothing after needs it): within a
+# 11. The language button. The school offers Polish and Romanian: a parent picks Polski, the
+#     touch sign-in speaks Polish, and the door is English again once it is idle.
+{ cat "$dir/school.ini"; printf '[kiosk]\nlanguages = pl, ro\n'; } > "$dir/lang.ini"
+start_kiosk "$dir/lang.ini" ${day}T09:18
+expect idle
+click "Polski · Română"
+click "Polski"
+click "Tap your card or touch here"
+expect touch classes
+shot
+grep -q "^button .* Szukaj po imieniu$" "$dir/shot.txt" || fail "the touch sign-in is not in Polish"
+click "Wstecz"
+expect idle
+shot
+grep -q "^button .* Polski · Română$" "$dir/shot.txt" || fail "the idle screen is not English again"
+echo "ok 11 the language button: Polish, then English again at idle"
+stop_kiosk
+
+# 12. The store's file deleted under the running kiosk (last: nothing after needs it): within a
 #    status refresh (10 s) the door sends children to the office instead of inviting a tap.
 start_kiosk "$dir/school.ini" 2026-11-09T09:00
 expect idle
@@ -475,7 +493,7 @@ for _ in $(seq 120); do
 done
 grep -q "^button .* Please sign in at the office today$" "$dir/shot.txt" ||
   fail "a deleted store went unnoticed"
-echo "ok 11 a deleted store is reported"
+echo "ok 12 a deleted store is reported"
 stop_kiosk
 
-echo "kiosk end to end: 12 passed, 0 failed"
+echo "kiosk end to end: 13 passed, 0 failed"

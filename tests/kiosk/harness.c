@@ -70,6 +70,11 @@ void harness_restart_app(struct harness *h)
 
 void harness_open(struct harness *h, int w, int hh)
 {
+    harness_open_in(h, w, hh, LD_TEST_DATA "/../assets");
+}
+
+void harness_open_in(struct harness *h, int w, int hh, const char *assets)
+{
     memset(h, 0, sizeof *h);
     h->mono = 1000000;
     h->w = w;
@@ -77,7 +82,7 @@ void harness_open(struct harness *h, int w, int hh)
     assert_int_equal(kiosk_fake_create(&h->fake), LD_OK);
     set_clock(h, 8, 57);
     char msg[256];
-    struct kiosk_ui_config uc = {LD_TEST_DATA "/../assets", w, hh, false, true, 133.0f};
+    struct kiosk_ui_config uc = {assets, w, hh, false, true, 133.0f};
     ld_err err = kiosk_ui_create(&uc, &h->ui, msg, sizeof msg);
     if (err)
         fail_msg("kiosk_ui_create: %s", msg);
@@ -122,6 +127,31 @@ void harness_close(struct harness *h)
     kiosk_ui_destroy(h->ui);
     kiosk_fake_destroy(h->fake);
     memset(h, 0, sizeof *h);
+}
+
+int harness_setup_800(void **state)
+{
+    static struct harness h;
+    harness_open(&h, 800, 480);
+    *state = &h;
+    return 0;
+}
+
+int harness_teardown(void **state)
+{
+    harness_close(*state);
+    return 0;
+}
+
+void harness_staff_login(struct harness *h)
+{
+    harness_touch(h, "Staff");
+    harness_touch(h, "2");
+    harness_touch(h, "4");
+    harness_touch(h, "6");
+    harness_touch(h, "8");
+    harness_touch(h, "OK");
+    harness_expect(h, "staff", "home");
 }
 
 void harness_at(struct harness *h, int hour, int minute)

@@ -33,10 +33,20 @@ void harness_quit_sdl(void);
 /* Opens a kiosk of w x h at 133 dpi (the 7-inch panel's density); fails the test on error. */
 void harness_open(struct harness *h, int w, int hh);
 
+/* Opens a kiosk as harness_open does, with its fonts and languages from assets. */
+void harness_open_in(struct harness *h, int w, int hh, const char *assets);
+
 /* Opens the app again after the test changed the fake (gate mode, status, punctual class). */
 void harness_restart_app(struct harness *h);
 
 void harness_close(struct harness *h);
+
+/* cmocka fixtures: a kiosk of 800x480 in a static harness as *state, and its closing. */
+int harness_setup_800(void **state);
+int harness_teardown(void **state);
+
+/* Opens staff mode from the idle screen with the fake's PIN (2468). */
+void harness_staff_login(struct harness *h);
 
 /* Sets the school's clock to today (14 January 2025) at hh:mm and lets the app see it. */
 void harness_at(struct harness *h, int hour, int minute);

@@ -772,6 +772,41 @@ static void test_gate_without_evidence_lists_no_one(void **state)
     free(l);
 }
 
+/* kiosk-lang: the home languages from the file's [kiosk], then from the centre over it; the
+ * reasons' codes for their pictograms. */
+static void test_settings_carry_languages_and_reason_codes(void **state)
+{
+    (void)state;
+    char ini[160];
+    snprintf(ini, sizeof ini, "%s/lang.ini", fx.dir);
+    write_config_with(ini, "late_door", "door-9", "driver = none", NULL,
+                      "[kiosk]\nlanguages = pl, ro\n");
+    struct kiosk_device *door = open_device(ini);
+    struct kiosk_backend be = kiosk_device_backend(door);
+    struct kiosk_settings s;
+    assert_int_equal(be.ops->settings(be.impl, &s), LD_OK);
+    assert_int_equal(s.language_count, 2);
+    assert_string_equal(s.languages[0], "pl");
+    assert_string_equal(s.languages[1], "ro");
+    assert_int_equal(s.reason_codes[0], LD_CODE_M); /* Medical appointment = -, M */
+    assert_int_equal(s.reason_codes[1], LD_CODE_NONE);
+
+    struct ld_store *store = NULL;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_setting_set(store, "school.kiosk.languages", "ro", NULL, 0), LD_OK);
+    assert_int_equal(be.ops->settings(be.impl, &s), LD_OK);
+    assert_int_equal(s.language_count, 1);
+    assert_string_equal(s.languages[0], "ro");
+    /* a bad one written at the centre keeps the file's */
+    assert_int_equal(ld_store_setting_set(store, "school.kiosk.languages", "ro, EN", NULL, 0),
+                     LD_OK);
+    assert_int_equal(be.ops->settings(be.impl, &s), LD_OK);
+    assert_int_equal(s.language_count, 2);
+    assert_int_equal(ld_store_setting_delete(store, "school.kiosk.languages", NULL, 0), LD_OK);
+    ld_store_close(store);
+    kiosk_device_close(door);
+}
+
 /* Re-imports the demo roster, Andrei Ionescu (CP) admitted on admitted (NULL: no date). */
 static void import_demo_roster(const char *admitted)
 {
@@ -1476,6 +1511,7 @@ int main(void)
         cmocka_unit_test(test_pattern_thresholds_from_the_school_file),
         cmocka_unit_test(test_device_analysis_knows_only_what_it_saw),
         cmocka_unit_test(test_after_school_marks_nothing),
+        cmocka_unit_test(test_settings_carry_languages_and_reason_codes),
         /* last: its arrival on DAY would change the others' lists */
         cmocka_unit_test(test_office_unvoid_and_new_time_reach_the_kiosk),
     };

@@ -17,13 +17,7 @@ struct shot_case {
 
 static void staff_login(struct harness *h)
 {
-    harness_touch(h, "Staff");
-    harness_touch(h, "2");
-    harness_touch(h, "4");
-    harness_touch(h, "6");
-    harness_touch(h, "8");
-    harness_touch(h, "OK");
-    harness_expect(h, "staff", "home");
+    harness_staff_login(h);
 }
 
 static void d_idle(struct harness *h)
@@ -377,6 +371,17 @@ static void d_staff_status_calendar(struct harness *h)
     harness_expect(h, "staff", "status");
 }
 
+/* kiosk-lang: a school language whose catalogue is not there: named on Status. */
+static void d_staff_status_language(struct harness *h)
+{
+    const char *const langs[] = {"pl", "xx", NULL};
+    kiosk_fake_set_languages(h->fake, langs);
+    harness_restart_app(h);
+    staff_login(h);
+    harness_touch(h, "Status");
+    harness_expect(h, "staff", "status");
+}
+
 static void d_staff_status_store_lost(struct harness *h)
 {
     d_idle_store_lost(h);
@@ -439,6 +444,105 @@ static void d_error(struct harness *h)
     harness_expect(h, "error", "");
 }
 
+/* ---- kiosk-lang: the family's language ---------------------------------------------------- */
+
+/* Picks a language on the idle screen: the language button, then the language's own name. */
+static void pick_language(struct harness *h, const char *others, const char *name)
+{
+    harness_touch(h, others);
+    harness_expect(h, "idle", "");
+    harness_touch(h, name);
+}
+
+static void d_lang_menu(struct harness *h)
+{
+    harness_touch(h, "Polski \u00b7 Rom\u00e2n\u0103");
+}
+
+static void d_idle_pl(struct harness *h)
+{
+    kiosk_fake_set_punctual(h->fake, "4B");
+    harness_restart_app(h);
+    pick_language(h, "Polski \u00b7 Rom\u00e2n\u0103", "Polski");
+}
+
+static void d_idle_ro(struct harness *h)
+{
+    kiosk_fake_set_punctual(h->fake, "4B");
+    harness_restart_app(h);
+    pick_language(h, "Polski \u00b7 Rom\u00e2n\u0103", "Rom\u00e2n\u0103");
+}
+
+static void d_greet_late_pl(struct harness *h)
+{
+    d_idle_pl(h);
+    d_greet_late(h);
+}
+
+static void d_greet_late_ro(struct harness *h)
+{
+    d_idle_ro(h);
+    d_greet_late(h);
+}
+
+static void d_reason_pl(struct harness *h)
+{
+    d_greet_late_pl(h);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+}
+
+static void d_reason_ro(struct harness *h)
+{
+    d_greet_late_ro(h);
+    harness_advance(h, 3000);
+    harness_expect(h, "reason", "late");
+}
+
+static void d_thanks_pl(struct harness *h)
+{
+    d_reason_pl(h);
+    harness_touch(h, "Wizyta u lekarza");
+    harness_expect(h, "greet", "thanks");
+}
+
+static void d_thanks_ro(struct harness *h)
+{
+    d_reason_ro(h);
+    harness_touch(h, "Programare la medic");
+    harness_expect(h, "greet", "thanks");
+}
+
+static void d_touch_classes_pl(struct harness *h)
+{
+    d_idle_pl(h);
+    d_touch_classes(h);
+}
+
+static void d_touch_classes_ro(struct harness *h)
+{
+    d_idle_ro(h);
+    d_touch_classes(h);
+}
+
+static void d_touch_warning_pl(struct harness *h)
+{
+    d_idle_pl(h);
+    d_touch_warning(h);
+}
+
+static void d_unknown_pl(struct harness *h)
+{
+    d_idle_pl(h);
+    d_unknown(h);
+}
+
+static void d_unknown_ro(struct harness *h)
+{
+    d_idle_ro(h);
+    d_unknown(h);
+}
+
 static const struct shot_case cases[] = {
     {"idle", d_idle},
     {"idle_reader_missing", d_idle_reader_missing},
@@ -482,10 +586,25 @@ static const struct shot_case cases[] = {
     {"staff_status", d_staff_status},
     {"staff_status_calendar", d_staff_status_calendar},
     {"staff_status_store_lost", d_staff_status_store_lost},
+    {"staff_status_language", d_staff_status_language},
     {"staff_status_refused", d_staff_status_refused},
     {"gate_not_arrived", d_gate},
     {"gate_before_close", d_gate_before_close},
     {"error", d_error},
+    {"lang_menu", d_lang_menu},
+    {"idle_pl", d_idle_pl},
+    {"idle_ro", d_idle_ro},
+    {"greet_late_open_pl", d_greet_late_pl},
+    {"greet_late_open_ro", d_greet_late_ro},
+    {"reason_pl", d_reason_pl},
+    {"reason_ro", d_reason_ro},
+    {"reason_thanks_pl", d_thanks_pl},
+    {"reason_thanks_ro", d_thanks_ro},
+    {"touch_classes_pl", d_touch_classes_pl},
+    {"touch_classes_ro", d_touch_classes_ro},
+    {"touch_timeout_warning_pl", d_touch_warning_pl},
+    {"unknown_card_pl", d_unknown_pl},
+    {"unknown_card_ro", d_unknown_ro},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
