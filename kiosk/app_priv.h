@@ -110,6 +110,7 @@ struct kiosk_app {
     uint64_t entered, last_input;
     uint64_t guard_until; /* touches before this are ignored (KIOSK_GUARD_MS) */
     unsigned guard_ms;
+    unsigned greet_ms;   /* KIOSK_GREET_MS unless the config says otherwise */
     bool touching;       /* a touch is being handled: the screen it opens is the user's */
     unsigned warn_shown; /* the timeout warning's seconds last drawn, 0 for none */
     bool dirty, relayout;

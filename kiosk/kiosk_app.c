@@ -377,6 +377,7 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     app->demo_tap = cfg->demo_tap;
     app->demo_ctx = cfg->demo_ctx;
     app->guard_ms = cfg->guard_ms ? cfg->guard_ms : KIOSK_GUARD_MS;
+    app->greet_ms = cfg->greet_ms ? cfg->greet_ms : KIOSK_GREET_MS;
     app->now = mono_now(app);
     app->last_input = app->now;
     app->pressed = -1;

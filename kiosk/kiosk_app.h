@@ -38,6 +38,9 @@ struct kiosk_app_config {
     /* Touches are ignored this long after the screen changed by itself; 0 for KIOSK_GUARD_MS
      * (700 ms). End-to-end tests widen it so their clicks land inside it whatever the load. */
     unsigned guard_ms;
+    /* A greeting that ends on the idle screen shows this long; 0 for KIOSK_GREET_MS (4 s).
+     * End-to-end tests lengthen it so a loaded machine cannot miss it (a touch still ends it). */
+    unsigned greet_ms;
 };
 
 /*

@@ -40,6 +40,7 @@ static void usage(FILE *f)
             "  --shot-file BASE  on SIGUSR1 write BASE.bmp (the screen) and BASE.txt (its name\n"
             "                 and buttons), for end-to-end tests\n"
             "  --guard-ms N     touches are ignored N ms after the screen changed by itself\n"
+            "  --greet-ms N     a greeting that ends on the idle screen shows N ms (tests)\n"
             "                 (default 700; end-to-end tests widen it to click inside it)\n",
             KIOSK_ASSETS_DIR);
 }
@@ -53,6 +54,7 @@ struct options {
     char *demo_cards[13];
     const char *shot_file;
     unsigned guard_ms; /* 0: KIOSK_GUARD_MS */
+    unsigned greet_ms; /* 0: KIOSK_GREET_MS */
 };
 
 /* Splits a comma-separated list of up to 12 UIDs into o->demo_cards; false when bad. */
@@ -114,6 +116,14 @@ static int parse(int argc, char **argv, struct options *o)
                 return 2;
             }
             o->guard_ms = (unsigned)ms;
+        } else if (strcmp(a, "--greet-ms") == 0 && has_value) {
+            char *end;
+            unsigned long ms = strtoul(argv[++i], &end, 10);
+            if (*end || ms < 1 || ms > 600000) {
+                fprintf(stderr, "latedoor-kiosk: --greet-ms wants 1 to 600000\n");
+                return 2;
+            }
+            o->greet_ms = (unsigned)ms;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
@@ -274,6 +284,7 @@ int main(int argc, char **argv)
         .demo_tap = backend.device ? kiosk_backend_demo_tap : NULL,
         .demo_ctx = &backend,
         .guard_ms = o.guard_ms,
+        .greet_ms = o.greet_ms,
     };
     if (kiosk_app_create(&ac, &app) != LD_OK) {
         fprintf(stderr, "latedoor-kiosk: out of memory\n");

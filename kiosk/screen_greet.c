@@ -162,7 +162,7 @@ static void greet_tick(struct kiosk_app *app)
     uint64_t limit = app->thanks ? KIOSK_THANKS_MS
                      : app->reason.pending && app->greeting.kind == KIOSK_GREET_ARRIVED
                          ? KIOSK_GREET_REASON_MS
-                         : KIOSK_GREET_MS;
+                         : app->greet_ms;
     if (kiosk_app_elapsed(app) >= limit)
         greet_next(app);
 }

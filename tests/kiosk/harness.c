@@ -62,6 +62,7 @@ void harness_restart_app(struct harness *h)
         .sound = NULL,
         .mono_ms = mono,
         .mono_ctx = h,
+        .greet_ms = h->greet_ms,
     };
     if (h->ops)
         ac.backend.ops = h->ops;

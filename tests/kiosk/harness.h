@@ -22,6 +22,7 @@ struct harness {
     int w, h;
     const struct kiosk_backend_ops *ops; /* replaces the fake's ops at the next restart */
     char photo_dir[64];                  /* harness_photo's folder, "" for none */
+    unsigned greet_ms;                   /* kiosk_app_config's, at the next restart */
 };
 
 /* Starts SDL (dummy video, software rendering, no audio) and SDL_ttf once per process. */

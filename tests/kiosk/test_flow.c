@@ -174,6 +174,29 @@ static void test_claimed_reason_confirmed_by_staff(void **state)
 }
 
 /*
+ * The end-to-end tests' longer greeting (--greet-ms): the closed day's greeting stays until
+ * then, and a touch still ends it at once.
+ */
+static void test_greet_ms_holds_the_greeting(void **state)
+{
+    struct harness *h = *state;
+    h->greet_ms = 60000;
+    harness_restart_app(h);
+    kiosk_fake_set_closed_day(h->fake, "INSET day");
+    harness_at(h, 9, 31);
+    harness_card(h, KIOSK_FAKE_CARD_ZOE);
+    harness_expect(h, "greet", "closed");
+    harness_advance(h, 59000);
+    harness_expect(h, "greet", "closed");
+    harness_advance(h, 1000);
+    harness_expect(h, "idle", "");
+    harness_card(h, KIOSK_FAKE_CARD_THEO);
+    harness_expect(h, "greet", "closed");
+    harness_touch(h, "Continue");
+    harness_expect(h, "idle", "");
+}
+
+/*
  * A tap on a closed day is told so, with the day's name, and asks no reason; after the school
  * day ends a tap or a touch sign-in is told school has finished, and nothing is recorded; a
  * staff card still opens staff mode.
@@ -1329,6 +1352,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_claimed_reason_confirmed_by_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_day_and_after_school_tell_the_child, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_greet_ms_holds_the_greeting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skip_records_no_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_next_tap_waits_its_turn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_siblings_keep_both_reasons, setup, teardown),
