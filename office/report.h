@@ -155,6 +155,14 @@ bool ld_report_arrival_on_roll(const struct ld_report *r, const struct ld_report
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
 
 /*
+ * The half-term of r's calendar that r->as_of falls in, or the last one begun before it (in a
+ * holiday, the one just ended): its first day, its last day up to as_of, its name (r's). False
+ * when no half-term has begun. The Classes page ranks the classes over it.
+ */
+bool ld_report_half_term(const struct ld_report *r, ld_date *first, ld_date *last,
+                         const char **name);
+
+/*
  * Writes what the school's registers cover into buf (at least 64 bytes): "registers known up to
  * Fri 27 Nov" after an MIS import, else "no register data yet".
  */
