@@ -19,6 +19,11 @@ add_test(NAME office_security
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/office_app/security.sh $<TARGET_FILE:latedoor>
           $<TARGET_FILE:latedoor-office> $<TARGET_FILE:gen_store>)
 set_tests_properties(office_security PROPERTIES LABELS office_app TIMEOUT 600)
+# office_settings: the technician's Settings page driven with curl, through to a kiosk's sync.
+add_test(NAME office_settings
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/office_app/settings.sh $<TARGET_FILE:latedoor>
+          $<TARGET_FILE:latedoor-office> $<TARGET_FILE:gen_store>)
+set_tests_properties(office_settings PROPERTIES LABELS office_app TIMEOUT 600)
 # office_browser: latedoor-office in headless Chromium through selenium (office_app/browser.py);
 # screenshots at 1366x768 and 390x844 are kept in build/office-browser/.
 add_test(NAME office_browser

@@ -198,9 +198,10 @@ void web_letters(struct web_req *q, const char *school, const struct ld_report *
 void web_letter_page(struct web_req *q, const char *school, const struct ld_report *r,
                      const char *name);
 
-/* ---- web_figures.c: figures without names, conflicts, settings, devices, the audit ---- */
+/* ---- web_figures.c: figures without names, conflicts, devices, the audit ---- */
 void web_summary(struct web_req *q, const char *school, const struct ld_report *r);
 void web_conflicts(struct web_req *q, const char *school, const struct ld_report *r);
+/* ---- web_settings.c: the settings, read by the office, changed by the technician ---- */
 void web_settings(struct web_req *q, const char *school, const struct ld_report *r);
 void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
 void web_audit_page(struct web_req *q, const char *school);
