@@ -1,10 +1,11 @@
 # The office web application (office/web/, docs/office.md).
-# test_office_store: the central store's office records and audit, and the accounts (users.c).
+# test_office_store: the central store's office records and audit, the accounts (users.c), and
+# the technician's changes of the rules and calendar (office/rules_edit.c).
 # office_security: latedoor-office on loopback driven with curl: every refusal it owes.
 # (test_office_store_sqlite and _pg: the same cases on each backend; _pg on the throwaway
 # PostgreSQL of tests/central.cmake.)
 add_executable(test_office_store office_app/test_office_store.c central/pg_info.c)
-target_link_libraries(test_office_store PRIVATE ld_office_users PkgConfig::CENTRAL_SQLITE
+target_link_libraries(test_office_store PRIVATE ld_office_users ld_report PkgConfig::CENTRAL_SQLITE
                       PkgConfig::CENTRAL_PQ PkgConfig::CMOCKA)
 target_include_directories(test_office_store PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/central)
 target_compile_definitions(test_office_store PRIVATE _GNU_SOURCE)
