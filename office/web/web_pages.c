@@ -180,10 +180,20 @@ static void login_post(struct web_req *q)
         login_form(q, "This form has expired. Please sign in again.");
         return;
     }
+    char addr[LD_WEB_ADDR_MAX + 1];
+    web_client_address(q, addr);
+    /* an address that failed too often is stopped before its try reaches any account */
+    if (!web_addr_may_try(q->w, addr, msg, sizeof msg)) {
+        q->status = 429;
+        login_form(q, msg);
+        return;
+    }
     pthread_mutex_lock(&q->w->store_lock);
     ld_err err = ld_user_sign_in(q->w->c, name ? name : "", password ? password : "",
                                  web_now_ms(q->w), &u, msg, sizeof msg);
     pthread_mutex_unlock(&q->w->store_lock);
+    if (err == LD_ERR_AUTH || err == LD_ERR_BUSY || err == LD_ERR_STATE)
+        web_addr_failed(q->w, addr);
     if (err) {
         q->status = err == LD_ERR_BUSY ? 429 : err == LD_ERR_STATE ? 423 : 401;
         if (err != LD_ERR_AUTH && err != LD_ERR_BUSY && err != LD_ERR_STATE) {
