@@ -159,9 +159,10 @@ static void rules_form(struct web_req *q, const struct ld_central_setting *cur, 
         }
         ld_buf_puts(b, "</td></tr>\n");
     }
-    ld_buf_puts(b, "<tr><th><label for=\"reasons\">Reasons at the door, one a line: name = code "
-                   "before the register closes, code after (- keeps L or U)</label></th><td>"
-                   "<textarea name=\"reasons\" id=\"reasons\" rows=\"6\" cols=\"40\">");
+    ld_buf_puts(b,
+                "<tr><th><label for=\"reason-lines\">Reasons at the door, one a line: name = code "
+                "before the register closes, code after (- keeps L or U)</label></th><td>"
+                "<textarea name=\"reasons\" id=\"reason-lines\" rows=\"6\" cols=\"40\">");
     const char *box = web_field(q, "reasons");
     if (box)
         ld_buf_html(b, box);
@@ -225,7 +226,7 @@ static void settings_tables(struct ld_buf *b, const struct ld_report *r)
     ld_buf_html(b, r->timezone);
     ld_buf_printf(b, ". Arrivals: %s.</p>\n",
                   r->everyone_signs_in ? "everyone signs in" : "late door only");
-    ld_buf_puts(b, "<h2>Reasons and what they do</h2>\n<table id=\"reasons-table\"><thead>"
+    ld_buf_puts(b, "<h2>Reasons and what they do</h2>\n<table id=\"reasons\"><thead>"
                    "<tr><th>Reason</th><th>Before the register closes</th><th>After it closes"
                    "</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < r->reason_count; i++) {
