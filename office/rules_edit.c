@@ -163,6 +163,19 @@ ld_err ld_office_rules_preview(struct ld_central *c, const char *school,
     return err;
 }
 
+/* Copies s into out (len bytes), cut short on a character's boundary: the audit takes UTF-8. */
+static void clip(const char *s, char *out, size_t len)
+{
+    size_t n = strlen(s);
+    if (n >= len) {
+        n = len - 1;
+        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--; /* s[n] would begin the next character: cut before it */
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
 /* Writes one audit line for each change, as by: "WHAT KEY: BEFORE → AFTER (version V)". */
 static ld_err audit_changes(struct ld_central *c, const char *school, const char *what,
                             const struct ld_office_changes *ch, int64_t version, const char *by,
@@ -170,10 +183,13 @@ static ld_err audit_changes(struct ld_central *c, const char *school, const char
 {
     ld_err err = LD_OK;
     for (size_t i = 0; !err && i < ch->count; i++) {
-        char line[LD_CENTRAL_AUDIT_WHAT_MAX + 1];
+        char line[LD_CENTRAL_AUDIT_WHAT_MAX + 1], key[81], before[121], after[121];
         const struct ld_office_change *k = &ch->items[i];
-        snprintf(line, sizeof line, "%s %.80s: %.120s → %.120s (version %" PRId64 ")", what, k->key,
-                 k->before[0] ? k->before : "(none)", k->after[0] ? k->after : "(none)", version);
+        clip(k->key, key, sizeof key);
+        clip(k->before[0] ? k->before : "(none)", before, sizeof before);
+        clip(k->after[0] ? k->after : "(none)", after, sizeof after);
+        snprintf(line, sizeof line, "%s %s: %s → %s (version %" PRId64 ")", what, key, before,
+                 after, version);
         err = ld_central_audit_add(c, school, by, line, now_ms, msg, msglen);
     }
     return err;

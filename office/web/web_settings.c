@@ -82,6 +82,11 @@ static bool form_edits(const struct web_req *q, struct ld_central_setting *e, si
         const char *v = web_field(q, ld_office_rule_keys[i]);
         if (!v)
             continue;
+        if (strlen(v) > LD_CENTRAL_SETTING_VALUE_MAX) {
+            snprintf(msg, msglen, "%s: longer than %d bytes", ld_office_rule_keys[i],
+                     LD_CENTRAL_SETTING_VALUE_MAX);
+            return false;
+        }
         snprintf(e[*n].key, sizeof e[*n].key, "%s", ld_office_rule_keys[i]);
         snprintf(e[*n].value, sizeof e[*n].value, "%s", v);
         ++*n;
@@ -93,6 +98,11 @@ static bool form_edits(const struct web_req *q, struct ld_central_setting *e, si
             continue;
         if (reasons++ >= LD_CONFIG_MAX_REASONS)
             break;
+        if (strlen(q->fields[i].value) > LD_CENTRAL_SETTING_VALUE_MAX) {
+            snprintf(msg, msglen, "reason %zu: longer than %d bytes", reasons,
+                     LD_CENTRAL_SETTING_VALUE_MAX);
+            return false;
+        }
         snprintf(e[*n].key, sizeof e[*n].key, "reason.%zu", reasons);
         snprintf(e[*n].value, sizeof e[*n].value, "%s", q->fields[i].value);
         ++*n;
@@ -105,6 +115,11 @@ static bool form_edits(const struct web_req *q, struct ld_central_setting *e, si
             t++, tl--;
         while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
             tl--;
+        if (tl > LD_CENTRAL_SETTING_VALUE_MAX) {
+            snprintf(msg, msglen, "reasons: line %zu is longer than %d bytes", reasons + 1,
+                     LD_CENTRAL_SETTING_VALUE_MAX);
+            return false;
+        }
         if (tl && reasons++ < LD_CONFIG_MAX_REASONS) {
             snprintf(e[*n].key, sizeof e[*n].key, "reason.%zu", reasons);
             snprintf(e[*n].value, sizeof e[*n].value, "%.*s", (int)tl, t);

@@ -106,6 +106,8 @@ check_refused "arrival_mode" -d what=rules --data-urlencode "arrival_mode=someti
 check_refused "reason &quot;Holiday&quot;: G makes no sense" -d what=rules \
   --data-urlencode "reasons=Medical appointment = -, M
 Holiday = -, G"
+check_refused "bands: longer than 1024 bytes" -d what=rules \
+  --data-urlencode "bands=$(printf '9%.0s' $(seq 1100)) = 1"
 check_refused "reasons: none given" -d what=rules --data-urlencode "reasons=  "
 check_refused "calendar:3: terms.Autumn 2: 2026-11-02 .. 2062-12-18 is longer than 26 weeks: is a year wrong?" \
   -d what=calendar --data-urlencode "calendar=$(cal_of 's/2026-12-18/2062-12-18/')"
