@@ -8,7 +8,6 @@
 #include "office.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,19 +33,7 @@ const char *const ld_office_rule_keys[LD_OFFICE_RULE_KEYS] = {
     "patterns.improving_after_max",
 };
 
-static ld_err fail(ld_err err, char *msg, size_t msglen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static ld_err fail(ld_err err, char *msg, size_t msglen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msglen, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-#define BAD(err, ...) fail(err, msg, msglen, __VA_ARGS__)
+#define BAD(err, ...) (snprintf(msg, msglen, __VA_ARGS__), (err))
 
 void ld_office_changes_free(struct ld_office_changes *ch)
 {

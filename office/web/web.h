@@ -29,7 +29,7 @@
 /* Sign-in failures from one client address, across accounts (web_throttle.c). */
 #define LD_WEB_ADDR_MAX          46 /* an IPv6 address as text */
 #define LD_WEB_ADDRS_HELD        1024
-#define LD_WEB_ADDR_SLOW_AFTER   10 /* failures: each try after waits (1 s, doubling to 30 s) */
+#define LD_WEB_ADDR_SLOW_AFTER   10 /* failures: each try after waits (1 s, doubling to 60 s) */
 #define LD_WEB_ADDR_REFUSE_AFTER 30 /* failures: the address is refused for the window */
 #define LD_WEB_ADDR_WINDOW_MS    (15 * 60 * 1000) /* a count is forgotten this long after */
 

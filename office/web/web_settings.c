@@ -14,6 +14,14 @@
 
 #include "office.h"
 
+/* Appends pre, text escaped, then post. */
+static void html_between(struct ld_buf *b, const char *pre, const char *text, const char *post)
+{
+    ld_buf_puts(b, pre);
+    ld_buf_html(b, text);
+    ld_buf_puts(b, post);
+}
+
 /* What each setting the form changes is called on the page. */
 static const char *const rule_labels[LD_OFFICE_RULE_KEYS] = {
     "Arrival mode",
@@ -299,15 +307,11 @@ static void settings_page(struct web_req *q, const char *school, const struct ld
     web_page_open(q, "Settings", school);
     ld_buf_puts(b, "<main><h1>Settings</h1>\n");
     const char *saved = web_field(q, "saved");
-    if (refused) {
-        ld_buf_puts(b, "<p class=\"err\" id=\"settings-error\">Not saved: ");
-        ld_buf_html(b, refused);
-        ld_buf_puts(b, "</p>\n");
-    } else if (saved) {
-        ld_buf_puts(b, "<p class=\"ok\" id=\"settings-saved\">Saved (");
-        ld_buf_html(b, saved);
-        ld_buf_puts(b, "). The kiosks take it at their next sync.</p>\n");
-    }
+    if (refused)
+        html_between(b, "<p class=\"err\" id=\"settings-error\">Not saved: ", refused, "</p>\n");
+    else if (saved)
+        html_between(b, "<p class=\"ok\" id=\"settings-saved\">Saved (", saved,
+                     "). The kiosks take it at their next sync.</p>\n");
     ld_buf_printf(b,
                   "<p>What the kiosks and these pages work to, as the central store holds "
                   "it%s.</p>\n",
@@ -364,15 +368,11 @@ static void confirm_page(struct web_req *q, const char *school, const char *what
     web_csrf_input(q);
     for (size_t i = 0; i < ne; i++) {
         ld_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", e[i].key);
-        ld_buf_html(b, e[i].value);
-        ld_buf_puts(b, "\">");
+        html_between(b, "", e[i].value, "\">");
     }
     const char *text = web_field(q, "calendar");
-    if (text) {
-        ld_buf_puts(b, "<textarea name=\"calendar\" hidden>");
-        ld_buf_html(b, text);
-        ld_buf_puts(b, "</textarea>");
-    }
+    if (text)
+        html_between(b, "<textarea name=\"calendar\" hidden>", text, "</textarea>");
     ld_buf_puts(b, "<p><button id=\"save\">Save</button> <a href=\"settings\" "
                    "id=\"cancel\">Cancel</a></p></form></div></main>\n");
     web_page_close(q);

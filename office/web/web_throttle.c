@@ -73,10 +73,8 @@ int64_t web_addr_backoff_ms(int fails)
         return LD_WEB_ADDR_WINDOW_MS;
     if (fails < LD_WEB_ADDR_SLOW_AFTER)
         return 0;
-    int64_t ms = 1000;
-    for (int i = LD_WEB_ADDR_SLOW_AFTER; i < fails && ms < 30000; i++)
-        ms *= 2;
-    return ms < 30000 ? ms : 30000;
+    /* the accounts' own ladder (1 s, doubling to a minute), begun at the address's threshold */
+    return ld_user_backoff_ms(fails - LD_WEB_ADDR_SLOW_AFTER + LD_USER_SLOW_AFTER);
 }
 
 bool web_addr_may_try(struct ld_web *w, const char *addr, char *msg, size_t msglen)
