@@ -54,16 +54,8 @@ LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID
 
 /* ---- the school's rules at the centre (office.c) ---- */
 
-/*
- * Writes what the report needs of a device config to school's central settings, keeping any
- * other key: "timezone", "arrival_mode", "sessions.am_start", "sessions.am_register_closes",
- * "sessions.pm_start", "sessions.pm_register_closes", "reason.1" ... "reason.N" ("Medical
- * appointment = -, M"), "bands" ("97 = 0; 92 = amber; 0 = red") and "patterns.window_days" and
- * the other thresholds, as the kiosks read them (ld_config_apply_setting); earlier reason.*
- * keys are replaced. Writes *changed (may be NULL). Admin only.
- */
-#define LD_OFFICE_RULES_MAX (7 + LD_CONFIG_MAX_REASONS + 9) /* settings ld_office_rules_of makes   \
-                                                             */
+/* The settings ld_office_rules_of makes at most. */
+#define LD_OFFICE_RULES_MAX (7 + LD_CONFIG_MAX_REASONS + 9)
 
 /*
  * Writes the settings ld_office_put_rules stores for cfg into s (room for LD_OFFICE_RULES_MAX)
@@ -72,6 +64,14 @@ LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID
 LD_MUST_CHECK ld_err ld_office_rules_of(const struct ld_config *cfg, struct ld_central_setting *s,
                                         size_t *n, char *msg, size_t msglen);
 
+/*
+ * Writes what the report needs of a device config to school's central settings, keeping any
+ * other key: "timezone", "arrival_mode", "sessions.am_start", "sessions.am_register_closes",
+ * "sessions.pm_start", "sessions.pm_register_closes", "reason.1" ... "reason.N" ("Medical
+ * appointment = -, M"), "bands" ("97 = 0; 92 = amber; 0 = red") and "patterns.window_days" and
+ * the other thresholds, as the kiosks read them (ld_config_apply_setting); earlier reason.*
+ * keys are replaced. Writes *changed (may be NULL). Admin only.
+ */
 LD_MUST_CHECK ld_err ld_office_put_rules(struct ld_central *c, const char *school,
                                          const struct ld_config *cfg, bool *changed, char *msg,
                                          size_t msglen);

@@ -445,9 +445,8 @@ static void rules_changed_checked_and_audited(void **state)
         len += (size_t)snprintf(bands.value + len, sizeof bands.value - len, "%s%d = xxée-%d",
                                 i ? "; " : "", 99 - i * 9, i);
     assert_int_equal((unsigned char)bands.value[119], 0xC3); /* 120 bytes would split an é */
-    assert_int_equal(ld_office_rules_save(f->c, "hb", &bands, 1, 2, "tech", 6000, &ch, msg,
-                                          sizeof msg),
-                     LD_OK);
+    assert_int_equal(
+        ld_office_rules_save(f->c, "hb", &bands, 1, 2, "tech", 6000, &ch, msg, sizeof msg), LD_OK);
     assert_int_equal(ch.version, 3);
     ld_office_changes_free(&ch);
     assert_int_equal(version_of(f, "ot", false), 0);
