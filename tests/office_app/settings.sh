@@ -113,6 +113,8 @@ check_refused "calendar:3: terms.Autumn 2: 2026-11-02 .. 2062-12-18 is longer th
   -d what=calendar --data-urlencode "calendar=$(cal_of 's/2026-12-18/2062-12-18/')"
 check_refused "calendar:2: terms.Autumn 1: 1926-09-01 .. 2026-10-23 is longer than 26 weeks: is a year wrong?" \
   -d what=calendar --data-urlencode "calendar=$(cal_of 's/= 2026-09-01/= 1926-09-01/')"
+check_refused "calendar:12: closed.2062-11-02: a year or more from the terms" \
+  -d what=calendar --data-urlencode "calendar=$(cal_of 's/^2026-11-02 = INSET day/2062-11-02 = INSET day/')"
 check_refused "terms.Autumn 2: ends (2026-10-30) before it starts (2026-11-02)" \
   -d what=calendar --data-urlencode "calendar=$(cal_of 's/2026-12-18/2026-10-30/')"
 check_refused "terms.Autumn 2: starts 2026-10-20, not after Autumn 1 (line 2) ends on 2026-10-23" \
