@@ -244,6 +244,7 @@ try:
     check(not driver.find_elements(By.ID, "rules-form"), "the office is offered the settings' form")
 
     # the technician changes one setting: checked, confirmed old -> new, saved
+    driver.set_window_size(1366, 768)
     follow(driver, driver.find_element(By.CSS_SELECTOR, "form.who button"))
     driver.find_element(By.ID, "user").send_keys("tech")
     driver.find_element(By.ID, "password").send_keys("office-pass-1234")
