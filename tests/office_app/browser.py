@@ -253,6 +253,12 @@ try:
     field = driver.find_element(By.ID, "sessions.am_register_closes")
     check(field.get_attribute("value") == "09:20", "the form's register close: " +
           field.get_attribute("value"))
+    for width, height in ((1366, 768), (390, 844)):
+        driver.set_window_size(width, height)
+        driver.execute_script("document.getElementById('rules-form').scrollIntoView()")
+        shot(driver, "settings-form", width, height)
+    driver.set_window_size(1366, 768)
+    field = driver.find_element(By.ID, "sessions.am_register_closes")
     field.clear()
     field.send_keys("08:30")
     follow(driver, driver.find_element(By.ID, "rules-check"))
