@@ -14,6 +14,7 @@
 
 #include "report.h"
 #include "report_out.h"
+#include "utf8.h"
 
 const char *const ld_office_rule_keys[LD_OFFICE_RULE_KEYS] = {
     "arrival_mode",
@@ -88,6 +89,12 @@ static ld_err merge(const struct ld_central_settings *old, const struct ld_centr
             return BAD(LD_ERR_INVALID, "settings: %s: not a setting changed here", edits[i].key);
         if (find(edits, i, edits[i].key))
             return BAD(LD_ERR_DUPLICATE, "settings: %s: given twice", edits[i].key);
+        /* the store takes no other text (central_check.c): said before the confirmation */
+        size_t len = strlen(edits[i].value);
+        if (!ld_utf8_valid(edits[i].value, len) || ld_utf8_has_control(edits[i].value, len))
+            return BAD(LD_ERR_INVALID,
+                       "settings: %s: only text, without tabs or other control characters",
+                       edits[i].key);
         reasons |= !strncmp(edits[i].key, "reason.", 7);
     }
     if (!(out->items = calloc(old->count + n + 1, sizeof *out->items)))

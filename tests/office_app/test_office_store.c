@@ -386,6 +386,7 @@ static void rules_changed_checked_and_audited(void **state)
         {{"patterns.window_days", "0"}, "settings: patterns.window_days:"},
         {{"reason.1", "Holiday = -, G"}, "reason \"Holiday\": G makes no sense"},
         {{"timezone", "UTC"}, "settings: timezone: not a setting changed here"},
+        {{"reason.1", "Bus\tlate = -, -"}, "settings: reason.1: only text, without tabs"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_not_equal(
