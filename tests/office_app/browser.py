@@ -16,8 +16,8 @@ import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, out, latedoor, kiosk = sys.argv[1:5]
@@ -41,11 +41,29 @@ def shot(driver, name, width, height):
         print("note: %s scrolls sideways at %d px" % (name, width))
 
 
+def page_left(old):
+    """Waits until the page whose html element is old has gone."""
+    def gone(_):
+        # Chromium may answer for the old page's node, mid-navigation, "does not belong to the
+        # document" rather than "stale": both say the old page has gone
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+
+    WebDriverWait(old.parent, 10).until(gone)
+
+
 def follow(driver, element):
     """Clicks element and waits for the next page: a check never reads the page before it."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+    page_left(old)
 
 
 def rows(driver):
@@ -90,7 +108,7 @@ try:
     box.send_keys(first)
     old = driver.find_element(By.TAG_NAME, "html")
     box.submit()
-    wait.until(EC.staleness_of(old))
+    page_left(old)
     wait.until(lambda d: "/search" in d.current_url)
     links = driver.find_elements(By.CSS_SELECTOR, "#results a")
     check(any(first in a.text for a in links), "search for %s did not find them" % first)
