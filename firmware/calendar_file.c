@@ -227,6 +227,23 @@ static ld_err parse(const char *text, size_t len, const char *name, struct ld_ca
         err = LD_ERR_INVALID;
         goto out;
     }
+    /* a closed day a year from every term is a mistyped year (2062 for 2026, 1926) */
+    for (size_t i = 0; i < cp.cal.closed_count; i++) {
+        const struct ld_calfile_closed *d = &cp.cal.closed[i];
+        ld_date first = cp.cal.terms[0].start, last = cp.cal.terms[cp.cal.term_count - 1].end;
+        if (d->date > first - LD_CALFILE_CLOSED_MARGIN_DAYS &&
+            d->date < last + LD_CALFILE_CLOSED_MARGIN_DAYS)
+            continue;
+        char ds[LD_DATE_STRLEN], a[LD_DATE_STRLEN], z[LD_DATE_STRLEN];
+        ld_date_format(d->date, ds);
+        ld_date_format(first, a);
+        ld_date_format(last, z);
+        ld_config__errf(msg, msglen, name, d->line,
+                        "closed.%s: a year or more from the terms (%s .. %s): is a year wrong?", ds,
+                        a, z);
+        err = LD_ERR_INVALID;
+        goto out;
+    }
     if (cp.cal.closed_count > 1)
         qsort(cp.cal.closed, cp.cal.closed_count, sizeof *cp.cal.closed, by_date);
 out:

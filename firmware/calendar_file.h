@@ -18,13 +18,16 @@
  *
  * Terms must be in date order, each ending on or after it starts and starting after the one
  * before it ends; a term longer than LD_CALFILE_TERM_MAX_DAYS is taken for a mistyped year.
- * Closed days may fall anywhere (outside terms they change nothing) but not twice.
+ * Closed days may fall anywhere (outside terms they change nothing) but not twice, and not a year
+ * or more (LD_CALFILE_CLOSED_MARGIN_DAYS) before the first term or after the last: a mistyped
+ * year.
  */
-#define LD_CALFILE_MAX_BYTES     65536 /* the whole file */
-#define LD_CALFILE_MAX_TERMS     36    /* three school years of half-terms */
-#define LD_CALFILE_MAX_CLOSED    400   /* closed days */
-#define LD_CALFILE_TERM_MAX_DAYS 182   /* 26 weeks */
-#define LD_CALFILE_LABEL_MAX     64    /* bytes of a closed day's label */
+#define LD_CALFILE_MAX_BYTES          65536 /* the whole file */
+#define LD_CALFILE_MAX_TERMS          36    /* three school years of half-terms */
+#define LD_CALFILE_MAX_CLOSED         400   /* closed days */
+#define LD_CALFILE_TERM_MAX_DAYS      182   /* 26 weeks */
+#define LD_CALFILE_LABEL_MAX          64    /* bytes of a closed day's label */
+#define LD_CALFILE_CLOSED_MARGIN_DAYS 366   /* a closed day this far from every term is refused */
 
 struct ld_calfile_term {
     char name[LD_TERM_NAME_MAX + 1];

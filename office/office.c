@@ -382,10 +382,8 @@ static bool ours(const char *key)
 }
 
 #define PATTERN_KEYS 9
-static const char *const pattern_keys[PATTERN_KEYS] = {
-    "patterns.window_days",     "patterns.frequent_min",         "patterns.weekday_window_days",
-    "patterns.weekday_min",     "patterns.streak_min",           "patterns.rising_min",
-    "patterns.after_close_min", "patterns.improving_before_min", "patterns.improving_after_max"};
+/* the last nine of the keys the office app changes one by one */
+static const char *const *const pattern_keys = ld_office_rule_keys + LD_OFFICE_RULE_KEYS - 9;
 
 static void put(struct ld_central_setting *s, size_t *n, const char *key, const char *value)
 {
@@ -399,26 +397,10 @@ static void hhmm(ld_minute m, char out[8])
     snprintf(out, 8, "%02d:%02d", (m / 60) % 24, m % 60);
 }
 
-ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struct ld_config *cfg,
-                           bool *changed, char *msg, size_t msglen)
+ld_err ld_office_rules_of(const struct ld_config *cfg, struct ld_central_setting *s, size_t *np,
+                          char *msg, size_t msglen)
 {
-    struct ld_central_settings old = {0};
-    struct ld_central_setting *s = NULL;
-    int64_t v = 0;
-    bool ch = false;
-    ld_err err = ld_central_get_settings(c, school, 0, &old, &v, &ch, msg, msglen);
-    if (err)
-        return err;
     size_t n = 0;
-    s = calloc(old.count + 7 + LD_CONFIG_MAX_REASONS + PATTERN_KEYS, sizeof *s);
-    if (!s) {
-        ld_central_settings_free(&old);
-        snprintf(msg, msglen, "office: out of memory");
-        return LD_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < old.count; i++)
-        if (!ours(old.items[i].key))
-            s[n++] = old.items[i];
     char t[8], key[32], value[LD_CONFIG_REASON_MAX + 16];
     put(s, &n, "timezone", cfg->timezone);
     put(s, &n, "arrival_mode", ld_arrival_mode_name(cfg->arrival_mode));
@@ -455,8 +437,6 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
                                stage);
     }
     if (bl >= LD_CENTRAL_SETTING_VALUE_MAX) {
-        ld_central_settings_free(&old);
-        free(s);
         snprintf(msg, msglen, "office: the school's bands are longer than a setting (%d bytes)",
                  LD_CENTRAL_SETTING_VALUE_MAX);
         return LD_ERR_RANGE;
@@ -471,7 +451,33 @@ ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struc
         snprintf(value, sizeof value, "%d", values[i]);
         put(s, &n, pattern_keys[i], value);
     }
-    err = ld_central_put_settings(c, school, s, n, &v, changed, msg, msglen);
+    *np = n;
+    return LD_OK;
+}
+
+ld_err ld_office_put_rules(struct ld_central *c, const char *school, const struct ld_config *cfg,
+                           bool *changed, char *msg, size_t msglen)
+{
+    struct ld_central_settings old = {0};
+    struct ld_central_setting *s = NULL;
+    int64_t v = 0;
+    bool ch = false;
+    ld_err err = ld_central_get_settings(c, school, 0, &old, &v, &ch, msg, msglen);
+    if (err)
+        return err;
+    size_t n = 0, k = 0;
+    s = calloc(old.count + LD_OFFICE_RULES_MAX, sizeof *s);
+    if (!s) {
+        ld_central_settings_free(&old);
+        snprintf(msg, msglen, "office: out of memory");
+        return LD_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < old.count; i++)
+        if (!ours(old.items[i].key))
+            s[n++] = old.items[i];
+    err = ld_office_rules_of(cfg, s + n, &k, msg, msglen);
+    if (!err)
+        err = ld_central_put_settings(c, school, s, n + k, &v, changed, msg, msglen);
     free(s);
     ld_central_settings_free(&old);
     return err;

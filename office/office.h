@@ -54,6 +54,16 @@ LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID
 
 /* ---- the school's rules at the centre (office.c) ---- */
 
+/* The settings ld_office_rules_of makes at most. */
+#define LD_OFFICE_RULES_MAX (7 + LD_CONFIG_MAX_REASONS + 9)
+
+/*
+ * Writes the settings ld_office_put_rules stores for cfg into s (room for LD_OFFICE_RULES_MAX)
+ * and their count to *n: the values the office app's Settings page shows and edits.
+ */
+LD_MUST_CHECK ld_err ld_office_rules_of(const struct ld_config *cfg, struct ld_central_setting *s,
+                                        size_t *n, char *msg, size_t msglen);
+
 /*
  * Writes what the report needs of a device config to school's central settings, keeping any
  * other key: "timezone", "arrival_mode", "sessions.am_start", "sessions.am_register_closes",
@@ -65,6 +75,76 @@ LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID
 LD_MUST_CHECK ld_err ld_office_put_rules(struct ld_central *c, const char *school,
                                          const struct ld_config *cfg, bool *changed, char *msg,
                                          size_t msglen);
+
+/* ---- the rules and calendar changed by a technician in the office app (rules_edit.c) ---- */
+
+#define LD_OFFICE_RULE_KEYS 15
+/* The settings the office app changes one by one: arrival_mode, the four sessions.* times,
+ * bands and the nine patterns.* thresholds (the reasons are "reason.1" ... "reason.N"). */
+extern const char *const ld_office_rule_keys[LD_OFFICE_RULE_KEYS];
+
+#define LD_OFFICE_CHANGE_KEY_MAX 80
+
+/* One setting, half-term or closed day that a change makes different: "" for none. */
+struct ld_office_change {
+    char key[LD_OFFICE_CHANGE_KEY_MAX + 1]; /* "bands", "terms.Autumn 1", "closed.2026-11-11" */
+    char before[LD_CENTRAL_SETTING_VALUE_MAX + 1];
+    char after[LD_CENTRAL_SETTING_VALUE_MAX + 1];
+};
+
+/* What a change makes different, and the version of what it was made on (or, saved, the new). */
+struct ld_office_changes {
+    struct ld_office_change *items;
+    size_t count;
+    int64_t version;
+};
+
+void ld_office_changes_free(struct ld_office_changes *ch);
+
+/*
+ * Makes school's settings with edits (n pairs; keys from ld_office_rule_keys or "reason.N"; when
+ * any is a reason, the edits' reasons replace every stored one) over the stored ones, and checks
+ * the whole as the report and the kiosks read it (ld_report_check_settings): on a problem returns
+ * its error with a message naming the setting, writing nothing. On success *merged (free with
+ * ld_central_settings_free) is the whole new list and *ch (ld_office_changes_free) what differs,
+ * with the stored version it was made on. Reads only.
+ */
+LD_MUST_CHECK ld_err ld_office_rules_preview(struct ld_central *c, const char *school,
+                                             const struct ld_central_setting *edits, size_t n,
+                                             struct ld_central_settings *merged,
+                                             struct ld_office_changes *ch, char *msg,
+                                             size_t msglen);
+
+/*
+ * Checks edits again as ld_office_rules_preview and, when the stored settings are still at
+ * version (else LD_ERR_STATE: someone changed them meanwhile), stores the whole in one put (its
+ * version goes up: the kiosks pull it at their next sync) and writes one audit line a change as
+ * by at now_ms. *ch is what changed (none: nothing written) with the version now. Admin only.
+ */
+LD_MUST_CHECK ld_err ld_office_rules_save(struct ld_central *c, const char *school,
+                                          const struct ld_central_setting *edits, size_t n,
+                                          int64_t version, const char *by, int64_t now_ms,
+                                          struct ld_office_changes *ch, char *msg, size_t msglen);
+
+struct ld_buf;
+/* Appends cal as the text of a calendar file ([terms], then [closed]). */
+void ld_office_calendar_text(const struct ld_calendar_file *cal, struct ld_buf *out);
+
+/*
+ * As ld_office_rules_preview, for school's calendar given as the text of a calendar file, read
+ * by the file's own parser and the core's rules (messages "calendar:LINE: terms.NAME: problem");
+ * *out is the parsed calendar (ld_calendar_file_free).
+ */
+LD_MUST_CHECK ld_err ld_office_calendar_preview(struct ld_central *c, const char *school,
+                                                const char *text, struct ld_calendar_file *out,
+                                                struct ld_office_changes *ch, char *msg,
+                                                size_t msglen);
+
+/* As ld_office_rules_save, for the calendar text. */
+LD_MUST_CHECK ld_err ld_office_calendar_save(struct ld_central *c, const char *school,
+                                             const char *text, int64_t version, const char *by,
+                                             int64_t now_ms, struct ld_office_changes *ch,
+                                             char *msg, size_t msglen);
 
 /* ---- MIS marks (mis_import.c) ---- */
 

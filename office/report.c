@@ -132,7 +132,18 @@ static ld_err parse_reason(const char *key, const char *value, struct ld_config_
     memset(out, 0, sizeof *out);
     memcpy(out->name, buf, strlen(buf) + 1);
     ld_err err = reason_code(before, key, &out->rule.before_close, msg, msglen);
-    return err ? err : reason_code(after, key, &out->rule.after_close, msg, msglen);
+    if (!err)
+        err = reason_code(after, key, &out->rule.after_close, msg, msglen);
+    /* the kiosks' own rule (config.c): only codes that fit a child who is at the late door */
+    bool first = !ld_config_door_code(out->rule.before_close, false);
+    if (!err && (first || !ld_config_door_code(out->rule.after_close, true)))
+        err =
+            BAD(LD_ERR_INVALID,
+                "settings: %s: reason \"%s\": %s makes no sense for a child who arrives late "
+                "%s the register closes: use -, %s, M, I, R, J1 or C",
+                key, out->name, ld_code_str(first ? out->rule.before_close : out->rule.after_close),
+                first ? "before" : "after", first ? "L" : "U");
+    return err;
 }
 
 /*
@@ -210,6 +221,16 @@ static ld_err apply_settings(struct ld_report *r, const struct ld_central_settin
         r->reason_count = def.reason_count;
     }
     return LD_OK;
+}
+
+ld_err ld_report_check_settings(const struct ld_central_settings *s, char *msg, size_t msglen)
+{
+    struct ld_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return BAD(LD_ERR_NOMEM, "settings: out of memory");
+    ld_err err = apply_settings(r, s, msg, msglen);
+    free(r);
+    return err;
 }
 
 /* ---- events to arrivals ---- */

@@ -113,6 +113,15 @@ struct ld_report {
  * up to the last day of the MIS marks, and not at all before an import. On success *out is the
  * caller's, to free with ld_report_free. Errors name the store, the part and the row.
  */
+/*
+ * Reads school settings s as ld_report_load reads them (sessions, reasons, and the arrival mode,
+ * bands and thresholds through the kiosks' own ld_config_apply_setting), keeping nothing: LD_OK,
+ * or the error ld_report_load would give with its message naming the setting ("settings: KEY:
+ * problem"). The office app checks a technician's change with it before storing it.
+ */
+LD_MUST_CHECK ld_err ld_report_check_settings(const struct ld_central_settings *s, char *msg,
+                                              size_t msglen);
+
 LD_MUST_CHECK ld_err ld_report_load(struct ld_central *c, const char *school, ld_date as_of,
                                     struct ld_report **out, char *msg, size_t msglen);
 
@@ -153,6 +162,14 @@ bool ld_report_arrival_on_roll(const struct ld_report *r, const struct ld_report
 
 /* Returns the roster index of upn, or -1. */
 long ld_report_find_pupil(const struct ld_report *r, const char *upn);
+
+/*
+ * The half-term of r's calendar that r->as_of falls in, or the last one begun before it (in a
+ * holiday, the one just ended): its first day, its last day up to as_of, its name (r's). False
+ * when no half-term has begun. The Classes page ranks the classes over it.
+ */
+bool ld_report_half_term(const struct ld_report *r, ld_date *first, ld_date *last,
+                         const char **name);
 
 /*
  * Writes what the school's registers cover into buf (at least 64 bytes): "registers known up to

@@ -387,17 +387,25 @@ static ld_err write_daily(const struct site *s)
 
 /* ---- the week by class ---- */
 
+/* The periods the Classes page ranks the classes over. */
+enum { P_THIS, P_LAST, P_HALF, PERIODS };
+
+/* One class's late sessions over one period, and its place. */
+struct class_period {
+    int late, minutes;
+    size_t place; /* 1 + classes with fewer late sessions per pupil */
+    bool joint;   /* another class has the same place */
+};
+
 struct class_week {
     const char *name;
-    int pupils, late, minutes;   /* this week */
-    int last_late, last_minutes; /* the last full week (shown on a Monday) */
-    size_t place, last_place;    /* 1 + classes with fewer late sessions per pupil */
-    bool joint, last_joint;      /* another class has the same place */
+    int pupils;
+    struct class_period p[PERIODS]; /* this week, the last full week, the half-term so far */
 };
 
 /* Adds pupil i's L and U sessions from first to last (school days only) to *late and *minutes. */
 static void late_between(const struct ld_result *res, size_t i, ld_date first, ld_date last,
-                         int *late, int *minutes)
+                         struct class_period *cp)
 {
     for (ld_date d = first; d <= last; d++)
         for (int sess = 0; sess < 2; sess++) {
@@ -405,8 +413,8 @@ static void late_between(const struct ld_result *res, size_t i, ld_date first, l
             int m;
             if (ld_result_mark(res, i, d, (enum ld_session_id)sess, &code, &m) &&
                 ld_code_is_late(code)) {
-                ++*late;
-                *minutes += m;
+                cp->late++;
+                cp->minutes += m;
             }
         }
 }
@@ -418,8 +426,8 @@ static int per_pupil_cmp(int late_a, int pupils_a, int late_b, int pupils_b)
     return x < y ? -1 : x > y;
 }
 
-/* Places, with joint places where classes have the same late sessions per pupil. */
-static void class_places(struct class_week *cw, size_t nc, bool last)
+/* Places over period k, with joint places where classes have the same late sessions per pupil. */
+static void class_places(struct class_week *cw, size_t nc, int k)
 {
     for (size_t c = 0; c < nc; c++) {
         size_t place = 1;
@@ -427,31 +435,24 @@ static void class_places(struct class_week *cw, size_t nc, bool last)
         for (size_t o = 0; o < nc; o++) {
             if (o == c)
                 continue;
-            int cmp =
-                last ? per_pupil_cmp(cw[o].last_late, cw[o].pupils, cw[c].last_late, cw[c].pupils)
-                     : per_pupil_cmp(cw[o].late, cw[o].pupils, cw[c].late, cw[c].pupils);
+            int cmp = per_pupil_cmp(cw[o].p[k].late, cw[o].pupils, cw[c].p[k].late, cw[c].pupils);
             place += cmp < 0;
             joint |= cmp == 0;
         }
-        if (last) {
-            cw[c].last_place = place;
-            cw[c].last_joint = joint;
-        } else {
-            cw[c].place = place;
-            cw[c].joint = joint;
-        }
+        cw[c].p[k].place = place;
+        cw[c].p[k].joint = joint;
     }
 }
 
-/* "Best punctuality ...: 4B and 5A", every class in first place. */
-static void winner_line(struct ld_buf *b, const struct class_week *cw, size_t nc, bool last,
+/* "Best punctuality ...: 4B and 5A", every class in first place over period k. */
+static void winner_line(struct ld_buf *b, const struct class_week *cw, size_t nc, int k,
                         const char *when)
 {
+    static const char *const id[PERIODS] = {"this", "last", "half"};
     bool any = false;
-    ld_buf_printf(b, "<p class=\"winner\" id=\"winner-%s\">Best punctuality %s: ",
-                  last ? "last" : "this", when);
+    ld_buf_printf(b, "<p class=\"winner\" id=\"winner-%s\">Best punctuality %s: ", id[k], when);
     for (size_t c = 0; c < nc; c++) {
-        if ((last ? cw[c].last_place : cw[c].place) != 1)
+        if (cw[c].p[k].place != 1)
             continue;
         ld_buf_puts(b, any ? " and <strong>" : "<strong>");
         ld_buf_html(b, cw[c].name);
@@ -459,6 +460,39 @@ static void winner_line(struct ld_buf *b, const struct class_week *cw, size_t nc
         any = true;
     }
     ld_buf_puts(b, "</p>\n");
+}
+
+/*
+ * The half-term of the calendar that as_of falls in, or the last one before it (a report made in
+ * a holiday ranks the half-term just ended), from its first day to as_of at the latest; false
+ * when the calendar has none started yet.
+ */
+bool ld_report_half_term(const struct ld_report *r, ld_date *first, ld_date *last,
+                         const char **name)
+{
+    const struct ld_calfile_term *t = NULL;
+    for (size_t i = 0; i < r->calfile.term_count; i++)
+        if (r->calfile.terms[i].start <= r->as_of)
+            t = &r->calfile.terms[i];
+    if (!t)
+        return false;
+    *first = t->start;
+    *last = t->end < r->as_of ? t->end : r->as_of;
+    *name = t->name;
+    return true;
+}
+
+/* Writes class c's place, late sessions and per pupil over period k as cells (and CSV fields). */
+static void period_cells(struct ld_buf *b, struct ld_buf *csv, const struct class_week *c, int k,
+                         const char *cls)
+{
+    const struct class_period *p = &c->p[k];
+    double per = c->pupils ? (double)p->late / c->pupils : 0;
+    ld_buf_printf(b,
+                  "<td class=\"num %s\">%s%zu</td><td class=\"num %s-late\">%d</td>"
+                  "<td class=\"num\">%.2f</td>",
+                  cls, p->joint ? "=" : "", p->place, cls, p->late, per);
+    ld_buf_printf(csv, ",%s%zu,%d,%.2f", p->joint ? "=" : "", p->place, p->late, per);
 }
 
 static ld_err write_weekly(const struct site *s)
@@ -476,6 +510,9 @@ static ld_err write_weekly(const struct site *s)
     ld_date monday = ld_date_week_start(r->as_of);
     /* on a Monday the week has barely begun: assembly wants last week's table beside it */
     bool show_last = ld_date_weekday(r->as_of) == LD_MON;
+    ld_date half_first = 0, half_last = 0;
+    const char *half_name = "";
+    bool show_half = ld_report_half_term(r, &half_first, &half_last, &half_name);
     for (size_t i = 0; i < ld_result_pupil_count(r->result); i++) {
         const struct ld_pupil_result *p = ld_result_pupil(r->result, i);
         size_t c = 0;
@@ -484,14 +521,15 @@ static ld_err write_weekly(const struct site *s)
         if (c == nc)
             continue;
         cw[c].pupils++;
-        late_between(r->result, i, monday, r->as_of, &cw[c].late, &cw[c].minutes);
+        late_between(r->result, i, monday, r->as_of, &cw[c].p[P_THIS]);
         if (show_last)
-            late_between(r->result, i, monday - 7, monday - 3, &cw[c].last_late,
-                         &cw[c].last_minutes);
+            late_between(r->result, i, monday - 7, monday - 3, &cw[c].p[P_LAST]);
+        if (show_half)
+            late_between(r->result, i, half_first, half_last, &cw[c].p[P_HALF]);
     }
-    class_places(cw, nc, false);
-    class_places(cw, nc, true);
-    char monday_s[LD_DATE_STRLEN], dur[32], from[16], to[16], when[64];
+    for (int k = 0; k < PERIODS; k++)
+        class_places(cw, nc, k);
+    char monday_s[LD_DATE_STRLEN], dur[32], from[16], to[16], when[LD_TERM_NAME_MAX + 64];
     ld_date_format(monday, monday_s);
     ld_report_short_date(monday - 7, from, sizeof from);
     ld_report_short_date(monday - 3, to, sizeof to);
@@ -504,43 +542,52 @@ static ld_err write_weekly(const struct site *s)
                   monday_s, s->today);
     if (nc > 0 && show_last) {
         snprintf(when, sizeof when, "last week (%s to %s)", from, to);
-        winner_line(&b, cw, nc, true, when);
+        winner_line(&b, cw, nc, P_LAST, when);
     }
     if (nc > 0)
-        winner_line(&b, cw, nc, false, "this week");
+        winner_line(&b, cw, nc, P_THIS, "this week");
+    if (nc > 0 && show_half) {
+        ld_report_short_date(half_first, from, sizeof from);
+        ld_report_short_date(half_last, to, sizeof to);
+        ld_buf_puts(&b, "<p id=\"half-term\">The half-term so far: ");
+        ld_buf_html(&b, half_name);
+        ld_buf_printf(&b, ", %s to %s (closed days do not count).</p>\n", from, to);
+        winner_line(&b, cw, nc, P_HALF, "this half-term");
+    }
     ld_buf_puts(&b, "<table id=\"classes\"><thead><tr><th class=\"num\">Place</th><th>Class</th>"
                     "<th class=\"num\">Pupils</th><th class=\"num\">Late sessions</th>"
                     "<th class=\"num\">Per pupil</th><th class=\"num\">Minutes lost</th>");
     if (show_last)
         ld_buf_printf(&b, "<th class=\"num\">Last week's place</th><th class=\"num\">Last week's "
                           "late sessions</th><th class=\"num\">Per pupil</th>");
+    if (show_half)
+        ld_buf_printf(&b, "<th class=\"num\">Half-term place</th><th class=\"num\">Half-term "
+                          "late sessions</th><th class=\"num\">Per pupil</th>");
     ld_buf_puts(&b, "</tr></thead><tbody>\n");
     ld_buf_puts(&csv, "Place,Class,Pupils,Late Sessions,Late Sessions Per Pupil,Minutes Lost");
-    ld_buf_puts(&csv, show_last ? ",Last Week Place,Last Week Late Sessions,Last Week Per Pupil\r\n"
-                                : "\r\n");
+    if (show_last)
+        ld_buf_puts(&csv, ",Last Week Place,Last Week Late Sessions,Last Week Per Pupil");
+    if (show_half)
+        ld_buf_puts(&csv, ",Half-Term Place,Half-Term Late Sessions,Half-Term Per Pupil");
+    ld_buf_puts(&csv, "\r\n");
     for (size_t c = 0; c < nc; c++) {
-        double per = cw[c].pupils ? (double)cw[c].late / cw[c].pupils : 0;
-        double last_per = cw[c].pupils ? (double)cw[c].last_late / cw[c].pupils : 0;
-        ld_report_duration(cw[c].minutes, dur, sizeof dur);
-        ld_buf_printf(&b, "<tr><td class=\"num\">%s%zu</td><td>", cw[c].joint ? "=" : "",
-                      cw[c].place);
+        const struct class_period *t = &cw[c].p[P_THIS];
+        double per = cw[c].pupils ? (double)t->late / cw[c].pupils : 0;
+        ld_report_duration(t->minutes, dur, sizeof dur);
+        ld_buf_printf(&b, "<tr><td class=\"num\">%s%zu</td><td>", t->joint ? "=" : "", t->place);
         ld_buf_html(&b, cw[c].name);
         ld_buf_printf(&b,
                       "</td><td class=\"num\">%d</td><td class=\"num late\">%d</td>"
                       "<td class=\"num\">%.2f</td><td class=\"num\" data-minutes=\"%d\">%s</td>",
-                      cw[c].pupils, cw[c].late, per, cw[c].minutes, dur);
-        if (show_last)
-            ld_buf_printf(&b,
-                          "<td class=\"num last\">%s%zu</td><td class=\"num last-late\">%d</td>"
-                          "<td class=\"num\">%.2f</td>",
-                          cw[c].last_joint ? "=" : "", cw[c].last_place, cw[c].last_late, last_per);
-        ld_buf_puts(&b, "</tr>\n");
-        ld_buf_printf(&csv, "%s%zu,", cw[c].joint ? "=" : "", cw[c].place);
+                      cw[c].pupils, t->late, per, t->minutes, dur);
+        ld_buf_printf(&csv, "%s%zu,", t->joint ? "=" : "", t->place);
         ld_buf_csv(&csv, cw[c].name);
-        ld_buf_printf(&csv, ",%d,%d,%.2f,%d", cw[c].pupils, cw[c].late, per, cw[c].minutes);
+        ld_buf_printf(&csv, ",%d,%d,%.2f,%d", cw[c].pupils, t->late, per, t->minutes);
         if (show_last)
-            ld_buf_printf(&csv, ",%s%zu,%d,%.2f", cw[c].last_joint ? "=" : "", cw[c].last_place,
-                          cw[c].last_late, last_per);
+            period_cells(&b, &csv, &cw[c], P_LAST, "last");
+        if (show_half)
+            period_cells(&b, &csv, &cw[c], P_HALF, "half");
+        ld_buf_puts(&b, "</tr>\n");
         ld_buf_puts(&csv, "\r\n");
     }
     ld_buf_puts(&b, "</tbody></table>\n");

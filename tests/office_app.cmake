@@ -1,10 +1,11 @@
 # The office web application (office/web/, docs/office.md).
-# test_office_store: the central store's office records and audit, and the accounts (users.c).
+# test_office_store: the central store's office records and audit, the accounts (users.c), and
+# the technician's changes of the rules and calendar (office/rules_edit.c).
 # office_security: latedoor-office on loopback driven with curl: every refusal it owes.
 # (test_office_store_sqlite and _pg: the same cases on each backend; _pg on the throwaway
 # PostgreSQL of tests/central.cmake.)
 add_executable(test_office_store office_app/test_office_store.c central/pg_info.c)
-target_link_libraries(test_office_store PRIVATE ld_office_users PkgConfig::CENTRAL_SQLITE
+target_link_libraries(test_office_store PRIVATE ld_office_users ld_report PkgConfig::CENTRAL_SQLITE
                       PkgConfig::CENTRAL_PQ PkgConfig::CMOCKA)
 target_include_directories(test_office_store PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/central)
 target_compile_definitions(test_office_store PRIVATE _GNU_SOURCE)
@@ -19,6 +20,11 @@ add_test(NAME office_security
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/office_app/security.sh $<TARGET_FILE:latedoor>
           $<TARGET_FILE:latedoor-office> $<TARGET_FILE:gen_store>)
 set_tests_properties(office_security PROPERTIES LABELS office_app TIMEOUT 600)
+# office_settings: the technician's Settings page driven with curl, through to a kiosk's sync.
+add_test(NAME office_settings
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/office_app/settings.sh $<TARGET_FILE:latedoor>
+          $<TARGET_FILE:latedoor-office> $<TARGET_FILE:gen_store>)
+set_tests_properties(office_settings PROPERTIES LABELS office_app TIMEOUT 600)
 # office_browser: latedoor-office in headless Chromium through selenium (office_app/browser.py);
 # screenshots at 1366x768 and 390x844 are kept in build/office-browser/.
 add_test(NAME office_browser

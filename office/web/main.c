@@ -4,8 +4,10 @@
  *   latedoor-office --central URL [--passfile FILE] [--listen ADDR:PORT]
  *                   [--tls-dir DIR | --tls-cert FILE --tls-key FILE | --no-tls]
  *                   [--files DIR] [--template FILE] [--threads N] [--client-timeout S]
- *                   [--clock-file FILE]
+ *                   [--trusted-proxy ADDR] [--clock-file FILE]
  *
+ * --trusted-proxy names the reverse proxy in front (its IP address): only from it is the client's
+ * address taken from X-Forwarded-For, for the sign-in throttle per address.
  * --clock-file is for tests and the demo: the time (ms since 1970) is read from FILE at each use.
  *
  * Without TLS it listens on a loopback address only (the demo, tests, a proxy on the same
@@ -31,7 +33,8 @@ static void on_signal(int sig)
 static const char usage[] =
     "usage: latedoor-office --central URL [--passfile FILE] [--listen ADDR:PORT]\n"
     "                       [--tls-dir DIR | --tls-cert FILE --tls-key FILE | --no-tls]\n"
-    "                       [--files DIR] [--template FILE] [--threads N] [--client-timeout S]\n";
+    "                       [--files DIR] [--template FILE] [--threads N] [--client-timeout S]\n"
+    "                       [--trusted-proxy ADDR]\n";
 
 /* Splits "ADDR:PORT" into the options; false when malformed. */
 static bool parse_listen(const char *s, struct ld_web_options *o, char host[64])
@@ -58,7 +61,7 @@ static bool loopback(const char *host)
 
 int main(int argc, char **argv)
 {
-    struct ld_web w = {.opt = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4}};
+    static struct ld_web w = {.opt = {.listen_host = "127.0.0.1", .port = 8080, .threads = 4}};
     char host[64], msg[1024], fp[96], cert[4096], key[4096];
     const char *tls_dir = NULL;
     bool no_tls = false;
@@ -99,7 +102,15 @@ int main(int argc, char **argv)
             w.opt.timeout_s = atoi(v);
         else if (!strcmp(a, "--clock-file"))
             w.opt.clock_file = v;
-        else {
+        else if (!strcmp(a, "--trusted-proxy")) {
+            unsigned char bin[16];
+            if (inet_pton(AF_INET, v, bin) != 1 && inet_pton(AF_INET6, v, bin) != 1) {
+                fprintf(stderr, "latedoor-office: --trusted-proxy: \"%s\" is not an IP address\n",
+                        v);
+                return 2;
+            }
+            w.opt.trusted_proxy = v;
+        } else {
             fprintf(stderr, "latedoor-office: %s: unknown option\n%s", a, usage);
             return 2;
         }
@@ -149,6 +160,7 @@ int main(int argc, char **argv)
     pthread_mutex_init(&w.store_lock, NULL);
     pthread_mutex_init(&w.cache_lock, NULL);
     pthread_mutex_init(&w.upload_lock, NULL);
+    pthread_mutex_init(&w.throttle_lock, NULL);
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -174,5 +186,6 @@ out:
     pthread_mutex_destroy(&w.store_lock);
     pthread_mutex_destroy(&w.cache_lock);
     pthread_mutex_destroy(&w.upload_lock);
+    pthread_mutex_destroy(&w.throttle_lock);
     return rc;
 }

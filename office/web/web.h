@@ -26,6 +26,13 @@
 #define LD_WEB_SESSION_MAX_MS (12 * 3600 * 1000) /* and any session after a working day */
 #define LD_WEB_SCHOOLS_MAX    64
 
+/* Sign-in failures from one client address, across accounts (web_throttle.c). */
+#define LD_WEB_ADDR_MAX          46 /* an IPv6 address as text */
+#define LD_WEB_ADDRS_HELD        1024
+#define LD_WEB_ADDR_SLOW_AFTER   10 /* failures: each try after waits (1 s, doubling to 60 s) */
+#define LD_WEB_ADDR_REFUSE_AFTER 30 /* failures: the address is refused for the window */
+#define LD_WEB_ADDR_WINDOW_MS    (15 * 60 * 1000) /* a count is forgotten this long after */
+
 /* How latedoor-office is started (main.c). */
 struct ld_web_options {
     const char *central, *passfile;
@@ -37,9 +44,17 @@ struct ld_web_options {
     int threads;
     int timeout_s;             /* a client silent this long is cut off; 0: LD_WEB_TIMEOUT_S */
     const char *template_path; /* the letter template; NULL: the report's default */
+    const char *trusted_proxy; /* the reverse proxy's address: its X-Forwarded-For is believed */
 };
 
 struct ld_web;
+
+/* One client address's sign-in failures in a row (web_throttle.c). */
+struct web_addr_fails {
+    char addr[LD_WEB_ADDR_MAX + 1]; /* "" for a free slot */
+    int fails;
+    int64_t last_ms;
+};
 
 #define LD_WEB_PAGES_CACHED 64 /* rendered pages kept per report */
 
@@ -105,7 +120,9 @@ struct ld_web {
     void *daemon;                      /* struct MHD_Daemon */
     struct ld_letter_template *letter; /* NULL: letters cannot be shown (said on the page) */
     pthread_mutex_t upload_lock;
-    struct web_upload *uploads; /* LD_WEB_UPLOADS_HELD, waiting to be confirmed (web_upload.c) */
+    struct web_upload *uploads;    /* LD_WEB_UPLOADS_HELD, waiting to be confirmed (web_upload.c) */
+    pthread_mutex_t throttle_lock; /* of addr_fails */
+    struct web_addr_fails addr_fails[LD_WEB_ADDRS_HELD];
 };
 
 /* ---- web_http.c ---- */
@@ -167,6 +184,17 @@ void web_error(struct web_req *q, int status, const char *school, const char *te
 /* A 303 to location (a path of this server). */
 void web_redirect(struct web_req *q, const char *location);
 
+/* ---- web_throttle.c: sign-in failures per client address ---- */
+
+/* The request's client address: the peer's, or X-Forwarded-For's last from the trusted proxy. */
+void web_client_address(const struct web_req *q, char out[LD_WEB_ADDR_MAX + 1]);
+/* How long an address waits after fails failures in a row (the window once refused). */
+int64_t web_addr_backoff_ms(int fails);
+/* True when addr may try to sign in now; else false with the message for the sign-in page. */
+bool web_addr_may_try(struct ld_web *w, const char *addr, char *msg, size_t msglen);
+/* Counts a failed sign-in from addr. */
+void web_addr_failed(struct ld_web *w, const char *addr);
+
 /* ---- web_upload.c: the roster and MIS marks uploaded, previewed, then stored ---- */
 
 /* Answers /s/SCHOOL/upload (GET: the form; POST: a preview or the confirmation). */
@@ -198,9 +226,10 @@ void web_letters(struct web_req *q, const char *school, const struct ld_report *
 void web_letter_page(struct web_req *q, const char *school, const struct ld_report *r,
                      const char *name);
 
-/* ---- web_figures.c: figures without names, conflicts, settings, devices, the audit ---- */
+/* ---- web_figures.c: figures without names, conflicts, devices, the audit ---- */
 void web_summary(struct web_req *q, const char *school, const struct ld_report *r);
 void web_conflicts(struct web_req *q, const char *school, const struct ld_report *r);
+/* ---- web_settings.c: the settings, read by the office, changed by the technician ---- */
 void web_settings(struct web_req *q, const char *school, const struct ld_report *r);
 void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
 void web_audit_page(struct web_req *q, const char *school);

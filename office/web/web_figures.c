@@ -227,67 +227,6 @@ void web_conflicts(struct web_req *q, const char *school, const struct ld_report
     web_page_close(q);
 }
 
-/* ---- settings: what the school's kiosks and pages work to ---- */
-
-static void code_or_keep(struct ld_buf *b, enum ld_code code, const char *keep)
-{
-    const char *c = ld_code_str(code);
-    if (c[0])
-        ld_buf_printf(b, "<strong>%s</strong>", c);
-    else
-        ld_buf_puts(b, keep);
-}
-
-void web_settings(struct web_req *q, const char *school, const struct ld_report *r)
-{
-    struct ld_buf *b = &q->body;
-    char a[LD_DATE_STRLEN], z[LD_DATE_STRLEN];
-    const struct ld_sessions *ss = &r->sessions;
-    web_page_open(q, "Settings", school);
-    ld_buf_puts(b, "<main><h1>Settings</h1>\n<p>What the kiosks and these pages work to, as the "
-                   "central store holds it; your technician changes it.</p>\n");
-    ld_buf_printf(b,
-                  "<h2>Sessions</h2>\n<table id=\"sessions\"><thead><tr><th></th><th>Register "
-                  "starts</th><th>Register closes</th></tr></thead><tbody><tr><th>Morning</th>"
-                  "<td>%02d:%02d</td><td>%02d:%02d</td></tr><tr><th>Afternoon</th><td>%02d:%02d"
-                  "</td><td>%02d:%02d</td></tr></tbody></table>\n<p>Time zone: ",
-                  ss->am.start / 60, ss->am.start % 60, ss->am.register_closes / 60,
-                  ss->am.register_closes % 60, ss->pm.start / 60, ss->pm.start % 60,
-                  ss->pm.register_closes / 60, ss->pm.register_closes % 60);
-    ld_buf_html(b, r->timezone);
-    ld_buf_puts(b, ".</p>\n<h2>Reasons and what they do</h2>\n<table id=\"reasons\"><thead>"
-                   "<tr><th>Reason</th><th>Before the register closes</th><th>After it closes"
-                   "</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < r->reason_count; i++) {
-        ld_buf_puts(b, "<tr><td>");
-        ld_buf_html(b, r->reasons[i].name);
-        ld_buf_puts(b, "</td><td>");
-        code_or_keep(b, r->reasons[i].rule.before_close, "L (kept)");
-        ld_buf_puts(b, "</td><td>");
-        code_or_keep(b, r->reasons[i].rule.after_close, "U (kept)");
-        ld_buf_puts(b, "</td></tr>\n");
-    }
-    ld_buf_puts(b, "</tbody></table>\n<h2>Calendar</h2>\n<table id=\"terms\"><thead><tr><th>"
-                   "Half-term</th><th>From</th><th>To</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < r->calfile.term_count; i++) {
-        ld_date_format(r->calfile.terms[i].start, a);
-        ld_date_format(r->calfile.terms[i].end, z);
-        ld_buf_puts(b, "<tr><td>");
-        ld_buf_html(b, r->calfile.terms[i].name);
-        ld_buf_printf(b, "</td><td>%s</td><td>%s</td></tr>\n", a, z);
-    }
-    ld_buf_puts(b, "</tbody></table>\n<table id=\"closed\"><thead><tr><th>Closed</th><th>"
-                   "</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < r->calfile.closed_count; i++) {
-        ld_date_format(r->calfile.closed[i].date, a);
-        ld_buf_printf(b, "<tr><td>%s</td><td>", a);
-        ld_buf_html(b, r->calfile.closed[i].label);
-        ld_buf_puts(b, "</td></tr>\n");
-    }
-    ld_buf_puts(b, "</tbody></table></main>\n");
-    web_page_close(q);
-}
-
 /* ---- devices and the audit ---- */
 
 void web_devices(struct web_req *q, const char *school, const struct ld_report *r)

@@ -17,7 +17,8 @@ static const char app_css[] =
     ".bar{display:flex;flex-wrap:wrap;align-items:center;gap:.4em 1em;padding:.5em 1em;"
     "background:#1f3b57;color:#fff}.bar a{color:#fff}.bar form{margin:0}"
     ".bar .who{margin-left:auto}.bar input[type=search]{width:12em;max-width:60vw}"
-    "button,input,select{font:inherit;padding:.3em .5em;max-width:100%}"
+    "button,input,select,textarea{font:inherit;padding:.3em .5em;max-width:100%;"
+    "box-sizing:border-box}textarea{font-family:monospace}"
     ".ok{background:#eef6ee;border-left:4px solid #3a7d3a;padding:.4em .8em}"
     ".err{background:#fbeaea;border-left:4px solid #b3001b;padding:.4em .8em}"
     ".confirm{border:2px solid #1f3b57;padding:.6em 1em;max-width:36em}"
@@ -28,7 +29,8 @@ static const char app_css[] =
     "#log th:nth-child(8),#log td:nth-child(8){display:none}"
     "#call-log{display:table;width:100%}#call-log thead{display:none}#call-log tr{display:block;"
     "border-bottom:1px solid #bbb;padding:.3em 0}#call-log td{display:inline-block;border:0}"
-    "#call-log td:last-child{display:block}}";
+    "#call-log td:last-child{display:block}"
+    "#changes{display:table}#changes td:first-child{overflow-wrap:anywhere}}";
 
 /* Polls the late log's fragment every 2 s and puts it in place when the log has changed. */
 static const char app_js[] =
@@ -180,10 +182,20 @@ static void login_post(struct web_req *q)
         login_form(q, "This form has expired. Please sign in again.");
         return;
     }
+    char addr[LD_WEB_ADDR_MAX + 1];
+    web_client_address(q, addr);
+    /* an address that failed too often is stopped before its try reaches any account */
+    if (!web_addr_may_try(q->w, addr, msg, sizeof msg)) {
+        q->status = 429;
+        login_form(q, msg);
+        return;
+    }
     pthread_mutex_lock(&q->w->store_lock);
     ld_err err = ld_user_sign_in(q->w->c, name ? name : "", password ? password : "",
                                  web_now_ms(q->w), &u, msg, sizeof msg);
     pthread_mutex_unlock(&q->w->store_lock);
+    if (err == LD_ERR_AUTH || err == LD_ERR_BUSY || err == LD_ERR_STATE)
+        web_addr_failed(q->w, addr);
     if (err) {
         q->status = err == LD_ERR_BUSY ? 429 : err == LD_ERR_STATE ? 423 : 401;
         if (err != LD_ERR_AUTH && err != LD_ERR_BUSY && err != LD_ERR_STATE) {

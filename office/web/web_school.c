@@ -366,6 +366,11 @@ void web_school(struct web_req *q, const char *school, const char *rest)
     bool for_tech = !strcmp(rest, "devices") || !strcmp(rest, "audit") ||
                     !strcmp(rest, "settings") || !strcmp(rest, "upload");
     bool for_head = !strcmp(rest, "summary");
+    /* only a technician changes the settings: refused outright, whoever else asks */
+    if (post && !strcmp(rest, "settings") && role != LD_ROLE_TECH) {
+        web_error(q, 403, school, "Only a technician changes the settings.");
+        return;
+    }
     /* who may open what: a head the summary only, a technician no pupil's page */
     if ((role == LD_ROLE_HEAD && !for_head) || (role == LD_ROLE_TECH && !for_tech)) {
         web_error(q, 404, school, "No such page.");

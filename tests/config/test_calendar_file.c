@@ -133,6 +133,16 @@ static void bad_dates(void **state)
                  LD_ERR_INVALID, "calendar.ini:4: closed.2026-13-01: not a date (YYYY-MM-DD)");
     expect_error("[terms]\nA = 2026-09-03 .. 2026-10-23\n[closed]\n3 Sept 2026 = INSET\n",
                  LD_ERR_INVALID, "calendar.ini:4: closed.3 Sept 2026: not a date (YYYY-MM-DD)");
+    /* A closed day a year from the terms is a typo for the year, either way. */
+    expect_error("[terms]\nA = 2026-09-03 .. 2026-10-23\n[closed]\n2026-09-03 = INSET\n"
+                 "2062-09-04 = INSET\n",
+                 LD_ERR_INVALID,
+                 "calendar.ini:5: closed.2062-09-04: a year or more from the terms (2026-09-03 "
+                 ".. 2026-10-23): is a year wrong?");
+    expect_error("[closed]\n1926-09-04 = INSET\n[terms]\nA = 2026-09-03 .. 2026-10-23\n",
+                 LD_ERR_INVALID,
+                 "calendar.ini:2: closed.1926-09-04: a year or more from the terms (2026-09-03 "
+                 ".. 2026-10-23): is a year wrong?");
     /* A whole year in one half-term is a typo for the year. */
     expect_error("[terms]\nAutumn 1 = 2026-09-03 .. 2027-10-23\n", LD_ERR_INVALID,
                  "calendar.ini:2: terms.Autumn 1: 2026-09-03 .. 2027-10-23 is longer than 26 "

@@ -1,7 +1,8 @@
 """browser.py: latedoor-office in headless Chromium through selenium (Debian's chromium,
 chromium-driver and python3-selenium): sign-in, search, an amend, a void and its un-void and a
 new time, each confirmed on its form, the live late log receiving an arrival that `latedoor sync`
-pushes while the page is open, a call logged on the calling list; screenshots at 1366x768 and
+pushes while the page is open, a call logged on the calling list, the technician changing a
+setting (refused, then confirmed and saved); screenshots at 1366x768 and
 390x844 kept in OUT.
 
 usage: /usr/bin/python3 browser.py BASE_URL OUT LATEDOOR KIOSK_CONFIG
@@ -15,8 +16,8 @@ import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, out, latedoor, kiosk = sys.argv[1:5]
@@ -40,11 +41,29 @@ def shot(driver, name, width, height):
         print("note: %s scrolls sideways at %d px" % (name, width))
 
 
+def page_left(old):
+    """Waits until the page whose html element is old has gone."""
+    def gone(_):
+        # Chromium may answer for the old page's node, mid-navigation, "does not belong to the
+        # document" rather than "stale": both say the old page has gone
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+
+    WebDriverWait(old.parent, 10).until(gone)
+
+
 def follow(driver, element):
     """Clicks element and waits for the next page: a check never reads the page before it."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+    page_left(old)
 
 
 def rows(driver):
@@ -89,7 +108,7 @@ try:
     box.send_keys(first)
     old = driver.find_element(By.TAG_NAME, "html")
     box.submit()
-    wait.until(EC.staleness_of(old))
+    page_left(old)
     wait.until(lambda d: "/search" in d.current_url)
     links = driver.find_elements(By.CSS_SELECTOR, "#results a")
     check(any(first in a.text for a in links), "search for %s did not find them" % first)
@@ -240,6 +259,46 @@ try:
         shot(driver, page.replace(".html", ""), 390, 844)
     check("Dental appointment" in driver.find_element(By.ID, "reasons").text,
           "the settings page lists no reasons")
+    check(not driver.find_elements(By.ID, "rules-form"), "the office is offered the settings' form")
+
+    # the technician changes one setting: checked, confirmed old -> new, saved
+    driver.set_window_size(1366, 768)
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form.who button"))
+    driver.find_element(By.ID, "user").send_keys("tech")
+    driver.find_element(By.ID, "password").send_keys("office-pass-1234")
+    follow(driver, driver.find_element(By.ID, "sign-in"))
+    driver.get(school + "settings")
+    field = driver.find_element(By.ID, "sessions.am_register_closes")
+    check(field.get_attribute("value") == "09:20", "the form's register close: " +
+          field.get_attribute("value"))
+    for width, height in ((1366, 768), (390, 844)):
+        driver.set_window_size(width, height)
+        driver.execute_script("document.getElementById('rules-form').scrollIntoView()")
+        shot(driver, "settings-form", width, height)
+    driver.set_window_size(1366, 768)
+    field = driver.find_element(By.ID, "sessions.am_register_closes")
+    field.clear()
+    field.send_keys("08:30")
+    follow(driver, driver.find_element(By.ID, "rules-check"))
+    said = driver.find_element(By.ID, "settings-error").text
+    check("sessions.am.register_closes" in said, "a register closing too early: " + said)
+    field = driver.find_element(By.ID, "sessions.am_register_closes")
+    field.clear()
+    field.send_keys("09:15")
+    follow(driver, driver.find_element(By.ID, "rules-check"))
+    change = driver.find_element(By.CSS_SELECTOR, "#changes tbody tr").text
+    check("sessions.am_register_closes" in change and "09:20" in change and "09:15" in change,
+          "the confirmation: " + change)
+    shot(driver, "settings-confirm", 1366, 768)
+    shot(driver, "settings-confirm", 390, 844)
+    driver.set_window_size(1366, 768)
+    follow(driver, driver.find_element(By.ID, "save"))
+    said = driver.find_element(By.ID, "settings-saved").text
+    check("Saved" in said, "after the save: " + said)
+    check(driver.find_element(By.ID, "sessions.am_register_closes").get_attribute("value") ==
+          "09:15", "the saved register close is not shown")
+    shot(driver, "settings-saved", 1366, 768)
+    shot(driver, "settings-saved", 390, 844)
     print("browser: every check passed; screenshots in " + out)
 finally:
     driver.quit()

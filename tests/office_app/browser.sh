@@ -31,7 +31,8 @@ rm -rf "$out"
 sqlite3 "$work/central.db" "SELECT who || ': ' || what FROM office_audit" >"$work/audit.txt"
 for line in "a.office: amended arrival" "a.office: voided arrival" "a.office: un-voided arrival" \
   "a.office: retimed arrival" "a.office: call to the family" \
-  "a.office: letter to the family of" "a.office: wrong password (1 in a row)"; do
+  "a.office: letter to the family of" "a.office: wrong password (1 in a row)" \
+  "tech: settings sessions.am_register_closes: 09:20 → 09:15"; do
   grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
 done
 echo "browser: every change is in the audit"

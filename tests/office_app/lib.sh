@@ -92,12 +92,14 @@ stop_office() {
 }
 
 # Signs NAME in with PASSWORD into the cookie jar JAR; prints the HTTP status of the sign-in.
-sign_in() { # JAR NAME PASSWORD
-  local pre
-  curl -s -c "$1" -b "$1" "$base/login" >"$work/login.html"
+# Options after PASSWORD go to curl (--interface 127.0.0.2: from another address; -H ...).
+sign_in() { # JAR NAME PASSWORD [CURL-OPTIONS...]
+  local pre jar=$1 name=$2 password=$3
+  shift 3
+  curl -s -c "$jar" -b "$jar" "$@" "$base/login" >"$work/login.html"
   pre=$(sed -n 's/.*name="pre" value="\([0-9a-f]*\)".*/\1/p' "$work/login.html")
-  curl -s -c "$1" -b "$1" -o "$work/signin.html" -w '%{http_code}' \
-    --data-urlencode "pre=$pre" --data-urlencode "user=$2" --data-urlencode "password=$3" \
+  curl -s -c "$jar" -b "$jar" -o "$work/signin.html" -w '%{http_code}' "$@" \
+    --data-urlencode "pre=$pre" --data-urlencode "user=$name" --data-urlencode "password=$password" \
     "$base/login"
 }
 

@@ -288,6 +288,60 @@ for line in "a.office: signed in" "a.office: call to the family of $upn: reached
   grep -qF "$line" "$work/audit.txt" || fail "the audit lacks \"$line\""
 done
 
+echo "8a. failed sign-ins from one address across accounts slow, then refuse, that address only"
+# (each failure from here is another account's first: no account is slowed or locked by them)
+for i in $(seq 10); do add_user "spray$i" office hollybrook "$pw_office"; done
+jar=$work/spray.jar
+for i in $(seq 10); do
+  [ "$(sign_in "$jar" "spray$i" wrong-password-x)" = 401 ] || fail "spray$i: a wrong password not refused"
+done
+got=$(sign_in "$jar" spray1 "$pw_office")
+[ "$got" = 429 ] && grep -q "from this computer&#39;s network address: wait 1 seconds" "$work/signin.html" ||
+  fail "after 10 failures from one address a right password was not slowed: $got"
+from2=(--interface 127.0.0.2)
+[ "$(sign_in "$work/other.jar" spray1 "$pw_office" "${from2[@]}")" = 303 ] ||
+  fail "spray1 cannot sign in from another address while the first is slowed"
+advance_clock 2
+[ "$(sign_in "$jar" nobody11 wrong-password-x)" = 401 ] || fail "a try after the wait was not let through"
+[ "$(sign_in "$jar" nobody12 wrong-password-x)" = 429 ] || fail "the 12th try, too soon, was not slowed"
+for i in $(seq 12 30); do
+  advance_clock 61
+  [ "$(sign_in "$jar" "nobody$i" wrong-password-x)" = 401 ] || fail "failure $i was not let through"
+done
+advance_clock 1
+got=$(sign_in "$jar" spray2 "$pw_office")
+[ "$got" = 429 ] && grep -q "signing in from it is refused for 15 minutes" "$work/signin.html" ||
+  fail "after 30 failures the address is not refused: $got"
+advance_clock 600
+[ "$(sign_in "$jar" spray2 "$pw_office")" = 429 ] || fail "the refused address got in 10 minutes later"
+# X-Forwarded-For is anyone's to write: without --trusted-proxy it changes nothing
+[ "$(sign_in "$jar" spray2 "$pw_office" -H "X-Forwarded-For: 192.0.2.9")" = 429 ] ||
+  fail "a refused address got in by writing X-Forwarded-For"
+for i in 2 3 10; do
+  [ "$(sign_in "$work/other$i.jar" "spray$i" "$pw_office" "${from2[@]}")" = 303 ] ||
+    fail "spray$i, tried from the refused address, cannot sign in from another: $(grep -o "login-error\">[^<]*" "$work/signin.html")"
+done
+sqlite3 "$work/central.db" "SELECT count(*) FROM office_records WHERE key LIKE 'spray%' AND
+  value LIKE '%\"locked\":true%'" | grep -qx 0 || fail "an account was locked by another's tries"
+advance_clock 300
+[ "$(sign_in "$jar" spray2 "$pw_office")" = 303 ] || fail "the address is still refused after 15 minutes"
+# behind a reverse proxy named by --trusted-proxy, X-Forwarded-For's last address is the client's
+stop_office
+start_office --client-timeout 2 --trusted-proxy 127.0.0.1
+jar=$work/proxy.jar
+for i in $(seq 10); do
+  [ "$(sign_in "$jar" "nobody$i" wrong-password-x -H "X-Forwarded-For: 203.0.113.7")" = 401 ] ||
+    fail "behind the proxy: failure $i"
+done
+[ "$(sign_in "$jar" spray4 "$pw_office" -H "X-Forwarded-For: 203.0.113.7")" = 429 ] ||
+  fail "behind the proxy, the client with 10 failures is not slowed"
+[ "$(sign_in "$work/p4.jar" spray4 "$pw_office" -H "X-Forwarded-For: 198.51.100.4")" = 303 ] ||
+  fail "behind the proxy, another client is slowed too"
+[ "$(sign_in "$work/p5.jar" spray5 "$pw_office" -H "X-Forwarded-For: 203.0.113.7, 198.51.100.5")" = 303 ] ||
+  fail "behind the proxy, the address the proxy added (the last) is not the one counted"
+stop_office
+start_office --client-timeout 2
+
 echo "8c. uploads: checked whole, a preview, stored only when confirmed, CSRF, the size cap"
 marks() { sqlite3 "$work/central.db" "SELECT count(*) FROM mis_marks"; }
 before=$(marks)

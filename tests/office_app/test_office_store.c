@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "central.h"
+#include "office.h"
 #include "pg_info.h"
 #include "users.h"
 
@@ -339,6 +340,188 @@ static void records_kept_through_version_7(void **state)
     assert_int_equal(ld_central_orec_put(f->c, &r, msg, sizeof msg), LD_ERR_INVALID);
 }
 
+/* True when the audit of school holds a line by who that is what. */
+static bool audited(struct fx *f, const char *school, const char *who, const char *what)
+{
+    struct ld_central_audit *lines = calloc(64, sizeof *lines);
+    size_t n = 0;
+    char msg[512];
+    bool found = false;
+    assert_int_equal(ld_central_audit_list(f->c, school, lines, 64, &n, msg, sizeof msg), LD_OK);
+    for (size_t i = 0; i < n; i++)
+        found |= !strcmp(lines[i].who, who) && !strcmp(lines[i].what, what);
+    free(lines);
+    return found;
+}
+
+static int64_t version_of(struct fx *f, const char *school, bool calendar)
+{
+    int64_t v = -1;
+    char msg[512];
+    assert_int_equal(calendar ? ld_central_calendar_version(f->c, school, &v, msg, sizeof msg)
+                              : ld_central_settings_version(f->c, school, &v, msg, sizeof msg),
+                     LD_OK);
+    return v;
+}
+
+/*
+ * A technician's change of the rules (rules_edit.c): each bad value refused naming the setting
+ * with nothing stored; a good one previewed as its changes, stored in one put (the version the
+ * kiosks pull goes up), audited; a save made on an old version refused; the other school's
+ * settings untouched.
+ */
+static void rules_changed_checked_and_audited(void **state)
+{
+    struct fx *f = *state;
+    char msg[1024] = "";
+    struct ld_office_changes ch;
+    struct ld_central_settings merged;
+    static const struct {
+        struct ld_central_setting e;
+        const char *says;
+    } bad[] = {
+        {{"sessions.am_register_closes", "08:40"}, "sessions.am.register_closes: before the"},
+        {{"sessions.pm_start", "25:00"}, "sessions.pm_start: \"25:00\" is not HH:MM"},
+        {{"bands", "90 = 1; 95 = 0"}, "settings: bands:"},
+        {{"patterns.window_days", "0"}, "settings: patterns.window_days:"},
+        {{"reason.1", "Holiday = -, G"}, "reason \"Holiday\": G makes no sense"},
+        {{"timezone", "UTC"}, "settings: timezone: not a setting changed here"},
+        {{"reason.1", "Bus\tlate = -, -"}, "settings: reason.1: only text, without tabs"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_not_equal(
+            ld_office_rules_save(f->c, "hb", &bad[i].e, 1, 0, "tech", 1000, &ch, msg, sizeof msg),
+            LD_OK);
+        if (!strstr(msg, bad[i].says))
+            fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].e.key, msg, bad[i].says);
+        assert_int_equal(version_of(f, "hb", false), 0);
+    }
+    const struct ld_central_setting good[] = {{"sessions.am_register_closes", "09:05"},
+                                              {"reason.1", "Dentist = -, M"},
+                                              {"reason.2", "Bus late = L, U"}};
+    assert_int_equal(ld_office_rules_preview(f->c, "hb", good, 3, &merged, &ch, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ch.count, 3);
+    assert_int_equal(ch.version, 0);
+    assert_string_equal(ch.items[0].before, "");
+    assert_int_equal(merged.count, 3);
+    ld_central_settings_free(&merged);
+    ld_office_changes_free(&ch);
+    assert_int_equal(version_of(f, "hb", false), 0); /* a preview stores nothing */
+    assert_int_equal(
+        ld_office_rules_save(f->c, "hb", good, 3, 0, "tech", 2000, &ch, msg, sizeof msg), LD_OK);
+    assert_int_equal(ch.count, 3);
+    assert_int_equal(ch.version, 1);
+    ld_office_changes_free(&ch);
+    assert_true(audited(f, "hb", "tech",
+                        "settings sessions.am_register_closes: (none) → 09:05 (version 1)"));
+    assert_true(
+        audited(f, "hb", "tech", "settings reason.2: (none) → Bus late = L, U (version 1)"));
+    /* a new list of reasons replaces the old one whole */
+    const struct ld_central_setting one[] = {{"reason.1", "Dentist = -, M"}};
+    assert_int_equal(
+        ld_office_rules_save(f->c, "hb", one, 1, 1, "tech", 3000, &ch, msg, sizeof msg), LD_OK);
+    assert_int_equal(ch.count, 1);
+    assert_string_equal(ch.items[0].key, "reason.2");
+    assert_string_equal(ch.items[0].after, "");
+    assert_int_equal(ch.version, 2);
+    ld_office_changes_free(&ch);
+    /* saved on version 1 again (another tab): refused, nothing stored */
+    const struct ld_central_setting late[] = {{"sessions.am_register_closes", "09:10"}};
+    assert_int_equal(
+        ld_office_rules_save(f->c, "hb", late, 1, 1, "tech", 4000, &ch, msg, sizeof msg),
+        LD_ERR_STATE);
+    assert_non_null(strstr(msg, "version 1, now 2"));
+    assert_int_equal(version_of(f, "hb", false), 2);
+    /* nothing new: nothing stored, no audit */
+    assert_int_equal(
+        ld_office_rules_save(f->c, "hb", one, 1, 2, "tech", 5000, &ch, msg, sizeof msg), LD_OK);
+    assert_int_equal(ch.count, 0);
+    assert_int_equal(version_of(f, "hb", false), 2);
+    ld_office_changes_free(&ch);
+    /* a long value with letters of two bytes: its audit line is cut on a letter, and stored */
+    struct ld_central_setting bands = {"bands", ""};
+    size_t len = 0;
+    for (int i = 0; i < 12; i++)
+        len += (size_t)snprintf(bands.value + len, sizeof bands.value - len, "%s%d = xxée-%d",
+                                i ? "; " : "", 99 - i * 9, i);
+    assert_int_equal((unsigned char)bands.value[119], 0xC3); /* 120 bytes would split an é */
+    assert_int_equal(
+        ld_office_rules_save(f->c, "hb", &bands, 1, 2, "tech", 6000, &ch, msg, sizeof msg), LD_OK);
+    assert_int_equal(ch.version, 3);
+    ld_office_changes_free(&ch);
+    assert_int_equal(version_of(f, "ot", false), 0);
+}
+
+/* The same for the calendar: the calendar file's parser and the core's rules, one put. */
+static void calendar_changed_checked_and_audited(void **state)
+{
+    struct fx *f = *state;
+    char msg[1024] = "";
+    struct ld_office_changes ch;
+    struct ld_calendar_file cal;
+    static const char good[] = "[terms]\nAutumn 1 = 2026-09-01 .. 2026-10-23\n"
+                               "Autumn 2 = 2026-11-02 .. 2026-12-18\n[closed]\n"
+                               "2026-11-02 = INSET day\n";
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {"[terms]\nAutumn 1 = 2026-09-01 .. 2062-10-23\n",
+         "calendar:2: terms.Autumn 1: 2026-09-01 .. 2062-10-23 is longer than 26 weeks"},
+        {"[terms]\nAutumn 1 = 1926-09-01 .. 2026-10-23\n", "is a year wrong?"},
+        {"[terms]\nAutumn 1 = 2026-09-01 .. 2026-10-23\nAutumn 2 = 2026-10-20 .. 2026-12-18\n",
+         "calendar:3: terms.Autumn 2: starts 2026-10-20, not after Autumn 1"},
+        {"[terms]\nAutumn 2 = 2026-11-02 .. 2026-10-18\n", "ends (2026-10-18) before it starts"},
+        {"[closed]\n2026-11-02 = INSET day\n", "no terms"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_not_equal(
+            ld_office_calendar_save(f->c, "hb", bad[i].text, 0, "tech", 1000, &ch, msg, sizeof msg),
+            LD_OK);
+        if (!strstr(msg, bad[i].says))
+            fail_msg("calendar %zu: \"%s\" lacks \"%s\"", i, msg, bad[i].says);
+        assert_int_equal(version_of(f, "hb", true), 0);
+    }
+    assert_int_equal(ld_office_calendar_preview(f->c, "hb", good, &cal, &ch, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(ch.count, 3); /* two half-terms and a closed day, all new */
+    assert_int_equal(cal.term_count, 2);
+    ld_calendar_file_free(&cal);
+    ld_office_changes_free(&ch);
+    assert_int_equal(
+        ld_office_calendar_save(f->c, "hb", good, 0, "tech", 2000, &ch, msg, sizeof msg), LD_OK);
+    assert_int_equal(ch.version, 1);
+    ld_office_changes_free(&ch);
+    assert_true(audited(f, "hb", "tech",
+                        "calendar terms.Autumn 2: (none) → 2026-11-02 .. 2026-12-18 (version 1)"));
+    /* Autumn 2 ends a week earlier and the INSET day moves */
+    static const char moved[] = "[terms]\nAutumn 1 = 2026-09-01 .. 2026-10-23\n"
+                                "Autumn 2 = 2026-11-02 .. 2026-12-11\n[closed]\n"
+                                "2026-11-03 = INSET day\n";
+    assert_int_equal(
+        ld_office_calendar_save(f->c, "hb", moved, 1, "tech", 3000, &ch, msg, sizeof msg), LD_OK);
+    assert_int_equal(ch.count, 3);
+    assert_int_equal(ch.version, 2);
+    ld_office_changes_free(&ch);
+    assert_true(audited(f, "hb", "tech",
+                        "calendar terms.Autumn 2: 2026-11-02 .. 2026-12-18 → 2026-11-02 .. "
+                        "2026-12-11 (version 2)"));
+    assert_true(
+        audited(f, "hb", "tech", "calendar closed.2026-11-02: INSET day → (none) (version 2)"));
+    assert_int_equal(
+        ld_office_calendar_save(f->c, "hb", good, 1, "tech", 4000, &ch, msg, sizeof msg),
+        LD_ERR_STATE);
+    int64_t v;
+    bool changed;
+    assert_int_equal(ld_central_get_calendar(f->c, "hb", 0, &cal, &v, &changed, msg, sizeof msg),
+                     LD_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(cal.closed_count, 1);
+    assert_int_equal(cal.closed[0].date, ld_date_from_ymd(2026, 11, 3));
+    ld_calendar_file_free(&cal);
+    assert_int_equal(version_of(f, "ot", true), 0);
+}
+
 int main(int argc, char **argv)
 {
     char msg[512];
@@ -366,6 +549,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(users_add_and_sign_in, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_passwords_slow_then_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(records_kept_through_version_7, setup, teardown),
+        cmocka_unit_test_setup_teardown(rules_changed_checked_and_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(calendar_changed_checked_and_audited, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -291,6 +291,141 @@ static void report_matches_core(void **state)
     free_expected(want, school, cal, &roster);
 }
 
+/* Puts hollybrook's calendar with term t's first day moved to start and the closed days added. */
+static void put_calendar(const struct fx *f, size_t t, ld_date start, const ld_date *closed,
+                         size_t nclosed)
+{
+    struct ld_calendar_file cal = {0};
+    char msg[1024] = "";
+    int64_t v;
+    bool ch;
+    struct ld_central *c = open_admin(f);
+    if (ld_central_get_calendar(c, "hollybrook", 0, &cal, &v, &ch, M))
+        fail_msg("%s", msg);
+    cal.terms[t].start = start;
+    cal.closed = realloc(cal.closed, (cal.closed_count + nclosed) * sizeof *cal.closed);
+    assert_non_null(cal.closed);
+    for (size_t k = 0; k < nclosed; k++) {
+        size_t at = 0;
+        while (at < cal.closed_count && cal.closed[at].date < closed[k])
+            at++;
+        memmove(&cal.closed[at + 1], &cal.closed[at], (cal.closed_count - at) * sizeof *cal.closed);
+        memset(&cal.closed[at], 0, sizeof cal.closed[at]);
+        cal.closed[at].date = closed[k];
+        snprintf(cal.closed[at].label, sizeof cal.closed[at].label, "Closed (test)");
+        cal.closed_count++;
+    }
+    if (ld_central_put_calendar(c, "hollybrook", &cal, NULL, NULL, M))
+        fail_msg("%s", msg);
+    ld_calendar_file_free(&cal);
+    ld_central_close(c);
+}
+
+/*
+ * Classes: the half-term so far, from the calendar's half-term (begun three weeks before the
+ * report's Friday, its first day an INSET day) with a day closed on which the kiosks had
+ * recorded arrivals; each class's late sessions as the core counts them over the open days,
+ * places with joint places shown "=", the page and its CSV alike.
+ */
+static void classes_half_term(void **state)
+{
+    struct fx *f = *state;
+    char buf[512], msg[1024] = "";
+    const ld_date closed = ld_date_from_ymd(2026, 11, 11), first = ld_date_from_ymd(2026, 11, 2);
+    size_t on_closed = 0;
+    for (size_t i = 0; i < f->term.narrivals; i++)
+        on_closed += f->term.arrivals[i].date == closed;
+    assert_true(on_closed > 0); /* the closed day has arrivals that must not count */
+    put_calendar(f, 1, first, &closed, 1);
+
+    struct ld_school *school;
+    struct ld_calendar *cal;
+    struct ld_roster roster = {0};
+    struct ld_result *want = expected(f, &school, &cal, &roster, NULL, NULL, 0);
+    struct ld_report *r = load(f);
+    ld_date from = 0, to = 0;
+    const char *name = NULL;
+    assert_true(ld_report_half_term(r, &from, &to, &name));
+    assert_int_equal(from, first);
+    assert_int_equal(to, f->as_of);
+    assert_string_equal(name, "Autumn 2");
+    struct ld_buf page = {0}, csv = {0};
+    assert_int_equal(ld_report_page(r, "weekly.html", r->as_of, &page, M), LD_OK);
+    assert_int_equal(ld_report_page(r, "weekly-classes.csv", r->as_of, &csv, M), LD_OK);
+    ld_buf_put(&page, "", 1);
+    ld_buf_put(&csv, "", 1);
+    page_must_hold(page.p, "id=\"half-term\">The half-term so far: Autumn 2, Mon 2 Nov to Fri 20 "
+                           "Nov");
+    page_must_hold(page.p, "id=\"winner-half\"");
+    page_must_hold(csv.p, ",Half-Term Place,Half-Term Late Sessions,Half-Term Per Pupil\r\n");
+    /* the core's own count over the half-term's days, by class */
+    size_t nc = ld_result_class_count(want);
+    int *late = calloc(nc, sizeof *late), *pupils = calloc(nc, sizeof *pupils), total = 0;
+    assert_non_null(late);
+    assert_non_null(pupils);
+    for (size_t i = 0; i < ld_result_pupil_count(want); i++) {
+        const struct ld_pupil_result *p = ld_result_pupil(want, i);
+        size_t k = 0;
+        while (k < nc && strcmp(ld_result_class(want, k)->name, p->class_name))
+            k++;
+        assert_true(k < nc);
+        pupils[k]++;
+        for (ld_date d = first; d <= f->as_of; d++)
+            for (int s = 0; s < 2; s++) {
+                enum ld_code code;
+                int m;
+                bool has = ld_result_mark(want, i, d, (enum ld_session_id)s, &code, &m);
+                if (has && ld_code_is_late(code)) {
+                    assert_true(d != closed && d != first); /* closed days hold no late mark */
+                    late[k]++;
+                    total++;
+                }
+            }
+    }
+    assert_true(total > 0);
+    for (size_t k = 0; k < nc; k++) {
+        size_t place = 1;
+        bool joint = false;
+        for (size_t o = 0; o < nc; o++) {
+            long x = (long)late[o] * pupils[k], y = (long)late[k] * pupils[o];
+            place += o != k && x < y;
+            joint |= o != k && x == y;
+        }
+        snprintf(buf, sizeof buf, "<td class=\"num half\">%s%zu</td><td class=\"num half-late\">%d",
+                 joint ? "=" : "", place, late[k]);
+        char cell[64];
+        snprintf(cell, sizeof cell, "<td>%s</td>", ld_result_class(want, k)->name);
+        const char *row = strstr(page.p, cell);
+        assert_non_null(row);
+        const char *end = strstr(row, "</tr>");
+        const char *hit = strstr(row, buf);
+        if (!hit || hit > end)
+            fail_msg("weekly.html: class %s lacks %s", ld_result_class(want, k)->name, buf);
+    }
+    free(late);
+    free(pupils);
+    ld_buf_free(&page);
+    ld_buf_free(&csv);
+    ld_report_free(r);
+    free_expected(want, school, cal, &roster);
+
+    /* a half-term begun on Thursday with both its days closed: every class level, "=1" */
+    const ld_date both[2] = {f->as_of - 1, f->as_of};
+    put_calendar(f, 1, f->as_of - 1, both, 2);
+    r = load(f);
+    memset(&page, 0, sizeof page);
+    assert_int_equal(ld_report_page(r, "weekly.html", r->as_of, &page, M), LD_OK);
+    ld_buf_put(&page, "", 1);
+    page_must_hold(page.p, "The half-term so far: Autumn 2, Thu 19 Nov to Fri 20 Nov");
+    size_t rows = page_count(page.p, "<tr><td class=\"num\">");
+    assert_true(rows > 1);
+    assert_int_equal(page_count(page.p, "<td class=\"num half\">=1</td><td class=\"num "
+                                        "half-late\">0</td>"),
+                     rows);
+    ld_buf_free(&page);
+    ld_report_free(r);
+}
+
 static void corrections_flow_back(void **state)
 {
     struct fx *f = *state;
@@ -864,6 +999,7 @@ int main(void)
         cmocka_unit_test(escaping),
         cmocka_unit_test_setup_teardown(report_matches_core, setup, teardown),
         cmocka_unit_test_setup_teardown(corrections_flow_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(classes_half_term, setup, teardown),
         cmocka_unit_test_setup_teardown(mis_marks_complete_the_percentages, setup, teardown),
         cmocka_unit_test_setup_teardown(error_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(command_line, setup, teardown),
