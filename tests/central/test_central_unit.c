@@ -161,7 +161,7 @@ SPOIL(bad_device, e->device_id[0] = '\0')
 SPOIL(bad_seq, e->seq = 0)
 SPOIL(bad_uuid, e->uuid[0] = 'G')
 SPOIL(upper_uuid, e->uuid[0] = 'F')
-SPOIL(bad_kind, e->kind = 8)
+SPOIL(bad_kind, e->kind = LD_CEV_PIN_WRONG + 1)
 SPOIL(bad_at, e->at_ms = -1)
 SPOIL(bad_mono, e->mono_ms = -5)
 SPOIL(bad_boot, snprintf(e->boot_id, sizeof e->boot_id, "not-a-boot-id"))
@@ -182,6 +182,10 @@ SPOIL(reason_no_text, (e->kind = LD_CEV_REASON,
 SPOIL(void_no_ref, e->kind = LD_CEV_VOID)
 SPOIL(unknown_with_upn, (e->kind = LD_CEV_UNKNOWN_CARD, snprintf(e->card, sizeof e->card, "04")))
 SPOIL(unknown_no_card, (e->kind = LD_CEV_UNKNOWN_CARD, e->upn[0] = '\0'))
+SPOIL(pin_with_upn, e->kind = LD_CEV_PIN_WRONG)
+SPOIL(pin_with_card, (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0', snprintf(e->card, sizeof e->card, "04")))
+SPOIL(pin_with_ref, (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0',
+                     snprintf(e->ref_device, sizeof e->ref_device, "door-1"), e->ref_seq = 3))
 SPOIL(repair_no_time, (e->kind = LD_CEV_CLOCK_REPAIR,
                        snprintf(e->ref_device, sizeof e->ref_device, "door-1"), e->ref_seq = 3))
 
@@ -213,6 +217,9 @@ static void every_bad_field_is_named(void **state)
         {"ref_device", void_no_ref, LD_ERR_INVALID},
         {"upn", unknown_with_upn, LD_ERR_INVALID},
         {"card", unknown_no_card, LD_ERR_INVALID},
+        {"upn", pin_with_upn, LD_ERR_INVALID},
+        {"card", pin_with_card, LD_ERR_INVALID},
+        {"ref_device", pin_with_ref, LD_ERR_INVALID},
         {"fixed_at_ms", repair_no_time, LD_ERR_INVALID},
     };
     struct ld_central_event e;
