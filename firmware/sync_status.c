@@ -57,8 +57,8 @@ ld_err ld_sync_number_set(struct ld_store *store, const char *key, int64_t v, ch
 void ld_sync_clean_line(char *out, size_t outlen, const char *text)
 {
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)(text ? text : "");
-         *p && n + 1 < outlen; p++)
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p && n + 1 < outlen;
+         p++)
         out[n++] = (char)(*p < 0x20 || *p == 0x7f ? ' ' : *p);
     /* Do not end in the middle of a character. */
     size_t start = n;
@@ -116,8 +116,7 @@ static ld_err stamped_get(struct ld_store *store, const char *key, int64_t *ms, 
 ld_err ld_sync_reader_state_set(struct ld_store *store, int64_t now_ms, const char *state,
                                 char *msg, size_t msglen)
 {
-    return stamped_set(store, LD_KIOSK_KEY_READER, now_ms, state, LD_READER_STATE_MAX, msg,
-                       msglen);
+    return stamped_set(store, LD_KIOSK_KEY_READER, now_ms, state, LD_READER_STATE_MAX, msg, msglen);
 }
 
 ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, char *msg,

@@ -54,9 +54,9 @@ struct ld_sync_status {
     int64_t last_success_ms; /* 0 when never */
     int64_t last_attempt_ms; /* 0 when never */
     char last_error[LD_SYNC_ERROR_MAX];
-    bool refused;        /* the last round was refused by the centre (sync.refused) */
-    int64_t push_cursor; /* 0: nothing confirmed yet */
-    uint64_t pending;    /* this device's events after push_cursor */
+    bool refused;            /* the last round was refused by the centre (sync.refused) */
+    int64_t push_cursor;     /* 0: nothing confirmed yet */
+    uint64_t pending;        /* this device's events after push_cursor */
     int64_t last_failure_ms; /* sync.last_failure: 0 when no round ever failed */
     char last_failure[LD_SYNC_ERROR_MAX];
     int64_t reader_ms; /* kiosk.reader_state: 0 and "" when the kiosk never wrote it */

@@ -28,8 +28,8 @@ struct kiosk_device {
     char broken[KIOSK_DETAIL_MAX]; /* why the device could not be opened; "" when it was */
     char last_error[KIOSK_DETAIL_MAX];
     char msg[512];
-    char staff_id[LD_STAFF_ID_MAX + 1]; /* who unlocked staff mode last (card or PIN) */
-    bool clock_was_ok;                  /* the clock's state at the last status read */
+    char staff_id[LD_STAFF_ID_MAX + 1];    /* who unlocked staff mode last (card or PIN) */
+    bool clock_was_ok;                     /* the clock's state at the last status read */
     char reader_said[LD_READER_STATE_MAX]; /* the reader's state as last written to the store */
     /* The store file as opened: its loss or replacement is a problem on screen. */
     bool store_seen;

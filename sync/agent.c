@@ -501,12 +501,10 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
         if (rerr && !err) {
             err = rerr;
             ld_sync__msg(msg, msglen, "%s", rmsg); /* it names "device status" */
-            serr = err == LD_ERR_AUTH ? ld_sync_status_refused(a->store, now,
-                                                               status_reason(a, msg), smsg,
-                                                               sizeof smsg)
-                                      : ld_sync_status_failure(a->store, now,
-                                                               status_reason(a, msg), smsg,
-                                                               sizeof smsg);
+            serr = err == LD_ERR_AUTH ? ld_sync_status_refused(a->store, now, status_reason(a, msg),
+                                                               smsg, sizeof smsg)
+                                      : ld_sync_status_failure(a->store, now, status_reason(a, msg),
+                                                               smsg, sizeof smsg);
         }
     }
     /*

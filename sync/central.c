@@ -1340,7 +1340,8 @@ ld_err ld_central_status_put(struct ld_central *c, const char *device,
     const char *login = c->ops->login_device(c->impl);
     /* A device reports for itself only: the same rule as the database's policies, so that the
      * SQLite store's one writer keeps it too and a refusal says why. */
-    if (c->role == LD_CENTRAL_DEVICE && (strcmp(st->device_id, device) || (login[0] && strcmp(login, device))))
+    if (c->role == LD_CENTRAL_DEVICE &&
+        (strcmp(st->device_id, device) || (login[0] && strcmp(login, device))))
         return finish(c,
                       BAD(LD_ERR_AUTH,
                           "device status of %s: a device reports only its own status (this is "
@@ -1375,7 +1376,8 @@ ld_err ld_central_statuses(struct ld_central *c, const char *school,
     size_t got = 0;
     err = c->ops->statuses(c->impl, school, out, cap, &got, msg, msglen);
     for (size_t i = 0; (!err || err == LD_ERR_RANGE) && i < got; i++)
-        if (strcmp(out[i].school, school) || (i && strcmp(out[i - 1].device_id, out[i].device_id) >= 0))
+        if (strcmp(out[i].school, school) ||
+            (i && strcmp(out[i - 1].device_id, out[i].device_id) >= 0))
             err = BAD(LD_ERR_CORRUPT, "device_status row %s: not one asked for, or out of order",
                       out[i].device_id);
     if (!err || err == LD_ERR_RANGE)

@@ -231,9 +231,11 @@ ld_err central__event_ok(const struct ld_central_event *ev, bool stored, const c
         break;
     case LD_CEV_PIN_WRONG:
         if (upn || ev->card[0] || has_ref)
-            return BAD(LD_ERR_INVALID,
-                       "%s: field %s: a wrong PIN has no pupil, card or reference", where,
-                       upn ? "upn" : ev->card[0] ? "card" : "ref_device");
+            return BAD(LD_ERR_INVALID, "%s: field %s: a wrong PIN has no pupil, card or reference",
+                       where,
+                       upn           ? "upn"
+                       : ev->card[0] ? "card"
+                                     : "ref_device");
         break;
     case LD_CEV_UNKNOWN_CARD:
         if (!ev->card[0])

@@ -34,14 +34,14 @@
 
 /* What every event row must be (versions 6 and 9's events_valid), up to its last kinds. */
 #define EVENTS_VALID_FIELDS                                                                        \
-    " school_id ~ '^[A-Za-z0-9._-]{1,32}$' AND device_id ~ '^[A-Za-z0-9._-]{1,32}$'"              \
+    " school_id ~ '^[A-Za-z0-9._-]{1,32}$' AND device_id ~ '^[A-Za-z0-9._-]{1,32}$'"               \
     " AND at_ms BETWEEN 0 AND 253402300799999 AND mono_ms >= 0"                                    \
     " AND fixed_at_ms BETWEEN 0 AND 253402300799999"                                               \
     " AND (boot_id = '' OR boot_id ~ "                                                             \
     "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')"                            \
     " AND (upn = '' OR upn ~ '^[A-Z][0-9]{11}[0-9A-Z]$')"                                          \
     " AND (card = '' OR card ~ '^([0-9A-F]{2}){1,10}$')"                                           \
-    " AND staff !~ '[\\x01-\\x1f\\x7f]' AND reason !~ '[\\x01-\\x1f\\x7f]'"                             \
+    " AND staff !~ '[\\x01-\\x1f\\x7f]' AND reason !~ '[\\x01-\\x1f\\x7f]'"                        \
     " AND ((ref_device = '' AND ref_seq = 0)"                                                      \
     "  OR (ref_device ~ '^[A-Za-z0-9._-]{1,32}$' AND ref_seq >= 1))"                               \
     " AND (kind = 7) = (fixed_at_ms > 0)"                                                          \

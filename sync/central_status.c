@@ -32,8 +32,10 @@ ld_err central__status_ok(const struct ld_central_device_status *st, const char 
     struct {
         const char *name;
         int64_t v;
-    } times[] = {{"device_ms", st->device_ms},       {"oldest_pending_ms", st->oldest_pending_ms},
-                 {"last_sync_ms", st->last_sync_ms}, {"last_error_ms", st->last_error_ms},
+    } times[] = {{"device_ms", st->device_ms},
+                 {"oldest_pending_ms", st->oldest_pending_ms},
+                 {"last_sync_ms", st->last_sync_ms},
+                 {"last_error_ms", st->last_error_ms},
                  {"reader_ms", st->reader_ms}};
     if (!memchr(st->school, 0, sizeof st->school) || !central__id_ok(st->school))
         return BAD(LD_ERR_INVALID, "%s: field school: not a school id", where);
@@ -50,8 +52,7 @@ ld_err central__status_ok(const struct ld_central_device_status *st, const char 
         return BAD(LD_ERR_INVALID,
                    "%s: field oldest_pending_ms: set exactly when events are waiting", where);
     if (st->clock_state < 0 || st->clock_state > 3)
-        return BAD(LD_ERR_INVALID, "%s: field clock_state: %d is not 0..3", where,
-                   st->clock_state);
+        return BAD(LD_ERR_INVALID, "%s: field clock_state: %d is not 0..3", where, st->clock_state);
     if (!memchr(st->version, 0, sizeof st->version) || !version_ok(st->version))
         return BAD(LD_ERR_INVALID, "%s: field version: not 1..%d of letters, digits and . _ + ~ -",
                    where, LD_CENTRAL_VERSION_MAX);
@@ -70,8 +71,7 @@ ld_err central__status_ok(const struct ld_central_device_status *st, const char 
     return err;
 }
 
-ld_err ld_central_status_check(const struct ld_central_device_status *st, char *msg,
-                               size_t msglen)
+ld_err ld_central_status_check(const struct ld_central_device_status *st, char *msg, size_t msglen)
 {
     if (!st)
         return BAD(LD_ERR_INVALID, "device status: none given");
@@ -97,8 +97,8 @@ ld_err central__row_status(const struct central__row *r, struct ld_central_devic
                                 msglen)) ||
         (err = central__row_int(r, 5, 0, INT64_MAX, &out->received_ms, where, "received_ms", msg,
                                 msglen)) ||
-        (err = central__row_int(r, 6, 0, INT64_MAX, &out->pending, where, "pending", msg,
-                                msglen)) ||
+        (err =
+             central__row_int(r, 6, 0, INT64_MAX, &out->pending, where, "pending", msg, msglen)) ||
         (err = central__row_int(r, 7, 0, STATUS_MAX_MS, &out->oldest_pending_ms, where,
                                 "oldest_pending_ms", msg, msglen)) ||
         (err = central__row_int(r, 8, 0, STATUS_MAX_MS, &out->last_sync_ms, where, "last_sync_ms",
@@ -108,8 +108,8 @@ ld_err central__row_status(const struct central__row *r, struct ld_central_devic
         (err = central__row_int(r, 10, 0, STATUS_MAX_MS, &out->last_error_ms, where,
                                 "last_error_ms", msg, msglen)) ||
         (err = central__row_int(r, 11, 0, 3, &clock, where, "clock_state", msg, msglen)) ||
-        (err = central__row_str(r, 12, out->reader, sizeof out->reader, false, where, "reader",
-                                msg, msglen)) ||
+        (err = central__row_str(r, 12, out->reader, sizeof out->reader, false, where, "reader", msg,
+                                msglen)) ||
         (err = central__row_int(r, 13, 0, STATUS_MAX_MS, &out->reader_ms, where, "reader_ms", msg,
                                 msglen)) ||
         (err = central__row_str(r, 14, out->version, sizeof out->version, false, where, "version",

@@ -104,8 +104,8 @@ static void device_row(struct ld_buf *b, const struct ld_central_device_status *
                           "was %s",
                           ld_clock_state_name((enum ld_clock_state)s->clock_state), t1, t2);
         else if (off > CLOCK_OFF_MS)
-            ld_buf_printf(b, "<strong class=\"warn\">Wrong</strong>: it said %s when it was %s",
-                          t1, t2);
+            ld_buf_printf(b, "<strong class=\"warn\">Wrong</strong>: it said %s when it was %s", t1,
+                          t2);
         else
             ld_buf_puts(b, "Good");
         ld_buf_puts(b, "</td><td>");
@@ -167,14 +167,13 @@ void web_devices(struct web_req *q, const char *school, const struct ld_report *
     if (ld_office_device(school, office, msg, sizeof msg))
         office[0] = '\0'; /* no office device can have been made for it */
     web_page_open(q, "Devices", school);
-    ld_buf_puts(b,
-                "<main><h1>Devices</h1>\n<p>What each kiosk said when it last reached the "
-                "central store (it does so every round of its sync, about once a minute), in "
-                "the school's time. A kiosk silent for ten minutes, or whose clock is wrong, "
-                "is marked.</p>\n<table id=\"devices\"><thead><tr><th>Kiosk</th><th>Last "
-                "heard from</th><th>Last sync</th><th>Events waiting</th><th>Clock</th><th>Card "
-                "reader</th><th>Last error</th><th>Version</th><th>Wrong staff PINs "
-                "today</th></tr></thead><tbody>\n");
+    ld_buf_puts(b, "<main><h1>Devices</h1>\n<p>What each kiosk said when it last reached the "
+                   "central store (it does so every round of its sync, about once a minute), in "
+                   "the school's time. A kiosk silent for ten minutes, or whose clock is wrong, "
+                   "is marked.</p>\n<table id=\"devices\"><thead><tr><th>Kiosk</th><th>Last "
+                   "heard from</th><th>Last sync</th><th>Events waiting</th><th>Clock</th><th>Card "
+                   "reader</th><th>Last error</th><th>Version</th><th>Wrong staff PINs "
+                   "today</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < n; i++)
         if (strcmp(all[i].device_id, office)) /* the office's own corrections: not a kiosk */
             device_row(b, &all[i], r, tz, now, today, from, to);

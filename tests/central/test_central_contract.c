@@ -1457,8 +1457,8 @@ static void wrong_pin_events_go_through(void **state)
 }
 
 /* A status as a device would send it. */
-static void make_status(struct ld_central_device_status *st, const char *school,
-                        const char *device, int64_t pending)
+static void make_status(struct ld_central_device_status *st, const char *school, const char *device,
+                        int64_t pending)
 {
     memset(st, 0, sizeof *st);
     snprintf(st->school, sizeof st->school, "%s", school);

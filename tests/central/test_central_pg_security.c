@@ -282,7 +282,8 @@ static void device_writes_only_its_own_status(void **state)
     door_sql(f, sql, "42501");
     status_insert(sql, sizeof sql, "oakfield", f->door.device_id, upsert);
     door_sql(f, sql, "42501");
-    snprintf(sql, sizeof sql, "UPDATE latedoor.device_status SET pending = 9 WHERE device_id = '%s'",
+    snprintf(sql, sizeof sql,
+             "UPDATE latedoor.device_status SET pending = 9 WHERE device_id = '%s'",
              f->gate.device_id);
     door_sql(f, sql, ""); /* sees no such row: nothing changes */
     snprintf(sql, sizeof sql,
@@ -292,8 +293,7 @@ static void device_writes_only_its_own_status(void **state)
     door_sql(f, "DELETE FROM latedoor.device_status", "42501");
     /* it reads its own row only */
     assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.device_status"), 1);
-    snprintf(q, sizeof q,
-             "SELECT pending FROM latedoor.device_status WHERE device_id = '%s'",
+    snprintf(q, sizeof q, "SELECT pending FROM latedoor.device_status WHERE device_id = '%s'",
              f->gate.device_id);
     assert_int_equal(admin_count(f, q), 0);
     /* disabled with its session still open (the flag alone, as in the moment before the

@@ -183,7 +183,8 @@ SPOIL(void_no_ref, e->kind = LD_CEV_VOID)
 SPOIL(unknown_with_upn, (e->kind = LD_CEV_UNKNOWN_CARD, snprintf(e->card, sizeof e->card, "04")))
 SPOIL(unknown_no_card, (e->kind = LD_CEV_UNKNOWN_CARD, e->upn[0] = '\0'))
 SPOIL(pin_with_upn, e->kind = LD_CEV_PIN_WRONG)
-SPOIL(pin_with_card, (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0', snprintf(e->card, sizeof e->card, "04")))
+SPOIL(pin_with_card,
+      (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0', snprintf(e->card, sizeof e->card, "04")))
 SPOIL(pin_with_ref, (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0',
                      snprintf(e->ref_device, sizeof e->ref_device, "door-1"), e->ref_seq = 3))
 SPOIL(repair_no_time, (e->kind = LD_CEV_CLOCK_REPAIR,
@@ -341,22 +342,42 @@ static void every_bad_status_field_is_named(void **state)
     char msg[512];
     assert_int_equal(ld_central_status_check(&good, msg, sizeof msg), LD_OK);
     struct ld_central_device_status st;
-    const char *fields[] = {"school",     "device_id",     "device_ms", "pending",
-                            "oldest_pending_ms", "clock_state", "version",   "last_error",
-                            "reader",     "last_error_ms"};
+    const char *fields[] = {
+        "school",      "device_id", "device_ms",  "pending", "oldest_pending_ms",
+        "clock_state", "version",   "last_error", "reader",  "last_error_ms"};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         st = good;
         switch (i) {
-        case 0: snprintf(st.school, sizeof st.school, "holly brook"); break;
-        case 1: st.device_id[0] = '\0'; break;
-        case 2: st.device_ms = -1; break;
-        case 3: st.pending = -1; break;
-        case 4: st.oldest_pending_ms = 0; break;
-        case 5: st.clock_state = 4; break;
-        case 6: snprintf(st.version, sizeof st.version, "1.0 beta"); break;
-        case 7: snprintf(st.last_error, sizeof st.last_error, "line\tbreak"); break;
-        case 8: st.reader[0] = '\0'; break;
-        case 9: st.last_error_ms = 0; break;
+        case 0:
+            snprintf(st.school, sizeof st.school, "holly brook");
+            break;
+        case 1:
+            st.device_id[0] = '\0';
+            break;
+        case 2:
+            st.device_ms = -1;
+            break;
+        case 3:
+            st.pending = -1;
+            break;
+        case 4:
+            st.oldest_pending_ms = 0;
+            break;
+        case 5:
+            st.clock_state = 4;
+            break;
+        case 6:
+            snprintf(st.version, sizeof st.version, "1.0 beta");
+            break;
+        case 7:
+            snprintf(st.last_error, sizeof st.last_error, "line\tbreak");
+            break;
+        case 8:
+            st.reader[0] = '\0';
+            break;
+        case 9:
+            st.last_error_ms = 0;
+            break;
         }
         msg[0] = '\0';
         ld_err err = ld_central_status_check(&st, msg, sizeof msg);

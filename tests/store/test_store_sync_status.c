@@ -163,17 +163,15 @@ static void last_failure_and_reader_state(void **state)
     struct fx *f = *state;
     assert_int_equal(read_ok(f).last_failure_ms, 0);
     assert_string_equal(read_ok(f).reader, "");
-    assert_int_equal(ld_sync_status_failure(f->s, 5000, "no route to the centre", f->msg,
-                                            sizeof f->msg),
-                     LD_OK);
+    assert_int_equal(
+        ld_sync_status_failure(f->s, 5000, "no route to the centre", f->msg, sizeof f->msg), LD_OK);
     assert_int_equal(ld_sync_status_success(f->s, 6000, f->msg, sizeof f->msg), LD_OK);
     struct ld_sync_status st = read_ok(f);
     assert_string_equal(st.last_error, "");
     assert_string_equal(st.last_failure, "no route to the centre");
     assert_int_equal(st.last_failure_ms, 5000);
-    assert_int_equal(ld_sync_reader_state_set(f->s, 7000, "error: pn532\n gone", f->msg,
-                                              sizeof f->msg),
-                     LD_OK);
+    assert_int_equal(
+        ld_sync_reader_state_set(f->s, 7000, "error: pn532\n gone", f->msg, sizeof f->msg), LD_OK);
     st = read_ok(f);
     assert_string_equal(st.reader, "error: pn532  gone");
     assert_int_equal(st.reader_ms, 7000);

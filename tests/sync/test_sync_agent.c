@@ -428,8 +428,10 @@ static void status_reaches_the_office(void **state)
     int64_t third_at = ev.at_ms;
     snprintf(ev.uuid, sizeof ev.uuid, "00000000-0000-4000-8000-000000000003");
     OK(ld_central_push(f->admin, "door", &ev, 1, NULL, M));
-    OK(ld_sync_reader_state_set(f->door, fixed_now() - 5000, "error: pn532_uart:/dev/ttyS0: "
-                                "no answer", M));
+    OK(ld_sync_reader_state_set(f->door, fixed_now() - 5000,
+                                "error: pn532_uart:/dev/ttyS0: "
+                                "no answer",
+                                M));
 
     struct ld_sync_config cfg = {.url = f->url, .batch = 2, .now_ms = fixed_now};
     struct ld_clock_source bad = {.read_realtime = clock_1970,
@@ -450,7 +452,7 @@ static void status_reaches_the_office(void **state)
     assert_int_equal(st.last_sync_ms, 0);
     assert_non_null(strstr(st.last_error, "REFUSED"));
     assert_int_equal(st.last_error_ms, fixed_now());
-    assert_int_equal(st.device_ms, 60000); /* its clock, as wrong as it is */
+    assert_int_equal(st.device_ms, 60000);             /* its clock, as wrong as it is */
     assert_int_equal(st.clock_state, LD_CLOCK_BEHIND); /* behind the events it recorded */
     assert_string_equal(st.reader, "error: pn532_uart:/dev/ttyS0: no answer");
     assert_int_equal(st.reader_ms, fixed_now() - 5000);
