@@ -19,8 +19,6 @@ make_kiosk
 echo 97531 | "$latedoor" staff add t.hughes --name "Ms Hughes" --pin-stdin \
   --config "$work/door.ini" >/dev/null || fail "staff add"
 "$latedoor" device add gate --school hollybrook --central "$url" >/dev/null || fail "gate"
-# the office's clock is the real one here: the kiosk and its sync read the real clock too
-echo "$(($(date +%s) * 1000))" >"$clock"
 
 echo "1. two wrong PINs at the door, each an event naming whom, never the PIN"
 "$kiosk_pin" "$work/door.ini" t.hughes 1111 || fail "the first wrong PIN"
@@ -35,6 +33,8 @@ echo "1. two wrong PINs at the door, each an event naming whom, never the PIN"
 echo "2. one sync carries the events and the status"
 "$latedoor" sync --once --config "$work/door.ini" >"$work/sync.log" 2>&1 ||
   { cat "$work/sync.log" >&2; fail "sync"; }
+# the office's clock is the real one here: the kiosk and its sync read the real clock too
+echo "$(($(date +%s) * 1000))" >"$clock"
 start_office
 a=$work/a.jar tech=$work/tech.jar head=$work/head.jar
 [ "$(sign_in "$a" a.office "$pw_office")" = 303 ] || fail "a.office cannot sign in"
