@@ -35,6 +35,9 @@ echo "2. one sync carries the events and the status"
   { cat "$work/sync.log" >&2; fail "sync"; }
 # the office's clock is the real one here: the kiosk and its sync read the real clock too
 echo "$(($(date +%s) * 1000))" >"$clock"
+"$latedoor" sync status --config "$work/door.ini" >"$work/status.txt" || fail "sync status"
+grep -q '^card reader    no reader: touch only' "$work/status.txt" ||
+  fail "sync status: $(cat "$work/status.txt")"
 start_office
 a=$work/a.jar tech=$work/tech.jar head=$work/head.jar
 [ "$(sign_in "$a" a.office "$pw_office")" = 303 ] || fail "a.office cannot sign in"
