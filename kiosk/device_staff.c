@@ -271,9 +271,9 @@ ld_err kiosk_device__pin_wrong(void *impl, const char *staff_id)
     struct ld_clock_reading now;
     struct ld_staff who = {0};
     ld_err err = kiosk_device__check_open(d);
-    if (!err)
-        err = kiosk_device__read_clock(d, &now);
     if (err)
+        return err;
+    if ((err = kiosk_device__read_clock(d, &now)))
         return kiosk_device__fail_msg(d, err);
     /* Who was tried, by id and by the name the pad showed, so the office need not look it up;
      * an id the store no longer knows is still recorded. Never the PIN. */

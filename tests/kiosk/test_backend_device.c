@@ -1354,6 +1354,9 @@ static void test_broken_config_is_an_error_not_an_exit(void **state)
     assert_non_null(strstr(be.ops->last_error(be.impl), "missing.ini"));
     assert_int_not_equal(be.ops->tap_card(be.impl, "04AABBCC", &g), LD_OK);
     assert_int_equal(kiosk_pin_verify_now(&be, NULL, KIOSK_DEMO_PIN), KIOSK_PIN_WRONG);
+    /* a wrong PIN cannot be recorded either: said, with the reason (the pad's lock holds) */
+    assert_int_equal(be.ops->pin_wrong(be.impl, KIOSK_DEMO_STAFF_ID), LD_ERR_STATE);
+    assert_non_null(strstr(be.ops->last_error(be.impl), "missing.ini"));
     assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
     assert_int_equal(st.reader, KIOSK_READER_MISSING);
     assert_int_equal(be.ops->now(be.impl, &c), LD_OK); /* the idle screen still tells the time */
