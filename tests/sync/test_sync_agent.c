@@ -489,6 +489,26 @@ static void status_reaches_the_office(void **state)
     assert_non_null(strstr(all[1].reader, "not known"));
 }
 
+/* A report that cannot be made fails a round that was otherwise good, and says why. */
+static void a_failed_report_fails_the_round(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 2);
+    OK(ld_store_setting_set(f->door, LD_KIOSK_KEY_READER, "garbled", M));
+    struct ld_sync_agent *a = agent_for(f, f->door, 0);
+    struct ld_sync_report rep;
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_CORRUPT);
+    assert_non_null(strstr(msg, LD_KIOSK_KEY_READER));
+    assert_false(rep.reported);
+    assert_int_equal(rep.pushed, 2); /* the events went */
+    ld_sync_agent_free(a);
+    assert_false(door_status(f).reported);
+    OK(ld_store_setting_delete(f->door, LD_KIOSK_KEY_READER, M));
+    struct ld_sync_status st;
+    assert_int_equal(ld_sync_status_read(f->door, &st, M), LD_OK);
+    assert_non_null(strstr(st.last_error, LD_KIOSK_KEY_READER)); /* the kiosk is told */
+}
+
 /* A device disabled at the centre reports nothing: its round is refused. */
 static void disabled_device_reports_nothing(void **state)
 {
@@ -830,6 +850,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(calendar_written_atomically, setup, teardown),
         cmocka_unit_test_setup_teardown(status_reaches_the_office, setup, teardown),
         cmocka_unit_test_setup_teardown(disabled_device_reports_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_report_fails_the_round, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
