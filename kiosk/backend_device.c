@@ -260,7 +260,7 @@ static void store_check(const struct kiosk_device *d, char *out, size_t outlen)
 /*
  * Writes the reader's state into the store's settings (kiosk.reader_state) when it changed since
  * it was last written, for the sync process to carry to the office's Devices page. A failed
- * write is logged and tried again at the next status read: the door goes on either way.
+ * write is logged once and tried again at each status read: the door goes on either way.
  */
 static void say_reader(struct kiosk_device *d, const struct kiosk_status *st, int64_t now_ms)
 {
@@ -284,9 +284,12 @@ static void say_reader(struct kiosk_device *d, const struct kiosk_status *st, in
         return;
     char m[256];
     if (ld_sync_reader_state_set(d->store, now_ms, state, m, sizeof m) != LD_OK) {
-        fprintf(stderr, "latedoor-kiosk: the reader's state could not be kept: %s\n", m);
+        if (!d->reader_unsaid) /* once, not at every status read while the store refuses */
+            fprintf(stderr, "latedoor-kiosk: the reader's state could not be kept: %s\n", m);
+        d->reader_unsaid = true;
         return;
     }
+    d->reader_unsaid = false;
     snprintf(d->reader_said, sizeof d->reader_said, "%s", state);
 }
 

@@ -31,6 +31,7 @@ struct kiosk_device {
     char staff_id[LD_STAFF_ID_MAX + 1];    /* who unlocked staff mode last (card or PIN) */
     bool clock_was_ok;                     /* the clock's state at the last status read */
     char reader_said[LD_READER_STATE_MAX]; /* the reader's state as last written to the store */
+    bool reader_unsaid;                    /* the last try to write it failed (logged once) */
     /* The store file as opened: its loss or replacement is a problem on screen. */
     bool store_seen;
     unsigned long long store_dev, store_ino;

@@ -1061,6 +1061,33 @@ static void test_reader_state_kept_for_the_office(void **state)
     ld_store_close(store);
 }
 
+/* A store that will not take the reader's state (its write lock held by another process past the
+ * busy timeout) leaves the status as it was: the door goes on; the next status read writes it. */
+static void test_reader_state_not_kept_is_no_failure(void **state)
+{
+    (void)state;
+    struct kiosk_status st;
+    struct ld_sync_status ss;
+    struct ld_store *store = NULL, *other = NULL;
+    at(12, 30);
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_setting_delete(store, LD_KIOSK_KEY_READER, NULL, 0), LD_OK);
+    struct kiosk_device *d = open_device(fx.ini);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    assert_int_equal(ld_store_open(fx.db, NULL, &other, NULL, 0), LD_OK);
+    assert_int_equal(ld_store__begin(other, NULL, 0), LD_OK); /* the write lock, held */
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    ld_store__rollback(other);
+    ld_store_close(other);
+    assert_int_equal(ld_sync_status_read(store, &ss, NULL, 0), LD_OK);
+    assert_string_equal(ss.reader, "");
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_int_equal(ld_sync_status_read(store, &ss, NULL, 0), LD_OK);
+    assert_non_null(strstr(ss.reader, "no reader"));
+    kiosk_device_close(d);
+    ld_store_close(store);
+}
+
 /* ---- the office's un-void and new time, as the kiosk pulls them ------------------------ */
 
 /* Puts one event of another device into the kiosk's store, as a pull does. */
@@ -1523,6 +1550,7 @@ int main(void)
         cmocka_unit_test(test_pin_lock_kept_in_the_store),
         cmocka_unit_test(test_wrong_pin_is_an_event_the_analysis_ignores),
         cmocka_unit_test(test_reader_state_kept_for_the_office),
+        cmocka_unit_test(test_reader_state_not_kept_is_no_failure),
         cmocka_unit_test(test_pin_checks_one_hash_of_twenty),
         cmocka_unit_test(test_classes_reception_first),
         cmocka_unit_test(test_clock_repaired_when_good_again),
