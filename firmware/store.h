@@ -31,7 +31,7 @@
  */
 
 /* The schema version this build writes; files of a later version are refused, untouched. */
-#define LD_STORE_SCHEMA_VERSION 3
+#define LD_STORE_SCHEMA_VERSION 4
 
 /* Caps on text (bytes of UTF-8, without the terminator). */
 #define LD_DEVICE_ID_MAX     32   /* a device id: letters, digits, '.', '_' and '-' (as config) */
@@ -158,8 +158,12 @@ enum ld_event_kind {
     LD_EV_VOID,         /* a staff correction: the event at ref is to be ignored */
     LD_EV_UNKNOWN_CARD, /* a card nobody holds was tapped */
     LD_EV_CLOCK_REPAIR, /* the event at ref really happened at fixed_at_ms */
+    /* (schema 4, branch office-devices, issue 15) a wrong staff PIN at the kiosk: staff is the
+     * staff member being tried (their id, "" when not identified), reason their name as the
+     * kiosk shows it; never the PIN nor anything derived from it. Marks ignore it. */
+    LD_EV_PIN_WRONG,
 };
-#define LD_EV_KIND_MAX LD_EV_CLOCK_REPAIR
+#define LD_EV_KIND_MAX LD_EV_PIN_WRONG
 
 /*
  * How far the wall clock could be trusted when the event was recorded: the same enum as
@@ -203,6 +207,7 @@ static inline bool ld_reason_is_claim(int source, const char *staff)
  *   void                        ref; upn optional; reason optional (the staff's note)
  *   unknown_card                card, no upn, no ref
  *   clock_repair                ref, fixed_at_ms; upn optional
+ *   pin_wrong                   no upn, no card, no ref; staff and reason optional (above)
  * fixed_at_ms is 0 for every kind but clock_repair.
  */
 struct ld_event {
@@ -667,6 +672,14 @@ ld_err ld_store__exec2(struct ld_store *store, const char *sql, const char *a, c
  * database. LD_ERR_UNSUPPORTED for a version this build does not know.
  */
 ld_err ld_store__migrate(struct sqlite3 *db, int from, const char *path, char *msg, size_t msglen);
+
+/*
+ * Runs one migration script sql on db (sqlite3_exec, *detail as there). A script that edits the
+ * schema's text (PRAGMA writable_schema) runs with SQLite's defensive flag lifted and makes every
+ * connection read the schema again after it (schema_version bumped), as SQLite's documentation
+ * asks. Returns SQLite's result code. The central store's SQLite migrations use it too.
+ */
+int ld_store__run_migration(struct sqlite3 *db, const char *sql, char **detail);
 
 /* Registers the SQL function ld_event_sum(16 columns) on db (for the migration that fills it). */
 int ld_store__register_sum(struct sqlite3 *db);

@@ -28,6 +28,7 @@ static const char *const kind_names[] = {
     [LD_EV_VOID] = "void",
     [LD_EV_UNKNOWN_CARD] = "unknown_card",
     [LD_EV_CLOCK_REPAIR] = "clock_repair",
+    [LD_EV_PIN_WRONG] = "pin_wrong",
 };
 
 /* True when s is a UUID as libuuid writes it: 8-4-4-4-12 lower-case hex digits. */
@@ -167,6 +168,7 @@ static ld_err check_event(const struct ld_event *ev, bool foreign, char *msg, si
         ref = MUST;
         break;
     case LD_EV_UNKNOWN_CARD:
+    case LD_EV_PIN_WRONG:
         upn = NO;
         ref = NO;
         break;
@@ -175,7 +177,10 @@ static ld_err check_event(const struct ld_event *ev, bool foreign, char *msg, si
     if (!err)
         err = check_need(kind, "ref", ref, ev->ref_device[0] || ev->ref_seq, msg, msglen);
     if (!err)
-        err = check_need(kind, "card", ev->kind == LD_EV_UNKNOWN_CARD ? MUST : MAY,
+        err = check_need(kind, "card",
+                         ev->kind == LD_EV_UNKNOWN_CARD ? MUST
+                         : ev->kind == LD_EV_PIN_WRONG  ? NO
+                                                        : MAY,
                          ev->card[0] != '\0', msg, msglen);
     if (!err && ev->kind == LD_EV_REASON && !ev->reason[0]) {
         ld_store__msg(msg, msglen, "event: reason: a reason event needs one");

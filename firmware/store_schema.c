@@ -123,6 +123,17 @@ static const char *const migrations[] = {
     "    CHECK (admitted IS NULL OR admitted BETWEEN -25567 AND 2932896);\n"
     "ALTER TABLE pupils ADD COLUMN leaving INTEGER\n"
     "    CHECK (leaving IS NULL OR leaving BETWEEN -25567 AND 2932896);\n",
+
+    /*
+     * 3 -> 4 (branch office-devices, issue 15): event kind 8, a wrong staff PIN (store.h,
+     * LD_EV_PIN_WRONG). Only the CHECK's text widens and every stored row meets the wider one,
+     * so, as in step 2, the table's SQL is edited in place rather than the log copied.
+     */
+    "PRAGMA writable_schema=ON;\n"
+    "UPDATE sqlite_schema SET sql = replace(sql,\n"
+    "    'CHECK (kind BETWEEN 1 AND 7)', 'CHECK (kind BETWEEN 1 AND 8)')\n"
+    "    WHERE type = 'table' AND name = 'events';\n"
+    "PRAGMA writable_schema=OFF;\n",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == LD_STORE_SCHEMA_VERSION,
@@ -155,6 +166,20 @@ static int bump_schema_version(sqlite3 *db)
     return rc;
 }
 
+int ld_store__run_migration(struct sqlite3 *db, const char *sql, char **detail)
+{
+    bool edits_schema = strstr(sql, "writable_schema") != NULL;
+    int rc =
+        edits_schema ? sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, (int *)NULL) : SQLITE_OK;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, detail);
+    if (rc == SQLITE_OK && edits_schema)
+        rc = bump_schema_version(db);
+    if (edits_schema) /* defensive again, whatever happened */
+        (void)sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    return rc;
+}
+
 ld_err ld_store__migrate(struct sqlite3 *db, int from, const char *path, char *msg, size_t msglen)
 {
     char sql[64];
@@ -167,15 +192,7 @@ ld_err ld_store__migrate(struct sqlite3 *db, int from, const char *path, char *m
         return LD_ERR_UNSUPPORTED;
     }
     for (int v = from; v < LD_STORE_SCHEMA_VERSION; v++) {
-        bool edits_schema = strstr(migrations[v], "writable_schema") != NULL;
-        int rc = edits_schema ? sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, (int *)NULL)
-                              : SQLITE_OK;
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db, migrations[v], NULL, NULL, &detail);
-        if (rc == SQLITE_OK && edits_schema)
-            rc = bump_schema_version(db);
-        if (edits_schema) /* defensive again, whatever happened */
-            (void)sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+        int rc = ld_store__run_migration(db, migrations[v], &detail);
         if (rc != SQLITE_OK) {
             ld_store__msg(msg, msglen, "store %s: migrating schema %d to %d: %s", path, v, v + 1,
                           detail ? detail : sqlite3_errstr(rc));

@@ -54,6 +54,71 @@ ld_err ld_sync_number_set(struct ld_store *store, const char *key, int64_t v, ch
     return ld_store_setting_set(store, key, buf, msg, msglen);
 }
 
+void ld_sync_clean_line(char *out, size_t outlen, const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p && n + 1 < outlen;
+         p++)
+        out[n++] = (char)(*p < 0x20 || *p == 0x7f ? ' ' : *p);
+    /* Do not end in the middle of a character. */
+    size_t start = n;
+    while (start > 0 && ((unsigned char)out[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start > 0) {
+        unsigned char lead = (unsigned char)out[start - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (start - 1 + need > n)
+            n = start - 1;
+    }
+    size_t cut = n;
+    out[cut] = '\0';
+    if (!ld_utf8_valid(out, cut))
+        for (size_t i = 0; i < cut; i++)
+            if ((unsigned char)out[i] >= 0x80)
+                out[i] = '?';
+}
+
+/* Writes "UTC_MS TEXT" under key, text cleaned to one line of at most cap - 1 bytes. */
+static ld_err stamped_set(struct ld_store *store, const char *key, int64_t ms, const char *text,
+                          size_t cap, char *msg, size_t msglen)
+{
+    char line[LD_SYNC_ERROR_MAX], value[LD_SYNC_ERROR_MAX + 32];
+    ld_sync_clean_line(line, cap < sizeof line ? cap : sizeof line, text);
+    snprintf(value, sizeof value, "%" PRId64 " %s", ms < 0 ? 0 : ms, line);
+    return ld_store_setting_set(store, key, value, msg, msglen);
+}
+
+/* Reads "UTC_MS TEXT" from key into *ms and out (0 and "" when not set); LD_ERR_CORRUPT naming
+ * the key for anything else. */
+static ld_err stamped_get(struct ld_store *store, const char *key, int64_t *ms, char *out,
+                          size_t outlen, char *msg, size_t msglen)
+{
+    char value[LD_SETTING_VALUE_MAX + 1];
+    *ms = 0;
+    out[0] = '\0';
+    ld_err err = ld_store_setting_get(store, key, value, sizeof value, msg, msglen);
+    if (err == LD_ERR_NOT_FOUND)
+        return LD_OK;
+    if (err)
+        return err;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || errno || v < 0 || *end != ' ') {
+        key_msg(msg, msglen, key, "not \"UTC_MS TEXT\"");
+        return LD_ERR_CORRUPT;
+    }
+    *ms = (int64_t)v;
+    ld_sync_clean_line(out, outlen, end + 1);
+    return LD_OK;
+}
+
+ld_err ld_sync_reader_state_set(struct ld_store *store, int64_t now_ms, const char *state,
+                                char *msg, size_t msglen)
+{
+    return stamped_set(store, LD_KIOSK_KEY_READER, now_ms, state, LD_READER_STATE_MAX, msg, msglen);
+}
+
 ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, char *msg,
                            size_t msglen)
 {
@@ -75,6 +140,12 @@ ld_err ld_sync_status_read(struct ld_store *store, struct ld_sync_status *out, c
     if (!err)
         err = ld_sync_number_get(store, LD_SYNC_KEY_REFUSED, &refused, msg, msglen);
     st.refused = refused != 0 && st.last_error[0];
+    if (!err)
+        err = stamped_get(store, LD_SYNC_KEY_LAST_FAILURE, &st.last_failure_ms, st.last_failure,
+                          sizeof st.last_failure, msg, msglen);
+    if (!err)
+        err = stamped_get(store, LD_KIOSK_KEY_READER, &st.reader_ms, st.reader, sizeof st.reader,
+                          msg, msglen);
     char device[LD_DEVICE_ID_MAX + 1];
     if (!err)
         err = ld_store_device_id(store, device, msg, msglen);
@@ -120,37 +191,12 @@ ld_err ld_sync_status_success(struct ld_store *store, int64_t now_ms, char *msg,
     return err;
 }
 
-/* Copies error into out as one line of valid UTF-8, cut at a character boundary. */
-static void clean_line(char out[LD_SYNC_ERROR_MAX], const char *error)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)(error ? error : "");
-         *p && n < LD_SYNC_ERROR_MAX - 1; p++)
-        out[n++] = (char)(*p < 0x20 || *p == 0x7f ? ' ' : *p);
-    /* Do not end in the middle of a character. */
-    size_t start = n;
-    while (start > 0 && ((unsigned char)out[start - 1] & 0xC0) == 0x80)
-        start--;
-    if (start > 0) {
-        unsigned char lead = (unsigned char)out[start - 1];
-        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        if (start - 1 + need > n)
-            n = start - 1;
-    }
-    size_t cut = n;
-    out[cut] = '\0';
-    if (!ld_utf8_valid(out, cut))
-        for (size_t i = 0; i < cut; i++)
-            if ((unsigned char)out[i] >= 0x80)
-                out[i] = '?';
-}
-
 /* Records a failed round; refused says whether the centre refused this device. */
 static ld_err record_failure(struct ld_store *store, int64_t now_ms, const char *error,
                              bool refused, char *msg, size_t msglen)
 {
     char line[LD_SYNC_ERROR_MAX];
-    clean_line(line, error);
+    ld_sync_clean_line(line, sizeof line, error);
     if (!line[0])
         snprintf(line, sizeof line, "failed, without saying why");
     ld_err err = ld_sync_number_set(store, LD_SYNC_KEY_LAST_ATTEMPT, now_ms, msg, msglen);
@@ -158,6 +204,8 @@ static ld_err record_failure(struct ld_store *store, int64_t now_ms, const char 
         err = ld_store_setting_set(store, LD_SYNC_KEY_LAST_ERROR, line, msg, msglen);
     if (!err)
         err = ld_sync_number_set(store, LD_SYNC_KEY_REFUSED, refused, msg, msglen);
+    if (!err)
+        err = stamped_set(store, LD_SYNC_KEY_LAST_FAILURE, now_ms, line, sizeof line, msg, msglen);
     return err;
 }
 

@@ -35,15 +35,46 @@ struct ld_store;
 
 #define LD_SYNC_ERROR_MAX 256 /* bytes of last_error kept, terminator included */
 
+/*
+ * (branch office-devices, issue 14) Two more keys, each "UTC_MS TEXT", for the status report the
+ * sync process sends the centre every round (sync/agent.h), which the office's Devices page
+ * shows:
+ *   sync.last_failure     the last round that failed and why (the sync process writes it with
+ *                         sync.last_error, and a success does not clear it: the office hears
+ *                         of a failure at the next round that reaches it)
+ *   kiosk.reader_state    the card reader's state as the kiosk last saw it change ("ok", "no
+ *                         reader", "missing: …"), written by the kiosk, since UTC_MS
+ */
+#define LD_SYNC_KEY_LAST_FAILURE "sync.last_failure"
+#define LD_KIOSK_KEY_READER      "kiosk.reader_state"
+#define LD_READER_STATE_MAX      121 /* bytes of the reader's state kept, terminator included */
+
 struct ld_sync_status {
     bool ever_synced;        /* a round has succeeded at least once */
     int64_t last_success_ms; /* 0 when never */
     int64_t last_attempt_ms; /* 0 when never */
     char last_error[LD_SYNC_ERROR_MAX];
-    bool refused;        /* the last round was refused by the centre (sync.refused) */
-    int64_t push_cursor; /* 0: nothing confirmed yet */
-    uint64_t pending;    /* this device's events after push_cursor */
+    bool refused;            /* the last round was refused by the centre (sync.refused) */
+    int64_t push_cursor;     /* 0: nothing confirmed yet */
+    uint64_t pending;        /* this device's events after push_cursor */
+    int64_t last_failure_ms; /* sync.last_failure: 0 when no round ever failed */
+    char last_failure[LD_SYNC_ERROR_MAX];
+    int64_t reader_ms; /* kiosk.reader_state: 0 and "" when the kiosk never wrote it */
+    char reader[LD_READER_STATE_MAX];
 };
+
+/*
+ * Copies text into out (outlen >= 1 bytes) as one line of valid UTF-8: control characters become
+ * spaces and it is cut at a character boundary.
+ */
+void ld_sync_clean_line(char *out, size_t outlen, const char *text);
+
+/*
+ * Records the card reader's state (kiosk.reader_state) as state, cleaned and cut to
+ * LD_READER_STATE_MAX - 1 bytes, since now_ms. The kiosk calls it when the state changes.
+ */
+LD_MUST_CHECK ld_err ld_sync_reader_state_set(struct ld_store *store, int64_t now_ms,
+                                              const char *state, char *msg, size_t msglen);
 
 /*
  * Reads the setting key as a non-negative decimal number into *out: 0 when the key is not set,

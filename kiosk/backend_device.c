@@ -268,6 +268,42 @@ static void store_check(const struct kiosk_device *d, char *out, size_t outlen)
         snprintf(out, outlen, "%.60s was replaced: restart the kiosk.", base);
 }
 
+/*
+ * Writes the reader's state into the store's settings (kiosk.reader_state) when it changed since
+ * it was last written, for the sync process to carry to the office's Devices page. A failed
+ * write is logged once and tried again at each status read: the door goes on either way.
+ */
+static void say_reader(struct kiosk_device *d, const struct kiosk_status *st, int64_t now_ms)
+{
+    char full[KIOSK_DETAIL_MAX + 32], state[LD_READER_STATE_MAX];
+    switch (st->reader) {
+    case KIOSK_READER_OK:
+        snprintf(full, sizeof full, "ok");
+        break;
+    case KIOSK_READER_NONE:
+        snprintf(full, sizeof full, "no reader: %s", st->reader_detail);
+        break;
+    case KIOSK_READER_RECONNECTING:
+        snprintf(full, sizeof full, "reconnecting: %s", st->reader_detail);
+        break;
+    default:
+        snprintf(full, sizeof full, "error: %s", st->reader_detail);
+        break;
+    }
+    ld_sync_clean_line(state, sizeof state, full);
+    if (!strcmp(state, d->reader_said))
+        return;
+    char m[256];
+    if (ld_sync_reader_state_set(d->store, now_ms, state, m, sizeof m) != LD_OK) {
+        if (!d->reader_unsaid) /* once, not at every status read while the store refuses */
+            fprintf(stderr, "latedoor-kiosk: the reader's state could not be kept: %s\n", m);
+        d->reader_unsaid = true;
+        return;
+    }
+    d->reader_unsaid = false;
+    snprintf(d->reader_said, sizeof d->reader_said, "%s", state);
+}
+
 static ld_err dev_status(void *impl, struct kiosk_status *out)
 {
     struct kiosk_device *d = impl;
@@ -299,6 +335,7 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
     ld_err err = kiosk_device__read_clock(d, &now);
     if (err)
         return kiosk_device__fail_msg(d, err);
+    say_reader(d, out, now.utc_ms);
     out->clock = now.state == LD_CLOCK_OK ? KIOSK_CLOCK_OK : KIOSK_CLOCK_UNSYNCED;
     if (now.state == LD_CLOCK_OK && !d->clock_was_ok) {
         /* The clock is good again (or the kiosk just started): repair what it recorded while it
@@ -851,6 +888,7 @@ static const struct kiosk_backend_ops device_ops = {
     .pin_lock_read = dev_pin_lock_read,
     .list_staff = dev_list_staff,
     .pin_lock_write = dev_pin_lock_write,
+    .pin_wrong = kiosk_device__pin_wrong,
     .now = dev_now,
     .status = dev_status,
     .punctual_class = dev_punctual,

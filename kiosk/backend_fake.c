@@ -374,6 +374,17 @@ static ld_err fake_pin_lock_write(void *impl, const struct kiosk_pin_lock_state 
     return LD_OK;
 }
 
+static ld_err fake_pin_wrong(void *impl, const char *staff_id)
+{
+    struct kiosk_fake *f = impl;
+    ld_err err;
+    if (failing(f, &err))
+        return err;
+    f->log.pin_wrongs++;
+    kiosk_copy(f->log.last_pin_staff, sizeof f->log.last_pin_staff, staff_id ? staff_id : "");
+    return LD_OK;
+}
+
 static ld_err fake_status(void *impl, struct kiosk_status *out)
 {
     struct kiosk_fake *f = impl;
@@ -817,6 +828,7 @@ static const struct kiosk_backend_ops fake_ops = {
     .pin_lock_read = fake_pin_lock_read,
     .list_staff = fake_list_staff,
     .pin_lock_write = fake_pin_lock_write,
+    .pin_wrong = fake_pin_wrong,
     .now = fake_now,
     .status = fake_status,
     .punctual_class = fake_punctual,

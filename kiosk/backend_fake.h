@@ -33,10 +33,12 @@ struct kiosk_fake;
 struct kiosk_fake_log {
     unsigned taps, sign_ins, reasons, no_reasons, sign_outs, back_ins, voids, enrols, confirms;
     unsigned closed; /* taps and sign-ins on a closed day or after school: nothing recorded */
-    char last_ref[KIOSK_REF_MAX];       /* the arrival the last reason went to */
-    char last_reason[KIOSK_REASON_MAX]; /* "" after "no reason given" */
-    char last_upn[KIOSK_UPN_MAX];       /* the pupil of the last sign-in, out, back or enrol */
-    char last_uid[KIOSK_UID_MAX];       /* the card of the last enrolment */
+    char last_ref[KIOSK_REF_MAX];            /* the arrival the last reason went to */
+    char last_reason[KIOSK_REASON_MAX];      /* "" after "no reason given" */
+    char last_upn[KIOSK_UPN_MAX];            /* the pupil of the last sign-in, out, back or enrol */
+    char last_uid[KIOSK_UID_MAX];            /* the card of the last enrolment */
+    unsigned pin_wrongs;                     /* wrong staff PINs recorded (pin_wrong) */
+    char last_pin_staff[KIOSK_STAFF_ID_MAX]; /* whom the last wrong PIN was tried for */
 };
 
 /* Creates the fake school in *out (the caller's, to free with kiosk_fake_destroy). */

@@ -10,6 +10,7 @@
 #include "device.h"
 #include "model.h"
 #include "store.h"
+#include "sync_status.h"
 #include "tap.h"
 
 /* The device backend's state (opaque outside backend_device.c and device_staff.c). */
@@ -27,8 +28,10 @@ struct kiosk_device {
     char broken[KIOSK_DETAIL_MAX]; /* why the device could not be opened; "" when it was */
     char last_error[KIOSK_DETAIL_MAX];
     char msg[512];
-    char staff_id[LD_STAFF_ID_MAX + 1]; /* who unlocked staff mode last (card or PIN) */
-    bool clock_was_ok;                  /* the clock's state at the last status read */
+    char staff_id[LD_STAFF_ID_MAX + 1];    /* who unlocked staff mode last (card or PIN) */
+    bool clock_was_ok;                     /* the clock's state at the last status read */
+    char reader_said[LD_READER_STATE_MAX]; /* the reader's state as last written to the store */
+    bool reader_unsaid;                    /* the last try to write it failed (logged once) */
     /* The store file as opened: its loss or replacement is a problem on screen. */
     bool store_seen;
     unsigned long long store_dev, store_ino;
@@ -100,5 +103,6 @@ ld_err kiosk_device__confirm_reason(void *impl, const char *ref);
 ld_err kiosk_device__unknown_cards(void *impl, struct kiosk_unknown_list *out);
 ld_err kiosk_device__enrol(void *impl, const char *uid, const char *upn);
 ld_err kiosk_device__not_arrived(void *impl, struct kiosk_absent_list *out);
+ld_err kiosk_device__pin_wrong(void *impl, const char *staff_id);
 
 #endif

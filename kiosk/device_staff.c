@@ -272,6 +272,30 @@ static ld_err append_staff_event(struct kiosk_device *d, enum ld_event_kind kind
     return LD_OK;
 }
 
+ld_err kiosk_device__pin_wrong(void *impl, const char *staff_id)
+{
+    struct kiosk_device *d = impl;
+    struct ld_clock_reading now;
+    struct ld_staff who = {0};
+    ld_err err = kiosk_device__check_open(d);
+    if (err)
+        return err;
+    if ((err = kiosk_device__read_clock(d, &now)))
+        return kiosk_device__fail_msg(d, err);
+    /* Who was tried, by id and by the name the pad showed, so the office need not look it up;
+     * an id the store no longer knows is still recorded. Never the PIN. */
+    if (staff_id && staff_id[0] &&
+        ld_store_staff_get(d->store, staff_id, &who, d->msg, sizeof d->msg) != LD_OK)
+        who.name[0] = '\0';
+    struct ld_event ev = {.kind = LD_EV_PIN_WRONG, .source = LD_SRC_STAFF};
+    kiosk_device__stamp(&ev, &now);
+    snprintf(ev.staff, sizeof ev.staff, "%s", staff_id ? staff_id : "");
+    snprintf(ev.reason, sizeof ev.reason, "%s", who.name);
+    if ((err = ld_store_append_event(d->store, &ev, d->msg, sizeof d->msg)))
+        return kiosk_device__fail_msg(d, err);
+    return LD_OK;
+}
+
 ld_err kiosk_device__sign_out(void *impl, const char *upn, const char *reason)
 {
     struct kiosk_device *d = impl;

@@ -358,6 +358,11 @@ struct kiosk_backend_ops {
     ld_err (*pin_lock_read)(void *impl, struct kiosk_pin_lock_state *out);
     /* Writes the PIN pad's lock, durably: a restart must not give a guesser fresh tries. */
     ld_err (*pin_lock_write)(void *impl, const struct kiosk_pin_lock_state *st);
+    /*
+     * Records a wrong staff PIN tried for staff member staff_id (NULL: nobody was chosen) as an
+     * event the office sees (issue 15): who was tried, never the PIN nor anything made from it.
+     */
+    ld_err (*pin_wrong)(void *impl, const char *staff_id);
     /* Lists today's arrivals, most recent first; late_only keeps the L and U ones. */
     ld_err (*arrivals_today)(void *impl, bool late_only, struct kiosk_arrival_list *out);
     /* Lists the pupils and families to speak to today, most pressing first. */

@@ -216,8 +216,13 @@ void kiosk_app_pin_collect(struct kiosk_app *app, bool wait)
     enum kiosk_pin_result r = kiosk_pin_job_finish(job, &app->be, !stale);
     /* A wrong PIN counts even when abandoned: leaving the pad must not buy more tries. */
     bool locked_now = r == KIOSK_PIN_WRONG && kiosk_pinlock_fail(&app->pinlock, app->now);
-    if (r == KIOSK_PIN_WRONG)
+    if (r == KIOSK_PIN_WRONG) {
         save_lock(app);
+        /* every wrong attempt is an event the office sees (who was tried, never the PIN) */
+        if (app->be.ops->pin_wrong(app->be.impl, app->pinwho.chosen ? app->pinwho.who.id : NULL))
+            SDL_Log("latedoor-kiosk: a wrong PIN could not be recorded: %s",
+                    app->be.ops->last_error(app->be.impl));
+    }
     kiosk_app_redraw(app, true); /* OK is green again */
     if (stale)
         return;

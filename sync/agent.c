@@ -12,8 +12,13 @@
 
 #include "agent_priv.h"
 #include "central.h"
+#include "clock.h"
 #include "store.h"
 #include "sync_status.h"
+
+#ifndef LD_VERSION
+#define LD_VERSION "0"
+#endif
 
 struct ld_sync_agent {
     struct ld_sync_config cfg;
@@ -372,6 +377,55 @@ static ld_err push(struct ld_sync_agent *a, struct ld_sync_report *rep, int64_t 
     return err;
 }
 
+/* ---- the status report (step 4) ---- */
+
+/* Keeps the first own event after the push cursor: the oldest waiting. */
+static ld_err first_waiting(void *ctx, const struct ld_event *ev)
+{
+    *(int64_t *)ctx = ev->at_ms > 0 ? ev->at_ms : 1; /* a 1970 clock still says "waiting" */
+    return LD_OK;
+}
+
+/* Sends this device's health to the centre, from what the device store holds now. */
+static ld_err report_status(struct ld_sync_agent *a, char *msg, size_t msglen)
+{
+    struct ld_central_device_status st = {0};
+    struct ld_sync_status ss;
+    struct ld_clock_reading now;
+    int64_t last = 0;
+    ld_err err = ld_sync_status_read(a->store, &ss, msg, msglen);
+    if (!err && ss.pending) {
+        struct ld_event_filter f = {
+            .device_id = a->device, .after_seq = ss.push_cursor, .limit = 1};
+        err = ld_store_events_foreach(a->store, &f, first_waiting, &st.oldest_pending_ms, msg,
+                                      msglen);
+    }
+    /* the clock judged as the kiosk judges it: against the last event recorded */
+    if (!err)
+        err = ld_store_last_event_ms(a->store, &last, msg, msglen);
+    if (!err)
+        err = ld_clock_read(a->cfg.clock, last, &now, msg, msglen);
+    if (err)
+        return err;
+    snprintf(st.school, sizeof st.school, "%s", a->school);
+    snprintf(st.device_id, sizeof st.device_id, "%s", a->device);
+    st.device_ms = now.utc_ms < 0 ? 0 : now.utc_ms;
+    st.clock_state = (int)now.state;
+    st.pending = (int64_t)ss.pending;
+    if (!st.pending)
+        st.oldest_pending_ms = 0;
+    st.last_sync_ms = ss.last_success_ms;
+    if (ss.last_failure[0]) {
+        snprintf(st.last_error, sizeof st.last_error, "%s", ss.last_failure);
+        st.last_error_ms = ss.last_failure_ms > 0 ? ss.last_failure_ms : 1;
+    }
+    snprintf(st.reader, sizeof st.reader, "%s",
+             ss.reader[0] ? ss.reader : "not known (the kiosk has not said)");
+    st.reader_ms = ss.reader[0] ? ss.reader_ms : 0;
+    snprintf(st.version, sizeof st.version, "%s", LD_VERSION);
+    return ld_central_status_put(a->central, a->device, &st, msg, msglen);
+}
+
 /* ---- round ---- */
 
 /*
@@ -438,6 +492,21 @@ ld_err ld_sync_round(struct ld_sync_agent *a, struct ld_sync_report *rep, char *
         !err      ? ld_sync_status_success(a->store, now, smsg, sizeof smsg)
         : refused ? ld_sync_status_refused(a->store, now, status_reason(a, msg), smsg, sizeof smsg)
                   : ld_sync_status_failure(a->store, now, status_reason(a, msg), smsg, sizeof smsg);
+    /* Step 4, whatever the round did, while the connection is there: a failed push is what the
+     * office most needs to hear of. */
+    if (!serr && a->central && !rep->stopped) {
+        char rmsg[1024];
+        ld_err rerr = report_status(a, rmsg, sizeof rmsg);
+        rep->reported = rerr == LD_OK;
+        if (rerr && !err) {
+            err = rerr;
+            ld_sync__msg(msg, msglen, "%s", rmsg); /* it names "device status" */
+            serr = err == LD_ERR_AUTH ? ld_sync_status_refused(a->store, now, status_reason(a, msg),
+                                                               smsg, sizeof smsg)
+                                      : ld_sync_status_failure(a->store, now, status_reason(a, msg),
+                                                               smsg, sizeof smsg);
+        }
+    }
     /*
      * A connection per round: one idle for a minute between rounds may have been dropped by the
      * server (idle_session_timeout, a restart) or by a NAT on the way, and would make the next

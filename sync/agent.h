@@ -9,6 +9,7 @@
 #include "ld_err.h"
 
 struct ld_store;
+struct ld_clock_source;
 
 /*
  * `latedoor sync` runs rounds. One round, against one device store and one central store:
@@ -29,6 +30,13 @@ struct ld_store;
  *      Everything read from the centre is checked before anything is changed; a bad row is an
  *      error naming it and leaves that part untouched.
  *   3. status: ld_sync_status_success, or ld_sync_status_failure with the round's error.
+ *   4. (branch office-devices, issue 14) report: this device's health to the centre
+ *      (ld_central_status_put): its clock and the clock's state, events waiting and the oldest's
+ *      time, the last good round, the last failed one and why (sync.last_failure), the card
+ *      reader's state the kiosk wrote (kiosk.reader_state) and the software's version. Sent
+ *      whenever the connection still works, so also after a failed push or pull; a round that
+ *      could not connect reports at the next round that can, with that failure as its last
+ *      error. A report refused or lost fails an otherwise good round (the status says so).
  *
  * Before the push, the round checks that the centre still holds what this device knows it has:
  * its own event at the push cursor, and the event it last pulled (by UUID) at the pull cursor.
@@ -65,6 +73,8 @@ struct ld_sync_config {
     /* Asked between batches; true stops the round cleanly (report->stopped). NULL: never. */
     bool (*should_stop)(void *ctx);
     void *stop_ctx;
+    /* The device's clock for the status report (clock.h); NULL: the system's. */
+    const struct ld_clock_source *clock;
 };
 
 /* What a round did. */
@@ -85,6 +95,7 @@ struct ld_sync_report {
     size_t skipped;      /* bad rows of the centre's log left out of the pull */
     char skip_note[400]; /* the first of them named: "global_seq 12 (device gate, seq 3): …" */
     int64_t push_cursor; /* after the round */
+    bool reported;       /* the device's status reached the centre (step 4) */
 };
 
 /*

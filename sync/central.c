@@ -1324,3 +1324,63 @@ ld_err ld_central_audit_list(struct ld_central *c, const char *school, struct ld
         *n = got;
     return finish(c, err, msg, msglen);
 }
+
+/* ---- device status (version 9, branch office-devices) ---- */
+
+ld_err ld_central_status_put(struct ld_central *c, const char *device,
+                             const struct ld_central_device_status *st, char *msg, size_t msglen)
+{
+    char school[LD_CENTRAL_ID_MAX + 1] = "";
+    ld_err err = begin(c, "device status", false, msg, msglen);
+    if (err)
+        return err;
+    CHECK_ID("device status", "device id", device);
+    if ((err = ld_central_status_check(st, msg, msglen)))
+        return finish(c, err, msg, msglen);
+    const char *login = c->ops->login_device(c->impl);
+    /* A device reports for itself only: the same rule as the database's policies, so that the
+     * SQLite store's one writer keeps it too and a refusal says why. */
+    if (c->role == LD_CENTRAL_DEVICE &&
+        (strcmp(st->device_id, device) || (login[0] && strcmp(login, device))))
+        return finish(c,
+                      BAD(LD_ERR_AUTH,
+                          "device status of %s: a device reports only its own status (this is "
+                          "device %s)",
+                          st->device_id, login[0] ? login : device),
+                      msg, msglen);
+    if (strcmp(st->device_id, device))
+        return finish(c,
+                      BAD(LD_ERR_INVALID, "device status: field device_id: %s is not device %s",
+                          st->device_id, device),
+                      msg, msglen);
+    /* Not the cached lookup: a device disabled since this handle opened reports nothing. */
+    err = c->ops->device_school(c->impl, device, school, msg, msglen);
+    if (!err && strcmp(school, st->school))
+        err = BAD(LD_ERR_INVALID, "device status of %s: field school: %s is not its school %s",
+                  device, st->school, school);
+    if (!err)
+        err = c->ops->status_put(c->impl, st, msg, msglen);
+    return finish(c, err, msg, msglen);
+}
+
+ld_err ld_central_statuses(struct ld_central *c, const char *school,
+                           struct ld_central_device_status *out, size_t cap, size_t *n, char *msg,
+                           size_t msglen)
+{
+    ld_err err = begin(c, "device status", true, msg, msglen);
+    if (err)
+        return err;
+    CHECK_ID("device status", "school id", school);
+    if (!out || !cap || !n)
+        return finish(c, BAD(LD_ERR_INVALID, "device status: nothing to fill"), msg, msglen);
+    size_t got = 0;
+    err = c->ops->statuses(c->impl, school, out, cap, &got, msg, msglen);
+    for (size_t i = 0; (!err || err == LD_ERR_RANGE) && i < got; i++)
+        if (strcmp(out[i].school, school) ||
+            (i && strcmp(out[i - 1].device_id, out[i].device_id) >= 0))
+            err = BAD(LD_ERR_CORRUPT, "device_status row %s: not one asked for, or out of order",
+                      out[i].device_id);
+    if (!err || err == LD_ERR_RANGE)
+        *n = got;
+    return finish(c, err, msg, msglen);
+}

@@ -33,7 +33,7 @@
  */
 
 /* The schema version this build creates; stores of a later version are refused, untouched. */
-#define LD_CENTRAL_SCHEMA_VERSION 8
+#define LD_CENTRAL_SCHEMA_VERSION 9
 
 /* Caps (bytes of UTF-8, without the terminator) and limits. */
 #define LD_CENTRAL_ID_MAX            32   /* school and device ids: [A-Za-z0-9._-] */
@@ -80,6 +80,7 @@ enum ld_central_kind {
     LD_CEV_VOID,
     LD_CEV_UNKNOWN_CARD,
     LD_CEV_CLOCK_REPAIR,
+    LD_CEV_PIN_WRONG, /* (version 9, branch office-devices) a wrong staff PIN at a kiosk */
 };
 
 /* Where an event came from. Stored as these numbers. */
@@ -116,6 +117,8 @@ enum ld_central_source {
  *   void                  ref; upn optional
  *   unknown_card          card; no upn, no ref
  *   clock_repair          ref and fixed_at_ms > 0; upn optional
+ *   pin_wrong             no upn, no card, no ref; staff (the staff id tried) and reason (their
+ *                         name) optional: never the PIN. Marks, reports and exports ignore it
  */
 struct ld_central_event {
     int64_t global_seq; /* set by the store on insert: the global order; ignored by push */
@@ -475,6 +478,73 @@ LD_MUST_CHECK ld_err ld_central_event_count(struct ld_central *c, const char *sc
  */
 LD_MUST_CHECK ld_err ld_central_event_get(struct ld_central *c, const char *device, int64_t seq,
                                           struct ld_central_event *out, char *msg, size_t msglen);
+
+/* ---- device status (version 9, branch office-devices): what each kiosk last said ---- */
+
+#define LD_CENTRAL_STATUS_ERROR_MAX 255 /* a device's last error, as its status says it */
+#define LD_CENTRAL_READER_MAX       120 /* the reader's state: "ok", "no reader", "missing: …" */
+#define LD_CENTRAL_VERSION_MAX      32  /* the software's version: [A-Za-z0-9._+~-] */
+
+/*
+ * One kiosk's last report of its health, one row per device, replaced by each report (the sync
+ * agent sends one every round). Checked going in and coming out:
+ *   school, device_id        ids; school is the device's
+ *   device_ms                the device's wall clock when it reported: 0 .. year 9999
+ *   received_ms              the centre's clock when the report arrived: set by the store, never
+ *                            by the device (ignored by put)
+ *   pending                  >= 0, the device's own events not yet at the centre
+ *   oldest_pending_ms        the oldest of those (device clock); 0 exactly when pending is 0
+ *   last_sync_ms             the device's last good round (device clock); 0: never
+ *   last_error               the last round that failed, why (UTF-8 without control
+ *                            characters, at most LD_CENTRAL_STATUS_ERROR_MAX bytes); "" none
+ *   last_error_ms            when (device clock); 0 exactly when last_error is ""
+ *   clock_state              0..3 (enum ld_clock_state) as the device judged its clock
+ *   reader                   the card reader's state, 1..LD_CENTRAL_READER_MAX bytes of text
+ *   reader_ms                when the reader entered it (device clock); 0: not known
+ *   version                  1..LD_CENTRAL_VERSION_MAX of [A-Za-z0-9._+~-]
+ * disabled and reported are read only: the device is disabled; it has reported at least once
+ * (when false every field but school and device_id is zero).
+ */
+struct ld_central_device_status {
+    char school[LD_CENTRAL_ID_MAX + 1];
+    char device_id[LD_CENTRAL_ID_MAX + 1];
+    bool disabled, reported;
+    int64_t device_ms, received_ms;
+    int64_t pending, oldest_pending_ms;
+    int64_t last_sync_ms;
+    char last_error[LD_CENTRAL_STATUS_ERROR_MAX + 1];
+    int64_t last_error_ms;
+    int clock_state;
+    char reader[LD_CENTRAL_READER_MAX + 1];
+    int64_t reader_ms;
+    char version[LD_CENTRAL_VERSION_MAX + 1];
+};
+
+/* Checks st as described above (not disabled, reported, received_ms); LD_ERR_INVALID naming the
+ * field, LD_ERR_RANGE for text over its cap. */
+LD_MUST_CHECK ld_err ld_central_status_check(const struct ld_central_device_status *st, char *msg,
+                                             size_t msglen);
+
+/*
+ * Stores st as device's status, replacing the one before; the store sets received_ms. A device
+ * writes only its own row: st->device_id must be device, and on PostgreSQL device must be the
+ * device the role logged in as (LD_ERR_AUTH otherwise; the database's policies refuse it too,
+ * whatever the client). st->school must be the device's school (LD_ERR_INVALID). A disabled
+ * device is refused (LD_ERR_AUTH), an unknown one is LD_ERR_NOT_FOUND. An SQLite store trusts
+ * whoever can open its file, as for everything else: there the rule binds latedoor's own writer.
+ */
+LD_MUST_CHECK ld_err ld_central_status_put(struct ld_central *c, const char *device,
+                                           const struct ld_central_device_status *st, char *msg,
+                                           size_t msglen);
+
+/*
+ * Copies every device of school, by id, with its last status (reported false for a device that
+ * never sent one), up to cap, into out and their number into *n; LD_ERR_RANGE past cap (out then
+ * holds the first cap). Each row is checked (LD_ERR_CORRUPT naming it). Admin only.
+ */
+LD_MUST_CHECK ld_err ld_central_statuses(struct ld_central *c, const char *school,
+                                         struct ld_central_device_status *out, size_t cap,
+                                         size_t *n, char *msg, size_t msglen);
 
 /* ---- MIS marks (version 3): the school's register as its MIS keeps it ---- */
 

@@ -122,6 +122,14 @@ struct ld_central_ops {
                         int64_t at_ms, char *msg, size_t msglen);
     ld_err (*audit_list)(void *impl, const char *school, struct ld_central_audit *out, size_t cap,
                          size_t *n, char *msg, size_t msglen);
+
+    /* (version 9, branch office-devices) device status: st checked, of device, school the
+     * device's; status_put upserts it with received_ms the store's clock. statuses: every
+     * device of school by id with its status (CENTRAL_STATUS_COLUMNS), LD_ERR_RANGE past cap. */
+    ld_err (*status_put)(void *impl, const struct ld_central_device_status *st, char *msg,
+                         size_t msglen);
+    ld_err (*statuses)(void *impl, const char *school, struct ld_central_device_status *out,
+                       size_t cap, size_t *n, char *msg, size_t msglen);
 };
 
 /* What a disabled device is told (%s: the device), by either backend. */
@@ -278,6 +286,17 @@ ld_err central__row_orec(const struct central__row *r, struct ld_central_orec *o
 /* (version 5) An audit row: seq, at_ms, school_id, who, what. */
 #define CENTRAL_AUDIT_COLUMNS "seq, at_ms, school_id, who, what"
 ld_err central__row_audit(const struct central__row *r, struct ld_central_audit *out, char *msg,
+                          size_t msglen);
+
+/* (version 9) A device and its status: id, school_id, disabled (0, 1), reported (0, 1), then the
+ * status's columns, 0 or '' where the device never reported. */
+#define CENTRAL_STATUS_COLUMNS                                                                     \
+    "device_ms, received_ms, pending, oldest_pending_ms, last_sync_ms, last_error, "               \
+    "last_error_ms, clock_state, reader, reader_ms, version"
+ld_err central__row_status(const struct central__row *r, struct ld_central_device_status *out,
+                           char *msg, size_t msglen);
+/* Checks st as ld_central_status_check; where starts the message. */
+ld_err central__status_ok(const struct ld_central_device_status *st, const char *where, char *msg,
                           size_t msglen);
 
 #endif

@@ -152,8 +152,9 @@ ld_err central__event_ok(const struct ld_central_event *ev, bool stored, const c
     if (!central__uuid_ok(ev->uuid))
         return BAD(LD_ERR_INVALID, "%s: field uuid: %s is not a lower-case UUID", where,
                    quoted(q, sizeof q, ev->uuid, sizeof ev->uuid));
-    if (ev->kind < LD_CEV_ARRIVAL || ev->kind > LD_CEV_CLOCK_REPAIR)
-        return BAD(LD_ERR_INVALID, "%s: field kind: %d is not 1..7", where, ev->kind);
+    if (ev->kind < LD_CEV_ARRIVAL || ev->kind > LD_CEV_PIN_WRONG)
+        return BAD(LD_ERR_INVALID, "%s: field kind: %d is not 1..%d", where, ev->kind,
+                   LD_CEV_PIN_WRONG);
     if (ev->at_ms < 0 || ev->at_ms > CENTRAL_MAX_MS)
         return BAD(LD_ERR_INVALID, "%s: field at_ms: %" PRId64 " is out of range", where,
                    ev->at_ms);
@@ -227,6 +228,14 @@ ld_err central__event_ok(const struct ld_central_event *ev, bool stored, const c
         if (!has_ref)
             return BAD(LD_ERR_INVALID, "%s: field ref_device: a void needs the event it voids",
                        where);
+        break;
+    case LD_CEV_PIN_WRONG:
+        if (upn || ev->card[0] || has_ref)
+            return BAD(LD_ERR_INVALID, "%s: field %s: a wrong PIN has no pupil, card or reference",
+                       where,
+                       upn           ? "upn"
+                       : ev->card[0] ? "card"
+                                     : "ref_device");
         break;
     case LD_CEV_UNKNOWN_CARD:
         if (!ev->card[0])

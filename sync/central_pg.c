@@ -2148,6 +2148,41 @@ static ld_err pg_get_marks(void *impl, const char *school, struct ld_central_mar
     return err;
 }
 
+/*
+ * Decodes the first cap rows of res (asked for with LIMIT cap + 1) with at, row i into item i of
+ * out, and clears res; LD_ERR_RANGE naming what when it held more than cap. *n gets the rows
+ * kept, on LD_OK and LD_ERR_RANGE.
+ */
+static ld_err listing(PGresult *res, size_t cap, size_t *n, const char *what,
+                      ld_err (*at)(const struct central__row *r, void *out, size_t i, char *msg,
+                                   size_t msglen),
+                      void *out, char *msg, size_t msglen)
+{
+    ld_err err = LD_OK;
+    size_t got = (size_t)PQntuples(res);
+    for (size_t i = 0; !err && i < got && i < cap; i++) {
+        struct pg_row pr = {res, (int)i};
+        struct central__row r = row_of(&pr);
+        err = at(&r, out, i, msg, msglen);
+    }
+    PQclear(res);
+    if (!err && got > cap)
+        err = BAD(LD_ERR_RANGE, "%s: more than %zu", what, cap);
+    if (!err || err == LD_ERR_RANGE)
+        *n = got < cap ? got : cap;
+    return err;
+}
+
+static ld_err orec_at(const struct central__row *r, void *out, size_t i, char *msg, size_t msglen)
+{
+    return central__row_orec(r, &((struct ld_central_orec *)out)[i], msg, msglen);
+}
+
+static ld_err status_at(const struct central__row *r, void *out, size_t i, char *msg, size_t msglen)
+{
+    return central__row_status(r, &((struct ld_central_device_status *)out)[i], msg, msglen);
+}
+
 /* ---- the office application's records and audit (version 5, branch office-app) ---- */
 
 static ld_err pg_orec_put(void *impl, const struct ld_central_orec *rec, bool only_new, char *msg,
@@ -2236,18 +2271,7 @@ static ld_err pg_orecs(void *impl, int kind, const char *school, const char *pre
                     4, params, &res, "office records", msg, msglen);
     if (err)
         return err;
-    size_t got = (size_t)PQntuples(res);
-    for (size_t i = 0; !err && i < got && i < cap; i++) {
-        struct pg_row pr = {res, (int)i};
-        struct central__row r = row_of(&pr);
-        err = central__row_orec(&r, &out[i], msg, msglen);
-    }
-    PQclear(res);
-    if (!err && got > cap)
-        err = BAD(LD_ERR_RANGE, "office records: more than %zu", cap);
-    if (!err || err == LD_ERR_RANGE)
-        *n = got < cap ? got : cap;
-    return err;
+    return listing(res, cap, n, "office records", orec_at, out, msg, msglen);
 }
 
 static ld_err pg_audit_add(void *impl, const char *school, const char *who, const char *what,
@@ -2294,6 +2318,64 @@ static ld_err pg_audit_list(void *impl, const char *school, struct ld_central_au
     return err;
 }
 
+/* ---- device status (version 9, branch office-devices) ---- */
+
+static ld_err pg_status_put(void *impl, const struct ld_central_device_status *d, char *msg,
+                            size_t msglen)
+{
+    struct pg *p = impl;
+    char num[8][24];
+    const int64_t v[8] = {d->device_ms,     d->pending,     d->oldest_pending_ms, d->last_sync_ms,
+                          d->last_error_ms, d->clock_state, d->reader_ms,         0};
+    for (size_t i = 0; i < 8; i++)
+        snprintf(num[i], sizeof num[i], "%" PRId64, v[i]);
+    const char *params[] = {d->device_id,  d->school, num[0], num[7],    num[1], num[2],    num[3],
+                            d->last_error, num[4],    num[5], d->reader, num[6], d->version};
+    ld_err err = ready(p, msg, msglen);
+    /* received_ms is the server's (a trigger sets it): a device cannot say when it was heard */
+    if (!err)
+        err =
+            cmd(p,
+                "INSERT INTO latedoor.device_status (device_id, school_id, " CENTRAL_STATUS_COLUMNS
+                ") VALUES ($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::bigint, $7::bigint,"
+                " $8, $9::bigint, $10::smallint, $11, $12::bigint, $13)"
+                " ON CONFLICT (device_id) DO UPDATE SET school_id = excluded.school_id,"
+                " device_ms = excluded.device_ms, pending = excluded.pending,"
+                " oldest_pending_ms = excluded.oldest_pending_ms,"
+                " last_sync_ms = excluded.last_sync_ms, last_error = excluded.last_error,"
+                " last_error_ms = excluded.last_error_ms, clock_state = excluded.clock_state,"
+                " reader = excluded.reader, reader_ms = excluded.reader_ms,"
+                " version = excluded.version",
+                13, params, "device status", msg, msglen);
+    return err;
+}
+
+static ld_err pg_statuses(void *impl, const char *school, struct ld_central_device_status *out,
+                          size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    struct pg *p = impl;
+    char limit[24];
+    snprintf(limit, sizeof limit, "%zu", cap + 1);
+    const char *params[] = {school, limit};
+    PGresult *res = NULL;
+    ld_err err = ready(p, msg, msglen);
+    if (!err)
+        err = query(
+            p,
+            "SELECT d.id, d.school_id, d.disabled::int, (s.device_id IS NOT NULL)::int,"
+            " coalesce(s.device_ms, 0), coalesce(s.received_ms, 0), coalesce(s.pending, 0),"
+            " coalesce(s.oldest_pending_ms, 0), coalesce(s.last_sync_ms, 0),"
+            " coalesce(s.last_error, ''), coalesce(s.last_error_ms, 0),"
+            " coalesce(s.clock_state, 0), coalesce(s.reader, ''), coalesce(s.reader_ms, 0),"
+            " coalesce(s.version, '')"
+            " FROM latedoor.devices d LEFT JOIN latedoor.device_status s ON s.device_id = d.id"
+            " WHERE d.school_id = $1 ORDER BY d.id COLLATE \"C\" LIMIT $2::bigint",
+            2, params, &res, "device status", msg, msglen);
+    if (err)
+        return err;
+    return listing(res, cap, n, "device status", status_at, out, msg, msglen);
+}
+
 const struct ld_central_ops central__pg_ops = {
     .name = "postgresql",
     .backend = LD_CENTRAL_POSTGRES,
@@ -2328,4 +2410,6 @@ const struct ld_central_ops central__pg_ops = {
     .orecs = pg_orecs,
     .audit_add = pg_audit_add,
     .audit_list = pg_audit_list,
+    .status_put = pg_status_put,
+    .statuses = pg_statuses,
 };

@@ -32,6 +32,31 @@
     "CREATE POLICY device_read ON latedoor." table " FOR SELECT TO ld_device USING (" column       \
     " = " MY_SCHOOL ");"
 
+/* What every event row must be (versions 6 and 9's events_valid), up to its last kinds. */
+#define EVENTS_VALID_FIELDS                                                                        \
+    " school_id ~ '^[A-Za-z0-9._-]{1,32}$' AND device_id ~ '^[A-Za-z0-9._-]{1,32}$'"               \
+    " AND at_ms BETWEEN 0 AND 253402300799999 AND mono_ms >= 0"                                    \
+    " AND fixed_at_ms BETWEEN 0 AND 253402300799999"                                               \
+    " AND (boot_id = '' OR boot_id ~ "                                                             \
+    "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')"                            \
+    " AND (upn = '' OR upn ~ '^[A-Z][0-9]{11}[0-9A-Z]$')"                                          \
+    " AND (card = '' OR card ~ '^([0-9A-F]{2}){1,10}$')"                                           \
+    " AND staff !~ '[\\x01-\\x1f\\x7f]' AND reason !~ '[\\x01-\\x1f\\x7f]'"                        \
+    " AND ((ref_device = '' AND ref_seq = 0)"                                                      \
+    "  OR (ref_device ~ '^[A-Za-z0-9._-]{1,32}$' AND ref_seq >= 1))"                               \
+    " AND (kind = 7) = (fixed_at_ms > 0)"                                                          \
+    " AND CASE kind"                                                                               \
+    "  WHEN 1 THEN upn <> '' AND ref_device = ''"                                                  \
+    "  WHEN 2 THEN upn <> '' WHEN 3 THEN upn <> ''"                                                \
+    "  WHEN 4 THEN upn <> '' AND reason <> '' AND ref_device <> ''"                                \
+    "  WHEN 5 THEN ref_device <> ''"                                                               \
+    "  WHEN 6 THEN card <> '' AND upn = '' AND ref_device = ''"
+
+/* (version 9) The device a role is, when it is not disabled: a disabled device's open session
+ * (ended by set_device, but a moment may pass) reports nothing. */
+#define MY_LIVE_DEVICE                                                                             \
+    "(SELECT d.id FROM latedoor.devices d WHERE d.role_name = current_user AND NOT d.disabled)"
+
 /* clang-format off */
 const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     /* 1: schools, devices, the roster, content versions, the merged event log */
@@ -227,22 +252,7 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
      */
     "ALTER TABLE latedoor.devices ADD COLUMN disabled boolean NOT NULL DEFAULT false;"
     "ALTER TABLE latedoor.events ADD CONSTRAINT events_valid CHECK ("
-    " school_id ~ '^[A-Za-z0-9._-]{1,32}$' AND device_id ~ '^[A-Za-z0-9._-]{1,32}$'"
-    " AND at_ms BETWEEN 0 AND 253402300799999 AND mono_ms >= 0"
-    " AND fixed_at_ms BETWEEN 0 AND 253402300799999"
-    " AND (boot_id = '' OR boot_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')"
-    " AND (upn = '' OR upn ~ '^[A-Z][0-9]{11}[0-9A-Z]$')"
-    " AND (card = '' OR card ~ '^([0-9A-F]{2}){1,10}$')"
-    " AND staff !~ '[\\x01-\\x1f\\x7f]' AND reason !~ '[\\x01-\\x1f\\x7f]'"
-    " AND ((ref_device = '' AND ref_seq = 0)"
-    "  OR (ref_device ~ '^[A-Za-z0-9._-]{1,32}$' AND ref_seq >= 1))"
-    " AND (kind = 7) = (fixed_at_ms > 0)"
-    " AND CASE kind"
-    "  WHEN 1 THEN upn <> '' AND ref_device = ''"
-    "  WHEN 2 THEN upn <> '' WHEN 3 THEN upn <> ''"
-    "  WHEN 4 THEN upn <> '' AND reason <> '' AND ref_device <> ''"
-    "  WHEN 5 THEN ref_device <> ''"
-    "  WHEN 6 THEN card <> '' AND upn = '' AND ref_device = ''"
+    EVENTS_VALID_FIELDS
     "  WHEN 7 THEN ref_device <> '' ELSE false END) NOT VALID;"
     "DROP POLICY device_insert ON latedoor.events;"
     "CREATE POLICY device_insert ON latedoor.events FOR INSERT TO ld_device"
@@ -326,5 +336,59 @@ const char *const central__pg_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
      * row's; every reader checks that, and a row with none is skipped and named.
      */
     "ALTER TABLE latedoor.events ADD COLUMN sum text NOT NULL DEFAULT '';",
+
+    /*
+     * 9 (branch office-devices, issues 14 and 15).
+     *   - Event kind 8, a wrong staff PIN at a kiosk: no pupil, card or reference. The kind's
+     *     CHECK, events_valid (NOT VALID again: only new rows) and the device insert policy
+     *     (it refers to nothing, like an arrival) take it.
+     *   - device_status: each device's last report of its health, one row per device. A device
+     *     role reads, inserts and updates its own row only, never while disabled, and only with
+     *     its own school; received_ms is the server's clock, set by a trigger whatever the
+     *     device sends. No DELETE for devices.
+     */
+    "ALTER TABLE latedoor.events DROP CONSTRAINT events_kind_check,"
+    " ADD CONSTRAINT events_kind_check CHECK (kind BETWEEN 1 AND 8);"
+    "ALTER TABLE latedoor.events DROP CONSTRAINT events_valid,"
+    " ADD CONSTRAINT events_valid CHECK ("
+    EVENTS_VALID_FIELDS
+    "  WHEN 7 THEN ref_device <> ''"
+    "  WHEN 8 THEN upn = '' AND card = '' AND ref_device = '' ELSE false END) NOT VALID;"
+    "DROP POLICY device_insert ON latedoor.events;"
+    "CREATE POLICY device_insert ON latedoor.events FOR INSERT TO ld_device"
+    " WITH CHECK (device_id = " MY_DEVICE " AND school_id = " MY_SCHOOL
+    " AND source <> 5 AND (kind IN (1, 2, 3, 6, 8) OR ref_device = device_id));"
+    "CREATE TABLE latedoor.device_status ("
+    " device_id text PRIMARY KEY REFERENCES latedoor.devices (id),"
+    " school_id text NOT NULL REFERENCES latedoor.schools (id),"
+    " device_ms bigint NOT NULL CHECK (device_ms BETWEEN 0 AND 253402300799999),"
+    " received_ms bigint NOT NULL CHECK (received_ms >= 0),"
+    " pending bigint NOT NULL CHECK (pending >= 0),"
+    " oldest_pending_ms bigint NOT NULL"
+    "  CHECK (oldest_pending_ms BETWEEN 0 AND 253402300799999),"
+    " last_sync_ms bigint NOT NULL CHECK (last_sync_ms BETWEEN 0 AND 253402300799999),"
+    " last_error text NOT NULL"
+    "  CHECK (octet_length(last_error) <= 255 AND last_error !~ '[\\x01-\\x1f\\x7f]'),"
+    " last_error_ms bigint NOT NULL CHECK (last_error_ms BETWEEN 0 AND 253402300799999),"
+    " clock_state smallint NOT NULL CHECK (clock_state BETWEEN 0 AND 3),"
+    " reader text NOT NULL"
+    "  CHECK (octet_length(reader) BETWEEN 1 AND 120 AND reader !~ '[\\x01-\\x1f\\x7f]'),"
+    " reader_ms bigint NOT NULL CHECK (reader_ms BETWEEN 0 AND 253402300799999),"
+    " version text NOT NULL CHECK (version ~ '^[A-Za-z0-9._+~-]{1,32}$'));"
+    "CREATE FUNCTION latedoor.device_status_received() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN NEW.received_ms := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;"
+    " RETURN NEW; END $$;"
+    "REVOKE ALL ON FUNCTION latedoor.device_status_received() FROM PUBLIC;"
+    "CREATE TRIGGER device_status_received BEFORE INSERT OR UPDATE ON latedoor.device_status"
+    " FOR EACH ROW EXECUTE FUNCTION latedoor.device_status_received();"
+    "GRANT SELECT, INSERT, UPDATE ON latedoor.device_status TO ld_device;"
+    SECURE("device_status")
+    "CREATE POLICY device_read ON latedoor.device_status FOR SELECT TO ld_device"
+    " USING (device_id = " MY_LIVE_DEVICE ");"
+    "CREATE POLICY device_insert ON latedoor.device_status FOR INSERT TO ld_device"
+    " WITH CHECK (device_id = " MY_LIVE_DEVICE " AND school_id = " MY_SCHOOL ");"
+    "CREATE POLICY device_update ON latedoor.device_status FOR UPDATE TO ld_device"
+    " USING (device_id = " MY_LIVE_DEVICE ")"
+    " WITH CHECK (device_id = " MY_LIVE_DEVICE " AND school_id = " MY_SCHOOL ");",
 };
 /* clang-format on */

@@ -171,6 +171,32 @@ static const char *const sq_migrations[LD_CENTRAL_SCHEMA_VERSION] = {
     " boot_id, clock_state, upn, card, source, staff, reason, ref_device, ref_seq, fixed_at_ms);"
     "CREATE TRIGGER events_append_only BEFORE UPDATE ON events"
     " BEGIN SELECT RAISE(ABORT, 'latedoor events are append-only'); END;",
+
+    /*
+     * 9 (branch office-devices, issues 14 and 15): event kind 8, a wrong staff PIN (the CHECK's
+     * text widened in place, as the device store does: every row meets the wider one, and the
+     * log is not copied); each device's last status report, one row per device, written by
+     * ld_central_status_put only for the device it names.
+     */
+    "PRAGMA writable_schema=ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql,"
+    " 'CHECK (kind BETWEEN 1 AND 7)', 'CHECK (kind BETWEEN 1 AND 8)')"
+    " WHERE type = 'table' AND name = 'events';"
+    "PRAGMA writable_schema=OFF;"
+    "CREATE TABLE device_status ("
+    " device_id TEXT PRIMARY KEY REFERENCES devices (id),"
+    " school_id TEXT NOT NULL REFERENCES schools (id),"
+    " device_ms INTEGER NOT NULL CHECK (device_ms BETWEEN 0 AND 253402300799999),"
+    " received_ms INTEGER NOT NULL CHECK (received_ms >= 0),"
+    " pending INTEGER NOT NULL CHECK (pending >= 0),"
+    " oldest_pending_ms INTEGER NOT NULL CHECK (oldest_pending_ms BETWEEN 0 AND 253402300799999),"
+    " last_sync_ms INTEGER NOT NULL CHECK (last_sync_ms BETWEEN 0 AND 253402300799999),"
+    " last_error TEXT NOT NULL CHECK (length(CAST(last_error AS BLOB)) <= 255),"
+    " last_error_ms INTEGER NOT NULL CHECK (last_error_ms BETWEEN 0 AND 253402300799999),"
+    " clock_state INTEGER NOT NULL CHECK (clock_state BETWEEN 0 AND 3),"
+    " reader TEXT NOT NULL CHECK (length(CAST(reader AS BLOB)) BETWEEN 1 AND 120),"
+    " reader_ms INTEGER NOT NULL CHECK (reader_ms BETWEEN 0 AND 253402300799999),"
+    " version TEXT NOT NULL CHECK (length(CAST(version AS BLOB)) BETWEEN 1 AND 32)) STRICT;",
 };
 
 struct sq {
@@ -514,9 +540,11 @@ static ld_err sq_migrate(void *impl, int target, int *from, int *to, char *msg, 
         goto out;
     }
     for (int64_t next = v + 1; next <= target; next++) {
-        err = exec(s, sq_migrations[next - 1], "init: migration", msg, msglen);
-        if (err)
+        int rc = ld_store__run_migration(s->db, sq_migrations[next - 1], NULL);
+        if (rc != SQLITE_OK) {
+            err = sq_fail(s, rc, "init: migration", msg, msglen);
             goto out;
+        }
     }
     if (target > v) {
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d", target,
@@ -1686,6 +1714,78 @@ static ld_err sq_audit_list(void *impl, const char *school, struct ld_central_au
     return err;
 }
 
+/* ---- device status (version 9, branch office-devices) ---- */
+
+static ld_err sq_status_put(void *impl, const struct ld_central_device_status *d, char *msg,
+                            size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    ld_err err = prep(s,
+                      "INSERT INTO device_status (device_id, school_id, " CENTRAL_STATUS_COLUMNS
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                      " ON CONFLICT (device_id) DO UPDATE SET school_id = excluded.school_id,"
+                      " device_ms = excluded.device_ms, received_ms = excluded.received_ms,"
+                      " pending = excluded.pending, oldest_pending_ms = excluded.oldest_pending_ms,"
+                      " last_sync_ms = excluded.last_sync_ms, last_error = excluded.last_error,"
+                      " last_error_ms = excluded.last_error_ms,"
+                      " clock_state = excluded.clock_state, reader = excluded.reader,"
+                      " reader_ms = excluded.reader_ms, version = excluded.version",
+                      &st, msg, msglen);
+    if (err)
+        return err;
+    /* the centre's clock, never the device's: how long ago the office last heard from it */
+    int rc = bt(st, 2, d->school, bt(st, 1, d->device_id, SQLITE_OK));
+    rc = bi(st, 4, now_ms(), bi(st, 3, d->device_ms, rc));
+    rc = bi(st, 6, d->oldest_pending_ms, bi(st, 5, d->pending, rc));
+    rc = bt(st, 8, d->last_error, bi(st, 7, d->last_sync_ms, rc));
+    rc = bi(st, 10, d->clock_state, bi(st, 9, d->last_error_ms, rc));
+    rc = bi(st, 12, d->reader_ms, bt(st, 11, d->reader, rc));
+    rc = bt(st, 13, d->version, rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "device status", msg, msglen);
+    sqlite3_finalize(st);
+    return err;
+}
+
+static ld_err sq_statuses(void *impl, const char *school, struct ld_central_device_status *out,
+                          size_t cap, size_t *n, char *msg, size_t msglen)
+{
+    struct sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    size_t got = 0;
+    ld_err err = prep(
+        s,
+        "SELECT d.id, d.school_id, d.disabled, s.device_id IS NOT NULL,"
+        " coalesce(s.device_ms, 0), coalesce(s.received_ms, 0), coalesce(s.pending, 0),"
+        " coalesce(s.oldest_pending_ms, 0), coalesce(s.last_sync_ms, 0),"
+        " coalesce(s.last_error, ''), coalesce(s.last_error_ms, 0), coalesce(s.clock_state, 0),"
+        " coalesce(s.reader, ''), coalesce(s.reader_ms, 0), coalesce(s.version, '')"
+        " FROM devices d LEFT JOIN device_status s ON s.device_id = d.id"
+        " WHERE d.school_id = ?1 ORDER BY d.id LIMIT ?2",
+        &st, msg, msglen);
+    if (err)
+        return err;
+    int rc = bi(st, 2, (int64_t)cap + 1, bt(st, 1, school, SQLITE_OK));
+    while (!err && rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct central__row r = row_of(st);
+        if (got < cap)
+            err = central__row_status(&r, &out[got], msg, msglen);
+        got++;
+        rc = SQLITE_OK;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = sq_fail(s, rc, "device status", msg, msglen);
+    sqlite3_finalize(st);
+    if (!err && got > cap)
+        err = BAD(LD_ERR_RANGE, "device status: more than %zu devices", cap);
+    if (!err || err == LD_ERR_RANGE)
+        *n = got < cap ? got : cap;
+    return err;
+}
+
 const struct ld_central_ops central__sqlite_ops = {
     .name = "sqlite",
     .backend = LD_CENTRAL_SQLITE,
@@ -1720,4 +1820,6 @@ const struct ld_central_ops central__sqlite_ops = {
     .orecs = sq_orecs,
     .audit_add = sq_audit_add,
     .audit_list = sq_audit_list,
+    .status_put = sq_status_put,
+    .statuses = sq_statuses,
 };

@@ -32,3 +32,13 @@ add_test(NAME office_browser
           $<TARGET_FILE:latedoor-office> $<TARGET_FILE:gen_store> ${CMAKE_BINARY_DIR}/office-browser)
 set_tests_properties(office_browser PROPERTIES LABELS "office_app;browser" TIMEOUT 600
   SKIP_RETURN_CODE 77)
+# office_devices: a wrong staff PIN at a kiosk (through the device backend: kiosk_pin), `latedoor
+# sync`, and the office's Devices page showing it with the kiosk's status (office_app/devices.sh).
+add_executable(kiosk_pin office_app/kiosk_pin.c)
+target_link_libraries(kiosk_pin PRIVATE ld_kiosk_device)
+set_target_properties(kiosk_pin PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_test(NAME office_devices
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/office_app/devices.sh $<TARGET_FILE:latedoor>
+          $<TARGET_FILE:latedoor-office> $<TARGET_FILE:gen_store> $<TARGET_FILE:kiosk_pin>)
+set_tests_properties(office_devices PROPERTIES LABELS office_app TIMEOUT 300
+  ENVIRONMENT "SDL_VIDEODRIVER=dummy;SDL_AUDIODRIVER=dummy")

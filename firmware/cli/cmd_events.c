@@ -8,8 +8,8 @@
 
 static const char *kind_name(enum ld_event_kind k)
 {
-    static const char *const n[] = {"?",      "arrival", "departure",    "return",
-                                    "reason", "void",    "unknown_card", "clock_repair"};
+    static const char *const n[] = {"?",    "arrival",      "departure",    "return",   "reason",
+                                    "void", "unknown_card", "clock_repair", "pin_wrong"};
     return (unsigned)k <= LD_EV_KIND_MAX ? n[k] : "?";
 }
 

@@ -231,7 +231,9 @@ void web_summary(struct web_req *q, const char *school, const struct ld_report *
 void web_conflicts(struct web_req *q, const char *school, const struct ld_report *r);
 /* ---- web_settings.c: the settings, read by the office, changed by the technician ---- */
 void web_settings(struct web_req *q, const char *school, const struct ld_report *r);
-void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
 void web_audit_page(struct web_req *q, const char *school);
+
+/* ---- web_devices.c: each kiosk's last report, quiet ones and wrong clocks said plainly ---- */
+void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
 
 #endif

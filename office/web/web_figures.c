@@ -1,6 +1,6 @@
 /*
  * web_figures.c: the pages of figures: the summary without names, conflicts with the MIS, the
- * settings, the devices and the audit.
+ * settings and the audit (the devices: web_devices.c).
  */
 #include "web.h"
 
@@ -227,44 +227,7 @@ void web_conflicts(struct web_req *q, const char *school, const struct ld_report
     web_page_close(q);
 }
 
-/* ---- devices and the audit ---- */
-
-void web_devices(struct web_req *q, const char *school, const struct ld_report *r)
-{
-    struct ld_buf *b = &q->body;
-    web_page_open(q, "Devices", school);
-    ld_buf_puts(b, "<main><h1>Devices</h1>\n<table id=\"devices\"><thead><tr><th>Device</th>"
-                   "<th class=\"num\">Events</th><th>Last event (UTC)</th><th>Clock</th></tr>"
-                   "</thead><tbody>\n");
-    bool *done = calloc(r->nevents + 1, 1);
-    for (size_t i = 0; done && i < r->nevents; i++) {
-        if (done[i])
-            continue;
-        const char *dev = r->events[i].device_id;
-        size_t n = 0, bad_clock = 0;
-        int64_t last = 0;
-        for (size_t j = i; j < r->nevents; j++) {
-            if (done[j] || strcmp(r->events[j].device_id, dev))
-                continue;
-            done[j] = true;
-            n++;
-            last = r->events[j].at_ms > last ? r->events[j].at_ms : last;
-            bad_clock += r->events[j].clock_state != 0;
-        }
-        time_t t = (time_t)(last / 1000);
-        struct tm tm;
-        char when[32] = "";
-        if (gmtime_r(&t, &tm))
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-        ld_buf_puts(b, "<tr><td>");
-        ld_buf_html(b, dev);
-        ld_buf_printf(b, "</td><td class=\"num\">%zu</td><td>%s</td><td>%s</td></tr>\n", n, when,
-                      bad_clock ? "some events with an untrusted clock" : "good");
-    }
-    free(done);
-    ld_buf_puts(b, "</tbody></table></main>\n");
-    web_page_close(q);
-}
+/* ---- the audit ---- */
 
 void web_audit_page(struct web_req *q, const char *school)
 {

@@ -115,6 +115,15 @@ static int sync_status(struct ld_store *store, const struct ld_config *cfg)
            (unsigned long long)st.pending, (long long)st.push_cursor);
     printf("%-14s %lld\n", "pull cursor", (long long)pull);
     printf("%-14s %s\n", "notice", notice[0] ? notice : "none");
+    /* what the status report to the centre carries besides (the office's Devices page) */
+    if (st.last_failure[0]) {
+        print_when("last failure", st.last_failure_ms);
+        printf("%-14s %s\n", "", st.last_failure);
+    } else {
+        printf("%-14s %s\n", "last failure", "never");
+    }
+    printf("%-14s %s\n", "card reader",
+           st.reader[0] ? st.reader : "not known (the kiosk has not said)");
     return LD_EXIT_OK;
 }
 

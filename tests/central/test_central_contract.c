@@ -1425,6 +1425,159 @@ static void a_disabled_device_is_refused(void **state)
     }
 }
 
+/* (Version 9, issue 15) A wrong staff PIN goes in from its own kiosk and out to the others. */
+static void wrong_pin_events_go_through(void **state)
+{
+    struct fx *f = *state;
+    char door[LD_CENTRAL_ID_MAX + 1], gate[LD_CENTRAL_ID_MAX + 1];
+    struct ld_central_event ev[2], got[4];
+    size_t n = 0;
+    init_store(f);
+    OK(ld_central_school_add(f->c, "hollybrook", "Hollybrook Primary School", M));
+    struct ld_central *d = add_device(f, "hollybrook", "door", door);
+    struct ld_central *g = add_device(f, "hollybrook", "gate", gate);
+    make_events(ev, 2, "hollybrook", door, 1);
+    ev[1].kind = LD_CEV_PIN_WRONG;
+    ev[1].upn[0] = ev[1].card[0] = '\0';
+    ev[1].source = LD_CSRC_STAFF;
+    snprintf(ev[1].staff, sizeof ev[1].staff, "j.bloggs");
+    snprintf(ev[1].reason, sizeof ev[1].reason, "Mr Bloggs");
+    OK(ld_central_push(d, door, ev, 2, NULL, M));
+    OK(ld_central_pull(g, gate, "hollybrook", 0, got, 4, &n, M));
+    assert_int_equal(n, 2);
+    assert_int_equal(got[1].kind, LD_CEV_PIN_WRONG);
+    assert_string_equal(got[1].staff, "j.bloggs");
+    assert_string_equal(got[1].reason, "Mr Bloggs");
+    /* one naming a pupil is refused before it reaches the store */
+    make_events(ev, 1, "hollybrook", door, 3);
+    ev[0].kind = LD_CEV_PIN_WRONG;
+    ev[0].card[0] = '\0';
+    FAILS(LD_ERR_INVALID, ld_central_push(d, door, ev, 1, NULL, M), "field upn");
+    assert_int_equal(count_events(f, "hollybrook"), 2);
+}
+
+/* A status as a device would send it. */
+static void make_status(struct ld_central_device_status *st, const char *school, const char *device,
+                        int64_t pending)
+{
+    memset(st, 0, sizeof *st);
+    snprintf(st->school, sizeof st->school, "%s", school);
+    snprintf(st->device_id, sizeof st->device_id, "%s", device);
+    st->device_ms = INT64_C(1788505200000);
+    st->pending = pending;
+    st->oldest_pending_ms = pending ? st->device_ms - 60000 : 0;
+    st->last_sync_ms = st->device_ms - 120000;
+    snprintf(st->last_error, sizeof st->last_error, "could not reach the central store");
+    st->last_error_ms = st->device_ms - 180000;
+    st->clock_state = 1;
+    snprintf(st->reader, sizeof st->reader, "missing: pn532_uart:/dev/ttyS0: no answer");
+    st->reader_ms = st->device_ms - 240000;
+    snprintf(st->version, sizeof st->version, "0.1.0");
+}
+
+/* Returns the status row of device as the admin reads it (reported false when none). */
+static struct ld_central_device_status status_of(struct fx *f, const char *device)
+{
+    struct ld_central_device_status all[MAX_DEVICES], none = {0};
+    size_t n = 0;
+    OK(ld_central_statuses(f->c, "hollybrook", all, MAX_DEVICES, &n, M));
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(all[i].device_id, device))
+            return all[i];
+    fail_msg("device %s not listed", device);
+    return none;
+}
+
+/*
+ * (Version 9, issue 14) Each device's status: one row, replaced by each report, received_ms the
+ * centre's; a device writes only its own; one that never reported is listed as such.
+ */
+static void device_status_one_row_each_own_only(void **state)
+{
+    struct fx *f = *state;
+    char door[LD_CENTRAL_ID_MAX + 1], gate[LD_CENTRAL_ID_MAX + 1], hall[LD_CENTRAL_ID_MAX + 1];
+    struct ld_central_device_status st;
+    init_store(f);
+    OK(ld_central_school_add(f->c, "hollybrook", "Hollybrook Primary School", M));
+    OK(ld_central_school_add(f->c, "oakfield", "Oakfield Primary School", M));
+    struct ld_central *d = add_device(f, "hollybrook", "door", door);
+    struct ld_central *g = add_device(f, "hollybrook", "gate", gate);
+    add_device(f, "hollybrook", "hall", hall);
+    make_status(&st, "hollybrook", door, 3);
+    OK(ld_central_status_put(d, door, &st, M));
+    make_status(&st, "hollybrook", gate, 0);
+    st.received_ms = 5; /* the device's word on when it was heard counts for nothing */
+    OK(ld_central_status_put(g, gate, &st, M));
+    struct ld_central_device_status a = status_of(f, door), b = status_of(f, gate);
+    assert_true(a.reported);
+    assert_int_equal(a.pending, 3);
+    assert_int_equal(a.clock_state, 1);
+    assert_string_equal(a.reader, "missing: pn532_uart:/dev/ttyS0: no answer");
+    assert_string_equal(a.last_error, "could not reach the central store");
+    assert_string_equal(a.version, "0.1.0");
+    assert_true(a.received_ms > INT64_C(1760000000000)); /* the centre's clock, not 5 */
+    assert_true(b.received_ms > INT64_C(1760000000000));
+    assert_false(status_of(f, hall).reported);
+    /* replaced, not added to */
+    make_status(&st, "hollybrook", door, 0);
+    st.last_error[0] = '\0';
+    st.last_error_ms = 0;
+    OK(ld_central_status_put(d, door, &st, M));
+    a = status_of(f, door);
+    assert_int_equal(a.pending, 0);
+    assert_string_equal(a.last_error, "");
+
+    /* the door's credentials cannot write or overwrite the gate's row */
+    make_status(&st, "hollybrook", gate, 99);
+    FAILS(LD_ERR_AUTH, ld_central_status_put(d, door, &st, M), "only its own status");
+    if (ld_central_backend_of(f->c) == LD_CENTRAL_POSTGRES)
+        FAILS(LD_ERR_AUTH, ld_central_status_put(d, gate, &st, M), "only its own status");
+    assert_int_equal(status_of(f, gate).pending, 0);
+    assert_int_equal(status_of(f, gate).received_ms, b.received_ms);
+    /* nor its own under another school; nor a bad one */
+    make_status(&st, "oakfield", door, 1);
+    FAILS(LD_ERR_INVALID, ld_central_status_put(d, door, &st, M), "field school");
+    make_status(&st, "hollybrook", door, 1);
+    st.oldest_pending_ms = 0;
+    FAILS(LD_ERR_INVALID, ld_central_status_put(d, door, &st, M), "field oldest_pending_ms");
+    assert_int_equal(status_of(f, door).pending, 0);
+    /* only the admin lists them */
+    struct ld_central_device_status all[2];
+    size_t n = 0;
+    FAILS(LD_ERR_STATE, ld_central_statuses(d, "hollybrook", all, 2, &n, M), "only the admin");
+    FAILS(LD_ERR_RANGE, ld_central_statuses(f->c, "hollybrook", all, 2, &n, M), "more than 2");
+}
+
+/* (Version 9) A disabled device reports nothing, on either backend. */
+static void a_disabled_device_cannot_report(void **state)
+{
+    struct fx *f = *state;
+    char door[LD_CENTRAL_ID_MAX + 1], msg[1024] = "";
+    struct ld_central_device_status st;
+    init_store(f);
+    OK(ld_central_school_add(f->c, "hollybrook", "Hollybrook Primary School", M));
+    struct ld_central *d = add_device(f, "hollybrook", "door", door);
+    const char *pass = f->last_pass[0] ? f->last_pass : NULL;
+    make_status(&st, "hollybrook", door, 1);
+    OK(ld_central_status_put(d, door, &st, M));
+    int64_t heard = status_of(f, door).received_ms;
+    OK(ld_central_device_set(f->c, door, LD_CENTRAL_DEVICE_DISABLE, NULL, M));
+    assert_true(status_of(f, door).disabled);
+    /* the handle opened before (SQLite: refused at the call; PostgreSQL: its session ended) */
+    st.pending = 2;
+    ld_err err = ld_central_status_put(d, door, &st, msg, sizeof msg);
+    assert_true(err == LD_ERR_AUTH || err == LD_ERR_IO);
+    struct ld_central *again = NULL;
+    err = ld_central_open(f->last_url, pass, LD_CENTRAL_DEVICE, &again, msg, sizeof msg);
+    if (!err)
+        err = ld_central_status_put(again, door, &st, msg, sizeof msg);
+    ld_central_close(again);
+    assert_int_equal(err, LD_ERR_AUTH);
+    assert_non_null(strstr(msg, "is disabled at the central store"));
+    assert_int_equal(status_of(f, door).pending, 1);
+    assert_int_equal(status_of(f, door).received_ms, heard);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1448,6 +1601,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(school_events_reads_every_device, setup, teardown),
         cmocka_unit_test_setup_teardown(a_kiosk_adds_only_its_own_kiosk_events, setup, teardown),
         cmocka_unit_test_setup_teardown(a_disabled_device_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(wrong_pin_events_go_through, setup, teardown),
+        cmocka_unit_test_setup_teardown(device_status_one_row_each_own_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_disabled_device_cannot_report, setup, teardown),
     };
     if (argc != 2 || (strcmp(argv[1], "sqlite") && strcmp(argv[1], "pg"))) {
         fprintf(stderr, "usage: %s sqlite|pg\n", argv[0]);

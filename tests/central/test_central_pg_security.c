@@ -229,6 +229,89 @@ static void device_cannot_insert_others_events(void **state)
     assert_int_equal(n, 0);
 }
 
+/* An INSERT of device's status row for school as the door, with received_ms given as 5. */
+static void status_insert(char *sql, size_t len, const char *school, const char *device,
+                          const char *conflict)
+{
+    snprintf(sql, len,
+             "INSERT INTO latedoor.device_status (device_id, school_id, device_ms, received_ms,"
+             " pending, oldest_pending_ms, last_sync_ms, last_error, last_error_ms, clock_state,"
+             " reader, reader_ms, version) VALUES ('%s', '%s', 1, 5, 0, 0, 0, '', 0, 0, 'ok', 0,"
+             " '0.1.0')%s",
+             device, school, conflict);
+}
+
+/* Returns the single integer sql gives as the admin. */
+static long admin_count(struct fx *f, const char *sql)
+{
+    PGconn *a = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->db);
+    PGresult *r = PQexec(a, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+    long n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    PQfinish(a);
+    return n;
+}
+
+/*
+ * (Version 9, issue 14) The database itself keeps a device to its own status row: it cannot
+ * insert, update or upsert over another device's, nor its own under another school, nor delete;
+ * received_ms is the server's whatever it sends; a device disabled while its session is open
+ * writes nothing more.
+ */
+static void device_writes_only_its_own_status(void **state)
+{
+    struct fx *f = *state;
+    char sql[1024], q[256];
+    const char *upsert = " ON CONFLICT (device_id) DO UPDATE SET pending = 7";
+    struct ld_central_device_status st = {0};
+    snprintf(st.school, sizeof st.school, "hollybrook");
+    snprintf(st.device_id, sizeof st.device_id, "%s", f->gate.device_id);
+    st.device_ms = 1;
+    snprintf(st.reader, sizeof st.reader, "ok");
+    snprintf(st.version, sizeof st.version, "0.1.0");
+    OK(ld_central_status_put(f->admin, f->gate.device_id, &st, M)); /* the gate's row exists */
+
+    status_insert(sql, sizeof sql, "hollybrook", f->door.device_id, "");
+    door_sql(f, sql, "");
+    assert_true(door_count(f, "SELECT received_ms FROM latedoor.device_status") > 1700000000000);
+    status_insert(sql, sizeof sql, "hollybrook", f->gate.device_id, "");
+    door_sql(f, sql, "42501");
+    status_insert(sql, sizeof sql, "hollybrook", f->gate.device_id, upsert);
+    door_sql(f, sql, "42501");
+    status_insert(sql, sizeof sql, "oakfield", f->door.device_id, upsert);
+    door_sql(f, sql, "42501");
+    snprintf(sql, sizeof sql,
+             "UPDATE latedoor.device_status SET pending = 9 WHERE device_id = '%s'",
+             f->gate.device_id);
+    door_sql(f, sql, ""); /* sees no such row: nothing changes */
+    snprintf(sql, sizeof sql,
+             "UPDATE latedoor.device_status SET device_id = '%s' WHERE device_id = '%s'",
+             f->gate.device_id, f->door.device_id);
+    door_sql(f, sql, "42501");
+    door_sql(f, "DELETE FROM latedoor.device_status", "42501");
+    /* it reads its own row only */
+    assert_int_equal(door_count(f, "SELECT count(*) FROM latedoor.device_status"), 1);
+    snprintf(q, sizeof q, "SELECT pending FROM latedoor.device_status WHERE device_id = '%s'",
+             f->gate.device_id);
+    assert_int_equal(admin_count(f, q), 0);
+    /* disabled with its session still open (the flag alone, as in the moment before the
+     * session is ended): its own row is closed to it too */
+    PGconn *a = ld_pg_connect(&g_pg, g_pg.admin, g_admin_pw, f->db);
+    char st_[6];
+    snprintf(sql, sizeof sql, "UPDATE latedoor.devices SET disabled = true WHERE id = '%s'",
+             f->door.device_id);
+    ld_pg_exec(a, sql, st_);
+    assert_string_equal(st_, "");
+    PQfinish(a);
+    status_insert(sql, sizeof sql, "hollybrook", f->door.device_id, upsert);
+    door_sql(f, sql, "42501");
+    snprintf(q, sizeof q, "SELECT pending FROM latedoor.device_status WHERE device_id = '%s'",
+             f->door.device_id);
+    assert_int_equal(admin_count(f, q), 0);
+}
+
 static void device_cannot_update_or_delete_events(void **state)
 {
     struct fx *f = *state;
@@ -723,6 +806,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(device_cannot_insert_others_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(device_writes_only_its_own_status, setup, teardown),
         cmocka_unit_test_setup_teardown(device_cannot_update_or_delete_events, setup, teardown),
         cmocka_unit_test_setup_teardown(device_reads_only_its_own_school, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_password_fails_clearly, setup, teardown),

@@ -164,7 +164,7 @@ SPOIL(bad_device, e->device_id[0] = '\0')
 SPOIL(bad_seq, e->seq = 0)
 SPOIL(bad_uuid, e->uuid[0] = 'G')
 SPOIL(upper_uuid, e->uuid[0] = 'F')
-SPOIL(bad_kind, e->kind = 8)
+SPOIL(bad_kind, e->kind = LD_CEV_PIN_WRONG + 1)
 SPOIL(bad_at, e->at_ms = -1)
 SPOIL(bad_mono, e->mono_ms = -5)
 SPOIL(bad_boot, snprintf(e->boot_id, sizeof e->boot_id, "not-a-boot-id"))
@@ -185,6 +185,11 @@ SPOIL(reason_no_text, (e->kind = LD_CEV_REASON,
 SPOIL(void_no_ref, e->kind = LD_CEV_VOID)
 SPOIL(unknown_with_upn, (e->kind = LD_CEV_UNKNOWN_CARD, snprintf(e->card, sizeof e->card, "04")))
 SPOIL(unknown_no_card, (e->kind = LD_CEV_UNKNOWN_CARD, e->upn[0] = '\0'))
+SPOIL(pin_with_upn, e->kind = LD_CEV_PIN_WRONG)
+SPOIL(pin_with_card,
+      (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0', snprintf(e->card, sizeof e->card, "04")))
+SPOIL(pin_with_ref, (e->kind = LD_CEV_PIN_WRONG, e->upn[0] = '\0',
+                     snprintf(e->ref_device, sizeof e->ref_device, "door-1"), e->ref_seq = 3))
 SPOIL(repair_no_time, (e->kind = LD_CEV_CLOCK_REPAIR,
                        snprintf(e->ref_device, sizeof e->ref_device, "door-1"), e->ref_seq = 3))
 
@@ -216,6 +221,9 @@ static void every_bad_field_is_named(void **state)
         {"ref_device", void_no_ref, LD_ERR_INVALID},
         {"upn", unknown_with_upn, LD_ERR_INVALID},
         {"card", unknown_no_card, LD_ERR_INVALID},
+        {"upn", pin_with_upn, LD_ERR_INVALID},
+        {"card", pin_with_card, LD_ERR_INVALID},
+        {"ref_device", pin_with_ref, LD_ERR_INVALID},
         {"fixed_at_ms", repair_no_time, LD_ERR_INVALID},
     };
     struct ld_central_event e;
@@ -238,10 +246,14 @@ static void every_kind_can_be_valid(void **state)
 {
     struct ld_central_event e;
     char msg[256];
-    for (int k = LD_CEV_ARRIVAL; k <= LD_CEV_CLOCK_REPAIR; k++) {
+    for (int k = LD_CEV_ARRIVAL; k <= LD_CEV_PIN_WRONG; k++) {
         good_event(&e);
         e.kind = k;
-        if (k != LD_CEV_ARRIVAL && k != LD_CEV_UNKNOWN_CARD) {
+        if (k == LD_CEV_PIN_WRONG) { /* whom it was tried for; no pupil, card or reference */
+            e.upn[0] = e.card[0] = '\0';
+            snprintf(e.staff, sizeof e.staff, "j.bloggs");
+        }
+        if (k != LD_CEV_ARRIVAL && k != LD_CEV_UNKNOWN_CARD && k != LD_CEV_PIN_WRONG) {
             snprintf(e.ref_device, sizeof e.ref_device, "gate");
             e.ref_seq = 2;
         }
@@ -384,6 +396,69 @@ static void a_second_handle_keeps_the_first_ones_locks(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* (Version 9) Every field of a device's status report is checked, and a refusal names it. */
+static void every_bad_status_field_is_named(void **state)
+{
+    (void)state;
+    struct ld_central_device_status good = {.school = "hb",
+                                            .device_id = "door",
+                                            .device_ms = 1788505200000,
+                                            .pending = 2,
+                                            .oldest_pending_ms = 1788505100000,
+                                            .last_error = "no route",
+                                            .last_error_ms = 1788505000000,
+                                            .clock_state = 0,
+                                            .reader = "ok",
+                                            .version = "0.1.0"};
+    char msg[512];
+    assert_int_equal(ld_central_status_check(&good, msg, sizeof msg), LD_OK);
+    struct ld_central_device_status st;
+    const char *fields[] = {
+        "school",      "device_id", "device_ms",  "pending", "oldest_pending_ms",
+        "clock_state", "version",   "last_error", "reader",  "last_error_ms"};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        st = good;
+        switch (i) {
+        case 0:
+            snprintf(st.school, sizeof st.school, "holly brook");
+            break;
+        case 1:
+            st.device_id[0] = '\0';
+            break;
+        case 2:
+            st.device_ms = -1;
+            break;
+        case 3:
+            st.pending = -1;
+            break;
+        case 4:
+            st.oldest_pending_ms = 0;
+            break;
+        case 5:
+            st.clock_state = 4;
+            break;
+        case 6:
+            snprintf(st.version, sizeof st.version, "1.0 beta");
+            break;
+        case 7:
+            snprintf(st.last_error, sizeof st.last_error, "line\tbreak");
+            break;
+        case 8:
+            st.reader[0] = '\0';
+            break;
+        case 9:
+            st.last_error_ms = 0;
+            break;
+        }
+        msg[0] = '\0';
+        ld_err err = ld_central_status_check(&st, msg, sizeof msg);
+        char want[64];
+        snprintf(want, sizeof want, "field %s", fields[i]);
+        if (err == LD_OK || !strstr(msg, want))
+            fail_msg("%s: %s, \"%s\"", fields[i], ld_err_str(err), msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +468,7 @@ int main(void)
         cmocka_unit_test(password_files_and_urls),
         cmocka_unit_test(every_bad_field_is_named),
         cmocka_unit_test(every_kind_can_be_valid),
+        cmocka_unit_test(every_bad_status_field_is_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

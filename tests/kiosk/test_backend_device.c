@@ -1028,6 +1028,101 @@ static void test_device_analysis_knows_only_what_it_saw(void **state)
     analysis_free(r, school, &dev);
 }
 
+/*
+ * (Issue 15) A wrong staff PIN is one event: whom it was tried for, by id and name, never the
+ * PIN; and the kiosk's own analysis of the day is what it was without it.
+ */
+static void test_wrong_pin_is_an_event_the_analysis_ignores(void **state)
+{
+    (void)state;
+    struct ld_school *school = NULL, *school0 = NULL;
+    struct ld_device dev, dev0;
+    struct ld_result *r0 = device_analysis(fx.gate_ini, "2026-11-16", 9, 30, &school0, &dev0);
+    size_t n = ld_result_pupil_count(r0), calls = ld_result_call_count(r0);
+
+    int before = events_of(LD_EV_PIN_WRONG, NULL, NULL);
+    struct ld_event last;
+    at(12, 0);
+    assert_int_equal(OPS->pin_wrong(IMPL, KIOSK_DEMO_STAFF_ID), LD_OK);
+    assert_int_equal(events_of(LD_EV_PIN_WRONG, NULL, &last), before + 1);
+    assert_string_equal(last.staff, KIOSK_DEMO_STAFF_ID);
+    assert_true(last.reason[0]); /* the name the pad showed */
+    assert_null(strstr(last.reason, KIOSK_DEMO_PIN));
+    assert_int_equal(last.source, LD_SRC_STAFF);
+    assert_int_equal(OPS->pin_wrong(IMPL, NULL), LD_OK); /* nobody was chosen */
+    assert_int_equal(events_of(LD_EV_PIN_WRONG, NULL, &last), before + 2);
+    assert_string_equal(last.staff, "");
+    assert_string_equal(last.reason, "");
+
+    struct ld_result *r = device_analysis(fx.gate_ini, "2026-11-16", 9, 30, &school, &dev);
+    assert_int_equal(ld_result_pupil_count(r), n);
+    assert_int_equal(ld_result_call_count(r), calls);
+    for (size_t i = 0; i < n; i++) {
+        const struct ld_pupil_result *p = ld_result_pupil(r, i), *was = ld_result_pupil(r0, i);
+        assert_string_equal(p->id, was->id);
+        assert_memory_equal(&p->attendance, &was->attendance, sizeof p->attendance);
+        assert_int_equal(p->late_l, was->late_l);
+        assert_int_equal(p->late_u, was->late_u);
+        assert_int_equal(p->late_minutes, was->late_minutes);
+        assert_int_equal(p->unknown, was->unknown);
+        assert_int_equal(p->npatterns, was->npatterns);
+    }
+    analysis_free(r, school, &dev);
+    analysis_free(r0, school0, &dev0);
+}
+
+/* The reader's state goes into the store when it changes, for the sync process to carry. */
+static void test_reader_state_kept_for_the_office(void **state)
+{
+    (void)state;
+    struct kiosk_status st;
+    struct ld_sync_status ss;
+    struct ld_store *store = NULL;
+    at(12, 10);
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_setting_delete(store, LD_KIOSK_KEY_READER, NULL, 0), LD_OK);
+    struct kiosk_device *d = open_device(fx.ini); /* a kiosk starting, without a reader */
+    struct kiosk_backend be = kiosk_device_backend(d);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_int_equal(ld_sync_status_read(store, &ss, NULL, 0), LD_OK);
+    assert_non_null(strstr(ss.reader, "no reader"));
+    int64_t first = ss.reader_ms;
+    assert_true(first > 0);
+    at(12, 20);
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK); /* unchanged: not written again */
+    assert_int_equal(ld_sync_status_read(store, &ss, NULL, 0), LD_OK);
+    assert_int_equal(ss.reader_ms, first);
+    kiosk_device_close(d);
+    ld_store_close(store);
+}
+
+/* A store that will not take the reader's state (its write lock held by another process past the
+ * busy timeout) leaves the status as it was: the door goes on; the next status read writes it. */
+static void test_reader_state_not_kept_is_no_failure(void **state)
+{
+    (void)state;
+    struct kiosk_status st;
+    struct ld_sync_status ss;
+    struct ld_store *store = NULL, *other = NULL;
+    at(12, 30);
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(ld_store_setting_delete(store, LD_KIOSK_KEY_READER, NULL, 0), LD_OK);
+    struct kiosk_device *d = open_device(fx.ini);
+    struct kiosk_backend be = kiosk_device_backend(d);
+    assert_int_equal(ld_store_open(fx.db, NULL, &other, NULL, 0), LD_OK);
+    assert_int_equal(ld_store__begin(other, NULL, 0), LD_OK); /* the write lock, held */
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    ld_store__rollback(other);
+    ld_store_close(other);
+    assert_int_equal(ld_sync_status_read(store, &ss, NULL, 0), LD_OK);
+    assert_string_equal(ss.reader, "");
+    assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
+    assert_int_equal(ld_sync_status_read(store, &ss, NULL, 0), LD_OK);
+    assert_non_null(strstr(ss.reader, "no reader"));
+    kiosk_device_close(d);
+    ld_store_close(store);
+}
+
 /* ---- the office's un-void and new time, as the kiosk pulls them ------------------------ */
 
 /* Puts one event of another device into the kiosk's store, as a pull does. */
@@ -1332,6 +1427,9 @@ static void test_broken_config_is_an_error_not_an_exit(void **state)
     assert_non_null(strstr(be.ops->last_error(be.impl), "missing.ini"));
     assert_int_not_equal(be.ops->tap_card(be.impl, "04AABBCC", &g), LD_OK);
     assert_int_equal(kiosk_pin_verify_now(&be, NULL, KIOSK_DEMO_PIN), KIOSK_PIN_WRONG);
+    /* a wrong PIN cannot be recorded either: said, with the reason (the pad's lock holds) */
+    assert_int_equal(be.ops->pin_wrong(be.impl, KIOSK_DEMO_STAFF_ID), LD_ERR_STATE);
+    assert_non_null(strstr(be.ops->last_error(be.impl), "missing.ini"));
     assert_int_equal(be.ops->status(be.impl, &st), LD_OK);
     assert_int_equal(st.reader, KIOSK_READER_MISSING);
     assert_int_equal(be.ops->now(be.impl, &c), LD_OK); /* the idle screen still tells the time */
@@ -1496,6 +1594,9 @@ int main(void)
         cmocka_unit_test(test_status_follows_sync_and_reader),
         cmocka_unit_test(test_store_file_lost_is_reported),
         cmocka_unit_test(test_pin_lock_kept_in_the_store),
+        cmocka_unit_test(test_wrong_pin_is_an_event_the_analysis_ignores),
+        cmocka_unit_test(test_reader_state_kept_for_the_office),
+        cmocka_unit_test(test_reader_state_not_kept_is_no_failure),
         cmocka_unit_test(test_pin_checks_one_hash_of_twenty),
         cmocka_unit_test(test_classes_reception_first),
         cmocka_unit_test(test_clock_repaired_when_good_again),

@@ -842,6 +842,9 @@ static void test_five_wrong_pins_lock_for_a_minute(void **state)
     harness_expect(h, "pin", "");
     for (int i = 0; i < 5; i++)
         staff_pin(h, "1111");
+    /* each wrong PIN an event for the office, naming whom it was tried for (issue 15) */
+    assert_int_equal(fake_log(h)->pin_wrongs, 5);
+    assert_string_equal(fake_log(h)->last_pin_staff, KIOSK_FAKE_STAFF_ID);
     /* Locked: even the right PIN is refused, and the backend is not asked. */
     staff_pin(h, KIOSK_FAKE_PIN);
     harness_expect(h, "pin", "");
@@ -855,6 +858,7 @@ static void test_five_wrong_pins_lock_for_a_minute(void **state)
     staff_pin(h, KIOSK_FAKE_PIN); /* 60 s: the lock is over */
     harness_expect(h, "staff", "home");
     assert_true(kiosk_app_staff_unlocked(h->app));
+    assert_int_equal(fake_log(h)->pin_wrongs, 5); /* neither the locked tries nor the right one */
 }
 
 /* The lock is kept by the backend: a restart neither clears it nor starts the count again. */

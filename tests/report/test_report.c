@@ -900,12 +900,10 @@ static void setup_writes_the_rules(void **state)
     assert_non_null(strstr(out, "none.ini"));
 }
 
-/* Arrivals recorded while a kiosk's clock was bad: repaired ones at their true time. */
-static void clock_repairs_are_applied(void **state)
+/* Returns the last seq the centre holds of device. */
+static int64_t last_seq_of(struct ld_central *c, const char *device)
 {
-    struct fx *f = *state;
     char msg[1024] = "";
-    struct ld_central *c = open_admin(f);
     struct ld_central_event *page = calloc(LD_CENTRAL_PULL_MAX, sizeof *page);
     size_t n = 0;
     int64_t after = 0, last = 0;
@@ -914,12 +912,22 @@ static void clock_repairs_are_applied(void **state)
             ld_central_school_events(c, "hollybrook", after, page, LD_CENTRAL_PULL_MAX, &n, M),
             LD_OK);
         for (size_t i = 0; i < n; i++)
-            if (!strcmp(page[i].device_id, "door-1") && page[i].seq > last)
+            if (!strcmp(page[i].device_id, device) && page[i].seq > last)
                 last = page[i].seq;
         if (n)
             after = page[n - 1].global_seq;
     } while (n);
     free(page);
+    return last;
+}
+
+/* Arrivals recorded while a kiosk's clock was bad: repaired ones at their true time. */
+static void clock_repairs_are_applied(void **state)
+{
+    struct fx *f = *state;
+    char msg[1024] = "";
+    struct ld_central *c = open_admin(f);
+    int64_t last = last_seq_of(c, "door-1");
     /* a pupil with no arrival that day */
     struct ld_roster roster = {0};
     int64_t v;
@@ -993,6 +1001,69 @@ static void clock_repairs_are_applied(void **state)
     ld_report_free(r);
 }
 
+/*
+ * (Issue 15) Wrong staff PINs are events of the log, but of nobody's attendance: the whole site
+ * (every pupil's figures and herringbone, the action and calling order, the classes, letters,
+ * the late log, the CSVs and the MIS export) is byte for byte what it was without them; only the
+ * index's count of the events in the log moves. The MIS export of changes finds none in them.
+ */
+static void wrong_pins_change_no_figure(void **state)
+{
+    struct fx *f = *state;
+    char msg[1024] = "", cmd[512], before[160];
+    struct ld_report *r = load(f);
+    write_site(f, r);
+    struct ld_buf all_before = {0}, all_after = {0}, since = {0};
+    size_t rows = 0;
+    int64_t upto = ld_mis_export_upto(r);
+    ld_mis_export_changes(r, 0, &all_before, &rows);
+    assert_true(rows > 0);
+    ld_report_free(r);
+    snprintf(before, sizeof before, "%s/before", f->dir);
+    assert_int_equal(rename(f->out, before), 0);
+
+    struct ld_central *c = open_admin(f);
+    int64_t last = last_seq_of(c, "door-1");
+    struct ld_central_event ev[4];
+    memset(ev, 0, sizeof ev);
+    for (int i = 0; i < 4; i++) {
+        snprintf(ev[i].school, sizeof ev[i].school, "hollybrook");
+        snprintf(ev[i].device_id, sizeof ev[i].device_id, "door-1");
+        ev[i].seq = last + 1 + i;
+        snprintf(ev[i].uuid, sizeof ev[i].uuid, "7e57c10c-0000-4000-8000-%012d", 100 + i);
+        ev[i].kind = LD_CEV_PIN_WRONG;
+        ev[i].at_ms = INT64_C(1795165500000) + i * 1000; /* 2026-11-20, during the register */
+        ev[i].mono_ms = 9000 + i;
+        ev[i].source = LD_CSRC_STAFF;
+        snprintf(ev[i].staff, sizeof ev[i].staff, "j.bloggs");
+        snprintf(ev[i].reason, sizeof ev[i].reason, "Mr Bloggs");
+    }
+    ev[3].staff[0] = ev[3].reason[0] = '\0'; /* nobody chosen */
+    if (ld_central_push(c, "door-1", ev, 4, NULL, M))
+        fail_msg("%s", msg);
+    ld_central_close(c);
+
+    r = load(f);
+    size_t pins = 0;
+    for (size_t i = 0; i < r->nevents; i++)
+        pins += r->events[i].kind == LD_CEV_PIN_WRONG;
+    assert_int_equal(pins, 4); /* the report has them, and leaves them out of every figure */
+    write_site(f, r);
+    /* the MIS export of what changed: nothing since the last, the same in all */
+    ld_mis_export_changes(r, upto, &since, &rows);
+    assert_int_equal(rows, 0);
+    ld_mis_export_changes(r, 0, &all_after, &rows);
+    assert_int_equal(all_after.len, all_before.len);
+    assert_memory_equal(all_after.p, all_before.p, all_before.len);
+    ld_buf_free(&all_before);
+    ld_buf_free(&all_after);
+    ld_buf_free(&since);
+    ld_report_free(r);
+    /* only the index's count of the log's events may move */
+    snprintf(cmd, sizeof cmd, "diff -r -I ' events in the log' %s %s", before, f->out);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1005,6 +1076,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(command_line, setup, teardown),
         cmocka_unit_test_setup_teardown(setup_writes_the_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(clock_repairs_are_applied, setup, teardown),
+        cmocka_unit_test_setup_teardown(wrong_pins_change_no_figure, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_are_left_out_and_listed, setup, teardown),
         cmocka_unit_test_setup_teardown(a_changed_row_is_left_out_by_its_checksum, setup, teardown),
     };

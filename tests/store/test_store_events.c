@@ -63,6 +63,13 @@ static void test_append_assigns_seq_and_uuid(void **state)
     assert_int_equal(count_events(f->s), 3);
 }
 
+/* Copies the event read into ctx. */
+static ld_err keep_event(void *ctx, const struct ld_event *ev)
+{
+    *(struct ld_event *)ctx = *ev;
+    return LD_OK;
+}
+
 static void test_append_corrections_refer_to_events(void **state)
 {
     struct fixture *f = *state;
@@ -108,7 +115,24 @@ static void test_append_corrections_refer_to_events(void **state)
     u.kind = LD_EV_UNKNOWN_CARD;
     snprintf(u.card, sizeof u.card, "%s", "0499887766");
     assert_int_equal(append_ok(f->s, &u), 5);
-    assert_int_equal(count_events(f->s), 5);
+    /* (schema 4) a wrong staff PIN: who was tried, by id and name; it is summed like any */
+    struct ld_event w = arrival("", T_MONDAY_MS);
+    w.kind = LD_EV_PIN_WRONG;
+    w.card[0] = '\0';
+    w.source = LD_SRC_STAFF;
+    snprintf(w.staff, sizeof w.staff, "%s", "j.bloggs");
+    snprintf(w.reason, sizeof w.reason, "%s", "Mr Bloggs");
+    assert_int_equal(append_ok(f->s, &w), 6);
+    struct ld_event back = {0};
+    struct ld_event_filter after5 = {.device_id = "door-1", .after_seq = 5};
+    assert_int_equal(ld_store_events_foreach(f->s, &after5, keep_event, &back, msg, sizeof msg),
+                     LD_OK); /* reading checks the sum */
+    assert_int_equal(back.kind, LD_EV_PIN_WRONG);
+    assert_string_equal(back.staff, "j.bloggs");
+    char sum[LD_EVENT_SUM_LEN + 1];
+    ld_event_sum(&back, sum);
+    assert_string_equal(back.sum, sum);
+    assert_int_equal(count_events(f->s), 6);
 }
 
 /* Appends ev expecting want, with a message naming field; checks nothing was written. */
@@ -134,7 +158,7 @@ static void test_append_checks_every_field(void **state)
     ev = good;
     ev.kind = 0;
     expect_bad(f, ev, LD_ERR_INVALID, "kind");
-    ev.kind = (enum ld_event_kind)8;
+    ev.kind = (enum ld_event_kind)(LD_EV_KIND_MAX + 1);
     expect_bad(f, ev, LD_ERR_INVALID, "kind");
 
     ev = good;
@@ -226,6 +250,16 @@ static void test_append_checks_every_field(void **state)
     ev.upn[0] = '\0';
     ev.card[0] = '\0';
     expect_bad(f, ev, LD_ERR_INVALID, "card");
+    /* a wrong staff PIN names who was tried, never a pupil, a card or another event */
+    ev = good;
+    ev.kind = LD_EV_PIN_WRONG;
+    expect_bad(f, ev, LD_ERR_INVALID, "upn");
+    ev.upn[0] = '\0';
+    expect_bad(f, ev, LD_ERR_INVALID, "card");
+    ev.card[0] = '\0';
+    snprintf(ev.ref_device, sizeof ev.ref_device, "%s", "door-1");
+    ev.ref_seq = 1;
+    expect_bad(f, ev, LD_ERR_INVALID, "ref");
     ev = good;
     ev.fixed_at_ms = T_MONDAY_MS;
     expect_bad(f, ev, LD_ERR_INVALID, "fixed_at_ms");

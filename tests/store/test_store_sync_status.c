@@ -156,6 +156,39 @@ static void corrupt_values_are_named(void **state)
     assert_msg_has(f->msg, LD_SYNC_KEY_PUSH_CURSOR);
 }
 
+/* (Issue 14) The last failure outlives the success after it; the reader's state is kept with
+ * its time, cleaned to one line; a value not of the form is named. */
+static void last_failure_and_reader_state(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(read_ok(f).last_failure_ms, 0);
+    assert_string_equal(read_ok(f).reader, "");
+    assert_int_equal(
+        ld_sync_status_failure(f->s, 5000, "no route to the centre", f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(ld_sync_status_success(f->s, 6000, f->msg, sizeof f->msg), LD_OK);
+    struct ld_sync_status st = read_ok(f);
+    assert_string_equal(st.last_error, "");
+    assert_string_equal(st.last_failure, "no route to the centre");
+    assert_int_equal(st.last_failure_ms, 5000);
+    assert_int_equal(
+        ld_sync_reader_state_set(f->s, 7000, "error: pn532\n gone", f->msg, sizeof f->msg), LD_OK);
+    st = read_ok(f);
+    assert_string_equal(st.reader, "error: pn532  gone");
+    assert_int_equal(st.reader_ms, 7000);
+    char big[400];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(ld_sync_reader_state_set(f->s, 8000, big, f->msg, sizeof f->msg), LD_OK);
+    assert_int_equal(strlen(read_ok(f).reader), LD_READER_STATE_MAX - 1);
+    const char *bad[] = {"ok", "-5 ok", "12", "7x ok"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(
+            ld_store_setting_set(f->s, LD_KIOSK_KEY_READER, bad[i], f->msg, sizeof f->msg), LD_OK);
+        assert_int_equal(ld_sync_status_read(f->s, &st, f->msg, sizeof f->msg), LD_ERR_CORRUPT);
+        assert_msg_has(f->msg, LD_KIOSK_KEY_READER);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +197,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cursor_never_moves_back, setup, teardown),
         cmocka_unit_test_setup_teardown(long_and_odd_errors_are_kept_safely, setup, teardown),
         cmocka_unit_test_setup_teardown(corrupt_values_are_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(last_failure_and_reader_state, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "agent.h"
 #include "calendar_file.h"
 #include "central.h"
+#include "clock.h"
 #include "store.h"
 #include "sync_status.h"
 
@@ -379,6 +380,148 @@ static void unreachable_central_records_error(void **state)
     ld_sync_agent_free(a);
 }
 
+/* A kiosk's clock after a power cut: 1970, and the kernel says unsynchronised. */
+static ld_err clock_1970(void *ctx, int64_t *v, char *m, size_t ml)
+{
+    (void)ctx, (void)m, (void)ml;
+    *v = 60000;
+    return LD_OK;
+}
+static ld_err clock_unsynced(void *ctx, bool *synced, char *m, size_t ml)
+{
+    (void)ctx, (void)m, (void)ml;
+    *synced = false;
+    return LD_OK;
+}
+static ld_err clock_boot(void *ctx, char out[LD_BOOT_ID_SIZE], char *m, size_t ml)
+{
+    (void)ctx, (void)m, (void)ml;
+    snprintf(out, LD_BOOT_ID_SIZE, "28d95a18-f3f0-423e-8803-af0def8d5fd8");
+    return LD_OK;
+}
+
+/* The door's status as the office reads it. */
+static struct ld_central_device_status door_status(struct fx *f)
+{
+    struct ld_central_device_status all[4];
+    size_t n = 0;
+    OK(ld_central_statuses(f->admin, "hb", all, 4, &n, M));
+    assert_int_equal(n, 2);
+    assert_string_equal(all[0].device_id, "door");
+    return all[0];
+}
+
+/*
+ * (Issue 14) Each round reports the device's health to the centre: after a refused push too, so
+ * the office sees why; a round that could not reach the centre is reported by the next that
+ * can, its failure as the last error; the reader's state and the clock as the kiosk has them.
+ */
+static void status_reaches_the_office(void **state)
+{
+    struct fx *f = *state;
+    assert_false(door_status(f).reported);
+    tap(f->door, 4);
+    struct ld_central_event ev = {0};
+    struct conv cv = {&ev, 0};
+    struct ld_event_filter flt = {.device_id = "door", .after_seq = 2, .limit = 1};
+    OK(ld_store_events_foreach(f->door, &flt, collect, &cv, M));
+    int64_t third_at = ev.at_ms;
+    snprintf(ev.uuid, sizeof ev.uuid, "00000000-0000-4000-8000-000000000003");
+    OK(ld_central_push(f->admin, "door", &ev, 1, NULL, M));
+    OK(ld_sync_reader_state_set(f->door, fixed_now() - 5000,
+                                "error: pn532_uart:/dev/ttyS0: "
+                                "no answer",
+                                M));
+
+    struct ld_sync_config cfg = {.url = f->url, .batch = 2, .now_ms = fixed_now};
+    struct ld_clock_source bad = {.read_realtime = clock_1970,
+                                  .read_boottime = clock_1970,
+                                  .read_sync_status = clock_unsynced,
+                                  .read_boot_id = clock_boot,
+                                  .floor_ms = LD_CLOCK_NO_FLOOR};
+    cfg.clock = &bad;
+    struct ld_sync_agent *a = NULL;
+    OK(ld_sync_agent_new(&cfg, f->door, &a, M));
+    struct ld_sync_report rep;
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_DUPLICATE);
+    assert_true(rep.reported); /* the push was refused; the report still went */
+    struct ld_central_device_status st = door_status(f);
+    assert_true(st.reported);
+    assert_int_equal(st.pending, 2);
+    assert_int_equal(st.oldest_pending_ms, third_at);
+    assert_int_equal(st.last_sync_ms, 0);
+    assert_non_null(strstr(st.last_error, "REFUSED"));
+    assert_int_equal(st.last_error_ms, fixed_now());
+    assert_int_equal(st.device_ms, 60000);             /* its clock, as wrong as it is */
+    assert_int_equal(st.clock_state, LD_CLOCK_BEHIND); /* behind the events it recorded */
+    assert_string_equal(st.reader, "error: pn532_uart:/dev/ttyS0: no answer");
+    assert_int_equal(st.reader_ms, fixed_now() - 5000);
+    assert_true(st.version[0]);
+    ld_sync_agent_free(a);
+
+    /* the centre out of reach: nothing reported; back: the failure is reported with the
+     * success that followed it */
+    struct ld_central_event got;
+    OK(ld_central_event_get(f->admin, "door", 3, &got, M));
+    char url[200];
+    snprintf(url, sizeof url, "sqlite:%s/missing.db", f->dir);
+    struct ld_sync_config away = {.url = url, .now_ms = fixed_now};
+    OK(ld_sync_agent_new(&away, f->door, &a, M));
+    assert_int_not_equal(ld_sync_round(a, &rep, M), LD_OK);
+    assert_false(rep.reported);
+    ld_sync_agent_free(a);
+    assert_non_null(strstr(door_status(f).last_error, "REFUSED"));
+    /* the gate: a failed round (as the one above), then a good one; nothing waiting */
+    OK(ld_sync_status_failure(f->gate, fixed_now() - 1000, "no store at /x/missing.db", M));
+    a = agent_for(f, f->gate, 0);
+    OK(ld_sync_round(a, &rep, M));
+    assert_true(rep.reported);
+    ld_sync_agent_free(a);
+    struct ld_central_device_status all[4];
+    size_t n = 0;
+    OK(ld_central_statuses(f->admin, "hb", all, 4, &n, M));
+    assert_string_equal(all[1].device_id, "gate");
+    assert_int_equal(all[1].pending, 0);
+    assert_int_equal(all[1].oldest_pending_ms, 0);
+    assert_int_equal(all[1].last_sync_ms, fixed_now());
+    assert_string_equal(all[1].last_error, "no store at /x/missing.db");
+    assert_int_equal(all[1].last_error_ms, fixed_now() - 1000);
+    assert_non_null(strstr(all[1].reader, "not known"));
+}
+
+/* A report that cannot be made fails a round that was otherwise good, and says why. */
+static void a_failed_report_fails_the_round(void **state)
+{
+    struct fx *f = *state;
+    tap(f->door, 2);
+    OK(ld_store_setting_set(f->door, LD_KIOSK_KEY_READER, "garbled", M));
+    struct ld_sync_agent *a = agent_for(f, f->door, 0);
+    struct ld_sync_report rep;
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_CORRUPT);
+    assert_non_null(strstr(msg, LD_KIOSK_KEY_READER));
+    assert_false(rep.reported);
+    assert_int_equal(rep.pushed, 2); /* the events went */
+    ld_sync_agent_free(a);
+    assert_false(door_status(f).reported);
+    OK(ld_store_setting_delete(f->door, LD_KIOSK_KEY_READER, M));
+    struct ld_sync_status st;
+    assert_int_equal(ld_sync_status_read(f->door, &st, M), LD_OK);
+    assert_non_null(strstr(st.last_error, LD_KIOSK_KEY_READER)); /* the kiosk is told */
+}
+
+/* A device disabled at the centre reports nothing: its round is refused. */
+static void disabled_device_reports_nothing(void **state)
+{
+    struct fx *f = *state;
+    OK(ld_central_device_set(f->admin, "door", LD_CENTRAL_DEVICE_DISABLE, NULL, M));
+    struct ld_sync_agent *a = agent_for(f, f->door, 0);
+    struct ld_sync_report rep;
+    assert_int_equal(ld_sync_round(a, &rep, M), LD_ERR_AUTH);
+    assert_false(rep.reported);
+    ld_sync_agent_free(a);
+    assert_false(door_status(f).reported);
+}
+
 static void unknown_device_and_config_errors(void **state)
 {
     struct fx *f = *state;
@@ -705,6 +848,9 @@ int main(void)
         cmocka_unit_test(backoff_grows_bounded_with_jitter),
         cmocka_unit_test_setup_teardown(taps_go_on_during_a_big_push, setup, teardown),
         cmocka_unit_test_setup_teardown(calendar_written_atomically, setup, teardown),
+        cmocka_unit_test_setup_teardown(status_reaches_the_office, setup, teardown),
+        cmocka_unit_test_setup_teardown(disabled_device_reports_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_report_fails_the_round, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
