@@ -1094,6 +1094,146 @@ ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key, const cha
     return err;
 }
 
+/* Keeps the first problem of ld_config_apply_school: "key: phrase". */
+static void first_problem(char *problem, size_t plen, const char *key, const char *phrase)
+{
+    if (!problem[0])
+        snprintf(problem, plen, "%s: %s", key, phrase);
+}
+
+/* The sessions' times of settings over cp->cfg, all or none. */
+static void school_sessions(struct cfg_parse *cp, const struct ld_config_setting *s, size_t n,
+                            char *problem, size_t plen)
+{
+    struct ld_sessions sessions = cp->cfg.sessions;
+    ld_minute school_ends = cp->cfg.school_ends;
+    char p[160];
+    bool any = false, bad = false;
+    for (size_t i = 0; i < n && !bad; i++) {
+        if (strncmp(s[i].key, "sessions.", 9))
+            continue;
+        size_t k = key_index("sessions", s[i].key + 9);
+        any = true;
+        if (k >= NKEYS) {
+            first_problem(problem, plen, s[i].key, "not a session time");
+            bad = true;
+        } else if (on_key(&keys[k], cp, s[i].value, p, sizeof p)) {
+            first_problem(problem, plen, s[i].key, p);
+            bad = true;
+        }
+    }
+    const char *field = NULL, *why = NULL;
+    if (any && !bad && ld_sessions_check(&cp->cfg.sessions, &field, &why)) {
+        snprintf(p, sizeof p, "%s: %s", field ? field : "?", why ? why : "invalid");
+        first_problem(problem, plen, "sessions", p);
+        bad = true;
+    }
+    if (any && !bad && cp->cfg.school_ends <= cp->cfg.sessions.pm.register_closes) {
+        first_problem(problem, plen, "sessions.school_ends",
+                      "must be after the afternoon register closes");
+        bad = true;
+    }
+    if (bad) {
+        cp->cfg.sessions = sessions;
+        cp->cfg.school_ends = school_ends;
+    }
+}
+
+/* The number N of a "reason.N" key (1 to 999), or 0 when it is not one. */
+static unsigned reason_number(const char *key)
+{
+    const char *d = key + 7;
+    unsigned v = 0;
+    if (!*d || *d == '0' || strspn(d, "0123456789") != strlen(d) || strlen(d) > 3)
+        return 0;
+    while (*d)
+        v = v * 10 + (unsigned)(*d++ - '0');
+    return v;
+}
+
+/* The reasons of settings over cp->cfg as one list in the order of N, all or none. */
+static void school_reasons(struct cfg_parse *cp, const struct ld_config_setting *s, size_t n,
+                           char *problem, size_t plen)
+{
+    struct ld_config_reason saved[LD_CONFIG_MAX_REASONS];
+    size_t saved_count = cp->cfg.reason_count;
+    memcpy(saved, cp->cfg.reasons, sizeof saved);
+    cp->cfg.reason_count = 0;
+    char p[160], name[LD_CONFIG_REASON_MAX * 2];
+    bool any = false, bad = false;
+    unsigned last = 0;
+    for (;;) { /* the next number up, whatever order the settings come in */
+        size_t pick = n;
+        for (size_t i = 0; i < n; i++) {
+            if (strncmp(s[i].key, "reason.", 7))
+                continue;
+            unsigned num = reason_number(s[i].key);
+            if (!num) {
+                first_problem(problem, plen, s[i].key, "not reason.N");
+                bad = true;
+            } else if (num > last && (pick == n || num < reason_number(s[pick].key))) {
+                pick = i;
+            }
+        }
+        if (bad || pick == n)
+            break;
+        any = true;
+        last = reason_number(s[pick].key);
+        const char *v = s[pick].value, *eq = strrchr(v, '=');
+        size_t nl = eq ? (size_t)(eq - v) : 0;
+        const char *nt = trim(v, &nl);
+        if (!eq || !nl || nl >= sizeof name) {
+            first_problem(problem, plen, s[pick].key, "expected \"Name = before, after\"");
+            bad = true;
+            break;
+        }
+        memcpy(name, nt, nl);
+        name[nl] = '\0';
+        size_t cl = strlen(eq + 1);
+        const char *ct = trim(eq + 1, &cl);
+        char codes[32];
+        snprintf(codes, sizeof codes, "%.*s", (int)cl, ct);
+        if (on_reason(cp, name, codes, last, p, sizeof p)) {
+            first_problem(problem, plen, s[pick].key, p);
+            bad = true;
+            break;
+        }
+    }
+    if (bad || !any) {
+        memcpy(cp->cfg.reasons, saved, sizeof saved);
+        cp->cfg.reason_count = saved_count;
+    }
+}
+
+ld_err ld_config_apply_school(struct ld_config *cfg, const struct ld_config_setting *settings,
+                              size_t n, char *problem, size_t plen)
+{
+    ld_err err = LD_OK;
+    char p[160];
+    problem[0] = '\0';
+    struct cfg_parse *cp = calloc(1, sizeof *cp);
+    if (!cp)
+        return LD_ERR_NOMEM;
+    cp->cfg = *cfg;
+    for (size_t i = 0; i < n && !err; i++) {
+        if (!strncmp(settings[i].key, "sessions.", 9) || !strncmp(settings[i].key, "reason.", 7))
+            continue;
+        ld_err e =
+            ld_config_apply_setting(&cp->cfg, settings[i].key, settings[i].value, p, sizeof p);
+        if (e == LD_ERR_NOMEM)
+            err = e;
+        else if (e && e != LD_ERR_NOT_FOUND)
+            first_problem(problem, plen, settings[i].key, p);
+    }
+    if (!err) {
+        school_sessions(cp, settings, n, problem, plen);
+        school_reasons(cp, settings, n, problem, plen);
+        *cfg = cp->cfg;
+    }
+    free(cp);
+    return err;
+}
+
 /* Parses len bytes of text called name into *out; *out is written only on success. */
 static ld_err parse(const char *text, size_t len, const char *name, struct ld_config *out,
                     char *msg, size_t msglen)

@@ -161,6 +161,26 @@ bool ld_config_door_code(enum ld_code code, bool after_close);
 LD_MUST_CHECK ld_err ld_config_apply_setting(struct ld_config *cfg, const char *key,
                                              const char *value, char *problem, size_t plen);
 
+/* One setting written at the centre: key without the device store's "school." prefix. */
+struct ld_config_setting {
+    const char *key, *value;
+};
+
+/*
+ * Applies a school's settings written at the centre over cfg, as the devices must: each of
+ * ld_config_apply_setting's keys on its own; the sessions' times (`sessions.am_start`,
+ * `sessions.am_register_closes`, `sessions.pm_start`, `sessions.pm_register_closes`,
+ * `sessions.school_ends`, "HH:MM") together, checked as the file's [sessions] are; and the
+ * reasons (`reason.N` = "Name = before, after", N from 1) as one list in the order of N, each
+ * checked as a [reasons] line, replacing the file's. A bad value leaves out its setting, or its
+ * whole group (sessions, reasons): a device never works to half of an old group and half of a
+ * new one, and never stops because of the centre. Writes the first problem ("reason.3: ...")
+ * into problem ("" for none). Returns LD_ERR_NOMEM, else LD_OK.
+ */
+LD_MUST_CHECK ld_err ld_config_apply_school(struct ld_config *cfg,
+                                            const struct ld_config_setting *settings, size_t n,
+                                            char *problem, size_t plen);
+
 /* Returns the rule of the reason called name (any case), or NULL when there is none. */
 const struct ld_reason_rule *ld_config_reason(const struct ld_config *cfg, const char *name);
 

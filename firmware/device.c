@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
+
 const char *ld_device_config_path(const char *explicit_path)
 {
     if (explicit_path)
@@ -80,4 +82,61 @@ ld_err ld_device_reader_create(const struct ld_config *cfg, struct ld_reader **o
     }
     snprintf(msg, msglen, "reader.driver: unknown driver");
     return LD_ERR_INVALID;
+}
+
+/* The centre's settings as the store gives them, copied (the store's strings last one call). */
+struct school_settings {
+    struct ld_config_setting *items;
+    size_t n, cap;
+    bool nomem;
+};
+
+static ld_err collect_setting(void *ctx, const char *key, const char *value)
+{
+    struct school_settings *ss = ctx;
+    if (ss->n == ss->cap) {
+        size_t cap = ss->cap ? ss->cap * 2 : 32;
+        struct ld_config_setting *grown = realloc(ss->items, cap * sizeof *grown);
+        if (!grown) {
+            ss->nomem = true;
+            return LD_ERR_NOMEM;
+        }
+        ss->items = grown;
+        ss->cap = cap;
+    }
+    char *k = strdup(key + strlen("school.")), *v = strdup(value);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        ss->nomem = true;
+        return LD_ERR_NOMEM;
+    }
+    ss->items[ss->n++] = (struct ld_config_setting){k, v};
+    return LD_OK;
+}
+
+ld_err ld_device_school_config(struct ld_store *store, const struct ld_config *file,
+                               struct ld_config *out, char *problem, size_t plen)
+{
+    struct school_settings ss = {0};
+    ld_err err = LD_OK;
+    char msg[256];
+    *out = *file;
+    problem[0] = '\0';
+    if (ld_store_settings_foreach(store, "school.", collect_setting, &ss, msg, sizeof msg)) {
+        if (ss.nomem)
+            err = LD_ERR_NOMEM;
+        else
+            snprintf(problem, plen, "the centre's settings could not be read: %s", msg);
+    } else {
+        err = ld_config_apply_school(out, ss.items, ss.n, problem, plen);
+        if (err)
+            *out = *file;
+    }
+    for (size_t i = 0; i < ss.n; i++) {
+        free((char *)ss.items[i].key);
+        free((char *)ss.items[i].value);
+    }
+    free(ss.items);
+    return err;
 }

@@ -48,6 +48,17 @@ LD_MUST_CHECK ld_err ld_device_load_without_calendar(const char *config_path, st
 /* Frees what dev holds and zeroes it; accepts NULL. */
 void ld_device_free(struct ld_device *dev);
 
+struct ld_store;
+
+/*
+ * The school's config as this device works to it: file, with the settings the centre wrote
+ * (sync keeps them in store as `school.KEY`) over it by ld_config_apply_school. When the store
+ * cannot be read, the file's alone, never half of both. problem gets the first bad setting
+ * ("" for none). Returns LD_ERR_NOMEM, else LD_OK with *out written.
+ */
+LD_MUST_CHECK ld_err ld_device_school_config(struct ld_store *store, const struct ld_config *file,
+                                             struct ld_config *out, char *problem, size_t plen);
+
 /*
  * Creates the reader driver the config names (nfc, wedge or sim). For driver "none" returns
  * LD_OK with *out NULL: the kiosk then works by touch alone. On success *out is the caller's.

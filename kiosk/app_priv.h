@@ -96,6 +96,7 @@ struct kiosk_app {
     void *demo_ctx;
 
     struct kiosk_settings settings;
+    unsigned settings_gen; /* the kiosk_status.settings_gen settings was read at */
     struct kiosk_status status;
     uint64_t status_at;
     /* The last status read failed: what it says is unknown, not the old values. */

@@ -171,12 +171,15 @@ static const char *dev_last_error(void *impl)
     return d->last_error[0] ? d->last_error : "No error.";
 }
 
+static void school_refresh(struct kiosk_device *d);
+
 static ld_err dev_settings(void *impl, struct kiosk_settings *out)
 {
     struct kiosk_device *d = impl;
     ld_err err = kiosk_device__check_open(d);
     if (err)
         return err;
+    school_refresh(d); /* the centre's settings as they are now */
     const struct ld_config *c = &d->dev.cfg;
     memset(out, 0, sizeof *out);
     kiosk_copy(out->school_name, sizeof out->school_name, c->school_name);
@@ -190,11 +193,9 @@ static ld_err dev_settings(void *impl, struct kiosk_settings *out)
             r->after_close != LD_CODE_NONE ? r->after_close : r->before_close;
         kiosk_copy(out->reasons[out->reason_count++], KIOSK_REASON_MAX, c->reasons[i].name);
     }
-    /* The languages may be set at the centre too (kiosk.languages), over the file's. */
-    struct ld_config school;
-    kiosk_school_config(d->store, c, &school);
-    for (size_t i = 0; i < school.language_count && i < KIOSK_LANGUAGES_MAX; i++)
-        kiosk_copy(out->languages[out->language_count++], KIOSK_LANGUAGE_MAX, school.languages[i]);
+    /* dev.cfg has the centre's settings over the file's (school_refresh): kiosk.languages too. */
+    for (size_t i = 0; i < c->language_count && i < KIOSK_LANGUAGES_MAX; i++)
+        kiosk_copy(out->languages[out->language_count++], KIOSK_LANGUAGE_MAX, c->languages[i]);
     out->reason_timeout_s = c->reason_timeout_s;
     out->staff_idle_lock_s = c->staff_idle_lock_s;
     kiosk_copy(out->photos_dir, sizeof out->photos_dir, c->kiosk_photos);
@@ -304,6 +305,49 @@ static void say_reader(struct kiosk_device *d, const struct kiosk_status *st, in
     snprintf(d->reader_said, sizeof d->reader_said, "%s", state);
 }
 
+/* True when what the app shows of the school (sessions, reasons, languages) differs. */
+static bool school_changed(const struct ld_config *a, const struct ld_config *b)
+{
+    if (memcmp(&a->sessions, &b->sessions, sizeof a->sessions) ||
+        a->school_ends != b->school_ends || a->reason_count != b->reason_count ||
+        a->language_count != b->language_count)
+        return true;
+    for (size_t i = 0; i < a->reason_count; i++)
+        if (strcmp(a->reasons[i].name, b->reasons[i].name) ||
+            a->reasons[i].rule.before_close != b->reasons[i].rule.before_close ||
+            a->reasons[i].rule.after_close != b->reasons[i].rule.after_close)
+            return true;
+    for (size_t i = 0; i < a->language_count; i++)
+        if (strcmp(a->languages[i], b->languages[i]))
+            return true;
+    return false;
+}
+
+/*
+ * Puts the centre's settings (sync keeps them in the store) over the file's into dev.cfg, which
+ * the taps, reasons and staff lists work to: register times and reasons set in the office reach
+ * the door without a restart. A bad setting is logged once and left out (its whole group).
+ */
+static void school_refresh(struct kiosk_device *d)
+{
+    struct ld_config *next = malloc(sizeof *next);
+    char problem[KIOSK_DETAIL_MAX];
+    if (!next || ld_device_school_config(d->store, &d->file_cfg, next, problem, sizeof problem)) {
+        free(next);
+        return; /* out of memory: what the door works to now stands */
+    }
+    if (school_changed(next, &d->dev.cfg))
+        d->settings_gen++;
+    d->dev.cfg = *next;
+    if (strcmp(problem, d->school_problem)) {
+        if (problem[0])
+            fprintf(stderr, "latedoor-kiosk: a setting from the centre was left out: %s\n",
+                    problem);
+        snprintf(d->school_problem, sizeof d->school_problem, "%s", problem);
+    }
+    free(next);
+}
+
 static ld_err dev_status(void *impl, struct kiosk_status *out)
 {
     struct kiosk_device *d = impl;
@@ -356,6 +400,8 @@ static ld_err dev_status(void *impl, struct kiosk_status *out)
 
     kiosk_device__calendar_check(d, mono_ms());
     kiosk_copy(out->calendar_detail, sizeof out->calendar_detail, d->calwatch.problem);
+    school_refresh(d);
+    out->settings_gen = d->settings_gen;
     store_check(d, out->store_detail, sizeof out->store_detail);
 
     struct ld_sync_status s;
@@ -1026,6 +1072,8 @@ ld_err kiosk_device_open(const struct kiosk_device_options *opt, struct kiosk_de
         kiosk_demo_clock_init(&d->demo_clock, start, true);
         d->clock = &d->demo_clock.source;
     }
+    d->file_cfg = d->dev.cfg;
+    school_refresh(d);
     d->tap = (struct ld_tap){.store = d->store, .dev = &d->dev, .clock = d->clock};
     if (!opt->no_reader)
         kiosk_device_start_reader(d);

@@ -341,21 +341,14 @@ static void fill_from_result(struct ld_store *store, const struct ld_result *r,
     }
 }
 
-static ld_err apply_school_setting(void *ctx, const char *key, const char *value)
-{
-    char problem[160];
-    /* A bad value written at the centre keeps the file's: the door must keep working. */
-    ld_err err =
-        ld_config_apply_setting(ctx, key + strlen("school."), value, problem, sizeof problem);
-    return err == LD_ERR_NOMEM ? err : LD_OK;
-}
-
 void kiosk_school_config(struct ld_store *store, const struct ld_config *file,
                          struct ld_config *out)
 {
-    *out = *file;
-    if (ld_store_settings_foreach(store, "school.", apply_school_setting, out, NULL, 0))
-        *out = *file; /* the store could not be read: the file alone, never half of both */
+    char problem[160];
+    /* A bad value written at the centre keeps the file's (the door must keep working); the
+     * store unread or no memory: the file alone, never half of both. */
+    if (ld_device_school_config(store, file, out, problem, sizeof problem))
+        *out = *file;
 }
 
 ld_err kiosk_analysis_run(struct ld_store *store, const struct ld_device *file_dev, ld_date today,

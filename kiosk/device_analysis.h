@@ -31,8 +31,9 @@ ld_err kiosk_analyse_store(struct ld_store *store, const struct ld_device *dev, 
 
 /*
  * The school's configuration as the kiosk uses it: the file's (file), with the settings
- * written at the centre (the store's `school.KEY`: arrival_mode, bands, patterns.NAME, see
- * ld_config_apply_setting) over it; a bad one keeps the file's value.
+ * written at the centre (the store's `school.KEY`: arrival_mode, bands, patterns.NAME,
+ * kiosk.languages, the sessions' times and the reasons, see ld_config_apply_school) over it;
+ * a bad one keeps the file's value (or its group's).
  */
 void kiosk_school_config(struct ld_store *store, const struct ld_config *file,
                          struct ld_config *out);

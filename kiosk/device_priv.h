@@ -15,7 +15,10 @@
 
 /* The device backend's state (opaque outside backend_device.c and device_staff.c). */
 struct kiosk_device {
-    struct ld_device dev;
+    struct ld_device dev;      /* dev.cfg: the file's with the centre's settings over it */
+    struct ld_config file_cfg; /* the config file's alone */
+    unsigned settings_gen;     /* kiosk_status.settings_gen */
+    char school_problem[KIOSK_DETAIL_MAX]; /* the centre's first bad setting, as last logged */
     struct ld_store *store;
     struct ld_reader_thread *reader;
     bool reader_started;

@@ -323,6 +323,34 @@ static void handle_card(struct kiosk_app *app, const char *uid)
     kiosk_app_show_greeting(app, &g);
 }
 
+/*
+ * Reads the school's settings again, the centre's having changed them: the reasons and times
+ * the screens offer follow what the door records. On the idle screen only, never under a
+ * family's fingers; a failed read is tried again at the next status.
+ */
+static void reread_settings(struct kiosk_app *app)
+{
+    struct kiosk_settings *s = malloc(sizeof *s);
+    if (!s || app->be.ops->settings(app->be.impl, s) != LD_OK) {
+        free(s);
+        return;
+    }
+    if (s->reason_timeout_s == 0)
+        s->reason_timeout_s = 20;
+    if (s->staff_idle_lock_s == 0)
+        s->staff_idle_lock_s = 60;
+    bool languages = s->language_count != app->settings.language_count ||
+                     memcmp(s->languages, app->settings.languages, sizeof s->languages);
+    app->settings = *s;
+    free(s);
+    app->settings_gen = app->status.settings_gen;
+    if (languages) {
+        kiosk_app_lang_free(app);
+        kiosk_app_lang_load(app, kiosk_ui_assets(app->ui));
+    }
+    kiosk_app_redraw(app, true);
+}
+
 static void refresh_status(struct kiosk_app *app)
 {
     struct kiosk_status st;
@@ -346,6 +374,8 @@ static void refresh_status(struct kiosk_app *app)
         memcpy(app->punctual, punctual, sizeof punctual);
         kiosk_app_redraw(app, false);
     }
+    if (app->status.settings_gen != app->settings_gen && app->screen == KIOSK_SCR_IDLE)
+        reread_settings(app);
     app->status_at = app->now;
 }
 
@@ -399,6 +429,7 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
     if (!err && app->be.ops->pin_lock_read(app->be.impl, &pl) == LD_OK)
         kiosk_pinlock_restore(&app->pinlock, pl.failures, pl.locks, pl.remaining_ms, app->now);
     refresh_status(app);
+    app->settings_gen = app->status.settings_gen; /* the settings just read are these */
     refresh_clock(app);
     kiosk_app_go(app, KIOSK_SCR_IDLE);
     if (err)

@@ -118,6 +118,9 @@ struct kiosk_status {
     /* The device store's file is not the one the kiosk opened (deleted, or replaced): what
      * the kiosk writes may be lost. "" when it is. */
     char store_detail[KIOSK_DETAIL_MAX];
+    /* Moves on when the school's settings changed (the centre's reached the store): the app
+     * reads them again (kiosk_settings) the next time the door is idle. */
+    unsigned settings_gen;
 };
 
 /* What a tap (or a touch sign-in) turned out to be. */

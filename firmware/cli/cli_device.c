@@ -2,6 +2,7 @@
 #include "cli_device.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -46,6 +47,27 @@ int ld_cli_open(const char *config, struct ld_device *dev, struct ld_store **sto
     ld_err err = ld_device_load(ld_device_config_path(config), dev, msg, sizeof msg);
     if (!err)
         err = ld_store_open(dev->cfg.store_path, NULL, store, msg, sizeof msg);
+    if (!err) {
+        /* The device works to the centre's settings over its file's, as the kiosk does. */
+        struct ld_config *school = malloc(sizeof *school);
+        char problem[256];
+        if (!school) {
+            snprintf(msg, sizeof msg, "out of memory");
+            err = LD_ERR_NOMEM;
+        } else if (!(err = ld_device_school_config(*store, &dev->cfg, school, problem,
+                                                   sizeof problem))) {
+            dev->cfg = *school;
+            if (problem[0])
+                fprintf(stderr, "latedoor: a setting from the centre was left out: %s\n", problem);
+        } else {
+            snprintf(msg, sizeof msg, "the centre's settings: %s", ld_err_str(err));
+        }
+        free(school);
+        if (err) {
+            ld_store_close(*store);
+            *store = NULL;
+        }
+    }
     if (err) {
         fprintf(stderr, "%s\n", msg);
         if (err == LD_ERR_STATE || err == LD_ERR_NOT_FOUND)

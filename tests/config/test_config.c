@@ -647,6 +647,69 @@ static void patterns(void **state)
                  "school.ini:6: patterns.sunny_days: unknown key");
 }
 
+/*
+ * A school's settings as a device takes them from the centre: single settings one by one, the
+ * sessions together and the reasons as one list in the order of N; a bad value leaves out its
+ * setting or its whole group, named in problem.
+ */
+static void school_settings_as_groups(void **state)
+{
+    (void)state;
+    struct ld_config cfg = parse_ok(HEAD), file = cfg;
+    char problem[160];
+    const struct ld_config_setting good[] = {
+        {"arrival_mode", "everyone signs in"},
+        {"reason.10", "Snow = -, -"},
+        {"reason.1", "Orthodontist = -, M"},
+        {"reason.2", "Bus = late = L, U"}, /* a name with "=": the codes follow the last one */
+        {"sessions.am_register_closes", "09:05"},
+        {"sessions.pm_start", "13:10"},
+        {"sessions.pm_register_closes", "13:40"},
+    };
+    assert_int_equal(ld_config_apply_school(&cfg, good, 7, problem, sizeof problem), LD_OK);
+    assert_string_equal(problem, "");
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_EVERYONE);
+    assert_int_equal(cfg.sessions.am.register_closes, 9 * 60 + 5);
+    assert_int_equal(cfg.sessions.pm.start, 13 * 60 + 10);
+    assert_int_equal(cfg.sessions.am.start, file.sessions.am.start); /* not given: the file's */
+    assert_int_equal(cfg.reason_count, 3);
+    assert_string_equal(cfg.reasons[0].name, "Orthodontist");
+    assert_int_equal(cfg.reasons[0].rule.after_close, LD_CODE_M);
+    assert_string_equal(cfg.reasons[1].name, "Bus = late");
+    assert_string_equal(cfg.reasons[2].name, "Snow");
+
+    /* One bad time: none of the sessions; one bad reason: none of the list; the rest stand. */
+    const struct ld_config_setting bad[] = {
+        {"arrival_mode", "everyone signs in"},    {"reason.1", "Orthodontist = -, M"},
+        {"reason.2", "Bus late = U, U"},          {"sessions.am_start", "09:00"},
+        {"sessions.am_register_closes", "08:55"},
+    };
+    cfg = file;
+    assert_int_equal(ld_config_apply_school(&cfg, bad, 5, problem, sizeof problem), LD_OK);
+    assert_non_null(strstr(problem, "sessions"));
+    assert_int_equal(cfg.arrival_mode, LD_ARRIVAL_EVERYONE);
+    assert_memory_equal(&cfg.sessions, &file.sessions, sizeof cfg.sessions);
+    assert_int_equal(cfg.reason_count, file.reason_count);
+    assert_string_equal(cfg.reasons[0].name, file.reasons[0].name);
+    const struct ld_config_setting bad_reason[] = {{"reason.1", "Orthodontist = -, M"},
+                                                   {"reason.2", "Bus late = U, U"}};
+    assert_int_equal(ld_config_apply_school(&cfg, bad_reason, 2, problem, sizeof problem), LD_OK);
+    assert_non_null(strstr(problem, "reason.2: U makes no sense"));
+    assert_int_equal(cfg.reason_count, file.reason_count);
+    const struct ld_config_setting odd[][1] = {{{"reason.x", "A = -, -"}},
+                                               {{"reason.1", "no codes"}},
+                                               {{"sessions.lunch", "12:00"}},
+                                               {{"sessions.am_start", "9am"}},
+                                               {{"bands", "90"}}};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        cfg = file;
+        assert_int_equal(ld_config_apply_school(&cfg, odd[i], 1, problem, sizeof problem), LD_OK);
+        if (strncmp(problem, odd[i][0].key, strlen(odd[i][0].key)))
+            fail_msg("%s: problem \"%s\"", odd[i][0].key, problem);
+        assert_memory_equal(&cfg, &file, sizeof cfg);
+    }
+}
+
 /* The same settings written at the centre (the store's school.KEY), checked as the file's. */
 static void settings_from_the_centre(void **state)
 {
@@ -753,6 +816,7 @@ int main(void)
         cmocka_unit_test(bands),
         cmocka_unit_test(patterns),
         cmocka_unit_test(settings_from_the_centre),
+        cmocka_unit_test(school_settings_as_groups),
         cmocka_unit_test(languages),
     };
     return cmocka_run_group_tests(tests, use_fixture_zones, NULL);

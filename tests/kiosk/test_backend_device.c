@@ -807,6 +807,65 @@ static void test_settings_carry_languages_and_reason_codes(void **state)
     kiosk_device_close(door);
 }
 
+/*
+ * Register times and reasons set in the office reach the door without a restart: sync writes
+ * them into the store (school.sessions.*, school.reason.N) and the kiosk's taps, its reason
+ * list and its status follow; reasons come in the order of N. A bad value keeps the file's
+ * whole group (never half old, half new).
+ */
+static void test_centre_sessions_and_reasons_reach_the_door(void **state)
+{
+    (void)state;
+    struct ld_store *store = NULL;
+    struct kiosk_status st;
+    struct kiosk_settings s;
+    struct kiosk_greeting g, g2;
+    assert_int_equal(ld_store_open(fx.db, NULL, &store, NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    unsigned gen = st.settings_gen;
+    static const char *const set[][2] = {
+        {"school.sessions.am_register_closes", "09:05"},
+        {"school.reason.1", "Orthodontist = -, M"},
+        {"school.reason.10", "Snow = -, -"},
+        {"school.reason.2", "Bus late = -, -"},
+    };
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        assert_int_equal(ld_store_setting_set(store, set[i][0], set[i][1], NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_not_equal(st.settings_gen, gen);
+    assert_int_equal(OPS->settings(IMPL, &s), LD_OK);
+    assert_string_equal(s.am_closes, "09:05");
+    assert_int_equal(s.reason_count, 3);
+    assert_string_equal(s.reasons[0], "Orthodontist");
+    assert_string_equal(s.reasons[1], "Bus late");
+    assert_string_equal(s.reasons[2], "Snow");
+    assert_int_equal(s.reason_codes[0], LD_CODE_M);
+
+    /* 09:10: after the centre's 09:05, so U (the file's 09:20 would say L). */
+    at_on("2026-11-24", 9, 10);
+    assert_int_equal(OPS->tap_card(IMPL, fx.cards[3].uid, &g), LD_OK);
+    assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
+    assert_int_equal(g.outcome, LD_OUTCOME_LATE_CLOSED);
+    assert_int_equal(OPS->record_reason(IMPL, g.arrival, "Orthodontist", &g2), LD_OK);
+    assert_int_not_equal(OPS->record_reason(IMPL, g.arrival, "Traffic", &g2), LD_OK);
+
+    /* A register closing before it opens, a reason no door may give: the file's, whole. */
+    gen = st.settings_gen;
+    assert_int_equal(
+        ld_store_setting_set(store, "school.sessions.am_register_closes", "08:30", NULL, 0), LD_OK);
+    assert_int_equal(ld_store_setting_set(store, "school.reason.2", "Bus late = U, U", NULL, 0),
+                     LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    assert_int_not_equal(st.settings_gen, gen);
+    assert_int_equal(OPS->settings(IMPL, &s), LD_OK);
+    assert_string_equal(s.am_closes, "09:20");
+    assert_string_equal(s.reasons[0], "Medical appointment");
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+        assert_int_equal(ld_store_setting_delete(store, set[i][0], NULL, 0), LD_OK);
+    assert_int_equal(OPS->status(IMPL, &st), LD_OK);
+    ld_store_close(store);
+}
+
 /* Re-imports the demo roster, Andrei Ionescu (CP) admitted on admitted (NULL: no date). */
 static void import_demo_roster(const char *admitted)
 {
@@ -1613,6 +1672,7 @@ int main(void)
         cmocka_unit_test(test_device_analysis_knows_only_what_it_saw),
         cmocka_unit_test(test_after_school_marks_nothing),
         cmocka_unit_test(test_settings_carry_languages_and_reason_codes),
+        cmocka_unit_test(test_centre_sessions_and_reasons_reach_the_door),
         /* last: its arrival on DAY would change the others' lists */
         cmocka_unit_test(test_office_unvoid_and_new_time_reach_the_kiosk),
     };

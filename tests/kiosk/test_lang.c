@@ -231,6 +231,26 @@ static void test_the_family_language_lasts_until_idle(void **state)
     assert_true(kiosk_app_has_button(h->app, PL));
 }
 
+/* The school's settings moved on at the centre (here its languages): the door takes them the
+ * next time it is idle, never under a family's fingers. */
+static void test_new_settings_are_taken_when_idle(void **state)
+{
+    struct harness *h = *state;
+    static const char *const ro[] = {"ro", NULL};
+    harness_touch(h, "Tap your card or touch here");
+    harness_expect(h, "touch", "classes");
+    kiosk_fake_set_languages(h->fake, ro);
+    struct kiosk_status st = {.settings_gen = 1};
+    kiosk_fake_set_status(h->fake, &st);
+    harness_advance(h, 10000); /* a status read: the settings moved on */
+    assert_true(kiosk_app_has_button(h->app, PL));
+    harness_touch(h, "Back");
+    harness_expect(h, "idle", "");
+    harness_advance(h, 10000);
+    assert_false(kiosk_app_has_button(h->app, PL));
+    assert_true(kiosk_app_has_button(h->app, "Rom\u00e2n\u0103"));
+}
+
 static void test_staff_screens_stay_english(void **state)
 {
     struct harness *h = *state;
@@ -443,6 +463,8 @@ int main(void)
         cmocka_unit_test(test_reasons_get_pictograms),
         cmocka_unit_test_setup_teardown(test_the_family_language_lasts_until_idle,
                                         harness_setup_800, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_new_settings_are_taken_when_idle, harness_setup_800,
+                                        harness_teardown),
         cmocka_unit_test_setup_teardown(test_staff_screens_stay_english, harness_setup_800,
                                         harness_teardown),
         cmocka_unit_test_setup_teardown(test_the_chooser_holds_the_screen_then_closes,

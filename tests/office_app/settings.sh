@@ -178,4 +178,8 @@ got=$(sqlite3 "$work/door.db" "SELECT value FROM settings WHERE key = 'school.pa
 got=$(sqlite3 "$work/door.db" "SELECT value FROM settings WHERE key = 'school.sessions.am_register_closes'")
 [ "$got" = 09:15 ] || fail "the kiosk's store holds the register's close $got"
 grep -q '^2026-11-25 = INSET day' "$work/calendar.ini" || fail "the kiosk's calendar lacks the new closed day"
+# and the kiosk works to them: 09:17 is after the centre's 09:15 (U), not the file's 09:20 (L)
+upn=$(awk -F, 'NR == 2 { print $1 }' "$work/roster.csv")
+got=$("$latedoor" tap --upn "$upn" --at 2026-11-19T09:17 --config "$work/door.ini") || fail "tap: $got"
+echo "$got" | grep -q ": U, " || fail "the kiosk did not work to the centre's register close: $got"
 echo "settings: all checks passed"
