@@ -87,13 +87,21 @@ static bool is_voided(const struct day *day, const struct ld_event *target)
     return false;
 }
 
+/* True when reason, by the school's rules, can change a late mark (M, R, ...). */
+static bool changes_code(const struct ld_config *cfg, const char *reason)
+{
+    const struct ld_reason_rule *rule = ld_config_reason(cfg, reason);
+    return rule && (rule->before_close != LD_CODE_NONE || rule->after_close != LD_CODE_NONE);
+}
+
 /*
  * The reason given last for target (a reason event referring to it, else its own) into *said,
  * and the last one staff gave or confirmed, the one the code follows, into *confirmed. A claim
- * at the door since the last confirmed reason is what needs evidence.
+ * at the door since the last confirmed reason is what needs evidence; a claim that can change
+ * no mark ("Traffic = -, -") is taken as said.
  */
-static void reason_of(const struct day *day, const struct ld_event *target, const char **said,
-                      const char **confirmed)
+static void reason_of(const struct ld_config *cfg, const struct day *day,
+                      const struct ld_event *target, const char **said, const char **confirmed)
 {
     *said = *confirmed = target->reason;
     for (size_t i = 0; i < day->n; i++) {
@@ -101,7 +109,7 @@ static void reason_of(const struct day *day, const struct ld_event *target, cons
         if (e->kind != LD_EV_REASON || !refers_to(e, target))
             continue;
         *said = e->reason;
-        if (!ld_reason_is_claim(e->source, e->staff))
+        if (!ld_reason_is_claim(e->source, e->staff) || !changes_code(cfg, e->reason))
             *confirmed = e->reason;
     }
 }
@@ -164,7 +172,7 @@ ld_err kiosk_device__arrivals(void *impl, bool late_only, struct kiosk_arrival_l
         if (counted_before(d, &day, k, session))
             continue;
         const char *reason, *confirmed;
-        reason_of(&day, e, &reason, &confirmed);
+        reason_of(&d->dev.cfg, &day, e, &reason, &confirmed);
         struct ld_classification c;
         ld_classify_arrival(&d->dev.cfg.sessions, m, ld_config_reason(&d->dev.cfg, confirmed), &c);
         if (no_register) {
@@ -392,7 +400,7 @@ ld_err kiosk_device__confirm_reason(void *impl, const char *ref)
         "Another kiosk recorded that arrival: the office can confirm its reason.", &target, &day);
     if (err)
         return err;
-    reason_of(&day, &target, &said, &confirmed);
+    reason_of(&d->dev.cfg, &day, &target, &said, &confirmed);
     bool open = needs_evidence(said, confirmed) && !is_voided(&day, &target);
     snprintf(claim, sizeof claim, "%s", said);
     free(day.ev);

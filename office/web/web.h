@@ -103,7 +103,7 @@ struct web_req {
     const char *type;
     char location[512];    /* a redirect */
     char cookie[256];      /* a Set-Cookie to send */
-    char log_version[24];  /* Today's fragment: the log's version, for its script */
+    char log_version[48];  /* Today's fragment: the log's version, for its script */
     char download[64];     /* a file to save under this name (Content-Disposition) */
     struct ld_buf upload;  /* the file of a multipart form ("file") */
     char upload_name[128]; /* and its name as the browser gave it */
@@ -235,5 +235,16 @@ void web_audit_page(struct web_req *q, const char *school);
 
 /* ---- web_devices.c: each kiosk's last report, quiet ones and wrong clocks said plainly ---- */
 void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
+/*
+ * Today's strip of kiosk states: each kiosk's state now in a few words, its worst first (no
+ * word for ten minutes, the card reader, the clock, sync failing, events waiting, else "all
+ * well"), from the reports the kiosks send, times in tz. Returns false, writing nothing, when
+ * the school has no kiosk that reported (or they cannot be read).
+ */
+struct ld_tz;
+bool web_devices_strip(struct web_req *q, const char *school, const struct ld_tz *tz);
+/* A number that moves whenever the strip may read otherwise: a report arrived, a minute passed
+ * (a kiosk falls quiet without a word). Part of the live Today's version. */
+int64_t web_devices_stamp(struct web_req *q, const char *school);
 
 #endif

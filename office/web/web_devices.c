@@ -183,3 +183,89 @@ out:
     ld_tz_close(tz);
     free(all);
 }
+
+/* The school's kiosks as they last reported (not the office's own device): *n of them. */
+static ld_err kiosk_statuses(struct web_req *q, const char *school,
+                             struct ld_central_device_status *all, size_t *n)
+{
+    char msg[512], office[LD_CENTRAL_ID_MAX + 1] = "";
+    pthread_mutex_lock(&q->w->store_lock);
+    ld_err err = ld_central_statuses(q->w->c, school, all, DEVICES_MAX, n, msg, sizeof msg);
+    pthread_mutex_unlock(&q->w->store_lock);
+    if (err == LD_ERR_RANGE)
+        err = LD_OK; /* the first DEVICES_MAX */
+    if (err) {
+        fprintf(stderr, "latedoor-office: devices of %s: %s\n", school, msg);
+        *n = 0;
+        return err;
+    }
+    if (ld_office_device(school, office, msg, sizeof msg))
+        office[0] = '\0';
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(all[i].device_id, office))
+            all[k++] = all[i];
+    *n = k;
+    return LD_OK;
+}
+
+int64_t web_devices_stamp(struct web_req *q, const char *school)
+{
+    struct ld_central_device_status *all = calloc(DEVICES_MAX, sizeof *all);
+    size_t n = 0;
+    int64_t stamp = web_now_ms(q->w) / 60000, latest = 0;
+    if (all && !kiosk_statuses(q, school, all, &n))
+        for (size_t i = 0; i < n; i++)
+            latest = all[i].received_ms > latest ? all[i].received_ms : latest;
+    free(all);
+    return stamp + latest;
+}
+
+bool web_devices_strip(struct web_req *q, const char *school, const struct ld_tz *tz)
+{
+    struct ld_central_device_status *all = calloc(DEVICES_MAX, sizeof *all);
+    struct ld_buf *b = &q->body;
+    size_t n = 0;
+    int64_t now = web_now_ms(q->w);
+    ld_date today = 0;
+    ld_minute minute;
+    if (!all || kiosk_statuses(q, school, all, &n) || !n ||
+        ld_clock_to_local(tz, now, &today, &minute, NULL)) {
+        free(all);
+        return false;
+    }
+    char t[48], state[LD_CENTRAL_READER_MAX + 64];
+    for (size_t i = 0; i < n; i++) {
+        const struct ld_central_device_status *s = &all[i];
+        int64_t off = s->device_ms - s->received_ms;
+        bool warn = true;
+        if (s->disabled) {
+            snprintf(state, sizeof state, "disabled");
+        } else if (!s->reported) {
+            snprintf(state, sizeof state, "no report yet");
+        } else if (now - s->received_ms > QUIET_MS) {
+            when(tz, s->received_ms, today, t, sizeof t);
+            snprintf(state, sizeof state, "no word since %s", t);
+        } else if (strncmp(s->reader, "ok", 2)) {
+            snprintf(state, sizeof state, "card reader: %s", s->reader);
+        } else if (s->clock_state != 0 || off > CLOCK_OFF_MS || off < -CLOCK_OFF_MS) {
+            snprintf(state, sizeof state, "clock wrong");
+        } else if (s->last_error[0] && s->last_error_ms > s->last_sync_ms) {
+            snprintf(state, sizeof state, "sync failing");
+        } else {
+            warn = false;
+            if (s->pending)
+                snprintf(state, sizeof state, "%" PRId64 " event%s waiting", s->pending,
+                         s->pending == 1 ? "" : "s");
+            else
+                snprintf(state, sizeof state, "all well");
+        }
+        ld_buf_puts(b, warn ? "<span class=\"warn\">" : "<span>");
+        ld_buf_html(b, s->device_id);
+        ld_buf_puts(b, ": ");
+        ld_buf_html(b, state);
+        ld_buf_puts(b, "</span>");
+    }
+    free(all);
+    return true;
+}

@@ -24,6 +24,7 @@ static const char app_css[] =
     ".confirm{border:2px solid #1f3b57;padding:.6em 1em;max-width:36em}"
     ".strip span{display:inline-block;margin:.2em .4em .2em 0;padding:.2em .5em;"
     "border-radius:3px;background:#eef}"
+    ".strip span.warn,strong.warn{background:#fbeaea;color:#8a0014;font-weight:bold}"
     "@media (max-width:600px){body{font-size:15px}td,th{padding:.2em .3em}"
     ".bar .who{margin-left:0}table{display:block;overflow-x:auto}"
     "#log th:nth-child(8),#log td:nth-child(8){display:none}"

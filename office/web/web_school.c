@@ -186,8 +186,10 @@ static bool day_of(const struct web_req *q, const struct ld_report *r, ld_date *
 
 /* ---- Today ---- */
 
-/* Unknown cards and each kiosk's last event on day (local times via the school's zone). */
-static void today_extras(struct web_req *q, const struct ld_report *r, ld_date day)
+/* Unknown cards on day, and the kiosks: their state now from their reports, else (none has
+ * reported) each one's last event on day (local times via the school's zone). */
+static void today_extras(struct web_req *q, const char *school, const struct ld_report *r,
+                         ld_date day)
 {
     struct ld_tz *tz = NULL;
     char msg[256];
@@ -239,6 +241,10 @@ static void today_extras(struct web_req *q, const struct ld_report *r, ld_date d
     if (!unknown)
         ld_buf_puts(b, "<li>None.</li>");
     ld_buf_puts(b, "</ul>\n<h2>Kiosks</h2>\n<p class=\"strip\" id=\"kiosks\">");
+    if (web_devices_strip(q, school, tz))
+        ndev = 0; /* their reports say more than their events */
+    else if (!ndev)
+        ld_buf_puts(b, "No kiosk has recorded anything on this day.");
     for (size_t k = 0; k < ndev; k++) {
         ld_date d;
         ld_minute m;
@@ -248,19 +254,17 @@ static void today_extras(struct web_req *q, const struct ld_report *r, ld_date d
         ld_buf_html(b, dev[k]);
         ld_buf_printf(b, ": %zu events, last %02d:%02d</span>", count[k], m / 60, m % 60);
     }
-    if (!ndev)
-        ld_buf_puts(b, "No kiosk has recorded anything on this day.");
     ld_buf_puts(b, "</p>\n");
     ld_tz_close(tz);
 }
 
 /* The live part of Today: the report's late log of day, then the unknown cards and kiosks. */
-static ld_err live_part(struct web_req *q, struct web_report *wr, ld_date day, char *msg,
-                        size_t msglen)
+static ld_err live_part(struct web_req *q, const char *school, struct web_report *wr, ld_date day,
+                        char *msg, size_t msglen)
 {
     ld_err err = web_report_page(wr, "daily.html", day, &q->body, msg, msglen);
     if (!err)
-        today_extras(q, wr->r, day);
+        today_extras(q, school, wr->r, day);
     return err;
 }
 
@@ -276,17 +280,19 @@ static void today(struct web_req *q, const char *school, struct web_report *wr, 
     ld_date_format(day, ds);
     if (frag) {
         const char *v = web_field(q, "v");
-        char have[24];
-        snprintf(have, sizeof have, "%" PRId64, wr->last_seq);
+        /* the log's version and the kiosks' (a report arrived, a minute passed) */
+        char have[48];
+        int64_t stamp = web_devices_stamp(q, school);
+        snprintf(have, sizeof have, "%" PRId64 ".%" PRId64, wr->last_seq, stamp);
         if (v && !strcmp(v, have)) {
             q->status = 204;
             return;
         }
-        if (live_part(q, wr, day, msg, sizeof msg)) {
+        if (live_part(q, school, wr, day, msg, sizeof msg)) {
             web_error(q, 500, school, msg);
             return;
         }
-        snprintf(q->log_version, sizeof q->log_version, "%" PRId64, wr->last_seq);
+        snprintf(q->log_version, sizeof q->log_version, "%s", have);
         return;
     }
     ld_date_format(day - 1, prev);
@@ -299,9 +305,10 @@ static void today(struct web_req *q, const char *school, struct web_report *wr, 
                   "href=\"today?date=%s\" id=\"next-day\">%s →</a></form>\n",
                   prev, prev, ds, next, next);
     ld_buf_printf(&q->body,
-                  "<div id=\"live\" data-src=\"today.frag?date=%s\" data-v=\"%" PRId64 "\">", ds,
-                  wr->last_seq);
-    if (live_part(q, wr, day, msg, sizeof msg)) {
+                  "<div id=\"live\" data-src=\"today.frag?date=%s\" data-v=\"%" PRId64 ".%" PRId64
+                  "\">",
+                  ds, wr->last_seq, web_devices_stamp(q, school));
+    if (live_part(q, school, wr, day, msg, sizeof msg)) {
         web_error(q, 500, school, msg);
         return;
     }

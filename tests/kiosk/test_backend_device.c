@@ -813,6 +813,8 @@ static void test_settings_carry_languages_and_reason_codes(void **state)
  * list and its status follow; reasons come in the order of N. A bad value keeps the file's
  * whole group (never half old, half new).
  */
+static struct kiosk_arrival late_row(const char *ref);
+
 static void test_centre_sessions_and_reasons_reach_the_door(void **state)
 {
     (void)state;
@@ -846,8 +848,14 @@ static void test_centre_sessions_and_reasons_reach_the_door(void **state)
     assert_int_equal(OPS->tap_card(IMPL, fx.cards[3].uid, &g), LD_OK);
     assert_int_equal(g.kind, KIOSK_GREET_ARRIVED);
     assert_int_equal(g.outcome, LD_OUTCOME_LATE_CLOSED);
-    assert_int_equal(OPS->record_reason(IMPL, g.arrival, "Orthodontist", &g2), LD_OK);
     assert_int_not_equal(OPS->record_reason(IMPL, g.arrival, "Traffic", &g2), LD_OK);
+    /* a reason only the centre knows; one that can change no mark needs no evidence */
+    assert_int_equal(OPS->record_reason(IMPL, g.arrival, "Bus late", &g2), LD_OK);
+    struct kiosk_arrival row = late_row(g.arrival);
+    assert_string_equal(row.reason, "Bus late");
+    assert_int_equal(row.code, LD_CODE_U);
+    assert_false(row.needs_evidence);
+    assert_int_equal(OPS->confirm_reason(IMPL, g.arrival), LD_ERR_STATE);
 
     /* A register closing before it opens, a reason no door may give: the file's, whole. */
     gen = st.settings_gen;

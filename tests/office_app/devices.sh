@@ -55,6 +55,17 @@ echo "$door" | grep -q 'no reader: touch only' || fail "the reader: $door"
 grep -q '<tr><td>gate</td><td class="heard"><strong>No report yet</strong>' "$work/devices.html" ||
   fail "the gate never reported: $(grep gate "$work/devices.html")"
 ! grep -q 'office\.hollybrook' "$work/devices.html" || fail "the office's own device is listed"
+# Today's strip of kiosk states says the same in a few words, the worst first
+curl -s -b "$a" "$base/s/hollybrook/today" >"$work/today.html"
+strip=$(sed -n '/id="kiosks"/,/<\/p>/p' "$work/today.html")
+echo "$strip" | grep -q '<span class="warn">door: card reader: no reader: touch only[^<]*</span>' ||
+  fail "Today's strip, the door: $strip"
+echo "$strip" | grep -q '<span class="warn">gate: no report yet</span>' ||
+  fail "Today's strip, the gate: $strip"
+v=$(sed -n 's/.*data-v="\([0-9.]*\)".*/\1/p' "$work/today.html")
+frag="$base/s/hollybrook/today.frag?date=$(TZ=Europe/London date -d "@$(($(cat "$clock") / 1000))" +%F)"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -b "$a" "$frag&v=$v")" = 204 ] ||
+  fail "the live Today changed with nothing new ($v)"
 
 echo "3. a kiosk quiet for twenty minutes, and a wrong clock, are said plainly"
 advance_clock 1200
@@ -63,6 +74,11 @@ heard=$(TZ=Europe/London date -d "@$(($(sqlite3 "$work/central.db" \
 curl -s -b "$tech" "$base/s/hollybrook/devices" >"$work/devices.html"
 grep '<tr><td>door</td>' "$work/devices.html" | grep -q "No word since $heard" ||
   fail "quiet for 20 minutes: $(grep '<tr><td>door</td>' "$work/devices.html")"
+# the live Today follows without a new event: a kiosk falls quiet without a word
+[ "$(curl -s -o "$work/frag.html" -w '%{http_code}' -b "$a" "$frag&v=$v")" = 200 ] ||
+  fail "the live Today did not move on as time passed"
+grep -q "<span class=\"warn\">door: no word since $heard</span>" "$work/frag.html" ||
+  fail "Today's strip, the quiet door: $(sed -n '/id="kiosks"/,/<\/p>/p' "$work/frag.html")"
 sqlite3 "$work/central.db" "UPDATE device_status SET device_ms = received_ms - 3600000,
   clock_state = 0 WHERE device_id = 'door'"
 curl -s -b "$tech" "$base/s/hollybrook/devices" >"$work/devices.html"

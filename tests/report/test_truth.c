@@ -647,6 +647,24 @@ static void claimed_reason_waits_for_staff(void **state)
     assert_null(strstr(page, "needs evidence"));
     free(page);
     ld_report_free(r);
+
+    /* A reason that can change no mark (Traffic = -, -) needs no evidence: taken as said. */
+    c = open_admin(f);
+    int64_t seq2 = arrive(f, c, "door-1", EVE, day(12, 1), AT(9, 40), NULL);
+    assert_int_equal(ld_clock_from_local(f->tz, day(12, 1), AT(9, 40), 0, &utc, M), LD_OK);
+    reason_of(f, &ev, "door-1", EVE, seq2, utc, "Traffic", "");
+    if (ld_central_push(c, "door-1", &ev, 1, NULL, M))
+        fail_msg("push: %s", msg);
+    ld_central_close(c);
+    r = load_at(f, day(12, 1), AT(12, 0));
+    a = report_arrival(r, seq2);
+    assert_int_equal(a->cls.code, LD_CODE_U);
+    assert_string_equal(a->claim, "");
+    assert_string_equal(a->reason, "Traffic");
+    page = page_slurp(f->out, "daily.html");
+    assert_null(strstr(page, "needs evidence"));
+    free(page);
+    ld_report_free(r);
 }
 
 static void future_refused(void **state)
