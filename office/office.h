@@ -55,7 +55,7 @@ LD_MUST_CHECK ld_err ld_office_device(const char *school, char out[LD_CENTRAL_ID
 /* ---- the school's rules at the centre (office.c) ---- */
 
 /* The settings ld_office_rules_of makes at most. */
-#define LD_OFFICE_RULES_MAX (7 + LD_CONFIG_MAX_REASONS + 9)
+#define LD_OFFICE_RULES_MAX (8 + LD_CONFIG_MAX_REASONS + 9)
 
 /*
  * Writes the settings ld_office_put_rules stores for cfg into s (room for LD_OFFICE_RULES_MAX)
@@ -78,7 +78,7 @@ LD_MUST_CHECK ld_err ld_office_put_rules(struct ld_central *c, const char *schoo
 
 /* ---- the rules and calendar changed by a technician in the office app (rules_edit.c) ---- */
 
-#define LD_OFFICE_RULE_KEYS 15
+#define LD_OFFICE_RULE_KEYS 16
 /* The settings the office app changes one by one: arrival_mode, the four sessions.* times,
  * bands and the nine patterns.* thresholds (the reasons are "reason.1" ... "reason.N"). */
 extern const char *const ld_office_rule_keys[LD_OFFICE_RULE_KEYS];

@@ -166,6 +166,8 @@ static ld_err apply_school_rules(struct ld_report *r, const struct ld_central_se
             return BAD(err, "settings: %s: %s", s->items[i].key, problem);
     }
     r->everyone_signs_in = cfg.arrival_mode == LD_ARRIVAL_EVERYONE;
+    const char *languages = setting(s, "kiosk.languages"); /* checked above as the kiosks do */
+    snprintf(r->languages, sizeof r->languages, "%s", languages ? languages : "");
     memcpy(r->bands, cfg.bands, sizeof r->bands);
     r->band_count = cfg.band_count;
     r->patterns = cfg.patterns;

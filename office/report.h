@@ -94,6 +94,8 @@ struct ld_report {
     ld_minute as_of_minute;  /* the present minute of a report of today; -1: the whole day */
     ld_date registers_until; /* the last day of imported MIS marks (when has_mis_marks) */
     bool everyone_signs_in;  /* the school's arrival mode (setting arrival_mode) */
+    char languages[LD_CENTRAL_SETTING_VALUE_MAX +
+                   1]; /* the home languages set at the centre (kiosk.languages), "" none */
     struct ld_band bands[LD_BANDS_MAX]; /* setting bands: the school's intervention bands */
     size_t band_count;
     struct ld_pattern_rules patterns;     /* settings patterns.*: the school's thresholds */

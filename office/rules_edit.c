@@ -23,6 +23,7 @@ const char *const ld_office_rule_keys[LD_OFFICE_RULE_KEYS] = {
     "sessions.pm_start",
     "sessions.pm_register_closes",
     "bands",
+    "kiosk.languages", /* "" at the form: not set at the centre (each kiosk's file decides) */
     "patterns.window_days",
     "patterns.frequent_min",
     "patterns.weekday_window_days",
@@ -76,9 +77,16 @@ static const struct ld_central_setting *find(const struct ld_central_setting *s,
     return NULL;
 }
 
+/* An edit that takes a setting away from the centre: the languages left empty (each kiosk's
+ * own file then decides; a centre's "" would take every kiosk's languages away). */
+static bool unset(const struct ld_central_setting *e)
+{
+    return !strcmp(e->key, "kiosk.languages") && !e->value[0];
+}
+
 /*
- * Makes *out: old with each edit's value; when any edit is a reason, the edits' reasons replace
- * every stored one (the list is given whole).
+ * Makes *out: old with each edit's value (a languages edit left empty takes it away); when any edit
+ * is a reason, the edits' reasons replace every stored one (the list is given whole).
  */
 static ld_err merge(const struct ld_central_settings *old, const struct ld_central_setting *edits,
                     size_t n, struct ld_central_settings *out, char *msg, size_t msglen)
@@ -104,10 +112,12 @@ static ld_err merge(const struct ld_central_settings *old, const struct ld_centr
         const struct ld_central_setting *e = find(edits, n, old->items[i].key);
         if (reasons && !strncmp(old->items[i].key, "reason.", 7))
             continue;
+        if (e && unset(e))
+            continue;
         out->items[out->count++] = e ? *e : old->items[i];
     }
     for (size_t i = 0; i < n; i++)
-        if (!find(out->items, out->count, edits[i].key))
+        if (!find(out->items, out->count, edits[i].key) && !unset(&edits[i]))
             out->items[out->count++] = edits[i];
     if (out->count > LD_CENTRAL_SETTINGS_MAX)
         return BAD(LD_ERR_RANGE, "settings: more than %d settings", LD_CENTRAL_SETTINGS_MAX);

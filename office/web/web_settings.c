@@ -30,6 +30,7 @@ static const char *const rule_labels[LD_OFFICE_RULE_KEYS] = {
     "Afternoon session starts",
     "Afternoon register closes",
     "Attendance bands (min % = stage; highest first)",
+    "Home languages at the door besides English (pl, ro; empty: each kiosk's own)",
     "Patterns: window (school days)",
     "Patterns: frequent, late sessions in the window",
     "Patterns: same weekday, window (school days)",
@@ -66,6 +67,11 @@ static ld_err current_rules(const struct ld_report *r, struct ld_central_setting
     cfg->patterns = r->patterns;
     ld_err err = ld_office_rules_of(cfg, s, n, msg, msglen);
     free(cfg);
+    if (!err && r->languages[0]) { /* set at the centre only by this page: not a file's rule */
+        snprintf(s[*n].key, sizeof s[*n].key, "kiosk.languages");
+        snprintf(s[*n].value, sizeof s[*n].value, "%s", r->languages);
+        ++*n;
+    }
     return err;
 }
 

@@ -98,6 +98,8 @@ check_refused() { # SAYS FIELDS...
 }
 check_refused "sessions.am.register_closes: before the session start" -d what=rules \
   --data-urlencode "sessions.am_register_closes=08:30"
+check_refused "kiosk.languages: language 2: not a code of 2 or 3 small letters" -d what=rules \
+  --data-urlencode "kiosk.languages=pl, EN"
 check_refused "sessions.am_register_closes: &quot;9.05&quot; is not HH:MM" -d what=rules \
   --data-urlencode "sessions.am_register_closes=9.05"
 check_refused "settings: bands:" -d what=rules --data-urlencode "bands=90 = 1; 95 = 0"
@@ -158,6 +160,10 @@ grep -qF "tech settings sessions.am_register_closes: 09:20 → 09:15 (version $(
 got=$(post -d what=rules --data-urlencode "patterns.window_days=30" -d step=save -d version="$version")
 [ "$got" = 409 ] && grep -q 'changed since this page was made' "$work/post.html" || fail "a stale save: $got"
 grep -q '^patterns.window_days=25$' <(stored) || fail "a stale save was stored"
+# the home languages at the door, set here (the kiosks take them at their next sync)
+[ "$(post -d what=rules --data-urlencode "kiosk.languages=pl, ro" -d step=save \
+  -d version=$((version + 1)))" = 303 ] || fail "the languages' save: $(cat "$work/post.html")"
+grep -q '^kiosk.languages=pl, ro$' <(stored) || fail "the languages are not stored"
 
 echo "5. the calendar: a closed day added, confirmed, saved, audited"
 cal_of '$a 2026-11-25 = INSET day' >"$work/new-cal.txt"
@@ -178,6 +184,13 @@ got=$(sqlite3 "$work/door.db" "SELECT value FROM settings WHERE key = 'school.pa
 got=$(sqlite3 "$work/door.db" "SELECT value FROM settings WHERE key = 'school.sessions.am_register_closes'")
 [ "$got" = 09:15 ] || fail "the kiosk's store holds the register's close $got"
 grep -q '^2026-11-25 = INSET day' "$work/calendar.ini" || fail "the kiosk's calendar lacks the new closed day"
+got=$(sqlite3 "$work/door.db" "SELECT value FROM settings WHERE key = 'school.kiosk.languages'")
+[ "$got" = "pl, ro" ] || fail "the kiosk's store holds the languages \"$got\""
+# left empty, the languages go from the centre (each kiosk's own file decides again)
+[ "$(post -d what=rules --data-urlencode "kiosk.languages=" -d step=save \
+  -d version="$(stored | sed -n 's/^settings version //p')")" = 303 ] ||
+  fail "the languages' removal: $(cat "$work/post.html")"
+! grep -q '^kiosk.languages=' <(stored) || fail "emptied, the languages stayed at the centre"
 # and the kiosk works to them: 09:17 is after the centre's 09:15 (U), not the file's 09:20 (L)
 upn=$(awk -F, 'NR == 2 { print $1 }' "$work/roster.csv")
 got=$("$latedoor" tap --upn "$upn" --at 2026-11-19T09:17 --config "$work/door.ini") || fail "tap: $got"
