@@ -837,7 +837,7 @@ static ld_err read_flags(struct run *run, const cJSON *pupil, const char *path, 
     cJSON_ArrayForEach(f, flags)
     {
         char sub[64], q[QUOTE_BUF];
-        const char *text;
+        const char *text = NULL;
         unsigned bit;
         snprintf(sub, sizeof sub, "%s.flags[%zu]", path, k++);
         if ((err = string_item(run, f, sub, &text)))
@@ -992,7 +992,7 @@ static ld_err check_herringbone_for(struct run *run)
 {
     struct walker w;
     const cJSON *e;
-    const char *id;
+    const char *id = NULL;
     bool present;
     ld_err err = walk_start(run, K_HERRINGBONE_FOR, &w, &present);
     while (!err && present && !(err = walk_next(run, &w, &e)) && e)
@@ -1125,7 +1125,7 @@ static ld_err herringbones_json(struct run *run, cJSON *list)
 {
     struct walker w;
     const cJSON *e;
-    const char *id;
+    const char *id = NULL;
     bool present;
     ld_err err = walk_start(run, K_HERRINGBONE_FOR, &w, &present);
     while (!err && present && !(err = walk_next(run, &w, &e)) && e &&

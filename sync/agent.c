@@ -271,11 +271,12 @@ void ld_sync_describe_notice(const struct ld_sync_report *rep, char *out, size_t
                      "the central store went back: re-sent %zu events and pulled the school's "
                      "log again (was it restored from a backup?)",
                      rep->resent);
-    if (rep->skipped && n >= 0 && (size_t)n < outlen)
+    if (rep->skipped && n >= 0 && (size_t)n < outlen &&
         snprintf(out + n, outlen - (size_t)n,
                  "%s%zu bad rows of the central log skipped (a row written past latedoor's "
                  "checks: ask the trust's admin to remove it), the first: %s",
-                 n ? "; " : "", rep->skipped, rep->skip_note);
+                 n ? "; " : "", rep->skipped, rep->skip_note) < 0)
+        out[n] = '\0'; /* a notice longer than out is cut short, which is fine */
 }
 
 /* Records what a technician should know of this round (agent.h, LD_SYNC_KEY_NOTICE). */

@@ -2,7 +2,8 @@
 # Runs every latedoor test. Installs what is missing, then:
 #   1. builds with gcc and runs the whole suite           (build/)
 #   2. builds with gcc under ASan+UBSan and runs it again (build-asan/)
-#   3. builds with clang (warnings are errors)            (build-clang/)
+#   3. builds with clang (warnings are errors)            (build-clang/), and with gcc in
+#      release mode as bench/run.sh does                  (build-release/)
 #   4. checks the C format with clang-format
 #   5. runs each fuzz target for a short time (clang, libFuzzer)
 #   6. builds the Debian packages from build/ and installs them here: units, a tap as the
@@ -36,6 +37,10 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 step "clang build"
 cmake -S . -B build-clang -DCMAKE_C_COMPILER=clang -DBUILD_TESTING=ON >/dev/null
 cmake --build build-clang -j"$jobs"
+
+step "release build (bench/run.sh's: -O2 finds warnings -O0 does not)"
+cmake -S . -B build-release -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-release -j"$jobs"
 
 step "format check"
 git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
