@@ -19,6 +19,8 @@ packages=(
   # the office web application (latedoor-office) and its tests: libmicrohttpd with GnuTLS,
   # curl for the security test, chromium-driver and selenium for the browser test
   libmicrohttpd-dev libgnutls28-dev curl chromium-driver python3-selenium
+  # the benchmarks (bench/run.sh): wrk loads the office app, faketime dates its static baseline
+  wrk faketime
 )
 
 missing=()

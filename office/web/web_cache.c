@@ -75,20 +75,20 @@ ld_err web_report_page(struct web_report *wr, const char *name, ld_date day, str
 }
 
 /* Today's date in the school's time zone, by the server's (or the test's) clock. */
-static ld_err today(struct ld_web *w, const char *school, ld_date *out, char *msg, size_t msglen)
+static ld_err today(struct ld_web *w, const char *school, ld_date *out, ld_minute *minute,
+                    char *msg, size_t msglen)
 {
     struct ld_central_settings set = {0};
     struct ld_tz *tz = NULL;
     int64_t v = 0;
     bool changed = false;
     const char *zone = "Europe/London";
-    ld_minute m;
     ld_err err = ld_central_get_settings(w->c, school, 0, &set, &v, &changed, msg, msglen);
     for (size_t i = 0; !err && i < set.count; i++)
         if (!strcmp(set.items[i].key, "timezone"))
             zone = set.items[i].value;
     if (!err && !(err = ld_tz_open(zone, &tz, msg, msglen)))
-        err = ld_clock_to_local(tz, web_now_ms(w), out, &m, NULL);
+        err = ld_clock_to_local(tz, web_now_ms(w), out, minute, NULL);
     ld_tz_close(tz);
     ld_central_settings_free(&set);
     return err;
@@ -162,14 +162,16 @@ struct web_report *web_report_get(struct ld_web *w, const char *school, char *ms
     int64_t versions[3] = {0};
     bool newer = false;
     ld_date as_of = 0;
+    ld_minute minute = 0;
     ld_err err = probe(w, school, after, versions, &newer, msg, msglen);
     if (!err)
-        err = today(w, school, &as_of, msg, msglen);
+        err = today(w, school, &as_of, &minute, msg, msglen);
     struct ld_report *r = NULL;
     bool reload = !err && (!have || !fresh || newer || memcmp(old, versions, sizeof old) ||
                            as_of != e->as_of);
     if (reload)
-        err = ld_report_load(w->c, school, as_of, &r, msg, msglen);
+        /* as of the server's clock (--clock-file in the demo and tests), not the machine's */
+        err = ld_report_load_at(w->c, school, as_of, minute, &r, msg, msglen);
     pthread_mutex_unlock(&w->store_lock);
 
     pthread_mutex_lock(&w->cache_lock);

@@ -125,15 +125,20 @@ void web_calls(struct web_req *q, const char *school, const struct ld_report *r)
         web_error(q, 500, school, recs ? msg : "out of memory");
         return;
     }
-    size_t total = ld_result_call_count(r->result);
+    /* only from evidence (today's MIS marks, everyone's sign-in), as the report's page */
+    size_t total = ld_report_call_count(r);
+    char basis[256];
+    ld_report_call_basis_text(r, basis, sizeof basis);
     web_page_open(q, "Calling list", school);
     ld_buf_printf(b,
                   "<main><h1>First-day calling, %s</h1>\n<p>Pupils absent this morning with no "
                   "reason known, in the order to call. Each call is logged for the next person."
-                  "</p>\n<div class=\"scroll\"><table id=\"call-log\"><thead><tr><th>#</th>"
-                  "<th>Pupil</th><th>Class</th><th>Flags</th><th>Calls today</th><th>Log a call"
-                  "</th></tr></thead><tbody>\n",
-                  ds);
+                  "</p>\n<p class=\"note\" id=\"call-basis\">%s",
+                  ds, total ? "Made " : "Nobody is listed: ");
+    ld_buf_html(b, basis);
+    ld_buf_puts(b, ".</p>\n<div class=\"scroll\"><table id=\"call-log\"><thead><tr><th>#</th>"
+                   "<th>Pupil</th><th>Class</th><th>Flags</th><th>Calls today</th><th>Log a call"
+                   "</th></tr></thead><tbody>\n");
     for (size_t k = 0; k < total; k++) {
         const struct ld_pupil_result *c = ld_result_call(r->result, k);
         long i = ld_report_find_pupil(r, c->id);

@@ -21,6 +21,11 @@ trap 'stop_office; rm -rf "$work"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 make_school
+# everyone signs in at this school: the calling list has its evidence (the morning's sign-ins)
+sed 's/^\[school\]$/[school]\narrival_mode = everyone signs in/' "$src/assets/demo/school.ini" \
+  >"$work/school.ini"
+sed -i "s|^calendar = .*|calendar = $src/assets/demo/calendar.ini|" "$work/school.ini"
+"$latedoor" report setup --config "$work/school.ini" --central "$url" --school hollybrook >/dev/null
 set_clock "2026-11-20 09:30"
 cp "$src/assets/demo/roster.csv" "$work/roster.csv"
 make_kiosk

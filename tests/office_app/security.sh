@@ -31,6 +31,27 @@ a=$work/a.jar head=$work/head.jar b=$work/b.jar
 upn=$(curl -s -b "$a" "$base/s/hollybrook/index.html" | grep -o 'pupils/[A-Z0-9]*\.html' | sed -n 1p |
   sed 's|pupils/||; s|\.html||')
 [ -n "$upn" ] || fail "the office's pupil index lists nobody"
+# The app's day and minute are its clock's (--clock-file here), never the machine's: a clock
+# ahead of the machine's is not "a day in the future" to it.
+set_clock "2027-07-21 10:00"
+[ "$(sign_in "$work/later.jar" a.office "$pw_office")" = 303 ] || fail "a sign-in by the app's clock"
+# (the server looks at the store and its clock at most once a second: asked until it has)
+for _ in $(seq 300); do
+  got=$(curl -s -b "$work/later.jar" -o "$work/body" -w '%{http_code}' "$base/s/hollybrook/today")
+  [ "$got" = 200 ] && grep -q "as of 2027-07-21" "$work/body" && break
+  sleep 0.1
+done
+[ "$got" = 200 ] && grep -q "as of 2027-07-21 10:00" "$work/body" ||
+  fail "Today by the app's clock: $got $(grep -o "as of [^<]*" "$work/body")"
+set_clock "2026-11-20 09:30"
+# Without evidence (no MIS marks, the late door only) nobody is on the calling list, and why
+for _ in $(seq 300); do
+  curl -s -b "$work/later.jar" "$base/s/hollybrook/calls" >"$work/body"
+  grep -q "First-day calling, 2026-11-20" "$work/body" && break
+  sleep 0.1
+done
+grep -q 'id="call-basis">Nobody is listed: today' "$work/body" && ! grep -q 'data-upn=' "$work/body" ||
+  fail "a calling list without evidence: $(grep -o 'id="call-basis">[^<]*' "$work/body")"
 
 echo "1. every route without a session goes to sign-in"
 for route in / /s/hollybrook/today "/s/hollybrook/today.frag?date=2026-11-20" \
