@@ -235,16 +235,23 @@ void web_audit_page(struct web_req *q, const char *school);
 
 /* ---- web_devices.c: each kiosk's last report, quiet ones and wrong clocks said plainly ---- */
 void web_devices(struct web_req *q, const char *school, const struct ld_report *r);
+/* The school's kiosks as they last reported (not the office's own device), read once a page. */
+struct web_kiosks {
+    struct ld_central_device_status *all;
+    size_t n;
+};
+/* Reads them into *k (web_kiosks_free); a failure is logged and leaves none. */
+ld_err web_kiosks_read(struct web_req *q, const char *school, struct web_kiosks *k);
+void web_kiosks_free(struct web_kiosks *k);
 /*
  * Today's strip of kiosk states: each kiosk's state now in a few words, its worst first (no
  * word for ten minutes, the card reader, the clock, sync failing, events waiting, else "all
- * well"), from the reports the kiosks send, times in tz. Returns false, writing nothing, when
- * the school has no kiosk that reported (or they cannot be read).
+ * well"), times in tz. Returns false, writing nothing, when there is no kiosk in k.
  */
 struct ld_tz;
-bool web_devices_strip(struct web_req *q, const char *school, const struct ld_tz *tz);
+bool web_kiosks_strip(struct web_req *q, const struct web_kiosks *k, const struct ld_tz *tz);
 /* A number that moves whenever the strip may read otherwise: a report arrived, a minute passed
  * (a kiosk falls quiet without a word). Part of the live Today's version. */
-int64_t web_devices_stamp(struct web_req *q, const char *school);
+int64_t web_kiosks_stamp(struct web_req *q, const struct web_kiosks *k);
 
 #endif

@@ -37,6 +37,13 @@ static void when(const struct ld_tz *tz, int64_t ms, ld_date today, char *out, s
     snprintf(out, outlen, "%s %02d:%02d", day, m / 60, m % 60);
 }
 
+/* True when the kiosk's clock was further than CLOCK_OFF_MS from the centre's as it reported. */
+static bool clock_off(const struct ld_central_device_status *s)
+{
+    int64_t off = s->device_ms - s->received_ms;
+    return off > CLOCK_OFF_MS || off < -CLOCK_OFF_MS;
+}
+
 /* Wrong staff PINs at one kiosk today: how many, and the last one. */
 struct pins {
     size_t n;
@@ -93,9 +100,6 @@ static void device_row(struct ld_buf *b, const struct ld_central_device_status *
             ld_buf_puts(b, "None");
         }
         ld_buf_puts(b, "</td><td class=\"clock\">");
-        int64_t off = s->device_ms - s->received_ms;
-        if (off < 0)
-            off = -off;
         when(tz, s->device_ms, today, t1, sizeof t1);
         when(tz, s->received_ms, today, t2, sizeof t2);
         if (s->clock_state != 0)
@@ -103,7 +107,7 @@ static void device_row(struct ld_buf *b, const struct ld_central_device_status *
                           "<strong class=\"warn\">Not trusted</strong> (%s): it said %s when it "
                           "was %s",
                           ld_clock_state_name((enum ld_clock_state)s->clock_state), t1, t2);
-        else if (off > CLOCK_OFF_MS)
+        else if (clock_off(s))
             ld_buf_printf(b, "<strong class=\"warn\">Wrong</strong>: it said %s when it was %s", t1,
                           t2);
         else
@@ -139,33 +143,64 @@ static void device_row(struct ld_buf *b, const struct ld_central_device_status *
     ld_buf_puts(b, "</td></tr>\n");
 }
 
-void web_devices(struct web_req *q, const char *school, const struct ld_report *r)
+ld_err web_kiosks_read(struct web_req *q, const char *school, struct web_kiosks *k)
 {
-    struct ld_buf *b = &q->body;
-    struct ld_central_device_status *all = calloc(DEVICES_MAX, sizeof *all);
-    struct ld_tz *tz = NULL;
     char msg[512], office[LD_CENTRAL_ID_MAX + 1] = "";
-    size_t n = 0;
-    ld_date today = 0;
-    ld_minute minute;
-    int64_t now = web_now_ms(q->w), from = 0, to = 0;
-    pthread_mutex_lock(&q->w->store_lock);
-    ld_err err = all ? ld_central_statuses(q->w->c, school, all, DEVICES_MAX, &n, msg, sizeof msg)
-                     : LD_ERR_NOMEM;
-    pthread_mutex_unlock(&q->w->store_lock);
-    if (!err || err == LD_ERR_RANGE)
-        err = ld_tz_open(r->timezone, &tz, msg, sizeof msg);
-    if (!err && (ld_clock_to_local(tz, now, &today, &minute, NULL) ||
-                 ld_clock_from_local(tz, today, 0, 0, &from, msg, sizeof msg) ||
-                 ld_clock_from_local(tz, today + 1, 0, 0, &to, msg, sizeof msg)))
-        err = LD_ERR_RANGE;
+    k->n = 0;
+    ld_err err = (k->all = calloc(DEVICES_MAX, sizeof *k->all)) ? LD_OK : LD_ERR_NOMEM;
+    if (!err) {
+        pthread_mutex_lock(&q->w->store_lock);
+        err = ld_central_statuses(q->w->c, school, k->all, DEVICES_MAX, &k->n, msg, sizeof msg);
+        pthread_mutex_unlock(&q->w->store_lock);
+    } else {
+        snprintf(msg, sizeof msg, "out of memory");
+    }
+    if (err == LD_ERR_RANGE)
+        err = LD_OK; /* the first DEVICES_MAX */
     if (err) {
         fprintf(stderr, "latedoor-office: devices of %s: %s\n", school, msg);
-        web_error(q, 500, school, "The devices could not be read.");
-        goto out;
+        k->n = 0;
+        return err;
     }
     if (ld_office_device(school, office, msg, sizeof msg))
         office[0] = '\0'; /* no office device can have been made for it */
+    size_t kept = 0;
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->all[i].device_id, office)) /* the office's own corrections: not a kiosk */
+            k->all[kept++] = k->all[i];
+    k->n = kept;
+    return LD_OK;
+}
+
+void web_kiosks_free(struct web_kiosks *k)
+{
+    free(k->all);
+    k->all = NULL;
+    k->n = 0;
+}
+
+void web_devices(struct web_req *q, const char *school, const struct ld_report *r)
+{
+    struct ld_buf *b = &q->body;
+    struct web_kiosks k = {0};
+    struct ld_tz *tz = NULL;
+    char msg[512];
+    ld_date today = 0;
+    ld_minute minute;
+    int64_t now = web_now_ms(q->w), from = 0, to = 0;
+    ld_err err = web_kiosks_read(q, school, &k);
+    if (!err && (err = ld_tz_open(r->timezone, &tz, msg, sizeof msg)))
+        fprintf(stderr, "latedoor-office: devices of %s: %s\n", school, msg);
+    if (!err && (ld_clock_to_local(tz, now, &today, &minute, NULL) ||
+                 ld_clock_from_local(tz, today, 0, 0, &from, msg, sizeof msg) ||
+                 ld_clock_from_local(tz, today + 1, 0, 0, &to, msg, sizeof msg))) {
+        fprintf(stderr, "latedoor-office: devices of %s: %s\n", school, msg);
+        err = LD_ERR_RANGE;
+    }
+    if (err) {
+        web_error(q, 500, school, "The devices could not be read.");
+        goto out;
+    }
     web_page_open(q, "Devices", school);
     ld_buf_puts(b, "<main><h1>Devices</h1>\n<p>What each kiosk said when it last reached the "
                    "central store (it does so every round of its sync, about once a minute), in "
@@ -174,70 +209,34 @@ void web_devices(struct web_req *q, const char *school, const struct ld_report *
                    "heard from</th><th>Last sync</th><th>Events waiting</th><th>Clock</th><th>Card "
                    "reader</th><th>Last error</th><th>Version</th><th>Wrong staff PINs "
                    "today</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(all[i].device_id, office)) /* the office's own corrections: not a kiosk */
-            device_row(b, &all[i], r, tz, now, today, from, to);
+    for (size_t i = 0; i < k.n; i++)
+        device_row(b, &k.all[i], r, tz, now, today, from, to);
     ld_buf_puts(b, "</tbody></table></main>\n");
     web_page_close(q);
 out:
     ld_tz_close(tz);
-    free(all);
+    web_kiosks_free(&k);
 }
 
-/* The school's kiosks as they last reported (not the office's own device): *n of them. */
-static ld_err kiosk_statuses(struct web_req *q, const char *school,
-                             struct ld_central_device_status *all, size_t *n)
+int64_t web_kiosks_stamp(struct web_req *q, const struct web_kiosks *k)
 {
-    char msg[512], office[LD_CENTRAL_ID_MAX + 1] = "";
-    pthread_mutex_lock(&q->w->store_lock);
-    ld_err err = ld_central_statuses(q->w->c, school, all, DEVICES_MAX, n, msg, sizeof msg);
-    pthread_mutex_unlock(&q->w->store_lock);
-    if (err == LD_ERR_RANGE)
-        err = LD_OK; /* the first DEVICES_MAX */
-    if (err) {
-        fprintf(stderr, "latedoor-office: devices of %s: %s\n", school, msg);
-        *n = 0;
-        return err;
-    }
-    if (ld_office_device(school, office, msg, sizeof msg))
-        office[0] = '\0';
-    size_t k = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(all[i].device_id, office))
-            all[k++] = all[i];
-    *n = k;
-    return LD_OK;
+    int64_t latest = 0;
+    for (size_t i = 0; i < k->n; i++)
+        latest = k->all[i].received_ms > latest ? k->all[i].received_ms : latest;
+    return web_now_ms(q->w) / 60000 + latest;
 }
 
-int64_t web_devices_stamp(struct web_req *q, const char *school)
+bool web_kiosks_strip(struct web_req *q, const struct web_kiosks *k, const struct ld_tz *tz)
 {
-    struct ld_central_device_status *all = calloc(DEVICES_MAX, sizeof *all);
-    size_t n = 0;
-    int64_t stamp = web_now_ms(q->w) / 60000, latest = 0;
-    if (all && !kiosk_statuses(q, school, all, &n))
-        for (size_t i = 0; i < n; i++)
-            latest = all[i].received_ms > latest ? all[i].received_ms : latest;
-    free(all);
-    return stamp + latest;
-}
-
-bool web_devices_strip(struct web_req *q, const char *school, const struct ld_tz *tz)
-{
-    struct ld_central_device_status *all = calloc(DEVICES_MAX, sizeof *all);
     struct ld_buf *b = &q->body;
-    size_t n = 0;
     int64_t now = web_now_ms(q->w);
     ld_date today = 0;
     ld_minute minute;
-    if (!all || kiosk_statuses(q, school, all, &n) || !n ||
-        ld_clock_to_local(tz, now, &today, &minute, NULL)) {
-        free(all);
+    if (!k->n || ld_clock_to_local(tz, now, &today, &minute, NULL))
         return false;
-    }
     char t[48], state[LD_CENTRAL_READER_MAX + 64];
-    for (size_t i = 0; i < n; i++) {
-        const struct ld_central_device_status *s = &all[i];
-        int64_t off = s->device_ms - s->received_ms;
+    for (size_t i = 0; i < k->n; i++) {
+        const struct ld_central_device_status *s = &k->all[i];
         bool warn = true;
         if (s->disabled) {
             snprintf(state, sizeof state, "disabled");
@@ -248,7 +247,7 @@ bool web_devices_strip(struct web_req *q, const char *school, const struct ld_tz
             snprintf(state, sizeof state, "no word since %s", t);
         } else if (strncmp(s->reader, "ok", 2)) {
             snprintf(state, sizeof state, "card reader: %s", s->reader);
-        } else if (s->clock_state != 0 || off > CLOCK_OFF_MS || off < -CLOCK_OFF_MS) {
+        } else if (s->clock_state != 0 || clock_off(s)) {
             snprintf(state, sizeof state, "clock wrong");
         } else if (s->last_error[0] && s->last_error_ms > s->last_sync_ms) {
             snprintf(state, sizeof state, "sync failing");
@@ -266,6 +265,5 @@ bool web_devices_strip(struct web_req *q, const char *school, const struct ld_tz
         ld_buf_html(b, state);
         ld_buf_puts(b, "</span>");
     }
-    free(all);
     return true;
 }

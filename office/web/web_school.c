@@ -188,8 +188,8 @@ static bool day_of(const struct web_req *q, const struct ld_report *r, ld_date *
 
 /* Unknown cards on day, and the kiosks: their state now from their reports, else (none has
  * reported) each one's last event on day (local times via the school's zone). */
-static void today_extras(struct web_req *q, const char *school, const struct ld_report *r,
-                         ld_date day)
+static void today_extras(struct web_req *q, const struct web_kiosks *kiosks,
+                         const struct ld_report *r, ld_date day)
 {
     struct ld_tz *tz = NULL;
     char msg[256];
@@ -241,7 +241,7 @@ static void today_extras(struct web_req *q, const char *school, const struct ld_
     if (!unknown)
         ld_buf_puts(b, "<li>None.</li>");
     ld_buf_puts(b, "</ul>\n<h2>Kiosks</h2>\n<p class=\"strip\" id=\"kiosks\">");
-    if (web_devices_strip(q, school, tz))
+    if (web_kiosks_strip(q, kiosks, tz))
         ndev = 0; /* their reports say more than their events */
     else if (!ndev)
         ld_buf_puts(b, "No kiosk has recorded anything on this day.");
@@ -259,12 +259,12 @@ static void today_extras(struct web_req *q, const char *school, const struct ld_
 }
 
 /* The live part of Today: the report's late log of day, then the unknown cards and kiosks. */
-static ld_err live_part(struct web_req *q, const char *school, struct web_report *wr, ld_date day,
-                        char *msg, size_t msglen)
+static ld_err live_part(struct web_req *q, const struct web_kiosks *kiosks, struct web_report *wr,
+                        ld_date day, char *msg, size_t msglen)
 {
     ld_err err = web_report_page(wr, "daily.html", day, &q->body, msg, msglen);
     if (!err)
-        today_extras(q, school, wr->r, day);
+        today_extras(q, kiosks, wr->r, day);
     return err;
 }
 
@@ -278,22 +278,21 @@ static void today(struct web_req *q, const char *school, struct web_report *wr, 
         return;
     }
     ld_date_format(day, ds);
+    /* the kiosks' reports, read once: the page's version and its strip */
+    struct web_kiosks kiosks = {0};
+    (void)web_kiosks_read(q, school, &kiosks); /* unread: the strip falls back to the events */
+    /* the log's version and the kiosks' (a report arrived, a minute passed) */
+    char have[48];
+    snprintf(have, sizeof have, "%" PRId64 ".%" PRId64, wr->last_seq, web_kiosks_stamp(q, &kiosks));
     if (frag) {
         const char *v = web_field(q, "v");
-        /* the log's version and the kiosks' (a report arrived, a minute passed) */
-        char have[48];
-        int64_t stamp = web_devices_stamp(q, school);
-        snprintf(have, sizeof have, "%" PRId64 ".%" PRId64, wr->last_seq, stamp);
-        if (v && !strcmp(v, have)) {
+        if (v && !strcmp(v, have))
             q->status = 204;
-            return;
-        }
-        if (live_part(q, school, wr, day, msg, sizeof msg)) {
+        else if (live_part(q, &kiosks, wr, day, msg, sizeof msg))
             web_error(q, 500, school, msg);
-            return;
-        }
-        snprintf(q->log_version, sizeof q->log_version, "%s", have);
-        return;
+        else
+            snprintf(q->log_version, sizeof q->log_version, "%s", have);
+        goto out;
     }
     ld_date_format(day - 1, prev);
     ld_date_format(day + 1, next);
@@ -304,16 +303,16 @@ static void today(struct web_req *q, const char *school, struct web_report *wr, 
                   "name=\"date\" value=\"%s\" aria-label=\"Date\"> <button>Go</button> <a "
                   "href=\"today?date=%s\" id=\"next-day\">%s →</a></form>\n",
                   prev, prev, ds, next, next);
-    ld_buf_printf(&q->body,
-                  "<div id=\"live\" data-src=\"today.frag?date=%s\" data-v=\"%" PRId64 ".%" PRId64
-                  "\">",
-                  ds, wr->last_seq, web_devices_stamp(q, school));
-    if (live_part(q, school, wr, day, msg, sizeof msg)) {
+    ld_buf_printf(&q->body, "<div id=\"live\" data-src=\"today.frag?date=%s\" data-v=\"%s\">", ds,
+                  have);
+    if (live_part(q, &kiosks, wr, day, msg, sizeof msg)) {
         web_error(q, 500, school, msg);
-        return;
+        goto out;
     }
     ld_buf_puts(&q->body, "</div></div>\n");
     web_page_close(q);
+out:
+    web_kiosks_free(&kiosks);
 }
 
 /* ---- search ---- */
