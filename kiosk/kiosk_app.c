@@ -323,6 +323,15 @@ static void handle_card(struct kiosk_app *app, const char *uid)
     kiosk_app_show_greeting(app, &g);
 }
 
+/* The timeouts a backend left at 0 (not set): the kiosk's defaults. */
+static void settings_defaults(struct kiosk_settings *s)
+{
+    if (s->reason_timeout_s == 0)
+        s->reason_timeout_s = 20;
+    if (s->staff_idle_lock_s == 0)
+        s->staff_idle_lock_s = 60;
+}
+
 /*
  * Reads the school's settings again, the centre's having changed them: the reasons and times
  * the screens offer follow what the door records. On the idle screen only, never under a
@@ -335,10 +344,7 @@ static void reread_settings(struct kiosk_app *app)
         free(s);
         return;
     }
-    if (s->reason_timeout_s == 0)
-        s->reason_timeout_s = 20;
-    if (s->staff_idle_lock_s == 0)
-        s->staff_idle_lock_s = 60;
+    settings_defaults(s);
     bool languages = s->language_count != app->settings.language_count ||
                      memcmp(s->languages, app->settings.languages, sizeof s->languages);
     app->settings = *s;
@@ -416,13 +422,8 @@ ld_err kiosk_app_create(const struct kiosk_app_config *cfg, struct kiosk_app **o
 
     /* Defaults for a backend that cannot read its settings: the kiosk still takes taps. */
     kiosk_copy(app->settings.school_name, sizeof app->settings.school_name, "latedoor");
-    app->settings.reason_timeout_s = 20;
-    app->settings.staff_idle_lock_s = 60;
     ld_err err = app->be.ops->settings(app->be.impl, &app->settings);
-    if (app->settings.reason_timeout_s == 0)
-        app->settings.reason_timeout_s = 20;
-    if (app->settings.staff_idle_lock_s == 0)
-        app->settings.staff_idle_lock_s = 60;
+    settings_defaults(&app->settings);
     kiosk_app_lang_load(app, kiosk_ui_assets(app->ui));
     /* A restart gives a guesser no fresh tries: the PIN pad's lock is read back. */
     struct kiosk_pin_lock_state pl;
