@@ -41,6 +41,12 @@ struct ld_reason_rule {
     enum ld_code after_close;  /* replaces U */
 };
 
+/* True when rule (NULL: a reason the school does not have) can change a late mark at all. */
+static inline bool ld_reason_rule_changes_code(const struct ld_reason_rule *rule)
+{
+    return rule && (rule->before_close != LD_CODE_NONE || rule->after_close != LD_CODE_NONE);
+}
+
 enum ld_outcome {
     LD_OUTCOME_ON_TIME,     /* at or before the session start */
     LD_OUTCOME_LATE_OPEN,   /* after the start, register still open: L */

@@ -87,13 +87,6 @@ static bool is_voided(const struct day *day, const struct ld_event *target)
     return false;
 }
 
-/* True when reason, by the school's rules, can change a late mark (M, R, ...). */
-static bool changes_code(const struct ld_config *cfg, const char *reason)
-{
-    const struct ld_reason_rule *rule = ld_config_reason(cfg, reason);
-    return rule && (rule->before_close != LD_CODE_NONE || rule->after_close != LD_CODE_NONE);
-}
-
 /*
  * The reason given last for target (a reason event referring to it, else its own) into *said,
  * and the last one staff gave or confirmed, the one the code follows, into *confirmed. A claim
@@ -109,7 +102,8 @@ static void reason_of(const struct ld_config *cfg, const struct day *day,
         if (e->kind != LD_EV_REASON || !refers_to(e, target))
             continue;
         *said = e->reason;
-        if (!ld_reason_is_claim(e->source, e->staff) || !changes_code(cfg, e->reason))
+        if (!ld_reason_is_claim(e->source, e->staff) ||
+            !ld_reason_rule_changes_code(ld_config_reason(cfg, e->reason)))
             *confirmed = e->reason;
     }
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "clock.h"
@@ -294,17 +293,6 @@ static int upn_idx_cmp(const void *a, const void *b, void *ctx)
     return strcmp(ro->pupils[*(const size_t *)a].upn, ro->pupils[*(const size_t *)b].upn);
 }
 
-/* True when reason, by the school's rules, can change a late mark (M, R, ...): a claim of it at
- * the door waits for staff; a claim that can change nothing ("Traffic = -, -") is taken as said. */
-static bool reason_changes_code(const struct ld_report *r, const char *reason)
-{
-    for (size_t i = 0; i < r->reason_count; i++)
-        if (!strcasecmp(r->reasons[i].name, reason))
-            return r->reasons[i].rule.before_close != LD_CODE_NONE ||
-                   r->reasons[i].rule.after_close != LD_CODE_NONE;
-    return false;
-}
-
 static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *msg, size_t msglen)
 {
     size_t na = 0;
@@ -372,8 +360,9 @@ static ld_err build_arrivals(struct ld_report *r, const struct ld_tz *tz, char *
             continue;
         if (e->global_seq > a->touched_seq)
             a->touched_seq = e->global_seq;
+        /* a claim of a reason that can change no mark ("Traffic = -, -") is taken as said */
         if (e->kind == LD_CEV_REASON && ld_reason_is_claim(e->source, e->staff) &&
-            reason_changes_code(r, e->reason)) {
+            ld_reason_rule_changes_code(rule_of(r, e->reason))) {
             a->claim = e->reason; /* the mark stays L or U until staff confirm it */
         } else if (e->kind == LD_CEV_REASON) {
             /* staff's reason replaces one given before, or a claim they did not confirm as is */
